@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../main.js';
+import { allRules, findRule } from '../../analyzers/registry.js';
+import { SEVERITIES, STAGES } from '../../core/finding.js';
+import { UserError } from '../../core/errors.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('rules')
+    .description('list every rule with its ID, severity and upstream mappings')
+    .option('-f, --format <format>', 'table or json', 'table')
+    .option('--stage <stage>', `only one stage (${STAGES.join(', ')})`)
+    .action((opts: { format: string; stage?: string }) => {
+      let rules = allRules();
+      if (opts.stage) rules = rules.filter((r) => r.stage === opts.stage);
+      rules.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+      if (opts.format === 'json') {
+        process.stdout.write(JSON.stringify(rules, null, 2) + '\n');
+        return;
+      }
+      if (opts.format !== 'table') throw new UserError(`unknown format '${opts.format}' (table, json)`);
+      for (const r of rules) {
+        process.stdout.write(`${r.id.padEnd(16)} ${r.severity.padEnd(8)} ${r.stage.padEnd(8)} ${r.title}${r.references.length ? `  [${r.references.join(', ')}]` : ''}\n`);
+      }
+      const bySev = SEVERITIES.map((s) => `${s}: ${rules.filter((r) => r.severity === s).length}`).join(', ');
+      process.stdout.write(`${rules.length} rules (${bySev})\n`);
+      ctx.setExitCode(0);
+    });
+
+  program
+    .command('explain')
+    .description('print one rule: rationale, remediation and mappings (accepts a Bulwark ID or an upstream ID such as DL3008)')
+    .argument('<id>', 'rule ID')
+    .option('-f, --format <format>', 'text or json', 'text')
+    .action((id: string, opts: { format: string }) => {
+      const r = findRule(id);
+      if (!r) throw new UserError(`no rule '${id}' (see 'bulwark rules')`, 2);
+      if (opts.format === 'json') {
+        process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+        return;
+      }
+      const lines = [
+        `${r.id}: ${r.title}`,
+        `severity: ${r.severity}    stage: ${r.stage}${r.autoFixable ? '    auto-fixable' : ''}`,
+        r.references.length ? `maps to: ${r.references.join(', ')}` : 'maps to: (Bulwark only)',
+        '',
+        'Why it matters:',
+        `  ${r.rationale}`,
+        '',
+        'What to do:',
+        `  ${r.remediation}`,
+      ];
+      if (r.helpUri) lines.push('', `More: ${r.helpUri}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}

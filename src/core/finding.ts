@@ -1,0 +1,187 @@
+/**
+ * The one finding model every stage emits. Its JSON form is a public contract
+ * (see docs/architecture.md#finding): add fields, never rename or remove them.
+ */
+import { createHash } from 'node:crypto';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const STAGES = ['build', 'image', 'registry', 'runtime', 'daemon', 'host'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Higher is worse. */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+export function isSeverity(v: unknown): v is Severity {
+  return typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v);
+}
+
+/** A position in a text file (Dockerfile, compose file, daemon.json, ...). Lines and columns are 1-based. */
+export interface FileLocation {
+  kind: 'file';
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+/** Something inside an image: a file in a layer, or a field of the image config. */
+export interface ImageLocation {
+  kind: 'image';
+  image: string;
+  layerDigest?: string;
+  layerIndex?: number;
+  path?: string;
+  line?: number;
+  /** e.g. "config.User", "config.Env[3]", "history[5].created_by" */
+  field?: string;
+}
+
+/** A container setting: from `docker run` args, a compose service, or a live container. */
+export interface RuntimeLocation {
+  kind: 'runtime';
+  container?: string;
+  service?: string;
+  field: string;
+  /** set when the setting comes from a file (compose): where the offending key is */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** A daemon or host setting / file. */
+export interface HostLocation {
+  kind: 'host';
+  /** the file or socket inspected, when there is one */
+  path?: string;
+  /** the setting, e.g. "icc" or "--tlsverify" */
+  setting?: string;
+  /** where the value was read: "daemon.json", "dockerd flag", "/info", ... */
+  source?: string;
+  line?: number;
+}
+
+export type Location = FileLocation | ImageLocation | RuntimeLocation | HostLocation;
+
+/** One text edit on a file, 1-based inclusive lines; replaces whole lines. */
+export interface LineEdit {
+  file: string;
+  startLine: number;
+  endLine: number;
+  replacement: string;
+}
+
+export interface Remediation {
+  text: string;
+  /** a machine-applicable fix, when there is one */
+  fix?: { description: string; edits: LineEdit[] };
+}
+
+export interface PackageRef {
+  name: string;
+  version: string;
+  ecosystem: string;
+  purl?: string;
+  layerDigest?: string;
+  sourceName?: string;
+  sourceVersion?: string;
+}
+
+export type VulnStatus = 'fixed' | 'affected' | 'will_not_fix' | 'fix_deferred' | 'end_of_life' | 'not_affected';
+
+export interface VulnerabilityDetail {
+  id: string;
+  aliases: string[];
+  package: PackageRef;
+  status: VulnStatus;
+  /** Debian's finer states: no-dsa, ignored, postponed, unimportant, ... */
+  statusDetail?: string;
+  fixedVersion?: string;
+  severitySource?: string;
+  cvss?: { score: number; vector: string; version: string };
+  kev?: { dateAdded: string; dueDate?: string; knownRansomware?: string };
+  feed: string;
+  /** "base" when the package comes from a base image layer, "app" when added on top */
+  origin?: 'base' | 'app';
+  explanation?: string[];
+}
+
+export interface Suppression {
+  kind: 'ignorefile' | 'pragma' | 'vex' | 'config';
+  reason?: string;
+  source?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  stage: Stage;
+  message: string;
+  location: Location;
+  remediation: Remediation;
+  /** every mapped upstream ID: "CIS-4.1", "DL3008", "DS002", "CVE-2024-1234", "GHSA-..." */
+  references: string[];
+  fingerprint: string;
+  autoFixable?: boolean;
+  vulnerability?: VulnerabilityDetail;
+  /** inherited from the base image, or added by the app's own layers */
+  origin?: 'base' | 'app';
+  /** free-form evidence: the values a rule looked at */
+  evidence?: Record<string, unknown>;
+  /** set when a finding was suppressed; suppressed findings are kept in JSON output, hidden elsewhere */
+  suppressed?: Suppression;
+}
+
+/**
+ * A fingerprint stable across runs and line shifts: it hashes the rule, the file or object
+ * the finding is about, and a content key (the offending text, setting or path), never a line number.
+ */
+export function fingerprint(ruleId: string, ...parts: Array<string | number | undefined>): string {
+  const h = createHash('sha256');
+  h.update(ruleId);
+  for (const p of parts) {
+    h.update('\u0000');
+    h.update(p === undefined ? '' : String(p));
+  }
+  return h.digest('hex').slice(0, 32);
+}
+
+export function locationPath(loc: Location): string | undefined {
+  switch (loc.kind) {
+    case 'file':
+      return loc.file;
+    case 'image':
+      return loc.path;
+    case 'runtime':
+      return loc.file;
+    case 'host':
+      return loc.path;
+  }
+}
+
+export function formatLocation(loc: Location): string {
+  switch (loc.kind) {
+    case 'file':
+      return `${loc.file}:${loc.line}:${loc.column}`;
+    case 'image': {
+      const parts = [loc.image];
+      if (loc.layerIndex !== undefined) parts.push(`layer ${loc.layerIndex}`);
+      if (loc.layerDigest) parts.push(loc.layerDigest.slice(0, 19));
+      if (loc.path) parts.push(loc.path + (loc.line ? `:${loc.line}` : ''));
+      if (loc.field) parts.push(loc.field);
+      return parts.join(' ');
+    }
+    case 'runtime': {
+      const who = loc.service ? `service ${loc.service}` : loc.container ? `container ${loc.container}` : 'container';
+      const where = loc.file ? ` (${loc.file}${loc.line ? `:${loc.line}` : ''})` : '';
+      return `${who} ${loc.field}${where}`;
+    }
+    case 'host':
+      return [loc.path, loc.setting, loc.source ? `(${loc.source})` : undefined].filter(Boolean).join(' ');
+  }
+}

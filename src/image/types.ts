@@ -1,0 +1,64 @@
+/**
+ * The layer walker streams each layer once and serves analyzers only the files they asked for
+ * (Trivy fanal's shape). Per-layer results are cached by (layer digest, analyzer name, analyzer version).
+ */
+import type { EntryMeta, LayerRef, OpenedImage } from '../sources/types.js';
+
+export interface AnalyzerContext {
+  layer: LayerRef;
+  imageName: string;
+}
+
+/**
+ * A layer analyzer. It never opens archives itself. Its per-file output must be JSON-serialisable
+ * (it is cached on disk). Bump `version` whenever the output for the same input changes.
+ */
+export interface LayerAnalyzer<R = unknown> {
+  name: string;
+  version: number;
+  /** the files it wants; called for every regular file (and hardlink resolved to its content) */
+  wants(meta: EntryMeta): boolean;
+  /** larger wanted files are passed with `truncated: true` and only the first maxFileSize bytes; default 8 MiB */
+  maxFileSize?: number;
+  analyze(meta: EntryMeta, content: Buffer, ctx: AnalyzerContext & { truncated: boolean }): R | undefined | Promise<R | undefined>;
+}
+
+/** What one layer holds: its entries (metadata only) and each analyzer's per-path output. */
+export interface LayerResult {
+  layer: LayerRef;
+  /** every entry's metadata, including whiteout markers (type 'other' never; see `whiteouts`) */
+  entries: EntryMeta[];
+  /** paths removed by this layer (`.wh.NAME` -> NAME) */
+  whiteouts: string[];
+  /** directories made opaque by this layer (`.wh..wh..opq`) */
+  opaqueDirs: string[];
+  /** analyzer name -> path -> output */
+  analyses: Record<string, Record<string, unknown>>;
+  /** uncompressed bytes of the layer tar */
+  uncompressedSize: number;
+  warnings: string[];
+}
+
+/** A file of the final filesystem and where it came from. */
+export interface FinalFile {
+  meta: EntryMeta;
+  /** the layer that added or last changed it */
+  layerIndex: number;
+}
+
+/** A file present in a lower layer but hidden (deleted, overwritten, or under an opaque dir) by a later one. */
+export interface HiddenFile {
+  meta: EntryMeta;
+  layerIndex: number;
+  /** the layer that removed or replaced it */
+  hiddenBy: number;
+  how: 'whiteout' | 'opaque' | 'overwritten';
+}
+
+export interface ImageScan {
+  image: OpenedImage;
+  layers: LayerResult[];
+  /** path -> final file */
+  final: Map<string, FinalFile>;
+  hidden: HiddenFile[];
+}

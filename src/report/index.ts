@@ -1,0 +1,32 @@
+/** Report formats. A renderer turns a Report into the text written to stdout or --output. */
+import type { Report } from '../core/report.js';
+import { renderJson } from './json.js';
+import { renderTable } from './table.js';
+import { renderSarif } from './sarif.js';
+
+export interface RenderOptions {
+  color: boolean;
+  /** show suppressed findings in human formats */
+  showSuppressed?: boolean;
+}
+
+export type Renderer = (report: Report, opts: RenderOptions) => string;
+
+const renderers = new Map<string, Renderer>([
+  ['json', renderJson],
+  ['table', renderTable],
+  ['sarif', renderSarif],
+]);
+
+/** Other formats (cyclonedx, spdx, openvex, ...) register themselves here. */
+export function registerRenderer(name: string, r: Renderer): void {
+  renderers.set(name, r);
+}
+
+export function getRenderer(name: string): Renderer | undefined {
+  return renderers.get(name);
+}
+
+export function rendererNames(): string[] {
+  return [...renderers.keys()];
+}
