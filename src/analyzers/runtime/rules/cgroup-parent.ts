@@ -1,0 +1,21 @@
+import type { RuleMeta } from '../../../core/rule.js';
+import { hit, who, type RuntimeRule } from '../types.js';
+
+export const meta: RuleMeta = {
+  id: 'BW-RUNTIME-029',
+  title: 'Custom cgroup parent',
+  severity: 'medium',
+  stage: 'runtime',
+  rationale: 'A non-default cgroup parent places the container outside the limits Docker manages; it can share or escape the resource accounting of other groups.',
+  remediation: 'Remove --cgroup-parent / cgroup_parent unless it is part of a deliberate resource design.',
+  references: ['CIS-5.25'],
+  tags: ['resources'],
+};
+
+export const rule: RuntimeRule = {
+  meta,
+  check(spec) {
+    if (!spec.cgroupParent) return [];
+    return [hit(meta, spec, { fields: ['cgroupParent'], key: 'cgroup-parent', message: `${who(spec)} uses cgroup parent ${spec.cgroupParent}` })];
+  },
+};

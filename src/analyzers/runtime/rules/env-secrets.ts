@@ -1,0 +1,45 @@
+import type { RuleMeta } from '../../../core/rule.js';
+import { hit, who, type RuntimeRule } from '../types.js';
+
+export const meta: RuleMeta = {
+  id: 'BW-RUNTIME-026',
+  title: 'Secret passed as an environment variable',
+  severity: 'medium',
+  stage: 'runtime',
+  rationale:
+    'Environment variables are visible in docker inspect, /proc/*/environ, crash dumps and child processes, and are often logged; secrets belong in files (Docker/compose secrets, mounted with restricted mode).',
+  remediation: 'Use secrets (compose `secrets:`, `--mount type=secret`) or a *_FILE variable pointing at a mounted secret file.',
+  references: ['KSV-0109', 'CWE-526'],
+  tags: ['secrets'],
+};
+
+const NAME = /(^|_)(PASSWORD|PASSWD|PASS|PWD|SECRET|SECRET_KEY|TOKEN|API_?KEY|APIKEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|CREDENTIALS?|CLIENT_SECRET)($|_)/i;
+const PLACEHOLDER = /^(\s*|changeme|change_me|xxx+|\*+|<.*>|\$\{.*\}|null|none|false|true)$/i;
+
+export function looksSecret(name: string, value: string | undefined): boolean {
+  if (!NAME.test(name) || /_FILE$|_PATH$|_DIR$|_URL_FILE$/i.test(name)) return false;
+  if (/^(PWD|OLDPWD)$/.test(name)) return false;
+  if (value === undefined || PLACEHOLDER.test(value)) return false;
+  if (value.startsWith('/run/secrets/')) return false;
+  return true;
+}
+
+export const rule: RuntimeRule = {
+  meta,
+  check(spec) {
+    const out = [];
+    for (const e of spec.env) {
+      if (e.from === 'image') continue;
+      if (!looksSecret(e.name, e.value)) continue;
+      out.push(
+        hit(meta, spec, {
+          fields: [`env.${e.name}`, 'env'],
+          key: e.name,
+          message: `${who(spec)} gets secret-looking variable ${e.name} from ${e.file ? e.file : e.from} (value redacted)`,
+          evidence: { name: e.name, from: e.from, ...(e.file ? { file: e.file } : {}) },
+        }),
+      );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,21 @@
+import type { RuleMeta } from '../../../core/rule.js';
+import { hit, who, type RuntimeRule } from '../types.js';
+
+export const meta: RuleMeta = {
+  id: 'BW-RUNTIME-031',
+  title: 'Host cgroup namespace shared',
+  severity: 'low',
+  stage: 'runtime',
+  rationale: "In the host cgroup namespace the container sees the host's cgroup hierarchy, which helps escapes that abuse cgroup files.",
+  remediation: "Use --cgroupns private (the default on cgroup v2).",
+  references: [],
+  tags: ['namespaces'],
+};
+
+export const rule: RuntimeRule = {
+  meta,
+  check(spec) {
+    if (spec.cgroupnsMode !== 'host') return [];
+    return [hit(meta, spec, { fields: ['cgroupnsMode'], key: 'cgroupnsMode', message: `${who(spec)} uses the host cgroup namespace mode` })];
+  },
+};

@@ -1,0 +1,25 @@
+import type { RuleMeta } from '../../../core/rule.js';
+import { hit, who, type RuntimeRule } from '../types.js';
+
+export const meta: RuleMeta = {
+  id: 'BW-RUNTIME-025',
+  title: 'No healthcheck',
+  severity: 'low',
+  stage: 'runtime',
+  rationale: 'Without a healthcheck a hung service keeps running and receiving traffic; orchestration cannot replace it.',
+  remediation: 'Add --health-cmd (healthcheck: test: ...) or a HEALTHCHECK in the image; do not disable it with --no-healthcheck.',
+  references: ['CIS-5.27', 'CIS-4.6'],
+  tags: ['availability'],
+};
+
+export const rule: RuntimeRule = {
+  meta,
+  check(spec) {
+    const hc = spec.healthcheck;
+    if (hc?.disabled) return [hit(meta, spec, { fields: ['healthcheck'], key: 'hc', message: `${who(spec)} disables the healthcheck` })];
+    if (hc?.test && hc.test.length > 0) return [];
+    if (spec.imageHealthcheck && !spec.imageHealthcheck.disabled && spec.imageHealthcheck.test?.length) return [];
+    const note = spec.imageHealthcheckKnown ? '' : ' (the image is not inspected here: its HEALTHCHECK, if any, would apply)';
+    return [hit(meta, spec, { fields: ['healthcheck'], key: 'hc', message: `${who(spec)} has no healthcheck${note}` })];
+  },
+};

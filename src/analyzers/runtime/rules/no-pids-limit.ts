@@ -1,0 +1,28 @@
+import type { RuleMeta } from '../../../core/rule.js';
+import { hit, who, type RuntimeRule } from '../types.js';
+
+export const meta: RuleMeta = {
+  id: 'BW-RUNTIME-015',
+  title: 'No PIDs limit',
+  severity: 'low',
+  stage: 'runtime',
+  rationale: 'Without a PIDs cgroup limit a fork bomb in the container exhausts the host process table.',
+  remediation: 'Set --pids-limit (pids_limit or deploy.resources.limits.pids), e.g. 200.',
+  references: ['CIS-5.29'],
+  tags: ['resources'],
+  autoFixable: true,
+};
+
+export const rule: RuntimeRule = {
+  meta,
+  check(spec) {
+    if (spec.pidsLimit !== undefined && spec.pidsLimit > 0) return [];
+    return [
+      hit(meta, spec, {
+        fields: ['pidsLimit'],
+        key: 'pids',
+        message: `${who(spec)} has no PIDs limit${spec.pidsLimit === -1 ? ' (explicitly unlimited)' : ''}`,
+      }),
+    ];
+  },
+};

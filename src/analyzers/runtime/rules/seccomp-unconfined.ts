@@ -1,0 +1,21 @@
+import type { RuleMeta } from '../../../core/rule.js';
+import { hit, who, type RuntimeRule } from '../types.js';
+
+export const meta: RuleMeta = {
+  id: 'BW-RUNTIME-018',
+  title: 'Seccomp disabled',
+  severity: 'high',
+  stage: 'runtime',
+  rationale: "Docker's default seccomp profile blocks some 50 dangerous system calls (keyctl, mount, unshare, bpf, ...); unconfined exposes the whole kernel syscall surface.",
+  remediation: 'Remove seccomp=unconfined; use the default profile or a custom one that allows only what is needed.',
+  references: ['CIS-5.22', 'KSV104', 'AVD-KSV-0104'],
+  tags: ['confinement'],
+};
+
+export const rule: RuntimeRule = {
+  meta,
+  check(spec) {
+    if (spec.privileged || spec.securityOpt.seccomp !== 'unconfined') return [];
+    return [hit(meta, spec, { fields: ['securityOpt.seccomp', 'securityOpt'], key: 'seccomp', message: `${who(spec)} runs with seccomp=unconfined` })];
+  },
+};

@@ -1,0 +1,36 @@
+/** Shape of one runtime rule: metadata plus one pure check over the normalised container model. */
+import type { Finding, Severity } from '../../core/finding.js';
+import { makeFinding, type RuleMeta } from '../../core/rule.js';
+import { locate, type ContainerSpec } from '../../runtime/model.js';
+
+export interface RuntimeRule {
+  meta: RuleMeta;
+  check(spec: ContainerSpec): Finding[];
+}
+
+export interface HitInit {
+  /** model fields to locate, best first (e.g. `mounts.2`, `mounts`) */
+  fields: string[];
+  /** content key for the fingerprint */
+  key: string;
+  message: string;
+  severity?: Severity;
+  evidence?: Record<string, unknown>;
+  remediation?: string;
+}
+
+export function hit(meta: RuleMeta, spec: ContainerSpec, init: HitInit): Finding {
+  return makeFinding(meta, {
+    location: locate(spec, ...init.fields),
+    key: `${spec.frontEnd}|${spec.name}|${init.key}`,
+    message: init.message,
+    severity: init.severity,
+    evidence: init.evidence,
+    remediation: init.remediation ? { text: init.remediation } : undefined,
+  });
+}
+
+export function who(spec: ContainerSpec): string {
+  if (spec.service) return `service '${spec.service}'`;
+  return `container '${spec.container ?? spec.name}'`;
+}
