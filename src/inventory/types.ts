@@ -42,11 +42,15 @@ export interface Package {
   /** set when the files of this language package belong to an OS package */
   ownedBy?: { ecosystem: Ecosystem; name: string };
   /** Go: toolchain version of the binary ("go1.21.3"), main module path, the binary */
-  go?: { toolchain: string; mainModule?: string; binary: string; replacedBy?: string };
+  go?: { toolchain: string; mainModule?: string; binary: string; replacedBy?: string; replaces?: string };
   /** true for packages found only in a lock file (not installed) */
   fromLockfile?: boolean;
   /** dependency of a dev-only path, when a lock file says so */
   dev?: boolean;
+  /** OS packages: the installed files (normalised paths, no leading '/') when the database lists them */
+  files?: string[];
+  /** main module or direct dependency of an app (Go main module, a lock file's root deps) */
+  main?: boolean;
 }
 
 export interface InventoryReport {
@@ -62,4 +66,15 @@ export interface InventoryReport {
   packages: Package[];
   /** non-fatal problems (unsupported formats, truncated databases, ...) */
   warnings: string[];
+}
+
+/** What a detector reports for one file. Packages carry no purl and no layer yet: the coalescer adds both. */
+export type DetectedPackage = Omit<Package, 'purl' | 'layerIndex' | 'layerDigest' | 'path'> & { path?: string };
+
+export interface DetectorOutput {
+  packages?: DetectedPackage[];
+  os?: Omit<OsInfo, 'evidence'>;
+  /** dpkg info/*.list: the package (name or name:arch) this file lists, and its files */
+  fileList?: { pkg: string; files: string[] };
+  warnings?: string[];
 }

@@ -1,0 +1,99 @@
+/**
+ * Package URLs (https://github.com/package-url/purl-spec) for the ecosystems Bulwark inventories.
+ * Rules per type:
+ *  - deb/apk/rpm: namespace = distro vendor (os-release ID); qualifiers arch, distro (`debian-12`, `alpine-3.20.3`),
+ *    rpm epoch as `epoch=` qualifier (the version is VERSION-RELEASE); deb keeps an epoch inside the version.
+ *  - npm: scope is the namespace (`@scope` percent-encoded as `%40scope`), name as published.
+ *  - pypi: name lower-cased with '_' -> '-' (PEP 503 normalised).
+ *  - golang: namespace/name = the module path split on '/', lower-case kept as is; `stdlib` for the toolchain.
+ *  - maven: namespace = groupId, name = artifactId.
+ */
+import type { Ecosystem, OsInfo, Package } from './types.js';
+
+/** Percent-encode one purl segment/value. ':' may stay literal (purl spec), everything unsafe is encoded. */
+export function purlEncode(s: string): string {
+  return encodeURIComponent(s).replace(/%3A/gi, ':');
+}
+
+export interface PurlParts {
+  type: Ecosystem | string;
+  namespace?: string;
+  name: string;
+  version?: string;
+  qualifiers?: Record<string, string | undefined>;
+  subpath?: string;
+}
+
+export function formatPurl(p: PurlParts): string {
+  let out = `pkg:${p.type}/`;
+  if (p.namespace) out += p.namespace.split('/').filter(Boolean).map(purlEncode).join('/') + '/';
+  out += purlEncode(p.name);
+  if (p.version) out += '@' + purlEncode(p.version);
+  const q = Object.entries(p.qualifiers ?? {})
+    .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (q.length) out += '?' + q.map(([k, v]) => `${k.toLowerCase()}=${purlEncode(v)}`).join('&');
+  if (p.subpath) out += '#' + p.subpath.split('/').filter((s) => s && s !== '.' && s !== '..').map(purlEncode).join('/');
+  return out;
+}
+
+/** PEP 503 normalised name. */
+export function pep503(name: string): string {
+  return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+
+/** distro qualifier: `debian-12`, `ubuntu-22.04`, `alpine-3.20.3`. */
+export function distroQualifier(os: OsInfo | undefined): string | undefined {
+  if (!os?.id) return undefined;
+  return os.versionId ? `${os.id}-${os.versionId}` : os.id;
+}
+
+export function purlFor(pkg: Omit<Package, 'purl'> | Package, os?: OsInfo): string {
+  switch (pkg.ecosystem) {
+    case 'deb':
+      return formatPurl({
+        type: 'deb',
+        namespace: os?.id && os.id !== 'unknown' ? os.id : 'debian',
+        name: pkg.name,
+        version: pkg.version,
+        qualifiers: { arch: pkg.arch, distro: distroQualifier(os) },
+      });
+    case 'apk':
+      return formatPurl({
+        type: 'apk',
+        namespace: os?.id && os.id !== 'unknown' ? os.id : 'alpine',
+        name: pkg.name,
+        version: pkg.version,
+        qualifiers: { arch: pkg.arch, distro: distroQualifier(os) },
+      });
+    case 'rpm': {
+      const version = pkg.release ? `${pkg.version}-${pkg.release}` : pkg.version;
+      return formatPurl({
+        type: 'rpm',
+        namespace: os?.id && os.id !== 'unknown' ? os.id : undefined,
+        name: pkg.name,
+        version,
+        qualifiers: { arch: pkg.arch, epoch: pkg.epoch ? String(pkg.epoch) : undefined, distro: distroQualifier(os) },
+      });
+    }
+    case 'npm': {
+      const m = /^(@[^/]+)\/(.+)$/.exec(pkg.name);
+      return formatPurl({ type: 'npm', namespace: m ? m[1] : undefined, name: m ? m[2]! : pkg.name, version: pkg.version });
+    }
+    case 'pypi':
+      return formatPurl({ type: 'pypi', name: pep503(pkg.name), version: pkg.version });
+    case 'golang': {
+      const parts = pkg.name.split('/');
+      const name = parts.pop()!;
+      return formatPurl({ type: 'golang', namespace: parts.join('/') || undefined, name, version: pkg.version });
+    }
+    case 'maven': {
+      const i = pkg.name.indexOf(':');
+      return i > 0
+        ? formatPurl({ type: 'maven', namespace: pkg.name.slice(0, i), name: pkg.name.slice(i + 1), version: pkg.version })
+        : formatPurl({ type: 'maven', name: pkg.name, version: pkg.version });
+    }
+    default:
+      return formatPurl({ type: String(pkg.ecosystem), name: pkg.name, version: pkg.version });
+  }
+}
