@@ -1,0 +1,114 @@
+/**
+ * Version order per ecosystem. Every matcher compares versions through `getComparator(ecosystem)`.
+ *
+ * Ecosystem names are purl types (deb, apk, rpm, npm, pypi, golang, maven, gem, cargo, composer); the
+ * OSV ecosystem names are accepted too (Debian, Ubuntu, Alpine, npm, PyPI, Go, Maven, crates.io,
+ * RubyGems, Packagist, Red Hat, Rocky Linux, AlmaLinux...), with or without a `:release` suffix
+ * (`Debian:12`, `Alpine:v3.20`).
+ */
+import { compareDeb, validDeb, VersionSyntaxError } from './dpkg.js';
+import { compareApk, validApk } from './apk.js';
+import { compareNpm, validNpm } from './npm.js';
+
+export { VersionSyntaxError } from './dpkg.js';
+
+export interface VersionComparator {
+  /** canonical ecosystem (purl type) */
+  ecosystem: string;
+  /** -1, 0 or 1. Throws VersionSyntaxError when a version cannot be compared at all. */
+  compare(a: string, b: string): number;
+  /** true when the version is well-formed for the ecosystem */
+  valid(v: string): boolean;
+}
+
+export type CanonicalEcosystem = 'deb' | 'apk' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven' | 'gem' | 'cargo' | 'composer';
+
+const comparators = new Map<CanonicalEcosystem, VersionComparator>();
+
+function register(ecosystem: CanonicalEcosystem, compare: (a: string, b: string) => number, valid: (v: string) => boolean): void {
+  comparators.set(ecosystem, { ecosystem, compare, valid });
+}
+
+register('deb', compareDeb, validDeb);
+register('apk', compareApk, validApk);
+register('npm', compareNpm, validNpm);
+
+const ALIASES: Record<string, CanonicalEcosystem> = {
+  deb: 'deb',
+  debian: 'deb',
+  ubuntu: 'deb',
+  dpkg: 'deb',
+  apk: 'apk',
+  alpine: 'apk',
+  wolfi: 'apk',
+  chainguard: 'apk',
+  rpm: 'rpm',
+  'red hat': 'rpm',
+  redhat: 'rpm',
+  rhel: 'rpm',
+  'rocky linux': 'rpm',
+  rocky: 'rpm',
+  almalinux: 'rpm',
+  alma: 'rpm',
+  centos: 'rpm',
+  fedora: 'rpm',
+  'oracle linux': 'rpm',
+  amazon: 'rpm',
+  'amazon linux': 'rpm',
+  opensuse: 'rpm',
+  suse: 'rpm',
+  'suse linux enterprise': 'rpm',
+  mageia: 'rpm',
+  npm: 'npm',
+  node: 'npm',
+  pypi: 'pypi',
+  python: 'pypi',
+  pip: 'pypi',
+  golang: 'golang',
+  go: 'golang',
+  maven: 'maven',
+  'crates.io': 'cargo',
+  cargo: 'cargo',
+  rubygems: 'gem',
+  gem: 'gem',
+  packagist: 'composer',
+  composer: 'composer',
+};
+
+/** Maps a purl type or OSV ecosystem name (optionally `Name:release`) to the canonical ecosystem, or undefined. */
+export function canonicalEcosystem(name: string): CanonicalEcosystem | undefined {
+  const lower = name.trim().toLowerCase();
+  const direct = ALIASES[lower];
+  if (direct) return direct;
+  const colon = lower.indexOf(':');
+  if (colon > 0) return ALIASES[lower.slice(0, colon)];
+  return undefined;
+}
+
+export class UnsupportedEcosystemError extends Error {
+  constructor(public readonly ecosystemName: string) {
+    super(`no version order for ecosystem '${ecosystemName}'`);
+    this.name = 'UnsupportedEcosystemError';
+  }
+}
+
+/** The comparator for an ecosystem; throws UnsupportedEcosystemError for an unknown one. */
+export function getComparator(ecosystem: string): VersionComparator {
+  const c = findComparator(ecosystem);
+  if (!c) throw new UnsupportedEcosystemError(ecosystem);
+  return c;
+}
+
+/** Like getComparator, but undefined for an unknown ecosystem. */
+export function findComparator(ecosystem: string): VersionComparator | undefined {
+  const canon = canonicalEcosystem(ecosystem);
+  return canon ? comparators.get(canon) : undefined;
+}
+
+/** Canonical ecosystems that have a comparator. */
+export function supportedEcosystems(): CanonicalEcosystem[] {
+  return [...comparators.keys()];
+}
+
+export { inRange, affectedByEvents, type OsvRangeEvents, type OsvEvent } from './range.js';
+export { satisfiesNpmRange, validNpmRange } from './npm.js';

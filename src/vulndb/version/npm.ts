@@ -1,0 +1,76 @@
+/**
+ * npm version order and ranges: node-semver (the implementation npm itself uses), wrapped so that the
+ * choices are explicit.
+ *
+ * - compare(): semver precedence (build metadata ignored). Strict SemVer 2.0 first (a leading `v` or
+ *   `=` is accepted, as npm does); when that fails the version is parsed in node-semver's loose mode
+ *   (`1.2.3beta`, `=1.2.3`), because old packages in the registry carry such versions. Anything else
+ *   throws VersionSyntaxError.
+ * - valid(): strict SemVer only.
+ * - satisfiesNpmRange(): node-semver range semantics. For vulnerability matching the default is
+ *   `includePrerelease: true`: `1.0.0-beta.1` IS inside `<1.0.0` and inside `>=0.9.0 <1.0.1`; npm's
+ *   install-time rule (a prerelease only matches a comparator on the same major.minor.patch) is meant to
+ *   keep users off prereleases, not to decide whether a prerelease contains vulnerable code. Loose
+ *   parsing of the range defaults to true (advisory ranges are often written loosely, e.g. `<= 1.2`).
+ */
+import semver from 'semver';
+import { VersionSyntaxError } from './dpkg.js';
+
+const parsed = new Map<string, semver.SemVer>();
+
+export function parseNpm(v: string): semver.SemVer | null {
+  const hit = parsed.get(v);
+  if (hit) return hit;
+  let p: semver.SemVer | null = null;
+  try {
+    p = new semver.SemVer(v.trim(), { loose: false });
+  } catch {
+    try {
+      p = new semver.SemVer(v.trim(), { loose: true });
+    } catch {
+      p = null;
+    }
+  }
+  if (p) {
+    if (parsed.size > 50000) parsed.clear();
+    parsed.set(v, p);
+  }
+  return p;
+}
+
+export function compareNpm(a: string, b: string): number {
+  const pa = parseNpm(a);
+  if (!pa) throw new VersionSyntaxError('npm', a, 'not a semver version');
+  const pb = parseNpm(b);
+  if (!pb) throw new VersionSyntaxError('npm', b, 'not a semver version');
+  return pa.compare(pb);
+}
+
+export function validNpm(v: string): boolean {
+  return semver.valid(v, { loose: false }) !== null;
+}
+
+export interface NpmRangeOptions {
+  /** default true (see above) */
+  includePrerelease?: boolean;
+  /** default true */
+  loose?: boolean;
+}
+
+/** Is `version` inside the node-semver `range`? Throws VersionSyntaxError for a version or range that does not parse. */
+export function satisfiesNpmRange(version: string, range: string, opts: NpmRangeOptions = {}): boolean {
+  const o = { includePrerelease: opts.includePrerelease ?? true, loose: opts.loose ?? true };
+  const v = parseNpm(version);
+  if (!v) throw new VersionSyntaxError('npm', version, 'not a semver version');
+  let r: semver.Range;
+  try {
+    r = new semver.Range(range, o);
+  } catch (e) {
+    throw new VersionSyntaxError('npm', range, `not a semver range (${(e as Error).message})`);
+  }
+  return r.test(v);
+}
+
+export function validNpmRange(range: string, loose = true): boolean {
+  return semver.validRange(range, { loose }) !== null;
+}

@@ -1,0 +1,72 @@
+/**
+ * OSV range semantics on top of a comparator.
+ *
+ * One OSV range's events, reduced to one interval: `introduced` (inclusive lower bound; "0" means from
+ * the very first version), `fixed` (exclusive upper bound), `last_affected` (inclusive upper bound),
+ * `limit` (exclusive upper bound used by GIT-like ranges; honoured the same way). A missing
+ * introduced means "from the beginning"; no upper bound means every later version is affected.
+ */
+import type { VersionComparator } from './index.js';
+
+export interface OsvRangeEvents {
+  introduced?: string;
+  fixed?: string;
+  lastAffected?: string;
+  limit?: string;
+}
+
+/** True when version `v` lies in the interval the events describe. */
+export function inRange(cmp: VersionComparator, v: string, ev: OsvRangeEvents): boolean {
+  if (ev.introduced !== undefined && ev.introduced !== '0' && ev.introduced !== '') {
+    if (cmp.compare(v, ev.introduced) < 0) return false;
+  }
+  if (ev.fixed !== undefined && ev.fixed !== '' && cmp.compare(v, ev.fixed) >= 0) return false;
+  if (ev.lastAffected !== undefined && ev.lastAffected !== '' && cmp.compare(v, ev.lastAffected) > 0) return false;
+  if (ev.limit !== undefined && ev.limit !== '' && ev.limit !== '*' && cmp.compare(v, ev.limit) >= 0) return false;
+  return true;
+}
+
+/** One event of an OSV range, as in the OSV schema. */
+export interface OsvEvent {
+  introduced?: string;
+  fixed?: string;
+  last_affected?: string;
+  limit?: string;
+}
+
+/**
+ * The OSV evaluation of a whole event list (the algorithm of the OSV schema): events sorted by
+ * version ("0" first; on equal versions `introduced` before `fixed`/`last_affected`), walked in order:
+ * an `introduced` at or below `v` makes it affected, a `fixed` at or below `v` or a `last_affected`
+ * below `v` makes it not affected. `limit` events cap the range (v must be below one of them).
+ */
+export function affectedByEvents(cmp: VersionComparator, v: string, events: readonly OsvEvent[]): boolean {
+  const limits = events.filter((e) => e.limit !== undefined && e.limit !== '*').map((e) => e.limit!);
+  if (limits.length && !limits.some((l) => cmp.compare(v, l) < 0)) return false;
+  const keyed = events
+    .map((e, idx) => {
+      if (e.introduced !== undefined) return { kind: 0, ver: e.introduced, idx };
+      if (e.fixed !== undefined) return { kind: 1, ver: e.fixed, idx };
+      if (e.last_affected !== undefined) return { kind: 2, ver: e.last_affected, idx };
+      return undefined;
+    })
+    .filter((x): x is { kind: number; ver: string; idx: number } => !!x);
+  const isZero = (k: { kind: number; ver: string }) => k.kind === 0 && (k.ver === '0' || k.ver === '');
+  keyed.sort((a, b) => {
+    const za = isZero(a);
+    const zb = isZero(b);
+    if (za || zb) return za && zb ? a.idx - b.idx : za ? -1 : 1;
+    const c = cmp.compare(a.ver, b.ver);
+    if (c) return c;
+    return a.kind - b.kind || a.idx - b.idx;
+  });
+  let affected = false;
+  for (const k of keyed) {
+    if (k.kind === 0) {
+      if (isZero(k) || cmp.compare(v, k.ver) >= 0) affected = true;
+    } else if (k.kind === 1) {
+      if (cmp.compare(v, k.ver) >= 0) affected = false;
+    } else if (cmp.compare(v, k.ver) > 0) affected = false;
+  }
+  return affected;
+}
