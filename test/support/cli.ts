@@ -17,8 +17,12 @@ export function runCli(args: string[], opts: { cwd?: string } = {}): Promise<Cli
     const ow = process.stdout.write.bind(process.stdout);
     const ew = process.stderr.write.bind(process.stderr);
     const prevCwd = process.cwd();
-    (process.stdout as any).write = (c: string | Uint8Array) => (out.push(typeof c === 'string' ? c : Buffer.from(c).toString()), true);
-    (process.stderr as any).write = (c: string | Uint8Array) => (err.push(typeof c === 'string' ? c : Buffer.from(c).toString()), true);
+    // Node's test runner talks to its parent over stdout in binary frames (Buffers) from this same
+    // process; the CLI writes strings. Capture strings, pass binary frames through.
+    (process.stdout as any).write = (c: string | Uint8Array, ...rest: any[]) =>
+      typeof c === 'string' ? (out.push(c), true) : ow(c, ...rest);
+    (process.stderr as any).write = (c: string | Uint8Array, ...rest: any[]) =>
+      typeof c === 'string' ? (err.push(c), true) : ew(c, ...rest);
     try {
       if (opts.cwd) process.chdir(opts.cwd);
       const code = await main(['node', 'bulwark', ...args]);
