@@ -1,0 +1,138 @@
+/**
+ * OSV importer (https://ossf.github.io/osv-schema/): one JSON record per vulnerability, from single
+ * files, directories or the per-ecosystem all.zip archives.
+ *
+ * - ranges of type SEMVER and ECOSYSTEM are stored as they are (introduced / fixed / last_affected /
+ *   limit events; several ranges per package), with the explicit `versions` list;
+ * - GIT ranges cannot be compared with installed versions: they are skipped and counted
+ *   (`gitRangesSkipped`; `gitOnlySkipped` when a package entry had nothing else);
+ * - withdrawn records are skipped and counted;
+ * - CVSS vectors (record- or package-level) are scored; GHSA's `database_specific.severity` is kept.
+ */
+import type { FeedSink, Range, RangeEvent } from '../store.js';
+import { bestScore } from '../cvss.js';
+import { normaliseName, osvEcosystem } from './ecosystems.js';
+
+export interface OsvRecord {
+  id: string;
+  modified?: string;
+  published?: string;
+  withdrawn?: string;
+  aliases?: string[];
+  summary?: string;
+  details?: string;
+  severity?: Array<{ type: string; score: string }>;
+  affected?: Array<{
+    package?: { ecosystem?: string; name?: string; purl?: string };
+    ranges?: Array<{ type?: string; events?: Array<Record<string, string>>; repo?: string }>;
+    versions?: string[];
+    severity?: Array<{ type: string; score: string }>;
+    ecosystem_specific?: Record<string, unknown>;
+    database_specific?: Record<string, unknown>;
+  }>;
+  database_specific?: Record<string, unknown>;
+  references?: Array<{ type?: string; url?: string }>;
+}
+
+export function isOsvRecord(d: unknown): d is OsvRecord {
+  if (!d || typeof d !== 'object' || Array.isArray(d)) return false;
+  const o = d as Record<string, unknown>;
+  return typeof o.id === 'string' && (Array.isArray(o.affected) || typeof o.modified === 'string') && !('module_name' in o);
+}
+
+export const OSV_FEED = 'osv';
+
+function feedName(rec: OsvRecord): string {
+  if (rec.id.startsWith('GHSA-')) return 'ghsa';
+  if (rec.id.startsWith('GO-')) return 'osv-go';
+  if (rec.id.startsWith('PYSEC-')) return 'osv-pypi';
+  return OSV_FEED;
+}
+
+const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
+
+/** Import one OSV record; returns false when it was skipped (withdrawn / malformed). */
+export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
+  if (!isOsvRecord(rec)) {
+    sink.count('malformed');
+    return false;
+  }
+  if (rec.withdrawn) {
+    sink.count('withdrawnSkipped');
+    return false;
+  }
+  const aliases = (rec.aliases ?? []).filter((a) => typeof a === 'string' && a !== rec.id);
+  const vectors = (rec.severity ?? []).filter((s) => s && /^CVSS_V[234]$/.test(s.type) && typeof s.score === 'string').map((s) => s.score);
+  const cvss = bestScore(vectors);
+  const label = typeof rec.database_specific?.severity === 'string' ? (rec.database_specific.severity as string) : undefined;
+  const feed = feedName(rec);
+  const advisory = (rec.references ?? []).find((r) => r.type === 'ADVISORY' || r.type === 'WEB')?.url;
+  sink.vuln({
+    id: rec.id,
+    feed,
+    aliases,
+    summary: rec.summary ?? (rec.details ? rec.details.split('\n')[0]!.slice(0, 200) : undefined),
+    published: rec.published,
+    modified: rec.modified,
+    cvss,
+    severityLabel: label,
+    url: advisory,
+  });
+  let kept = 0;
+  for (const a of rec.affected ?? []) {
+    const ecoName = a.package?.ecosystem;
+    const name = a.package?.name;
+    if (!ecoName || !name) {
+      sink.count('affectedWithoutPackage');
+      continue;
+    }
+    const eco = osvEcosystem(ecoName);
+    if (!eco) {
+      sink.count(`unsupportedEcosystem:${ecoName.split(':')[0]}`);
+      continue;
+    }
+    const ranges: Range[] = [];
+    let git = 0;
+    for (const r of a.ranges ?? []) {
+      if (r.type === 'GIT') {
+        git++;
+        continue;
+      }
+      if (r.type !== 'SEMVER' && r.type !== 'ECOSYSTEM') {
+        sink.count('unknownRangeTypeSkipped');
+        continue;
+      }
+      const events: RangeEvent[] = [];
+      for (const e of r.events ?? []) {
+        const k = EVENT_KEYS.find((key) => typeof e[key] === 'string');
+        if (k) events.push({ [k]: e[k] } as RangeEvent);
+      }
+      if (events.length) ranges.push({ type: r.type, events });
+    }
+    if (git) sink.count('gitRangesSkipped', git);
+    const versions = (a.versions ?? []).filter((v) => typeof v === 'string');
+    if (!ranges.length && !versions.length) {
+      sink.count(git ? 'gitOnlySkipped' : 'noRangesSkipped');
+      continue;
+    }
+    const pkgVectors = (a.severity ?? []).filter((s) => s && /^CVSS_V[234]$/.test(s.type)).map((s) => s.score);
+    if (pkgVectors.length) {
+      const s = bestScore(pkgVectors);
+      if (s) sink.score(rec.id, s);
+    }
+    if (eco.namespace) sink.namespace(eco.namespace);
+    sink.affected({
+      vulnId: rec.id,
+      feed,
+      ecosystem: eco.ecosystem,
+      namespace: eco.namespace,
+      package: normaliseName(eco.ecosystem, name),
+      ranges,
+      versions,
+      status: 'affected',
+    });
+    kept++;
+  }
+  sink.count('records');
+  return kept > 0;
+}

@@ -1,0 +1,67 @@
+/**
+ * Evaluates one advisory row against one installed version, recording every comparison made so
+ * `--explain` and `bulwark why` can show them. Version order comes from src/vulndb/version.
+ */
+import { affectedByEvents, type VersionComparator } from '../version/index.js';
+import type { AffectedRow } from '../store.js';
+
+export interface Verdict {
+  affected: boolean;
+  /** the smallest fixed version above the installed one, in the range that matched */
+  fixed?: string;
+  /** human-readable comparisons, in order */
+  steps: string[];
+  /** set when a version could not be compared */
+  error?: string;
+}
+
+function sign(c: number): string {
+  return c < 0 ? '<' : c > 0 ? '>' : '=';
+}
+
+export function evaluateRow(cmp: VersionComparator, installed: string, row: AffectedRow, label = cmp.ecosystem): Verdict {
+  const steps: string[] = [];
+  if (row.status === 'not_affected') {
+    return { affected: false, steps: [`${row.feed} says ${row.package} was never affected in ${row.namespace || 'this ecosystem'} (${row.statusDetail ?? 'not affected'})`] };
+  }
+  try {
+    for (const v of row.versions) {
+      if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) {
+        steps.push(`${installed} is listed among the affected versions`);
+        return { affected: true, steps };
+      }
+    }
+    if (row.versions.length) steps.push(`${installed} is not among the ${row.versions.length} listed affected versions`);
+    for (const r of row.ranges) {
+      const ev = r.events;
+      const hit = affectedByEvents(cmp, installed, ev);
+      const parts: string[] = [];
+      let fixed: string | undefined;
+      for (const e of ev) {
+        if (e.introduced !== undefined) {
+          if (e.introduced === '0') parts.push('introduced 0 (all earlier versions)');
+          else parts.push(`${label} ${installed} ${sign(cmp.compare(installed, e.introduced))} ${e.introduced} (introduced)`);
+        } else if (e.fixed !== undefined) {
+          const c = cmp.compare(installed, e.fixed);
+          parts.push(`${label} ${installed} ${sign(c)} ${e.fixed} (fixed)`);
+          if (c < 0 && (!fixed || cmp.compare(e.fixed, fixed) < 0)) fixed = e.fixed;
+        } else if (e.last_affected !== undefined) {
+          parts.push(`${label} ${installed} ${sign(cmp.compare(installed, e.last_affected))} ${e.last_affected} (last affected)`);
+        } else if (e.limit !== undefined) {
+          parts.push(`${label} ${installed} ${sign(cmp.compare(installed, e.limit))} ${e.limit} (limit)`);
+        }
+      }
+      steps.push(`${r.type} range [${parts.join('; ')}] -> ${hit ? 'in range' : 'not in range'}`);
+      if (hit) return { affected: true, fixed, steps };
+    }
+    if (!row.ranges.length && !row.versions.length) {
+      steps.push('advisory lists no version bounds');
+      return { affected: false, steps };
+    }
+    return { affected: false, steps };
+  } catch (e) {
+    const msg = (e as Error).message;
+    steps.push(`version comparison failed: ${msg}`);
+    return { affected: false, steps, error: msg };
+  }
+}

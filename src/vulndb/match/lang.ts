@@ -1,0 +1,91 @@
+/**
+ * Language packages (npm, pypi, golang, maven, ...) against OSV / GHSA / Node.js WG advisories, by
+ * the package name normalised per ecosystem. Packages owned by an OS package (a dist-info shipped by
+ * python3-urllib3, node_modules shipped by the nodejs package) are NOT matched here: distros backport
+ * fixes without changing upstream versions, so they are matched only through the OS feed.
+ * Go: module versions and the binary's toolchain (`stdlib`) are compared in the form the Go comparator
+ * accepts; the toolchain "go1.21.3" becomes stdlib 1.21.3.
+ */
+import type { InventoryReport, Package } from '../../inventory/types.js';
+import { findComparator, type VersionComparator } from '../version/index.js';
+import type { VulnStore } from '../store.js';
+import { normaliseName } from '../feeds/ecosystems.js';
+import { evaluateRow } from './evaluate.js';
+import { DISTRO_ECOSYSTEMS } from './distro.js';
+import { emptyResult, type FamilyResult } from './types.js';
+
+/** "go1.21.3" -> "1.21.3", "go1.21" -> "1.21.0", "go1.21rc2" -> "1.21.0-rc.2"; undefined when not a Go release. */
+export function goToolchainToSemver(t: string): string | undefined {
+  const m = /^go(\d+)\.(\d+)(?:\.(\d+))?(?:(rc|beta)(\d+))?/.exec(t.trim());
+  if (!m) return undefined;
+  const base = `${m[1]}.${m[2]}.${m[3] ?? '0'}`;
+  return m[4] ? `${base}-${m[4]}.${m[5]}` : base;
+}
+
+/** The Go comparator may want "v1.2.3" (x/mod form) or "1.2.3" (OSV form): adapt both sides. */
+function goAdapter(cmp: VersionComparator): VersionComparator {
+  const wantsV = !cmp.valid('1.2.3') && cmp.valid('v1.2.3');
+  const f = (v: string) => (v === '0' ? v : wantsV ? (v.startsWith('v') ? v : `v${v}`) : v.replace(/^v/, ''));
+  return { ecosystem: cmp.ecosystem, compare: (a, b) => cmp.compare(f(a), f(b)), valid: (v) => cmp.valid(f(v)) };
+}
+
+/** Go binaries: one synthetic `stdlib` package per binary toolchain, unless the inventory already lists it. */
+export function withGoStdlib(pkgs: Package[]): Package[] {
+  const out = [...pkgs];
+  const have = new Set(pkgs.filter((p) => p.ecosystem === 'golang' && p.name === 'stdlib').map((p) => `${p.go?.binary ?? p.path}`));
+  const seen = new Set<string>();
+  for (const p of pkgs) {
+    if (p.ecosystem !== 'golang' || !p.go?.toolchain) continue;
+    const bin = p.go.binary;
+    if (have.has(bin) || seen.has(bin)) continue;
+    seen.add(bin);
+    const v = goToolchainToSemver(p.go.toolchain);
+    if (!v) continue;
+    out.push({
+      name: 'stdlib',
+      version: v,
+      ecosystem: 'golang',
+      purl: `pkg:golang/stdlib@v${v}`,
+      path: bin,
+      layerIndex: p.layerIndex,
+      layerDigest: p.layerDigest,
+      ownedBy: p.ownedBy,
+      go: { toolchain: p.go.toolchain, binary: bin },
+    });
+  }
+  return out;
+}
+
+export function matchLanguage(inv: InventoryReport, store: VulnStore, keepNonMatches: boolean): FamilyResult {
+  const res = emptyResult();
+  const pkgs = withGoStdlib(inv.packages.filter((p) => !DISTRO_ECOSYSTEMS.has(p.ecosystem)));
+  const owned: Package[] = [];
+  const noCmp = new Map<string, Package[]>();
+  for (const pkg of pkgs) {
+    if (pkg.ownedBy) {
+      owned.push(pkg);
+      continue;
+    }
+    let cmp = findComparator(pkg.ecosystem);
+    if (!cmp) {
+      noCmp.set(pkg.ecosystem, [...(noCmp.get(pkg.ecosystem) ?? []), pkg]);
+      continue;
+    }
+    if (pkg.ecosystem === 'golang') cmp = goAdapter(cmp);
+    const key = normaliseName(pkg.ecosystem, pkg.name);
+    const version = pkg.ecosystem === 'golang' && pkg.name !== 'stdlib' ? pkg.version.replace(/^v/, '') : pkg.version;
+    if (pkg.ecosystem === 'golang' && (version === '(devel)' || version === '')) continue;
+    for (const row of store.affectedFor(pkg.ecosystem, '', key)) {
+      const verdict = evaluateRow(cmp, version, row, pkg.ecosystem);
+      if (verdict.error) res.warnings.push(`${pkg.name} ${version} vs ${row.vulnId}: ${verdict.error}`);
+      const m = { pkg, key, version, ecosystem: pkg.ecosystem, namespace: '', row, verdict };
+      if (verdict.affected) res.matches.push(m);
+      else if (keepNonMatches) res.nonMatches.push(m);
+    }
+  }
+  if (owned.length) {
+    res.unmatched.push({ reason: 'owned by an OS package: matched through the OS feed only', packages: owned });
+  }
+  for (const [eco, list] of noCmp) res.unmatched.push({ reason: `no version order for ${eco} packages`, packages: list });
+  return res;
+}
