@@ -162,7 +162,7 @@ export function goPackages(info: GoBuildInfo, binary: string): DetectedPackage[]
   for (const d of info.deps) {
     if (!d.path) continue;
     const r = d.replace;
-    if (r && r.version) {
+    if (r && r.version && r.version !== '(devel)' && !/^(\.|\/)/.test(r.path)) {
       pkgs.push({ name: r.path, version: r.version, ecosystem: 'golang', go: go({ replaces: `${d.path}@${d.version}` }) });
     } else if (r) {
       pkgs.push({ name: d.path, version: '', ecosystem: 'golang', go: go({ replacedBy: r.path }) });
