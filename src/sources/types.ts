@@ -65,6 +65,31 @@ export interface LayerEntry {
   rawPath: string;
   /** the content; must be consumed or drained before the next entry is pulled */
   stream: Readable;
+  /**
+   * Optional fast path over the same content (tar-backed sources): the bytes as chunks, valid until the next
+   * chunk is pulled. Use either this or `stream`, not both. Content nobody reads is skipped for free.
+   */
+  chunks?(): AsyncIterable<Buffer>;
+}
+
+/**
+ * What `layerEntries()` returns on the built-in sources: the entries plus what the reader learnt on the way
+ * (warnings about neutralised names; byte counts), filled as the iteration proceeds.
+ */
+export interface LayerEntries extends AsyncIterable<LayerEntry> {
+  warnings?: string[];
+  stats?: { compressedBytes: number; uncompressedBytes: number; compression: string };
+}
+
+/**
+ * A layer blob met during a one-pass read (see OpenedImage.streamLayers). `layer` is set when the source knew
+ * which layer it is before reading; otherwise `identify()` tells after the entries were fully read and the
+ * digest was computed (undefined: the blob is not one of this image's layers or was already seen).
+ */
+export interface StreamedLayer {
+  entries: LayerEntries;
+  layer?: LayerRef;
+  identify(): LayerRef | undefined;
 }
 
 export interface OpenedImage {
@@ -87,7 +112,14 @@ export interface OpenedImage {
    * The layer's entries, decompressed, digest-verified (a mismatch rejects with an error at the end of
    * the stream), and with hostile names normalised or rejected. Streams the layer once.
    */
-  layerEntries(index: number): AsyncIterable<LayerEntry>;
+  layerEntries(index: number): LayerEntries;
+  /**
+   * Optional, for sources that can only read the image in one pass in their own order (the Engine API
+   * stream). Calls `visit` once per layer blob as it streams by; `need` are the layer indexes the caller
+   * wants (blobs known in advance to be other layers are skipped). Resolves after the last blob; rejects
+   * when a needed layer never came. The walker prefers this to `layerEntries` when present.
+   */
+  streamLayers?(need: Set<number>, visit: (layer: StreamedLayer) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,362 @@
+/**
+ * The layer walker. Streams every layer once, records its entries, whiteouts and opaque directories, hands
+ * each analyzer only the files it wants (content buffered only for those, capped at the analyzer's
+ * maxFileSize), caches all of it per layer on disk, and stacks the layers into the final filesystem.
+ * A warm rescan whose every requested analyzer is cached never opens a layer stream.
+ */
+import type { EntryMeta, LayerEntries, LayerEntry, LayerRef, OpenedImage } from '../sources/types.js';
+import type { ImageScan, LayerAnalyzer, LayerResult } from './types.js';
+import { LayerCache } from './cache.js';
+import { stackLayers } from './final.js';
+
+/** Bump when the entries index format or the walker's semantics change (invalidates cached indexes). */
+export const WALKER_VERSION = 1;
+const DEFAULT_MAX_FILE = 8 * 1024 * 1024;
+
+export interface ScanProgress {
+  /** 0-based layer index */
+  layer: number;
+  layers: number;
+  /** bytes of the current layer blob read so far */
+  bytes: number;
+  /** size of the current layer blob when known */
+  layerBytes?: number;
+  cached: boolean;
+  done: boolean;
+}
+
+export interface ScanOptions {
+  /** cache root (default: cacheRoot()) */
+  cacheDir?: string;
+  noCache?: boolean;
+  onProgress?: (e: ScanProgress) => void;
+}
+
+/** Statistics of the last scan, for tests and the bench. */
+export interface ScanStats {
+  layersStreamed: number;
+  layersFromCache: number;
+}
+
+export const lastScanStats: ScanStats = { layersStreamed: 0, layersFromCache: 0 };
+
+/** The cache key of a layer: its uncompressed content digest when known (the same layer compressed or not shares it), else the blob digest. */
+export function layerCacheKey(layer: LayerRef): string | undefined {
+  return LayerCache.keyOf(layer.diffId) ?? LayerCache.keyOf(layer.digest);
+}
+
+type CompactEntry = [string, string, number, number, number, number, string?, number?, number?, number?];
+
+interface CachedIndex {
+  entries: CompactEntry[];
+  whiteouts: string[];
+  opaqueDirs: string[];
+  uncompressedSize: number;
+  warnings: string[];
+}
+
+function isIndex(v: unknown): v is CachedIndex {
+  const o = v as CachedIndex;
+  return !!o && Array.isArray(o.entries) && Array.isArray(o.whiteouts) && Array.isArray(o.opaqueDirs) && typeof o.uncompressedSize === 'number' && Array.isArray(o.warnings);
+}
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function compact(m: EntryMeta): CompactEntry {
+  const e: CompactEntry = [m.path, m.type, m.mode, m.uid, m.gid, m.size];
+  if (m.linkname !== undefined || m.mtime !== undefined || m.devmajor !== undefined) {
+    e.push(m.linkname ?? '', m.mtime ?? 0);
+    if (m.devmajor !== undefined) e.push(m.devmajor, m.devminor ?? 0);
+  }
+  return e;
+}
+
+function expand(e: CompactEntry): EntryMeta {
+  const m: EntryMeta = { path: e[0], type: e[1] as EntryMeta['type'], mode: e[2], uid: e[3], gid: e[4], size: e[5] };
+  if (e.length > 6) {
+    if (e[6]) m.linkname = e[6];
+    if (e[7]) m.mtime = e[7];
+    if (e.length > 8) {
+      m.devmajor = e[8];
+      m.devminor = e[9];
+    }
+  }
+  return m;
+}
+
+interface Task {
+  meta: EntryMeta;
+  analyzers: LayerAnalyzer[];
+  content: Buffer;
+  truncated: boolean;
+}
+
+interface Walked {
+  entries: EntryMeta[];
+  whiteouts: string[];
+  opaqueDirs: string[];
+  tasks: Task[];
+  warnings: string[];
+  uncompressedSize: number;
+  /** wanted hardlinks whose target's content was not kept */
+  unresolvedLinks: Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[] }>;
+}
+
+async function readCapped(entry: LayerEntry, cap: number): Promise<{ content: Buffer; truncated: boolean }> {
+  const parts: Buffer[] = [];
+  let got = 0;
+  let truncated = false;
+  const src: AsyncIterable<Buffer> = entry.chunks ? entry.chunks() : (entry.stream as AsyncIterable<Buffer>);
+  for await (const c of src) {
+    if (got >= cap) {
+      truncated = true;
+      continue; // keep draining so the next entry lines up
+    }
+    const take = Math.min(c.length, cap - got);
+    parts.push(Buffer.from(c.subarray(0, take)));
+    got += take;
+    if (take < c.length) truncated = true;
+  }
+  if (entry.meta.size > cap) truncated = true;
+  return { content: Buffer.concat(parts), truncated };
+}
+
+async function drain(entry: LayerEntry): Promise<void> {
+  if (entry.chunks) return; // tar-backed: skipped by the reader itself
+  for await (const _ of entry.stream) void _;
+}
+
+/** One pass over a layer's entries: metadata, whiteouts, and the wanted files' contents. */
+async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], onBytes?: () => void): Promise<Walked> {
+  const w: Walked = { entries: [], whiteouts: [], opaqueDirs: [], tasks: [], warnings: [], uncompressedSize: 0, unresolvedLinks: [] };
+  /** content of wanted regular files, for hardlinks to them */
+  const kept = new Map<string, { content: Buffer; truncated: boolean }>();
+  const files = new Map<string, EntryMeta>();
+  const links = new Map<string, string>();
+  let n = 0;
+  for await (const entry of entries) {
+    const meta = entry.meta;
+    if ((++n & 4095) === 0) onBytes?.();
+    const slash = meta.path.lastIndexOf('/');
+    const base = slash === -1 ? meta.path : meta.path.slice(slash + 1);
+    if (base.startsWith('.wh.')) {
+      const dir = slash === -1 ? '' : meta.path.slice(0, slash);
+      if (base === '.wh..wh..opq') w.opaqueDirs.push(dir);
+      else if (!base.startsWith('.wh..wh.')) {
+        const name = base.slice(4);
+        if (name) w.whiteouts.push(dir ? `${dir}/${name}` : name);
+      }
+      await drain(entry);
+      continue;
+    }
+    w.entries.push(meta);
+    if (meta.type === 'file') {
+      files.set(meta.path, meta);
+      const wanting = analyzers.filter((a) => safeWants(a, meta, w.warnings));
+      if (wanting.length) {
+        const cap = Math.max(...wanting.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE));
+        const got = await readCapped(entry, cap);
+        kept.set(meta.path, got);
+        w.tasks.push({ meta, analyzers: wanting, ...got });
+      } else await drain(entry);
+    } else if (meta.type === 'hardlink' && meta.linkname) {
+      // follow hardlink chains to the regular file seen earlier in this layer (bounded)
+      let target = meta.linkname;
+      for (let hops = 0; hops < 40 && !files.has(target); hops++) {
+        const next = links.get(target);
+        if (!next || next === target) break;
+        target = next;
+      }
+      links.set(meta.path, meta.linkname);
+      const tmeta = files.get(target);
+      if (!tmeta) {
+        w.warnings.push(`hardlink '${meta.path}' -> '${meta.linkname}': no such file earlier in the layer`);
+        await drain(entry);
+        continue;
+      }
+      const asFile: EntryMeta = { ...tmeta, path: meta.path, type: 'file', linkname: target };
+      const wanting = analyzers.filter((a) => safeWants(a, asFile, w.warnings));
+      if (wanting.length) {
+        const got = kept.get(target);
+        if (got) w.tasks.push({ meta: asFile, analyzers: wanting, ...got });
+        else w.unresolvedLinks.push({ meta: asFile, analyzers: wanting });
+      }
+      await drain(entry);
+    } else await drain(entry);
+  }
+  if (entries.warnings) w.warnings.push(...entries.warnings);
+  w.uncompressedSize = entries.stats?.uncompressedBytes ?? 0;
+  return w;
+}
+
+function safeWants(a: LayerAnalyzer, meta: EntryMeta, warnings: string[]): boolean {
+  try {
+    return a.wants(meta);
+  } catch (e) {
+    warnings.push(`analyzer ${a.name}: wants('${meta.path}') failed: ${(e as Error).message}`);
+    return false;
+  }
+}
+
+/** Second pass for wanted hardlinks whose target nobody wanted: read just those targets. */
+async function resolveLinks(image: OpenedImage, index: number, w: Walked): Promise<void> {
+  if (w.unresolvedLinks.length === 0) return;
+  const targets = new Map<string, number>();
+  for (const l of w.unresolvedLinks) {
+    const cap = Math.max(...l.analyzers.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE));
+    targets.set(l.meta.linkname!, Math.max(cap, targets.get(l.meta.linkname!) ?? 0));
+  }
+  const got = new Map<string, { content: Buffer; truncated: boolean }>();
+  for await (const entry of image.layerEntries(index)) {
+    const cap = targets.get(entry.meta.path);
+    if (cap !== undefined && entry.meta.type === 'file') got.set(entry.meta.path, await readCapped(entry, cap));
+    else await drain(entry);
+  }
+  for (const l of w.unresolvedLinks) {
+    const c = got.get(l.meta.linkname!);
+    if (c) w.tasks.push({ meta: l.meta, analyzers: l.analyzers, ...c });
+    else w.warnings.push(`hardlink '${l.meta.path}': target '${l.meta.linkname}' not found on a second read`);
+  }
+  w.unresolvedLinks = [];
+}
+
+async function runAnalyzers(w: Walked, layer: LayerRef, imageName: string, analyzers: LayerAnalyzer[]): Promise<Record<string, Record<string, unknown>>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const a of analyzers) out[a.name] = {};
+  const run = new Set(analyzers);
+  for (const t of w.tasks) {
+    for (const a of t.analyzers) {
+      if (!run.has(a)) continue;
+      const cap = a.maxFileSize ?? DEFAULT_MAX_FILE;
+      const content = t.content.length > cap ? t.content.subarray(0, cap) : t.content;
+      const truncated = t.truncated || t.content.length > cap;
+      try {
+        const r = await a.analyze(t.meta, content, { layer, imageName, truncated });
+        if (r !== undefined) out[a.name]![t.meta.path] = r;
+      } catch (e) {
+        w.warnings.push(`analyzer ${a.name} failed on '${t.meta.path}' in layer ${layer.index + 1}: ${(e as Error).message}`);
+      }
+    }
+  }
+  return out;
+}
+
+function fromCache(cache: LayerCache, key: string, layer: LayerRef, analyzers: LayerAnalyzer[]): { index?: CachedIndex; analyses: Record<string, Record<string, unknown>>; missing: LayerAnalyzer[] } {
+  const index = cache.get(key, '_entries', WALKER_VERSION, isIndex);
+  const analyses: Record<string, Record<string, unknown>> = {};
+  const missing: LayerAnalyzer[] = [];
+  for (const a of analyzers) {
+    const r = cache.get(key, a.name, a.version, isRecord);
+    if (r) analyses[a.name] = r;
+    else missing.push(a);
+  }
+  void layer;
+  return { index, analyses, missing };
+}
+
+function toResult(layer: LayerRef, w: Walked, analyses: Record<string, Record<string, unknown>>): LayerResult {
+  return {
+    layer,
+    entries: w.entries,
+    whiteouts: w.whiteouts,
+    opaqueDirs: w.opaqueDirs,
+    analyses,
+    uncompressedSize: w.uncompressedSize,
+    warnings: w.warnings,
+  };
+}
+
+function store(cache: LayerCache | undefined, key: string | undefined, w: Walked, analyses: Record<string, Record<string, unknown>>, ran: LayerAnalyzer[]): void {
+  if (!cache || !key) return;
+  const idx: CachedIndex = { entries: w.entries.map(compact), whiteouts: w.whiteouts, opaqueDirs: w.opaqueDirs, uncompressedSize: w.uncompressedSize, warnings: w.warnings };
+  cache.put(key, '_entries', WALKER_VERSION, idx);
+  for (const a of ran) cache.put(key, a.name, a.version, analyses[a.name] ?? {});
+}
+
+/**
+ * Scan an opened image: one LayerResult per layer (bottom first), the final filesystem with per-file
+ * layer attribution, and the hidden files. Analyzer names must be unique.
+ */
+export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], opts: ScanOptions = {}): Promise<ImageScan> {
+  const names = new Set<string>();
+  for (const a of analyzers) {
+    if (names.has(a.name)) throw new Error(`two analyzers are named '${a.name}'`);
+    names.add(a.name);
+  }
+  const cache = opts.noCache ? undefined : new LayerCache(opts.cacheDir);
+  const total = image.layers.length;
+  const results: Array<LayerResult | undefined> = new Array(total);
+  const need = new Map<number, LayerAnalyzer[]>();
+  lastScanStats.layersStreamed = 0;
+  lastScanStats.layersFromCache = 0;
+
+  for (const layer of image.layers) {
+    const key = layerCacheKey(layer);
+    if (cache && key) {
+      const c = fromCache(cache, key, layer, analyzers);
+      if (c.index && c.missing.length === 0) {
+        results[layer.index] = {
+          layer,
+          entries: c.index.entries.map(expand),
+          whiteouts: c.index.whiteouts,
+          opaqueDirs: c.index.opaqueDirs,
+          analyses: c.analyses,
+          uncompressedSize: c.index.uncompressedSize,
+          warnings: c.index.warnings,
+        };
+        lastScanStats.layersFromCache++;
+        opts.onProgress?.({ layer: layer.index, layers: total, bytes: layer.size ?? 0, layerBytes: layer.size, cached: true, done: true });
+        continue;
+      }
+      // the entries index is rebuilt together with the missing analyzers; cached analyzers are reused
+      need.set(layer.index, c.index ? c.missing : analyzers);
+      continue;
+    }
+    need.set(layer.index, analyzers);
+  }
+
+  const finish = async (layer: LayerRef, w: Walked, toRun: LayerAnalyzer[]): Promise<void> => {
+    const key = layerCacheKey(layer);
+    const ran = await runAnalyzers(w, layer, image.name, toRun);
+    const analyses: Record<string, Record<string, unknown>> = {};
+    const cached = cache && key ? fromCache(cache, key, layer, analyzers.filter((a) => !toRun.includes(a))).analyses : {};
+    for (const a of analyzers) analyses[a.name] = ran[a.name] ?? cached[a.name] ?? {};
+    store(cache, key, w, ran, toRun);
+    results[layer.index] = toResult(layer, w, analyses);
+    lastScanStats.layersStreamed++;
+    opts.onProgress?.({ layer: layer.index, layers: total, bytes: layer.size ?? 0, layerBytes: layer.size, cached: false, done: true });
+  };
+
+  if (need.size > 0 && image.streamLayers) {
+    const seen = new Set<number>();
+    await image.streamLayers(new Set(need.keys()), async (s) => {
+      const known = s.layer;
+      const toRun = known ? (need.get(known.index) ?? []) : analyzers;
+      const progress = () => opts.onProgress?.({ layer: known?.index ?? seen.size, layers: total, bytes: s.entries.stats?.compressedBytes ?? 0, layerBytes: known?.size, cached: false, done: false });
+      const w = await walkEntries(s.entries, toRun, progress);
+      const layer = known ?? s.identify();
+      if (!layer || seen.has(layer.index) || !need.has(layer.index)) return;
+      seen.add(layer.index);
+      if (w.unresolvedLinks.length) {
+        for (const l of w.unresolvedLinks) w.warnings.push(`hardlink '${l.meta.path}' -> '${l.meta.linkname}': target content not kept in a one-pass read`);
+        w.unresolvedLinks = [];
+      }
+      await finish(layer, w, need.get(layer.index)!);
+    });
+    for (const i of need.keys()) if (!seen.has(i)) throw new Error(`layer ${i + 1} was not found in the image stream`);
+  } else {
+    for (const [index, toRun] of need) {
+      const layer = image.layers[index]!;
+      const entries = image.layerEntries(index);
+      const progress = () => opts.onProgress?.({ layer: index, layers: total, bytes: entries.stats?.compressedBytes ?? 0, layerBytes: layer.size, cached: false, done: false });
+      const w = await walkEntries(entries, toRun, progress);
+      await resolveLinks(image, index, w);
+      await finish(layer, w, toRun);
+    }
+  }
+
+  const layers = results as LayerResult[];
+  const { final, hidden } = stackLayers(layers);
+  return { image, layers, final, hidden };
+}

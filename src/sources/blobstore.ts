@@ -1,0 +1,213 @@
+/**
+ * Random access to the files of an image archive without extracting it: a tar file on disk is indexed
+ * once (headers only, seeking over contents), then each member is read by offset. A directory (OCI
+ * layout) is read in place, never following symlinks out of it.
+ */
+import { createReadStream, constants as fsc } from 'node:fs';
+import { open, readFile, stat, lstat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { InputError } from '../core/errors.js';
+import { checksumOk, cstr, decodeName, isZero, parseOctal, parsePax } from './tar/reader.js';
+import { normalizePath, sniffCompression } from './layer.js';
+
+export interface BlobStore {
+  /** a human description for errors */
+  where: string;
+  has(path: string): boolean | Promise<boolean>;
+  size(path: string): Promise<number | undefined>;
+  /** the whole member (small JSON documents only: capped) */
+  read(path: string, cap?: number): Promise<Buffer>;
+  open(path: string): Promise<AsyncIterable<Buffer>>;
+}
+
+const JSON_CAP = 64 * 1024 * 1024;
+
+export interface TarMember {
+  offset: number;
+  size: number;
+}
+
+/** Index a tar file's regular members by normalised name (last one wins, as tar extraction would). */
+export async function indexTarFile(path: string, maxMembers = 5_000_000): Promise<Map<string, TarMember>> {
+  const fh = await open(path, 'r');
+  try {
+    const { size: fileSize } = await fh.stat();
+    const head = Buffer.alloc(512);
+    await fh.read(head, 0, 512, 0);
+    const comp = sniffCompression(head);
+    if (comp !== 'none') throw new InputError(`${path} is ${comp}-compressed; decompress it first (e.g. ${comp === 'gzip' ? 'gunzip' : 'unzstd'} -k) so it can be read without extracting`);
+    const out = new Map<string, TarMember>();
+    let pos = 0;
+    let longName: Buffer | undefined;
+    let pax: Map<string, Buffer> | undefined;
+    let count = 0;
+    const h = Buffer.alloc(512);
+    for (;;) {
+      const { bytesRead } = await fh.read(h, 0, 512, pos);
+      if (bytesRead === 0) break;
+      if (bytesRead < 512) throw new InputError(`${path}: truncated tar (header at byte ${pos} is cut short)`);
+      if (isZero(h)) break;
+      if (!checksumOk(h)) throw new InputError(`${path}: not a tar archive or corrupt header at byte ${pos}`);
+      if (++count > maxMembers) throw new InputError(`${path}: more than ${maxMembers} members`);
+      const flag = String.fromCharCode(h[156]!);
+      let size = parseOctal(h, 124, 12, 'size');
+      const dataAt = pos + 512;
+      if (flag === 'L' || flag === 'x') {
+        if (size > 1024 * 1024) throw new InputError(`${path}: extended header too large at byte ${pos}`);
+        const body = Buffer.alloc(size);
+        await fh.read(body, 0, size, dataAt);
+        if (flag === 'L') longName = cstr(body, 0, body.length);
+        else pax = parsePax(body);
+        pos = dataAt + Math.ceil(size / 512) * 512;
+        continue;
+      }
+      let name = cstr(h, 0, 100);
+      if (h.subarray(257, 262).toString('latin1') === 'ustar') {
+        const prefix = cstr(h, 345, 155);
+        if (prefix.length) name = Buffer.concat([prefix, Buffer.from('/'), name]);
+      }
+      if (pax?.has('path')) name = pax.get('path')!;
+      if (pax?.has('size')) size = Number(pax.get('size')!.toString('latin1')) || size;
+      if (longName) name = longName;
+      longName = undefined;
+      pax = undefined;
+      const isFile = flag === '0' || flag === '\0' || flag === '7';
+      if (isFile) {
+        if (dataAt + size > fileSize) throw new InputError(`${path}: truncated tar (member '${decodeName(name)}' runs past the end of the file)`);
+        const n = normalizePath(decodeName(name));
+        if (!n.escaped && n.path) out.set(n.path, { offset: dataAt, size });
+      }
+      pos = dataAt + (isFile || flag === 'g' || flag === 'K' ? Math.ceil(size / 512) * 512 : 0);
+    }
+    return out;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function* readRange(path: string, start: number, size: number): AsyncGenerator<Buffer> {
+  if (size === 0) return;
+  const s = createReadStream(path, { start, end: start + size - 1, highWaterMark: 1024 * 1024 });
+  let got = 0;
+  for await (const c of s) {
+    got += (c as Buffer).length;
+    yield c as Buffer;
+  }
+  if (got < size) throw new InputError(`${path}: truncated (member at byte ${start} ends early)`);
+}
+
+export class TarBlobStore implements BlobStore {
+  private constructor(
+    readonly file: string,
+    readonly members: Map<string, TarMember>,
+  ) {}
+
+  get where(): string {
+    return this.file;
+  }
+
+  static async open(file: string): Promise<TarBlobStore> {
+    return new TarBlobStore(file, await indexTarFile(file));
+  }
+
+  has(path: string): boolean {
+    return this.members.has(normalizePath(path).path);
+  }
+
+  private member(path: string): TarMember {
+    const m = this.members.get(normalizePath(path).path);
+    if (!m) throw new InputError(`${this.file}: no '${path}' in the archive`);
+    return m;
+  }
+
+  async size(path: string): Promise<number | undefined> {
+    return this.members.get(normalizePath(path).path)?.size;
+  }
+
+  async read(path: string, cap = JSON_CAP): Promise<Buffer> {
+    const m = this.member(path);
+    if (m.size > cap) throw new InputError(`${this.file}: '${path}' is ${m.size} bytes, more than the ${cap}-byte limit for metadata`);
+    const fh = await open(this.file, 'r');
+    try {
+      const b = Buffer.alloc(m.size);
+      await fh.read(b, 0, m.size, m.offset);
+      return b;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async open(path: string): Promise<AsyncIterable<Buffer>> {
+    const m = this.member(path);
+    return readRange(this.file, m.offset, m.size);
+  }
+}
+
+/** A directory (OCI layout): paths are resolved inside it and symlinks are never followed. */
+export class DirBlobStore implements BlobStore {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+  get where(): string {
+    return this.root;
+  }
+  private full(path: string): string {
+    const n = normalizePath(path);
+    if (n.escaped || !n.path) throw new InputError(`${this.root}: refusing path '${path}' (outside the layout)`);
+    const p = join(this.root, n.path);
+    if (!p.startsWith(this.root + sep)) throw new InputError(`${this.root}: refusing path '${path}'`);
+    return p;
+  }
+  private async checkNoSymlink(path: string): Promise<void> {
+    const n = normalizePath(path).path.split('/');
+    let cur = this.root;
+    for (const part of n) {
+      cur = join(cur, part);
+      const st = await lstat(cur);
+      if (st.isSymbolicLink()) throw new InputError(`${this.root}: '${path}' goes through a symlink; refusing to follow it`);
+    }
+  }
+  async has(path: string): Promise<boolean> {
+    try {
+      await stat(this.full(path));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  async size(path: string): Promise<number | undefined> {
+    try {
+      return (await lstat(this.full(path))).size;
+    } catch {
+      return undefined;
+    }
+  }
+  async read(path: string, cap = JSON_CAP): Promise<Buffer> {
+    const p = this.full(path);
+    await this.checkNoSymlink(path).catch((e) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${this.root}: no '${path}' in the layout`);
+      throw e;
+    });
+    const st = await lstat(p);
+    if (st.size > cap) throw new InputError(`${p} is ${st.size} bytes, more than the ${cap}-byte limit for metadata`);
+    return readFile(p);
+  }
+  async open(path: string): Promise<AsyncIterable<Buffer>> {
+    const p = this.full(path);
+    await this.checkNoSymlink(path).catch((e) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${this.root}: blob '${path}' is missing from the layout`);
+      throw e;
+    });
+    const fh = await open(p, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+    return fh.createReadStream({ highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>;
+  }
+}
+
+export function parseJson<T>(buf: Buffer, what: string): T {
+  try {
+    return JSON.parse(buf.toString('utf8')) as T;
+  } catch (e) {
+    throw new InputError(`${what} is not valid JSON: ${(e as Error).message}`);
+  }
+}

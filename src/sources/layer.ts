@@ -1,0 +1,290 @@
+/**
+ * One layer blob -> its entries: compression detected by magic bytes (gzip, zstd, plain tar), the blob
+ * digest and the diff_id verified while streaming (a mismatch is an error when the stream ends), limits
+ * against decompression bombs and entry floods, and hostile names normalised or rejected.
+ * Everything is streamed: nothing but the current chunk and the wanted file is in memory.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { Decompress as ZstdDecompress } from 'fzstd';
+import { InputError } from '../core/errors.js';
+import type { EntryMeta, LayerEntry, LayerRef } from './types.js';
+import { TarError, TarReader, decodeName, type TarHeader } from './tar/reader.js';
+
+export interface LayerLimits {
+  /** most entries one layer may hold (default 2,000,000) */
+  maxEntries: number;
+  /** most uncompressed bytes one layer may expand to (default 64 GiB) */
+  maxBytes: number;
+  /** highest uncompressed/compressed ratio accepted once `ratioMinBytes` are out (default 1000) */
+  maxRatio: number;
+  ratioMinBytes: number;
+}
+
+export const DEFAULT_LIMITS: LayerLimits = {
+  maxEntries: 2_000_000,
+  maxBytes: 64 * 1024 ** 3,
+  maxRatio: 1000,
+  ratioMinBytes: 64 * 1024 ** 2,
+};
+
+export class LayerError extends InputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LayerError';
+  }
+}
+
+/** The entries of a layer plus what the reader learnt on the way (filled as iteration proceeds). */
+export interface LayerEntryStream extends AsyncIterable<LayerEntry> {
+  warnings: string[];
+  stats: { compressedBytes: number; uncompressedBytes: number; compression: 'gzip' | 'zstd' | 'none' | 'dir'; digest?: string; diffId?: string };
+}
+
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+export function sniffCompression(b: Buffer): Compression {
+  if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
+  if (b.length >= 4 && b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd) return 'zstd';
+  return 'none';
+}
+
+function hashFor(digest: string | undefined): { algo: string; hex: string } | undefined {
+  if (!digest) return undefined;
+  const m = /^(sha256|sha512):([a-f0-9]+)$/.exec(digest);
+  if (!m) return undefined;
+  return { algo: m[1]!, hex: m[2]! };
+}
+
+/**
+ * Normalise a tar member name to a root-relative path. Returns undefined for the root itself and throws
+ * nothing: escapes are reported through `escaped`.
+ */
+export function normalizePath(name: string): { path: string; absolute: boolean; escaped: boolean } {
+  const absolute = name.startsWith('/');
+  const out: string[] = [];
+  let escaped = false;
+  for (const part of name.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length === 0) escaped = true;
+      else out.pop();
+      continue;
+    }
+    out.push(part);
+  }
+  return { path: out.join('/'), absolute, escaped };
+}
+
+async function* rawWithDigest(src: AsyncIterable<Buffer>, hash: Hash | undefined, stats: LayerEntryStream['stats']): AsyncGenerator<Buffer> {
+  for await (const c of src) {
+    const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
+    stats.compressedBytes += b.length;
+    hash?.update(b);
+    yield b;
+  }
+}
+
+async function* prepend(first: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+async function* gunzip(src: AsyncIterable<Buffer>, what: string): AsyncGenerator<Buffer> {
+  const z = createGunzip({ chunkSize: 256 * 1024 });
+  const input = Readable.from(src, { objectMode: false, highWaterMark: 256 * 1024 });
+  let inputError: unknown;
+  input.on('error', (e) => {
+    inputError = e;
+    z.destroy(e);
+  });
+  input.pipe(z);
+  try {
+    for await (const c of z) yield c as Buffer;
+  } catch (e) {
+    if (inputError) throw inputError;
+    const msg = (e as Error).message;
+    if (/unexpected end of file/i.test(msg)) throw new LayerError(`${what}: truncated gzip stream (unexpected end of file)`);
+    throw new LayerError(`${what}: corrupt gzip stream (${msg})`);
+  } finally {
+    input.destroy();
+    z.destroy();
+  }
+}
+
+async function* unzstd(src: AsyncIterable<Buffer>, what: string): AsyncGenerator<Buffer> {
+  const out: Buffer[] = [];
+  let ended = false;
+  const d = new ZstdDecompress((chunk, final) => {
+    out.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (final) ended = true;
+  });
+  try {
+    for await (const c of src) {
+      d.push(c);
+      while (out.length) yield out.shift()!;
+    }
+    d.push(new Uint8Array(0), true);
+  } catch (e) {
+    if (e instanceof LayerError || e instanceof TarError) throw e;
+    throw new LayerError(`${what}: corrupt zstd stream (${(e as Error).message})`);
+  }
+  while (out.length) yield out.shift()!;
+  if (!ended) throw new LayerError(`${what}: truncated zstd stream`);
+}
+
+async function* counted(
+  src: AsyncIterable<Buffer>,
+  hash: Hash | undefined,
+  stats: LayerEntryStream['stats'],
+  limits: LayerLimits,
+  what: string,
+): AsyncGenerator<Buffer> {
+  for await (const b of src) {
+    stats.uncompressedBytes += b.length;
+    hash?.update(b);
+    const u = stats.uncompressedBytes;
+    if (u > limits.maxBytes) throw new LayerError(`${what}: expands beyond ${limits.maxBytes} bytes (decompression bomb?); raise the limit if the image is genuine`);
+    if (stats.compression !== 'none' && u > limits.ratioMinBytes && stats.compressedBytes > 0 && u / stats.compressedBytes > limits.maxRatio) {
+      throw new LayerError(`${what}: compression ratio above ${limits.maxRatio}:1 after ${u} bytes (decompression bomb)`);
+    }
+    yield b;
+  }
+}
+
+export interface BlobLayerOptions {
+  limits?: Partial<LayerLimits>;
+  /** a label for errors, e.g. "layer 3 (sha256:ab12...)" */
+  label?: string;
+  /** false when `ref.digest` is not the digest of the stored bytes (legacy docker-archive `layer.tar`) */
+  verifyRaw?: boolean;
+  /** compute sha256 of the stored and of the uncompressed bytes even with nothing to check (stats.digest/diffId) */
+  compute?: boolean;
+}
+
+export function layerLabel(ref: LayerRef): string {
+  const d = ref.digest || ref.diffId || '';
+  return `layer ${ref.index + 1}${d ? ` (${d.slice(0, 19)})` : ''}`;
+}
+
+/**
+ * Read one layer blob (bytes as stored) as entries. `open` is called once, when iteration starts.
+ * Digest checks: `ref.digest` against the stored bytes, `ref.diffId` against the uncompressed tar.
+ */
+export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer>>, ref: LayerRef, opts: BlobLayerOptions = {}): LayerEntryStream {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const what = opts.label ?? layerLabel(ref);
+  const warnings: string[] = [];
+  const stats: LayerEntryStream['stats'] = { compressedBytes: 0, uncompressedBytes: 0, compression: 'none' };
+  async function* gen(): AsyncGenerator<LayerEntry> {
+    const src = await open();
+    const rawHashSpec = opts.verifyRaw === false ? undefined : (hashFor(ref.digest) ?? (opts.compute ? { algo: 'sha256', hex: '' } : undefined));
+    const diffSpec = hashFor(ref.diffId) ?? (opts.compute ? { algo: 'sha256', hex: '' } : undefined);
+    const rawHash = rawHashSpec ? createHash(rawHashSpec.algo) : undefined;
+    const rawIt = rawWithDigest(src, rawHash, stats)[Symbol.asyncIterator]();
+    const first = await rawIt.next();
+    const firstBuf = first.done ? Buffer.alloc(0) : first.value;
+    const compression = sniffCompression(firstBuf);
+    stats.compression = compression;
+    const raw = first.done ? (async function* () {})() : prepend(firstBuf, rawIt);
+    const plain = compression === 'gzip' ? gunzip(raw, what) : compression === 'zstd' ? unzstd(raw, what) : raw;
+    // when the stored bytes are the tar itself and both digests agree, one hash is enough
+    const sameHash = compression === 'none' && diffSpec && rawHashSpec && (ref.diffId === ref.digest || (opts.compute && !ref.digest && !ref.diffId));
+    const diffHash = diffSpec && !sameHash ? createHash(diffSpec.algo) : undefined;
+    const tar = new TarReader(counted(plain, diffHash, stats, limits, what));
+    let count = 0;
+    let pending: Readable | undefined;
+    for (;;) {
+      if (pending && !pending.readableEnded) {
+        pending.resume();
+        await finished(pending).catch(() => undefined);
+      }
+      pending = undefined;
+      let h: TarHeader | null;
+      try {
+        h = await tar.next();
+      } catch (e) {
+        if (e instanceof TarError) throw new LayerError(`${what}: ${e.message}`);
+        throw e;
+      }
+      if (!h) break;
+      if (++count > limits.maxEntries) throw new LayerError(`${what}: more than ${limits.maxEntries} entries (limit; raise it if the image is genuine)`);
+      const rawPath = decodeName(h.name);
+      const n = normalizePath(rawPath);
+      if (n.escaped) {
+        warnings.push(`entry '${rawPath}' escapes the layer root: ignored`);
+        continue;
+      }
+      if (n.absolute) warnings.push(`entry '${rawPath}' has an absolute name: read as '${n.path}'`);
+      if (n.path === '') continue; // the root directory itself
+      const meta: EntryMeta = {
+        path: n.path,
+        type: h.type,
+        mode: h.mode & 0o7777,
+        uid: h.uid,
+        gid: h.gid,
+        size: h.size,
+      };
+      if (h.mtime) meta.mtime = h.mtime;
+      if (h.type === 'char' || h.type === 'block') {
+        meta.devmajor = h.devmajor;
+        meta.devminor = h.devminor;
+      }
+      if (h.type === 'hardlink') {
+        const ln = normalizePath(decodeName(h.linkname));
+        if (ln.escaped || ln.path === '') {
+          warnings.push(`hardlink '${n.path}' points outside the layer root ('${decodeName(h.linkname)}'): ignored`);
+          continue;
+        }
+        meta.linkname = ln.path;
+      } else if (h.type === 'symlink') {
+        const target = decodeName(h.linkname);
+        meta.linkname = target;
+        if (!target.startsWith('/')) {
+          const dir = n.path.split('/').slice(0, -1).join('/');
+          if (normalizePath(`${dir}/${target}`).escaped) warnings.push(`symlink '${n.path}' -> '${target}' points above the root (it is resolved inside the root only)`);
+        }
+      }
+      const reader = tar;
+      let stream: Readable | undefined;
+      const entry: LayerEntry = {
+        meta,
+        rawPath,
+        get stream(): Readable {
+          if (!stream) {
+            stream = Readable.from(reader.content());
+            pending = stream;
+          }
+          return stream;
+        },
+        chunks: () => reader.content(),
+      };
+      yield entry;
+    }
+    // the tar's end-of-archive blocks are read; make sure the rest of the blob went through the hashes
+    if (rawHash && rawHashSpec) {
+      for (;;) {
+        const r = await rawIt.next().catch((e) => {
+          throw e;
+        });
+        if (r.done) break;
+      }
+      const got = rawHash.digest('hex');
+      stats.digest = `${rawHashSpec.algo}:${got}`;
+      if (sameHash) stats.diffId = stats.digest;
+      if (rawHashSpec.hex && got !== rawHashSpec.hex) throw new LayerError(`${what}: digest mismatch: the manifest says ${ref.digest}, the blob is ${rawHashSpec.algo}:${got}`);
+    }
+    if (diffHash && diffSpec) {
+      const got = diffHash.digest('hex');
+      stats.diffId = `${diffSpec.algo}:${got}`;
+      if (diffSpec.hex && got !== diffSpec.hex) throw new LayerError(`${what}: diff_id mismatch: the config says ${ref.diffId}, the uncompressed layer is ${diffSpec.algo}:${got}`);
+    }
+  }
+  return { warnings, stats, [Symbol.asyncIterator]: () => gen() };
+}
