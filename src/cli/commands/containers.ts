@@ -1,0 +1,49 @@
+/** `bulwark containers [--all] [--filter k=v]` (Engine API) or `--from-inspect FILE.json` (saved docker inspect). */
+import type { Command } from 'commander';
+import type { CliContext } from '../main.js';
+import { addReportOptions, emitReport, type ReportOptions } from '../output.js';
+import { engineContainers, readInspectFile } from '../../runtime/inspect.js';
+import { runtimeReport } from '../../runtime/audit.js';
+import { EngineClient } from '../../sources/engine/client.js';
+import { UserError } from '../../core/errors.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+interface Opts extends ReportOptions {
+  all?: boolean;
+  fromInspect?: string[];
+  filter?: string[];
+  host?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('containers')
+    .description('audit containers: every container of the Docker engine, or saved `docker inspect` output')
+    .option('-a, --all', 'include created and stopped containers (default: running only)')
+    .option('--from-inspect <file>', 'read saved `docker inspect` JSON instead of asking the engine (repeatable)', collect)
+    .option('--filter <key=value>', 'engine filter, as `docker ps --filter` (name=, label=, id=, status=; repeatable)', collect)
+    .option('-H, --host <host>', 'Docker engine (default: DOCKER_HOST or unix:///var/run/docker.sock)');
+  addReportOptions(cmd).action(async (opts: Opts) => {
+    if (opts.fromInspect?.length) {
+      const specs = opts.fromInspect.flatMap((f) => readInspectFile(f));
+      const report = runtimeReport(opts.fromInspect.map((f) => ({ type: 'inspect-file', name: f })), specs);
+      ctx.setExitCode(emitReport(report, opts));
+      return;
+    }
+    const filters: Record<string, string[]> = {};
+    for (const f of opts.filter ?? []) {
+      const eq = f.indexOf('=');
+      if (eq <= 0) throw new UserError(`--filter takes key=value, got '${f}'`);
+      (filters[f.slice(0, eq)] ??= []).push(f.slice(eq + 1));
+    }
+    const client = new EngineClient({ host: opts.host });
+    const specs = await engineContainers(client, { all: opts.all, filters });
+    const report = runtimeReport(
+      specs.map((s) => ({ type: 'container', name: s.container ?? s.name, image: s.image, state: s.state })),
+      specs,
+      specs.length === 0 ? [`no ${opts.all ? '' : 'running '}containers on ${client.host}`] : [],
+    );
+    ctx.setExitCode(emitReport(report, opts));
+  });
+}

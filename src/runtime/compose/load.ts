@@ -1,0 +1,397 @@
+/**
+ * Compose loader: reads one or more compose files with positions (yaml CST ranges → line/column of
+ * every key), interpolates variables (.env, environment, --env-file), merges files in order (compose-spec
+ * merge rules, `!reset` / `!override`), resolves `extends` (same file and other files) and profiles.
+ * Hostile YAML is bounded: file size cap, alias expansion cap (maxAliasCount), node count cap.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve, basename } from 'node:path';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { InputError } from '../../core/errors.js';
+import { interpolate, InterpolationError, readDotEnv, type Env } from './interpolate.js';
+
+export const MAX_COMPOSE_BYTES = 8 * 1024 * 1024;
+const MAX_NODES = 500_000;
+
+export interface Pos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type J = any;
+
+export interface ParsedFile {
+  file: string;
+  doc: Document;
+  data: Record<string, J>;
+  /** path (joined by \0) → position of the key (maps) or item (sequences) */
+  pos: Map<string, Pos>;
+  /** paths tagged !reset / !override */
+  reset: Set<string>;
+  override: Set<string>;
+}
+
+export const PK = (path: Array<string | number>): string => path.join('\u0000');
+
+/** Parse one compose file into plain data plus a position index. No interpolation yet. */
+export function parseComposeFile(file: string, textIn?: string): ParsedFile {
+  let text = textIn;
+  if (text === undefined) {
+    let size: number;
+    try {
+      size = statSync(file).size;
+    } catch (e) {
+      throw new InputError(`cannot read compose file ${file}: ${(e as Error).message}`);
+    }
+    if (size > MAX_COMPOSE_BYTES) throw new InputError(`${file}: compose file is ${size} bytes, larger than the ${MAX_COMPOSE_BYTES}-byte limit`);
+    text = readFileSync(file, 'utf8');
+  } else if (text.length > MAX_COMPOSE_BYTES) {
+    throw new InputError(`${file}: compose file larger than the ${MAX_COMPOSE_BYTES}-byte limit`);
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, merge: true, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
+  const at = (offset: number): Pos => {
+    const p = lc.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const p = at(e.pos[0]);
+    throw new InputError(`${file}:${p.line}:${p.column}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  let data: J;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError(`${file}: ${(e as Error).message}`);
+  }
+  if (data === null || data === undefined) data = {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new InputError(`${file}:1:1: a compose file must be a mapping at the top level`);
+  const pos = new Map<string, Pos>();
+  const reset = new Set<string>();
+  const override = new Set<string>();
+  let count = 0;
+  const walk = (node: unknown, path: Array<string | number>, depth: number): void => {
+    if (++count > MAX_NODES) throw new InputError(`${file}: more than ${MAX_NODES} YAML nodes`);
+    if (depth > 200) throw new InputError(`${file}: nesting deeper than 200 levels`);
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target) walk(target, path, depth + 1);
+      return;
+    }
+    const n = node as Node | null;
+    if (n && (n as any).tag === '!reset') reset.add(PK(path));
+    if (n && (n as any).tag === '!override') override.add(PK(path));
+    if (isMap(n)) {
+      const merges: unknown[] = [];
+      for (const pair of n.items) {
+        if (!isPair(pair)) continue;
+        const kv = isScalar(pair.key) ? pair.key.value : pair.key;
+        const k = typeof kv === 'symbol' ? (kv.description ?? '<<') : String(kv);
+        if (k === '<<' && (typeof kv === 'symbol' || (isScalar(pair.key) && (pair.key as any).source === '<<'))) {
+          merges.push(pair.value);
+          continue;
+        }
+        const p = [...path, k];
+        const keyNode = pair.key as Node | null;
+        if (keyNode?.range) pos.set(PK(p), at(keyNode.range[0]));
+        walk(pair.value, p, depth + 1);
+      }
+      // merge keys: positions of merged-in keys point at the anchor's definition
+      for (const m of merges) {
+        const srcs = isSeq(m) ? m.items : [m];
+        for (const s of srcs) {
+          const t = isAlias(s) ? s.resolve(doc) : s;
+          if (!isMap(t)) continue;
+          for (const pair of t.items) {
+            if (!isPair(pair)) continue;
+            const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+            const p = [...path, k];
+            if (pos.has(PK(p))) continue;
+            const keyNode = pair.key as Node | null;
+            if (keyNode?.range) pos.set(PK(p), at(keyNode.range[0]));
+            walk(pair.value, p, depth + 1);
+          }
+        }
+      }
+    } else if (isSeq(n)) {
+      n.items.forEach((item, i) => {
+        const r = (item as Node | null)?.range ?? (isAlias(item) ? item.range : undefined);
+        if (r) pos.set(PK([...path, i]), at(r[0]));
+        walk(item, [...path, i], depth + 1);
+      });
+    }
+  };
+  walk(doc.contents, [], 0);
+  return { file, doc, data, pos, reset, override };
+}
+
+/** Interpolate every string value (not keys) of the data, reporting the position of the failing value. */
+export function interpolateData(pf: ParsedFile, env: Env): void {
+  const visit = (v: J, path: Array<string | number>): J => {
+    if (typeof v === 'string') {
+      try {
+        return interpolate(v, env);
+      } catch (e) {
+        if (e instanceof InterpolationError) throw new InputError(`${where(pf, path)}: ${e.message}`);
+        throw e;
+      }
+    }
+    if (Array.isArray(v)) return v.map((x, i) => visit(x, [...path, i]));
+    if (v && typeof v === 'object') {
+      const o: Record<string, J> = {};
+      for (const [k, x] of Object.entries(v)) o[k] = visit(x, [...path, k]);
+      return o;
+    }
+    return v;
+  };
+  pf.data = visit(pf.data, []);
+}
+
+export function where(pf: { file: string; pos: Map<string, Pos> }, path: Array<string | number>): string {
+  for (let n = path.length; n >= 0; n--) {
+    const p = pf.pos.get(PK(path.slice(0, n)));
+    if (p) return `${p.file}:${p.line}:${p.column}`;
+  }
+  return `${pf.file}:1:1`;
+}
+
+// ---------------------------------------------------------------- merge (compose-spec merge.md)
+
+const MAPPING_LISTS = new Set(['environment', 'labels', 'sysctls', 'extra_hosts', 'annotations', 'args']);
+const OVERRIDE_KEYS = new Set(['command', 'entrypoint', 'test', 'dns', 'dns_search', 'env_file', 'tmpfs']);
+
+/** list form `["A=1", "B"]` → mapping `{A: "1", B: null}` (environment, labels, sysctls, extra_hosts). */
+export function listToMap(v: J, sep = '='): J {
+  if (!Array.isArray(v)) return v;
+  const o: Record<string, J> = {};
+  for (const item of v) {
+    const s = String(item);
+    const i = s.indexOf(sep);
+    if (i < 0) o[s] = null;
+    else o[s.slice(0, i)] = s.slice(i + 1);
+  }
+  return o;
+}
+
+function normalizeForMerge(key: string, v: J): J {
+  if (MAPPING_LISTS.has(key)) return listToMap(v, key === 'extra_hosts' && Array.isArray(v) && v.every((x) => !String(x).includes('=')) ? ':' : '=');
+  return v;
+}
+
+function volumeTarget(v: J): string {
+  if (typeof v === 'string') {
+    const parts = v.split(':');
+    return parts.length >= 2 && parts[1]!.startsWith('/') ? parts[1]! : parts[0]!;
+  }
+  return String(v?.target ?? JSON.stringify(v));
+}
+
+function uniqueKey(key: string, v: J): string {
+  if (key === 'volumes') return volumeTarget(v);
+  if (key === 'secrets' || key === 'configs') return typeof v === 'string' ? v : String(v?.target ?? v?.source ?? JSON.stringify(v));
+  if (key === 'devices') return typeof v === 'string' ? (v.split(':')[1] ?? v) : String(v?.target ?? JSON.stringify(v));
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Merge `over` onto `base` (both plain), `key` is the property name of this value. */
+export function mergeValue(key: string, base: J, over: J, resetPaths?: Set<string>, overridePaths?: Set<string>, path: string[] = []): J {
+  const pk = PK(path);
+  if (resetPaths?.has(pk)) return undefined;
+  if (overridePaths?.has(pk)) return over;
+  if (over === undefined) return base;
+  if (base === undefined || base === null) return over;
+  if (OVERRIDE_KEYS.has(key)) return over;
+  const b = normalizeForMerge(key, base);
+  const o = normalizeForMerge(key, over);
+  if (Array.isArray(b) && Array.isArray(o)) {
+    const out: J[] = [];
+    const idx = new Map<string, number>();
+    for (const x of [...b, ...o]) {
+      const k = uniqueKey(key, x);
+      const i = idx.get(k);
+      if (i === undefined) {
+        idx.set(k, out.length);
+        out.push(x);
+      } else out[i] = x;
+    }
+    return out;
+  }
+  if (b && o && typeof b === 'object' && typeof o === 'object' && !Array.isArray(b) && !Array.isArray(o)) {
+    const out: Record<string, J> = { ...b };
+    for (const [k, v] of Object.entries(o)) {
+      const m = mergeValue(k, b[k], v, resetPaths, overridePaths, [...path, k]);
+      if (m === undefined) delete out[k];
+      else out[k] = m;
+    }
+    return out;
+  }
+  return over;
+}
+
+// ---------------------------------------------------------------- project
+
+export interface LoadOptions {
+  files: string[];
+  /** default: dirname of the first file */
+  projectDir?: string;
+  /** env files (default: <projectDir>/.env when it exists) */
+  envFiles?: string[];
+  profiles?: string[];
+  /** the process environment (default: process.env) */
+  env?: Env;
+  projectName?: string;
+}
+
+export interface ServiceOrigin {
+  /** where to look up positions for this service, best first: file index + path prefix */
+  chain: Array<{ pf: ParsedFile; prefix: Array<string | number> }>;
+}
+
+export interface ComposeProject {
+  name: string;
+  projectDir: string;
+  files: string[];
+  env: Env;
+  /** the merged model */
+  model: Record<string, J>;
+  /** services enabled by the active profiles */
+  services: Record<string, J>;
+  origins: Record<string, ServiceOrigin>;
+  parsed: ParsedFile[];
+}
+
+/** Position of a key of a service, following merge order (last file wins) and extends. */
+export function servicePos(project: ComposeProject, service: string, path: Array<string | number>): Pos | undefined {
+  const o = project.origins[service];
+  if (!o) return undefined;
+  for (let n = path.length; n >= 0; n--) {
+    for (const { pf, prefix } of o.chain) {
+      const p = pf.pos.get(PK([...prefix, ...path.slice(0, n)]));
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
+
+export function serviceWhere(project: ComposeProject, service: string, path: Array<string | number>): string {
+  const p = servicePos(project, service, path);
+  return p ? `${p.file}:${p.line}:${p.column}` : `${project.files[0]}`;
+}
+
+export function loadCompose(opts: LoadOptions): ComposeProject {
+  if (opts.files.length === 0) throw new InputError('no compose file given');
+  const files = opts.files.map((f) => resolve(f));
+  const projectDir = resolve(opts.projectDir ?? dirname(files[0]!));
+  const baseEnv: Env = { ...(opts.env ?? process.env) };
+  let env: Env = {};
+  const envFiles = opts.envFiles ?? (existsSync(resolve(projectDir, '.env')) ? [resolve(projectDir, '.env')] : []);
+  for (const ef of envFiles) env = { ...env, ...readDotEnv(resolve(ef), { ...env, ...baseEnv }) };
+  env = { ...env, ...baseEnv };
+  const parsed = files.map((f) => parseComposeFile(f));
+  for (const pf of parsed) interpolateData(pf, env);
+  // merge in order
+  let model: Record<string, J> = {};
+  for (const pf of parsed) {
+    if (pf.data.services !== undefined && (typeof pf.data.services !== 'object' || Array.isArray(pf.data.services) || pf.data.services === null)) {
+      throw new InputError(`${where(pf, ['services'])}: 'services' must be a mapping`);
+    }
+    model = mergeValue('', model, pf.data, pf.reset, pf.override, []);
+  }
+  const name = (opts.projectName ?? env.COMPOSE_PROJECT_NAME ?? (typeof model.name === 'string' ? model.name : undefined) ?? basename(projectDir))
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '');
+  const services: Record<string, J> = { ...(model.services ?? {}) };
+  const origins: Record<string, ServiceOrigin> = {};
+  for (const s of Object.keys(services)) {
+    origins[s] = { chain: [...parsed].reverse().filter((pf) => pf.data.services?.[s] !== undefined).map((pf) => ({ pf, prefix: ['services', s] })) };
+  }
+  // extends
+  const fileCache = new Map<string, ParsedFile>(parsed.map((p) => [p.file, p]));
+  const resolving = new Set<string>();
+  const resolved = new Map<string, J>();
+  const resolveService = (svcName: string, svc: J, pf: ParsedFile | undefined, chain: ServiceOrigin['chain'], keyId: string): J => {
+    if (resolved.has(keyId)) return resolved.get(keyId);
+    if (svc === null || svc === undefined) svc = {};
+    if (typeof svc !== 'object' || Array.isArray(svc)) throw new InputError(`${pf ? where(pf, ['services', svcName]) : svcName}: service '${svcName}' must be a mapping`);
+    const ext = svc.extends;
+    if (ext === undefined) {
+      resolved.set(keyId, svc);
+      return svc;
+    }
+    if (resolving.has(keyId)) throw new InputError(`${pf ? where(pf, ['services', svcName, 'extends']) : svcName}: circular extends involving service '${svcName}'`);
+    resolving.add(keyId);
+    const baseName = typeof ext === 'string' ? ext : ext?.service;
+    if (typeof baseName !== 'string') throw new InputError(`${pf ? where(pf, ['services', svcName, 'extends']) : svcName}: extends needs a service name`);
+    let basePf: ParsedFile | undefined;
+    let baseSvc: J;
+    const extFile = typeof ext === 'object' ? ext.file : undefined;
+    if (extFile !== undefined) {
+      const from = pf ? dirname(pf.file) : projectDir;
+      const path = resolve(from, String(extFile));
+      basePf = fileCache.get(path);
+      if (!basePf) {
+        if (!existsSync(path)) throw new InputError(`${pf ? where(pf, ['services', svcName, 'extends', 'file']) : svcName}: extends file ${path} not found`);
+        basePf = parseComposeFile(path);
+        interpolateData(basePf, env);
+        fileCache.set(path, basePf);
+      }
+      baseSvc = basePf.data.services?.[baseName];
+    } else {
+      basePf = pf;
+      baseSvc = (pf === undefined || parsed.includes(pf) ? services : pf.data.services)?.[baseName] ?? pf?.data.services?.[baseName];
+    }
+    if (baseSvc === undefined) throw new InputError(`${pf ? where(pf, ['services', svcName, 'extends']) : svcName}: cannot extend service '${baseName}': not found`);
+    chain.push({ pf: basePf ?? parsed[0]!, prefix: ['services', baseName] });
+    const baseResolved = resolveService(baseName, baseSvc, basePf, chain, `${basePf?.file ?? ''}#${baseName}`);
+    const local = { ...svc };
+    delete local.extends;
+    const merged = mergeValue('', structuredClone(baseResolved), local);
+    resolving.delete(keyId);
+    resolved.set(keyId, merged);
+    return merged;
+  };
+  for (const [s, svc] of Object.entries(services)) {
+    const pf = origins[s]!.chain[0]?.pf;
+    services[s] = resolveService(s, svc, pf, origins[s]!.chain, `main#${s}`);
+  }
+  // profiles
+  const active = new Set(opts.profiles ?? (env.COMPOSE_PROFILES ? env.COMPOSE_PROFILES.split(',').map((x) => x.trim()) : []));
+  const enabled: Record<string, J> = {};
+  for (const [s, svc] of Object.entries(services)) {
+    const prof = svc.profiles;
+    if (prof !== undefined && !Array.isArray(prof)) throw new InputError(`${serviceWhereRaw(origins[s]!, ['profiles'])}: profiles must be a list`);
+    if (!prof || prof.length === 0 || active.has('*') || prof.some((p: string) => active.has(String(p)))) enabled[s] = svc;
+  }
+  model.services = services;
+  return { name, projectDir, files, env, model, services: enabled, origins, parsed };
+}
+
+function serviceWhereRaw(o: ServiceOrigin, path: Array<string | number>): string {
+  for (const { pf, prefix } of o.chain) {
+    const p = pf.pos.get(PK([...prefix, ...path])) ?? pf.pos.get(PK(prefix));
+    if (p) return `${p.file}:${p.line}:${p.column}`;
+  }
+  return '';
+}
+
+/** Compose file names `bulwark scan DIR` and `bulwark compose` (without -f) pick up. */
+export function isComposeFileName(name: string): boolean {
+  return /^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/.test(name);
+}
+
+/** Default compose files in a directory (compose.yaml first, as docker compose does), plus its override. */
+export function defaultComposeFiles(dir: string): string[] {
+  for (const n of ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml']) {
+    const p = resolve(dir, n);
+    if (existsSync(p)) {
+      const out = [p];
+      const ov = n.replace(/\.(ya?ml)$/, '.override.$1');
+      if (existsSync(resolve(dir, ov))) out.push(resolve(dir, ov));
+      return out;
+    }
+  }
+  return [];
+}
