@@ -1,4 +1,93 @@
-import type { RuleMeta } from '../../core/rule.js';
+/**
+ * The image stage's content and configuration checks (secrets, dangerous files, image settings) and the
+ * base/app layer attribution every image finding carries.
+ */
+import type { BulwarkConfig } from '../../core/config.js';
+import type { Finding } from '../../core/finding.js';
+import { dedupeFingerprints, type RuleMeta } from '../../core/rule.js';
+import type { ImageScan, LayerAnalyzer } from '../../image/types.js';
+import type { InventoryReport } from '../../inventory/types.js';
+import { attributeLayers } from './attribution.js';
+import { ImageCheckContext, type CheckOptions, type ImageRule } from './context.js';
+import { imageFilesAnalyzer } from './files-analyzer.js';
+import { builtinSecretsAnalyzer, makeCustomSecretsAnalyzer, SECRETS_ANALYZER } from './secrets/analyzer.js';
+import { checkConfigSecrets, checkLayerSecrets } from './secrets/check.js';
+import { secretRuleMetas } from './secrets/meta.js';
+import { resolveSecrets } from './secrets/settings.js';
+import { rule as rootUser } from './config/root-user.js';
+import { rule as healthcheck } from './config/healthcheck.js';
+import { rule as exposeSsh } from './config/expose-ssh.js';
+import { rule as latestTag } from './config/latest-tag.js';
+import { rule as imageAge } from './config/image-age.js';
+import { rule as eolDistro } from './config/eol-distro.js';
+import { rule as onbuild } from './config/onbuild.js';
+import { rule as addRemoteUrl } from './config/add-remote-url.js';
+import { rule as sudoInstalled } from './config/sudo-installed.js';
+import { rule as sshServer } from './config/ssh-server.js';
+import { rule as setuid } from './files/setuid.js';
+import { rule as worldWritable } from './files/world-writable.js';
+import { rule as deviceFiles } from './files/device-files.js';
+import { rule as unknownOwner } from './files/unknown-owner.js';
+import { rule as sshLeftovers } from './files/ssh-leftovers.js';
+import { rule as gitDir } from './files/git-dir.js';
+import { rule as packageCaches } from './files/package-caches.js';
+import { rule as coreDumps } from './files/core-dumps.js';
+import { rule as wastedBytes } from './files/wasted-bytes.js';
+
+export { attributeLayers, recordImageLayers, loadLayerIndex, originOfLayer, type LayerAttribution } from './attribution.js';
+export type { CheckOptions } from './context.js';
+
+/** the per-file checks and config checks, in report order */
+export const imageCheckRules: ImageRule[] = [
+  rootUser,
+  healthcheck,
+  exposeSsh,
+  latestTag,
+  imageAge,
+  eolDistro,
+  onbuild,
+  addRemoteUrl,
+  sudoInstalled,
+  sshServer,
+  setuid,
+  worldWritable,
+  deviceFiles,
+  unknownOwner,
+  sshLeftovers,
+  gitDir,
+  packageCaches,
+  coreDumps,
+  wastedBytes,
+];
 
 /** Every rule of the image stage (metadata); the checks live beside it. */
-export const imageRules: RuleMeta[] = [];
+export const imageRules: RuleMeta[] = [...imageCheckRules.map((r) => r.meta), ...secretRuleMetas];
+
+/** The analyzers the layer walker runs on every layer for these checks (built-in rules only). */
+export const imageContentAnalyzers: LayerAnalyzer[] = [builtinSecretsAnalyzer, imageFilesAnalyzer];
+
+/** The analyzers for a given config: the built-in ones plus one for the user's own secret rules, if any. */
+export function imageContentAnalyzersFor(cfg: BulwarkConfig): LayerAnalyzer[] {
+  const custom = makeCustomSecretsAnalyzer(resolveSecrets(cfg).custom);
+  return custom ? [...imageContentAnalyzers, custom] : imageContentAnalyzers;
+}
+
+/** Every finding of the image content/config checks, each with `origin` base|app. */
+export function checkImage(scan: ImageScan, inventory: InventoryReport | undefined, cfg: BulwarkConfig, opts: CheckOptions = {}): Finding[] {
+  const settings = ImageCheckContext.settingsFrom(cfg);
+  const resolved = resolveSecrets(cfg);
+  const att = opts.attribution ?? attributeLayers(scan, { cacheDir: opts.cacheDir });
+  const ctx = new ImageCheckContext(scan, inventory, cfg, settings, att, opts.now ?? new Date());
+  const disabled = new Set(settings.disable.map((d) => d.toUpperCase()));
+  const findings: Finding[] = [];
+  for (const r of imageCheckRules) {
+    if (disabled.has(r.meta.id)) continue;
+    findings.push(...r.check(ctx));
+  }
+  const custom = makeCustomSecretsAnalyzer(resolved.custom);
+  const analyzerNames = [SECRETS_ANALYZER, ...(custom ? [custom.name] : [])];
+  findings.push(...checkLayerSecrets(ctx, resolved, analyzerNames), ...checkConfigSecrets(ctx, resolved));
+  const out = findings.filter((f) => !disabled.has(f.ruleId));
+  dedupeFingerprints(out);
+  return out;
+}

@@ -1,0 +1,240 @@
+/**
+ * What every image check sees: the walker's scan, the inventory (when the detectors ran), the config,
+ * the base/app attribution, and helpers to read collected file facts and to make located findings.
+ */
+import { z } from 'zod';
+import { configSection, type BulwarkConfig } from '../../core/config.js';
+import type { Finding, ImageLocation } from '../../core/finding.js';
+import { makeFinding, type FindingInit, type RuleMeta } from '../../core/rule.js';
+import type { FinalFile, ImageScan, LayerResult } from '../../image/types.js';
+import type { InventoryReport, OsInfo } from '../../inventory/types.js';
+import { originOfHistory, originOfLayer, type LayerAttribution } from './attribution.js';
+import { FILES_ANALYZER, type FileFacts } from './files-analyzer.js';
+
+/** `.bulwark.yaml` section `imageChecks` */
+export const imageChecksSchema = z.object({
+  /** BW-IMAGE-005 fires when the image is older than this */
+  maxAgeDays: z.number().int().positive().default(365),
+  /** BW-IMAGE-019 fires when hidden (wasted) bytes reach this */
+  wastedBytesMin: z.number().int().nonnegative().default(10 * 1024 * 1024),
+  /** how many offenders BW-IMAGE-019 lists */
+  wastedTop: z.number().int().positive().default(10),
+  /** rule ids to skip */
+  disable: z.array(z.string()).default([]),
+});
+export type ImageChecksSettings = z.infer<typeof imageChecksSchema>;
+
+export interface CheckOptions {
+  /** the current time (tests pin it) */
+  now?: Date;
+  /** Bulwark cache dir, for the base-image layer index */
+  cacheDir?: string;
+  /** a precomputed attribution (otherwise computed from the scan and the cache dir) */
+  attribution?: LayerAttribution;
+}
+
+export interface OwnedFile {
+  manager: 'dpkg' | 'apk' | 'inventory';
+  pkg: string;
+  /** layers in which the owning package's file list (dpkg .list, apk installed db) was written */
+  layers: Set<number>;
+}
+
+export class ImageCheckContext {
+  readonly imageName: string;
+  private layerByIndex = new Map<number, LayerResult>();
+  private ownersCache?: Map<string, OwnedFile>;
+
+  constructor(
+    readonly scan: ImageScan,
+    readonly inventory: InventoryReport | undefined,
+    readonly cfg: BulwarkConfig,
+    readonly settings: ImageChecksSettings,
+    readonly att: LayerAttribution,
+    readonly now: Date,
+  ) {
+    this.imageName = scan.image.name || scan.image.ref;
+    scan.layers.forEach((l, i) => this.layerByIndex.set(l.layer.index ?? i, l));
+  }
+
+  static settingsFrom(cfg: BulwarkConfig): ImageChecksSettings {
+    return configSection(cfg, 'imageChecks', imageChecksSchema) ?? imageChecksSchema.parse({});
+  }
+
+  layer(index: number): LayerResult | undefined {
+    return this.layerByIndex.get(index);
+  }
+
+  layerDigest(index: number | undefined): string | undefined {
+    if (index === undefined) return undefined;
+    return this.layer(index)?.layer.digest ?? this.scan.image.layers[index]?.digest;
+  }
+
+  /** an analyzer's output for `path` in layer `index` */
+  analysis<T>(analyzer: string, index: number, path: string): T | undefined {
+    return this.layer(index)?.analyses?.[analyzer]?.[path] as T | undefined;
+  }
+
+  /** the collected text of a file of the final filesystem */
+  finalText(path: string): string | undefined {
+    const f = this.scan.final.get(path);
+    if (!f) return undefined;
+    const facts = this.analysis<FileFacts>(FILES_ANALYZER, f.layerIndex, path);
+    return facts?.kind === 'text' ? facts.text : undefined;
+  }
+
+  finalFile(path: string): FinalFile | undefined {
+    return this.scan.final.get(path);
+  }
+
+  /** OS info: the inventory's, else parsed from the final filesystem */
+  os(): OsInfo | undefined {
+    if (this.inventory?.os) return this.inventory.os;
+    for (const p of ['etc/os-release', 'usr/lib/os-release']) {
+      const t = this.finalText(p);
+      if (!t) continue;
+      const kv: Record<string, string> = {};
+      for (const line of t.split('\n')) {
+        const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+        if (m) kv[m[1]] = m[2].replace(/^["']|["']$/g, '');
+      }
+      if (!kv.ID) continue;
+      const info: OsInfo = { id: kv.ID.toLowerCase(), evidence: p };
+      if (kv.VERSION_ID) info.versionId = kv.VERSION_ID;
+      if (kv.VERSION_CODENAME) info.codename = kv.VERSION_CODENAME;
+      if (kv.PRETTY_NAME) info.prettyName = kv.PRETTY_NAME;
+      if (kv.ID_LIKE) info.idLike = kv.ID_LIKE.split(/\s+/);
+      // Debian's os-release has no point release; debian_version does
+      if (info.id === 'alpine') {
+        const ar = this.finalText('etc/alpine-release')?.trim();
+        if (ar) info.versionId = ar;
+      }
+      return info;
+    }
+    const ar = this.finalText('etc/alpine-release')?.trim();
+    if (ar) return { id: 'alpine', versionId: ar, evidence: 'etc/alpine-release' };
+    const dv = this.finalText('etc/debian_version')?.trim();
+    if (dv && /^\d/.test(dv)) return { id: 'debian', versionId: dv.split('.')[0], evidence: 'etc/debian_version' };
+    return undefined;
+  }
+
+  /** which OS package owns each path (final state of the dpkg / apk databases, plus inventory file lists) */
+  owners(): Map<string, OwnedFile> {
+    if (this.ownersCache) return this.ownersCache;
+    const out = new Map<string, OwnedFile>();
+    const apkWritten = new Map<string, Set<number>>(); // path -> layers whose apk db listed it
+    let finalApk: Record<string, string[]> | undefined;
+    const apkFinal = this.scan.final.get('lib/apk/db/installed');
+    const indices = [...this.layerByIndex.keys()].sort((a, b) => a - b);
+    for (const idx of indices) {
+      const byPath = this.layer(idx)?.analyses?.[FILES_ANALYZER] ?? {};
+      for (const [path, v] of Object.entries(byPath)) {
+        const facts = v as FileFacts;
+        if (facts.kind !== 'owners') continue;
+        if (facts.manager === 'apk') {
+          for (const files of Object.values(facts.owners)) {
+            for (const f of files) {
+              let s = apkWritten.get(f);
+              if (!s) apkWritten.set(f, (s = new Set()));
+              s.add(idx);
+            }
+          }
+          if (apkFinal && apkFinal.layerIndex === idx) finalApk = facts.owners;
+        } else {
+          const fin = this.scan.final.get(path);
+          if (!fin || fin.layerIndex !== idx) continue; // a list file later removed or rewritten
+          for (const [pkg, files] of Object.entries(facts.owners)) {
+            for (const f of files) {
+              const prev = out.get(f);
+              if (prev) prev.layers.add(idx);
+              else out.set(f, { manager: 'dpkg', pkg, layers: new Set([idx]) });
+            }
+          }
+        }
+      }
+    }
+    if (finalApk) {
+      for (const [pkg, files] of Object.entries(finalApk)) {
+        for (const f of files) out.set(f, { manager: 'apk', pkg, layers: apkWritten.get(f) ?? new Set() });
+      }
+    }
+    // detectors that record file lists on packages (optional field)
+    for (const p of this.inventory?.packages ?? []) {
+      const files = (p as { files?: unknown }).files;
+      if (!Array.isArray(files) || (p.ecosystem !== 'deb' && p.ecosystem !== 'apk' && p.ecosystem !== 'rpm')) continue;
+      for (const f of files) {
+        if (typeof f !== 'string') continue;
+        const key = f.replace(/^\/+/, '');
+        if (!out.has(key)) out.set(key, { manager: 'inventory', pkg: p.name, layers: new Set(p.layerIndex !== undefined ? [p.layerIndex] : []) });
+      }
+    }
+    this.ownersCache = out;
+    return out;
+  }
+
+  /** package names installed (inventory when present, else the dpkg/apk file lists) */
+  installedOsPackages(): Map<string, { layerIndex?: number; ecosystem: string }> {
+    const out = new Map<string, { layerIndex?: number; ecosystem: string }>();
+    for (const p of this.inventory?.packages ?? []) {
+      if (p.ecosystem === 'deb' || p.ecosystem === 'apk' || p.ecosystem === 'rpm') out.set(p.name, { layerIndex: p.layerIndex, ecosystem: p.ecosystem });
+    }
+    if (out.size === 0) {
+      for (const o of this.owners().values()) {
+        if (!out.has(o.pkg)) out.set(o.pkg, { layerIndex: o.layers.size ? Math.min(...o.layers) : undefined, ecosystem: o.manager });
+      }
+    }
+    return out;
+  }
+
+  location(extra: Omit<ImageLocation, 'kind' | 'image'> = {}): ImageLocation {
+    const loc: ImageLocation = { kind: 'image', image: this.imageName };
+    if (extra.layerIndex !== undefined) {
+      loc.layerIndex = extra.layerIndex;
+      const d = extra.layerDigest ?? this.layerDigest(extra.layerIndex);
+      if (d) loc.layerDigest = d;
+    }
+    if (extra.path !== undefined) loc.path = extra.path;
+    if (extra.line !== undefined) loc.line = extra.line;
+    if (extra.field !== undefined) loc.field = extra.field;
+    return loc;
+  }
+
+  /**
+   * A finding with its location and origin. `layerIndex` places it in a layer; `historyIndex` (for
+   * config fields set by an instruction) decides the origin when there is no layer.
+   */
+  finding(
+    meta: RuleMeta,
+    init: Omit<FindingInit, 'location'> & { layerIndex?: number; path?: string; line?: number; field?: string; historyIndex?: number; origin?: 'base' | 'app' },
+  ): Finding {
+    const { layerIndex, path, line, field, historyIndex, origin, ...rest } = init;
+    const f = makeFinding(meta, { ...rest, location: this.location({ layerIndex, path, line, field }) });
+    const o = origin ?? (layerIndex !== undefined ? originOfLayer(this.att, layerIndex) : originOfHistory(this.att, historyIndex));
+    f.origin = o ?? 'app';
+    return f;
+  }
+
+  /** the last history entry whose created_by matches, as (index) */
+  historyIndexOf(re: RegExp): number | undefined {
+    const h = this.scan.image.config.history ?? [];
+    for (let i = h.length - 1; i >= 0; i--) if (re.test(h[i].created_by ?? '')) return i;
+    return undefined;
+  }
+}
+
+export interface ImageRule {
+  meta: RuleMeta;
+  check(ctx: ImageCheckContext): Finding[];
+}
+
+export function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const u = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < u.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${u[i]}`;
+}

@@ -1,0 +1,28 @@
+import type { Finding } from '../../../core/finding.js';
+import type { RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext, ImageRule } from '../context.js';
+import { humanBytes } from '../context.js';
+import { FILES_ANALYZER, type FileFacts } from '../files-analyzer.js';
+
+export const meta: RuleMeta = {
+  id: 'BW-IMAGE-018',
+  title: 'Core dump in image',
+  severity: 'medium',
+  stage: 'image',
+  rationale: 'A core dump holds the memory of a crashed process: environment variables, keys and passwords it had loaded.',
+  remediation: 'Remove the core file in the layer that created it, and add `core*` to .dockerignore.',
+  references: ['DKL-LI-0003'],
+  tags: ['files'],
+};
+
+export function check(ctx: ImageCheckContext): Finding[] {
+  const out: Finding[] = [];
+  for (const [path, f] of ctx.scan.final) {
+    const facts = ctx.analysis<FileFacts>(FILES_ANALYZER, f.layerIndex, path);
+    if (facts?.kind !== 'core') continue;
+    out.push(ctx.finding(meta, { layerIndex: f.layerIndex, path, key: path, message: `ELF core dump /${path} (${humanBytes(f.meta.size)}, layer ${f.layerIndex})`, evidence: { size: f.meta.size } }));
+  }
+  return out;
+}
+
+export const rule: ImageRule = { meta, check };

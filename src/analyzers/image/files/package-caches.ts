@@ -1,0 +1,60 @@
+import type { Finding } from '../../../core/finding.js';
+import type { RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext, ImageRule } from '../context.js';
+import { humanBytes } from '../context.js';
+
+export const meta: RuleMeta = {
+  id: 'BW-IMAGE-017',
+  title: 'Package manager cache left in image',
+  severity: 'low',
+  stage: 'image',
+  rationale:
+    'Package indexes and download caches (apt lists, apk cache, pip and npm caches) are useless at run time: they ' +
+    'waste space and pull time and describe the build environment.',
+  remediation:
+    'Clean in the same RUN that installs: `apt-get install ... && rm -rf /var/lib/apt/lists/*`, `apk add --no-cache`, ' +
+    '`pip install --no-cache-dir`, `npm ci && npm cache clean --force` (or a BuildKit cache mount).',
+  references: ['DKL-DG-0005', 'DKL-DG-0004', 'DL3009', 'DL3019', 'DL3042'],
+  tags: ['files', 'efficiency'],
+};
+
+export const CACHES: Array<{ name: string; re: RegExp; fix: string }> = [
+  { name: 'apt package lists', re: /^var\/lib\/apt\/lists\/(?!lock$|partial$|auxfiles$)[^/]+$/, fix: 'rm -rf /var/lib/apt/lists/*' },
+  { name: 'apt package archives', re: /^var\/cache\/apt\/(?:archives\/[^/]+\.deb|[^/]+\.bin)$/, fix: 'apt-get clean' },
+  { name: 'apk cache', re: /^(?:var\/cache\/apk|etc\/apk\/cache)\/[^/]+$/, fix: 'apk add --no-cache' },
+  { name: 'pip cache', re: /^(?:root|home\/[^/]+)\/\.cache\/pip\//, fix: 'pip install --no-cache-dir' },
+  { name: 'npm cache', re: /^(?:root|home\/[^/]+)\/\.npm\/_cacache\//, fix: 'npm cache clean --force' },
+  { name: 'yarn cache', re: /^(?:(?:root|home\/[^/]+)\/\.cache\/yarn|usr\/local\/share\/\.cache\/yarn)\//, fix: 'yarn cache clean' },
+];
+
+export function check(ctx: ImageCheckContext): Finding[] {
+  const acc = new Map<string, { files: number; bytes: number; layers: Set<number>; sample: string; fix: string }>();
+  for (const [path, f] of ctx.scan.final) {
+    if (f.meta.type !== 'file') continue;
+    const c = CACHES.find((x) => x.re.test(path));
+    if (!c) continue;
+    let e = acc.get(c.name);
+    if (!e) acc.set(c.name, (e = { files: 0, bytes: 0, layers: new Set(), sample: path, fix: c.fix }));
+    e.files++;
+    e.bytes += f.meta.size;
+    e.layers.add(f.layerIndex);
+  }
+  const out: Finding[] = [];
+  for (const [name, e] of acc) {
+    if (e.bytes === 0) continue;
+    const layer = Math.min(...e.layers);
+    out.push(
+      ctx.finding(meta, {
+        layerIndex: layer,
+        path: e.sample.split('/').slice(0, -1).join('/'),
+        key: name,
+        message: `${name}: ${e.files} files, ${humanBytes(e.bytes)} wasted (layers ${[...e.layers].sort((a, b) => a - b).join(', ')})`,
+        remediation: { text: `Clean it in the same RUN that fills it: \`${e.fix}\`.` },
+        evidence: { cache: name, files: e.files, wastedBytes: e.bytes, layers: [...e.layers].sort((a, b) => a - b) },
+      }),
+    );
+  }
+  return out;
+}
+
+export const rule: ImageRule = { meta, check };

@@ -1,0 +1,78 @@
+/**
+ * The layer analyzer that finds secrets in file contents. It runs on every layer (so a file deleted
+ * later is still seen) and records only redacted hits, never values, so the on-disk cache holds no
+ * secrets. It always runs the full built-in table: which kinds are disabled and which paths are
+ * allowed is decided when findings are made, so the per-layer cache stays valid across config changes.
+ * Users' own rules run in a second analyzer whose name carries a hash of those rules.
+ */
+import { createHash } from 'node:crypto';
+import type { EntryMeta } from '../../../sources/types.js';
+import type { LayerAnalyzer } from '../../../image/types.js';
+import { SecretMatcher, type SecretHit } from './engine.js';
+import { BUILTIN_SECRET_RULES, type SecretRuleData } from './rules-table.js';
+
+export const SECRETS_ANALYZER = 'secrets';
+export const SECRETS_ANALYZER_VERSION = 1;
+/** only the first 2 MiB of a text file is scanned */
+export const SECRETS_MAX_FILE_SIZE = 2 * 1024 * 1024;
+/** files larger than this are not text configuration; not read at all */
+const MAX_WANTED_SIZE = 64 * 1024 * 1024;
+
+/** Extensions of formats that are binary or compressed: never scanned. */
+const BINARY_EXT = new Set(
+  (
+    'so a o ko pyc pyo whl egg jar war ear class dex zip gz tgz bz2 xz zst lz4 lzma 7z rar tar deb rpm apk ' +
+    'png jpg jpeg gif bmp ico icns webp tif tiff svgz psd mp3 mp4 ogg oga wav flac avi mov mkv webm ' +
+    'woff woff2 ttf otf eot pdf node wasm db sqlite sqlite3 mo gmo cache pack idx bin dat pak pcap ' +
+    'qm hwdb cdb pickle pkl npy npz parquet'
+  ).split(' '),
+);
+
+const SKIP_PREFIXES = ['proc/', 'sys/', 'dev/'];
+
+function extOf(path: string): string {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+}
+
+/** Text-like: no NUL byte in the first 8 KiB. */
+export function looksText(content: Buffer): boolean {
+  const n = Math.min(content.length, 8192);
+  return content.subarray(0, n).indexOf(0) === -1;
+}
+
+export function makeSecretsAnalyzer(
+  rules: SecretRuleData[],
+  name = SECRETS_ANALYZER,
+  version = SECRETS_ANALYZER_VERSION,
+): LayerAnalyzer<SecretHit[]> {
+  const matcher = new SecretMatcher(rules);
+  return {
+    name,
+    version,
+    maxFileSize: SECRETS_MAX_FILE_SIZE,
+    wants(meta: EntryMeta): boolean {
+      if (meta.type !== 'file' && meta.type !== 'hardlink') return false;
+      if (meta.size === 0 || meta.size > MAX_WANTED_SIZE) return false;
+      if (SKIP_PREFIXES.some((p) => meta.path.startsWith(p))) return false;
+      if (BINARY_EXT.has(extOf(meta.path))) return matcher.wantsPath(meta.path);
+      if (meta.path.includes('/.git/objects/')) return false;
+      return true;
+    },
+    analyze(meta, content) {
+      if (!looksText(content)) return undefined;
+      const hits = matcher.scan(content.toString('latin1'), meta.path);
+      return hits.length ? hits : undefined;
+    },
+  };
+}
+
+/** The analyzer for users' custom rules; undefined when there are none. */
+export function makeCustomSecretsAnalyzer(custom: SecretRuleData[]): LayerAnalyzer<SecretHit[]> | undefined {
+  if (custom.length === 0) return undefined;
+  const h = createHash('sha256').update(JSON.stringify(custom)).digest('hex').slice(0, 12);
+  return makeSecretsAnalyzer(custom, `${SECRETS_ANALYZER}-custom-${h}`, 1);
+}
+
+export const builtinSecretsAnalyzer = makeSecretsAnalyzer(BUILTIN_SECRET_RULES);

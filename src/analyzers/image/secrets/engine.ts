@@ -1,0 +1,177 @@
+/**
+ * The secret-matching engine: compiles rule data once, then scans text. A combined keyword expression
+ * rejects most inputs with one pass; only rules whose keywords occur (or that are limited to the file's
+ * path) run their regex. Matches never carry the secret itself: only a short prefix, its length and a
+ * truncated hash (for de-duplication and fingerprints).
+ */
+import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
+import type { SecretRuleData } from './rules-table.js';
+
+export interface SecretHit {
+  /** the data rule's id (kind id) */
+  rule: string;
+  /** 1-based line */
+  line: number;
+  /** redacted form: a short prefix and the length, e.g. "AKIA…(20 chars)" */
+  redacted: string;
+  length: number;
+  /** truncated sha256 of the value, used to correlate and fingerprint; never shown */
+  digest: string;
+}
+
+export interface CompiledRule {
+  data: SecretRuleData;
+  re?: RegExp;
+  keywords: string[];
+  pathMatch?: (p: string) => boolean;
+  allowPath?: (p: string) => boolean;
+  allowValues: RegExp[];
+}
+
+const MAX_HITS_PER_FILE = 50;
+
+function esc(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function globs(list: string[] | undefined): ((p: string) => boolean) | undefined {
+  if (!list || list.length === 0) return undefined;
+  return picomatch(list, { dot: true });
+}
+
+export function compileRule(data: SecretRuleData): CompiledRule {
+  let re: RegExp | undefined;
+  if (!data.fileOnly) {
+    const flags = new Set(((data.flags ?? '') + 'g').split(''));
+    flags.delete('y');
+    re = new RegExp(data.regex, [...flags].join(''));
+  }
+  return {
+    data,
+    re,
+    keywords: data.keywords.map((k) => k.toLowerCase()).filter(Boolean),
+    pathMatch: globs(data.paths),
+    allowPath: globs(data.allowPaths),
+    allowValues: (data.allowValues ?? []).map((v) => new RegExp(v, 'i')),
+  };
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(s: string): number {
+  if (!s) return 0;
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  const n = s.length;
+  for (const k of counts.values()) {
+    const p = k / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** "AKIA…(20 chars)": at most 4 characters, and never more than a quarter of the value. */
+export function redact(value: string): string {
+  const n = value.length;
+  const keep = Math.min(4, Math.floor(n / 4));
+  return `${value.slice(0, keep)}…(${n} chars)`;
+}
+
+export function secretDigest(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 16);
+}
+
+export class SecretMatcher {
+  readonly rules: CompiledRule[];
+  private readonly keywordRe: RegExp | undefined;
+  private readonly alwaysRun: CompiledRule[];
+  private readonly pathRules: CompiledRule[];
+  private readonly keywordRules: CompiledRule[];
+
+  constructor(rules: SecretRuleData[]) {
+    this.rules = rules.map(compileRule);
+    this.pathRules = this.rules.filter((r) => r.pathMatch);
+    this.keywordRules = this.rules.filter((r) => !r.pathMatch && r.keywords.length > 0);
+    this.alwaysRun = this.rules.filter((r) => !r.pathMatch && r.keywords.length === 0);
+    const kws = [...new Set(this.keywordRules.flatMap((r) => r.keywords))];
+    this.keywordRe = kws.length ? new RegExp(kws.map(esc).join('|'), 'i') : undefined;
+  }
+
+  /** Rules limited to paths (dotfiles like .npmrc): true when one of them wants `path`. */
+  wantsPath(path: string): boolean {
+    return this.pathRules.some((r) => r.pathMatch!(path));
+  }
+
+  /**
+   * Scan one text. `path` (relative, no leading '/') selects path-limited rules; pass undefined for
+   * config strings. Returns hits de-duplicated by (line, value), first rule in table order winning.
+   */
+  scan(text: string, path?: string, opts: { configOnly?: boolean } = {}): SecretHit[] {
+    const candidates: CompiledRule[] = [];
+    if (path !== undefined) {
+      for (const r of this.pathRules) if (r.pathMatch!(path)) candidates.push(r);
+    }
+    let lower: string | undefined;
+    if (this.keywordRe && this.keywordRe.test(text)) {
+      lower = text.toLowerCase();
+      for (const r of this.keywordRules) if (r.keywords.some((k) => lower!.includes(k))) candidates.push(r);
+    }
+    candidates.push(...this.alwaysRun.filter((r) => !r.pathMatch));
+    if (candidates.length === 0) return [];
+    // keep table order for de-duplication priority
+    const order = new Map(this.rules.map((r, i) => [r, i]));
+    candidates.sort((a, b) => order.get(a)! - order.get(b)!);
+
+    const hits: SecretHit[] = [];
+    const seen = new Set<string>();
+    let lineIndex: number[] | undefined;
+    const lineOf = (offset: number): number => {
+      if (!lineIndex) {
+        lineIndex = [0];
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineIndex.push(i + 1);
+      }
+      let lo = 0;
+      let hi = lineIndex.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineIndex[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo + 1;
+    };
+
+    for (const r of candidates) {
+      if (opts.configOnly && r.data.config === false) continue;
+      if (path !== undefined && r.allowPath?.(path)) continue;
+      if (r.data.fileOnly) {
+        if (text.trim().length === 0) continue;
+        hits.push({ rule: r.data.id, line: 1, redacted: `(${text.length} bytes)`, length: text.length, digest: secretDigest(text.slice(0, 4096)) });
+        continue;
+      }
+      const re = r.re!;
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      let n = 0;
+      while ((m = re.exec(text)) !== null) {
+        if (m[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        const value = (m.groups?.secret ?? m[0]).trim();
+        const off = m.index + (m.groups?.secret !== undefined ? m[0].indexOf(m.groups.secret) : 0);
+        if (!value) continue;
+        if (r.data.entropy !== undefined && shannonEntropy(value) < r.data.entropy) continue;
+        if (r.allowValues.some((a) => a.test(value))) continue;
+        const line = lineOf(Math.max(0, off));
+        const digest = secretDigest(value);
+        const key = `${line}|${digest}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        hits.push({ rule: r.data.id, line, redacted: redact(value), length: value.length, digest });
+        if (++n >= MAX_HITS_PER_FILE || hits.length >= MAX_HITS_PER_FILE * 2) break;
+      }
+    }
+    return hits;
+  }
+}

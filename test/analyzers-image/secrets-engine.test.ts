@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SecretMatcher, redact, shannonEntropy } from '../../src/analyzers/image/secrets/engine.js';
+import { BUILTIN_SECRET_RULES } from '../../src/analyzers/image/secrets/rules-table.js';
+import { fake } from './fake-secrets.js';
+
+const m = new SecretMatcher(BUILTIN_SECRET_RULES);
+const kinds = (text: string, path = 'app/config.yaml') => m.scan(text, path).map((h) => h.rule);
+
+test('every built-in kind fires on a generated sample, with redaction', () => {
+  const cases: Array<[string, string, string?]> = [
+    ['private-key', fake.rsaPem()],
+    ['private-key', fake.ecPem()],
+    ['private-key', fake.pkcs8Pem()],
+    ['private-key-encrypted', fake.encryptedPem()],
+    ['aws-access-key-id', `key: ${fake.awsKeyId()}\n`],
+    ['aws-secret-access-key', `aws_secret_access_key = ${fake.awsSecret()}\n`],
+    ['gcp-service-account', fake.gcpServiceAccount(fake.pkcs8Pem()), 'app/sa.json'],
+    ['azure-storage-key', `DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${fake.azureKey()};EndpointSuffix=core.windows.net`],
+    ['github-token', `token: ${fake.githubToken()}`],
+    ['gitlab-token', `token: ${fake.gitlabToken()}`],
+    ['slack-token', `slack: ${fake.slackToken()}`],
+    ['stripe-key', `stripe: ${fake.stripeKey()}`],
+    ['npm-token', `t=${fake.npmToken()}`],
+    ['npmrc-auth', `//registry.npmjs.org/:_authToken=${fake.password()}\n`, 'root/.npmrc'],
+    ['pypi-token', `password = ${fake.pypiToken()}`],
+    ['docker-config-auth', `{"auths":{"r.example.com":{"auth":"${Buffer.from('u:' + fake.password()).toString('base64')}"}}}`, 'root/.docker/config.json'],
+    ['git-credentials', `https://bob:${fake.password()}@github.com\n`, 'root/.git-credentials'],
+    ['pgpass', `db:5432:app:bob:${fake.password()}\n`, 'root/.pgpass'],
+    ['shell-history', 'ls\nmysql -p hunter2\n', 'root/.bash_history'],
+    ['jwt', `Authorization: Bearer ${fake.jwt()}`],
+    ['dotenv-secret', `DB_PASSWORD=${fake.password()}\n`, 'app/.env'],
+    ['generic-password', `db:\n  password: "${fake.password()}"\n`],
+  ];
+  for (const [kind, text, path] of cases) {
+    const hits = m.scan(text, path ?? 'app/config.yaml');
+    assert.ok(hits.some((h) => h.rule === kind), `${kind} should fire; got ${JSON.stringify(hits)}`);
+    for (const h of hits) {
+      assert.match(h.redacted, /\(\d+ (chars|bytes)\)$/);
+      assert.ok(h.line >= 1);
+    }
+  }
+});
+
+test('values never appear in hits', () => {
+  const secret = fake.awsSecret();
+  const hits = m.scan(`aws_secret_access_key=${secret}\n`, 'x/credentials');
+  assert.equal(hits.length, 1);
+  assert.ok(!JSON.stringify(hits).includes(secret.slice(0, 8)));
+  assert.equal(hits[0].length, 40);
+});
+
+test('line numbers are 1-based and point at the value', () => {
+  const hits = m.scan(`a\nb\nc\ntoken ${fake.githubToken()}\n`, 'x/y.conf');
+  assert.equal(hits[0].line, 4);
+});
+
+test('negatives: placeholders, examples, low entropy, code reads, public certs', () => {
+  assert.deepEqual(kinds('aws_access_key_id = AKIAIOSFODNN7EXAMPLE'), []);
+  assert.deepEqual(kinds('password = changeme'), []);
+  assert.deepEqual(kinds('password: ${DB_PASSWORD}'), []);
+  assert.deepEqual(kinds('password = aaaaaaaaaaaa'), []);
+  assert.deepEqual(kinds(`password = os.environ["DB_PASSWORD"]`, 'app/settings.py'), []);
+  assert.deepEqual(kinds(`password = "${fake.password()}"`, 'app/settings.py'), [], 'source files skip the generic rule');
+  assert.deepEqual(kinds('-----BEGIN CERTIFICATE-----\nMIIB' + 'A'.repeat(200) + '\n-----END CERTIFICATE-----\n'), []);
+  assert.deepEqual(kinds('KEY_HEADER = b"-----BEGIN RSA PRIVATE KEY-----"', 'lib/x.py'), []);
+  assert.deepEqual(kinds('DB_PASSWORD=', 'app/.env'), []);
+  assert.ok(!kinds(`DB_PASSWORD=${fake.password()}`, 'app/.env.example').includes('dotenv-secret'));
+  assert.deepEqual(kinds('', 'root/.bash_history'), []);
+  assert.deepEqual(kinds('//registry.npmjs.org/:_authToken=${NPM_TOKEN}', 'root/.npmrc'), []);
+});
+
+test('keyword prefilter: text without any keyword runs no regex', () => {
+  assert.deepEqual(m.scan('hello world\n'.repeat(10000), 'x/a.txt'), []);
+});
+
+test('entropy and redaction helpers', () => {
+  assert.equal(shannonEntropy('aaaa'), 0);
+  assert.ok(Math.abs(shannonEntropy('abcd') - 2) < 1e-9);
+  assert.equal(redact('AKIAABCDEFGHIJKLMNOP'), 'AKIA…(20 chars)');
+  assert.equal(redact('abc'), '…(3 chars)');
+});
+
+test('pathological input ends quickly (no catastrophic backtracking)', () => {
+  const t0 = Date.now();
+  m.scan('-----BEGIN RSA PRIVATE KEY-----\n' + 'A'.repeat(200000), 'x/k');
+  m.scan('password=' + 'a'.repeat(200000), 'x/k.conf');
+  m.scan('eyJ' + 'a'.repeat(100000) + '.eyJ' + 'b'.repeat(100000), 'x/k.conf');
+  assert.ok(Date.now() - t0 < 5000);
+});
