@@ -227,7 +227,8 @@ function buildFinding(
   const layer = pkg.layerIndex !== undefined ? inv.image?.layers.find((l) => l.index === pkg.layerIndex) : undefined;
   const origin = layer?.base === undefined ? undefined : layer.base ? 'base' : 'app';
   const explanation = opts.explain ? explainChain(pkg, matches, status, fixed, id) : undefined;
-  const urls = ids.flatMap((i) => store.vulns(i)).map((v) => v.url).filter((u): u is string => Boolean(u));
+  const srcs = new Set(matches.map((m) => m.row.source));
+  const urls = ids.flatMap((i) => store.vulns(i)).filter((v) => srcs.has(v.source)).map((v) => v.url).filter((u): u is string => Boolean(u));
   const f: Finding = {
     ruleId: id,
     title: `${kev ? '[KEV] ' : ''}${id} in ${pkg.name} ${pkg.version}`,

@@ -1,0 +1,147 @@
+/**
+ * `bulwark db update | status | match`: the vulnerability database.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../main.js';
+import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
+import { UserError } from '../../core/errors.js';
+import { TOOL_VERSION } from '../../core/version.js';
+import type { Report } from '../../core/report.js';
+import {
+  DEFAULT_SOURCES,
+  VulnStore,
+  dbPath,
+  loadInventory,
+  maxAgeFromConfig,
+  stalenessWarning,
+  updateDb,
+  vulnerabilityFindings,
+} from '../../vulndb/index.js';
+
+function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+function age(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172800) return `${(s / 3600).toFixed(1)}h`;
+  return `${(s / 86400).toFixed(1)}d`;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const db = program.command('db').description('the vulnerability database: update, status, match a saved inventory');
+
+  db.command('update')
+    .description(`import vulnerability feeds into the local database (default: the ${DEFAULT_SOURCES.length} official feed URLs)`)
+    .option('--source <path|url>', 'a feed file, directory, zip or URL (repeatable; replaces the default list)', collect, [])
+    .option('--cache-dir <dir>', 'cache directory (default $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
+    .option('-q, --quiet', 'no progress display')
+    .action(async (opts: { source: string[]; cacheDir?: string; quiet?: boolean }) => {
+      const tty = Boolean(process.stderr.isTTY) && !opts.quiet;
+      let last = '';
+      const progress = tty
+        ? (line: string) => {
+            const text = line.length > 100 ? `${line.slice(0, 97)}...` : line;
+            process.stderr.write(`\r\x1b[K${text}`);
+            last = text;
+          }
+        : (line: string) => {
+            if (line.includes('FAILED')) process.stderr.write(`${line}\n`);
+          };
+      const res = await updateDb({ cacheDir: opts.cacheDir, sources: opts.source, progress });
+      if (tty && last) process.stderr.write('\r\x1b[K');
+      for (const s of res.sources) {
+        if (s.ok) {
+          const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
+          process.stdout.write(`ok      ${s.name} [${s.feeds.join(',')}]${s.notModified ? ' (not modified)' : ''} ${stats} (${s.ms} ms)\n`);
+        } else {
+          process.stderr.write(`error   ${s.name}: ${s.error}${s.carriedOver ? ' (previous data kept)' : ''}\n`);
+        }
+      }
+      if (!res.swapped) throw new UserError(`no source could be imported; the database at ${res.path} was left unchanged`);
+      process.stdout.write(`database ${res.path}: ${(res.bytes / 1048576).toFixed(1)} MB, ${res.ms} ms\n`);
+      ctx.setExitCode(res.sources.some((s) => !s.ok) ? 2 : 0);
+    });
+
+  db.command('status')
+    .description('sources, record counts and age of the vulnerability database')
+    .option('--cache-dir <dir>', 'cache directory')
+    .option('--db <file>', 'database file (default: <cache-dir>/db/vuln.db)')
+    .option('-f, --format <format>', 'table or json', 'table')
+    .action((opts: { cacheDir?: string; db?: string; format: string }) => {
+      const store = VulnStore.open(opts.db ?? dbPath(opts.cacheDir));
+      try {
+        const info = store.info();
+        if (opts.format === 'json') {
+          process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+          return;
+        }
+        const out = [
+          `database:   ${info.path}`,
+          `built:      ${info.builtAt} (${age(info.ageMs)} ago)`,
+          `records:    ${info.counts.vulns} vulnerabilities, ${info.counts.affected} package entries, ${info.counts.kev} KEV, ${info.counts.scores} CVSS-scored ids`,
+          `releases:   ${info.counts.namespaces.join(', ') || '(none)'}`,
+          'sources:',
+        ];
+        for (const s of info.sources) {
+          const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
+          out.push(`  ${s.error ? 'ERROR ' : ''}${s.name}`);
+          out.push(`      feed ${s.feed}, imported ${s.importedAt} (${age(Date.now() - Date.parse(s.importedAt))} ago)${s.dataDate ? `, data ${s.dataDate}` : ''}${s.etag ? `, etag ${s.etag}` : ''}`);
+          out.push(`      ${s.records} records; ${stats}${s.error ? `; last error: ${s.error}` : ''}`);
+        }
+        const stale = stalenessWarning(store);
+        if (stale) out.push(`warning: ${stale}`);
+        process.stdout.write(out.join('\n') + '\n');
+      } finally {
+        store.close();
+      }
+    });
+
+  addReportOptions(
+    db
+      .command('match')
+      .description('match a saved inventory (InventoryReport JSON) against the vulnerability database')
+      .requiredOption('--inventory <file>', 'InventoryReport JSON')
+      .option('--cache-dir <dir>', 'cache directory')
+      .option('--db <file>', 'database file (default: <cache-dir>/db/vuln.db)')
+      .option('--vex <file>', 'OpenVEX document (repeatable)', collect, [])
+      .option('--ignore-unfixed', 'only report vulnerabilities that have a fixed version')
+      .option('--explain', 'add the evidence chain (file -> package -> advisory -> comparison -> status) to each finding')
+      .option('--max-age <days>', 'warn when the database is older than this many days (default 7)'),
+  ).action(
+    (
+      opts: ReportOptions & { inventory: string; cacheDir?: string; db?: string; vex: string[]; ignoreUnfixed?: boolean; explain?: boolean; maxAge?: string },
+    ) => {
+      const cfg = resolveConfig(opts);
+      const inv = loadInventory(opts.inventory);
+      const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
+      if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
+      const { findings, warnings } = vulnerabilityFindings(inv, {
+        cacheDir: opts.cacheDir,
+        dbFile: opts.db,
+        vexFiles: opts.vex,
+        ignoreUnfixed: opts.ignoreUnfixed,
+        explain: opts.explain,
+        maxAgeDays,
+      });
+      const format = opts.format ?? cfg.format ?? 'table';
+      if (opts.explain && format === 'table') {
+        for (const f of findings) {
+          const ex = f.vulnerability?.explanation;
+          if (ex?.length) f.message += ex.map((l) => `\n             ${l}`).join('');
+        }
+      }
+      const name = inv.image?.name ?? opts.inventory;
+      const report: Report = {
+        tool: { name: 'bulwark', version: TOOL_VERSION },
+        targets: [{ type: 'image', name }],
+        findings,
+        warnings: [...inv.warnings, ...warnings],
+        summary: { packages: inv.packages.length, vulnerabilities: findings.filter((f) => f.vulnerability).length },
+      };
+      ctx.setExitCode(emitReport(report, { ...opts, format }, [], cfg));
+    },
+  );
+}
