@@ -1,4 +1,8 @@
 import type { RuleMeta } from '../../core/rule.js';
+import { allBuildRules } from './rules/index.js';
 
-/** Every rule of the build stage (metadata); the checks live beside it. */
-export const buildRules: RuleMeta[] = [];
+export { analyzeDockerfile, applyFixes, type DockerfileAnalysis } from './analyze.js';
+export { parseDockerfile } from './parse.js';
+
+/** Every rule of the build stage (metadata); the checks live beside it in ./rules. */
+export const buildRules: RuleMeta[] = allBuildRules.map((r) => r.meta);

@@ -1,0 +1,123 @@
+/** The typed Dockerfile model every build rule reads. */
+import type { SimpleCommand } from './shell/tokenize.js';
+
+export interface Flag {
+  name: string;
+  value: string | null;
+}
+
+export interface Property {
+  name: string;
+  /** null for `ARG NAME` / `ENV NAME` without a value */
+  value: string | null;
+}
+
+export interface HeredocBody {
+  name: string;
+  content: string;
+  /** offset of the content inside Instruction.source */
+  offset: number;
+  terminated: boolean;
+  /** 1-based line of the `<<NAME` marker */
+  line: number;
+}
+
+export interface Instruction {
+  index: number;
+  /** upper-case keyword as written (FROM, RUN, ... or an unknown word) */
+  keyword: string;
+  /** 1-based position of the instruction */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** the whole instruction as written, lines startLine..endLine joined with \n */
+  source: string;
+  /** offset of the arguments (after flags) inside `source`; -1 when there are none */
+  argsOffset: number;
+  /** arguments as written, continuation lines joined (dockerfile-ast's argumentsContent) */
+  args: string;
+  /** arguments after variable substitution (for instructions Docker substitutes) */
+  expanded: string;
+  /** true when substitution met a variable without a known value */
+  unresolved: boolean;
+  /** dockerfile-ast argument split (whitespace separated, quotes kept) */
+  argv: string[];
+  flags: Flag[];
+  /** exec (JSON) form arguments, when written that way */
+  json?: string[];
+  heredocs: HeredocBody[];
+  properties: Property[];
+  /** stage index, -1 for instructions before the first FROM */
+  stage: number;
+  /** ids from `# hadolint ignore=` / `# bulwark ignore=` right above */
+  pragmas: Pragma[];
+  /** RUN only: the commands, read as shell (lazy) */
+  commands?: SimpleCommand[];
+}
+
+export interface Pragma {
+  tool: 'hadolint' | 'bulwark';
+  ids: string[];
+  line: number;
+  global: boolean;
+}
+
+export interface ImageRef {
+  /** as written */
+  raw: string;
+  /** after ARG substitution */
+  value: string;
+  unresolved: boolean;
+  registry?: string;
+  /** repository path without registry, tag or digest */
+  name: string;
+  tag?: string;
+  digest?: string;
+  scratch: boolean;
+}
+
+export interface Stage {
+  index: number;
+  from: Instruction;
+  image: ImageRef;
+  alias?: string;
+  platform?: string;
+  /** index of the earlier stage this one is built FROM, when its image is a stage alias */
+  parent?: number;
+  instructions: Instruction[];
+}
+
+export interface ParseProblem {
+  line: number;
+  column: number;
+  message: string;
+  key: string;
+}
+
+export interface DockerfileModel {
+  file: string;
+  lines: string[];
+  escape: string;
+  instructions: Instruction[];
+  stages: Stage[];
+  /** ARGs before the first FROM: name -> default */
+  globalArgs: Map<string, string | undefined>;
+  globalPragmas: Pragma[];
+  problems: ParseProblem[];
+}
+
+export function finalStage(df: DockerfileModel): Stage | undefined {
+  return df.stages[df.stages.length - 1];
+}
+
+/** The stages whose content ends up in the final image: the last stage and the stages it is built FROM. */
+export function shippedStages(df: DockerfileModel): Set<number> {
+  const out = new Set<number>();
+  let s = finalStage(df);
+  while (s && !out.has(s.index)) {
+    out.add(s.index);
+    s = s.parent !== undefined ? df.stages[s.parent] : undefined;
+  }
+  return out;
+}

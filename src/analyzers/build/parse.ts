@@ -1,0 +1,256 @@
+/** Dockerfile text -> DockerfileModel, on top of dockerfile-ast (the parser VS Code uses). */
+import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
+import type { DockerfileModel, HeredocBody, ImageRef, Instruction, Pragma, Property, Stage } from './model.js';
+import { expand } from './vars.js';
+import { parseShell, type SimpleCommand } from './shell/tokenize.js';
+
+export const KNOWN_INSTRUCTIONS = new Set([
+  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER',
+  'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+]);
+/** instructions whose arguments Docker substitutes variables in */
+const SUBSTITUTED = new Set(['ADD', 'COPY', 'ENV', 'EXPOSE', 'FROM', 'LABEL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR', 'ONBUILD', 'ARG']);
+const PRAGMA = /^#\s*(hadolint|bulwark)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+)$/i;
+
+interface Pos {
+  line: number;
+  character: number;
+}
+
+export function parseImageRef(raw: string, value: string, unresolved: boolean): ImageRef {
+  let rest = value;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  let registry: string | undefined;
+  const slash = rest.indexOf('/');
+  if (slash > 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes('.') || first.includes(':') || first === 'localhost') {
+      registry = first;
+      rest = rest.slice(slash + 1);
+    }
+  }
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(':');
+  if (colon >= 0) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const ref: ImageRef = { raw, value, unresolved, name: rest, scratch: rest.toLowerCase() === 'scratch' };
+  if (registry) ref.registry = registry;
+  if (tag !== undefined) ref.tag = tag;
+  if (digest) ref.digest = digest;
+  return ref;
+}
+
+function offsetOf(lines: string[], startLine: number, p: Pos): number {
+  let off = 0;
+  for (let l = startLine; l < p.line; l++) off += lines[l]!.length + 1;
+  return off + p.character;
+}
+
+function parsePragma(text: string, line: number): Pragma | undefined {
+  const m = PRAGMA.exec(text.trim());
+  if (!m) return undefined;
+  return {
+    tool: m[1]!.toLowerCase() as 'hadolint' | 'bulwark',
+    global: Boolean(m[2]),
+    ids: m[3]!.split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase()),
+    line,
+  };
+}
+
+/** Quote argv for re-reading as shell (used for exec-form RUN, whose offsets are not editable). */
+function shellQuote(a: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** RUN as shell: shell form, heredoc scripts, or exec form (read back from its argv). */
+export function runCommands(inst: Instruction, escape: string): SimpleCommand[] {
+  if (inst.commands) return inst.commands;
+  let cmds: SimpleCommand[];
+  if (inst.json) {
+    cmds = parseShell(inst.json.map(shellQuote).join(' '), -1_000_000, escape);
+  } else if (inst.argsOffset < 0) {
+    cmds = [];
+  } else if (inst.heredocs.length) {
+    const firstNl = inst.source.indexOf('\n', inst.argsOffset);
+    const head = inst.source.slice(inst.argsOffset, firstNl < 0 ? undefined : firstNl);
+    cmds = parseShell(head, inst.argsOffset, escape);
+    const shellLike = cmds.length === 0 || cmds.every((c) => /^(?:\/(?:usr\/)?bin\/)?(?:ba|da|a|z)?sh$/.test(c.argv[0] ?? ''));
+    if (shellLike) for (const h of inst.heredocs) cmds.push(...parseShell(h.content, h.offset, '\\'));
+  } else {
+    cmds = parseShell(inst.source.slice(inst.argsOffset), inst.argsOffset, escape);
+  }
+  inst.commands = cmds;
+  return cmds;
+}
+
+export function parseDockerfile(text: string, file: string): DockerfileModel {
+  const lines = text.split(/\r?\n/);
+  const ast = DockerfileParser.parse(text);
+  const escape = ast.getEscapeCharacter() || '\\';
+  const model: DockerfileModel = {
+    file,
+    lines,
+    escape,
+    instructions: [],
+    stages: [],
+    globalArgs: new Map(),
+    globalPragmas: [],
+    problems: [],
+  };
+  // pragmas: by comment line (0-based)
+  const commentPragmas = new Map<number, Pragma>();
+  const commentLines = new Set<number>();
+  for (const c of ast.getComments()) {
+    const line = c.getRange().start.line;
+    commentLines.add(line);
+    const p = parsePragma(c.getContent() !== null ? '#' + (c.getContent() ?? '') : '', line + 1) ?? parsePragma(lines[line] ?? '', line + 1);
+    if (!p) continue;
+    if (p.global) model.globalPragmas.push(p);
+    else commentPragmas.set(line, p);
+  }
+
+  const stageEnv = new Map<number, Map<string, string | undefined>>();
+  let env = new Map<string, string | undefined>();
+  let stage: Stage | undefined;
+  const aliases = new Map<string, number>();
+  for (const a of ast.getInstructions()) {
+    const inst = toInstruction(a, model, lines, escape);
+    if (!KNOWN_INSTRUCTIONS.has(inst.keyword)) {
+      model.problems.push({ line: inst.line, column: inst.column, message: `unknown instruction '${a.getKeyword()}' at line ${inst.line}`, key: `unknown:${inst.keyword}` });
+    }
+    for (const h of inst.heredocs) {
+      if (!h.terminated) model.problems.push({ line: h.line, column: 1, message: `heredoc <<${h.name} opened at line ${h.line} is never terminated`, key: `heredoc:${h.name}` });
+    }
+    // pragmas: the comment lines directly above (blank lines break the block)
+    for (let l = inst.line - 2; l >= 0 && commentLines.has(l); l--) {
+      const p = commentPragmas.get(l);
+      if (p) inst.pragmas.push(p);
+    }
+    if (inst.keyword === 'FROM') {
+      const globalEnv = new Map(model.globalArgs);
+      const ex = expand(a.getArguments()[0]?.getValue() ?? '', globalEnv, escape);
+      const fromAst = a as unknown as { getBuildStage(): string | null; getPlatformFlag(): { getValue(): string | null } | null };
+      const image = parseImageRef(a.getArguments()[0]?.getValue() ?? '', ex.value, ex.unresolved);
+      const s: Stage = { index: model.stages.length, from: inst, image, instructions: [] };
+      const alias = fromAst.getBuildStage();
+      if (alias) s.alias = alias.toLowerCase();
+      const pf = fromAst.getPlatformFlag();
+      if (pf) s.platform = pf.getValue() ?? '';
+      const parent = aliases.get(image.value.toLowerCase());
+      if (parent !== undefined && !image.tag && !image.digest && !image.registry) s.parent = parent;
+      if (s.alias && !aliases.has(s.alias)) aliases.set(s.alias, s.index);
+      model.stages.push(s);
+      stage = s;
+      inst.stage = s.index;
+      inst.expanded = ex.value;
+      inst.unresolved = ex.unresolved;
+      // a stage starts with no variables except what it declares (and inherits from its parent stage)
+      env = new Map();
+      if (s.parent !== undefined) for (const [k, v] of stageEnv.get(s.parent) ?? []) env.set(k, v);
+      model.instructions.push(inst);
+      s.instructions.push(inst);
+      stageEnv.set(s.index, env);
+      continue;
+    }
+    if (!stage) {
+      inst.stage = -1;
+      if (inst.keyword === 'ARG') for (const p of inst.properties) model.globalArgs.set(p.name, p.value ?? undefined);
+      model.instructions.push(inst);
+      continue;
+    }
+    inst.stage = stage.index;
+    if (SUBSTITUTED.has(inst.keyword) && inst.keyword !== 'ENV' && inst.keyword !== 'ARG') {
+      const ex = expand(inst.args, env, escape);
+      inst.expanded = ex.value;
+      inst.unresolved = ex.unresolved;
+    }
+    if (inst.keyword === 'ARG') {
+      for (const p of inst.properties) {
+        if (p.value !== null) env.set(p.name, expand(p.value, env, escape).value);
+        else if (model.globalArgs.has(p.name)) env.set(p.name, model.globalArgs.get(p.name));
+        else if (!env.has(p.name)) env.set(p.name, undefined);
+      }
+    } else if (inst.keyword === 'ENV') {
+      // Docker substitutes every value of one ENV with the environment as it was before it
+      const before = new Map(env);
+      for (const p of inst.properties) env.set(p.name, p.value === null ? '' : expand(p.value, before, escape).value);
+    }
+    model.instructions.push(inst);
+    stage.instructions.push(inst);
+  }
+  if (model.instructions.length === 0) model.problems.push({ line: 1, column: 1, message: 'no instructions: the file is empty or only comments', key: 'empty' });
+  else if (model.stages.length === 0) model.problems.push({ line: 1, column: 1, message: 'no FROM instruction: not a buildable Dockerfile', key: 'no-from' });
+  return model;
+}
+
+function toInstruction(a: AstInstruction, model: DockerfileModel, lines: string[], escape: string): Instruction {
+  const r = a.getRange();
+  const startLine = r.start.line;
+  const endLine = r.end.line;
+  const source = lines.slice(startLine, endLine + 1).join('\n');
+  const argsRange = a.getArgumentsRange();
+  const keyword = a.getKeyword().toUpperCase();
+  const args = a.getArgumentsContent() ?? '';
+  const inst: Instruction = {
+    index: model.instructions.length,
+    keyword,
+    line: startLine + 1,
+    column: r.start.character + 1,
+    endLine: endLine + 1,
+    endColumn: r.end.character + 1,
+    source,
+    argsOffset: argsRange ? offsetOf(lines, startLine, argsRange.start) : -1,
+    args,
+    expanded: args,
+    unresolved: false,
+    argv: a.getArguments().map((x) => x.getValue()),
+    flags: [],
+    heredocs: [],
+    properties: [],
+    stage: -1,
+    pragmas: [],
+  };
+  const any = a as unknown as {
+    getFlags?: () => Array<{ getName(): string; getValue(): string | null }>;
+    getProperties?: () => Array<{ getName(): string; getValue(): string | null }>;
+    getHeredocs?: () => Array<{ getName(): string; getContentRange(): { start: Pos; end: Pos } | null; getDelimiterRange(): { start: Pos } | null; getStartRange(): { start: Pos } }>;
+  };
+  if (any.getFlags) inst.flags = any.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() }));
+  if (any.getProperties) inst.properties = any.getProperties().map((p): Property => ({ name: p.getName(), value: p.getValue() }));
+  if (any.getHeredocs && (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD')) {
+    for (const h of any.getHeredocs()) {
+      const cr = h.getContentRange();
+      const start = cr ? offsetOf(lines, startLine, cr.start) : source.length;
+      const end = cr ? offsetOf(lines, startLine, cr.end) : source.length;
+      const body: HeredocBody = {
+        name: h.getName(),
+        content: source.slice(start, end),
+        offset: start,
+        terminated: h.getDelimiterRange() !== null,
+        line: h.getStartRange().start.line + 1,
+      };
+      inst.heredocs.push(body);
+    }
+  }
+  if ((keyword === 'RUN' || keyword === 'CMD' || keyword === 'ENTRYPOINT' || keyword === 'SHELL' || keyword === 'HEALTHCHECK' || keyword === 'COPY' || keyword === 'ADD' || keyword === 'VOLUME')) {
+    let t = args.trim();
+    if (keyword === 'HEALTHCHECK') t = t.replace(/^(?:--\S+\s+)*CMD\s+/i, '');
+    if (t.startsWith('[') && t.endsWith(']')) {
+      try {
+        const v = JSON.parse(t) as unknown;
+        if (Array.isArray(v) && v.every((x) => typeof x === 'string')) inst.json = v as string[];
+      } catch {
+        /* shell form after all (Docker does the same) */
+      }
+    }
+  }
+  void escape;
+  return inst;
+}

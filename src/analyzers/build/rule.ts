@@ -1,0 +1,109 @@
+/** What a build rule is: metadata plus one pure check over the Dockerfile model. */
+import type { RuleMeta } from '../../core/rule.js';
+import type { Severity } from '../../core/finding.js';
+import type { DockerfileModel, Instruction } from './model.js';
+import type { SimpleCommand } from './shell/tokenize.js';
+import type { PackageCommand } from './shell/packages.js';
+import { packageCommands } from './shell/packages.js';
+import { runCommands } from './parse.js';
+
+/** A text edit inside one instruction's source (offsets into Instruction.source). */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Hit {
+  inst?: Instruction;
+  /** override the position (1-based); defaults to the instruction's */
+  line?: number;
+  column?: number;
+  message: string;
+  /** content key for the fingerprint, added to the instruction's normalised text */
+  key?: string;
+  edits?: TextEdit[];
+  severity?: Severity;
+  evidence?: Record<string, unknown>;
+}
+
+export type LabelType = 'text' | 'url' | 'hash' | 'rfc3339' | 'semver' | 'spdx' | 'email';
+
+export interface BuildSettings {
+  /** DL3026: registries FROM may use (empty: any) */
+  allowedRegistries: string[];
+  /** DL3049..DL3058: required labels and their types */
+  labelSchema: Record<string, LabelType>;
+  /** DL3050: labels outside the schema are findings */
+  strictLabels: boolean;
+  /** bytes; bigger files get a parse-error finding and are not analysed */
+  maxFileSize: number;
+}
+
+export const DEFAULT_SETTINGS: BuildSettings = {
+  allowedRegistries: [],
+  labelSchema: {},
+  strictLabels: false,
+  maxFileSize: 4 * 1024 * 1024,
+};
+
+export interface BuildContext {
+  df: DockerfileModel;
+  settings: BuildSettings;
+  /** RUN as simple commands (cached) */
+  commands(inst: Instruction): SimpleCommand[];
+  /** package-manager commands of a RUN (cached) */
+  packages(inst: Instruction): PackageCommand[];
+  /** every instruction with this keyword, in order */
+  all(keyword: string): Instruction[];
+}
+
+export interface BuildRule {
+  meta: RuleMeta;
+  check(ctx: BuildContext): Hit[];
+}
+
+export function defineRule(meta: Omit<RuleMeta, 'stage'>, check: (ctx: BuildContext) => Hit[]): BuildRule {
+  return { meta: { ...meta, stage: 'build' }, check };
+}
+
+export function makeContext(df: DockerfileModel, settings: BuildSettings): BuildContext {
+  const pk = new Map<Instruction, PackageCommand[]>();
+  const byKw = new Map<string, Instruction[]>();
+  for (const i of df.instructions) {
+    const l = byKw.get(i.keyword) ?? [];
+    l.push(i);
+    byKw.set(i.keyword, l);
+  }
+  return {
+    df,
+    settings,
+    commands: (inst) => (inst.keyword === 'RUN' ? runCommands(inst, df.escape) : []),
+    packages: (inst) => {
+      let v = pk.get(inst);
+      if (!v) {
+        v = inst.keyword === 'RUN' ? packageCommands(runCommands(inst, df.escape)) : [];
+        pk.set(inst, v);
+      }
+      return v;
+    },
+    all: (kw) => byKw.get(kw) ?? [],
+  };
+}
+
+/** Insert `text` right after a word of a shell-form command (no edit for exec form). */
+export function insertAfter(inst: Instruction, offset: number | undefined, text: string): TextEdit[] | undefined {
+  if (inst.json || offset === undefined || offset < 0) return undefined;
+  return [{ start: offset, end: offset, text }];
+}
+
+/** Whether RUN has a `--mount=type=cache` whose target is one of `targets` (prefix match). */
+export function hasCacheMount(inst: Instruction, targets: string[]): boolean {
+  return inst.flags.some((f) => {
+    if (f.name !== 'mount' || !f.value) return false;
+    const kv = Object.fromEntries(f.value.split(',').map((p) => p.split('=') as [string, string]));
+    const type = kv['type'];
+    const target = kv['target'] ?? kv['dst'] ?? kv['destination'] ?? '';
+    return (type === 'cache' || type === 'tmpfs') && targets.some((t) => target.replace(/\/$/, '').startsWith(t));
+  });
+}

@@ -1,0 +1,28 @@
+import { defineRule } from '../rule.js';
+import { insertAfter } from '../rule.js';
+import { hasFlag } from '../shell/command.js';
+import { HADOLINT, pkgHits } from './util.js';
+
+/** -y, --yes, --assume-yes, -qq, -q=2, or -y inside a short-flag cluster */
+export function aptAssumesYes(args: string[]): boolean {
+  return hasFlag(args, ['yes', 'assume-yes', 'force-yes'], ['y']) || args.some((a) => a === '-qq' || a === '-q=2' || a === '--quiet=2' || /^-[a-z]*q[a-z]*q/.test(a));
+}
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-024',
+    title: 'apt-get install without -y',
+    severity: 'medium',
+    rationale: 'Without -y apt-get waits for a confirmation that never comes in a build; the build aborts or behaves differently per package set.',
+    remediation: 'Use `apt-get install -y ...`.',
+    references: ['DL3014', 'DS021', 'AVD-DS-0021'],
+    helpUri: HADOLINT('DL3014'),
+    autoFixable: true,
+  },
+  (ctx) =>
+    pkgHits(ctx, ['apt-get'], (p, inst) => {
+      if (p.action !== 'install' || aptAssumesYes(p.args)) return undefined;
+      const edits = insertAfter(inst, p.actionWord?.end, ' -y');
+      return { message: 'apt-get install without -y', key: p.packages.join(' '), ...(edits ? { edits } : {}) };
+    }),
+);

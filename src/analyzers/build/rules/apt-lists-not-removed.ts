@@ -1,0 +1,34 @@
+import { defineRule } from '../rule.js';
+import type { Hit } from '../rule.js';
+import { hasCacheMount } from '../rule.js';
+import { HADOLINT, removes, runs } from './util.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-026',
+    title: 'apt lists not removed after install',
+    severity: 'low',
+    rationale: '/var/lib/apt/lists holds tens of MB of package indexes that are useless at runtime and go stale; removing them in the same RUN keeps them out of the layer.',
+    remediation: 'End the RUN with `&& rm -rf /var/lib/apt/lists/*` (or use a cache mount for /var/lib/apt/lists).',
+    references: ['DL3009'],
+    helpUri: HADOLINT('DL3009'),
+    autoFixable: true,
+  },
+  (ctx) => {
+    const hits: Hit[] = [];
+    for (const inst of runs(ctx, true)) {
+      const pk = ctx.packages(inst);
+      if (!pk.some((p) => (p.manager === 'apt-get' || p.manager === 'apt') && (p.action === 'install' || p.action === 'update'))) continue;
+      if (!pk.some((p) => p.action === 'install')) continue;
+      if (removes(ctx, inst, ['/var/lib/apt/lists']) || hasCacheMount(inst, ['/var/lib/apt/lists'])) continue;
+      const canFix = !inst.json && !inst.heredocs.length;
+      const end = inst.source.trimEnd().length;
+      hits.push({
+        inst,
+        message: 'apt-get install without removing /var/lib/apt/lists in the same RUN',
+        ...(canFix ? { edits: [{ start: end, end, text: ' \\\n    && rm -rf /var/lib/apt/lists/*'.replace('\\', ctx.df.escape) }] } : {}),
+      });
+    }
+    return hits;
+  },
+);

@@ -1,0 +1,41 @@
+import { defineRule } from '../rule.js';
+import type { Hit } from '../rule.js';
+import { effective } from '../shell/command.js';
+import { runs } from './util.js';
+import { isDownload } from './download.js';
+
+const INTERPRETER = /^(sh|bash|ash|dash|zsh|ksh|python[0-9.]*|perl|ruby|node|php)$/;
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-069',
+    title: 'Remote script piped into a shell',
+    severity: 'high',
+    rationale: '`curl ... | sh` runs whatever the server returns, as root, with no integrity check; a compromised host, CDN or DNS answer owns the image.',
+    remediation: 'Download to a file, verify its checksum or signature (`sha256sum -c`), then run it; or install from a package repository.',
+    references: [],
+    tags: ['supply-chain'],
+  },
+  (ctx) => {
+    const hits: Hit[] = [];
+    for (const inst of runs(ctx)) {
+      const cmds = ctx.commands(inst);
+      for (const c of cmds) {
+        const e = effective(c);
+        if (c.pipeIndex > 0 && INTERPRETER.test(e.name)) {
+          const src = cmds.find((x) => x.pipeline === c.pipeline && x.pipeIndex < c.pipeIndex && isDownload(x, true));
+          if (src) {
+            hits.push({ inst, message: `${effective(src).name} output is piped into ${e.name}`, key: `${effective(src).name}|${e.name}` });
+            break;
+          }
+        }
+        // sh -c "$(curl ...)" and bash <(curl ...)
+        if (INTERPRETER.test(e.name) && e.argv.some((a) => /(\$\(|<\(|`)\s*(curl|wget)\b/.test(a))) {
+          hits.push({ inst, message: `${e.name} runs a script fetched by command substitution`, key: `subst|${e.name}` });
+          break;
+        }
+      }
+    }
+    return hits;
+  },
+);

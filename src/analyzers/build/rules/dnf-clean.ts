@@ -1,0 +1,17 @@
+import { defineRule } from '../rule.js';
+import { HADOLINT } from './util.js';
+import { missingClean } from './pkg-factories.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-044',
+    title: 'dnf/microdnf clean all missing after install',
+    severity: 'low',
+    rationale: 'dnf leaves its metadata and package cache in the layer.',
+    remediation: 'End the RUN with `&& dnf clean all` (`microdnf clean all`).',
+    references: ['DL3040', 'DS019', 'AVD-DS-0019', 'DS027', 'AVD-DS-0027'],
+    helpUri: HADOLINT('DL3040'),
+  },
+  (ctx) =>
+    missingClean(ctx, ['dnf', 'microdnf'], (n, a) => (n === 'dnf' || n === 'microdnf' || n === 'tdnf' || n === 'dnf5') && a.includes('clean') && a.includes('all'), ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'], 'dnf clean all'),
+);

@@ -1,0 +1,37 @@
+import { defineRule } from '../rule.js';
+import type { Hit } from '../rule.js';
+import { basename, effective } from '../shell/command.js';
+import { runs } from './util.js';
+import { downloadTarget } from './download.js';
+
+const VERIFY = /^(sha1sum|sha224sum|sha256sum|sha384sum|sha512sum|shasum|md5sum|b2sum|cksum|gpg|gpgv|cosign|minisign|signify|openssl|rpm|sq)$/;
+const EXECUTES = /^(sh|bash|ash|dash|zsh|python[0-9.]*|perl|ruby|node|dpkg|rpm|tar|unzip|install|chmod|mv|cp|apk|bsdtar|gunzip)$/;
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-070',
+    title: 'Downloaded file used without checksum verification',
+    severity: 'medium',
+    rationale: 'A binary or archive fetched with curl/wget and then executed, installed or extracted without a checksum or signature check trusts the network path completely.',
+    remediation: 'Verify before use: `echo "<sha256>  file" | sha256sum -c -` (or gpg --verify / cosign verify-blob) in the same RUN, or use `ADD --checksum=`.',
+    references: [],
+    tags: ['supply-chain'],
+  },
+  (ctx) => {
+    const hits: Hit[] = [];
+    for (const inst of runs(ctx)) {
+      const cmds = ctx.commands(inst);
+      const targets = cmds.map(downloadTarget).filter((t): t is string => Boolean(t));
+      if (!targets.length) continue;
+      if (cmds.some((c) => VERIFY.test(effective(c).name))) continue;
+      const used = targets.find((t) =>
+        cmds.some((c) => {
+          const e = effective(c);
+          return (EXECUTES.test(e.name) || e.name === basename(t) || e.argv[0] === t || e.argv[0] === `./${basename(t)}`) && e.argv.slice(e.name === basename(t) ? 0 : 1).some((x) => x === t || basename(x) === basename(t));
+        }),
+      );
+      if (used) hits.push({ inst, message: `${basename(used)} is downloaded and used without a checksum or signature check`, key: basename(used) });
+    }
+    return hits;
+  },
+);

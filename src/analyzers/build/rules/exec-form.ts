@@ -1,0 +1,18 @@
+import { defineRule } from '../rule.js';
+import { HADOLINT } from './util.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-060',
+    title: 'CMD/ENTRYPOINT in shell form',
+    severity: 'low',
+    rationale: 'Shell form runs the process under /bin/sh -c: it is not PID 1, does not receive SIGTERM, and containers stop only after the kill timeout.',
+    remediation: 'Use JSON (exec) form: `CMD ["node", "server.js"]`.',
+    references: ['DL3025'],
+    helpUri: HADOLINT('DL3025'),
+  },
+  (ctx) =>
+    [...ctx.all('CMD'), ...ctx.all('ENTRYPOINT')]
+      .filter((i) => !i.json && i.args.trim() !== '')
+      .map((inst) => ({ inst, message: `${inst.keyword} in shell form: use JSON notation` })),
+);

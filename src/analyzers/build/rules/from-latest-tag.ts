@@ -1,0 +1,20 @@
+import { defineRule } from '../rule.js';
+import { AVD, HADOLINT } from './util.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-001',
+    title: 'Base image uses the latest tag',
+    severity: 'medium',
+    rationale: '`latest` moves: the same Dockerfile builds a different image tomorrow, and a compromised or broken upstream push lands silently.',
+    remediation: 'Pin a specific version tag (and ideally a digest), e.g. `FROM node:20.11-alpine3.19@sha256:...`.',
+    references: ['DL3007', 'DS001', 'AVD-DS-0001'],
+    helpUri: HADOLINT('DL3007'),
+    tags: ['from', 'pinning'],
+  },
+  (ctx) =>
+    ctx.df.stages
+      .filter((s) => s.parent === undefined && s.image.tag?.toLowerCase() === 'latest' && !s.image.digest)
+      .map((s) => ({ inst: s.from, message: `FROM ${s.image.value}: the 'latest' tag is not a pinned version`, key: s.image.value })),
+);
+void AVD;

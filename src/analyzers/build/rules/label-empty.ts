@@ -1,0 +1,21 @@
+import { defineRule } from '../rule.js';
+import type { Hit } from '../rule.js';
+import { HADOLINT } from './util.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-058',
+    title: 'Schema label is empty',
+    severity: 'info',
+    rationale: 'A label the schema requires carries no value.',
+    remediation: 'Give the label a value.',
+    references: ['DL3051'],
+    helpUri: HADOLINT('DL3051'),
+    tags: ['labels', 'config'],
+  },
+  (ctx) => {
+    const hits: Hit[] = [];
+    for (const inst of ctx.all('LABEL')) for (const p of inst.properties) if (p.name in ctx.settings.labelSchema && !(p.value ?? '').trim()) hits.push({ inst, message: `label '${p.name}' is empty`, key: p.name });
+    return hits;
+  },
+);

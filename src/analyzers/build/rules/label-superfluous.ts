@@ -1,0 +1,22 @@
+import { defineRule } from '../rule.js';
+import type { Hit } from '../rule.js';
+import { HADOLINT } from './util.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-057',
+    title: 'Label not in the label schema',
+    severity: 'info',
+    rationale: 'With build.strictLabels the schema is the complete list of allowed labels.',
+    remediation: 'Remove the label or add it to build.labelSchema.',
+    references: ['DL3050'],
+    helpUri: HADOLINT('DL3050'),
+    tags: ['labels', 'config'],
+  },
+  (ctx) => {
+    if (!ctx.settings.strictLabels) return [];
+    const hits: Hit[] = [];
+    for (const inst of ctx.all('LABEL')) for (const p of inst.properties) if (!(p.name in ctx.settings.labelSchema)) hits.push({ inst, message: `superfluous label '${p.name}' (not in the schema)`, key: p.name });
+    return hits;
+  },
+);

@@ -1,0 +1,16 @@
+import { defineRule } from '../rule.js';
+import { HADOLINT } from './util.js';
+import { repeatedInStage } from './repeated.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-020',
+    title: 'Multiple CMD instructions in one stage',
+    severity: 'low',
+    rationale: 'Only the last CMD takes effect.',
+    remediation: 'Keep one CMD per stage.',
+    references: ['DL4003', 'DS016', 'AVD-DS-0016'],
+    helpUri: HADOLINT('DL4003'),
+  },
+  (ctx) => repeatedInStage(ctx, 'CMD'),
+);

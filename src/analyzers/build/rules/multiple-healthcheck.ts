@@ -1,0 +1,16 @@
+import { defineRule } from '../rule.js';
+import { HADOLINT } from './util.js';
+import { repeatedInStage } from './repeated.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-006',
+    title: 'Multiple HEALTHCHECK instructions in one stage',
+    severity: 'low',
+    rationale: 'Only the last HEALTHCHECK of a stage takes effect; earlier ones are dead code that misleads readers.',
+    remediation: 'Keep a single HEALTHCHECK per stage.',
+    references: ['DL3012', 'DS023', 'AVD-DS-0023'],
+    helpUri: HADOLINT('DL3012'),
+  },
+  (ctx) => repeatedInStage(ctx, 'HEALTHCHECK'),
+);

@@ -1,0 +1,43 @@
+import { defineRule } from '../rule.js';
+import type { BuildContext, Hit } from '../rule.js';
+import type { Instruction, Stage } from '../model.js';
+import { finalStage } from '../model.js';
+import { HADOLINT, isRootUser } from './util.js';
+
+/** The last USER of a stage, following FROM <alias> to the stage it is built on. */
+export function effectiveUser(ctx: BuildContext, stageIndex: number): Instruction | undefined {
+  const seen = new Set<number>();
+  let s: Stage | undefined = ctx.df.stages[stageIndex];
+  while (s && !seen.has(s.index)) {
+    seen.add(s.index);
+    const users = s.instructions.filter((i) => i.keyword === 'USER');
+    if (users.length) return users[users.length - 1];
+    s = s.parent !== undefined ? ctx.df.stages[s.parent] : undefined;
+  }
+  return undefined;
+}
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-004',
+    title: 'Final stage runs as root',
+    severity: 'high',
+    rationale: 'A process running as root inside the container is root on the host the moment it escapes (kernel bug, mounted socket, privileged flag). Only the last USER of the final stage decides who the container runs as.',
+    remediation: 'Create an unprivileged user and end the final stage with `USER <name or uid>` (e.g. `USER 10001`).',
+    references: ['DL3002', 'DS002', 'AVD-DS-0002', 'CIS-4.1'],
+    helpUri: HADOLINT('DL3002'),
+    tags: ['user', 'privilege'],
+  },
+  (ctx) => {
+    const last = finalStage(ctx.df);
+    if (!last) return [];
+    const user = effectiveUser(ctx, last.index);
+    const hits: Hit[] = [];
+    if (user) {
+      if (!user.unresolved && isRootUser(user.expanded)) hits.push({ inst: user, message: `the final stage's last USER is '${user.expanded.trim()}' (root)`, key: 'root' });
+    } else {
+      hits.push({ inst: last.from, message: 'the final stage sets no USER: the container runs as root unless the base image sets one', key: 'no-user', severity: 'medium' });
+    }
+    return hits;
+  },
+);

@@ -1,0 +1,31 @@
+import { defineRule } from '../rule.js';
+import { HADOLINT, pkgHits } from './util.js';
+
+const UPGRADE: Record<string, string[]> = {
+  'apt-get': ['upgrade', 'dist-upgrade', 'full-upgrade'],
+  apt: ['upgrade', 'dist-upgrade', 'full-upgrade'],
+  aptitude: ['upgrade', 'safe-upgrade', 'full-upgrade', 'dist-upgrade'],
+  apk: ['upgrade'],
+  yum: ['update', 'upgrade'],
+  dnf: ['update', 'upgrade', 'distro-sync'],
+  microdnf: ['update', 'upgrade'],
+  zypper: ['update', 'dist-upgrade'],
+};
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-028',
+    title: 'Whole-system upgrade in RUN',
+    severity: 'low',
+    rationale: 'A blanket upgrade (dist-upgrade above all) makes the image differ from its base in unreviewed ways and can pull major version changes; the fix belongs in the base image tag.',
+    remediation: 'Use a newer base image tag, or upgrade only the packages you need with pinned versions.',
+    references: ['DS024', 'AVD-DS-0024', 'DL3005', 'DL3017', 'DL3031', 'DL3035', 'DL3039'],
+    helpUri: HADOLINT('DL3005'),
+  },
+  (ctx) =>
+    pkgHits(ctx, ['apt-get', 'apt', 'aptitude', 'apk', 'yum', 'dnf', 'microdnf', 'zypper'], (p) => {
+      if (!UPGRADE[p.manager]?.includes(p.action)) return undefined;
+      if ((p.manager === 'yum' || p.manager === 'dnf' || p.manager === 'microdnf') && p.args.filter((a) => !a.startsWith('-')).length > 1) return undefined;
+      return { message: `'${p.manager} ${p.action}' upgrades the whole system during the build`, key: `${p.manager} ${p.action}` };
+    }),
+);

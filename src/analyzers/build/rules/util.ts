@@ -1,0 +1,71 @@
+/** Small helpers several build rules share. */
+import type { BuildContext, Hit } from '../rule.js';
+import type { Instruction, Stage } from '../model.js';
+import { shippedStages } from '../model.js';
+import type { Manager, PackageCommand } from '../shell/packages.js';
+import { effective } from '../shell/command.js';
+
+export const HADOLINT = (id: string) => `https://github.com/hadolint/hadolint/wiki/${id}`;
+export const AVD = (n: string) => `https://avd.aquasec.com/misconfig/${n.toLowerCase()}`;
+
+export function stageOf(ctx: BuildContext, inst: Instruction): Stage | undefined {
+  return inst.stage >= 0 ? ctx.df.stages[inst.stage] : undefined;
+}
+
+/** RUN instructions, optionally only those of stages shipped in the final image. */
+export function runs(ctx: BuildContext, shippedOnly = false): Instruction[] {
+  const keep = shippedOnly ? shippedStages(ctx.df) : undefined;
+  return ctx.all('RUN').filter((i) => i.stage >= 0 && (!keep || keep.has(i.stage)));
+}
+
+/** One hit per package-manager command matching `pred`. */
+export function pkgHits(ctx: BuildContext, managers: Manager[], pred: (p: PackageCommand, inst: Instruction) => Omit<Hit, 'inst'> | undefined, shippedOnly = false): Hit[] {
+  const out: Hit[] = [];
+  for (const inst of runs(ctx, shippedOnly)) {
+    for (const p of ctx.packages(inst)) {
+      if (!managers.includes(p.manager)) continue;
+      const h = pred(p, inst);
+      if (h) out.push({ inst, ...h });
+    }
+  }
+  return out;
+}
+
+/** Whether a RUN also runs a command matching `pred` (any depth). */
+export function runHas(ctx: BuildContext, inst: Instruction, pred: (name: string, args: string[]) => boolean): boolean {
+  return ctx.commands(inst).some((c) => {
+    const e = effective(c);
+    return pred(e.name, e.argv.slice(1));
+  });
+}
+
+/** `rm -rf <path...>` of a path under one of `prefixes`. */
+export function removes(ctx: BuildContext, inst: Instruction, prefixes: string[]): boolean {
+  return runHas(ctx, inst, (n, a) => n === 'rm' && a.some((x) => prefixes.some((p) => x.replace(/^["']|["']$/g, '').startsWith(p))));
+}
+
+export function isRootUser(user: string): boolean {
+  const u = user.trim().split(':')[0]!.trim();
+  return u === 'root' || u === '0';
+}
+
+/** Arguments of COPY/ADD: sources and destination (heredoc bodies excluded). */
+export function copyArgs(inst: Instruction): { sources: string[]; dest: string | undefined } {
+  let parts: string[];
+  if (inst.json) parts = inst.json;
+  else {
+    const firstLine = inst.heredocs.length ? inst.expanded.split('\n')[0]! : inst.expanded;
+    parts = firstLine.split(/\s+/).filter(Boolean);
+  }
+  if (parts.length === 0) return { sources: [], dest: undefined };
+  return { sources: parts.slice(0, -1), dest: parts[parts.length - 1] };
+}
+
+export function flag(inst: Instruction, name: string): string | null | undefined {
+  const f = inst.flags.find((x) => x.name === name);
+  return f ? f.value : undefined;
+}
+
+export const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.Z|gz|bz2|xz|zst|lz|lzma|tar\.lz)$/i;
+export const URL_RE = /^(https?|ftp):\/\//i;
+export const GIT_RE = /^(git@|git:\/\/|https?:\/\/\S+\.git(#\S*)?$)/i;

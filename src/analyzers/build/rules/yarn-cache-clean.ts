@@ -1,0 +1,28 @@
+import { defineRule } from '../rule.js';
+import type { Hit } from '../rule.js';
+import { hasCacheMount } from '../rule.js';
+import { HADOLINT, runs } from './util.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-047',
+    title: 'yarn cache clean missing after yarn install',
+    severity: 'low',
+    rationale: 'yarn keeps a copy of every package tarball in its cache inside the layer.',
+    remediation: 'End the RUN with `&& yarn cache clean` (or use a cache mount).',
+    references: ['DL3060'],
+    helpUri: HADOLINT('DL3060'),
+  },
+  (ctx) => {
+    const hits: Hit[] = [];
+    for (const inst of runs(ctx, true)) {
+      const pk = ctx.packages(inst).filter((p) => p.manager === 'yarn');
+      const install = pk.find((p) => p.action === 'install' || p.action === '' || p.action === 'global');
+      if (!install) continue;
+      if (pk.some((p) => p.action === 'cache' && p.args.includes('clean'))) continue;
+      if (hasCacheMount(inst, ['/usr/local/share/.cache/yarn', '/root/.cache/yarn', '/root/.yarn'])) continue;
+      hits.push({ inst, message: 'yarn install without yarn cache clean in the same RUN' });
+    }
+    return hits;
+  },
+);

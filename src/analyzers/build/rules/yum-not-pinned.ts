@@ -1,0 +1,17 @@
+import { defineRule } from '../rule.js';
+import { HADOLINT } from './util.js';
+import { notPinned } from './pkg-factories.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-039',
+    title: 'yum packages not version-pinned',
+    severity: 'low',
+    rationale: 'Unpinned packages make the build depend on the repository state on the day of the build.',
+    remediation: 'Pin versions: `yum install -y foo-1.2.3`.',
+    references: ['DL3033'],
+    helpUri: HADOLINT('DL3033'),
+    tags: ['pinning'],
+  },
+  (ctx) => notPinned(ctx, ['yum']),
+);

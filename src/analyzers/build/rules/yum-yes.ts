@@ -1,0 +1,17 @@
+import { defineRule } from '../rule.js';
+import { HADOLINT } from './util.js';
+import { missingYes } from './pkg-factories.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-037',
+    title: 'yum install without -y',
+    severity: 'medium',
+    rationale: 'Without -y yum waits for a confirmation that never comes in a build.',
+    remediation: 'Use `yum install -y ...`.',
+    references: ['DL3030'],
+    helpUri: HADOLINT('DL3030'),
+    autoFixable: true,
+  },
+  (ctx) => missingYes(ctx, ['yum'], ['assumeyes'], ['y']),
+);

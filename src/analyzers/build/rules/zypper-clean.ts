@@ -1,0 +1,16 @@
+import { defineRule } from '../rule.js';
+import { HADOLINT } from './util.js';
+import { missingClean } from './pkg-factories.js';
+
+export default defineRule(
+  {
+    id: 'BW-BUILD-041',
+    title: 'zypper clean missing after zypper install',
+    severity: 'low',
+    rationale: 'zypper leaves its package cache in the layer.',
+    remediation: 'End the RUN with `&& zypper clean` (or `zypper cc`).',
+    references: ['DL3036', 'DS020', 'AVD-DS-0020'],
+    helpUri: HADOLINT('DL3036'),
+  },
+  (ctx) => missingClean(ctx, ['zypper'], (n, a) => n === 'zypper' && a.some((x) => x === 'clean' || x === 'cc'), ['/var/cache/zypp'], 'zypper clean'),
+);
