@@ -1,0 +1,61 @@
+/**
+ * `bulwark harden compose [-f FILE] [--output FILE]`: write the hardened compose file (stdout or --output)
+ * and print a unified diff (to stderr when the file goes to stdout).
+ * `bulwark harden run -- docker run ...`: print the hardened command line.
+ */
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../main.js';
+import { resolveConfig } from '../output.js';
+import { InputError } from '../../core/errors.js';
+import { hardenSettings } from '../../harden/config.js';
+import { hardenComposeText } from '../../harden/compose.js';
+import { hardenRunArgs } from '../../harden/run.js';
+import { composeFilesFrom } from './compose.js';
+import { MAX_COMPOSE_BYTES } from '../../runtime/compose/load.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  const harden = program.command('harden').description('write the hardened version of a compose file or a docker run command line');
+  harden
+    .command('compose')
+    .description('harden every service of a compose file; keeps comments and formatting, prints a unified diff')
+    .option('-f, --file <file>', 'compose file (default: compose.yaml / docker-compose.yml here)')
+    .option('-o, --output <file>', 'write the hardened file here (default: stdout; the diff then goes to stderr)')
+    .option('-c, --config <file>', 'config file with a `harden` section (default: .bulwark.yaml)')
+    .option('--no-diff', 'do not print the diff')
+    .action((opts: { file?: string; output?: string; config?: string; diff: boolean }) => {
+      const file = composeFilesFrom({ file: opts.file ? [opts.file] : undefined })[0]!;
+      let text: string;
+      try {
+        if (statSync(file).size > MAX_COMPOSE_BYTES) throw new InputError(`${file}: larger than ${MAX_COMPOSE_BYTES} bytes`);
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        if (e instanceof InputError) throw e;
+        throw new InputError(`cannot read compose file ${file}: ${(e as Error).message}`);
+      }
+      const cfg = resolveConfig({ config: opts.config }, [dirname(resolve(file))]);
+      const res = hardenComposeText(text, file, hardenSettings(cfg));
+      if (opts.output) {
+        writeFileSync(opts.output, res.text);
+        if (opts.diff) process.stdout.write(res.diff);
+      } else {
+        process.stdout.write(res.text);
+        if (opts.diff) process.stderr.write(res.diff);
+      }
+      ctx.setExitCode(0);
+    });
+  harden
+    .command('run')
+    .description('print the hardened `docker run` command line (put the command after --)')
+    .argument('<command...>', 'docker run|create [ARGS] IMAGE [CMD]')
+    .option('-c, --config <file>', 'config file with a `harden` section (default: .bulwark.yaml)')
+    .option('--explain', 'also list the changes (to stderr)')
+    .action((args: string[], opts: { config?: string; explain?: boolean }) => {
+      const cfg = resolveConfig({ config: opts.config });
+      const res = hardenRunArgs(args, hardenSettings(cfg));
+      process.stdout.write(res.command + '\n');
+      if (opts.explain) for (const c of res.changes) process.stderr.write(`# ${c}\n`);
+      ctx.setExitCode(0);
+    });
+}
