@@ -160,16 +160,26 @@ export class ImageCheckContext {
     }
     // detectors that record file lists on packages (optional field)
     for (const p of this.inventory?.packages ?? []) {
-      const files = (p as { files?: unknown }).files;
-      if (!Array.isArray(files) || (p.ecosystem !== 'deb' && p.ecosystem !== 'apk' && p.ecosystem !== 'rpm')) continue;
+      const files = p.files;
+      if (!files || (p.ecosystem !== 'deb' && p.ecosystem !== 'apk' && p.ecosystem !== 'rpm')) continue;
       for (const f of files) {
-        if (typeof f !== 'string') continue;
         const key = f.replace(/^\/+/, '');
         if (!out.has(key)) out.set(key, { manager: 'inventory', pkg: p.name, layers: new Set(p.layerIndex !== undefined ? [p.layerIndex] : []) });
       }
     }
     this.ownersCache = out;
     return out;
+  }
+
+  /** the owner of a path, also across the usr-merge aliases (bin/x == usr/bin/x) */
+  ownerOf(path: string): OwnedFile | undefined {
+    const owners = this.owners();
+    const direct = owners.get(path);
+    if (direct) return direct;
+    const m = /^usr\/((?:s?bin|lib(?:32|64|x32)?)\/.*)$/.exec(path);
+    if (m) return owners.get(m[1]);
+    if (/^(?:s?bin|lib(?:32|64|x32)?)\//.test(path)) return owners.get('usr/' + path);
+    return undefined;
   }
 
   /** package names installed (inventory when present, else the dpkg/apk file lists) */

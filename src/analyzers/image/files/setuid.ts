@@ -36,7 +36,7 @@ export function check(ctx: ImageCheckContext): Finding[] {
     if (m.type !== 'file' && m.type !== 'hardlink') continue;
     if ((m.mode & 0o6000) === 0 || (m.mode & 0o111) === 0) continue;
     const bits = [(m.mode & 0o4000) !== 0 ? 'setuid' : '', (m.mode & 0o2000) !== 0 ? 'setgid' : ''].filter(Boolean).join('+');
-    const own = owners.get(path);
+    const own = ctx.ownerOf(path);
     let severity: 'high' | 'info';
     let why: string;
     if (own && (own.layers.size === 0 || own.layers.has(f.layerIndex))) {

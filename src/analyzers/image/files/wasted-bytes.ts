@@ -2,6 +2,7 @@ import type { Finding } from '../../../core/finding.js';
 import type { RuleMeta } from '../../../core/rule.js';
 import type { ImageCheckContext, ImageRule } from '../context.js';
 import { humanBytes } from '../context.js';
+import { originOfLayer } from '../attribution.js';
 
 export const meta: RuleMeta = {
   id: 'BW-IMAGE-019',
@@ -34,9 +35,12 @@ export function check(ctx: ImageCheckContext): Finding[] {
   for (const h of ctx.scan.hidden) layers.add(h.layerIndex);
   const totalSize = ctx.scan.layers.reduce((s, l) => s + (l.uncompressedSize || 0), 0);
   const topLayer = top[0] ? Math.min(...top[0][1].layers) : undefined;
+  // the waste is made by the layer that removes or overwrites: "added by you" when that layer is the app's
+  const remover = top[0] ? Math.max(...top[0][1].hiddenBy) : undefined;
   return [
     ctx.finding(meta, {
       layerIndex: topLayer,
+      origin: remover !== undefined ? originOfLayer(ctx.att, remover) : undefined,
       key: 'wasted',
       severity: totalSize > 0 && total / totalSize > 0.2 ? 'low' : 'info',
       message:

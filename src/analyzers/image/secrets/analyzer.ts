@@ -12,7 +12,13 @@ import { SecretMatcher, type SecretHit } from './engine.js';
 import { BUILTIN_SECRET_RULES, type SecretRuleData } from './rules-table.js';
 
 export const SECRETS_ANALYZER = 'secrets';
-export const SECRETS_ANALYZER_VERSION = 1;
+/** the engine's own revision; the cache version also hashes the rule table, so editing a rule invalidates cached hits */
+const ENGINE_REVISION = 1;
+export function rulesVersion(rules: SecretRuleData[]): number {
+  const h = createHash('sha256').update(String(ENGINE_REVISION)).update(JSON.stringify(rules)).digest();
+  return h.readUInt32BE(0);
+}
+export const SECRETS_ANALYZER_VERSION = rulesVersion(BUILTIN_SECRET_RULES);
 /** only the first 2 MiB of a text file is scanned */
 export const SECRETS_MAX_FILE_SIZE = 2 * 1024 * 1024;
 /** files larger than this are not text configuration; not read at all */
@@ -72,7 +78,7 @@ export function makeSecretsAnalyzer(
 export function makeCustomSecretsAnalyzer(custom: SecretRuleData[]): LayerAnalyzer<SecretHit[]> | undefined {
   if (custom.length === 0) return undefined;
   const h = createHash('sha256').update(JSON.stringify(custom)).digest('hex').slice(0, 12);
-  return makeSecretsAnalyzer(custom, `${SECRETS_ANALYZER}-custom-${h}`, 1);
+  return makeSecretsAnalyzer(custom, `${SECRETS_ANALYZER}-custom-${h}`, rulesVersion(custom));
 }
 
 export const builtinSecretsAnalyzer = makeSecretsAnalyzer(BUILTIN_SECRET_RULES);

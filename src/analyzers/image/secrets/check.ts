@@ -63,6 +63,7 @@ export function checkLayerSecrets(ctx: ImageCheckContext, resolved: ResolvedSecr
           const key = `${path}|${rule.id}|${hit.digest}`;
           let g = groups.get(key);
           if (!g) groups.set(key, (g = { path, rule, occ: [] }));
+          if (g.occ.some((o) => o.layerIndex === idx)) continue; // same value again in the same file: first line wins
           g.occ.push({ layerIndex: idx, hit, state, ...(hidden ? { hidden } : {}) });
         }
       }

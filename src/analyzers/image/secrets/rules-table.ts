@@ -302,7 +302,7 @@ export const BUILTIN_SECRET_RULES: SecretRuleData[] = [
       '^[a-z_]+(?:\\.[a-z_]+)+$', // dotted identifiers: settings.SECRET_KEY
       '^/', // paths
       '^https?://[^:@]*$', // URLs without credentials
-      '^[A-Za-z]+$', // plain words
+      '^[A-Za-z_-]+$', // words and identifiers (elevated-privileges, some_setting): no digit, no symbol
       '^[A-Za-z_]+[A-Za-z0-9_]*\\(', // calls
     ],
     severity: 'high',
@@ -321,6 +321,7 @@ export const DEFAULT_ALLOW_PATHS: string[] = [
   'usr/share/help/**',
   'usr/share/gtk-doc/**',
   'usr/share/common-licenses/**',
+  'usr/share/lintian/**',
   'usr/share/licenses/**',
   '**/*.md',
   '**/*.markdown',
