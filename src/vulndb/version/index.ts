@@ -9,6 +9,9 @@
 import { compareDeb, validDeb, VersionSyntaxError } from './dpkg.js';
 import { compareApk, validApk } from './apk.js';
 import { compareNpm, validNpm } from './npm.js';
+import { compareRpm, validRpm } from './rpm.js';
+import { compareGo, validGo } from './golang.js';
+import { compareMaven, validMaven } from './maven.js';
 
 export { VersionSyntaxError } from './dpkg.js';
 
@@ -32,6 +35,9 @@ function register(ecosystem: CanonicalEcosystem, compare: (a: string, b: string)
 register('deb', compareDeb, validDeb);
 register('apk', compareApk, validApk);
 register('npm', compareNpm, validNpm);
+register('rpm', compareRpm, validRpm);
+register('golang', compareGo, validGo);
+register('maven', compareMaven, validMaven);
 
 const ALIASES: Record<string, CanonicalEcosystem> = {
   deb: 'deb',
