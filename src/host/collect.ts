@@ -156,6 +156,15 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
   const etcDocker = rootless ? `${home}/.config/docker` : '/etc/docker';
   add(etcDocker);
   add(cfgPath);
+  const infoRoot = engine.info?.DockerRootDir as string | undefined;
+  const userns = secOpts.some((o) => o.includes('name=userns'));
+  // with userns-remap the engine reports <data-root>/<uid>.<gid>
+  const dataRoot = infoRoot
+    ? { path: userns ? posix.dirname(infoRoot) : infoRoot, source: `/info DockerRootDir${userns ? ' (parent: userns-remap subdirectory)' : ''}` }
+    : { path: String(settings.settings.get('data-root')?.value ?? '/var/lib/docker'), source: settings.settings.get('data-root')?.where ?? 'default' };
+  add(dataRoot.path);
+  add('/run/containerd');
+  add('/etc/containerd/config.toml');
   const tlsOn = settings.settings.get('tls')?.value === true || settings.settings.get('tlsverify')?.value === true;
   for (const k of ['tlscacert', 'tlscert', 'tlskey']) {
     const v = settings.settings.get(k)?.value;
@@ -231,6 +240,7 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
     units: { service, socket, containerd: containerdUnit },
     envFiles: { defaultDocker, sysconfigDocker, content: envContent },
     files,
+    dataRoot,
     registryCerts,
     sockets,
     groups: { dockerGroup, passwd: passwd.map(({ name, uid, gid }) => ({ name, uid, gid })) },

@@ -125,6 +125,8 @@ export interface HostEvidence {
   units: { service: SystemdUnit; socket: SystemdUnit; containerd?: SystemdUnit };
   envFiles: { defaultDocker: FileFacts; sysconfigDocker: FileFacts; content: Record<string, string> };
   files: Record<string, FileFacts>;
+  /** Docker's data root (info.DockerRootDir live; data-root setting offline) */
+  dataRoot: { path: string; source: string };
   /** registry certificate files under /etc/docker/certs.d (and the rootless equivalent) */
   registryCerts: FileFacts[];
   sockets: { docker: FileFacts; containerd: FileFacts[] };

@@ -1,0 +1,86 @@
+/**
+ * The daemon/host check model. Every rule is metadata (RuleMeta) plus one pure function of HostEvidence
+ * returning results with a status; fail and warn results become findings, the rest go to the summary.
+ */
+import type { HostLocation, Severity } from '../../core/finding.js';
+import type { RuleMeta } from '../../core/rule.js';
+import type { HostEvidence } from '../../host/types.js';
+import type { ResolvedSetting } from '../../host/settings.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info' | 'not-evaluated';
+export const STATUSES: CheckStatus[] = ['pass', 'fail', 'warn', 'info', 'not-evaluated'];
+
+/** CIS v1.6.0 sections this audit covers; "K" = kernel/runtime escapes (Bulwark only). */
+export type Section = '1' | '2' | '3' | '6' | 'K';
+
+export interface CheckResult {
+  status: CheckStatus;
+  message: string;
+  /** the CIS number this result answers (e.g. "3.15"); defaults to the rule's first */
+  cis?: string;
+  /** content key for the fingerprint (the setting, path or CVE) */
+  key: string;
+  location?: HostLocation;
+  /** overrides the rule's severity (e.g. lowered for uncertain verdicts) */
+  severity?: Severity;
+  evidence?: Record<string, unknown>;
+  remediation?: string;
+  extraReferences?: string[];
+}
+
+export interface HostCheck {
+  meta: RuleMeta;
+  /** CIS numbers covered (empty for Bulwark-only checks) */
+  cis: string[];
+  section: Section;
+  /** which command runs it: daemon (CIS 2, 3, 6) or host (CIS 1, escapes) */
+  scope: 'daemon' | 'host';
+  run(ev: HostEvidence): CheckResult[];
+}
+
+export function cisRefs(...ids: string[]): string[] {
+  return ids.map((i) => `CIS-${i}`);
+}
+
+/** Location of a resolved setting: where it was read. */
+export function settingLocation(ev: HostEvidence, s: ResolvedSetting | undefined, key: string): HostLocation {
+  if (!s) return { kind: 'host', setting: key, source: 'default' };
+  if (s.source === 'flag') return { kind: 'host', setting: key, source: `dockerd flag ${s.where} (${ev.daemonArgsSource})` };
+  if (s.source === 'daemon.json') return { kind: 'host', path: ev.configFile.path, setting: key, source: 'daemon.json' };
+  return { kind: 'host', setting: key, source: s.where };
+}
+
+export function setting(ev: HostEvidence, key: string): ResolvedSetting {
+  const s = ev.settings.settings.get(key);
+  if (!s) throw new Error(`unknown setting ${key}`);
+  return s;
+}
+
+/** "icc=false (dockerd flag --icc=false)" */
+export function describe(s: ResolvedSetting): string {
+  return `${s.key}=${JSON.stringify(s.value)} (${s.source === 'default' ? s.where : s.source === 'flag' ? `flag ${s.where}` : s.where})`;
+}
+
+export function engineAvailable(ev: HostEvidence): boolean {
+  return Boolean(ev.engine.info);
+}
+
+export function notEvaluated(key: string, why: string, cis?: string): CheckResult {
+  return { status: 'not-evaluated', message: why, key, ...(cis ? { cis } : {}) };
+}
+
+export function securityOptions(ev: HostEvidence): string[] {
+  return (ev.engine.info?.SecurityOptions as string[] | undefined) ?? [];
+}
+
+/** Lower a severity by `steps` (critical → high → medium → low), never below low. */
+export function lower(sev: Severity, steps = 1): Severity {
+  const order: Severity[] = ['critical', 'high', 'medium', 'low'];
+  const i = order.indexOf(sev);
+  if (i < 0) return sev;
+  return order[Math.min(order.length - 1, i + steps)]!;
+}
+
+export function modeString(m: number | undefined): string {
+  return m === undefined ? '?' : m.toString(8).padStart(4, '0');
+}

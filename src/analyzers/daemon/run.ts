@@ -1,0 +1,113 @@
+/**
+ * Run the daemon/host checks over HostEvidence: results with a status for every check (the CIS table),
+ * findings for fail and warn, and a docker-bench-like score.
+ */
+import { makeFinding } from '../../core/rule.js';
+import type { Finding } from '../../core/finding.js';
+import type { HostEvidence } from '../../host/types.js';
+import { hostChecks } from './index.js';
+import type { CheckResult, CheckStatus, HostCheck, Section } from './check.js';
+import { STATUSES } from './check.js';
+
+export interface RunResult extends CheckResult {
+  ruleId: string;
+  title: string;
+  cis: string;
+  section: Section;
+}
+
+export interface CisSummary {
+  /** like docker-bench: "Checks" counts every result, "Score" = pass − (fail + warn) */
+  checks: number;
+  score: number;
+  counts: Record<CheckStatus, number>;
+  sections: Array<{ section: Section; title: string; counts: Record<CheckStatus, number> }>;
+}
+
+export const SECTION_TITLES: Record<Section, string> = {
+  '1': '1 Host configuration',
+  '2': '2 Docker daemon configuration',
+  '3': '3 Docker daemon configuration files',
+  '6': '6 Docker security operations',
+  K: 'Kernel and runtime escapes (Bulwark)',
+};
+
+export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', checks: HostCheck[] = hostChecks): { results: RunResult[]; findings: Finding[] } {
+  const results: RunResult[] = [];
+  const findings: Finding[] = [];
+  for (const c of checks) {
+    if (scope !== 'all' && c.scope !== scope) continue;
+    let rs: CheckResult[];
+    try {
+      rs = c.run(ev);
+    } catch (e) {
+      rs = [{ status: 'not-evaluated', message: `check failed: ${(e as Error).message}`, key: 'error' }];
+    }
+    for (const r of rs) {
+      const cis = r.cis ?? c.cis[0] ?? '';
+      results.push({ ...r, ruleId: c.meta.id, title: c.meta.title, cis, section: c.section });
+      if (r.status === 'fail' || r.status === 'warn') {
+        const f = makeFinding(c.meta, {
+            message: r.message,
+            location: r.location ?? { kind: 'host', setting: r.key },
+            key: r.key,
+            ...(r.severity ? { severity: r.severity } : {}),
+            ...(r.remediation ? { remediation: { text: r.remediation } } : {}),
+            evidence: { status: r.status, ...(cis ? { cis } : {}), ...(r.evidence ?? {}) },
+          extraReferences: [...(cis && !c.meta.references.includes(`CIS-${cis}`) ? [`CIS-${cis}`] : []), ...(r.extraReferences ?? [])],
+        });
+        // a rule covering several CIS numbers: the finding cites only the one this result answers
+        if (c.cis.length > 1 && cis) f.references = f.references.filter((ref) => !ref.startsWith('CIS-') || ref === `CIS-${cis}`);
+        findings.push(f);
+      }
+    }
+  }
+  return { results, findings };
+}
+
+function emptyCounts(): Record<CheckStatus, number> {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
+}
+
+export function summarize(results: RunResult[]): CisSummary {
+  const counts = emptyCounts();
+  const bySection = new Map<Section, Record<CheckStatus, number>>();
+  for (const r of results) {
+    counts[r.status]++;
+    const s = bySection.get(r.section) ?? emptyCounts();
+    s[r.status]++;
+    bySection.set(r.section, s);
+  }
+  const order: Section[] = ['1', '2', '3', '6', 'K'];
+  return {
+    checks: results.length,
+    score: counts.pass - counts.fail - counts.warn,
+    counts,
+    sections: order.filter((s) => bySection.has(s)).map((s) => ({ section: s, title: SECTION_TITLES[s], counts: bySection.get(s)! })),
+  };
+}
+
+const LABEL: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', info: 'INFO', 'not-evaluated': 'N/E' };
+
+function cisOrder(a: RunResult, b: RunResult): number {
+  const ka = a.cis || '99';
+  const kb = b.cis || '99';
+  return ka.localeCompare(kb, 'en', { numeric: true }) || a.ruleId.localeCompare(b.ruleId, 'en', { numeric: true });
+}
+
+/** The docker-bench-like text table: grouped by section, one line per result, then the score. */
+export function renderCisText(results: RunResult[], ev: HostEvidence): string {
+  const lines: string[] = [];
+  lines.push(`Bulwark CIS Docker Benchmark v1.6.0 audit (${ev.mode}${ev.mode === 'offline' ? ` --root ${ev.root}` : ''})`);
+  lines.push(`endpoint: ${ev.endpoint}${ev.daemon ? `  dockerd PID ${ev.daemon.pid} (${ev.daemon.identifiedBy})` : ''}`);
+  lines.push(`daemon flags from: ${ev.daemonArgsSource}; daemon.json: ${ev.configFile.path} (${ev.configFile.facts.exists ? 'present' : 'absent'})`);
+  const sum = summarize(results);
+  for (const sec of sum.sections) {
+    lines.push('', `[${sec.title}]`);
+    for (const r of results.filter((x) => x.section === sec.section).sort(cisOrder)) {
+      lines.push(`[${LABEL[r.status].padEnd(4)}] ${(r.cis || '-').padEnd(7)} ${r.ruleId.padEnd(13)} ${r.message}`);
+    }
+  }
+  lines.push('', `Checks: ${sum.checks}, Score: ${sum.score}  (pass ${sum.counts.pass}, fail ${sum.counts.fail}, warn ${sum.counts.warn}, info ${sum.counts.info}, not evaluated ${sum.counts['not-evaluated']})`);
+  return lines.join('\n');
+}
