@@ -269,6 +269,11 @@ export function checkDbFile(path: string): void {
   if (head.subarray(0, 16).toString('latin1') !== 'SQLite format 3\u0000') {
     throw new UserError(`${path} is not a vulnerability database (not an SQLite file): remove it and run 'bulwark db update'`);
   }
+  const pageSize = head.readUInt16BE(16) === 1 ? 65536 : head.readUInt16BE(16);
+  const pages = head.readUInt32BE(28);
+  if (pages > 0 && st.size < pageSize * pages) {
+    throw new UserError(`vulnerability database ${path} is truncated (${st.size} of ${pageSize * pages} bytes): run 'bulwark db update'`);
+  }
   const userVersion = head.readUInt32BE(60);
   const appId = head.readUInt32BE(68);
   if (appId !== APPLICATION_ID) {
