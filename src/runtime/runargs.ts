@@ -431,7 +431,7 @@ export function runArgsToSpec(argv: string[], opts: { cwd?: string } = {}): { sp
         break;
       case 'network': {
         const name = v.includes('=') ? (/(?:^|,)name=([^,]*)/.exec(v)?.[1] ?? v) : v;
-        if (spec.networkMode === undefined) spec.networkMode = name;
+        if (spec.networkMode === undefined || /^(host|none|container:)/.test(name)) spec.networkMode = name;
         spec.networks.push(name);
         at('networkMode', f);
         break;

@@ -263,10 +263,35 @@ export interface ComposeProject {
   parsed: ParsedFile[];
 }
 
-/** Position of a key of a service, following merge order (last file wins) and extends. */
-export function servicePos(project: ComposeProject, service: string, path: Array<string | number>): Pos | undefined {
+function getAt(data: J, path: Array<string | number>): J {
+  let v = data;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = v[k as any];
+  }
+  return v;
+}
+
+/**
+ * Position of a key of a service, following merge order (last file wins) and extends. For an item of a
+ * merged list, pass `item`: the file and index holding that same value are found by content.
+ */
+export function servicePos(project: ComposeProject, service: string, path: Array<string | number>, item?: J): Pos | undefined {
   const o = project.origins[service];
   if (!o) return undefined;
+  if (item !== undefined && typeof path[path.length - 1] === 'number') {
+    const want = JSON.stringify(item);
+    const listPath = path.slice(0, -1);
+    for (const { pf, prefix } of o.chain) {
+      const list = getAt(pf.data, [...prefix, ...listPath]);
+      if (!Array.isArray(list)) continue;
+      const j = list.findIndex((x) => JSON.stringify(x) === want);
+      if (j >= 0) {
+        const p = pf.pos.get(PK([...prefix, ...listPath, j]));
+        if (p) return p;
+      }
+    }
+  }
   for (let n = path.length; n >= 0; n--) {
     for (const { pf, prefix } of o.chain) {
       const p = pf.pos.get(PK([...prefix, ...path.slice(0, n)]));

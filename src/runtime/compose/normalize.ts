@@ -34,7 +34,14 @@ class Ctx {
     throw new InputError(`${serviceWhere(this.project, this.service, path)}: service '${this.service}': ${msg}`);
   }
   at(key: string, path: Array<string | number>): void {
-    const p = servicePos(this.project, this.service, path);
+    const last = path[path.length - 1];
+    let item: J;
+    if (typeof last === 'number') {
+      let v: J = this.project.services[this.service];
+      for (const k of path) v = v?.[k as any];
+      item = v;
+    }
+    const p = servicePos(this.project, this.service, path, item);
     this.spec.at[key] = { field: ['services', this.service, ...path].join('.'), ...(p ? { file: p.file, line: p.line, column: p.column } : {}) };
   }
   str(v: J, path: Array<string | number>): string {
