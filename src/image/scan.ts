@@ -132,7 +132,8 @@ async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], on
   const w: Walked = { entries: [], whiteouts: [], opaqueDirs: [], tasks: [], warnings: [], uncompressedSize: 0, unresolvedLinks: [] };
   /** content of wanted regular files, for hardlinks to them */
   const kept = new Map<string, { content: Buffer; truncated: boolean }>();
-  const files = new Map<string, EntryMeta>();
+  /** regular files seen so far, built only once a hardlink shows up (rare) */
+  let files: Map<string, EntryMeta> | undefined;
   const links = new Map<string, string>();
   let n = 0;
   for await (const entry of entries) {
@@ -152,7 +153,7 @@ async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], on
     }
     w.entries.push(meta);
     if (meta.type === 'file') {
-      files.set(meta.path, meta);
+      files?.set(meta.path, meta);
       const wanting = analyzers.filter((a) => safeWants(a, meta, w.warnings));
       if (wanting.length) {
         const cap = Math.max(...wanting.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE));
@@ -162,6 +163,10 @@ async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], on
       } else await drain(entry);
     } else if (meta.type === 'hardlink' && meta.linkname) {
       // follow hardlink chains to the regular file seen earlier in this layer (bounded)
+      if (!files) {
+        files = new Map();
+        for (const e of w.entries) if (e.type === 'file') files.set(e.path, e);
+      }
       let target = meta.linkname;
       for (let hops = 0; hops < 40 && !files.has(target); hops++) {
         const next = links.get(target);

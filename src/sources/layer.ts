@@ -62,7 +62,13 @@ function hashFor(digest: string | undefined): { algo: string; hex: string } | un
  * Normalise a tar member name to a root-relative path. Returns undefined for the root itself and throws
  * nothing: escapes are reported through `escaped`.
  */
+const PLAIN_NAME = /^(?!\.{1,2}(?:\/|$))(?:[^/]+\/)*[^/]*$/;
+const NEEDS_WORK = /(?:^|\/)\.{1,2}(?:\/|$)|\/\//;
+
 export function normalizePath(name: string): { path: string; absolute: boolean; escaped: boolean } {
+  if (name.charCodeAt(0) !== 0x2f && !NEEDS_WORK.test(name) && PLAIN_NAME.test(name)) {
+    return { path: name.endsWith('/') ? name.slice(0, -1) : name, absolute: false, escaped: false };
+  }
   const absolute = name.startsWith('/');
   const out: string[] = [];
   let escaped = false;
@@ -158,6 +164,23 @@ async function* counted(
   }
 }
 
+/** A tar member as a LayerEntry; its content is read from the shared reader (skipped when nobody reads it). */
+class TarLayerEntry implements LayerEntry {
+  opened?: Readable;
+  constructor(
+    readonly meta: EntryMeta,
+    readonly rawPath: string,
+    private readonly reader: TarReader,
+  ) {}
+  get stream(): Readable {
+    this.opened ??= Readable.from(this.reader.content());
+    return this.opened;
+  }
+  chunks(): AsyncIterable<Buffer> {
+    return this.reader.content();
+  }
+}
+
 export interface BlobLayerOptions {
   limits?: Partial<LayerLimits>;
   /** a label for errors, e.g. "layer 3 (sha256:ab12...)" */
@@ -199,11 +222,12 @@ export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer>>, ref
     const diffHash = diffSpec && !sameHash ? createHash(diffSpec.algo) : undefined;
     const tar = new TarReader(counted(plain, diffHash, stats, limits, what));
     let count = 0;
-    let pending: Readable | undefined;
+    let pending: TarLayerEntry | undefined;
     for (;;) {
-      if (pending && !pending.readableEnded) {
-        pending.resume();
-        await finished(pending).catch(() => undefined);
+      const open = pending?.opened;
+      if (open && !open.readableEnded) {
+        open.resume();
+        await finished(open).catch(() => undefined);
       }
       pending = undefined;
       let h: TarHeader | null;
@@ -251,20 +275,8 @@ export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer>>, ref
           if (normalizePath(`${dir}/${target}`).escaped) warnings.push(`symlink '${n.path}' -> '${target}' points above the root (it is resolved inside the root only)`);
         }
       }
-      const reader = tar;
-      let stream: Readable | undefined;
-      const entry: LayerEntry = {
-        meta,
-        rawPath,
-        get stream(): Readable {
-          if (!stream) {
-            stream = Readable.from(reader.content());
-            pending = stream;
-          }
-          return stream;
-        },
-        chunks: () => reader.content(),
-      };
+      const entry = new TarLayerEntry(meta, rawPath, tar);
+      pending = entry;
       yield entry;
     }
     // the tar's end-of-archive blocks are read; make sure the rest of the blob went through the hashes

@@ -78,7 +78,8 @@ export class EngineClient {
       : '';
     const fullPath = qs ? `${path}?${qs}` : path;
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
-    const headers: Record<string, string | number> = { Host: 'docker' };
+    // over TLS the Host header becomes the SNI name and the name the certificate is checked against
+    const headers: Record<string, string | number> = { Host: this.tls && this.hostname ? (this.port ? `${this.hostname.includes(':') ? `[${this.hostname}]` : this.hostname}:${this.port}` : this.hostname) : 'docker' };
     if (payload) {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = payload.length;

@@ -63,6 +63,27 @@ export class ByteReader {
     return true;
   }
 
+  /** Exactly n bytes when they are already buffered (no await), else undefined. */
+  tryRead(n: number): Buffer | undefined {
+    if (this.chunk.length - this.pos >= n) {
+      const b = this.chunk.subarray(this.pos, this.pos + n);
+      this.pos += n;
+      this.offset += n;
+      return b;
+    }
+    return undefined;
+  }
+
+  /** Skip n bytes when they are already buffered (no await); returns false otherwise. */
+  trySkip(n: number): boolean {
+    if (this.chunk.length - this.pos >= n) {
+      this.pos += n;
+      this.offset += n;
+      return true;
+    }
+    return false;
+  }
+
   /** Exactly n bytes, or null when the stream ended before the first byte; throws when it ends mid-way. */
   async read(n: number, what: string): Promise<Buffer | null> {
     if (!(await this.fill())) return null;
@@ -143,8 +164,10 @@ export function parseOctal(b: Buffer, start: number, len: number, field: string)
 }
 
 export function cstr(b: Buffer, start: number, len: number): Buffer {
-  const end = b.indexOf(0, start);
-  return b.subarray(start, end === -1 || end > start + len ? start + len : end);
+  const lim = start + len;
+  let end = start;
+  while (end < lim && b[end] !== 0) end++;
+  return b.subarray(start, end);
 }
 
 function typeOf(flag: string): TarType {
@@ -171,15 +194,23 @@ function typeOf(flag: string): TarType {
 }
 
 export function checksumOk(h: Buffer): boolean {
-  const stored = parseOctal(h, 148, 8, 'chksum');
-  let unsigned = 0;
-  let signed = 0;
+  let stored: number;
+  try {
+    stored = parseOctal(h, 148, 8, 'chksum');
+  } catch {
+    return false;
+  }
+  let unsigned = 8 * 0x20;
+  for (let i = 0; i < 148; i++) unsigned += h[i]!;
+  for (let i = 156; i < 512; i++) unsigned += h[i]!;
+  if (stored === unsigned) return true;
+  let signed = 8 * 0x20;
   for (let i = 0; i < 512; i++) {
-    const c = i >= 148 && i < 156 ? 0x20 : h[i]!;
-    unsigned += c;
+    if (i >= 148 && i < 156) continue;
+    const c = h[i]!;
     signed += c > 127 ? c - 256 : c;
   }
-  return stored === unsigned || stored === signed;
+  return stored === signed;
 }
 
 export function parsePax(buf: Buffer): Map<string, Buffer> {
@@ -214,6 +245,12 @@ export class TarReader {
   }
 
   private async finishCurrent(): Promise<void> {
+    const total = this.remaining + this.padding;
+    if (total === 0 || this.bytes.trySkip(total)) {
+      this.remaining = 0;
+      this.padding = 0;
+      return;
+    }
     if (this.remaining > 0) await this.bytes.skip(this.remaining, 'a member');
     this.remaining = 0;
     if (this.padding > 0) await this.bytes.skip(this.padding, 'member padding');
@@ -229,13 +266,13 @@ export class TarReader {
 
   async next(): Promise<TarHeader | null> {
     if (this.done) return null;
-    await this.finishCurrent();
+    if (this.remaining + this.padding > 0) await this.finishCurrent();
     let longName: Buffer | undefined;
     let longLink: Buffer | undefined;
     let pax: Map<string, Buffer> | undefined;
     for (;;) {
       const offset = this.bytes.offset;
-      const h = await this.bytes.read(512, 'a header');
+      const h = this.bytes.tryRead(512) ?? (await this.bytes.read(512, 'a header'));
       if (h === null) {
         // a stream that ends on a block boundary without the end-of-archive blocks: accept it like GNU tar
         if (longName || longLink || pax) throw new TarError('truncated archive: stream ended after an extended header');
@@ -263,13 +300,13 @@ export class TarReader {
         else for (const [k, v] of parsePax(copy)) this.globalPax.set(k, v);
         continue;
       }
-      const magic = h.subarray(257, 262).toString('latin1');
+      const ustar = h[257] === 0x75 && h[258] === 0x73 && h[259] === 0x74 && h[260] === 0x61 && h[261] === 0x72;
       let name = cstr(h, 0, 100);
-      if (magic === 'ustar') {
+      if (ustar && h[345] !== 0) {
         const prefix = cstr(h, 345, 155);
         if (prefix.length) name = Buffer.concat([prefix, Buffer.from('/'), name]);
       }
-      let linkname = cstr(h, 157, 100);
+      let linkname = h[157] === 0 ? EMPTY : cstr(h, 157, 100);
       let uid = parseOctal(h, 108, 8, 'uid');
       let gid = parseOctal(h, 116, 8, 'gid');
       let mtime = parseOctal(h, 136, 12, 'mtime');
@@ -306,8 +343,8 @@ export class TarReader {
         gid,
         size: dataSize,
         mtime,
-        devmajor: magic === 'ustar' ? parseOctal(h, 329, 8, 'devmajor') : 0,
-        devminor: magic === 'ustar' ? parseOctal(h, 337, 8, 'devminor') : 0,
+        devmajor: ustar ? parseOctal(h, 329, 8, 'devmajor') : 0,
+        devminor: ustar ? parseOctal(h, 337, 8, 'devminor') : 0,
         offset,
       };
     }
@@ -323,6 +360,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Bytes to text: UTF-8 when valid, otherwise each invalid byte as `\xNN` (and a literal backslash stays). */
 export function decodeName(b: Buffer): string {
+  let ascii = true;
+  for (let i = 0; i < b.length; i++) {
+    if (b[i]! > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return b.toString('latin1');
   try {
     return utf8.decode(b);
   } catch {
