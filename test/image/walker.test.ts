@@ -1,0 +1,229 @@
+/**
+ * Whiteouts, opaque directories and per-file attribution, through real sources (an OCI layout and a
+ * docker save archive written to a temp dir); the per-layer cache.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openImage } from '../../src/sources/index.js';
+import { scanImage, lastScanStats } from '../../src/image/scan.js';
+import { cacheRoot, LayerCache } from '../../src/image/cache.js';
+import type { ImageScan, LayerAnalyzer } from '../../src/image/types.js';
+import type { OpenedImage } from '../../src/sources/types.js';
+import { tarBuffer, writeOciLayout, dockerArchiveBuffer, type CraftedLayer } from './support/craft.js';
+
+const work = mkdtempSync(join(tmpdir(), 'bulwark-walker-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+const layers: CraftedLayer[] = [
+  {
+    createdBy: 'base',
+    tar: tarBuffer([
+      { name: 'etc/', type: '5' },
+      { name: 'etc/passwd', content: 'root:x:0:0::/root:/bin/sh\n' },
+      { name: 'etc/secret.key', content: '-----BEGIN PRIVATE KEY-----\n' },
+      { name: 'app/', type: '5' },
+      { name: 'app/a.txt', content: 'a1' },
+      { name: 'app/sub/', type: '5' },
+      { name: 'app/sub/deep.txt', content: 'deep' },
+      { name: 'cfg/', type: '5' },
+      { name: 'cfg/old.conf', content: 'old' },
+      { name: 'bin/', type: '5' },
+      { name: 'bin/tool', content: 'v1', mode: 0o4755 },
+      { name: 'data', type: '5' },
+      { name: 'data/x', content: 'x' },
+    ]),
+  },
+  {
+    createdBy: 'RUN rm /etc/secret.key && echo a2 > /app/a.txt',
+    compression: 'none',
+    tar: tarBuffer([
+      { name: 'etc/', type: '5' },
+      { name: 'etc/.wh.secret.key' },
+      { name: 'app/', type: '5' },
+      { name: 'app/a.txt', content: 'a2' },
+      { name: 'cfg/', type: '5' },
+      { name: 'cfg/.wh..wh..opq' },
+      { name: 'cfg/new.conf', content: 'new' },
+    ]),
+  },
+  {
+    createdBy: 'RUN rm -r /app/sub; ln -s /etc data',
+    tar: tarBuffer([
+      { name: 'app/', type: '5' },
+      { name: 'app/.wh.sub' },
+      { name: 'data', type: '2', linkname: '/etc' },
+      { name: 'bin/tool', content: 'v2', mode: 0o755 },
+    ]),
+  },
+];
+
+function checkStack(s: ImageScan): void {
+  const files = Object.fromEntries([...s.final].filter(([, f]) => f.meta.type !== 'dir').map(([p, f]) => [p, f.layerIndex]));
+  assert.deepEqual(files, { 'etc/passwd': 0, 'app/a.txt': 1, 'cfg/new.conf': 1, data: 2, 'bin/tool': 2 });
+  assert.equal(s.final.get('bin/tool')!.meta.mode, 0o755);
+  const hidden = s.hidden.map((h) => `${h.meta.path}@${h.layerIndex}:${h.how}@${h.hiddenBy}`).sort();
+  assert.deepEqual(hidden, [
+    'app/a.txt@0:overwritten@1',
+    'app/sub/deep.txt@0:whiteout@2',
+    'bin/tool@0:overwritten@2',
+    'cfg/old.conf@0:opaque@1',
+    'data/x@0:overwritten@2',
+    'etc/secret.key@0:whiteout@1',
+  ]);
+  assert.equal(s.final.has('app/sub'), false, 'the whited-out directory itself is gone');
+  assert.equal(s.final.has('cfg'), true, 'an opaque dir stays');
+  assert.deepEqual(s.layers[1]!.whiteouts, ['etc/secret.key']);
+  assert.deepEqual(s.layers[1]!.opaqueDirs, ['cfg']);
+  assert.deepEqual(s.layers[2]!.whiteouts, ['app/sub']);
+  assert.ok(!s.layers[1]!.entries.some((e) => e.path.includes('.wh.')), 'whiteout markers are not entries');
+  assert.deepEqual(
+    s.image.layers.map((l) => l.createdBy),
+    layers.map((l) => l.createdBy),
+  );
+}
+
+const txt: LayerAnalyzer<string> = { name: 'txt', version: 1, wants: (m) => m.path.endsWith('.txt') || m.path.endsWith('.conf'), analyze: (_m, c) => c.toString() };
+
+test('whiteouts, opaque dirs and attribution: OCI layout (gzip + plain layers)', async () => {
+  const dir = join(work, 'oci');
+  writeOciLayout(dir, layers);
+  const s = await scanImage(await openImage(dir), [txt], { noCache: true });
+  checkStack(s);
+  assert.deepEqual(s.layers[0]!.analyses.txt, { 'app/a.txt': 'a1', 'app/sub/deep.txt': 'deep', 'cfg/old.conf': 'old' });
+  assert.deepEqual(s.layers[1]!.analyses.txt, { 'app/a.txt': 'a2', 'cfg/new.conf': 'new' });
+  assert.equal(s.image.kind, 'oci-layout');
+  assert.equal(s.image.platform, 'linux/amd64');
+});
+
+test('the same image as a docker save archive gives the same result', async () => {
+  const p = join(work, 'save.tar');
+  writeFileSync(p, dockerArchiveBuffer(layers, { repoTag: 'crafted/img:1' }));
+  const s = await scanImage(await openImage(p), [txt], { noCache: true });
+  checkStack(s);
+  assert.equal(s.image.name, 'crafted/img:1');
+  assert.equal(s.image.kind, 'docker-archive');
+  const s2 = await scanImage(await openImage(`docker-archive:${p}:crafted/img:1`), [txt], { noCache: true });
+  assert.equal(s2.final.size, s.final.size);
+  await assert.rejects(openImage(`docker-archive:${p}:other/img:2`), /no image tagged 'other\/img:2' \(available: crafted\/img:1\)/);
+});
+
+test('multi-platform index: default linux/amd64, --platform, and an error listing what is there', async () => {
+  const root = join(work, 'multi');
+  const amd = join(work, 'multi-amd');
+  const arm = join(work, 'multi-arm');
+  const a = writeOciLayout(amd, [{ tar: tarBuffer([{ name: 'arch', content: 'amd64' }]) }]);
+  const b = writeOciLayout(arm, [{ tar: tarBuffer([{ name: 'arch', content: 'arm64' }]) }], { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
+  // merge both into one layout with a nested index: index.json -> index blob -> two manifests
+  const { cpSync, readFileSync, writeFileSync: wf } = await import('node:fs');
+  const { createHash } = await import('node:crypto');
+  cpSync(amd, root, { recursive: true });
+  cpSync(join(arm, 'blobs'), join(root, 'blobs'), { recursive: true });
+  const size = (d: string) => statSync(join(root, 'blobs', 'sha256', d.slice(7))).size;
+  const inner = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: a.manifestDigest, size: size(a.manifestDigest), platform: { os: 'linux', architecture: 'amd64' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: b.manifestDigest, size: size(b.manifestDigest), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+      ],
+    }),
+  );
+  const innerDigest = `sha256:${createHash('sha256').update(inner).digest('hex')}`;
+  wf(join(root, 'blobs', 'sha256', innerDigest.slice(7)), inner);
+  wf(join(root, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: innerDigest, size: inner.length }] }));
+  void readFileSync;
+  const arch = async (img: OpenedImage) => {
+    const s = await scanImage(img, [{ name: 'arch', version: 1, wants: (m) => m.path === 'arch', analyze: (_m, c) => c.toString() }], { noCache: true });
+    return s.layers[0]!.analyses.arch!.arch;
+  };
+  assert.equal(await arch(await openImage(root)), 'amd64');
+  assert.equal(await arch(await openImage(root, { platform: 'linux/arm64' })), 'arm64');
+  assert.equal((await openImage(root, { platform: 'linux/arm64/v8' })).platform, 'linux/arm64/v8');
+  await assert.rejects(openImage(root, { platform: 'linux/s390x' }), /no image for platform linux\/s390x \(available: linux\/amd64, linux\/arm64\/v8\)/);
+});
+
+test('cache: a warm rescan opens no layer stream; analyzer version bumps and corrupt entries rebuild', async () => {
+  const dir = join(work, 'oci-cache');
+  writeOciLayout(dir, layers);
+  const cacheDir = join(work, 'cache');
+  let opened = 0;
+  const counted = async () => {
+    const img = await openImage(dir);
+    const orig = img.layerEntries.bind(img);
+    img.layerEntries = (i) => {
+      opened++;
+      return orig(i);
+    };
+    return img;
+  };
+  const cold = await scanImage(await counted(), [txt], { cacheDir });
+  assert.equal(opened, 3);
+  assert.equal(lastScanStats.layersStreamed, 3);
+  opened = 0;
+  const warm = await scanImage(await counted(), [txt], { cacheDir });
+  assert.equal(opened, 0, 'no layer stream opened on a warm rescan');
+  assert.equal(lastScanStats.layersFromCache, 3);
+  checkStack(warm);
+  assert.deepEqual(warm.layers.map((l) => l.analyses), cold.layers.map((l) => l.analyses));
+  assert.deepEqual(warm.layers.map((l) => l.entries), cold.layers.map((l) => l.entries));
+  // a new analyzer version: layers are walked again, only for it
+  opened = 0;
+  await scanImage(await counted(), [{ ...txt, version: 2 }], { cacheDir });
+  assert.equal(opened, 3);
+  // corrupt every cache file: read as misses and rebuilt, no crash
+  const corrupt = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) corrupt(p);
+      else writeFileSync(p, 'garbage');
+    }
+  };
+  corrupt(join(cacheDir, 'layers'));
+  opened = 0;
+  const again = await scanImage(await counted(), [txt], { cacheDir });
+  assert.equal(opened, 3);
+  checkStack(again);
+  opened = 0;
+  await scanImage(await counted(), [txt], { cacheDir });
+  assert.equal(opened, 0, 'rebuilt entries serve the next scan');
+  // --no-cache reads and writes nothing
+  opened = 0;
+  await scanImage(await counted(), [txt], { cacheDir, noCache: true });
+  assert.equal(opened, 3);
+});
+
+test('cacheRoot: --cache-dir, then XDG_CACHE_HOME, then ~/.cache', () => {
+  const saved = { x: process.env.XDG_CACHE_HOME, b: process.env.BULWARK_CACHE_DIR };
+  try {
+    delete process.env.BULWARK_CACHE_DIR;
+    process.env.XDG_CACHE_HOME = '/xdg';
+    assert.equal(cacheRoot(), '/xdg/bulwark');
+    assert.equal(cacheRoot('/explicit'), '/explicit');
+    delete process.env.XDG_CACHE_HOME;
+    assert.match(cacheRoot(), /\/\.cache\/bulwark$/);
+    assert.equal(LayerCache.keyOf('sha256:' + 'a'.repeat(64)), 'a'.repeat(64));
+    assert.equal(LayerCache.keyOf('sha256:../../etc'), undefined);
+  } finally {
+    if (saved.x === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved.x;
+    if (saved.b !== undefined) process.env.BULWARK_CACHE_DIR = saved.b;
+  }
+});
+
+test('dir: reads an unpacked tree without following symlinks out of it', async () => {
+  const root = join(work, 'rootdir');
+  const { mkdirSync, symlinkSync } = await import('node:fs');
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  writeFileSync(join(root, 'etc', 'os-release'), 'ID=test\n');
+  symlinkSync('/etc', join(root, 'hostetc'));
+  symlinkSync('../../../../etc/passwd', join(root, 'up'));
+  const s = await scanImage(await openImage(`dir:${root}`), [{ name: 'all', version: 1, wants: () => true, analyze: (m, c) => `${m.type}:${c.length}` }], { noCache: true });
+  assert.deepEqual([...s.final.keys()].sort(), ['etc', 'etc/os-release', 'hostetc', 'up']);
+  assert.equal(s.final.get('hostetc')!.meta.type, 'symlink');
+  assert.deepEqual(s.layers[0]!.analyses.all, { 'etc/os-release': 'file:8' }, 'only the regular file inside the root is read');
+  assert.ok(![...s.final.keys()].some((p) => p.startsWith('hostetc/')), 'the host /etc is never walked');
+});
