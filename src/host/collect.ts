@@ -114,7 +114,7 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
   if (!argv.length) {
     const exec = service.execStart[service.execStart.length - 1];
     if (exec) {
-      argv = expandExec(exec, { ...envContent, ...service.environment });
+      argv = expandExec(exec, { ...service.environment, ...envContent }); // EnvironmentFile= overrides Environment=
       argvSource = `${service.fragment?.path ?? 'docker.service'} ExecStart${service.dropIns.length ? ' (with drop-ins)' : ''}`;
     } else {
       argv = ['dockerd'];

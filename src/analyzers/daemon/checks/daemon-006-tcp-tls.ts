@@ -24,7 +24,9 @@ export const tcpTlsCheck: HostCheck = {
   },
   run(ev) {
     const hosts = setting(ev, 'hosts');
-    const configured = (Array.isArray(hosts.value) ? (hosts.value as string[]) : []).filter((h) => /^(tcp|http|https):\/\//.test(h));
+    // with a flag/daemon.json conflict dockerd will not start; the file's hosts still count (they apply once the flag goes)
+    const listed = [...(Array.isArray(hosts.value) ? (hosts.value as string[]) : []), ...(Array.isArray(hosts.conflict?.file) ? (hosts.conflict.file as string[]) : [])];
+    const configured = listed.filter((h) => /^(tcp|http|https):\/\//.test(h));
     const socketUnitTcp = ev.units.socket.listenStream.filter((l) => /^(\[?[\d.:a-fA-F*]*\]?:)?\d+$/.test(l.trim()));
     const live = ev.daemon?.tcpListeners ?? [];
     const endpoints = [...new Set([...configured.map((h) => h.replace(/^(tcp|http|https):\/\//, '')), ...socketUnitTcp, ...live])];
