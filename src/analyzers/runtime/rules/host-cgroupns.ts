@@ -6,7 +6,7 @@ export const meta: RuleMeta = {
   title: 'Host cgroup namespace shared',
   severity: 'low',
   stage: 'runtime',
-  rationale: "In the host cgroup namespace the container sees the host's cgroup hierarchy, which helps escapes that abuse cgroup files.",
+  rationale: "In the host cgroup namespace the container sees the host's cgroup hierarchy, which helps escapes that abuse cgroup files. On cgroup v1 hosts this is Docker's default, so live containers show it unless started with --cgroupns private.",
   remediation: "Use --cgroupns private (the default on cgroup v2).",
   references: [],
   tags: ['namespaces'],
