@@ -21,7 +21,8 @@ export interface DockerfileAnalysis {
 
 /** Apply text edits (non-overlapping, any order) to a string. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  // same position: the first proposed edit ends up first in the text
+  const sorted = edits.map((e, i) => ({ ...e, i })).sort((a, b) => b.start - a.start || b.end - a.end || b.i - a.i);
   let out = text;
   let lastStart = Infinity;
   const seen = new Set<string>();

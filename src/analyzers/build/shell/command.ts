@@ -66,7 +66,8 @@ export function hasFlag(args: string[], long: string[], short: string[] = []): b
     } else if (a.startsWith('-') && a.length > 1 && short.length) {
       const body = a.slice(1);
       if (short.includes(body)) return true;
-      if (/^[A-Za-z]+$/.test(body) && [...body].some((ch) => short.includes(ch))) return true;
+      const letters = /^[A-Za-z]+/.exec(body)?.[0] ?? '';
+      if ([...letters].some((ch) => short.includes(ch))) return true;
     }
   }
   return false;

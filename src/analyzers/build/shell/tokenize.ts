@@ -112,6 +112,16 @@ function lex(src: string, base: number, cont: string): Tok[] {
       i += op.length;
       continue;
     }
+    if ((c === '<' || c === '>') && src[i + 1] === '(') {
+      // process substitution <(...) / >(...): a word whose body is read as commands too
+      const w = startWord(i);
+      const e = balanced(i + 1, '(', ')');
+      w.subs.push(src.slice(i + 2, e - 1));
+      w.subStarts.push(base + i + 2);
+      w.text += src.slice(i, e);
+      i = e;
+      continue;
+    }
     if (c === '>' || c === '<' || (c === '&' && src[i + 1] === '>')) {
       // redirection operators form their own word (digits before stay attached)
       const w = startWord(i);
@@ -277,7 +287,7 @@ export function parseShell(src: string, base = 0, cont = '\\', depth = 0): Simpl
       continue;
     }
     // `>file` / `2>/dev/null` written without a space
-    if (!t.quoted && /^(\d*|&)(>>|>|<)\S/.test(t.text) && !/^\d+$/.test(t.text)) continue;
+    if (!t.quoted && /^(\d*|&)(>>|>|<)(?!\()\S/.test(t.text) && !/^\d+$/.test(t.text)) continue;
     words.push({ text: t.text, start: t.start, end: t.end, quoted: t.quoted });
   }
   flush(';');

@@ -1,0 +1,73 @@
+import type { RuleCase } from '../helpers.js';
+
+// hadolint DL3005/DL3008/DL3009/DL3014/DL3015/DL3027 specs; trivy-checks apt_get_* / run_apt_get_dist_upgrade / update_instruction_alone tests
+export const cases: RuleCase[] = [
+  {
+    id: 'BW-BUILD-024',
+    bad: ['FROM debian:12\nRUN apt-get install python', 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends python=2.7', 'FROM debian:12\nRUN sudo apt-get install python'],
+    good: [
+      'FROM debian:12\nRUN apt-get install -y python',
+      'FROM debian:12\nRUN apt-get install -yq python',
+      'FROM debian:12\nRUN apt-get install --yes python',
+      'FROM debian:12\nRUN apt-get -qq install python',
+      'FROM debian:12\nRUN apt-get install --assume-yes python',
+      'FROM debian:12\nRUN apt-get -y install python',
+      'FROM debian:12\nRUN ["apt-get", "install", "-y", "python"]',
+    ],
+  },
+  {
+    id: 'BW-BUILD-025',
+    bad: ['FROM debian:12\nRUN apt-get install -y python', 'FROM debian:12\nRUN apt-get update && apt-get -y install curl'],
+    good: [
+      'FROM debian:12\nRUN apt-get install -y --no-install-recommends python',
+      'FROM debian:12\nRUN apt-get -o APT::Install-Recommends=false install -y python',
+      'FROM debian:12\nRUN apt-get update',
+    ],
+  },
+  {
+    id: 'BW-BUILD-026',
+    bad: ['FROM debian:12\nRUN apt-get update && apt-get install -y python', 'FROM debian:12\nRUN apt-get install -y curl && apt-get clean'],
+    good: [
+      'FROM debian:12\nRUN apt-get update && apt-get install -y python && rm -rf /var/lib/apt/lists/*',
+      'FROM debian:12\nRUN apt-get update && apt-get install -y python \\\n && rm -rf /var/lib/apt/lists/*',
+      'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y python',
+      // only stages shipped in the final image count
+      'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM scratch\nCOPY --from=build /a /a',
+    ],
+  },
+  {
+    id: 'BW-BUILD-027',
+    bad: ['FROM debian:12\nRUN apt-get install -y python', 'FROM debian:12\nRUN apt-get install -y python=2.7 ruby'],
+    good: [
+      'FROM debian:12\nRUN apt-get install -y python=2.7',
+      'FROM debian:12\nRUN apt-get -y --no-install-recommends install nodejs=0.10',
+      'FROM debian:12\nRUN apt-get install -y ./local.deb',
+      'FROM debian:12\nRUN apt-get install -y foo=1.2 && apt-get install -y bar=3.4',
+      'FROM debian:12\nRUN apt-get update',
+    ],
+  },
+  {
+    id: 'BW-BUILD-028',
+    bad: ['FROM debian:12\nRUN apt-get dist-upgrade', 'FROM debian:12\nRUN apt-get update && apt-get upgrade -y', 'FROM alpine:3.20\nRUN apk upgrade', 'FROM centos:7\nRUN yum update -y', 'FROM opensuse/leap:15\nRUN zypper dist-upgrade'],
+    good: ['FROM debian:12\nRUN apt-get install -y python=2.7', 'FROM centos:7\nRUN yum update -y openssl-1.0.2k'],
+  },
+  {
+    id: 'BW-BUILD-029',
+    bad: ['FROM debian:12\nRUN apt install python', 'FROM debian:12\nRUN apt update'],
+    good: ['FROM debian:12\nRUN apt-get install -y python=2.7', 'FROM debian:12\nRUN apt-cache search python'],
+  },
+  {
+    id: 'BW-BUILD-022',
+    bad: ['FROM debian:12\nRUN apt-get update', 'FROM alpine:3.20\nRUN apk update\nRUN apk add --no-cache curl'],
+    good: ['FROM debian:12\nRUN apt-get update && apt-get install -y curl', 'FROM alpine:3.20\nRUN apk update && apk add curl', 'FROM debian:12\nRUN apt-get update && apt-get dist-upgrade -y'],
+  },
+  {
+    id: 'BW-BUILD-072',
+    bad: ['FROM debian:12\nRUN apt-get update && apt-get install -y curl'],
+    good: [
+      'FROM debian:12\nRUN apt-get update && apt-get install -y curl && find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true',
+      'FROM debian:12\nRUN apt-get install -y passwd\nRUN chmod u-s /usr/bin/passwd',
+      'FROM debian:12\nRUN echo no packages',
+    ],
+  },
+];
