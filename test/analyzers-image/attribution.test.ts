@@ -75,3 +75,23 @@ test('a corrupt index file is ignored, not fatal', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('history rebuilt from the Engine API (no empty_layer flags) still maps entries onto layers', async () => {
+  const { layerMakingEntries, historyLayerPositions } = await import('../../src/analyzers/image/attribution.js');
+  const cfg: ImageConfig = {
+    rootfs: { type: 'layers', diff_ids: ['a', 'b', 'c'] },
+    history: [
+      { created_by: '', comment: 'Imported from -', empty_layer: false },
+      { created_by: '/bin/sh -c #(nop)  ARG PW', empty_layer: false },
+      { created_by: '/bin/sh -c #(nop) COPY dir:abc in /x ', empty_layer: false },
+      { created_by: '/bin/sh -c #(nop)  ENV A=1', empty_layer: false },
+      { created_by: '|1 PW=x /bin/sh -c rm -f /x/k', empty_layer: false },
+    ],
+  };
+  assert.deepEqual(layerMakingEntries(cfg), [true, false, true, false, true]);
+  assert.deepEqual(historyLayerPositions(cfg), [0, 1, 1, 2, 2]);
+  assert.equal(historyBoundary(cfg), 1);
+  // consistent declared flags win
+  const declared: ImageConfig = { rootfs: { type: 'layers', diff_ids: ['a'] }, history: [{ created_by: 'RUN x', empty_layer: true }, { created_by: 'ENV y', empty_layer: false }] };
+  assert.deepEqual(layerMakingEntries(declared), [false, true]);
+});

@@ -4,6 +4,7 @@ import { checkImage } from '../../src/analyzers/image/index.js';
 import { lookupEol } from '../../src/analyzers/image/eol-table.js';
 import { tagOf } from '../../src/analyzers/image/config/latest-tag.js';
 import type { Finding } from '../../src/core/finding.js';
+import type { BulwarkConfig } from '../../src/core/config.js';
 import type { ImageConfig } from '../../src/sources/types.js';
 import { synthScan, type SynthLayer } from './synthetic.js';
 
@@ -14,7 +15,7 @@ const GOOD: ImageConfig = {
   history: [{ created_by: 'RUN /bin/sh -c true # buildkit' }],
 };
 const LAYER: SynthLayer[] = [{ files: [{ path: 'etc/hostname', content: 'x' }] }];
-async function run(config: Partial<ImageConfig> & { config?: ImageConfig['config'] }, opts: { repoTags?: string[]; layers?: SynthLayer[]; cfg?: object } = {}) {
+async function run(config: Partial<ImageConfig> & { config?: ImageConfig['config'] }, opts: { repoTags?: string[]; layers?: SynthLayer[]; cfg?: BulwarkConfig } = {}) {
   const scan = await synthScan(opts.layers ?? LAYER, { config: { ...GOOD, ...config, config: { ...GOOD.config, ...(config.config ?? {}) } }, repoTags: opts.repoTags });
   return checkImage(scan, undefined, opts.cfg ?? {}, { now: NOW });
 }

@@ -71,34 +71,53 @@ function diffIdsOf(scan: ImageScan): string[] {
   return scan.image.layers.map((l) => l.diffId ?? l.digest);
 }
 
+const EMPTY_INSTRUCTION = /^(?:\/bin\/sh -c )?(?:#\(nop\)\s*)?(?:ENV|LABEL|CMD|ENTRYPOINT|EXPOSE|USER|WORKDIR|ARG|ONBUILD|HEALTHCHECK|SHELL|STOPSIGNAL|VOLUME|MAINTAINER)\b/;
+
+/**
+ * Which history entries made a layer. The config's `empty_layer` flags when they agree with the layer count;
+ * otherwise (a config rebuilt from the Engine's /history, which has no such flag) from the instruction:
+ * metadata instructions make none, RUN/COPY/ADD and imported roots make one.
+ */
+export function layerMakingEntries(config: ImageConfig, layerCount?: number): boolean[] {
+  const hist = config.history ?? [];
+  const declared = hist.map((h) => !h.empty_layer);
+  const total = layerCount ?? config.rootfs?.diff_ids?.length;
+  if (total === undefined || declared.filter(Boolean).length === total) return declared;
+  const inferred = hist.map((h) => !EMPTY_INSTRUCTION.test((h.created_by ?? '').trim()));
+  return inferred.filter(Boolean).length === total ? inferred : declared;
+}
+
 /** history entry index -> index of the layer it made (or, for empty entries, the number of layers before it) */
-export function historyLayerPositions(config: ImageConfig): number[] {
+export function historyLayerPositions(config: ImageConfig, layerCount?: number): number[] {
+  const flags = layerMakingEntries(config, layerCount);
   const out: number[] = [];
   let n = 0;
-  for (const h of config.history ?? []) {
+  for (const f of flags) {
     out.push(n);
-    if (!h.empty_layer) n++;
+    if (f) n++;
   }
   return out;
 }
 
+/** true when history entry i made a layer */
+export function historyMadeLayer(config: ImageConfig, i: number, layerCount?: number): boolean {
+  return layerMakingEntries(config, layerCount)[i] ?? false;
+}
+
 function layersBeforeHistory(config: ImageConfig, historyCount: number): number {
-  let n = 0;
-  (config.history ?? []).slice(0, historyCount).forEach((h) => {
-    if (!h.empty_layer) n++;
-  });
-  return n;
+  return layerMakingEntries(config).slice(0, historyCount).filter(Boolean).length;
 }
 
 /** history count such that exactly `layers` non-empty entries come first, extended over trailing empty entries */
 function historyForLayers(config: ImageConfig, layers: number): number {
   const hist = config.history ?? [];
+  const flags = layerMakingEntries(config);
   let n = 0;
   let i = 0;
-  for (; i < hist.length && n < layers; i++) if (!hist[i].empty_layer) n++;
+  for (; i < hist.length && n < layers; i++) if (flags[i]) n++;
   // trailing empty entries (ENV, CMD, ...) of the base until the next layer-making entry are the base's,
-  // unless they look like the app's own (buildkit) instructions following a base CMD
-  while (i < hist.length && hist[i].empty_layer) {
+  // up to and including the base's CMD/ENTRYPOINT
+  while (i < hist.length && !flags[i]) {
     const by = hist[i].created_by ?? '';
     i++;
     if (/\b(CMD|ENTRYPOINT)\b/.test(by)) break;
@@ -112,11 +131,12 @@ const ROOTFS = /^(?:\/bin\/sh -c )?#\(nop\)\s*ADD file:[0-9a-f]+ in \/\s*$|^ADD 
 /** Base boundary from history alone: returns the number of base history entries, or 0 when unknown. */
 export function historyBoundary(config: ImageConfig): number {
   const hist = config.history ?? [];
+  const flags = layerMakingEntries(config);
   if (hist.length === 0) return 0;
   // the base's last CMD/ENTRYPOINT that is followed by at least one layer-making entry
   for (let i = hist.length - 2; i >= 0; i--) {
     const by = (hist[i].created_by ?? '').trim();
-    if (BASE_END.test(by) && hist.slice(i + 1).some((h) => !h.empty_layer)) return i + 1;
+    if (BASE_END.test(by) && flags.slice(i + 1).some(Boolean)) return i + 1;
   }
   // no CMD: a rootfs-only base (docker import, ADD file:... in /)
   const first = hist[0];

@@ -1,6 +1,6 @@
 import type { Finding } from '../../../core/finding.js';
 import type { RuleMeta } from '../../../core/rule.js';
-import { historyLayerPositions } from '../attribution.js';
+import { historyLayerPositions, layerMakingEntries } from '../attribution.js';
 import type { ImageCheckContext, ImageRule } from '../context.js';
 
 export const meta: RuleMeta = {
@@ -18,13 +18,14 @@ const ADD_URL = /(?:^|#\(nop\)\s*)ADD\s+(?:--[a-z-]+(?:=\S+)?\s+)*(https?:\/\/\S
 
 export function check(ctx: ImageCheckContext): Finding[] {
   const cfg = ctx.scan.image.config;
-  const pos = historyLayerPositions(cfg);
+  const pos = historyLayerPositions(cfg, ctx.scan.image.layers.length);
+  const made = layerMakingEntries(cfg, ctx.scan.image.layers.length);
   const out: Finding[] = [];
   (cfg.history ?? []).forEach((h, i) => {
     const m = ADD_URL.exec(h.created_by ?? '');
     if (!m || /--checksum=/.test(h.created_by ?? '')) return;
     const url = m[1].replace(/[?#].*$/, '');
-    out.push(ctx.finding(meta, { field: `history[${i}].created_by`, layerIndex: h.empty_layer ? undefined : pos[i], historyIndex: i, key: url, message: `history entry ${i} adds ${url} from the network without a checksum`, evidence: { url } }));
+    out.push(ctx.finding(meta, { field: `history[${i}].created_by`, layerIndex: made[i] ? pos[i] : undefined, historyIndex: i, key: url, message: `history entry ${i} adds ${url} from the network without a checksum`, evidence: { url } }));
   });
   return out;
 }

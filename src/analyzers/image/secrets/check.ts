@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../../../core/finding.js';
 import type { HiddenFile } from '../../../image/types.js';
-import { historyLayerPositions } from '../attribution.js';
+import { historyLayerPositions, layerMakingEntries } from '../attribution.js';
 import type { ImageCheckContext } from '../context.js';
 import { redact, secretDigest, SecretMatcher, type SecretHit } from './engine.js';
 import { secretMetaById } from './meta.js';
@@ -152,7 +152,8 @@ export function checkConfigSecrets(ctx: ImageCheckContext, resolved: ResolvedSec
   const matcher = new SecretMatcher([...resolved.builtin, ...resolved.custom].filter((r) => r.config !== false && !r.fileOnly && !r.paths));
   const strings: ConfigString[] = [];
   const hist = cfg.history ?? [];
-  const positions = historyLayerPositions(cfg);
+  const positions = historyLayerPositions(cfg, ctx.scan.image.layers.length);
+  const made = layerMakingEntries(cfg, ctx.scan.image.layers.length);
   (cfg.config?.Env ?? []).forEach((e, i) => {
     const eq = e.indexOf('=');
     const name = eq >= 0 ? e.slice(0, eq) : e;
@@ -177,12 +178,12 @@ export function checkConfigSecrets(ctx: ImageCheckContext, resolved: ResolvedSec
       text: by,
       assignments: historyAssignments(by),
       historyIndex: i,
-      ...(h.empty_layer ? {} : { layerIndex: positions[i] }),
+      ...(made[i] ? { layerIndex: positions[i] } : {}),
     });
   });
 
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Finding>();
   const nameMeta = secretMetaById.get('BW-SECRET-020')!;
   for (const s of strings) {
     const emitted: Array<{ meta: typeof nameMeta; kind: string; rule: string; redacted: string; length: number; digest: string; severity?: SecretRuleData['severity'] }> = [];
@@ -202,8 +203,14 @@ export function checkConfigSecrets(ctx: ImageCheckContext, resolved: ResolvedSec
     }
     emitted.push(...generic);
     for (const e of emitted) {
-      if (seen.has(e.digest)) continue; // the same value seen in Env and again in history: report it once
-      seen.add(e.digest);
+      const prev = seen.get(e.digest);
+      if (prev) {
+        // the same value seen in Env and again in history (or in every RUN after an ARG): report it once
+        const also = (prev.evidence!.alsoIn as string[]) ?? [];
+        if (prev.location.kind === 'image' && prev.location.field !== s.field && !also.includes(s.field)) also.push(s.field);
+        prev.evidence!.alsoIn = also;
+        continue;
+      }
       const where = s.field.startsWith('history') ? `${s.field} (${s.layerIndex !== undefined ? `layer ${s.layerIndex}` : 'no layer'})` : s.field;
       findings.push(
         ctx.finding(e.meta, {
@@ -214,9 +221,10 @@ export function checkConfigSecrets(ctx: ImageCheckContext, resolved: ResolvedSec
           ...(e.severity ? { severity: e.severity } : {}),
           title: `${e.meta.title}: ${e.kind}`,
           message: `${e.kind} in ${where}: ${e.redacted}; visible to anyone who can inspect the image (docker inspect / docker history)`,
-          evidence: { kind: e.kind, rule: e.rule, redacted: e.redacted, length: e.length, field: s.field },
+          evidence: { kind: e.kind, rule: e.rule, redacted: e.redacted, length: e.length, field: s.field, alsoIn: [] },
         }),
       );
+      seen.set(e.digest, findings[findings.length - 1]);
     }
   }
   return findings;

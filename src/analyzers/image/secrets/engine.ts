@@ -159,7 +159,8 @@ export class SecretMatcher {
           continue;
         }
         const value = (m.groups?.secret ?? m[0]).trim();
-        const off = m.index + (m.groups?.secret !== undefined ? m[0].indexOf(m.groups.secret) : 0);
+        // the line where the match starts (a PEM block's BEGIN line, an assignment's key)
+        const off = m.index + (m[0].length - m[0].trimStart().length);
         if (!value) continue;
         if (r.data.entropy !== undefined && shannonEntropy(value) < r.data.entropy) continue;
         if (r.allowValues.some((a) => a.test(value))) continue;
