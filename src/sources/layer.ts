@@ -84,7 +84,7 @@ export function normalizePath(name: string): { path: string; absolute: boolean; 
   return { path: out.join('/'), absolute, escaped };
 }
 
-async function* rawWithDigest(src: AsyncIterable<Buffer>, hash: Hash | undefined, stats: LayerEntryStream['stats']): AsyncGenerator<Buffer> {
+async function* rawWithDigest(src: AsyncIterable<Buffer> | Iterable<Buffer>, hash: Hash | undefined, stats: LayerEntryStream['stats']): AsyncGenerator<Buffer> {
   for await (const c of src) {
     const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
     stats.compressedBytes += b.length;
@@ -200,7 +200,7 @@ export function layerLabel(ref: LayerRef): string {
  * Read one layer blob (bytes as stored) as entries. `open` is called once, when iteration starts.
  * Digest checks: `ref.digest` against the stored bytes, `ref.diffId` against the uncompressed tar.
  */
-export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer>>, ref: LayerRef, opts: BlobLayerOptions = {}): LayerEntryStream {
+export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer> | Iterable<Buffer>>, ref: LayerRef, opts: BlobLayerOptions = {}): LayerEntryStream {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const what = opts.label ?? layerLabel(ref);
   const warnings: string[] = [];
