@@ -1,8 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import AjvDraft04 from 'ajv-draft-04';
+import AjvDraft04Module from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
+
+// ajv-draft-04 is CommonJS: under NodeNext its default export is the module object.
+const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: unknown }).default ?? AjvDraft04Module) as unknown as new (o: object) => {
+  compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown };
+};
 import { toSarif } from '../../src/report/sarif.js';
 import { sampleReport } from '../support/findings.js';
 import { applyPolicy, parseSeverityFilter } from '../../src/core/policy.js';
