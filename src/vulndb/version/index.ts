@@ -8,7 +8,8 @@
  */
 import { compareDeb, validDeb, VersionSyntaxError } from './dpkg.js';
 import { compareApk, validApk } from './apk.js';
-import { compareNpm, validNpm } from './npm.js';
+import { compareCargo, compareNpm, validCargo, validNpm } from './npm.js';
+import { comparePep440, validPep440 } from './pep440.js';
 import { compareRpm, validRpm } from './rpm.js';
 import { compareGo, validGo } from './golang.js';
 import { compareMaven, validMaven } from './maven.js';
@@ -38,6 +39,8 @@ register('npm', compareNpm, validNpm);
 register('rpm', compareRpm, validRpm);
 register('golang', compareGo, validGo);
 register('maven', compareMaven, validMaven);
+register('pypi', comparePep440, validPep440);
+register('cargo', compareCargo, validCargo);
 
 const ALIASES: Record<string, CanonicalEcosystem> = {
   deb: 'deb',
@@ -117,4 +120,5 @@ export function supportedEcosystems(): CanonicalEcosystem[] {
 }
 
 export { inRange, affectedByEvents, type OsvRangeEvents, type OsvEvent } from './range.js';
-export { satisfiesNpmRange, validNpmRange } from './npm.js';
+export { satisfiesNpmRange, validNpmRange, type NpmRangeOptions } from './npm.js';
+export { satisfiesPep440, parsePep440Specifier, specifierContains, normalizePep440, InvalidSpecifierError } from './pep440.js';

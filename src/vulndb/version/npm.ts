@@ -57,20 +57,38 @@ export interface NpmRangeOptions {
   loose?: boolean;
 }
 
-/** Is `version` inside the node-semver `range`? Throws VersionSyntaxError for a version or range that does not parse. */
+/**
+ * Is `version` inside the node-semver `range`? node-semver's satisfies() with our defaults: the version
+ * is parsed with the same `loose` setting as the range, and a version or range that does not parse is
+ * never inside (check validNpm / validNpmRange first to tell "outside" from "unreadable").
+ */
 export function satisfiesNpmRange(version: string, range: string, opts: NpmRangeOptions = {}): boolean {
   const o = { includePrerelease: opts.includePrerelease ?? true, loose: opts.loose ?? true };
-  const v = parseNpm(version);
-  if (!v) throw new VersionSyntaxError('npm', version, 'not a semver version');
   let r: semver.Range;
   try {
     r = new semver.Range(range, o);
-  } catch (e) {
-    throw new VersionSyntaxError('npm', range, `not a semver range (${(e as Error).message})`);
+  } catch {
+    return false;
   }
-  return r.test(v);
+  return r.test(version);
 }
 
 export function validNpmRange(range: string, loose = true): boolean {
   return semver.validRange(range, { loose }) !== null;
+}
+
+/**
+ * Cargo (crates.io) versions: SemVer 2.0 exactly as the semver crate reads them — strict syntax, no
+ * leading "v" or "=", no loose forms; precedence as SemVer (build metadata ignored).
+ */
+export function compareCargo(a: string, b: string): number {
+  const pa = semver.parse(a, { loose: false });
+  if (!pa || /^[v=\s]/.test(a)) throw new VersionSyntaxError('cargo', a, 'not a SemVer 2.0 version');
+  const pb = semver.parse(b, { loose: false });
+  if (!pb || /^[v=\s]/.test(b)) throw new VersionSyntaxError('cargo', b, 'not a SemVer 2.0 version');
+  return pa.compare(pb);
+}
+
+export function validCargo(v: string): boolean {
+  return semver.parse(v, { loose: false }) !== null && !/^[v=\s]/.test(v);
 }
