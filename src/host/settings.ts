@@ -206,6 +206,8 @@ export interface Resolution {
   conflicts: ResolvedSetting[];
   /** flags we do not know (kept for the report) */
   unknownFlags: string[];
+  /** non-flag arguments: dockerd takes none and refuses to start with them */
+  positional: string[];
 }
 
 /**
@@ -258,7 +260,7 @@ export function resolveSettings(argv: string[], json: Record<string, unknown> | 
       });
     }
   }
-  return { settings, conflicts, unknownFlags };
+  return { settings, conflicts, unknownFlags, positional: parsed.positional };
 }
 
 function normaliseJson(spec: SettingSpec, v: unknown): unknown {

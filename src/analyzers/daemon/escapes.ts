@@ -146,7 +146,7 @@ export function evaluateEscape(entry: EscapeEntry, cv: ComponentVersion): Escape
   const rtext = `${range.introduced === '0' ? 'all versions' : `>= ${range.introduced}`}${range.fixed ? `, fixed in ${range.fixed}` : ', no fix released in this branch'}`;
   if (cv.distroBuild || cv.distroVersion) {
     const who = cv.distro ? `${cv.distro}${cv.codename ? ` ${cv.codename}` : ''}` : 'the distribution';
-    const known = entry.debian && cv.distro === 'debian' ? ` (no Debian ${cv.codename ?? ''} fix is recorded in the table)` : '';
+    const known = cv.distro === 'debian' && !entry.debian?.[cv.codename ?? ''] ? ` (no Debian ${cv.codename ?? ''} fix is recorded in the table of ${escapeTable().updated})`.replace('Debian  fix', 'Debian fix') : '';
     return {
       ...base,
       verdict: 'uncertain',

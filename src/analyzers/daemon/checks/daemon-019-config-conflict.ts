@@ -6,7 +6,7 @@ export const configConflictCheck: HostCheck = {
   scope: 'daemon',
   meta: {
     id: 'BW-DAEMON-019',
-    title: 'daemon.json is invalid or repeats a command-line flag',
+    title: 'dockerd would refuse to start: invalid daemon.json, a flag repeated in daemon.json, or stray arguments',
     severity: 'high',
     stage: 'daemon',
     rationale:
@@ -25,6 +25,14 @@ export const configConflictCheck: HostCheck = {
         key: `conflict|${c.key}`,
         location: { ...loc, setting: c.key },
         evidence: { flag: c.conflict?.flag, file: c.conflict?.file },
+      });
+    }
+    if (ev.settings.positional.length) {
+      out.push({
+        status: 'fail',
+        message: `dockerd does not take arguments: ${ev.settings.positional.map((a) => `'${a}'`).join(', ')} in ${ev.daemonArgsSource} (a boolean flag takes its value with '=', e.g. --userland-proxy=false); dockerd refuses to start with this command line`,
+        key: 'positional',
+        location: { kind: 'host', setting: 'command line', source: ev.daemonArgsSource },
       });
     }
     if (!out.length) out.push({ status: 'pass', message: ev.configFile.facts.exists ? `${ev.configFile.path} is valid and repeats no flag` : `no daemon.json at ${ev.configFile.path}; settings come from flags and defaults`, key: 'conflict', location: loc });
