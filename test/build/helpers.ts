@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { analyzeDockerfile } from '../../src/analyzers/build/analyze.js';
 import { DEFAULT_SETTINGS, type BuildSettings } from '../../src/analyzers/build/rule.js';
 import type { Finding } from '../../src/core/finding.js';
-import { main } from '../../src/cli/main.js';
 
 export interface RuleCase {
   id: string;
@@ -32,19 +31,4 @@ export function assertQuiet(id: string, text: string, settings: Partial<BuildSet
   assert.equal(got.length, 0, `${id} should not fire on:\n${text}\n(${got.map((f) => f.message).join('; ')})`);
 }
 
-/** Run the CLI in-process, capturing stdout/stderr. */
-export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'bulwark', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+export { runCli } from '../support/cli.js';

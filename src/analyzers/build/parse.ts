@@ -104,23 +104,33 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
     globalPragmas: [],
     problems: [],
   };
-  // pragmas: by comment line (0-based)
+  // pragmas: by comment line (0-based). Comment lines are read from the text, not the AST, because the
+  // parser takes a first-line `# hadolint global ignore=...` for a parser directive.
+  const astInstructions = ast.getInstructions();
+  const inside = new Uint8Array(lines.length);
+  for (const a of astInstructions) {
+    const r = a.getRange();
+    for (let l = r.start.line; l <= r.end.line && l < lines.length; l++) inside[l] = 1;
+  }
   const commentPragmas = new Map<number, Pragma>();
   const commentLines = new Set<number>();
-  for (const c of ast.getComments()) {
-    const line = c.getRange().start.line;
-    commentLines.add(line);
-    const p = parsePragma(c.getContent() !== null ? '#' + (c.getContent() ?? '') : '', line + 1) ?? parsePragma(lines[line] ?? '', line + 1);
+  for (let l = 0; l < lines.length; l++) {
+    if (inside[l]) continue;
+    const t = lines[l]!.trimStart();
+    if (!t.startsWith('#')) continue;
+    commentLines.add(l);
+    if (!/hadolint|bulwark/i.test(t)) continue;
+    const p = parsePragma(t, l + 1);
     if (!p) continue;
     if (p.global) model.globalPragmas.push(p);
-    else commentPragmas.set(line, p);
+    else commentPragmas.set(l, p);
   }
 
   const stageEnv = new Map<number, Map<string, string | undefined>>();
   let env = new Map<string, string | undefined>();
   let stage: Stage | undefined;
   const aliases = new Map<string, number>();
-  for (const a of ast.getInstructions()) {
+  for (const a of astInstructions) {
     const inst = toInstruction(a, model, lines, escape);
     if (!KNOWN_INSTRUCTIONS.has(inst.keyword)) {
       model.problems.push({ line: inst.line, column: inst.column, message: `unknown instruction '${a.getKeyword()}' at line ${inst.line}`, key: `unknown:${inst.keyword}` });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { scanProject } from '../../analyzers/project.js';
+import { buildSettings } from '../../analyzers/build/settings.js';
 import { InputError } from '../../core/errors.js';
 import { TOOL } from '../../core/version.js';
 import type { Report } from '../../core/report.js';
@@ -23,6 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
     }
     if (!st.isDirectory()) throw new InputError(`not a directory: ${dir} (use 'bulwark dockerfile ${dir}' for a single file)`);
     const cfg = resolveConfig(opts, [root]);
+    buildSettings(cfg); // a bad `build:` section is a usage error, not a per-file warning
     const scan = await scanProject(root, cfg);
     const report: Report = {
       tool: { ...TOOL },
