@@ -44,6 +44,22 @@ export function preserveOriginal(original: string, roundtrip: string, hardened: 
       } else ai += n;
     } else bi += n;
   }
+  // indentation the original uses where the re-render differs (e.g. 4-space keys with un-indented
+  // sequences, which the renderer cannot reproduce): learned per (rendered indent, is-sequence-item)
+  const ind = (l: string) => /^ */.exec(l)![0].length;
+  const isItem = (l: string) => /^ *- /.test(l) || /^ *-$/.test(l);
+  const delta = new Map<string, number>();
+  B.forEach((l, i) => {
+    const j = mapBA[i];
+    if (j === undefined || l.trim() === '' || l.trim().startsWith('#')) return;
+    const k = `${ind(l)}|${isItem(l)}`;
+    if (!delta.has(k)) delta.set(k, ind(A[j]!) - ind(l));
+  });
+  const reindent = (l: string): string => {
+    const d = delta.get(`${ind(l)}|${isItem(l)}`) ?? 0;
+    if (d === 0 || l.trim() === '') return l;
+    return ' '.repeat(Math.max(0, ind(l) + d)) + l.trimStart();
+  };
   const out: string[] = [];
   let lastA = -1;
   const emitA = (j: number, end?: number) => {
@@ -60,7 +76,7 @@ export function preserveOriginal(original: string, roundtrip: string, hardened: 
   for (const part of diffArrays(B, C)) {
     const n = part.value.length;
     if (part.added) {
-      out.push(...part.value);
+      out.push(...part.value.map(reindent));
       continue;
     }
     for (let k = 0; k < n; k++, bi++) {
