@@ -321,6 +321,21 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     need.set(layer.index, analyzers);
   }
 
+  // the same layer twice in one image (e.g. empty layers): walk it once, share the result
+  const dupOf = new Map<number, number>();
+  const firstByKey = new Map<string, number>();
+  for (const i of [...need.keys()].sort((a, b) => a - b)) {
+    const l = image.layers[i]!;
+    const key = l.diffId || l.digest;
+    if (!key) continue;
+    const first = firstByKey.get(key);
+    if (first === undefined) firstByKey.set(key, i);
+    else {
+      dupOf.set(i, first);
+      need.delete(i);
+    }
+  }
+
   const finish = async (layer: LayerRef, w: Walked, toRun: LayerAnalyzer[]): Promise<void> => {
     const key = layerCacheKey(layer);
     const ran = await runAnalyzers(w, layer, image.name, toRun);
@@ -361,6 +376,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     }
   }
 
+  for (const [i, first] of dupOf) results[i] = { ...results[first]!, layer: image.layers[i]! };
   const layers = results as LayerResult[];
   const { final, hidden } = stackLayers(layers);
   return { image, layers, final, hidden };

@@ -119,7 +119,8 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
     config,
     diffIds.map((d) => ({ digest: d, diffId: d })),
   );
-  const byDiff = new Map(layers.map((l) => [l.diffId!, l]));
+  const byDiff = new Map<string, LayerRef>();
+  for (const l of layers) if (!byDiff.has(l.diffId!)) byDiff.set(l.diffId!, l); // a repeated layer maps to its first index
   const configHex = /^sha256:([a-f0-9]{64})$/.exec(inspect.Id)?.[1];
 
   const refine = (buf: Buffer) => {

@@ -227,3 +227,44 @@ test('dir: reads an unpacked tree without following symlinks out of it', async (
   assert.deepEqual(s.layers[0]!.analyses.all, { 'etc/os-release': 'file:8' }, 'only the regular file inside the root is read');
   assert.ok(![...s.final.keys()].some((p) => p.startsWith('hostetc/')), 'the host /etc is never walked');
 });
+
+test('a layer repeated in one image is walked once and attributed to both positions', async () => {
+  const dir = join(work, 'oci-dup');
+  const same = tarBuffer([{ name: 'same', content: 's' }]);
+  writeOciLayout(dir, [{ tar: same }, { tar: tarBuffer([{ name: 'mid', content: 'm' }]) }, { tar: same }]);
+  const img = await openImage(dir);
+  let opened = 0;
+  const orig = img.layerEntries.bind(img);
+  img.layerEntries = (i) => {
+    opened++;
+    return orig(i);
+  };
+  const s = await scanImage(img, [txt], { noCache: true });
+  assert.equal(opened, 2);
+  assert.deepEqual(s.layers.map((l) => l.layer.index), [0, 1, 2]);
+  assert.equal(s.final.get('same')!.layerIndex, 2);
+  assert.deepEqual(s.hidden.map((h) => `${h.meta.path}@${h.layerIndex}:${h.how}@${h.hiddenBy}`), ['same@0:overwritten@2']);
+});
+
+test('wanted files above maxFileSize are passed truncated; unwanted content is never buffered', async () => {
+  const dir = join(work, 'oci-big');
+  const big = Buffer.alloc(3 * 1024 * 1024, 'z');
+  writeOciLayout(dir, [{ tar: tarBuffer([{ name: 'big.txt', content: big }, { name: 'small.txt', content: 'hi' }, { name: 'other.bin', content: big }]) }]);
+  const seen: Array<[string, number, boolean]> = [];
+  const a: LayerAnalyzer<number> = {
+    name: 'cap',
+    version: 1,
+    maxFileSize: 1024,
+    wants: (m) => m.path.endsWith('.txt'),
+    analyze: (m, c, ctx) => {
+      seen.push([m.path, c.length, ctx.truncated]);
+      return c.length;
+    },
+  };
+  const s = await scanImage(await openImage(dir), [a], { noCache: true });
+  assert.deepEqual(seen, [
+    ['big.txt', 1024, true],
+    ['small.txt', 2, false],
+  ]);
+  assert.equal(s.final.get('other.bin')!.meta.size, big.length);
+});
