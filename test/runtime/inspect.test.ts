@@ -18,7 +18,7 @@ test('privileged created container: settings normalised, escape findings with JS
   assert.equal(spec!.mounts[0]?.source, '/var/run/docker.sock');
   const f = checkContainer(spec!);
   const byId = new Map(f.map((x) => [x.ruleId, x]));
-  assert.equal(byId.get('BW-RUNTIME-001')?.location.kind === 'runtime' && byId.get('BW-RUNTIME-001')!.location.field, 'HostConfig.Privileged');
+  assert.equal((byId.get('BW-RUNTIME-001')!.location as { field: string }).field, 'HostConfig.Privileged');
   assert.ok(byId.get('BW-ESCAPE-003')?.location.kind === 'runtime');
   assert.match((byId.get('BW-ESCAPE-003')!.location as { field: string }).field, /^Mounts\[0\]$|^HostConfig\.Binds\[0\]$/);
   assert.ok(byId.has('BW-RUNTIME-026'));
