@@ -1,0 +1,75 @@
+/**
+ * `bulwark version compare --ecosystem ECO A B` prints -1, 0 or 1 (A below, equal to, above B), using
+ * the same version order the vulnerability matcher uses, so users can check why a match happened.
+ * `--stdin` reads `A<TAB>B` lines and prints one result per line.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../main.js';
+import { UserError, InputError } from '../../core/errors.js';
+import { findComparator, supportedEcosystems, type VersionComparator } from '../../vulndb/version/index.js';
+
+const MAX_STDIN_BYTES = 64 * 1024 * 1024;
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of stream) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    size += b.length;
+    if (size > MAX_STDIN_BYTES) throw new InputError(`standard input is larger than ${MAX_STDIN_BYTES} bytes`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function comparatorFor(name: string | undefined): VersionComparator {
+  if (!name) throw new UserError(`--ecosystem is required (${supportedEcosystems().join(', ')}, go)`);
+  const c = findComparator(name);
+  if (!c) throw new UserError(`unknown ecosystem '${name}' (${supportedEcosystems().join(', ')}, go)`);
+  return c;
+}
+
+function compareOne(c: VersionComparator, a: string, b: string, where: string): number {
+  try {
+    const r = c.compare(a, b);
+    return r < 0 ? -1 : r > 0 ? 1 : 0;
+  } catch (e) {
+    throw new InputError(`${where}${(e as Error).message}`);
+  }
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const version = program.command('version').description('version order per ecosystem (the comparisons vulnerability matching makes)');
+  version
+    .command('compare')
+    .description('print -1, 0 or 1: A is lower than, equal to or higher than B')
+    .argument('[a]', 'first version')
+    .argument('[b]', 'second version')
+    .option('-e, --ecosystem <name>', `deb, apk, rpm, npm, pypi, go, maven (purl types and OSV names are accepted)`)
+    .option('--stdin', 'read "A<TAB>B" lines from standard input and print one result per line')
+    .action(async (a: string | undefined, b: string | undefined, opts: { ecosystem?: string; stdin?: boolean }) => {
+      const c = comparatorFor(opts.ecosystem);
+      if (opts.stdin) {
+        if (a !== undefined) throw new UserError('give either two versions or --stdin, not both');
+        const text = await readAll(process.stdin);
+        const lines = text.split('\n');
+        if (lines.length && lines[lines.length - 1] === '') lines.pop();
+        const out: string[] = [];
+        lines.forEach((raw, i) => {
+          const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+          const fields = line.split('\t');
+          const shown = JSON.stringify(line.length > 200 ? line.slice(0, 200) + '...' : line);
+          if (fields.length !== 2 || fields[0] === '' || fields[1] === '') {
+            throw new InputError(`line ${i + 1}: expected "A<TAB>B", got ${shown}`);
+          }
+          out.push(String(compareOne(c, fields[0]!, fields[1]!, `line ${i + 1}: `)));
+        });
+        process.stdout.write(out.length ? out.join('\n') + '\n' : '');
+        ctx.setExitCode(0);
+        return;
+      }
+      if (a === undefined || b === undefined) throw new UserError('two versions are needed: bulwark version compare --ecosystem ECO A B (or --stdin)');
+      process.stdout.write(`${compareOne(c, a, b, '')}\n`);
+      ctx.setExitCode(0);
+    });
+}
