@@ -81,10 +81,39 @@ test('entropy and redaction helpers', () => {
   assert.equal(redact('abc'), '…(3 chars)');
 });
 
-test('pathological input ends quickly (no catastrophic backtracking)', () => {
-  const t0 = Date.now();
-  m.scan('-----BEGIN RSA PRIVATE KEY-----\n' + 'A'.repeat(200000), 'x/k');
-  m.scan('password=' + 'a'.repeat(200000), 'x/k.conf');
-  m.scan('eyJ' + 'a'.repeat(100000) + '.eyJ' + 'b'.repeat(100000), 'x/k.conf');
-  assert.ok(Date.now() - t0 < 5000);
+// a hang guard (super-linear backtracking would take hours on these 2 MiB inputs), not a timing test
+test('hostile text: no catastrophic backtracking on 2 MiB adversarial inputs', { timeout: 60_000 }, () => {
+  const big = 2 * 1024 * 1024;
+  const inputs: Array<[string, string]> = [
+    ['-----BEGIN RSA PRIVATE KEY-----\n' + 'A'.repeat(big), 'x/k'],
+    ['-----BEGIN RSA PRIVATE KEY-----\nAAAA\n'.repeat(big / 40), 'x/k'],
+    ['password=' + 'a'.repeat(big), 'x/k.conf'],
+    ['pass ' + 'a_'.repeat(big / 2), 'x/k.conf'],
+    ['pass ' + 'a-b_'.repeat(big / 4), 'x/k.conf'],
+    ['token ' + 'x'.repeat(big) + ' ', 'app/.env'],
+    ['A_'.repeat(big / 2) + 'PASSWORD', 'app/.env'],
+    ['https://' + 'a'.repeat(big), 'root/.git-credentials'],
+    ['a'.repeat(big) + '://x', 'root/.git-credentials'],
+    ['eyJ' + 'a'.repeat(big / 2) + '.eyJ' + 'b'.repeat(big / 2), 'x/k.conf'],
+    ['"type": "service_account"'.repeat(big / 26), 'x/sa.json'],
+    [':'.repeat(big), 'root/.pgpass'],
+    ['_authToken='.repeat(big / 11), 'root/.npmrc'],
+  ];
+  for (const [text, path] of inputs) assert.ok(Array.isArray(m.scan(text, path)));
+});
+
+test('hits per file are capped', () => {
+  const many = Array.from({ length: 500 }, () => `t ${fake.githubToken()}`).join('\n');
+  assert.ok(m.scan(many, 'x/a.conf').length <= 100);
+});
+
+test('keyword scanner: case-insensitive, overlapping keywords, raw bytes', async () => {
+  const { KeywordScanner } = await import('../../src/analyzers/image/secrets/keyword-scanner.js');
+  const ks = new KeywordScanner(['pass', 'password', 'sword', 'akia', 'eyj']);
+  const found = (s: string | Buffer) => [...ks.scan(Buffer.isBuffer(s) ? s : Buffer.from(s))].map((i) => ks.keywords[i]).sort();
+  assert.deepEqual(found('DB_PASSWORD=x'), ['pass', 'password', 'sword']);
+  assert.deepEqual(found('key AKIA and eyJhbGci'), ['akia', 'eyj']);
+  assert.deepEqual(found('pas sword'), ['sword']);
+  assert.deepEqual(found(Buffer.from([0xff, 0x00, 0x70, 0x61, 0x73, 0x73, 0xfe])), ['pass']);
+  assert.deepEqual(found('nothing here'), []);
 });

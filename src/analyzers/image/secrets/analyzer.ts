@@ -13,7 +13,7 @@ import { BUILTIN_SECRET_RULES, type SecretRuleData } from './rules-table.js';
 
 export const SECRETS_ANALYZER = 'secrets';
 /** the engine's own revision; the cache version also hashes the rule table, so editing a rule invalidates cached hits */
-const ENGINE_REVISION = 2;
+const ENGINE_REVISION = 3;
 export function rulesVersion(rules: SecretRuleData[]): number {
   const h = createHash('sha256').update(String(ENGINE_REVISION)).update(JSON.stringify(rules)).digest();
   return h.readUInt32BE(0);
@@ -68,7 +68,7 @@ export function makeSecretsAnalyzer(
     },
     analyze(meta, content) {
       if (!looksText(content)) return undefined;
-      const hits = matcher.scan(content.toString('latin1'), meta.path);
+      const hits = matcher.scanBuffer(content, meta.path);
       return hits.length ? hits : undefined;
     },
   };

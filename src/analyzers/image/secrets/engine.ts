@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { SecretRuleData } from './rules-table.js';
+import { KeywordScanner } from './keyword-scanner.js';
 
 export interface SecretHit {
   /** the data rule's id (kind id) */
@@ -30,10 +31,6 @@ export interface CompiledRule {
 }
 
 const MAX_HITS_PER_FILE = 50;
-
-function esc(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function globs(list: string[] | undefined): ((p: string) => boolean) | undefined {
   if (!list || list.length === 0) return undefined;
@@ -84,18 +81,22 @@ export function secretDigest(value: string): string {
 
 export class SecretMatcher {
   readonly rules: CompiledRule[];
-  private readonly keywordRe: RegExp | undefined;
+  private readonly keywordScanner: KeywordScanner | undefined;
+  /** keyword id -> the rules it enables */
+  private readonly rulesByKeyword: CompiledRule[][];
   private readonly alwaysRun: CompiledRule[];
   private readonly pathRules: CompiledRule[];
-  private readonly keywordRules: CompiledRule[];
+  private readonly order: Map<CompiledRule, number>;
 
   constructor(rules: SecretRuleData[]) {
     this.rules = rules.map(compileRule);
+    this.order = new Map(this.rules.map((r, i) => [r, i]));
     this.pathRules = this.rules.filter((r) => r.pathMatch);
-    this.keywordRules = this.rules.filter((r) => !r.pathMatch && r.keywords.length > 0);
+    const keywordRules = this.rules.filter((r) => !r.pathMatch && r.keywords.length > 0);
     this.alwaysRun = this.rules.filter((r) => !r.pathMatch && r.keywords.length === 0);
-    const kws = [...new Set(this.keywordRules.flatMap((r) => r.keywords))];
-    this.keywordRe = kws.length ? new RegExp(kws.map(esc).join('|'), 'i') : undefined;
+    const kws = [...new Set(keywordRules.flatMap((r) => r.keywords))];
+    this.keywordScanner = kws.length ? new KeywordScanner(kws) : undefined;
+    this.rulesByKeyword = kws.map((k) => keywordRules.filter((r) => r.keywords.includes(k)));
   }
 
   /** Rules limited to paths (dotfiles like .npmrc): true when one of them wants `path`. */
@@ -103,26 +104,35 @@ export class SecretMatcher {
     return this.pathRules.some((r) => r.pathMatch!(path));
   }
 
+  private candidates(bytes: Uint8Array, path: string | undefined): CompiledRule[] {
+    const set = new Set<CompiledRule>(this.alwaysRun);
+    if (path !== undefined) for (const r of this.pathRules) if (r.pathMatch!(path)) set.add(r);
+    if (this.keywordScanner) for (const id of this.keywordScanner.scan(bytes)) for (const r of this.rulesByKeyword[id]) set.add(r);
+    // table order decides which rule wins a value both match
+    return [...set].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+  }
+
+  /**
+   * Scan file content. The keyword prefilter runs on the bytes; only when some rule is a candidate is the
+   * content decoded (latin1: byte-preserving, the patterns are ASCII) and matched.
+   */
+  scanBuffer(content: Buffer, path: string): SecretHit[] {
+    const candidates = this.candidates(content, path);
+    if (candidates.length === 0) return [];
+    return this.run(content.toString('latin1'), candidates, path, {});
+  }
+
   /**
    * Scan one text. `path` (relative, no leading '/') selects path-limited rules; pass undefined for
    * config strings. Returns hits de-duplicated by (line, value), first rule in table order winning.
    */
   scan(text: string, path?: string, opts: { configOnly?: boolean } = {}): SecretHit[] {
-    const candidates: CompiledRule[] = [];
-    if (path !== undefined) {
-      for (const r of this.pathRules) if (r.pathMatch!(path)) candidates.push(r);
-    }
-    let lower: string | undefined;
-    if (this.keywordRe && this.keywordRe.test(text)) {
-      lower = text.toLowerCase();
-      for (const r of this.keywordRules) if (r.keywords.some((k) => lower!.includes(k))) candidates.push(r);
-    }
-    candidates.push(...this.alwaysRun.filter((r) => !r.pathMatch));
+    const candidates = this.candidates(Buffer.from(text, 'latin1'), path);
     if (candidates.length === 0) return [];
-    // keep table order for de-duplication priority
-    const order = new Map(this.rules.map((r, i) => [r, i]));
-    candidates.sort((a, b) => order.get(a)! - order.get(b)!);
+    return this.run(text, candidates, path, opts);
+  }
 
+  private run(text: string, candidates: CompiledRule[], path: string | undefined, opts: { configOnly?: boolean }): SecretHit[] {
     const hits: SecretHit[] = [];
     const seen = new Set<string>();
     let lineIndex: number[] | undefined;

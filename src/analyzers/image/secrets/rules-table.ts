@@ -215,7 +215,7 @@ export const BUILTIN_SECRET_RULES: SecretRuleData[] = [
     ruleId: 'BW-SECRET-015',
     kind: 'git credentials',
     description: 'A URL with a password in a git credential store file (.git-credentials).',
-    regex: '[a-z][a-z0-9+.-]*://[^:@\\s/]+:(?<secret>[^@\\s]+)@',
+    regex: '(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}://[^:@\\s/]{1,256}:(?<secret>[^@\\s]{1,512})@',
     keywords: ['://'],
     paths: ['**/.git-credentials', '.git-credentials', '**/git/credentials'],
     severity: 'critical',
@@ -275,7 +275,7 @@ export const BUILTIN_SECRET_RULES: SecretRuleData[] = [
     description:
       'A credential-named variable (PASSWORD, SECRET, TOKEN, API_KEY, ...) with a non-placeholder value in a .env file.',
     regex:
-      '^\\s*(?:export\\s+)?[A-Za-z0-9_.-]*(?:pass(?:word|wd)?|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth)[A-Za-z0-9_.-]*\\s*=\\s*["\']?(?<secret>[^\\s"\'#]{4,})',
+      '^[ \\t]*(?:export[ \\t]+)?[A-Za-z0-9_.-]{0,64}(?:pass(?:word|wd)?|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth)[A-Za-z0-9_.-]{0,64}[ \\t]*=[ \\t]*["\']?(?<secret>[^\\s"\'#]{4,512})',
     flags: 'im',
     keywords: ['pass', 'secret', 'token', 'key', 'credential', 'auth'],
     paths: ['**/.env', '.env', '**/.env.*', '.env.*', '**/*.env'],
@@ -292,7 +292,7 @@ export const BUILTIN_SECRET_RULES: SecretRuleData[] = [
       'A password=/secret=/token=/api_key= assignment whose value has high entropy, in a configuration-like file ' +
       '(source code files are skipped: their assignments are mostly reads of variables).',
     regex:
-      '(?<![A-Za-z0-9])(?:[A-Za-z0-9_-]*_)?(?:password|passwd|pwd|secret|secret_?key|api_?key|apikey|access_?token|auth_?token|client_?secret)["\']?\\s*(?::|=|=>)\\s*(?<q>["\']?)(?<secret>[A-Za-z0-9!#%&*+,./:;<>?@^_|~=-]{8,128})\\k<q>(?=\\s|$|[,;}])',
+      '(?<![A-Za-z0-9_-])(?:[A-Za-z0-9-]{1,40}_){0,4}(?:password|passwd|pwd|secret|secret_?key|api_?key|apikey|access_?token|auth_?token|client_?secret)["\']?\\s*(?::|=|=>)\\s*(?<q>["\']?)(?<secret>[A-Za-z0-9!#%&*+,./:;<>?@^_|~=-]{8,128})\\k<q>(?=\\s|$|[,;}])',
     flags: 'i',
     keywords: ['pass', 'pwd', 'secret', 'api_key', 'apikey', 'token'],
     entropy: 3.2,
