@@ -6,6 +6,7 @@
  */
 import type { EntryMeta, LayerEntries, LayerEntry, LayerRef, OpenedImage } from '../sources/types.js';
 import type { ImageScan, LayerAnalyzer, LayerResult } from './types.js';
+import { availableParallelism } from 'node:os';
 import { LayerCache } from './cache.js';
 import { stackLayers } from './final.js';
 
@@ -30,6 +31,8 @@ export interface ScanOptions {
   cacheDir?: string;
   noCache?: boolean;
   onProgress?: (e: ScanProgress) => void;
+  /** layers walked at once for random-access sources (default: 2, or 1 on a single CPU) */
+  concurrency?: number;
 }
 
 /** Statistics of the last scan, for tests and the bench. */
@@ -366,14 +369,21 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     });
     for (const i of need.keys()) if (!seen.has(i)) throw new Error(`layer ${i + 1} was not found in the image stream`);
   } else {
-    for (const [index, toRun] of need) {
-      const layer = image.layers[index]!;
-      const entries = image.layerEntries(index);
-      const progress = () => opts.onProgress?.({ layer: index, layers: total, bytes: entries.stats?.compressedBytes ?? 0, layerBytes: layer.size, cached: false, done: false });
-      const w = await walkEntries(entries, toRun, progress);
-      await resolveLinks(image, index, w);
-      await finish(layer, w, toRun);
-    }
+    // random-access sources: a few layers at once (gunzip runs on the libuv pool, so two layers use two cores)
+    const queue = [...need];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [index, toRun] = next;
+        const layer = image.layers[index]!;
+        const entries = image.layerEntries(index);
+        const progress = () => opts.onProgress?.({ layer: index, layers: total, bytes: entries.stats?.compressedBytes ?? 0, layerBytes: layer.size, cached: false, done: false });
+        const w = await walkEntries(entries, toRun, progress);
+        await resolveLinks(image, index, w);
+        await finish(layer, w, toRun);
+      }
+    };
+    const n = Math.max(1, Math.min(opts.concurrency ?? Math.min(2, availableParallelism()), queue.length));
+    await Promise.all(Array.from({ length: n }, worker));
   }
 
   for (const [i, first] of dupOf) results[i] = { ...results[first]!, layer: image.layers[i]! };

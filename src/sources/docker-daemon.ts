@@ -21,8 +21,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cacheRoot } from '../image/cache.js';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -213,7 +213,10 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
       if (!want) throw new InputError(`no layer ${index + 1} (the image has ${layers.length})`);
       const out: LayerEntries = { warnings: [], stats: { compressedBytes: 0, uncompressedBytes: 0, compression: 'none' }, [Symbol.asyncIterator]: () => gen() };
       async function* gen(): AsyncGenerator<LayerEntry> {
-        const tmpRoot = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'bulwark-layer-'));
+        // temp files only ever go under the cache dir (or the caller's tmpDir)
+        const base = opts.tmpDir ?? join(cacheRoot(), 'tmp');
+        await mkdir(base, { recursive: true });
+        const tmpRoot = await mkdtemp(join(base, 'bulwark-layer-'));
         try {
           let found = false;
           const spill = join(tmpRoot, 'layer');
