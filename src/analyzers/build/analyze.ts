@@ -1,4 +1,5 @@
 /** Runs every build rule over one Dockerfile and turns hits into Findings (pragmas, fixes, fingerprints). */
+import { isUtf8 } from 'node:buffer';
 import type { Finding, LineEdit } from '../../core/finding.js';
 import { dedupeFingerprints, makeFinding } from '../../core/rule.js';
 import type { DockerfileModel, Instruction, Pragma } from './model.js';
@@ -60,12 +61,20 @@ function lineAt(buf: Buffer, offset: number): number {
 }
 
 function pragmaHits(pragmas: Pragma[], rule: BuildRule): Pragma | undefined {
+  if (pragmas.length === 0) return undefined;
   const refs = rule.meta.references.map((r) => r.toUpperCase());
   return pragmas.find((p) => p.ids.some((id) => (p.tool === 'bulwark' && (id === rule.meta.id || id === 'ALL')) || refs.includes(id)));
 }
 
+const normCache = new WeakMap<Instruction, string>();
 function normalised(inst: Instruction | undefined): string {
-  return inst ? `${inst.keyword} ${inst.args.replace(/\s+/g, ' ').trim()}` : '';
+  if (!inst) return '';
+  let n = normCache.get(inst);
+  if (n === undefined) {
+    n = `${inst.keyword} ${inst.args.replace(/\s+/g, ' ').trim()}`;
+    normCache.set(inst, n);
+  }
+  return n;
 }
 
 export function analyzeDockerfile(input: string | Buffer, file: string, settings: BuildSettings = DEFAULT_SETTINGS, rules: BuildRule[] = allBuildRules): DockerfileAnalysis {
@@ -85,7 +94,7 @@ export function analyzeDockerfile(input: string | Buffer, file: string, settings
       parseError(lineAt(input, head.indexOf(0)), 'binary content (NUL bytes): not a Dockerfile; not analysed', 'binary');
       return { findings, fixes: [] };
     }
-    const bad = firstInvalidUtf8(input);
+    const bad = isUtf8(input) ? -1 : firstInvalidUtf8(input);
     if (bad >= 0) parseError(lineAt(input, bad), `invalid UTF-8 at byte ${bad} (line ${lineAt(input, bad)}); invalid bytes were read as U+FFFD`, 'utf8');
     text = input.toString('utf8');
   }
@@ -118,7 +127,7 @@ export function analyzeDockerfile(input: string | Buffer, file: string, settings
         ...(fixEdit ? { remediation: { fix: { description: `${rule.meta.title}: apply the mechanical fix`, edits: [fixEdit] } } } : {}),
       });
       f.autoFixable = Boolean(fixEdit);
-      const pragma = pragmaHits([...(inst?.pragmas ?? []), ...model.globalPragmas], rule);
+      const pragma = pragmaHits(inst?.pragmas.length ? [...inst.pragmas, ...model.globalPragmas] : model.globalPragmas, rule);
       if (pragma) f.suppressed = { kind: 'pragma', source: `${file}:${pragma.line}`, reason: `# ${pragma.tool} ${pragma.global ? 'global ' : ''}ignore=${pragma.ids.join(',')}` };
       else if (inst && h.edits?.length) fixes.push({ ruleId: rule.meta.id, inst, edits: h.edits });
       findings.push(f);

@@ -20,8 +20,19 @@ export function basename(p: string): string {
   return i >= 0 ? p.slice(i + 1) : p;
 }
 
+const memo = new WeakMap<SimpleCommand, Effective>();
+
 /** Strips variable assignments and wrappers (sudo, env, command, exec, nohup, xargs, su -c is left alone). */
 export function effective(cmd: SimpleCommand): Effective {
+  let e = memo.get(cmd);
+  if (!e) {
+    e = computeEffective(cmd);
+    memo.set(cmd, e);
+  }
+  return e;
+}
+
+function computeEffective(cmd: SimpleCommand): Effective {
   const w = cmd.words;
   let k = 0;
   let sudo = false;
