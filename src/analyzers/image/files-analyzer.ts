@@ -42,7 +42,7 @@ export function parseApkInstalled(text: string): Record<string, string[]> {
     const v = line.slice(2);
     if (k === 'P') {
       pkg = v;
-      owners[pkg] ??= [];
+      if (pkg) owners[pkg] ??= [];
     } else if (k === 'F') dir = v;
     else if (k === 'R' && pkg) owners[pkg].push(dir ? `${dir}/${v}` : v);
   }

@@ -35,6 +35,8 @@ const BINARY_EXT = new Set(
 );
 
 const SKIP_PREFIXES = ['proc/', 'sys/', 'dev/'];
+/** versioned shared objects: libfoo.so.1.2.3 */
+const SHARED_LIB = /\.so(?:\.\d+)+$/;
 
 function extOf(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1);
@@ -62,7 +64,7 @@ export function makeSecretsAnalyzer(
       if (meta.type !== 'file' && meta.type !== 'hardlink') return false;
       if (meta.size === 0 || meta.size > MAX_WANTED_SIZE) return false;
       if (SKIP_PREFIXES.some((p) => meta.path.startsWith(p))) return false;
-      if (BINARY_EXT.has(extOf(meta.path))) return matcher.wantsPath(meta.path);
+      if (BINARY_EXT.has(extOf(meta.path)) || SHARED_LIB.test(meta.path)) return matcher.wantsPath(meta.path);
       if (meta.path.includes('/.git/objects/')) return false;
       return true;
     },

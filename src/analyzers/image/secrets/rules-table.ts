@@ -111,7 +111,7 @@ export const BUILTIN_SECRET_RULES: SecretRuleData[] = [
     kind: 'GCP service account key',
     description: 'A Google Cloud service-account JSON key file (type service_account with a private_key_id).',
     regex:
-      '"type"\\s*:\\s*"service_account"[\\s\\S]{0,2000}?"private_key_id"\\s*:\\s*"(?<secret>[a-f0-9]{40})"',
+      '"type"\\s*:\\s*"service_account"[\\s\\S]{0,600}?"private_key_id"\\s*:\\s*"(?<secret>[a-f0-9]{40})"',
     keywords: ['service_account'],
     severity: 'critical',
   },
