@@ -304,8 +304,17 @@ export class VulnStore {
   private qKev;
   private qNs;
   private qByVuln;
+  private qPrefVulns;
+  private qPrefAliases;
+  private qPrefScores;
   private vulnCache = new Map<string, VulnRow[]>();
+  private aliasCache = new Map<string, string[]>();
+  private scoreCache = new Map<string, Array<{ source: string; score: number; vector: string; version: string }>>();
+  private kevMap?: Map<string, KevRow>;
+  private pkgCache = new Map<string, AffectedRow[]>();
   private nsCache?: Set<string>;
+  private namesCache = new Map<string, Set<string>>();
+  private qNames;
 
   private constructor(readonly path: string) {
     checkDbFile(path);
@@ -322,8 +331,12 @@ export class VulnStore {
     this.qVulnsById = this.db.prepare('SELECT * FROM vulns WHERE id = ?');
     this.qAliases = this.db.prepare('SELECT vuln_id FROM aliases WHERE alias = ?');
     this.qScores = this.db.prepare('SELECT * FROM scores WHERE id = ?');
-    this.qKev = this.db.prepare('SELECT * FROM kev WHERE cve = ?');
+    this.qKev = this.db.prepare('SELECT * FROM kev');
     this.qNs = this.db.prepare('SELECT DISTINCT namespace FROM namespaces');
+    this.qNames = this.db.prepare('SELECT DISTINCT package FROM affected WHERE ecosystem = ? AND namespace = ?');
+    this.qPrefVulns = this.db.prepare('SELECT * FROM vulns WHERE id IN (SELECT value FROM json_each(?))');
+    this.qPrefAliases = this.db.prepare('SELECT alias, vuln_id FROM aliases WHERE alias IN (SELECT value FROM json_each(?))');
+    this.qPrefScores = this.db.prepare('SELECT * FROM scores WHERE id IN (SELECT value FROM json_each(?))');
   }
 
   static open(path: string): VulnStore {
@@ -334,8 +347,27 @@ export class VulnStore {
     this.db.close();
   }
 
+  /** names that have advisory rows in (ecosystem, namespace): lets the matcher skip empty lookups */
+  packagesIn(ecosystem: string, namespace: string): Set<string> {
+    const key = `${ecosystem}\u0000${namespace}`;
+    let s = this.namesCache.get(key);
+    if (!s) {
+      s = new Set((this.qNames.all(ecosystem, namespace) as Array<{ package: string }>).map((r) => r.package));
+      this.namesCache.set(key, s);
+    }
+    return s;
+  }
+
   affectedFor(ecosystem: string, namespace: string, pkg: string): AffectedRow[] {
-    return (this.qPkg.all(ecosystem, namespace, pkg) as RawAffected[]).map(toAffected);
+    if (!this.packagesIn(ecosystem, namespace).has(pkg)) return [];
+    const key = `${ecosystem}\u0000${namespace}\u0000${pkg}`;
+    let rows = this.pkgCache.get(key);
+    if (!rows) {
+      rows = (this.qPkg.all(ecosystem, namespace, pkg) as RawAffected[]).map(toAffected);
+      if (this.pkgCache.size > 20000) this.pkgCache.clear();
+      this.pkgCache.set(key, rows);
+    }
+    return rows;
   }
 
   affectedByVuln(id: string): AffectedRow[] {
@@ -353,17 +385,46 @@ export class VulnStore {
 
   /** ids that list `id` as an alias (and that `id` lists) */
   aliasesOf(id: string): string[] {
-    return (this.qAliases.all(id) as Array<{ vuln_id: string }>).map((r) => r.vuln_id);
+    let a = this.aliasCache.get(id);
+    if (!a) {
+      a = (this.qAliases.all(id) as Array<{ vuln_id: string }>).map((r) => r.vuln_id);
+      this.aliasCache.set(id, a);
+    }
+    return a;
+  }
+
+  /** Loads advisories, aliases and scores of many ids in three queries (the matcher calls this once per scan). */
+  prefetch(ids: Iterable<string>): void {
+    const missing = [...new Set(ids)].filter((i) => !this.vulnCache.has(i));
+    if (!missing.length) return;
+    const json = JSON.stringify(missing);
+    for (const i of missing) {
+      this.vulnCache.set(i, []);
+      this.aliasCache.set(i, []);
+      this.scoreCache.set(i, []);
+    }
+    for (const r of this.qPrefVulns.all(json) as RawVuln[]) this.vulnCache.get(r.id)!.push(toVuln(r));
+    for (const r of this.qPrefAliases.all(json) as Array<{ alias: string; vuln_id: string }>) this.aliasCache.get(r.alias)!.push(r.vuln_id);
+    for (const r of this.qPrefScores.all(json) as Array<{ id: string; source: string; score: number; vector: string; version: string }>) this.scoreCache.get(r.id)!.push(r);
   }
 
   scores(id: string): Array<{ source: string; score: number; vector: string; version: string }> {
-    return this.qScores.all(id) as Array<{ source: string; score: number; vector: string; version: string }>;
+    let s = this.scoreCache.get(id);
+    if (!s) {
+      s = this.qScores.all(id) as Array<{ source: string; score: number; vector: string; version: string }>;
+      this.scoreCache.set(id, s);
+    }
+    return s;
   }
 
   kev(cve: string): KevRow | undefined {
-    const r = this.qKev.get(cve) as { cve: string; date_added: string; due_date: string | null; ransomware: string | null; name: string | null } | undefined;
-    if (!r) return undefined;
-    return { cve: r.cve, dateAdded: r.date_added, dueDate: r.due_date ?? undefined, ransomware: r.ransomware ?? undefined, name: r.name ?? undefined };
+    if (!this.kevMap) {
+      this.kevMap = new Map();
+      for (const r of this.qKev.all() as Array<{ cve: string; date_added: string; due_date: string | null; ransomware: string | null; name: string | null }>) {
+        this.kevMap.set(r.cve, { cve: r.cve, dateAdded: r.date_added, dueDate: r.due_date ?? undefined, ransomware: r.ransomware ?? undefined, name: r.name ?? undefined });
+      }
+    }
+    return this.kevMap.get(cve);
   }
 
   namespaces(): Set<string> {

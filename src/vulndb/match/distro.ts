@@ -7,7 +7,7 @@
 import type { InventoryReport, Package } from '../../inventory/types.js';
 import { findComparator } from '../version/index.js';
 import type { VulnStore } from '../store.js';
-import { evaluateRow } from './evaluate.js';
+import { evaluateRow, evaluateRowFast, memoComparator } from './evaluate.js';
 import { distroNamespace } from './namespace.js';
 import { emptyResult, type FamilyResult } from './types.js';
 
@@ -23,7 +23,7 @@ export function distroKey(pkg: Package): { key: string; version: string } {
   return { key, version };
 }
 
-export function matchDistro(inv: InventoryReport, store: VulnStore, keepNonMatches: boolean): FamilyResult {
+export function matchDistro(inv: InventoryReport, store: VulnStore, keepNonMatches: boolean, explain = true): FamilyResult {
   const res = emptyResult();
   const pkgs = inv.packages.filter((p) => DISTRO_ECOSYSTEMS.has(p.ecosystem));
   if (!pkgs.length) return res;
@@ -43,15 +43,16 @@ export function matchDistro(inv: InventoryReport, store: VulnStore, keepNonMatch
   const byEco = new Map<string, Package[]>();
   for (const p of pkgs) byEco.set(p.ecosystem, [...(byEco.get(p.ecosystem) ?? []), p]);
   for (const [eco, list] of byEco) {
-    const cmp = findComparator(eco);
-    if (!cmp) {
+    const base = findComparator(eco);
+    if (!base) {
       res.unmatched.push({ reason: `no version order for ${eco} packages`, packages: list, namespace });
       continue;
     }
+    const cmp = memoComparator(base);
     for (const pkg of list) {
       const { key, version } = distroKey(pkg);
       for (const row of store.affectedFor(eco, namespace, key)) {
-        const verdict = evaluateRow(cmp, version, row, eco === 'deb' ? 'dpkg' : eco);
+        const verdict = explain ? evaluateRow(cmp, version, row, eco === 'deb' ? 'dpkg' : eco) : evaluateRowFast(cmp, version, row);
         if (verdict.error) res.warnings.push(`${pkg.name} ${version} vs ${row.vulnId}: ${verdict.error}`);
         const m = { pkg, key, version, ecosystem: eco, namespace, row, verdict };
         if (verdict.affected) res.matches.push(m);

@@ -19,6 +19,51 @@ function sign(c: number): string {
   return c < 0 ? '<' : c > 0 ? '>' : '=';
 }
 
+/**
+ * Fast path (explain off): no strings are built; the same verdict and fixed version.
+ */
+export function evaluateRowFast(cmp: VersionComparator, installed: string, row: AffectedRow): Verdict {
+  if (row.status === 'not_affected') return { affected: false, steps: [] };
+  try {
+    for (const v of row.versions) if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) return { affected: true, steps: [] };
+    for (const r of row.ranges) {
+      if (!affectedByEvents(cmp, installed, r.events)) continue;
+      let fixed: string | undefined;
+      for (const e of r.events) {
+        if (e.fixed !== undefined && cmp.compare(installed, e.fixed) < 0 && (!fixed || cmp.compare(e.fixed, fixed) < 0)) fixed = e.fixed;
+      }
+      return { affected: true, fixed, steps: [] };
+    }
+    return { affected: false, steps: [] };
+  } catch (e) {
+    const msg = (e as Error).message;
+    return { affected: false, steps: [`version comparison failed: ${msg}`], error: msg };
+  }
+}
+
+/** A comparator that remembers results (distro images compare the same source version for every binary package). */
+export function memoComparator(cmp: VersionComparator): VersionComparator {
+  const memo = new Map<string, Map<string, number>>();
+  return {
+    ecosystem: cmp.ecosystem,
+    valid: (v) => cmp.valid(v),
+    compare: (a, b) => {
+      let inner = memo.get(a);
+      if (!inner) {
+        if (memo.size > 50_000) memo.clear();
+        inner = new Map();
+        memo.set(a, inner);
+      }
+      let r = inner.get(b);
+      if (r === undefined) {
+        r = cmp.compare(a, b);
+        inner.set(b, r);
+      }
+      return r;
+    },
+  };
+}
+
 export function evaluateRow(cmp: VersionComparator, installed: string, row: AffectedRow, label = cmp.ecosystem): Verdict {
   const steps: string[] = [];
   if (row.status === 'not_affected') {

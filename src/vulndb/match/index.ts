@@ -38,13 +38,13 @@ export function matchInventory(inv: InventoryReport, store: VulnStore, opts: Mat
   return matchInventoryDetailed(inv, store, opts).findings;
 }
 
-export function runFamilies(inv: InventoryReport, store: VulnStore, keepNonMatches: boolean): FamilyResult[] {
-  return [matchDistro(inv, store, keepNonMatches), matchLanguage(inv, store, keepNonMatches)];
+export function runFamilies(inv: InventoryReport, store: VulnStore, keepNonMatches: boolean, explain = true): FamilyResult[] {
+  return [matchDistro(inv, store, keepNonMatches, explain), matchLanguage(inv, store, keepNonMatches, explain)];
 }
 
 export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, opts: MatchOptions = {}): MatchResult {
   const t0 = performance.now();
-  const families = runFamilies(inv, store, false);
+  const families = runFamilies(inv, store, false, Boolean(opts.explain));
   const warnings: string[] = [];
   const findings: Finding[] = [];
   const imageName = inv.image?.name ?? inv.image?.ref ?? 'inventory';
@@ -66,6 +66,9 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
     }
   }
   const all = families.flatMap((f) => f.matches);
+  // advisories, then the aliases they name, in bulk
+  store.prefetch(all.map((m) => m.row.vulnId));
+  store.prefetch(all.flatMap((m) => [...store.vulns(m.row.vulnId).flatMap((v) => v.aliases), ...store.aliasesOf(m.row.vulnId)]));
   const byPkg = new Map<Package, RowMatch[]>();
   for (const m of all) byPkg.set(m.pkg, [...(byPkg.get(m.pkg) ?? []), m]);
   for (const [pkg, ms] of byPkg) {
@@ -162,8 +165,8 @@ export function resolveSeverity(
   ids: string[],
   ms: RowMatch[],
   store: VulnStore,
+  vulnRows: VulnRow[] = ids.flatMap((i) => store.vulns(i)),
 ): { severity: Severity; source: string; cvss?: { score: number; vector: string; version: string } } {
-  const vulnRows: VulnRow[] = ids.flatMap((i) => store.vulns(i));
   let cvss = vulnRows.map((v) => v.cvss).find((c) => c && c.version.startsWith('3')) ?? vulnRows.map((v) => v.cvss).find(Boolean);
   if (!cvss) {
     const scores = ids.flatMap((i) => store.scores(i));
@@ -198,7 +201,8 @@ function buildFinding(
   const first = matches[0]!;
   const cmpFixed = (a: string, b: string) => (first.verdict.fixed ? compareWith(first, a, b) : 0);
   const { status, fixed, main } = bestMatch(matches, cmpFixed);
-  const sev = resolveSeverity(ids, matches, store);
+  const vulnRows = ids.flatMap((i) => store.vulns(i));
+  const sev = resolveSeverity(ids, matches, store, vulnRows);
   let severity = sev.severity;
   let kev: KevRow | undefined;
   for (const i of [id, ...aliases]) {
@@ -212,7 +216,7 @@ function buildFinding(
     if (severityRank(severity) < severityRank('high')) severity = 'high';
   }
   const feeds = [...new Set(matches.map((m) => m.row.feed))];
-  const summary = ids.flatMap((i) => store.vulns(i)).find((v) => v.summary)?.summary;
+  const summary = vulnRows.find((v) => v.summary)?.summary;
   const pkgLabel = pkg.sourceName && pkg.sourceName !== pkg.name ? `${pkg.name} (source ${pkg.sourceName})` : pkg.name;
   const remediation =
     status === 'fixed'
@@ -228,7 +232,7 @@ function buildFinding(
   const origin = layer?.base === undefined ? undefined : layer.base ? 'base' : 'app';
   const explanation = opts.explain ? explainChain(pkg, matches, status, fixed, id) : undefined;
   const srcs = new Set(matches.map((m) => m.row.source));
-  const urls = ids.flatMap((i) => store.vulns(i)).filter((v) => srcs.has(v.source)).map((v) => v.url).filter((u): u is string => Boolean(u));
+  const urls = vulnRows.filter((v) => srcs.has(v.source)).map((v) => v.url).filter((u): u is string => Boolean(u));
   const f: Finding = {
     ruleId: id,
     title: `${kev ? '[KEV] ' : ''}${id} in ${pkg.name} ${pkg.version}`,

@@ -10,7 +10,7 @@ import type { InventoryReport, Package } from '../../inventory/types.js';
 import { findComparator, type VersionComparator } from '../version/index.js';
 import type { VulnStore } from '../store.js';
 import { normaliseName } from '../feeds/ecosystems.js';
-import { evaluateRow } from './evaluate.js';
+import { evaluateRow, evaluateRowFast, memoComparator } from './evaluate.js';
 import { DISTRO_ECOSYSTEMS } from './distro.js';
 import { emptyResult, type FamilyResult } from './types.js';
 
@@ -23,7 +23,7 @@ export function goToolchainToSemver(t: string): string | undefined {
 }
 
 /** The Go comparator may want "v1.2.3" (x/mod form) or "1.2.3" (OSV form): adapt both sides. */
-function goAdapter(cmp: VersionComparator): VersionComparator {
+export function goAdapter(cmp: VersionComparator): VersionComparator {
   const wantsV = !cmp.valid('1.2.3') && cmp.valid('v1.2.3');
   const f = (v: string) => (v === '0' ? v : wantsV ? (v.startsWith('v') ? v : `v${v}`) : v.replace(/^v/, ''));
   return { ecosystem: cmp.ecosystem, compare: (a, b) => cmp.compare(f(a), f(b)), valid: (v) => cmp.valid(f(v)) };
@@ -56,27 +56,31 @@ export function withGoStdlib(pkgs: Package[]): Package[] {
   return out;
 }
 
-export function matchLanguage(inv: InventoryReport, store: VulnStore, keepNonMatches: boolean): FamilyResult {
+export function matchLanguage(inv: InventoryReport, store: VulnStore, keepNonMatches: boolean, explain = true): FamilyResult {
   const res = emptyResult();
   const pkgs = withGoStdlib(inv.packages.filter((p) => !DISTRO_ECOSYSTEMS.has(p.ecosystem)));
   const owned: Package[] = [];
   const noCmp = new Map<string, Package[]>();
+  const cmps = new Map<string, VersionComparator | undefined>();
   for (const pkg of pkgs) {
     if (pkg.ownedBy) {
       owned.push(pkg);
       continue;
     }
-    let cmp = findComparator(pkg.ecosystem);
+    if (!cmps.has(pkg.ecosystem)) {
+      const base = findComparator(pkg.ecosystem);
+      cmps.set(pkg.ecosystem, base ? memoComparator(pkg.ecosystem === 'golang' ? goAdapter(base) : base) : undefined);
+    }
+    const cmp = cmps.get(pkg.ecosystem);
     if (!cmp) {
       noCmp.set(pkg.ecosystem, [...(noCmp.get(pkg.ecosystem) ?? []), pkg]);
       continue;
     }
-    if (pkg.ecosystem === 'golang') cmp = goAdapter(cmp);
     const key = normaliseName(pkg.ecosystem, pkg.name);
     const version = pkg.ecosystem === 'golang' && pkg.name !== 'stdlib' ? pkg.version.replace(/^v/, '') : pkg.version;
     if (pkg.ecosystem === 'golang' && (version === '(devel)' || version === '')) continue;
     for (const row of store.affectedFor(pkg.ecosystem, '', key)) {
-      const verdict = evaluateRow(cmp, version, row, pkg.ecosystem);
+      const verdict = explain ? evaluateRow(cmp, version, row, pkg.ecosystem) : evaluateRowFast(cmp, version, row);
       if (verdict.error) res.warnings.push(`${pkg.name} ${version} vs ${row.vulnId}: ${verdict.error}`);
       const m = { pkg, key, version, ecosystem: pkg.ecosystem, namespace: '', row, verdict };
       if (verdict.affected) res.matches.push(m);

@@ -10,7 +10,7 @@ import { normaliseName } from '../feeds/ecosystems.js';
 import { evaluateRow } from './evaluate.js';
 import { distroNamespace } from './namespace.js';
 import { DISTRO_ECOSYSTEMS, distroKey } from './distro.js';
-import { withGoStdlib } from './lang.js';
+import { goAdapter, withGoStdlib } from './lang.js';
 import { matchInventoryDetailed } from './index.js';
 
 export interface WhyResult {
@@ -102,7 +102,7 @@ function whyOne(inv: InventoryReport, store: VulnStore, pkg: Package, rows: Affe
   }
   let hit = false;
   for (const row of mine) {
-    const goCmp = pkg.ecosystem === 'golang' ? adaptGo(cmp) : cmp;
+    const goCmp = pkg.ecosystem === 'golang' ? goAdapter(cmp) : cmp;
     const v = evaluateRow(goCmp, version, row, pkg.ecosystem === 'deb' ? 'dpkg' : pkg.ecosystem);
     lines.push(`  ${row.vulnId} from ${row.feed} (${row.source})${row.status !== 'affected' ? ` [${row.status}${row.statusDetail ? `: ${row.statusDetail}` : ''}]` : ''}:`);
     for (const s of v.steps) lines.push(`    ${s}`);
@@ -112,8 +112,3 @@ function whyOne(inv: InventoryReport, store: VulnStore, pkg: Package, rows: Affe
   return hit;
 }
 
-function adaptGo(cmp: VersionComparator): VersionComparator {
-  const wantsV = !cmp.valid('1.2.3') && cmp.valid('v1.2.3');
-  const f = (v: string) => (v === '0' ? v : wantsV ? (v.startsWith('v') ? v : `v${v}`) : v.replace(/^v/, ''));
-  return { ecosystem: cmp.ecosystem, compare: (a, b) => cmp.compare(f(a), f(b)), valid: (v) => cmp.valid(f(v)) };
-}

@@ -1,0 +1,112 @@
+/**
+ * Vulnerability DB bench: imports every feed in ../shared/data (time and DB size), then matches an
+ * inventory of 2,000 packages drawn from the feeds (so every lookup hits advisory rows: the worst case).
+ * Target: the match takes < 100 ms once the DB is open.
+ *
+ *   npx tsx bench/vulndb.ts [--shared ../shared/data]
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { updateDb } from '../src/vulndb/update.js';
+import { VulnStore } from '../src/vulndb/store.js';
+import { matchInventoryDetailed } from '../src/vulndb/match/index.js';
+import type { InventoryReport, Package, Ecosystem } from '../src/inventory/types.js';
+
+const argShared = process.argv.indexOf('--shared');
+const shared = resolve(argShared > 0 ? process.argv[argShared + 1]! : new URL('../../shared/data', import.meta.url).pathname);
+if (!existsSync(shared)) {
+  console.error(`no shared data at ${shared}`);
+  process.exit(1);
+}
+const sources = [
+  'osv/go',
+  'osv/pypi',
+  'osv/ghsa',
+  'alpine-secdb',
+  'debian-tracker/bookworm-trixie.json',
+  'kev/known_exploited_vulnerabilities.json',
+  'nodejs-security-wg/npm',
+].map((s) => join(shared, s));
+
+const cache = mkdtempSync(join(tmpdir(), 'bw-bench-vulndb-'));
+try {
+  const argDb = process.argv.indexOf('--db');
+  let dbFile: string;
+  if (argDb > 0) {
+    dbFile = process.argv[argDb + 1]!;
+  } else {
+    const t0 = performance.now();
+    const res = await updateDb({ cacheDir: cache, sources });
+    const importMs = performance.now() - t0;
+    console.log('import (every feed in ../shared/data):');
+    for (const s of res.sources) {
+      console.log(`  ${s.ok ? 'ok ' : 'ERR'} ${s.name.replace(shared + '/', '').padEnd(44)} ${String(s.ms).padStart(6)} ms  vulns=${s.stats.vulns ?? 0} affected=${s.stats.affected ?? 0} kev=${s.stats.kev ?? 0}`);
+    }
+    console.log(`  total ${importMs.toFixed(0)} ms, DB size ${(statSync(res.path).size / 1048576).toFixed(1)} MB`);
+    dbFile = res.path;
+  }
+
+  const tOpen = performance.now();
+  const store = VulnStore.open(dbFile);
+  const openMs = performance.now() - tOpen;
+  // A realistic 2,000-package inventory: Debian bookworm packages at the plain-suite version (from the tracker's
+  // `repositories.bookworm`, i.e. an image built without the security suite), and language packages named in the
+  // feeds at the fixed version of one of their advisories (some later advisories still apply), plus packages no
+  // feed knows (most of a real image).
+  const tracker = JSON.parse(readFileSync(join(shared, 'debian-tracker/bookworm-trixie.json'), 'utf8')) as Record<string, Record<string, { releases: Record<string, { repositories?: Record<string, string> }> }>>;
+  const mk = (eco: Ecosystem, name: string, version: string, i: number, src?: string): Package => ({
+    name, version, ecosystem: eco, purl: `pkg:${eco}/${name}@${version}`, path: `bench/${i}`, layerIndex: 0,
+    ...(src ? { sourceName: src, sourceVersion: version } : {}),
+  });
+  const pkgs: Package[] = [];
+  let i = 0;
+  for (const [src, cves] of Object.entries(tracker)) {
+    const v = Object.values(cves).map((c) => c.releases.bookworm?.repositories?.bookworm).find(Boolean);
+    if (!v) continue;
+    for (const bin of [src, `lib${src}`, `${src}-common`]) pkgs.push(mk('deb', bin, v, i++, src));
+  }
+  const lang = (eco: Ecosystem, n: number) => {
+    const rows = store.db
+      .prepare("SELECT package, MIN(ranges) AS r FROM affected WHERE ecosystem = ? AND namespace = '' GROUP BY package ORDER BY package LIMIT ?")
+      .all(eco, n) as Array<{ package: string; r: string }>;
+    for (const row of rows) {
+      const ev = (JSON.parse(row.r) as Array<{ events: Array<{ fixed?: string }> }>).flatMap((x) => x.events).find((e) => e.fixed)?.fixed ?? '0.0.1';
+      pkgs.push(mk(eco, row.package, eco === 'golang' ? `v${ev}` : ev, i++));
+    }
+  };
+  lang('npm', 300);
+  lang('pypi', 300);
+  lang('golang', 300);
+  const debCount = pkgs.filter((p) => p.ecosystem === 'deb').length;
+  while (pkgs.length < 2000) pkgs.push(mk(i % 2 ? 'deb' : 'npm', `not-in-any-feed-${i}`, '1.0.0-1', i++));
+  pkgs.length = 2000;
+  const inv: InventoryReport = { os: { id: 'debian', versionId: '12', codename: 'bookworm', evidence: 'bench' }, packages: pkgs, warnings: [] };
+  const timeMatch = (label: string, inventory: InventoryReport) => {
+    const st = VulnStore.open(dbFile); // a freshly opened DB: no row caches
+    const runs: number[] = [];
+    let findings = 0;
+    let warnings: string[] = [];
+    for (let r = 0; r < 7; r++) {
+      const t = performance.now();
+      const m = matchInventoryDetailed(inventory, st, {});
+      runs.push(performance.now() - t);
+      findings = m.findings.length;
+      warnings = m.warnings;
+    }
+    st.close();
+    const sorted = [...runs].sort((x, y) => x - y);
+    const count = (e: string) => inventory.packages.filter((p) => p.ecosystem === e).length;
+    const mix = ['deb', 'apk', 'npm', 'pypi', 'golang', 'maven'].filter((e) => count(e)).map((e) => `${count(e)} ${e}`).join(', ');
+    console.log(`match ${label}: ${inventory.packages.length} packages (${mix})`);
+    console.log(`  first match after open ${runs[0]!.toFixed(1)} ms; median of 7 ${sorted[3]!.toFixed(1)} ms; ${findings} findings (target < 100 ms)`);
+    if (warnings.length) console.log(`  warnings: ${warnings.slice(0, 2).join(' | ')}`);
+  };
+  console.log(`DB open ${openMs.toFixed(1)} ms`);
+  const real = new URL('../test/fixtures/vulndb/inventory/bookworm-app-full.json', import.meta.url).pathname;
+  timeMatch('the real bookworm app image inventory', JSON.parse(readFileSync(real, 'utf8')) as InventoryReport);
+  timeMatch('stress (feed-named packages at old versions)', inv);
+  store.close();
+} finally {
+  rmSync(cache, { recursive: true, force: true });
+}
