@@ -26,11 +26,19 @@ export const cases: RuleCase[] = [
   },
   {
     id: 'BW-BUILD-026',
-    bad: ['FROM debian:12\nRUN apt-get update && apt-get install -y python', 'FROM debian:12\nRUN apt-get install -y curl && apt-get clean'],
+    bad: [
+      'FROM debian:12\nRUN apt-get update && apt-get install -y python',
+      'FROM debian:12\nRUN apt-get install -y curl && apt-get clean',
+      'FROM ubuntu:22.04 AS foo\nRUN apt-get update && apt-get install python\nFROM foo\nRUN hey',
+      'FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update && apt-get install python',
+      'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install python',
+    ],
     good: [
       'FROM debian:12\nRUN apt-get update && apt-get install -y python && rm -rf /var/lib/apt/lists/*',
       'FROM debian:12\nRUN apt-get update && apt-get install -y python \\\n && rm -rf /var/lib/apt/lists/*',
       'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y python',
+      'FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt \\\n    --mount=type=cache,target=/var/cache/apt \\\n    rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update && apt-get install python',
+      'FROM ubuntu:22.04 AS foo\nRUN apt-get update && apt-get install python\nFROM scratch\nRUN hey',
       // only stages shipped in the final image count
       'FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM scratch\nCOPY --from=build /a /a',
     ],
@@ -44,6 +52,9 @@ export const cases: RuleCase[] = [
       'FROM debian:12\nRUN apt-get install -y ./local.deb',
       'FROM debian:12\nRUN apt-get install -y foo=1.2 && apt-get install -y bar=3.4',
       'FROM debian:12\nRUN apt-get update',
+      'FROM debian:12\nRUN apt-get update \\\n && apt-get -yqq --no-install-recommends install nodejs=0.10 \\\n && rm -rf /var/lib/apt/lists/*',
+      'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y \\\npython-demjson=2.2.2* \\\nwget=1.16.1* \\\ngit=1:2.5.0* \\\nruby=1:2.1.*',
+      'FROM debian:12\nRUN set -e &&\\\n echo "deb http://http.debian.net/debian jessie-backports main" > /etc/apt/sources.list.d/jessie-backports.list &&\\\n apt-get update &&\\\n apt-get install -y --no-install-recommends -t jessie-backports openjdk-8-jdk=8u131-b11-1~bpo8+1 &&\\\n rm -rf /var/lib/apt/lists/*',
     ],
   },
   {

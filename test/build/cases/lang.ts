@@ -4,7 +4,13 @@ import type { RuleCase } from '../helpers.js';
 export const cases: RuleCase[] = [
   {
     id: 'BW-BUILD-032',
-    bad: ['FROM python:3.12\nRUN pip install MySQL_python', 'FROM python:3.12\nRUN pip3 install --no-cache-dir flask requests==2.31.0', 'FROM python:3.12\nRUN python -m pip install django'],
+    bad: [
+      'FROM python:3.12\nRUN pip install MySQL_python',
+      'FROM python:3.12\nRUN pip3 install --no-cache-dir flask requests==2.31.0',
+      'FROM python:3.12\nRUN python -m pip install django',
+      'FROM python:3.12\nRUN python -m pip install --index-url url example',
+      'FROM python:3.12\nRUN pip install git+https://github.com/rtfd/read-ext.git#egg=read-ext',
+    ],
     good: [
       'FROM python:3.12\nRUN pip install MySQL_python==1.2.2',
       'FROM python:3.12\nRUN pip install -r requirements.txt',
@@ -14,6 +20,14 @@ export const cases: RuleCase[] = [
       'FROM python:3.12\nRUN pip install git+https://github.com/x/y.git@v1.0',
       'FROM python:3.12\nRUN pip install -c constraints.txt flask',
       'FROM python:3.12\nRUN pip install ./dist/app-1.0-py3-none-any.whl',
+      'FROM python:3.12\nRUN pip install git+https://github.com/rtfd/r-ext.git@0.6-alpha#egg=r-ext',
+      'FROM python:3.12\nRUN pip3 install mypkg.whl',
+      'FROM python:3.12\nRUN pip3 install mypkg.tar.gz',
+      'FROM python:3.12\nRUN pip3 install --build /opt/yamllint yamllint==1.20.0',
+      'FROM python:3.12\nRUN pip3 install --trusted-host host example==1.2.2',
+      "FROM python:3.12\nRUN pip install 'alabaster!=0.7'",
+      'FROM python:3.12\nRUN pip install --index-url https://user:pass@eg.com/foo --extra-index-url https://user:pass@ex-eg.io/foo foobar==1.0.0',
+      'FROM python:3.12\nRUN pip install pykafka --constraint http://foo.bar.baz',
     ],
   },
   {
@@ -28,7 +42,17 @@ export const cases: RuleCase[] = [
   },
   {
     id: 'BW-BUILD-034',
-    bad: ['FROM node:20\nRUN npm install express', 'FROM node:20\nRUN npm i -g typescript', 'FROM node:20\nRUN yarn add lodash', 'FROM node:20\nRUN npm install express@latest'],
+    bad: [
+      'FROM node:20\nRUN npm install express',
+      'FROM node:20\nRUN npm i -g typescript',
+      'FROM node:20\nRUN yarn add lodash',
+      'FROM node:20\nRUN npm install express@latest',
+      'FROM node:20\nRUN npm install @myorg/privatepackage',
+      'FROM node:20\nRUN npm install express sax@0.1.1',
+      'FROM node:20\nRUN npm install git+ssh://git@github.com:npm/npm.git',
+      'FROM node:20\nRUN npm install git://github.com/npm/npm.git',
+      'FROM node:20\nRUN npm install --registry=https://example.com express',
+    ],
     good: [
       'FROM node:20\nRUN npm install express@4.19.2',
       'FROM node:20\nRUN npm install @scope/pkg@1.0.0',
@@ -37,6 +61,15 @@ export const cases: RuleCase[] = [
       'FROM node:20\nRUN npm install ./local-pkg',
       'FROM node:20\nRUN npm install git+https://github.com/x/y.git#v1.0.0',
       'FROM node:20\nRUN npm install --prefix /app',
+      'FROM node:20\nRUN npm install --progress=false',
+      'FROM node:20\nRUN npm install @myorg/privatepackage@">=0.1.0 <0.2.0"',
+      'FROM node:20\nRUN npm install -g express@"4.1.1"',
+      'FROM node:20\nRUN npm install package-v1.2.3.tar',
+      'FROM node:20\nRUN npm install ~/folder ../folder /folder',
+      'FROM node:20\nRUN npm install git+https://isaacs@github.com/npm/npm.git#v1.0.27',
+      'FROM node:20\nRUN npm run --crazy install',
+      'FROM node:20\nRUN npm install --loglevel verbose sax@0.1.1',
+      'FROM node:20\nRUN npm install --registry https://example.com sax@0.1.1',
     ],
   },
   {

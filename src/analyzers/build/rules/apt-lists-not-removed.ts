@@ -21,6 +21,8 @@ export default defineRule(
       if (!pk.some((p) => (p.manager === 'apt-get' || p.manager === 'apt') && (p.action === 'install' || p.action === 'update'))) continue;
       if (!pk.some((p) => p.action === 'install')) continue;
       if (removes(ctx, inst, ['/var/lib/apt/lists']) || hasCacheMount(inst, ['/var/lib/apt/lists'])) continue;
+      // hadolint: cache mounts on both /var/lib/apt and /var/cache/apt keep the lists out of the layer too
+      if (hasCacheMount(inst, ['/var/lib/apt']) && hasCacheMount(inst, ['/var/cache/apt'])) continue;
       const canFix = !inst.json && !inst.heredocs.length;
       const end = inst.source.trimEnd().length;
       hits.push({

@@ -26,7 +26,7 @@ const VALUE_FLAGS: Record<string, string[]> = {
   rpm: ['--enablerepo', '--disablerepo', '--releasever', '--installroot', '-c', '--config', '--setopt', '-d', '--debuglevel', '-e', '--errorlevel', '--exclude', '-x', '--repo', '--repoid', '--forcearch', '--nodocs-x'],
   zypper: ['-r', '--repo', '--from', '-t', '--type', '--root', '-R', '-D', '--reposd-dir', '-C', '--cache-dir'],
   pip: ['-r', '--requirement', '-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--platform', '--python-version', '--implementation', '--abi', '--src', '--upgrade-strategy', '--progress-bar', '--trusted-host', '--cache-dir', '--log', '--proxy', '--retries', '--timeout', '--exists-action', '--cert', '--client-cert', '--global-option', '--config-settings', '-C', '--only-binary', '--no-binary', '--report'],
-  npm: ['--prefix', '--registry', '--tag', '--cache', '-w', '--workspace', '--omit', '--include', '--userconfig'],
+  npm: ['--prefix', '--registry', '--tag', '--cache', '-w', '--workspace', '--omit', '--include', '--userconfig', '--loglevel', '--network-timeout', '--modules-folder', '--cache-folder', '--mutex'],
   gem: ['-v', '--version', '-i', '--install-dir', '-n', '--bindir', '--source', '-s', '-P', '--trust-policy', '--platform'],
   go: ['-o', '-ldflags', '-gcflags', '-tags', '-mod', '-modfile', '-p', '-pkgdir', '-asmflags', '-buildmode', '-compiler', '-gccgoflags', '-installsuffix', '-overlay', '-pgo', '-toolexec'],
 };
@@ -107,11 +107,20 @@ export function packageCommands(cmds: SimpleCommand[]): PackageCommand[] {
 
 /** A package argument that is a local file, URL or path rather than a registry name. */
 export function isLocalOrUrl(p: string): boolean {
-  return /^(\.{0,2}\/|~\/|[a-z+]+:\/\/|git\+|file:)/i.test(p) || /\.(deb|rpm|apk|whl|tar\.gz|tgz|zip|gem)$/i.test(p) || p === '.';
+  return /^(\.{0,2}\/|~\/|[a-z+]+:\/\/|git\+|file:)/i.test(p) || /\.(deb|rpm|apk|whl|tar|tar\.gz|tgz|zip|gem)$/i.test(p) || p === '.';
 }
+
+/** git URLs: git+https://..., git://..., git+ssh://... */
+const GIT_URL = /^(git\+[a-z]+:\/\/|git:\/\/|git@)/i;
 
 /** Whether a package argument pins a version, per manager (hadolint's DL3008/DL3018/DL3013/... semantics). */
 export function isPinned(m: Manager, pkg: string, args: string[] = []): boolean {
+  if (GIT_URL.test(pkg)) {
+    // a git dependency is pinned by a ref: pip uses url@ref, npm/yarn url#ref
+    if (m === 'pip') return /\.git@|@[^/@:]+(#|$)/.test(pkg.replace(/^[^/]*\/\/[^/@]*@/, ''));
+    if (m === 'npm' || m === 'yarn' || m === 'pnpm') return pkg.includes('#');
+    return true;
+  }
   if (isLocalOrUrl(pkg) || pkg.includes('$')) return true;
   switch (m) {
     case 'apt-get':
