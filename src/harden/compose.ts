@@ -8,6 +8,7 @@ import { InputError } from '../core/errors.js';
 import { normCap, parsePortString } from '../runtime/model.js';
 import { isPublic, type HardenSettings } from './config.js';
 import { preserveOriginal } from './preserve.js';
+import { MAX_ALIAS_COUNT } from '../runtime/compose/load.js';
 
 export interface HardenResult {
   text: string;
@@ -66,7 +67,7 @@ export function hardenComposeText(text: string, file: string, settings: HardenSe
   if (doc.errors.length) throw new InputError(`${file}: invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
   let js: J;
   try {
-    js = doc.toJS({ maxAliasCount: 100 });
+    js = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     throw new InputError(`${file}: ${(e as Error).message}`);
   }

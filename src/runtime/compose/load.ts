@@ -12,6 +12,12 @@ import { interpolate, InterpolationError, readDotEnv, type Env } from './interpo
 
 export const MAX_COMPOSE_BYTES = 8 * 1024 * 1024;
 const MAX_NODES = 500_000;
+/**
+ * yaml's alias budget: (nodes in an anchored value) x (times it is aliased). Real files with many merge
+ * keys (e.g. a 40-service file reusing one defaults block) need thousands; a billion-laughs chain passes
+ * this within a few levels.
+ */
+export const MAX_ALIAS_COUNT = 10_000;
 
 export interface Pos {
   file: string;
@@ -63,7 +69,7 @@ export function parseComposeFile(file: string, textIn?: string): ParsedFile {
   }
   let data: J;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     throw new InputError(`${file}: ${(e as Error).message}`);
   }
@@ -373,7 +379,10 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
     const baseResolved = resolveService(baseName, baseSvc, basePf, chain, `${basePf?.file ?? ''}#${baseName}`);
     const local = { ...svc };
     delete local.extends;
-    const merged = mergeValue('', structuredClone(baseResolved), local);
+    const baseCopy = structuredClone(baseResolved);
+    // paths in a service extended from another file are relative to that file's directory
+    if (basePf && extFile !== undefined) rebasePaths(baseCopy, dirname(basePf.file));
+    const merged = mergeValue('', baseCopy, local);
     resolving.delete(keyId);
     resolved.set(keyId, merged);
     return merged;
@@ -392,6 +401,33 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
   }
   model.services = services;
   return { name, projectDir, files, env, model, services: enabled, origins, parsed };
+}
+
+const isRel = (p: unknown): p is string => typeof p === 'string' && (p.startsWith('./') || p.startsWith('../') || p === '.' || p === '..');
+
+/** Make the relative paths of a service (env_file, bind sources, build context) absolute against `dir`. */
+export function rebasePaths(svc: Record<string, J>, dir: string): void {
+  if (typeof svc.env_file === 'string') svc.env_file = resolve(dir, svc.env_file);
+  else if (Array.isArray(svc.env_file)) {
+    svc.env_file = svc.env_file.map((e: J) =>
+      typeof e === 'string' ? resolve(dir, e) : e && typeof e === 'object' && typeof e.path === 'string' ? { ...e, path: resolve(dir, e.path) } : e,
+    );
+  }
+  if (Array.isArray(svc.volumes)) {
+    svc.volumes = svc.volumes.map((v: J) => {
+      if (typeof v === 'string') {
+        const i = v.indexOf(':');
+        const src = i >= 0 ? v.slice(0, i) : '';
+        return isRel(src) ? resolve(dir, src) + v.slice(i) : v;
+      }
+      if (v && typeof v === 'object' && v.type === 'bind' && isRel(v.source)) return { ...v, source: resolve(dir, v.source) };
+      return v;
+    });
+  }
+  if (typeof svc.build === 'string' && !/^[a-z]+:\/\//.test(svc.build)) svc.build = resolve(dir, svc.build);
+  else if (svc.build && typeof svc.build === 'object' && typeof svc.build.context === 'string' && !/^[a-z]+:\/\//.test(svc.build.context)) {
+    svc.build = { ...svc.build, context: resolve(dir, svc.build.context) };
+  }
 }
 
 function serviceWhereRaw(o: ServiceOrigin, path: Array<string | number>): string {
