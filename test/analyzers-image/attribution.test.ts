@@ -95,3 +95,22 @@ test('history rebuilt from the Engine API (no empty_layer flags) still maps entr
   const declared: ImageConfig = { rootfs: { type: 'layers', diff_ids: ['a'] }, history: [{ created_by: 'RUN x', empty_layer: true }, { created_by: 'ENV y', empty_layer: false }] };
   assert.deepEqual(layerMakingEntries(declared), [false, true]);
 });
+
+test('runImageChecks records the image in the layer index, so a later image built on it is attributed by prefix', async () => {
+  const { runImageChecks } = await import('../../src/analyzers/image/index.js');
+  const dir = mkdtempSync(join(tmpdir(), 'bw-attr-'));
+  try {
+    const base = await synthScan([three[0]], { name: 'base:1', config: { rootfs: { type: 'layers', diff_ids: ['sha256:d0'] }, config: { User: 'app' }, history: [{ created_by: 'RUN a' }] } });
+    runImageChecks(base, undefined, {}, { cacheDir: dir });
+    const app = await synthScan(three, { name: 'app:2', config: { rootfs: { type: 'layers', diff_ids: ['sha256:d0', 'sha256:d1', 'sha256:d2'] }, config: { User: 'app' }, history: [{ created_by: 'RUN a' }, { created_by: 'RUN b' }, { created_by: 'RUN c' }] } });
+    const r = runImageChecks(app, undefined, {}, { cacheDir: dir });
+    assert.deepEqual([r.attribution.method, r.attribution.baseLayerCount, r.attribution.baseName], ['layer-index', 1, 'base:1']);
+    assert.equal(r.split.app.total, r.findings.filter((f) => f.origin === 'app').length);
+    assert.match(r.split.text, /base image \(base:1\): layers 0-0 \(by layer-index\)/);
+    const none = runImageChecks(app, undefined, {}, { noCache: true });
+    assert.equal(none.attribution.method, 'none');
+    assert.match(none.split.text, /not identified/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,12 +2,14 @@
  * The image stage's content and configuration checks (secrets, dangerous files, image settings) and the
  * base/app layer attribution every image finding carries.
  */
+import { join } from 'node:path';
 import type { BulwarkConfig } from '../../core/config.js';
+import { cacheRoot } from '../../image/cache.js';
 import type { Finding } from '../../core/finding.js';
 import { dedupeFingerprints, type RuleMeta } from '../../core/rule.js';
 import type { ImageScan, LayerAnalyzer } from '../../image/types.js';
 import type { InventoryReport } from '../../inventory/types.js';
-import { attributeLayers } from './attribution.js';
+import { attributeLayers, recordImageLayers, type LayerAttribution } from './attribution.js';
 import { ImageCheckContext, type CheckOptions, type ImageRule } from './context.js';
 import { imageFilesAnalyzer } from './files-analyzer.js';
 import { builtinSecretsAnalyzer, makeCustomSecretsAnalyzer, SECRETS_ANALYZER } from './secrets/analyzer.js';
@@ -90,4 +92,69 @@ export function checkImage(scan: ImageScan, inventory: InventoryReport | undefin
   const out = findings.filter((f) => !disabled.has(f.ruleId));
   dedupeFingerprints(out);
   return out;
+}
+
+export interface OriginSplit {
+  attribution: { method: string; baseLayerCount: number; appLayerCount: number; baseName?: string; baseDigest?: string };
+  base: Record<string, number>;
+  app: Record<string, number>;
+  /** one line for the table report */
+  text: string;
+}
+
+/** "inherited from base" vs "added by you": finding counts by severity on each side (any findings with origin). */
+export function originSplit(att: LayerAttribution, layerCount: number, findings: Finding[]): OriginSplit {
+  const count = (o: 'base' | 'app') => {
+    const c: Record<string, number> = { total: 0 };
+    for (const f of findings) {
+      if (f.suppressed || (f.origin ?? f.vulnerability?.origin) !== o) continue;
+      c.total++;
+      c[f.severity] = (c[f.severity] ?? 0) + 1;
+    }
+    return c;
+  };
+  const base = count('base');
+  const app = count('app');
+  const who = att.baseName ? ` (${att.baseName})` : '';
+  const text =
+    att.method === 'none'
+      ? `base image not identified: all ${layerCount} layers counted as added by you; ${app.total} findings`
+      : `base image${who}: layers 0-${att.baseLayerCount - 1} (by ${att.method}), ${base.total} findings inherited; ` +
+        `your layers ${att.baseLayerCount}-${layerCount - 1}: ${app.total} findings added`;
+  return {
+    attribution: {
+      method: att.method,
+      baseLayerCount: att.baseLayerCount,
+      appLayerCount: layerCount - att.baseLayerCount,
+      ...(att.baseName ? { baseName: att.baseName } : {}),
+      ...(att.baseDigest ? { baseDigest: att.baseDigest } : {}),
+    },
+    base,
+    app,
+    text,
+  };
+}
+
+/**
+ * One call for `bulwark image`: attribute layers (using and then updating the base-image layer index in
+ * `<cache root>/base-images/`, unless noCache), run every check, and summarise the base/app split.
+ */
+export function runImageChecks(
+  scan: ImageScan,
+  inventory: InventoryReport | undefined,
+  cfg: BulwarkConfig,
+  opts: { cacheDir?: string; noCache?: boolean; now?: Date } = {},
+): { findings: Finding[]; attribution: LayerAttribution; split: OriginSplit } {
+  const dir = opts.noCache ? undefined : join(cacheRoot(opts.cacheDir), 'base-images');
+  const attribution = attributeLayers(scan, dir ? { cacheDir: dir } : {});
+  const findings = checkImage(scan, inventory, cfg, { attribution, ...(opts.now ? { now: opts.now } : {}) });
+  if (dir) {
+    const ids = scan.image.config.rootfs?.diff_ids ?? scan.image.layers.map((l) => l.diffId ?? l.digest);
+    try {
+      recordImageLayers(dir, scan.image.name, ids);
+    } catch {
+      // the index is an optimisation: an unwritable cache dir must not fail the scan
+    }
+  }
+  return { findings, attribution, split: originSplit(attribution, scan.image.layers.length, findings) };
 }
