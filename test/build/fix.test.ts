@@ -32,6 +32,9 @@ describe('--fix edits', () => {
   it('edits a command inside a heredoc', () => {
     assert.equal(fix('FROM a:1\nRUN <<EOF\napk add git=1\nEOF\n'), 'FROM a:1\nRUN <<EOF\napk add --no-cache git=1\nEOF\n');
   });
+  it('fixes RUN inside ONBUILD', () => {
+    assert.equal(fix('FROM a:1\nONBUILD RUN apk add git=1\n'), 'FROM a:1\nONBUILD RUN apk add --no-cache git=1\n');
+  });
   it('does not touch exec-form RUN or suppressed findings', () => {
     const t = 'FROM a:1\nRUN ["apk", "add", "git=1"]\n# hadolint ignore=DL3019\nRUN apk add curl=1\n';
     assert.equal(fix(t), t);

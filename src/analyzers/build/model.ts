@@ -52,6 +52,8 @@ export interface Instruction {
   stage: number;
   /** ids from `# hadolint ignore=` / `# bulwark ignore=` right above */
   pragmas: Pragma[];
+  /** set on ONBUILD triggers: the ONBUILD instruction that carries this one */
+  onbuildOf?: Instruction;
   /** RUN only: the commands, read as shell (lazy) */
   commands?: SimpleCommand[];
 }
@@ -104,6 +106,8 @@ export interface DockerfileModel {
   /** ARGs before the first FROM: name -> default */
   globalArgs: Map<string, string | undefined>;
   globalPragmas: Pragma[];
+  /** the instructions inside `ONBUILD <trigger>` (RUN, ADD, COPY, ...), checked like hadolint does */
+  onbuild: Instruction[];
   problems: ParseProblem[];
 }
 

@@ -102,6 +102,7 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
     stages: [],
     globalArgs: new Map(),
     globalPragmas: [],
+    onbuild: [],
     problems: [],
   };
   // pragmas: by comment line (0-based). Comment lines are read from the text, not the AST, because the
@@ -194,6 +195,18 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
     }
     model.instructions.push(inst);
     stage.instructions.push(inst);
+    if (inst.keyword === 'ONBUILD') {
+      const trig = (a as unknown as { getTriggerInstruction(): AstInstruction | null }).getTriggerInstruction();
+      const kw = trig?.getKeyword().toUpperCase();
+      if (trig && kw && KNOWN_INSTRUCTIONS.has(kw) && kw !== 'ONBUILD' && kw !== 'FROM' && kw !== 'MAINTAINER') {
+        const t = toInstruction(trig, model, lines, escape);
+        t.index = -1;
+        t.stage = stage.index;
+        t.pragmas = inst.pragmas;
+        t.onbuildOf = inst;
+        model.onbuild.push(t);
+      }
+    }
   }
   if (model.instructions.length === 0) model.problems.push({ line: 1, column: 1, message: 'no instructions: the file is empty or only comments', key: 'empty' });
   else if (model.stages.length === 0) model.problems.push({ line: 1, column: 1, message: 'no FROM instruction: not a buildable Dockerfile', key: 'no-from' });

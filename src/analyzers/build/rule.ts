@@ -54,7 +54,7 @@ export interface BuildContext {
   commands(inst: Instruction): SimpleCommand[];
   /** package-manager commands of a RUN (cached) */
   packages(inst: Instruction): PackageCommand[];
-  /** every instruction with this keyword, in order */
+  /** every instruction with this keyword, in order (ONBUILD triggers last) */
   all(keyword: string): Instruction[];
 }
 
@@ -70,7 +70,7 @@ export function defineRule(meta: Omit<RuleMeta, 'stage'>, check: (ctx: BuildCont
 export function makeContext(df: DockerfileModel, settings: BuildSettings): BuildContext {
   const pk = new Map<Instruction, PackageCommand[]>();
   const byKw = new Map<string, Instruction[]>();
-  for (const i of df.instructions) {
+  for (const i of [...df.instructions, ...df.onbuild]) {
     const l = byKw.get(i.keyword) ?? [];
     l.push(i);
     byKw.set(i.keyword, l);

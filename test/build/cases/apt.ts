@@ -45,7 +45,7 @@ export const cases: RuleCase[] = [
   },
   {
     id: 'BW-BUILD-027',
-    bad: ['FROM debian:12\nRUN apt-get install -y python', 'FROM debian:12\nRUN apt-get install -y python=2.7 ruby'],
+    bad: ['FROM debian:12\nRUN apt-get install -y python', 'FROM debian:12\nRUN apt-get install -y python=2.7 ruby', 'FROM debian:12\nONBUILD RUN apt-get update && apt-get install python'],
     good: [
       'FROM debian:12\nRUN apt-get install -y python=2.7',
       'FROM debian:12\nRUN apt-get -y --no-install-recommends install nodejs=0.10',
