@@ -250,7 +250,7 @@ async function runAnalyzers(w: Walked, layer: LayerRef, imageName: string, analy
   return out;
 }
 
-function fromCache(cache: LayerCache, key: string, layer: LayerRef, analyzers: LayerAnalyzer[]): { index?: CachedIndex; analyses: Record<string, Record<string, unknown>>; missing: LayerAnalyzer[] } {
+function fromCache(cache: LayerCache, key: string, analyzers: LayerAnalyzer[]): { index?: CachedIndex; analyses: Record<string, Record<string, unknown>>; missing: LayerAnalyzer[] } {
   const index = cache.get(key, '_entries', WALKER_VERSION, isIndex);
   const analyses: Record<string, Record<string, unknown>> = {};
   const missing: LayerAnalyzer[] = [];
@@ -259,7 +259,6 @@ function fromCache(cache: LayerCache, key: string, layer: LayerRef, analyzers: L
     if (r) analyses[a.name] = r;
     else missing.push(a);
   }
-  void layer;
   return { index, analyses, missing };
 }
 
@@ -302,7 +301,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   for (const layer of image.layers) {
     const key = layerCacheKey(layer);
     if (cache && key) {
-      const c = fromCache(cache, key, layer, analyzers);
+      const c = fromCache(cache, key, analyzers);
       if (c.index && c.missing.length === 0) {
         results[layer.index] = {
           layer,
@@ -343,7 +342,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     const key = layerCacheKey(layer);
     const ran = await runAnalyzers(w, layer, image.name, toRun);
     const analyses: Record<string, Record<string, unknown>> = {};
-    const cached = cache && key ? fromCache(cache, key, layer, analyzers.filter((a) => !toRun.includes(a))).analyses : {};
+    const cached = cache && key ? fromCache(cache, key, analyzers.filter((a) => !toRun.includes(a))).analyses : {};
     for (const a of analyzers) analyses[a.name] = ran[a.name] ?? cached[a.name] ?? {};
     store(cache, key, w, ran, toRun);
     results[layer.index] = toResult(layer, w, analyses);

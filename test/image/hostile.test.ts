@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateRawSync, gzipSync, constants as zc } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { openImage } from '../../src/sources/index.js';
 import { blobLayerEntries } from '../../src/sources/layer.js';
 import { scanImage } from '../../src/image/scan.js';
@@ -236,6 +236,4 @@ test('the walker writes nothing: the working directory is unchanged after hostil
   await scan(rootfsFile(tarBuffer([{ name: '../x', content: 'x' }, { name: '/abs', content: 'y' }]))).catch(() => undefined);
   const after = readdirSync(work).sort();
   assert.deepEqual(after.length, before.length + 1, 'only the crafted input file was added');
-  void deflateRawSync;
-  void zc;
 });

@@ -117,7 +117,7 @@ test('multi-platform index: default linux/amd64, --platform, and an error listin
   const a = writeOciLayout(amd, [{ tar: tarBuffer([{ name: 'arch', content: 'amd64' }]) }]);
   const b = writeOciLayout(arm, [{ tar: tarBuffer([{ name: 'arch', content: 'arm64' }]) }], { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
   // merge both into one layout with a nested index: index.json -> index blob -> two manifests
-  const { cpSync, readFileSync, writeFileSync: wf } = await import('node:fs');
+  const { cpSync, writeFileSync: wf } = await import('node:fs');
   const { createHash } = await import('node:crypto');
   cpSync(amd, root, { recursive: true });
   cpSync(join(arm, 'blobs'), join(root, 'blobs'), { recursive: true });
@@ -135,7 +135,6 @@ test('multi-platform index: default linux/amd64, --platform, and an error listin
   const innerDigest = `sha256:${createHash('sha256').update(inner).digest('hex')}`;
   wf(join(root, 'blobs', 'sha256', innerDigest.slice(7)), inner);
   wf(join(root, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: innerDigest, size: inner.length }] }));
-  void readFileSync;
   const arch = async (img: OpenedImage) => {
     const s = await scanImage(img, [{ name: 'arch', version: 1, wants: (m) => m.path === 'arch', analyze: (_m, c) => c.toString() }], { noCache: true });
     return s.layers[0]!.analyses.arch!.arch;
