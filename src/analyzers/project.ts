@@ -13,6 +13,7 @@ import { makeFinding } from '../core/rule.js';
 import { analyzeDockerfile } from './build/analyze.js';
 import { parseErrorRule } from './build/rules/index.js';
 import { buildSettings } from './build/settings.js';
+import { composeAnalyzer } from '../runtime/compose/project-analyzer.js';
 
 export interface ProjectAnalyzer {
   name: string;
@@ -49,7 +50,7 @@ export const dockerfileAnalyzer: ProjectAnalyzer = {
   },
 };
 
-export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer];
+export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeAnalyzer];
 
 const ALWAYS_SKIP = new Set(['node_modules', '.git', '.hg', '.svn']);
 
