@@ -69,8 +69,28 @@ export const cases: RuleCase[] = [
   },
   {
     id: 'BW-BUILD-022',
-    bad: ['FROM debian:12\nRUN apt-get update', 'FROM alpine:3.20\nRUN apk update\nRUN apk add --no-cache curl'],
-    good: ['FROM debian:12\nRUN apt-get update && apt-get install -y curl', 'FROM alpine:3.20\nRUN apk update && apk add curl', 'FROM debian:12\nRUN apt-get update && apt-get dist-upgrade -y'],
+    // trivy-checks update_instruction_alone_test.rego
+    bad: [
+      'FROM debian:12\nRUN apt-get update',
+      'FROM alpine:3.20\nRUN apk update\nRUN apk add --no-cache curl',
+      'FROM ubuntu:18.04\nRUN ["apt-get", "update"]',
+      'FROM ubuntu:18.04\nRUN apt-get update && adduser mike',
+      'FROM centos:8\nRUN dnf update -y',
+      'FROM opensuse/tumbleweed:1\nRUN zypper up -y',
+      'FROM centos:7\nRUN yum update -y',
+    ],
+    good: [
+      'FROM debian:12\nRUN apt-get update && apt-get install -y curl',
+      'FROM alpine:3.20\nRUN apk update && apk add curl',
+      'FROM debian:12\nRUN apt-get update && apt-get dist-upgrade -y',
+      'FROM ubuntu:18.04\nRUN apt-get update -y ; apt-get install -y curl',
+      'FROM ubuntu:18.04\nRUN test && apt-get update && apt upgrade --yes',
+      'FROM alpine:3.20\nRUN apk --update add easy-rsa',
+      'FROM ubuntu:18.04\nRUN /bin/sh /scripts/someScript.sh update',
+      'FROM maven:3\nRUN sbt update',
+      'FROM centos:8\nRUN dnf update && dnf install -y dnf-plugins-core',
+      'FROM opensuse/tumbleweed:1\nRUN zypper up -y  && zypper install -y curl wget zip unzip tar git',
+    ],
   },
   {
     id: 'BW-BUILD-072',

@@ -2,7 +2,17 @@ import { defineRule } from '../rule.js';
 import type { Hit } from '../rule.js';
 import { AVD, runs } from './util.js';
 
-const INDEX_REFRESH: Record<string, string> = { 'apt-get': 'update', apt: 'update', aptitude: 'update', apk: 'update', zypper: 'refresh', yum: 'makecache', dnf: 'makecache' };
+// Trivy DS017 also counts `yum/dnf update` and `zypper up` run on their own
+const INDEX_REFRESH: Record<string, string[]> = {
+  'apt-get': ['update'],
+  apt: ['update'],
+  aptitude: ['update'],
+  apk: ['update'],
+  zypper: ['refresh', 'update'],
+  yum: ['makecache', 'update', 'check-update'],
+  dnf: ['makecache', 'update', 'check-update'],
+  microdnf: ['makecache', 'update'],
+};
 
 export default defineRule(
   {
@@ -18,7 +28,7 @@ export default defineRule(
     const hits: Hit[] = [];
     for (const inst of runs(ctx)) {
       const pk = ctx.packages(inst);
-      const upd = pk.find((p) => INDEX_REFRESH[p.manager] === p.action);
+      const upd = pk.find((p) => INDEX_REFRESH[p.manager]?.includes(p.action));
       if (upd && !pk.some((p) => p.action === 'install' || p.action === 'upgrade' || p.action === 'dist-upgrade')) {
         hits.push({ inst, message: `'${upd.manager} ${upd.action}' without an install in the same RUN` });
       }
