@@ -124,17 +124,28 @@ async function* gunzip(src: AsyncIterable<Buffer>, what: string): AsyncGenerator
   }
 }
 
-async function* unzstd(src: AsyncIterable<Buffer>, what: string): AsyncGenerator<Buffer> {
+async function* unzstd(src: AsyncIterable<Buffer>, what: string, limits: LayerLimits, stats: LayerEntryStream['stats']): AsyncGenerator<Buffer> {
   const out: Buffer[] = [];
   let ended = false;
+  let produced = 0;
+  // fzstd emits every block of a push synchronously: check the limits per block, and push small slices,
+  // so a bomb cannot grow the pending output past (slice size x ratio limit) before it is caught
   const d = new ZstdDecompress((chunk, final) => {
+    produced += chunk.byteLength;
+    if (produced > limits.maxBytes) throw new LayerError(`${what}: expands beyond ${limits.maxBytes} bytes (decompression bomb?); raise the limit if the image is genuine`);
+    if (produced > limits.ratioMinBytes && produced / Math.max(1, stats.compressedBytes) > limits.maxRatio) {
+      throw new LayerError(`${what}: compression ratio above ${limits.maxRatio}:1 after ${produced} bytes (decompression bomb)`);
+    }
     out.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     if (final) ended = true;
   });
+  const SLICE = 64 * 1024;
   try {
     for await (const c of src) {
-      d.push(c);
-      while (out.length) yield out.shift()!;
+      for (let i = 0; i < c.length; i += SLICE) {
+        d.push(c.subarray(i, Math.min(c.length, i + SLICE)));
+        while (out.length) yield out.shift()!;
+      }
     }
     d.push(new Uint8Array(0), true);
   } catch (e) {
@@ -216,7 +227,7 @@ export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer> | Ite
     const compression = sniffCompression(firstBuf);
     stats.compression = compression;
     const raw = first.done ? (async function* () {})() : prepend(firstBuf, rawIt);
-    const plain = compression === 'gzip' ? gunzip(raw, what) : compression === 'zstd' ? unzstd(raw, what) : raw;
+    const plain = compression === 'gzip' ? gunzip(raw, what) : compression === 'zstd' ? unzstd(raw, what, limits, stats) : raw;
     // when the stored bytes are the tar itself and both digests agree, one hash is enough
     const sameHash = compression === 'none' && diffSpec && rawHashSpec && (ref.diffId === ref.digest || (opts.compute && !ref.digest && !ref.diffId));
     const diffHash = diffSpec && !sameHash ? createHash(diffSpec.algo) : undefined;

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -132,6 +133,23 @@ test('a gzip decompression bomb stops with a clear error', async () => {
   await assert.rejects(async () => {
     for await (const e of entries) void e;
   }, /expands beyond 10485760 bytes/);
+});
+
+test('a zstd decompression bomb stops with a clear error before it is expanded', async () => {
+  const head = Buffer.from(tarMember({ name: 'bomb', content: Buffer.alloc(0) }));
+  const big = 2 * 1024 * 1024 * 1024; // 2 GiB of zeros: a few hundred KiB of zstd
+  head.write(big.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
+  head.write('        ', 148, 'latin1');
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += head[i]!;
+  head.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+  const headFile = join(work, 'bomb-head');
+  writeFileSync(headFile, head);
+  const zst = join(work, 'bomb.tar.zst');
+  execFileSync('sh', ['-c', `{ cat '${headFile}'; head -c ${big} /dev/zero; } | zstd -q -1 -c > '${zst}'`]);
+  const before = process.memoryUsage().rss;
+  await assert.rejects(scan(`rootfs:${zst}`), /compression ratio above 1000:1 .*decompression bomb/);
+  assert.ok(process.memoryUsage().rss - before < 400 * 1024 * 1024, 'the bomb was not expanded in memory');
 });
 
 test('truncated gzip, truncated tar and garbage end in clear errors', async () => {
