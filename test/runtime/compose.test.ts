@@ -242,3 +242,23 @@ test('CLI: compose -f; findings carry compose locations; SARIF shows the file an
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /cannot read compose file/);
 });
+
+test('include: files loaded as their own project, services added, paths relative to the included file; cycles rejected', () => {
+  const dir = project({
+    'compose.yaml': 'include:\n  - sub/db.yaml\nservices:\n  app:\n    image: app\n',
+    'sub/db.yaml': 'services:\n  db:\n    image: ${DB_IMAGE:-postgres}\n    env_file: [db.env]\n    volumes:\n      - ./data:/var/lib/postgresql/data\n    privileged: true\n',
+    'sub/db.env': 'POSTGRES_PASSWORD=secret\n',
+    'sub/.env': 'DB_IMAGE=postgres:16\n',
+  });
+  const { specs } = loadComposeSpecs({ files: [join(dir, 'compose.yaml')], env: {} });
+  const db = specs.find((s) => s.service === 'db')!;
+  assert.equal(db.image, 'postgres:16');
+  assert.equal(db.mounts[0]!.source, join(dir, 'sub/data'));
+  assert.equal(db.env.find((e) => e.name === 'POSTGRES_PASSWORD')?.file, join(dir, 'sub/db.env'));
+  assert.equal(db.at.privileged!.file, join(dir, 'sub/db.yaml'));
+  assert.equal(db.at.privileged!.line, 7);
+  const cyc = project({ 'a.yaml': 'include: [b.yaml]\nservices: {}\n', 'b.yaml': 'include: [a.yaml]\nservices: {}\n' });
+  assert.throws(() => loadComposeSpecs({ files: [join(cyc, 'a.yaml')], env: {} }), /include cycle/);
+  const clash = project({ 'a.yaml': 'include: [b.yaml]\nservices:\n  x:\n    image: a\n', 'b.yaml': 'services:\n  x:\n    image: b\n' });
+  assert.throws(() => loadComposeSpecs({ files: [join(clash, 'a.yaml')], env: {} }), /conflicts/);
+});

@@ -249,6 +249,8 @@ export interface LoadOptions {
   /** the process environment (default: process.env) */
   env?: Env;
   projectName?: string;
+  /** internal: files on the current `include` chain (cycle detection) */
+  includeStack?: string[];
 }
 
 export interface ServiceOrigin {
@@ -339,6 +341,46 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
   for (const s of Object.keys(services)) {
     origins[s] = { chain: [...parsed].reverse().filter((pf) => pf.data.services?.[s] !== undefined).map((pf) => ({ pf, prefix: ['services', s] })) };
   }
+  // include: each entry is loaded as its own project (own directory and .env), its services added here
+  const included: Record<string, J> = {};
+  const includedParsed: ParsedFile[] = [];
+  for (const pf of parsed) {
+    const inc = pf.data.include;
+    if (inc === undefined || inc === null) continue;
+    if (!Array.isArray(inc)) throw new InputError(`${where(pf, ['include'])}: include must be a list`);
+    inc.forEach((entry: J, i: number) => {
+      const at = where(pf, ['include', i]);
+      const paths: string[] = typeof entry === 'string' ? [entry] : Array.isArray(entry?.path) ? entry.path.map(String) : typeof entry?.path === 'string' ? [entry.path] : [];
+      if (paths.length === 0) throw new InputError(`${at}: include entry needs a path`);
+      const abs = paths.map((p) => resolve(dirname(pf.file), p));
+      const stack = [...(opts.includeStack ?? files)];
+      for (const a of abs) {
+        if (stack.includes(a)) throw new InputError(`${at}: include cycle: ${[...stack, a].join(' -> ')}`);
+        if (!existsSync(a)) throw new InputError(`${at}: included file ${a} not found`);
+      }
+      if (stack.length > 20) throw new InputError(`${at}: include nested more than 20 levels`);
+      const envFiles = entry?.env_file === undefined ? undefined : (Array.isArray(entry.env_file) ? entry.env_file : [entry.env_file]).map((e: J) => resolve(dirname(pf.file), String(e)));
+      const sub = loadCompose({
+        files: abs,
+        projectDir: entry?.project_directory !== undefined ? resolve(dirname(pf.file), String(entry.project_directory)) : undefined,
+        envFiles,
+        env: opts.env,
+        profiles: opts.profiles,
+        projectName: name,
+        includeStack: [...stack, ...abs],
+      });
+      includedParsed.push(...sub.parsed);
+      for (const [svcName, svc] of Object.entries(sub.model.services ?? {})) {
+        if (services[svcName] !== undefined || included[svcName] !== undefined) {
+          throw new InputError(`${at}: service '${svcName}' from ${abs.join(', ')} conflicts with a service already defined`);
+        }
+        const copy = structuredClone(svc);
+        rebasePaths(copy, sub.projectDir);
+        included[svcName] = copy;
+        origins[svcName] = sub.origins[svcName]!;
+      }
+    });
+  }
   // extends
   const fileCache = new Map<string, ParsedFile>(parsed.map((p) => [p.file, p]));
   const resolving = new Set<string>();
@@ -391,6 +433,8 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
     const pf = origins[s]!.chain[0]?.pf;
     services[s] = resolveService(s, svc, pf, origins[s]!.chain, `main#${s}`);
   }
+  // included services were resolved (extends, relative paths) by their own project
+  Object.assign(services, included);
   // profiles
   const active = new Set(opts.profiles ?? (env.COMPOSE_PROFILES ? env.COMPOSE_PROFILES.split(',').map((x) => x.trim()) : []));
   const enabled: Record<string, J> = {};
@@ -400,13 +444,14 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
     if (!prof || prof.length === 0 || active.has('*') || prof.some((p: string) => active.has(String(p)))) enabled[s] = svc;
   }
   model.services = services;
-  return { name, projectDir, files, env, model, services: enabled, origins, parsed };
+  return { name, projectDir, files, env, model, services: enabled, origins, parsed: [...parsed, ...includedParsed] };
 }
 
 const isRel = (p: unknown): p is string => typeof p === 'string' && (p.startsWith('./') || p.startsWith('../') || p === '.' || p === '..');
 
 /** Make the relative paths of a service (env_file, bind sources, build context) absolute against `dir`. */
 export function rebasePaths(svc: Record<string, J>, dir: string): void {
+  if (!svc || typeof svc !== 'object') return;
   if (typeof svc.env_file === 'string') svc.env_file = resolve(dir, svc.env_file);
   else if (Array.isArray(svc.env_file)) {
     svc.env_file = svc.env_file.map((e: J) =>
@@ -420,7 +465,9 @@ export function rebasePaths(svc: Record<string, J>, dir: string): void {
         const src = i >= 0 ? v.slice(0, i) : '';
         return isRel(src) ? resolve(dir, src) + v.slice(i) : v;
       }
-      if (v && typeof v === 'object' && v.type === 'bind' && isRel(v.source)) return { ...v, source: resolve(dir, v.source) };
+      if (v && typeof v === 'object' && v.type === 'bind' && typeof v.source === 'string' && !v.source.startsWith('/') && !v.source.startsWith('~')) {
+        return { ...v, source: resolve(dir, v.source) };
+      }
       return v;
     });
   }
