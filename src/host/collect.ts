@@ -94,10 +94,24 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
   // 4. home of the daemon's user (rootless config lives there)
   const passwd = parsePasswd(fs.readText('/etc/passwd') ?? '');
   const daemonUid = daemon?.uid ?? 0;
-  const home = passwd.find((p) => p.uid === daemonUid)?.home ?? env.HOME ?? '/root';
+  const pw = passwd.find((p) => p.uid === daemonUid);
+  // the daemon's own environment says where its rootless files are (HOME, XDG_RUNTIME_DIR)
+  const denv: Record<string, string> = {};
+  for (const kv of (daemon ? proc.read(`/proc/${daemon.pid}/environ`) ?? '' : '').split('\0')) {
+    const i = kv.indexOf('=');
+    if (i > 0) denv[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  if (denv.ROOTLESSKIT_STATE_DIR) rootless = true;
+  const home = (rootless ? denv.HOME : undefined) ?? pw?.home ?? env.HOME ?? '/root';
+  const subgids = (fs.readText('/etc/subgid') ?? '')
+    .split('\n')
+    .map((l) => l.trim().split(':'))
+    .filter((f) => f.length === 3 && (f[0] === pw?.name || f[0] === String(daemonUid)) && /^\d+$/.test(f[1]!) && /^\d+$/.test(f[2]!))
+    .map((f) => ({ start: Number(f[1]), count: Number(f[2]) }));
+  const runtimeDir = rootless ? (denv.XDG_RUNTIME_DIR ?? xdg ?? (daemonUid ? `/run/user/${daemonUid}` : undefined)) : undefined;
 
   // 5. systemd units
-  const unitDirs = rootless ? userUnitDirs(home, xdg) : SYSTEM_UNIT_DIRS;
+  const unitDirs = rootless ? userUnitDirs(home, runtimeDir) : SYSTEM_UNIT_DIRS;
   const service = resolveUnit(fs, 'docker.service', unitDirs);
   const socket = resolveUnit(fs, 'docker.socket', unitDirs);
   const containerdUnit = resolveUnit(fs, 'containerd.service', SYSTEM_UNIT_DIRS);
@@ -161,7 +175,9 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
   // with userns-remap the engine reports <data-root>/<uid>.<gid>
   const dataRoot = infoRoot
     ? { path: userns ? posix.dirname(infoRoot) : infoRoot, source: `/info DockerRootDir${userns ? ' (parent: userns-remap subdirectory)' : ''}` }
-    : { path: String(settings.settings.get('data-root')?.value ?? '/var/lib/docker'), source: settings.settings.get('data-root')?.where ?? 'default' };
+    : rootless && settings.settings.get('data-root')?.source === 'default'
+      ? { path: `${home}/.local/share/docker`, source: 'rootless default' }
+      : { path: String(settings.settings.get('data-root')?.value ?? '/var/lib/docker'), source: settings.settings.get('data-root')?.where ?? 'default' };
   add(dataRoot.path);
   add('/run/containerd');
   add('/etc/containerd/config.toml');
@@ -177,8 +193,10 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
     .map((p) => fs.stat(p));
 
   // 10. sockets
-  const dockerSockPath = endpoint.startsWith('unix://') ? endpoint.slice(7) : rootless && xdg ? `${xdg}/docker.sock` : '/var/run/docker.sock';
-  const execRoot = String(settings.settings.get('exec-root')?.value ?? '/var/run/docker');
+  const dockerSockPath = endpoint.startsWith("unix://") ? endpoint.slice(7) : rootless && runtimeDir ? `${runtimeDir}/docker.sock` : "/var/run/docker.sock";
+  // rootless dockerd defaults its exec-root to $XDG_RUNTIME_DIR/docker
+  const execSetting = settings.settings.get('exec-root');
+  const execRoot = rootless && runtimeDir && execSetting?.source === 'default' ? `${runtimeDir}/docker` : String(execSetting?.value ?? '/var/run/docker');
   const ctrSocks = new Set<string>(['/run/containerd/containerd.sock', `${execRoot}/containerd/containerd.sock`]);
   const ctrFlag = settings.settings.get('containerd')?.value;
   if (typeof ctrFlag === 'string' && ctrFlag) ctrSocks.add(ctrFlag.replace(/^unix:\/\//, ''));
@@ -231,6 +249,7 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
     root: fs.root,
     endpoint,
     rootless,
+    daemonUser: { uid: daemonUid, name: pw?.name, home, runtimeDir, primaryGid: pw?.gid, subgids },
     engine,
     daemon,
     daemonArgs: argv,

@@ -114,6 +114,8 @@ export interface HostEvidence {
   /** the endpoint under audit (unix:///... or tcp://...) */
   endpoint: string;
   rootless: boolean;
+  /** the daemon's user: home (rootless config lives there), runtime dir, subordinate gid ranges */
+  daemonUser: { uid: number; name?: string; home: string; runtimeDir?: string; primaryGid?: number; subgids: Array<{ start: number; count: number }> };
   engine: EngineFacts;
   daemon?: DaemonProcess;
   /** the dockerd argv actually used for settings (from the process, or the unit's ExecStart offline) */

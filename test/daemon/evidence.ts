@@ -31,6 +31,7 @@ export function makeEvidence(init: EvidenceInit = {}): HostEvidence {
     root: offline ? '/snap' : '/',
     endpoint: 'unix:///var/run/docker.sock',
     rootless: false,
+    daemonUser: { uid: 0, name: 'root', home: '/root', primaryGid: 0, subgids: [] },
     engine: offline
       ? { error: 'offline' }
       : { info, version: init.version ?? { Version: '27.3.1', Components: [] }, images: init.images ?? [], containers: init.containers ?? [] },

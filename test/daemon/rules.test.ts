@@ -162,10 +162,16 @@ describe('Docker Bench bugs that Bulwark does not repeat', () => {
       patch: (e) => {
         e.rootless = true;
         e.daemon!.uid = 1000;
-        e.sockets.docker = { ...file('/run/user/1000/docker.sock', 0o660, 1000, 1000), type: 'socket' };
+        e.daemonUser = { uid: 1000, name: 'alice', home: '/home/alice', runtimeDir: '/run/user/1000', primaryGid: 1000, subgids: [{ start: 165536, count: 65536 }] };
+        // rootless dockerd: group is a subordinate gid, sticky bit set against tmpfiles cleaning
+        e.sockets.docker = { ...file('/run/user/1000/docker.sock', 0o1660, 1000, 165640), type: 'socket' };
       },
     });
     assert.deepEqual(statusesOf('BW-DAEMON-027', ev), ['pass', 'pass']);
+    // a system file stays root's even for a rootless audit
+    assert.deepEqual(statusesOf('BW-DAEMON-029', ev), ['pass', 'pass']);
+    ev.sockets.docker = { ...file('/run/user/1000/docker.sock', 0o660, 1001, 1001), type: 'socket' };
+    assert.deepEqual(statusesOf('BW-DAEMON-027', ev), ['fail', 'pass']);
   });
   it('reports audit rules present in files but not loaded', () => {
     const ev = makeEvidence({

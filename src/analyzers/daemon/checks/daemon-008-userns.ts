@@ -20,6 +20,7 @@ export const usernsCheck: HostCheck = {
     const loc = settingLocation(ev, s, 'userns-remap');
     const live = ev.engine.info ? securityOptions(ev).some((o) => o.includes('name=userns')) : undefined;
     const configured = typeof s.value === 'string' && s.value !== '';
+    if (ev.rootless) return [{ status: 'pass', message: `rootless daemon: containers run inside the user namespace of ${ev.daemonUser.name ?? `uid ${ev.daemonUser.uid}`} (userns-remap does not apply)`, key: 'userns-remap', location: loc }];
     if (live === true || (live === undefined && configured)) {
       return [{ status: 'pass', message: `user namespaces are remapped: ${configured ? describe(s) : 'SecurityOptions name=userns'}${live === undefined ? ' (configuration only; engine not queried)' : ''}`, key: 'userns-remap', location: loc }];
     }

@@ -53,8 +53,12 @@ export function filePermCheck(spec: FilePermSpec): HostCheck {
       }
       const out: CheckResult[] = [];
       const dockerGid = ev.groups.dockerGroup?.gid;
-      const wantUid = ev.rootless && ev.daemon?.uid !== undefined ? ev.daemon.uid : 0;
+      const u = ev.daemonUser;
+      // rootless: what lives in the daemon user's home or runtime dir belongs to that user; system files to root
+      const userOwned = (p: string) => ev.rootless && u.uid !== 0 && [u.home, u.runtimeDir].some((d) => d && (p === d || p.startsWith(d + '/')));
+      const inSubgid = (gid: number | undefined) => gid !== undefined && u.subgids.some((r) => gid >= r.start && gid < r.start + r.count);
       for (const f of files) {
+        const wantUid = userOwned(f.path) ? u.uid : 0;
         const shown = f.realPath ? `${f.path} (-> ${f.realPath})` : f.path;
         const location = { kind: 'host' as const, path: f.path, source: ev.mode === 'offline' ? `--root ${ev.root}` : 'lstat' };
         if (f.error) {
@@ -67,20 +71,24 @@ export function filePermCheck(spec: FilePermSpec): HostCheck {
           continue;
         }
         const owner = `${f.owner ?? f.uid}:${f.group ?? f.gid}`;
-        const gidOk = f.gid === 0 || (spec.group === 'docker' && dockerGid !== undefined && f.gid === dockerGid) || (ev.rootless && f.gid === wantUid);
+        const gidOk =
+          f.gid === 0 ||
+          (spec.group === 'docker' && dockerGid !== undefined && f.gid === dockerGid) ||
+          (wantUid !== 0 && (f.gid === u.primaryGid || f.gid === wantUid || inSubgid(f.gid)));
         const ownerOk = f.uid === wantUid && gidOk;
         out.push({
           status: ownerOk ? 'pass' : 'fail',
           message: ownerOk
-            ? `${shown} is owned by ${owner}`
-            : `${shown} is owned by ${owner} (uid ${f.uid}, gid ${f.gid}); expected ${wantUid === 0 ? 'root' : `uid ${wantUid}`}:${spec.group === 'docker' ? 'docker' : 'root'}`,
+            ? `${shown} is owned by ${owner}${wantUid !== 0 && inSubgid(f.gid) ? ' (a subordinate gid of the rootless user)' : ''}`
+            : `${shown} is owned by ${owner} (uid ${f.uid}, gid ${f.gid}); expected ${wantUid === 0 ? `root:${spec.group === 'docker' ? 'docker' : 'root'}` : `${u.name ?? `uid ${wantUid}`} (the rootless daemon's user) with its own or a subordinate group`}`,
           key: `${f.path}|owner`,
           cis: spec.cisOwner,
           location: { ...location, setting: 'owner' },
           evidence: { uid: f.uid, gid: f.gid, owner: f.owner, group: f.group },
         });
         const max = spec.maxModeFor?.(f) ?? spec.maxMode;
-        const extra = (f.mode ?? 0) & ~max;
+        // the sticky bit grants nothing on files and sockets (rootless dockerd sets it so tmpfiles cleaners keep them)
+        const extra = (f.mode ?? 0) & ~max & ~(f.type === 'dir' ? 0 : 0o1000);
         out.push({
           status: extra ? 'fail' : 'pass',
           message: extra
