@@ -6,35 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import type { InventoryReport } from '../inventory/types.js';
-import type { ImageSource, OpenedImage } from '../sources/types.js';
 
 export async function inventoryForImage(ref: string, opts: { cacheDir?: string; platform?: string } = {}): Promise<InventoryReport> {
-  const [{ scanImage }, inventory, sources] = await Promise.all([
-    import('../image/scan.js'),
-    import('../inventory/index.js'),
-    Promise.all([
-      import('../sources/docker-daemon.js').then((m) => m.dockerDaemonSource),
-      import('../sources/rootfs.js').then((m) => m.rootfsSource),
-      import('../sources/dir.js').then((m) => m.dirSource),
-      import('../sources/oci-layout.js').then((m) => m.ociLayoutSource),
-      import('../sources/docker-archive.js').then((m) => m.dockerArchiveSource),
-    ]),
-  ]);
-  let src: ImageSource | undefined;
-  for (const s of sources as ImageSource[]) {
-    if (await s.accepts(ref)) {
-      src = s;
-      break;
-    }
-  }
-  if (!src) throw new InputError(`cannot open image '${ref}' (use docker:NAME, rootfs:FILE, dir:PATH, an archive or an OCI layout)`);
-  const img: OpenedImage = await src.open(ref, { platform: opts.platform });
-  try {
-    const scan = await scanImage(img, inventory.inventoryAnalyzers, { cacheDir: opts.cacheDir });
-    return inventory.buildInventory(scan);
-  } finally {
-    await img.close();
-  }
+  const [{ analyzeImage }, { buildInventory, inventoryAnalyzers }] = await Promise.all([import('../image/pipeline.js'), import('../inventory/index.js')]);
+  const scan = await analyzeImage(ref, { cacheDir: opts.cacheDir, platform: opts.platform, analyzers: inventoryAnalyzers });
+  return buildInventory(scan);
 }
 
 /** A saved InventoryReport (`bulwark sbom --format json` / `db match --inventory`). */
