@@ -375,7 +375,7 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
           throw new InputError(`${at}: service '${svcName}' from ${abs.join(', ')} conflicts with a service already defined`);
         }
         const copy = structuredClone(svc);
-        rebasePaths(copy, sub.projectDir);
+        rebasePaths(copy as Record<string, J>, sub.projectDir);
         included[svcName] = copy;
         origins[svcName] = sub.origins[svcName]!;
       }
