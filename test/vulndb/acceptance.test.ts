@@ -111,6 +111,17 @@ test('Debian bookworm app image: debian-tracker, osv/go, osv/pypi and GHSA; deb 
     }
     // expat in bookworm: the derived feed lists CVEs fixed only in bookworm-security
     assert.ok(deb.some((f) => f.vulnerability!.package.sourceName === 'expat'));
+    if (haveShared) {
+      // the feed's README counts, per base-image source, the CVEs fixed above the plain bookworm version
+      // (an image built without the security suite, like this one): the distinct CVEs reported must be the same
+      const per = new Map<string, Set<string>>();
+      for (const f of deb) {
+        const src = f.vulnerability!.package.sourceName ?? f.vulnerability!.package.name;
+        per.set(src, (per.get(src) ?? new Set()).add(f.ruleId));
+      }
+      const got = Object.fromEntries(['expat', 'python3.11', 'perl', 'openssl', 'nodejs', 'apt', 'pcre2'].map((s) => [s, per.get(s)?.size ?? 0]));
+      assert.deepEqual(got, { expat: 27, 'python3.11': 14, perl: 13, openssl: 12, nodejs: 11, apt: 1, pcre2: 1 });
+    }
 
     // the node app: old lodash / minimist / express / jsonwebtoken against GHSA
     const npm = findings.filter((f) => f.vulnerability?.package.ecosystem === 'npm').map((f) => `${f.vulnerability!.package.name}@${f.vulnerability!.package.version} ${f.ruleId} >=${f.vulnerability!.fixedVersion}`);
