@@ -81,6 +81,7 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
         exe: proc.readlink(`/proc/${id.pid}/exe`)?.replace(/ \(deleted\)$/, ''),
         uid: processUid(proc, id.pid),
         identifiedBy: id.identifiedBy,
+        systemdUnit: /\/([^/\n]+\.service)(\/|$)/m.exec(proc.read(`/proc/${id.pid}/cgroup`) ?? '')?.[1],
         tcpListeners: l.tcp,
         unixListeners: l.unix,
       };

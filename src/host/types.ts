@@ -35,6 +35,8 @@ export interface DaemonProcess {
   uid?: number;
   /** how the PID was found */
   identifiedBy: string;
+  /** the systemd service whose cgroup holds the process (from /proc/<pid>/cgroup), if any */
+  systemdUnit?: string;
   /** TCP listeners owned by this process: "127.0.0.1:2375" */
   tcpListeners: string[];
   /** unix sockets it listens on */

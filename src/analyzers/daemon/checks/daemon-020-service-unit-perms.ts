@@ -1,6 +1,7 @@
+import type { HostCheck } from '../check.js';
 import { filePermCheck } from './file-perms.js';
 
-export const serviceUnitPermsCheck = filePermCheck({
+const base = filePermCheck({
   id: 'BW-DAEMON-020',
   title: 'docker.service unit (and drop-ins) ownership/permissions',
   what: 'docker.service and its drop-ins',
@@ -13,3 +14,15 @@ export const serviceUnitPermsCheck = filePermCheck({
   paths: (ev) => [...(ev.units.service.fragment && !ev.units.service.masked ? [ev.units.service.fragment] : []), ...ev.units.service.dropIns],
   nothing: (ev) => (ev.units.service.masked ? 'docker.service is masked' : 'no docker.service unit found in the systemd unit directories'),
 });
+
+/** When the audited dockerd does not run under docker.service, say so: its flags then come from elsewhere. */
+export const serviceUnitPermsCheck: HostCheck = {
+  ...base,
+  run(ev) {
+    const results = base.run(ev);
+    const d = ev.daemon;
+    if (!d || ev.rootless || d.systemdUnit === 'docker.service') return results;
+    const note = ` (note: the audited dockerd, PID ${d.pid}, ${d.systemdUnit ? `runs under ${d.systemdUnit}` : 'is not started by docker.service'}; this unit is checked as a host file)`;
+    return results.map((r) => ({ ...r, message: r.message + note }));
+  },
+};
