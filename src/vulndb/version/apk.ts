@@ -1,212 +1,183 @@
 /**
- * Alpine version order, as apk-tools implements it (src/version.c of apk-tools 2.14 / 3.x, the
- * `apk version -t` of Alpine 3.20).
+ * Alpine version order as apk-tools 2.x implements it (src/version.c of the 2.14 line: the
+ * `apk version -t` of Alpine 3.20, checked against it in the oracle test).
  *
- * Grammar: `digit{.digit}...{letter}{_suffix{number}}...{~hash}{-r#}`. A version is read as a stream of
- * typed tokens, and each kind may only be followed by kinds allowed after it (anything else makes the
- * rest of the version one INVALID token):
- *   initial number, `.number`..., one lower-case letter, `_suffix[number]`..., `~hexhash`, `-rN`.
- * Two versions are walked in lock step while their token kinds agree:
- * - numbers compare numerically, except a dotted component where either side has a leading zero:
- *   then the digit strings compare as strings (Gentoo rule: `1.05 < 1.5`, `1.01 < 1.1`);
- * - the letter by its code; suffixes `_alpha < _beta < _pre < _rc < (none) < _cvs < _svn < _git < _hg < _p`;
- *   suffix numbers, revisions numerically; commit hashes as strings.
- * When the kinds differ, a pre-release suffix sorts first; otherwise the version whose next token is of a
- * LATER kind (end of string being the latest but for INVALID) is the smaller one: `1.0 < 1.0.1`,
- * `1.0 < 1.0a`, `1.0-r1 > 1.0`, `1.0 > 1.0bc` (invalid tail).
+ * Grammar (Gentoo-derived): `digit{.digit}...{letter}{_suffix{number}}...{-rN}`, read as a stream of
+ * typed tokens walked in lock step while kinds and values agree:
+ * - numbers compare numerically; in a component after a dot, all leading zeros but the last form a
+ *   token of their own worth -(count) (so `1.001 < 1.01 < 1.1`, `1.05 == 1.5` is false: 1.05 < 1.5);
+ *   a number of 18 digits or more is invalid;
+ * - one lower-case letter may follow a number (`1.2a`), compared by its code;
+ * - suffixes `_alpha < _beta < _pre < _rc` (pre-release: below the release) and
+ *   `_cvs < _svn < _git < _hg < _p` (post-release), each with an optional number;
+ * - `-rN` is the package revision.
+ * When one version goes on after the other ended, it is greater unless it goes on with a pre-release
+ * suffix; when the next token kinds differ, digit < letter < suffix < revision < end decides, inverted:
+ * the version whose next token is of a LOWER kind is greater.
  *
- * Invalid versions are compared the way apk compares them (so results agree with `apk version -t`);
- * `valid()` is apk_version_validate().
+ * Invalid versions (apk_version_validate() false) are still compared the way apk does (the walk stops
+ * at the first invalid token), so results match `apk version -t`; `valid()` reports them.
  */
 
 const enum T {
-  INITIAL_DIGIT = 0,
+  INVALID = -1,
+  DIGIT_OR_ZERO = 0,
   DIGIT = 1,
   LETTER = 2,
   SUFFIX = 3,
   SUFFIX_NO = 4,
-  COMMIT_HASH = 5,
-  REVISION_NO = 6,
-  END = 7,
-  INVALID = 8,
+  REVISION_NO = 5,
+  END = 6,
 }
 
-/** suffix ranks; 5 is "no suffix" */
-const SUFFIX_NONE = 5;
-const SUFFIXES: Record<string, number> = { alpha: 1, beta: 2, pre: 3, rc: 4, cvs: 6, svn: 7, git: 8, hg: 9, p: 10 };
+const PRE = ['alpha', 'beta', 'pre', 'rc'];
+const POST = ['cvs', 'svn', 'git', 'hg', 'p'];
 
-type Num = number | bigint;
-
-class Tok {
-  token: T = T.INITIAL_DIGIT;
-  suffix = 0;
-  number: Num = 0;
-  /** the token's text (start, end) in the version string */
-  vs = 0;
-  ve = 0;
+class Cursor {
   pos = 0;
+  type: T = T.DIGIT;
   constructor(readonly s: string) {}
+  get len(): number {
+    return this.s.length - this.pos;
+  }
+  code(k = 0): number {
+    const p = this.pos + k;
+    return p < this.s.length ? this.s.charCodeAt(p) : 0;
+  }
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLower = (c: number) => c >= 97 && c <= 122;
-const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 
-const U64 = 1n << 64n;
-
-function parseDigits(t: Tok): void {
-  const s = t.s;
-  const start = t.pos;
-  let p = start;
-  while (p < s.length && isDigit(s.charCodeAt(p))) p++;
-  t.vs = start;
-  t.ve = p;
-  t.pos = p;
-  if (p === start) {
-    t.token = T.INVALID;
-    return;
-  }
-  if (p - start <= 15) {
-    let v = 0;
-    for (let k = start; k < p; k++) v = v * 10 + (s.charCodeAt(k) - 48);
-    t.number = v;
+/** decides the kind of the next token from the separator at the cursor (consuming it) */
+function nextToken(c: Cursor): void {
+  let n: T = T.INVALID;
+  const ch = c.code();
+  if (c.len === 0 || ch === 0) {
+    n = T.END;
+  } else if ((c.type === T.DIGIT || c.type === T.DIGIT_OR_ZERO) && isLower(ch)) {
+    n = T.LETTER;
+  } else if (c.type === T.LETTER && isDigit(ch)) {
+    n = T.DIGIT;
+  } else if (c.type === T.SUFFIX && isDigit(ch)) {
+    n = T.SUFFIX_NO;
   } else {
-    // apk keeps the number in a uint64_t
-    const big = BigInt(s.slice(start, p)) % U64;
-    t.number = big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
-  }
-}
-
-function first(t: Tok): void {
-  t.token = T.INITIAL_DIGIT;
-  parseDigits(t);
-}
-
-function next(t: Tok): void {
-  const s = t.s;
-  if (t.pos >= s.length) {
-    t.token = T.END;
-    return;
-  }
-  const c = s.charCodeAt(t.pos);
-  if (isLower(c)) {
-    if (t.token > T.DIGIT) return invalid(t);
-    t.vs = t.pos;
-    t.ve = t.pos + 1;
-    t.pos++;
-    t.token = T.LETTER;
-    return;
-  }
-  if (c === 46 /* . */ || isDigit(c)) {
-    if (c === 46) {
-      if (t.token > T.DIGIT) return invalid(t);
-      t.pos++;
+    if (ch === 46 /* . */) n = T.DIGIT_OR_ZERO;
+    else if (ch === 95 /* _ */) n = T.SUFFIX;
+    else if (ch === 45 /* - */) {
+      if (c.len > 1 && c.code(1) === 114 /* r */) {
+        n = T.REVISION_NO;
+        c.pos++;
+      } else n = T.INVALID;
     }
-    if (t.token === T.INITIAL_DIGIT || t.token === T.DIGIT) t.token = T.DIGIT;
-    else if (t.token === T.SUFFIX) t.token = T.SUFFIX_NO;
-    else return invalid(t);
-    parseDigits(t);
-    return;
+    c.pos++;
   }
-  if (c === 95 /* _ */) {
-    if (t.token > T.SUFFIX_NO) return invalid(t);
-    t.pos++;
-    const start = t.pos;
-    while (t.pos < s.length && isLower(s.charCodeAt(t.pos))) t.pos++;
-    t.vs = start;
-    t.ve = t.pos;
-    const rank = SUFFIXES[s.slice(start, t.pos)];
-    if (!rank) return invalid(t);
-    t.suffix = rank;
-    t.token = T.SUFFIX;
-    return;
+  // token kinds only move forward, except for the few allowed repetitions
+  if (n < c.type) {
+    const allowed =
+      (n === T.DIGIT_OR_ZERO && c.type === T.DIGIT) ||
+      (n === T.SUFFIX && c.type === T.SUFFIX_NO) ||
+      (n === T.DIGIT && c.type === T.LETTER);
+    if (!allowed) n = T.INVALID;
   }
-  if (c === 126 /* ~ */) {
-    if (t.token >= T.COMMIT_HASH) return invalid(t);
-    t.pos++;
-    const start = t.pos;
-    while (t.pos < s.length && isHex(s.charCodeAt(t.pos))) t.pos++;
-    if (t.pos === start) return invalid(t);
-    t.vs = start;
-    t.ve = t.pos;
-    t.token = T.COMMIT_HASH;
-    return;
-  }
-  if (c === 45 /* - */) {
-    if (t.token >= T.REVISION_NO) return invalid(t);
-    if (s.charCodeAt(t.pos + 1) !== 114 /* r */) return invalid(t);
-    t.pos += 2;
-    t.token = T.REVISION_NO;
-    parseDigits(t);
-    return;
-  }
-  invalid(t);
+  c.type = n;
 }
 
-function invalid(t: Tok): void {
-  t.token = T.INVALID;
-}
-
-/** memcmp on the common length, then the shorter first (apk_blob_sort) */
-function blobSort(a: Tok, b: Tok): number {
-  const la = a.ve - a.vs;
-  const lb = b.ve - b.vs;
-  const n = Math.min(la, lb);
-  for (let k = 0; k < n; k++) {
-    const d = a.s.charCodeAt(a.vs + k) - b.s.charCodeAt(b.vs + k);
-    if (d) return d < 0 ? -1 : 1;
+/** reads the token of the current kind, returns its value, and advances to the next kind */
+function getToken(c: Cursor): number {
+  if (c.len <= 0) {
+    c.type = T.END;
+    return 0;
   }
-  return la === lb ? 0 : la < lb ? -1 : 1;
-}
-
-function tokenCmp(a: Tok, b: Tok): number {
-  let x: Num;
-  let y: Num;
-  switch (a.token) {
-    case T.DIGIT:
-      if (a.s.charCodeAt(a.vs) === 48 || b.s.charCodeAt(b.vs) === 48) return blobSort(a, b);
-      x = a.number;
-      y = b.number;
-      break;
-    case T.INITIAL_DIGIT:
-    case T.SUFFIX_NO:
-    case T.REVISION_NO:
-      x = a.number;
-      y = b.number;
-      break;
-    case T.LETTER:
-      x = a.s.charCodeAt(a.vs);
-      y = b.s.charCodeAt(b.vs);
-      break;
-    case T.SUFFIX:
-      x = a.suffix;
-      y = b.suffix;
-      break;
-    default:
-      return blobSort(a, b);
+  let v = 0;
+  let i = 0;
+  let nt: T = T.INVALID;
+  const s = c.s;
+  const p = c.pos;
+  if (c.type === T.DIGIT_OR_ZERO && s.charCodeAt(p) === 48) {
+    // leading zeros after a dot: all but the last one are a token worth -(count)
+    while (i + 1 < c.len && s.charCodeAt(p + i + 1) === 48) i++;
+    nt = T.DIGIT;
+    v = -i;
+  } else {
+    switch (c.type) {
+      case T.DIGIT_OR_ZERO:
+      case T.DIGIT:
+      case T.SUFFIX_NO:
+      case T.REVISION_NO:
+        while (i < c.len && isDigit(s.charCodeAt(p + i))) {
+          v = v * 10 + (s.charCodeAt(p + i) - 48);
+          i++;
+        }
+        // apk keeps the value in an int64: 18 digits and more are refused
+        if (i >= 18) {
+          c.type = T.INVALID;
+          return -1;
+        }
+        break;
+      case T.LETTER:
+        v = s.charCodeAt(p);
+        i = 1;
+        break;
+      case T.SUFFIX: {
+        let k = PRE.findIndex((x) => s.startsWith(x, p));
+        if (k >= 0) {
+          i = PRE[k]!.length;
+          v = k - PRE.length;
+          break;
+        }
+        k = POST.findIndex((x) => s.startsWith(x, p));
+        if (k >= 0) {
+          i = POST[k]!.length;
+          v = k;
+          break;
+        }
+        c.type = T.INVALID;
+        return -1;
+      }
+      default:
+        c.type = T.INVALID;
+        return -1;
+    }
   }
-  return x < y ? -1 : x > y ? 1 : 0;
+  c.pos += i;
+  if (c.len === 0) c.type = T.END;
+  else if (nt !== T.INVALID) c.type = nt;
+  else nextToken(c);
+  return v;
 }
 
 /** apk_version_validate() */
 export function validApk(v: string): boolean {
-  const t = new Tok(v);
-  for (first(t); t.token < T.END; next(t));
-  return t.token === T.END;
+  const c = new Cursor(v);
+  while (c.type !== T.END && c.type !== T.INVALID) getToken(c);
+  return c.type === T.END;
 }
 
 /** apk_version_compare(): -1, 0 or 1 */
 export function compareApk(a: string, b: string): number {
-  const ta = new Tok(a);
-  const tb = new Tok(b);
-  for (first(ta), first(tb); ta.token === tb.token && ta.token < T.END; next(ta), next(tb)) {
-    const r = tokenCmp(ta, tb);
-    if (r) return r;
+  const ca = new Cursor(a);
+  const cb = new Cursor(b);
+  let av = 0;
+  let bv = 0;
+  while (ca.type === cb.type && ca.type !== T.END && ca.type !== T.INVALID && av === bv) {
+    av = getToken(ca);
+    bv = getToken(cb);
   }
-  if (ta.token === tb.token) return 0;
-  if (ta.token === T.SUFFIX && ta.suffix < SUFFIX_NONE) return -1;
-  if (tb.token === T.SUFFIX && tb.suffix < SUFFIX_NONE) return 1;
-  if (ta.token > tb.token) return -1;
-  if (tb.token > ta.token) return 1;
+  if (av < bv) return -1;
+  if (av > bv) return 1;
+  if (ca.type === cb.type) return 0;
+  // equal so far: the version that goes on is greater, unless it goes on with a pre-release suffix
+  if (ca.type === T.SUFFIX && peek(ca) < 0) return -1;
+  if (cb.type === T.SUFFIX && peek(cb) < 0) return 1;
+  if (ca.type > cb.type) return -1;
+  if (cb.type > ca.type) return 1;
   return 0;
+}
+
+function peek(c: Cursor): number {
+  const copy = new Cursor(c.s);
+  copy.pos = c.pos;
+  copy.type = c.type;
+  return getToken(copy);
 }

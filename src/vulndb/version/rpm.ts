@@ -10,8 +10,9 @@
  * - when all segments agree, the string with something left over is newer.
  *
  * EVR: `[epoch:]version[-release]` (epoch = the leading digits before a colon; release = after the last
- * hyphen). Epochs compare numerically (missing = 0), then versions, then releases — the release only
- * when both sides have one, as rpm does for dependencies (so `1.2` matches every `1.2-N`).
+ * hyphen). Epochs compare numerically (missing = 0), then versions, then releases, a missing release
+ * comparing as the empty string (below any release) — what rpm's own `rpm.vercmp()` (and
+ * `rpmdev-vercmp`) answer, checked against rpm 4.18 in the oracle test.
  */
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -110,8 +111,7 @@ export function compareEvr(a: Evr, b: Evr): number {
   if (rc) return rc;
   rc = rpmvercmp(a.version, b.version);
   if (rc) return rc;
-  if (a.release !== undefined && b.release !== undefined) return rpmvercmp(a.release, b.release);
-  return 0;
+  return rpmvercmp(a.release ?? '', b.release ?? '');
 }
 
 export function compareRpm(a: string, b: string): number {

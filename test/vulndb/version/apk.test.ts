@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareApk, validApk } from '../../../src/vulndb/version/apk.js';
+import { compareApk3, validApk3 } from '../../../src/vulndb/version/apk3.js';
 import { getComparator } from '../../../src/vulndb/version/index.js';
 import { excluded, OPS, readRows } from './fixtures.js';
 
 const skip = excluded();
 
-test('apk: apk-tools test/version.data vectors', () => {
+for (const [name, cmp] of [['apk-tools 2.x', compareApk], ['apk-tools 3', compareApk3]] as const) test(`apk: apk-tools test/version.data vectors (${name})`, () => {
+  const compareApk = cmp;
   let n = 0;
   for (const r of readRows('apk-version.data', { stripComments: true })) {
     if (skip.has(`apk-version.data:${r.line}`)) continue;
@@ -29,15 +31,26 @@ test('apk: suffix order and revisions', () => {
   }
 });
 
-test('apk: validity (apk_version_validate)', () => {
-  for (const v of ['1.0', '1.2.3-r4', '1.0_alpha2', '2.3.0b-r1', '1.0_p10-r0', '0.1.0_alpha_pre2', '006']) assert.ok(validApk(v), v);
-  for (const v of ['', 'a1', '1.0-x', '1.0_foo', '1.0bc', '1..0x', '1.0-r1a', '1.0-r']) assert.equal(validApk(v), false, v);
+test('apk: validity (apk_version_validate of 2.x, as `apk version -c` of Alpine 3.20)', () => {
+  for (const v of ['1.0', '1.2.3-r4', '1.0_alpha2', '2.3.0b-r1', '1.0_p10-r0', '0.1.0_alpha_pre2', '006', '', 'a1', '1..0x', '1.0-r']) assert.ok(validApk(v), v);
+  for (const v of ['1.0-x', '1.0_foo', '1.0bc', '1.0-r1a', '1.0~abc', '1.0A', '1.' + '1'.repeat(18)]) assert.equal(validApk(v), false, v);
 });
 
-test('apk: digit runs beyond 2^53 compare exactly', () => {
-  assert.equal(compareApk('1.0_pre99999999999999999998', '1.0_pre99999999999999999999'), -1);
-  assert.equal(compareApk('1.99999999999999999999', '1.99999999999999999999'), 0);
-  assert.equal(compareApk('00000000000000000001', '1'), 0);
+test('apk: leading zeros and long numbers (2.x rules)', () => {
+  assert.equal(compareApk('1.00_beta2', '1.0.3'), -1);
+  assert.equal(compareApk('1.05', '1.5'), -1);
+  assert.equal(compareApk('1.001', '1.01'), -1);
+  assert.equal(compareApk('1.0_rc1', '1.0'), -1);
+  assert.equal(compareApk('1.99999999999999998', '1.99999999999999999'), -1); // 17 digits: still numbers
+});
+
+test('apk: apk-tools 3 tokens (~hash) and validity', () => {
+  assert.ok(validApk3('1.0~abc123-r1'));
+  assert.equal(validApk3('a1'), false);
+  assert.equal(validApk3(''), false);
+  assert.equal(compareApk3('1.0~abc-r1', '1.0-r1'), 1); // a hash token comes before the revision kind
+  assert.equal(compareApk3('1.0_pre99999999999999999998', '1.0_pre99999999999999999999'), -1);
+  assert.equal(compareApk3('00000000000000000001', '1'), 0);
 });
 
 test('apk: comparator through getComparator', () => {

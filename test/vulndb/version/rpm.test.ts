@@ -31,8 +31,9 @@ test('rpm: EVR parsing and comparison', () => {
   assert.equal(compareRpm('0:1.0-1', '1.0-1'), 0);
   assert.equal(compareRpm('1.0-1.el9', '1.0-1.el9_2'), -1);
   assert.equal(compareRpm('1.0~rc1-1', '1.0-1'), -1);
-  // the release only counts when both sides have one (rpm's rpmverCmp)
-  assert.equal(compareRpm('1.0', '1.0-5'), 0);
+  // a missing release sorts below any release, as rpm.vercmp() answers
+  assert.equal(compareRpm('1.0', '1.0-5'), -1);
+  assert.equal(compareRpm('1.0-0', '1.0'), 1);
   assert.equal(compareRpm('3.0.7-27.el9', '3.0.7-24.el9'), 1);
 });
 
