@@ -154,6 +154,18 @@ test('Go: stdlib by the binary toolchain version, module by path and version', {
   assert.ok(!fixedOk.some((f) => f.ruleId === 'CVE-2024-21626'));
 });
 
+test('a hit through the explicit versions list still reports the fixed version from the ranges', { skip: findComparator('pypi') ? false : 'no PEP 440 order yet' }, () => {
+  const fs = matchInventory({ packages: [pkg('pypi', 'pip', '23.0.1')], warnings: [] }, store, { explain: true });
+  const f = fs.find((x) => x.ruleId === 'CVE-2023-5752')!;
+  assert.ok(f, fs.map((x) => x.ruleId).join(','));
+  assert.deepEqual(f.vulnerability!.aliases, ['PYSEC-2023-228']);
+  assert.equal(f.vulnerability!.status, 'fixed');
+  assert.equal(f.vulnerability!.fixedVersion, '23.3');
+  assert.equal(f.remediation.text, 'upgrade pip to ≥ 23.3');
+  assert.ok(f.vulnerability!.explanation!.includes('comparison: 23.0.1 is listed among the affected versions'));
+  assert.equal(matchInventory({ packages: [pkg('pypi', 'pip', '23.3')], warnings: [] }, store).length, 0);
+});
+
 test('KEV raises a finding to at least high and flags it', () => {
   // CVE-2021-44228 (log4j) is in the KEV fixture and the GHSA fixture
   const inv: InventoryReport = { packages: [pkg('maven', 'org.apache.logging.log4j:log4j-core', '2.14.1')], warnings: [] };

@@ -19,13 +19,24 @@ function sign(c: number): string {
   return c < 0 ? '<' : c > 0 ? '>' : '=';
 }
 
+/** The smallest `fixed` above the installed version in the ranges (for a hit found through the versions list). */
+function fixedAbove(cmp: VersionComparator, installed: string, row: AffectedRow): string | undefined {
+  let fixed: string | undefined;
+  for (const r of row.ranges) {
+    for (const e of r.events) {
+      if (e.fixed !== undefined && cmp.compare(installed, e.fixed) < 0 && (!fixed || cmp.compare(e.fixed, fixed) < 0)) fixed = e.fixed;
+    }
+  }
+  return fixed;
+}
+
 /**
  * Fast path (explain off): no strings are built; the same verdict and fixed version.
  */
 export function evaluateRowFast(cmp: VersionComparator, installed: string, row: AffectedRow): Verdict {
   if (row.status === 'not_affected') return { affected: false, steps: [] };
   try {
-    for (const v of row.versions) if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) return { affected: true, steps: [] };
+    for (const v of row.versions) if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) return { affected: true, fixed: fixedAbove(cmp, installed, row), steps: [] };
     for (const r of row.ranges) {
       if (!affectedByEvents(cmp, installed, r.events)) continue;
       let fixed: string | undefined;
@@ -73,7 +84,9 @@ export function evaluateRow(cmp: VersionComparator, installed: string, row: Affe
     for (const v of row.versions) {
       if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) {
         steps.push(`${installed} is listed among the affected versions`);
-        return { affected: true, steps };
+        const fixed = fixedAbove(cmp, installed, row);
+        if (fixed) steps.push(`the advisory's ranges name ${fixed} as the next fixed version`);
+        return { affected: true, fixed, steps };
       }
     }
     if (row.versions.length) steps.push(`${installed} is not among the ${row.versions.length} listed affected versions`);
