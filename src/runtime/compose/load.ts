@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve, basename } from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { InputError } from '../../core/errors.js';
 import { interpolate, InterpolationError, readDotEnv, type Env } from './interpolate.js';
 
@@ -79,11 +79,27 @@ export function parseComposeFile(file: string, textIn?: string): ParsedFile {
   const reset = new Set<string>();
   const override = new Set<string>();
   let count = 0;
+  // anchors by name (Alias.resolve walks the whole document on every call: quadratic on big files)
+  const anchors = new Map<string, Node[]>();
+  visit(doc, {
+    Node(_k, n) {
+      const a = (n as Node & { anchor?: string }).anchor;
+      if (a) anchors.set(a, [...(anchors.get(a) ?? []), n as Node]);
+    },
+  });
+  const resolveAlias = (al: Alias): Node | undefined => {
+    const list = anchors.get(al.source);
+    if (!list) return undefined;
+    const at = al.range?.[0] ?? Infinity;
+    let best: Node | undefined;
+    for (const n of list) if ((n.range?.[0] ?? 0) < at) best = n;
+    return best ?? list[list.length - 1];
+  };
   const walk = (node: unknown, path: Array<string | number>, depth: number): void => {
     if (++count > MAX_NODES) throw new InputError(`${file}: more than ${MAX_NODES} YAML nodes`);
     if (depth > 200) throw new InputError(`${file}: nesting deeper than 200 levels`);
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = resolveAlias(node);
       if (target) walk(target, path, depth + 1);
       return;
     }
@@ -109,7 +125,7 @@ export function parseComposeFile(file: string, textIn?: string): ParsedFile {
       for (const m of merges) {
         const srcs = isSeq(m) ? m.items : [m];
         for (const s of srcs) {
-          const t = isAlias(s) ? s.resolve(doc) : s;
+          const t = isAlias(s) ? resolveAlias(s) : s;
           if (!isMap(t)) continue;
           for (const pair of t.items) {
             if (!isPair(pair)) continue;
