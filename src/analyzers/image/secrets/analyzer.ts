@@ -19,10 +19,12 @@ export function rulesVersion(rules: SecretRuleData[]): number {
   return h.readUInt32BE(0);
 }
 export const SECRETS_ANALYZER_VERSION = rulesVersion(BUILTIN_SECRET_RULES);
-/** only the first 2 MiB of a text file is scanned */
-export const SECRETS_MAX_FILE_SIZE = 2 * 1024 * 1024;
-/** files larger than this are not text configuration; not read at all */
-const MAX_WANTED_SIZE = 64 * 1024 * 1024;
+/**
+ * Files over 1 MiB are not scanned (ggshield's rule too): keys, .env files, credential stores and configs are far
+ * smaller, while big files are logs, data and bundles whose buffering would dominate the scan's cost.
+ */
+export const SECRETS_MAX_FILE_SIZE = 1024 * 1024;
+const MAX_WANTED_SIZE = SECRETS_MAX_FILE_SIZE;
 
 /** Extensions of formats that are binary or compressed: never scanned. */
 const BINARY_EXT = new Set(

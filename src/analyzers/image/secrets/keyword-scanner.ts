@@ -4,10 +4,11 @@
  * keywords and are rejected without a string ever being made of them.
  */
 export class KeywordScanner {
-  private readonly table: Int32Array;
+  private readonly table: Uint16Array;
   /** per state: the keyword ids that end there (including via failure links) */
   private readonly outputs: Array<number[] | undefined>;
-  private readonly accept: Uint8Array;
+  /** states numbered at or above this one are accepting */
+  private readonly firstAccept: number;
   readonly keywords: string[];
 
   constructor(keywords: string[]) {
@@ -29,6 +30,7 @@ export class KeywordScanner {
       out[s].push(id);
     });
     const n = gotoMap.length;
+    if (n > 65535) throw new Error('too many keyword characters for the keyword scanner');
     const table = new Int32Array(n * 256);
     const fail = new Int32Array(n);
     const queue: number[] = [];
@@ -56,20 +58,28 @@ export class KeywordScanner {
     }
     // case folding: an upper-case ASCII letter moves like its lower-case form
     for (let s = 0; s < n; s++) for (let b = 65; b <= 90; b++) table[s * 256 + b] = table[s * 256 + b + 32];
-    this.table = table;
-    this.outputs = out.map((o) => (o.length ? [...new Set(o)] : undefined));
-    this.accept = Uint8Array.from(out.map((o) => (o.length ? 1 : 0)));
+    // renumber states so that accepting ones come last: the hot loop tests `state >= firstAccept` (no extra load)
+    const accepting = out.map((o) => o.length > 0);
+    const order = [...Array(n).keys()].sort((a, b) => Number(accepting[a]) - Number(accepting[b]) || a - b);
+    // state 0 (the root) must stay 0: it is never accepting, and sorting is stable on index
+    const newId = new Int32Array(n);
+    order.forEach((old, i) => (newId[old] = i));
+    const packed = new Uint16Array(n * 256);
+    for (let old = 0; old < n; old++) for (let b = 0; b < 256; b++) packed[newId[old] * 256 + b] = newId[table[old * 256 + b]];
+    this.table = packed;
+    this.firstAccept = accepting.filter((a) => !a).length;
+    this.outputs = order.map((old) => (out[old].length ? [...new Set(out[old])] : undefined));
   }
 
   /** the ids of the keywords present in `buf` */
   scan(buf: Uint8Array): Set<number> {
     const found = new Set<number>();
     const table = this.table;
-    const accept = this.accept;
+    const first = this.firstAccept;
     let s = 0;
     for (let i = 0, n = buf.length; i < n; i++) {
       s = table[(s << 8) | buf[i]];
-      if (accept[s] === 1) for (const id of this.outputs[s]!) found.add(id);
+      if (s >= first) for (const id of this.outputs[s]!) found.add(id);
     }
     return found;
   }
