@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import { EngineClient } from '../sources/engine/client.js';
 import { HostFs } from './fsroot.js';
-import { cmdline, identifyDaemon, listenersOf, liveProc, processUid, type ProcFs } from './proc.js';
+import { cmdline, hostFlags, identifyDaemon, listenersOf, liveProc, processUid, sameEndpoint, type ProcFs } from './proc.js';
 import { parseDockerdArgs, resolveSettings } from './settings.js';
 import { expandExec, parseEnvFile, resolveUnit, SYSTEM_UNIT_DIRS, userUnitDirs } from './systemd.js';
 import { collectAuditRules } from './audit.js';
@@ -126,14 +126,26 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
     Object.assign(envContent, parseEnvFile(fs.readText(p) ?? ''));
   }
 
+  let settingsKnown = true;
   if (!argv.length) {
     const exec = service.execStart[service.execStart.length - 1];
-    if (exec) {
-      argv = expandExec(exec, { ...service.environment, ...envContent }); // EnvironmentFile= overrides Environment=
+    const unitArgv = exec ? expandExec(exec, { ...service.environment, ...envContent }) : undefined; // EnvironmentFile= overrides Environment=
+    // live, the unit describes the endpoint only when it serves it (default socket, fd:// activation, or its -H)
+    const unitServes =
+      unitArgv !== undefined &&
+      (offline ||
+        hostFlags(unitArgv).some((h) => sameEndpoint(h, endpoint)) ||
+        ((endpoint === 'unix:///var/run/docker.sock' || endpoint === 'unix:///run/docker.sock') &&
+          (hostFlags(unitArgv).length === 0 || hostFlags(unitArgv).some((h) => h.startsWith('fd://')))));
+    if (unitArgv && unitServes) {
+      argv = unitArgv;
       argvSource = `${service.fragment?.path ?? 'docker.service'} ExecStart${service.dropIns.length ? ' (with drop-ins)' : ''}`;
     } else {
       argv = ['dockerd'];
-      argvSource = 'no dockerd command line found (no process, no docker.service ExecStart)';
+      settingsKnown = offline;
+      argvSource = offline
+        ? 'no docker.service ExecStart in the snapshot (defaults assumed)'
+        : `no process serves ${endpoint} and no systemd unit is configured for it`;
     }
   }
 
@@ -255,6 +267,7 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
     daemon,
     daemonArgs: argv,
     daemonArgsSource: argvSource,
+    settingsKnown,
     settings,
     configFile: { path: cfgPath, facts: cfgFacts, json, parseError, source: cfgSource },
     units: { service, socket, containerd: containerdUnit },

@@ -123,6 +123,8 @@ export interface HostEvidence {
   /** the dockerd argv actually used for settings (from the process, or the unit's ExecStart offline) */
   daemonArgs: string[];
   daemonArgsSource: string;
+  /** false when neither the process nor a unit serving this endpoint was found: daemon settings are unknown */
+  settingsKnown: boolean;
   /** every known dockerd setting with its value and where it came from */
   settings: Resolution;
   configFile: { path: string; facts: FileFacts; json?: Record<string, unknown>; parseError?: string; source: string };

@@ -74,6 +74,18 @@ describe('bulwark cis --root', { skip: isRoot ? false : 'fixture trees need root
   });
 });
 
+describe('bulwark daemon (live, unreachable endpoint)', () => {
+  it('does not pass defaults for a daemon it cannot see: section 2 is not evaluated, exit 0 with warnings', () => {
+    const r = bulwark('daemon', '--host', 'unix:///tmp/bw-no-such-daemon.sock', '-f', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { summary: { results: Array<{ cis?: string; status: string }> }; warnings: string[] };
+    const sec2 = j.summary.results.filter((x) => x.cis?.startsWith('2.'));
+    assert.ok(sec2.length >= 18);
+    assert.ok(sec2.every((x) => x.status === 'not-evaluated'), JSON.stringify(sec2));
+    assert.match(r.stderr, /Engine API at unix:\/\/\/tmp\/bw-no-such-daemon\.sock not available/);
+  });
+});
+
 describe('bulwark daemon (live, the normal daemon)', { skip: existsSync('/var/run/docker.sock') ? false : 'no dockerd at /var/run/docker.sock' }, () => {
   it('identifies the daemon behind the socket and reports it', () => {
     const r = bulwark('daemon', '-f', 'json');

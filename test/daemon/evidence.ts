@@ -38,6 +38,7 @@ export function makeEvidence(init: EvidenceInit = {}): HostEvidence {
     daemon: offline ? undefined : { pid: 4242, argv, uid: 0, identifiedBy: 'test', tcpListeners: init.tcpListeners ?? [], unixListeners: ['/var/run/docker.sock'] },
     daemonArgs: argv,
     daemonArgsSource: '/proc/4242/cmdline',
+    settingsKnown: true,
     settings: resolveSettings(argv, init.json, '27.3.1', '/etc/docker/daemon.json'),
     configFile: { path: '/etc/docker/daemon.json', facts: init.json ? file('/etc/docker/daemon.json', 0o644) : missing('/etc/docker/daemon.json'), json: init.json, source: 'default path' },
     units: {

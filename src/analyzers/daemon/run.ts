@@ -39,7 +39,11 @@ export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', ch
     if (scope !== 'all' && c.scope !== scope) continue;
     let rs: CheckResult[];
     try {
-      rs = c.run(ev);
+      // section 2 reads the daemon's configuration: without it (and without /info) a default is not a pass
+      rs =
+        c.section === '2' && !ev.settingsKnown && !ev.engine.info
+          ? (c.cis.length ? c.cis : ['']).map((cis) => ({ status: 'not-evaluated' as const, message: `daemon configuration unknown: ${ev.daemonArgsSource}`, key: 'unknown', ...(cis ? { cis } : {}) }))
+          : c.run(ev);
     } catch (e) {
       rs = [{ status: 'not-evaluated', message: `check failed: ${(e as Error).message}`, key: 'error' }];
     }
