@@ -10,6 +10,7 @@ import { compareDeb, validDeb, VersionSyntaxError } from './dpkg.js';
 import { compareApk, validApk } from './apk.js';
 import { compareCargo, compareNpm, validCargo, validNpm } from './npm.js';
 import { comparePep440, validPep440 } from './pep440.js';
+import { compareGem, validGem } from './gem.js';
 import { compareRpm, validRpm } from './rpm.js';
 import { compareGo, validGo } from './golang.js';
 import { compareMaven, validMaven } from './maven.js';
@@ -41,6 +42,7 @@ register('golang', compareGo, validGo);
 register('maven', compareMaven, validMaven);
 register('pypi', comparePep440, validPep440);
 register('cargo', compareCargo, validCargo);
+register('gem', compareGem, validGem);
 
 const ALIASES: Record<string, CanonicalEcosystem> = {
   deb: 'deb',
