@@ -109,8 +109,16 @@ export function hardenComposeText(text: string, file: string, settings: HardenSe
     }
     for (const [k, v] of NS_KEYS) {
       if (cur[k] !== v) continue;
-      if (ownPair(svc, k)) svc.delete(k);
-      removed.push(`${k}: ${v} (check the service works in its own namespace${k === 'network_mode' ? '; publish the ports it serves' : ''})`);
+      if (ownPair(svc, k)) {
+        svc.delete(k);
+        removed.push(`${k}: ${v} (check the service works in its own namespace${k === 'network_mode' ? '; publish the ports it serves' : ''})`);
+      } else {
+        // inherited through a merge key: the anchor is shared, so flag it here instead of editing it
+        const note = `bulwark: ${k}: ${v} is inherited from a YAML anchor (merge key); remove it there or override it for this service`;
+        changes.push(`${name}: ${k}: ${v} inherited, not removed`);
+        const first = svc.items[0]?.key as Scalar | undefined;
+        if (first) addComment(first, note);
+      }
     }
     // security_opt: no-new-privileges:true; drop unconfined profiles and label=disable
     const secOpts: string[] = Array.isArray(cur.security_opt) ? cur.security_opt.map(String) : [];

@@ -239,3 +239,12 @@ services:
     assert.ok(!ids.has(id), `live hardened container still has ${id}`);
   }
 });
+
+test('harden compose: privileged from a merge key is overridden; an inherited host namespace is flagged, the shared anchor untouched', () => {
+  const text = 'x-base: &base\n  privileged: true\n  pid: host\nservices:\n  a:\n    <<: *base\n    image: x\n';
+  const r = hardenComposeText(text, 'c.yaml', HARDEN_DEFAULTS);
+  assert.match(r.text, /^x-base: &base\n  privileged: true\n  pid: host\n/);
+  assert.match(r.text, /^ {4}privileged: false$/m);
+  assert.match(r.text, /# bulwark: pid: host is inherited from a YAML anchor/);
+  assert.ok(r.changes.some((c) => /pid: host inherited/.test(c)));
+});
