@@ -84,6 +84,14 @@ test('npm: one finding per package and vulnerability, GHSA and CVE merged, CVSS 
   assert.match(cookie.vulnerability!.severitySource!, /ghsa severity LOW/);
 });
 
+test('several ranges for one package: the range that holds the version gives the fix; a gap between ranges is not affected', () => {
+  const at = (v: string) => matchInventory({ packages: [pkg('npm', 'minimist', v)], warnings: [] }, store).find((f) => f.vulnerability!.aliases.includes('GHSA-vh95-rmgr-6w4m'));
+  assert.equal(at('0.1.0')?.vulnerability!.fixedVersion, '0.2.1');
+  assert.equal(at('1.2.0')?.vulnerability!.fixedVersion, '1.2.3');
+  assert.equal(at('0.2.5'), undefined);
+  assert.equal(at('1.2.3'), undefined);
+});
+
 test('an advisory in two feeds (GHSA and the Node.js WG, same CVE) is one finding listing both ids', () => {
   const inv: InventoryReport = { packages: [pkg('npm', 'qs', '0.6.5')], warnings: [] };
   const fs = matchInventory(inv, store);
