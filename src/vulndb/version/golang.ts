@@ -187,12 +187,24 @@ export function normalizeGo(v: string): string {
   return parseGoSemver(withV) ? withV : '';
 }
 
+const parsedCache = new Map<string, Parsed | null>();
+
+function parsedGo(v: string): Parsed {
+  let p = parsedCache.get(v);
+  if (p === undefined) {
+    const n = normalizeGo(v);
+    p = n ? parseGoSemver(n)! : null;
+    if (parsedCache.size > 50000) parsedCache.clear();
+    parsedCache.set(v, p);
+  }
+  if (!p) throw new VersionSyntaxError('golang', v, 'not a Go module or toolchain version');
+  return p;
+}
+
 export function compareGo(a: string, b: string): number {
-  const na = normalizeGo(a);
-  if (!na) throw new VersionSyntaxError('golang', a, 'not a Go module or toolchain version');
-  const nb = normalizeGo(b);
-  if (!nb) throw new VersionSyntaxError('golang', b, 'not a Go module or toolchain version');
-  return compareGoSemver(na, nb);
+  const pv = parsedGo(a);
+  const pw = parsedGo(b);
+  return cmpInt(pv.major, pw.major) || cmpInt(pv.minor, pw.minor) || cmpInt(pv.patch, pw.patch) || comparePrerelease(pv.prerelease, pw.prerelease);
 }
 
 export function validGo(v: string): boolean {

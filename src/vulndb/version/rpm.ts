@@ -114,8 +114,20 @@ export function compareEvr(a: Evr, b: Evr): number {
   return rpmvercmp(a.release ?? '', b.release ?? '');
 }
 
+const evrCache = new Map<string, Evr>();
+
+function cachedEvr(v: string): Evr {
+  let e = evrCache.get(v);
+  if (!e) {
+    e = parseEvr(v.trim());
+    if (evrCache.size > 50000) evrCache.clear();
+    evrCache.set(v, e);
+  }
+  return e;
+}
+
 export function compareRpm(a: string, b: string): number {
-  return compareEvr(parseEvr(a.trim()), parseEvr(b.trim()));
+  return compareEvr(cachedEvr(a), cachedEvr(b));
 }
 
 const PART = /^[A-Za-z0-9._+~^]+$/;
