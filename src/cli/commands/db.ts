@@ -47,9 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
             process.stderr.write(`\r\x1b[K${text}`);
             last = text;
           }
-        : (line: string) => {
-            if (line.includes('FAILED')) process.stderr.write(`${line}\n`);
-          };
+        : undefined; // without a terminal the per-source summary below is the whole output
       const res = await updateDb({ cacheDir: opts.cacheDir, sources: opts.source, progress });
       if (tty && last) process.stderr.write('\r\x1b[K');
       for (const s of res.sources) {
