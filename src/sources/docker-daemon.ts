@@ -72,7 +72,7 @@ function historyFrom(hist: HistoryDoc[], layers: number): ImageConfig['history']
   return oldestFirst.map((h, i) => {
     const e: NonNullable<ImageConfig['history']>[number] = {};
     if (h.Created) e.created = new Date(h.Created * 1000).toISOString();
-    if (h.CreatedBy !== undefined) e.created_by = h.CreatedBy;
+    if (h.CreatedBy) e.created_by = h.CreatedBy;
     if (h.Comment) e.comment = h.Comment;
     // with no consistent way to tell empty entries apart, mark none (created-by is then left off layers)
     e.empty_layer = flags ? !flags[i] : false;

@@ -95,7 +95,7 @@ test('rootfs: of the Alpine minirootfs equals the base layer of the imported ima
 
 test('docker: warm rescan answers from the cache without reading the save stream', { skip }, async () => {
   const cacheDir = join(work, 'cache');
-  await analyzeImage(`docker:${IMAGE}`, { cacheDir, analyzers: [apk] });
+  const cold = await analyzeImage(`docker:${IMAGE}`, { cacheDir, analyzers: [apk] });
   assert.equal(lastScanStats.layersStreamed, 3);
   const img = await openImage(`docker:${IMAGE}`);
   let streams = 0;
@@ -111,6 +111,7 @@ test('docker: warm rescan answers from the cache without reading the save stream
   assert.equal(streams, 0);
   assert.equal(lastScanStats.layersFromCache, 3);
   assert.equal(warm.final.get('opt/app/v')?.layerIndex, 2);
+  assert.deepEqual(summary(warm), summary(cold), 'same result, created-by included (from /history when the config never streamed by)');
   // the docker save tar shares the cache (same diff_ids): nothing to walk either
   const save = await openImage(saveTar);
   save.layerEntries = () => {
