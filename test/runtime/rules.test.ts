@@ -96,3 +96,12 @@ test('escape findings explain the path step by step', () => {
   assert.ok(Array.isArray(f.evidence?.steps) && (f.evidence!.steps as string[]).length >= 3);
   assert.match(f.message, /1\) .* 2\) /);
 });
+
+test('fingerprints ignore argument order and line positions', () => {
+  const a = runArgsToSpec(['docker', 'run', '--privileged', '-p', '80:80', 'img']).spec;
+  const b = runArgsToSpec(['docker', 'run', '-p', '80:80', '-d', '--privileged', 'img']).spec;
+  const fa = new Map(checkContainer(a).map((f) => [f.ruleId + f.message, f.fingerprint]));
+  const fb = new Map(checkContainer(b).map((f) => [f.ruleId + f.message, f.fingerprint]));
+  assert.ok(fa.size > 3);
+  for (const [k, v] of fa) assert.equal(fb.get(k), v, k);
+});

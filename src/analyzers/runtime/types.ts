@@ -1,5 +1,5 @@
 /** Shape of one runtime rule: metadata plus one pure check over the normalised container model. */
-import type { Finding, Severity } from '../../core/finding.js';
+import { fingerprint, type Finding, type Severity } from '../../core/finding.js';
 import { makeFinding, type RuleMeta } from '../../core/rule.js';
 import { locate, type ContainerSpec } from '../../runtime/model.js';
 
@@ -20,7 +20,7 @@ export interface HitInit {
 }
 
 export function hit(meta: RuleMeta, spec: ContainerSpec, init: HitInit): Finding {
-  return makeFinding(meta, {
+  const f = makeFinding(meta, {
     location: locate(spec, ...init.fields),
     key: `${spec.frontEnd}|${spec.name}|${init.key}`,
     message: init.message,
@@ -28,6 +28,10 @@ export function hit(meta: RuleMeta, spec: ContainerSpec, init: HitInit): Finding
     evidence: init.evidence,
     remediation: init.remediation ? { text: init.remediation } : undefined,
   });
+  // content keys only: the file, the service/container and what the finding is about; never the line or
+  // the argument index, so reordering `docker run` flags or editing other lines keeps the fingerprint
+  f.fingerprint = fingerprint(meta.id, spec.frontEnd, spec.file ?? '', spec.service ?? spec.container ?? spec.name, init.key);
+  return f;
 }
 
 export function who(spec: ContainerSpec): string {
