@@ -141,3 +141,22 @@ test('a truncated database file is refused, not crashed on', async () => {
     (e: unknown) => e instanceof UserError && /truncated|damaged/.test(e.message),
   );
 });
+
+test('two updates of the same cache do not run at once; a lock left by a dead process is taken over', async () => {
+  const cache = tmpCache();
+  mkdirSync(dbDir(cache), { recursive: true });
+  const lock = join(dbDir(cache), 'update.lock');
+  writeFileSync(lock, '1'); // pid 1 is alive
+  await assert.rejects(updateDb({ cacheDir: cache, sources: [fx('alpine')] }), /another 'bulwark db update' \(pid 1\) is running/);
+  writeFileSync(lock, '999999999'); // no such process
+  const r = await updateDb({ cacheDir: cache, sources: [fx('alpine')] });
+  assert.equal(r.swapped, true);
+  assert.equal(existsSync(lock), false);
+});
+
+test('the staleness limit comes from .bulwark.yaml (vulndb.max-age-days) and is validated', async () => {
+  const { maxAgeFromConfig } = await import('../../src/vulndb/index.js');
+  assert.equal(maxAgeFromConfig({ vulndb: { 'max-age-days': 3 } } as never), 3);
+  assert.equal(maxAgeFromConfig({}), undefined);
+  assert.throws(() => maxAgeFromConfig({ vulndb: { 'max-age-days': 'soon' } } as never), /vulndb/);
+});
