@@ -56,6 +56,12 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
       engine.version = await client.json<Record<string, any>>('/version');
       engine.images = await client.json<Array<Record<string, any>>>('/images/json', { all: 0 });
       engine.containers = await client.json<Array<Record<string, any>>>('/containers/json', { all: 1 });
+      engine.networks = await client.json<Array<Record<string, any>>>('/networks');
+      try {
+        engine.bridge = await client.json<Record<string, any>>('/networks/bridge');
+      } catch {
+        /* no default bridge (--bridge=none) */
+      }
     } catch (e) {
       engine.error = (e as Error).message;
       warnings.push(`Engine API at ${endpoint} not available: ${engine.error}; checks that need it are not evaluated`);

@@ -83,6 +83,10 @@ export interface EngineFacts {
   version?: Record<string, any>;
   images?: Array<Record<string, any>>;
   containers?: Array<Record<string, any>>;
+  /** GET /networks (all networks, for overlay encryption) */
+  networks?: Array<Record<string, any>>;
+  /** GET /networks/bridge (absent with --bridge=none) */
+  bridge?: Record<string, any>;
   /** why the engine could not be queried */
   error?: string;
 }

@@ -74,6 +74,28 @@ const cases: Case[] = [
   { id: 'BW-DAEMON-031', bad: { patch: (ev) => (ev.sockets.containerd = [{ ...file('/run/containerd/containerd.sock', 0o666), type: 'socket' }]) }, good: {} },
   { id: 'BW-DAEMON-040', bad: { images: [{ Id: 'sha256:aaa', RepoTags: null }, { Id: 'sha256:bbb', RepoTags: ['x:1'] }] }, good: { images: [{ Id: 'sha256:bbb', RepoTags: ['x:1'] }] }, badStatus: 'warn' },
   { id: 'BW-DAEMON-041', bad: { containers: Array.from({ length: 30 }, (_, i) => ({ Id: `c${i}`, State: 'exited' })) }, good: { containers: [{ Id: 'c', State: 'running' }] }, badStatus: 'warn' },
+  { id: 'BW-DAEMON-050', bad: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true, Managers: 4 } } }, good: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true, Managers: 3 } } }, badStatus: 'warn' },
+  {
+    id: 'BW-DAEMON-051',
+    bad: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true } }, tcpListeners: ['[::]:2377'] },
+    good: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true } }, tcpListeners: ['10.0.0.5:2377'] },
+  },
+  {
+    id: 'BW-DAEMON-052',
+    bad: { patch: (ev) => (ev.engine.networks = [{ Name: 'ingress', Driver: 'overlay', Options: {} }, { Name: 'backend', Driver: 'overlay', Options: {} }]) },
+    good: { patch: (ev) => (ev.engine.networks = [{ Name: 'ingress', Driver: 'overlay', Options: {} }, { Name: 'backend', Driver: 'overlay', Options: { encrypted: '' } }]) },
+  },
+  {
+    id: 'BW-DAEMON-053',
+    bad: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true, Cluster: { Spec: { EncryptionConfig: { AutoLockManagers: false } } } } } },
+    good: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true, Cluster: { Spec: { EncryptionConfig: { AutoLockManagers: true } } } } } },
+  },
+  {
+    id: 'BW-DAEMON-054',
+    bad: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true, Cluster: { Spec: { CAConfig: { NodeCertExpiry: 90 * 86400e9 } } } } } },
+    good: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true, Cluster: { Spec: { CAConfig: { NodeCertExpiry: 7 * 86400e9 } } } } } },
+    badStatus: 'info',
+  },
   { id: 'BW-HOST-001', bad: { patch: (ev) => (ev.mounts = ev.mounts.slice(0, 1)) }, good: {} },
   { id: 'BW-HOST-002', bad: { patch: (ev) => (ev.groups.dockerGroup!.members = ['alice']) }, good: {}, badStatus: 'warn' },
   {
@@ -148,6 +170,12 @@ describe('Docker Bench bugs that Bulwark does not repeat', () => {
     const r = check('BW-HOST-001').run(ev);
     assert.equal(r[0]!.status, 'fail');
     assert.match(r[0]!.message, /bind mount of \/srv\/docker/);
+  });
+  it('reads the running default bridge for icc and reports a configuration not yet in effect', () => {
+    const ev = makeEvidence({ json: { icc: false }, patch: (e) => (e.engine.bridge = { Options: { 'com.docker.network.bridge.enable_icc': 'true' } }) });
+    const r = check('BW-DAEMON-001').run(ev);
+    assert.equal(r[0]!.status, 'fail');
+    assert.match(r[0]!.message, /restart pending/);
   });
   it('does not flag the built-in 127.0.0.0/8 insecure range that /info always lists', () => {
     assert.deepEqual(statusesOf('BW-DAEMON-004', makeEvidence()), ['pass']);

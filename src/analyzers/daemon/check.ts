@@ -11,7 +11,7 @@ export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info' | 'not-evaluated';
 export const STATUSES: CheckStatus[] = ['pass', 'fail', 'warn', 'info', 'not-evaluated'];
 
 /** CIS v1.6.0 sections this audit covers; "K" = kernel/runtime escapes (Bulwark only). */
-export type Section = '1' | '2' | '3' | '6' | 'K';
+export type Section = '1' | '2' | '3' | '6' | '7' | 'K';
 
 export interface CheckResult {
   status: CheckStatus;
@@ -83,4 +83,22 @@ export function lower(sev: Severity, steps = 1): Severity {
 
 export function modeString(m: number | undefined): string {
   return m === undefined ? '?' : m.toString(8).padStart(4, '0');
+}
+
+export interface SwarmInfo {
+  LocalNodeState?: string;
+  ControlAvailable?: boolean;
+  Managers?: number;
+  Nodes?: number;
+  NodeAddr?: string;
+  Cluster?: { Spec?: { EncryptionConfig?: { AutoLockManagers?: boolean }; CAConfig?: { NodeCertExpiry?: number } } };
+}
+
+/** Swarm state from /info; undefined when the engine was not queried. */
+export function swarm(ev: HostEvidence): SwarmInfo | undefined {
+  return ev.engine.info ? ((ev.engine.info.Swarm as SwarmInfo | undefined) ?? {}) : undefined;
+}
+
+export function swarmActive(s: SwarmInfo | undefined): boolean {
+  return s?.LocalNodeState === 'active';
 }

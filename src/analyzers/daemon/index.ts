@@ -33,6 +33,11 @@ import { sysconfigDockerPermsCheck } from './checks/daemon-030-sysconfig-docker-
 import { containerdSockPermsCheck } from './checks/daemon-031-containerd-sock-perms.js';
 import { imageSprawlCheck } from './checks/daemon-040-image-sprawl.js';
 import { containerSprawlCheck } from './checks/daemon-041-container-sprawl.js';
+import { swarmManagersCheck } from './checks/daemon-050-swarm-managers.js';
+import { swarmPortCheck } from './checks/daemon-051-swarm-port.js';
+import { overlayEncryptionCheck } from './checks/daemon-052-overlay-encryption.js';
+import { swarmAutolockCheck } from './checks/daemon-053-swarm-autolock.js';
+import { swarmCertExpiryCheck } from './checks/daemon-054-swarm-cert-expiry.js';
 import { dockerPartitionCheck } from './checks/host-001-docker-partition.js';
 import { dockerGroupCheck } from './checks/host-002-docker-group.js';
 import { auditRulesCheck } from './checks/host-003-audit-rules.js';
@@ -80,6 +85,11 @@ export const hostChecks: HostCheck[] = [
   containerdSockPermsCheck,
   imageSprawlCheck,
   containerSprawlCheck,
+  swarmManagersCheck,
+  swarmPortCheck,
+  overlayEncryptionCheck,
+  swarmAutolockCheck,
+  swarmCertExpiryCheck,
   kernelEscapesCheck,
   runcEscapesCheck,
   containerdEscapesCheck,

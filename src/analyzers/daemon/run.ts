@@ -29,6 +29,7 @@ export const SECTION_TITLES: Record<Section, string> = {
   '2': '2 Docker daemon configuration',
   '3': '3 Docker daemon configuration files',
   '6': '6 Docker security operations',
+  '7': '7 Docker Swarm configuration',
   K: 'Kernel and runtime escapes (Bulwark)',
 };
 
@@ -82,7 +83,7 @@ export function summarize(results: RunResult[]): CisSummary {
     s[r.status]++;
     bySection.set(r.section, s);
   }
-  const order: Section[] = ['1', '2', '3', '6', 'K'];
+  const order: Section[] = ['1', '2', '3', '6', '7', 'K'];
   return {
     checks: results.length,
     score: counts.pass - counts.fail - counts.warn,

@@ -19,6 +19,18 @@ export const iccCheck: HostCheck = {
   run(ev) {
     const s = setting(ev, 'icc');
     const loc = settingLocation(ev, s, 'icc');
+    // the effective state of the running default bridge (Docker Bench does not read it)
+    const live = (ev.engine.bridge?.Options as Record<string, string> | undefined)?.['com.docker.network.bridge.enable_icc'];
+    if (live !== undefined && String(live) !== String(s.value !== false)) {
+      return [
+        {
+          status: live === 'false' ? 'pass' : 'fail',
+          message: `the running default bridge has enable_icc=${live} (GET /networks/bridge) but the configuration says ${describe(s)}: restart pending`,
+          key: 'icc',
+          location: { kind: 'host', setting: 'icc', source: '/networks/bridge Options' },
+        },
+      ];
+    }
     if (s.value === false) return [{ status: 'pass', message: `inter-container communication is disabled: ${describe(s)}`, key: 'icc', location: loc }];
     const bridge = setting(ev, 'bridge');
     const noBridge = bridge.value === 'none';
