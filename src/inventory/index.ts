@@ -133,7 +133,12 @@ function dirOf(p: string): string {
 
 export function buildInventory(scan: ImageScan): InventoryReport {
   const warnings: string[] = [];
-  const layerDigest = (i: number) => scan.layers.find((l, k) => (l.layer.index ?? k) === i)?.layer.digest;
+  // the uncompressed content digest when known: the same for a layer read from the engine, a docker save tar or an
+  // OCI layout with recompressed blobs
+  const layerDigest = (i: number) => {
+    const l = scan.layers.find((x, k) => (x.layer.index ?? k) === i)?.layer;
+    return l?.diffId ?? l?.digest;
+  };
 
   // OS
   const osFound: Array<{ path: string; os: Omit<OsInfo, 'evidence'> }> = [];
@@ -206,8 +211,12 @@ export function buildInventory(scan: ImageScan): InventoryReport {
     if (!owner && (p.ecosystem === 'pypi' || p.ecosystem === 'npm')) owner = ownerOf(inv, dirOf(evidence));
     if (owner) p.ownedBy = { ecosystem: owner.ecosystem, name: owner.name };
   }
-  for (const p of kept) p.purl = purlFor(p, inv.os);
-  kept.sort(comparePackages);
+  // lock files that an OS package ships (Debian's /usr/share/nodejs/*/pnpm-lock.yaml ...) describe how that library
+  // was developed, not what is installed: leave them out
+  const final = kept.filter((p) => !(p.fromLockfile && p.ownedBy));
+  inv.packages = final;
+  for (const p of final) p.purl = purlFor(p, inv.os);
+  final.sort(comparePackages);
   return inv;
 }
 

@@ -34,7 +34,7 @@ export interface Package {
   epoch?: number;
   release?: string;
   licenses?: string[];
-  /** the layer that introduced this package (index, digest) */
+  /** the layer that introduced this package (index; digest = the layer's diff ID when known, else its blob digest) */
   layerIndex?: number;
   layerDigest?: string;
   /** the file the package was read from */

@@ -11,6 +11,11 @@ test('package roots: nested and scoped yes; files inside a package no', () => {
   assert.ok(!isPackageRoot('usr/lib/node_modules/npm/node_modules/@isaacs/fs-minipass/dist/esm/package.json'));
   assert.ok(!isPackageRoot('app/node_modules/foo/test/fixtures/package.json'));
   assert.ok(!isPackageRoot('app/package.json'));
+  assert.ok(isPackageRoot('usr/share/nodejs/npm/package.json'));
+  assert.ok(isPackageRoot('usr/share/nodejs/@babel/core/package.json'));
+  assert.ok(isPackageRoot('usr/lib/x86_64-linux-gnu/nodejs/nan/package.json'));
+  assert.ok(!isPackageRoot('usr/share/nodejs/npm/lib/package.json'));
+  assert.ok(!isPackageRoot('srv/share/nodejs/npm/package.json'));
   assert.ok(!isPackageRoot('app/node_modules/.package-lock.json'));
 });
 

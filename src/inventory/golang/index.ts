@@ -177,7 +177,7 @@ export function goPackages(info: GoBuildInfo, binary: string): DetectedPackage[]
 
 export const goAnalyzer: LayerAnalyzer<DetectorOutput> = {
   name: 'inventory-golang',
-  version: 1,
+  version: 2,
   maxFileSize: 256 * 1024 * 1024,
   wants: (meta) => meta.type === 'file' && (meta.mode & 0o111) !== 0 && meta.size >= 1024,
   analyze(meta, content, ctx) {

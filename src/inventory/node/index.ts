@@ -1,5 +1,6 @@
 /**
- * Node.js: every installed package root `node_modules/[@scope/]name/package.json` (nested at any depth),
+ * Node.js: every installed package root `node_modules/[@scope/]name/package.json` (nested at any depth) and the
+ * packages Debian installs in Node's global folders (`usr/share/nodejs/[@scope/]name/package.json`, ...),
  * and the lock files of app directories: package-lock.json / npm-shrinkwrap.json (v1-v3), yarn.lock (v1 and berry),
  * pnpm-lock.yaml (v5-v9). Lock-file packages are marked `fromLockfile`.
  */
@@ -8,10 +9,12 @@ import type { LayerAnalyzer } from '../../image/types.js';
 import type { DetectedPackage, DetectorOutput } from '../types.js';
 
 const PKG_ROOT = /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
+/** Debian installs node-* packages outside node_modules, in Node's global folders (/usr/share/nodejs, ...). */
+const DEBIAN_ROOT = /^usr\/(?:share\/nodejs|lib\/nodejs|lib\/[^/]+-linux-gnu[^/]*\/nodejs)\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
 const LOCKS = new Set(['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml']);
 
 export function isPackageRoot(path: string): boolean {
-  return PKG_ROOT.test(path);
+  return PKG_ROOT.test(path) || DEBIAN_ROOT.test(path);
 }
 
 export function isLockfile(path: string): boolean {
@@ -164,7 +167,7 @@ export function parsePnpmLock(text: string): DetectedPackage[] {
 
 export const nodeAnalyzer: LayerAnalyzer<DetectorOutput> = {
   name: 'inventory-node',
-  version: 1,
+  version: 2,
   maxFileSize: 32 * 1024 * 1024,
   wants: (meta) => isPackageRoot(meta.path) || isLockfile(meta.path),
   analyze(meta, content, ctx) {
