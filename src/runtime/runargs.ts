@@ -148,6 +148,8 @@ export const RUN_FLAGS: FlagDef[] = [
   F('help', 'bool'),
 ];
 
+/** flags run.go adds that create.go does not */
+const RUN_ONLY = new Set(['detach', 'detach-keys', 'sig-proxy']);
 const BY_NAME = new Map(RUN_FLAGS.map((f) => [f.name, f]));
 const BY_SHORT = new Map(RUN_FLAGS.filter((f) => f.short).map((f) => [f.short!, f]));
 /** hidden aliases folded into their canonical flag */
@@ -198,6 +200,7 @@ export function parseRunArgs(argv: string[]): ParsedRun {
   let i = 0;
   const push = (def: FlagDef, value: string, argIndex: number) => {
     const name = ALIAS[def.name] ?? def.name;
+    if (command === 'create' && RUN_ONLY.has(def.name)) throw new InputError(`unknown flag: --${def.name} (docker create has no such flag)`);
     if (def.kind === 'bool') value = String(parseBool(value, def.name));
     flags.push({ name, value, argIndex });
   };

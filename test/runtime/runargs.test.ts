@@ -122,3 +122,9 @@ test('CLI: bulwark run reports findings with argument locations; unknown flag ex
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown flag: --no-such-flag/);
 });
+
+test('run-only flags are rejected for docker create', () => {
+  assert.throws(() => parseRunArgs(['docker', 'create', '-d', 'img']), /docker create has no such flag/);
+  assert.throws(() => parseRunArgs(['docker', 'container', 'create', '--sig-proxy=false', 'img']), /sig-proxy/);
+  assert.equal(parseRunArgs(['docker', 'run', '-d', '--detach-keys', 'ctrl-x', 'img']).flags.length, 2);
+});
