@@ -188,7 +188,28 @@ test('NVD CVE JSON 2.0 enrichment stores the primary CVSS per CVE', () => {
 });
 
 test('real feeds in ../shared/data import with the expected counts', { skip: haveShared ? false : 'needs ../shared/data' }, async () => {
-  const db = await buildDb([join(SHARED, 'osv/go'), join(SHARED, 'kev/known_exploited_vulnerabilities.json')]);
-  assert.equal(db.sources[0]!.stats.vulns! + db.sources[0]!.stats.withdrawnSkipped!, 4291);
-  assert.equal(db.sources[1]!.stats.kev, 1404);
+  const db = await buildDb([
+    join(SHARED, 'osv/go'),
+    join(SHARED, 'kev/known_exploited_vulnerabilities.json'),
+    join(SHARED, 'debian-tracker/bookworm-trixie.json'),
+    join(SHARED, 'osv/pypi'),
+    join(SHARED, 'nodejs-security-wg/npm'),
+  ]);
+  assert.ok(db.sources.every((s) => s.ok));
+  assert.equal(db.sources[0]!.stats.vulns! + db.sources[0]!.stats.withdrawnSkipped!, 4291, 'README: 4,291 Go records');
+  assert.equal(db.sources[1]!.stats.kev, 1404, 'README: 1,404 KEV entries');
+  // the tracker README: 23,409 distinct CVE ids; release entries bookworm 24,187 + trixie 20,878
+  assert.equal(db.sources[2]!.stats.vulns, 23409);
+  assert.equal(db.sources[2]!.stats.affected, 24187 + 20878);
+  assert.equal(db.sources[3]!.stats.vulns! + db.sources[3]!.stats.withdrawnSkipped!, 2661, 'README: 2,661 PyPI advisories');
+  assert.equal(db.sources[4]!.stats.vulns, 467, '468 files: 467 advisories and index.json (counted as unrecognised)');
+  assert.equal(db.sources[4]!.stats.unrecognisedDocuments, 1);
+  const store = VulnStore.open(db.path);
+  try {
+    const n = (ns: string) => (store.db.prepare('SELECT COUNT(DISTINCT package) n FROM affected WHERE namespace = ?').get(ns) as { n: number }).n;
+    assert.equal(n('debian:bookworm'), 189, 'README: bookworm 189 sources');
+    assert.equal(n('debian:trixie'), 145, 'README: trixie 145 sources');
+  } finally {
+    store.close();
+  }
 });
