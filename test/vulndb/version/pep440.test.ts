@@ -98,3 +98,14 @@ test('pep440: specifier sets and the comparator', () => {
   assert.equal(c.valid('1.0.post1.dev2+ubuntu.1'), true);
   assert.equal(c.valid('latest'), false);
 });
+
+test('pep440: agrees with @renovatebot/pep440 on random versions (a second implementation)', async () => {
+  const pep = await import('@renovatebot/pep440');
+  const { pypiGen } = await import('./random.js');
+  const gen = pypiGen(42);
+  const vs = Array.from({ length: 200 }, gen);
+  for (const v of vs) assert.equal(pep.valid(v) !== null, validPep440(v), v);
+  const ok = vs.filter((v) => validPep440(v));
+  assert.ok(ok.length > 150);
+  for (const a of ok) for (const b of ok) assert.equal(Math.sign(pep.compare(a, b)), comparePep440(a, b), `${a} vs ${b}`);
+});
