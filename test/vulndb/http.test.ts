@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { updateDb } from '../../src/vulndb/update.js';
 import { VulnStore } from '../../src/vulndb/store.js';
-import { fx, tmpCache } from './helpers.js';
+import { join } from 'node:path';
+import { fx, haveShared, SHARED, tmpCache } from './helpers.js';
 
 interface Hit {
   path: string;
@@ -106,6 +107,54 @@ test('HTTP errors are reported per source while the other sources import', async
     assert.match(by['http://127.0.0.1:1/unreachable.json']!.error!, /cannot fetch/);
     assert.equal(by['/kev.json']!.ok, true);
     assert.equal(r.swapped, true);
+  } finally {
+    server.close();
+  }
+});
+
+test('HTTP path on the real ../shared/data files (Debian tracker, Alpine v3.20, KEV): 200 then 304', { skip: haveShared ? false : 'needs ../shared/data' }, async () => {
+  const root = SHARED;
+  const statuses: number[] = [];
+  const server = createServer((req, res) => {
+    const rel = decodeURIComponent((req.url ?? '/').slice(1));
+    if (rel.includes('..')) {
+      res.writeHead(400).end();
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = readFileSync(join(root, rel));
+    } catch {
+      statuses.push(404);
+      res.writeHead(404).end();
+      return;
+    }
+    const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+    if (req.headers['if-none-match'] === etag) {
+      statuses.push(304);
+      res.writeHead(304, { etag }).end();
+      return;
+    }
+    statuses.push(200);
+    res.writeHead(200, { etag, 'content-length': body.length, 'content-type': 'application/json' }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const sources = ['debian-tracker/bookworm-trixie.json', 'alpine-secdb/v3.20/main.json', 'kev/known_exploited_vulnerabilities.json'].map((p) => `${base}/${p}`);
+    const cache = tmpCache();
+    const a = await updateDb({ cacheDir: cache, sources });
+    const b = await updateDb({ cacheDir: cache, sources });
+    assert.deepEqual(statuses, [200, 200, 200, 304, 304, 304]);
+    assert.ok(a.sources.every((s) => s.ok) && b.sources.every((s) => s.ok && s.notModified));
+    assert.equal(b.sources[0]!.stats.vulns, 23409);
+    const store = VulnStore.open(b.path);
+    try {
+      assert.ok(store.namespaces().has('debian:bookworm') && store.namespaces().has('alpine:v3.20'));
+      assert.equal(store.info().counts.kev, 1404);
+    } finally {
+      store.close();
+    }
   } finally {
     server.close();
   }
