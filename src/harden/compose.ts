@@ -190,7 +190,10 @@ export function hardenComposeText(text: string, file: string, settings: HardenSe
         if (isScalar(it)) {
           const s = String(it.value);
           const parsed = parsePortString(s);
-          if (!parsed) continue;
+          if (!parsed) {
+            if (s.includes('$')) changes.push(`${name}: port ${s} uses a variable; not rewritten (bind it to an address in the variable)`);
+            continue;
+          }
           const p = parsed[0]!;
           if (p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::') continue;
           if (isPublic(settings, name, [p.hostPort, p.containerPort])) continue;
