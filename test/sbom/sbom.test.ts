@@ -86,7 +86,7 @@ function spdxValidator() {
 
 test('SPDX 2.3 output validates against the official SPDX 2.3 JSON schema', () => {
   const validate = spdxValidator();
-  const doc = JSON.parse(renderSpdx(report));
+  const doc = JSON.parse(renderSpdx(report)) as Record<string, any>;
   assert.ok(validate(doc), JSON.stringify(validate.errors, null, 2));
   assert.equal(doc.spdxVersion, 'SPDX-2.3');
   const ids = new Set(doc.packages.map((p: { SPDXID: string }) => p.SPDXID));
