@@ -248,3 +248,17 @@ test('harden compose: privileged from a merge key is overridden; an inherited ho
   assert.match(r.text, /# bulwark: pid: host is inherited from a YAML anchor/);
   assert.ok(r.changes.some((c) => /pid: host inherited/.test(c)));
 });
+
+test('harden compose: hostile or broken input is a clear error (exit 2), never a crash', async () => {
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+  bomb.push('services:\n  s:\n    image: x\n    command: *l');
+  assert.throws(() => hardenComposeText(bomb.join('\n') + '\n', 'b.yaml', HARDEN_DEFAULTS), /[Aa]lias|resource exhaustion/);
+  assert.throws(() => hardenComposeText('services: [\n', 'x.yaml', HARDEN_DEFAULTS), /invalid YAML/);
+  assert.throws(() => hardenComposeText('version: "3"\n', 'x.yaml', HARDEN_DEFAULTS), /no 'services'/);
+  const dir = mkdtempSync(join(tmpdir(), 'bw-hbad-'));
+  writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a: [\n');
+  const r = await runCli(['harden', 'compose', '-f', join(dir, 'compose.yaml')]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /invalid YAML/);
+});
