@@ -20,22 +20,23 @@ export interface DockerfileAnalysis {
   fixes: FixProposal[];
 }
 
-/** Apply text edits (non-overlapping, any order) to a string. */
+/** Apply text edits to a string in one pass; overlapping edits after the first are dropped (a later --fix pass gets them). */
 export function applyEdits(text: string, edits: TextEdit[]): string {
   // same position: the first proposed edit ends up first in the text
-  const sorted = edits.map((e, i) => ({ ...e, i })).sort((a, b) => b.start - a.start || b.end - a.end || b.i - a.i);
-  let out = text;
-  let lastStart = Infinity;
-  const seen = new Set<string>();
+  const sorted = edits.map((e, i) => ({ ...e, i })).sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
+  const parts: string[] = [];
+  let pos = 0;
+  let last = '';
   for (const e of sorted) {
     const k = `${e.start}:${e.end}:${e.text}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    if (e.end > lastStart) continue; // overlapping: keep the later one
-    out = out.slice(0, e.start) + e.text + out.slice(e.end);
-    lastStart = e.start;
+    if (k === last) continue;
+    last = k;
+    if (e.start < pos) continue;
+    parts.push(text.slice(pos, e.start), e.text);
+    pos = e.end;
   }
-  return out;
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 function lineEdit(file: string, inst: Instruction, edits: TextEdit[]): LineEdit {

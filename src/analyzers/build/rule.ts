@@ -44,7 +44,7 @@ export const DEFAULT_SETTINGS: BuildSettings = {
   allowedRegistries: [],
   labelSchema: {},
   strictLabels: false,
-  maxFileSize: 4 * 1024 * 1024,
+  maxFileSize: 1024 * 1024,
 };
 
 export interface BuildContext {

@@ -6,7 +6,8 @@ export interface Expanded {
   unresolved: boolean;
 }
 
-export function expand(s: string, env: ReadonlyMap<string, string | undefined>, escape = '\\'): Expanded {
+export function expand(s: string, env: ReadonlyMap<string, string | undefined>, escape = '\\', depth = 0): Expanded {
+  if (depth > 8) return { value: s, unresolved: true };
   let out = '';
   let unresolved = false;
   let i = 0;
@@ -44,14 +45,14 @@ export function expand(s: string, env: ReadonlyMap<string, string | undefined>, 
         const useVal = op === ':-' ? nonEmpty : set;
         if (useVal) out += v;
         else {
-          const inner = expand(word ?? '', env, escape);
+          const inner = expand(word ?? '', env, escape, depth + 1);
           out += inner.value;
           unresolved ||= inner.unresolved;
         }
       } else if (op === ':+' || op === '+') {
         const useAlt = op === ':+' ? nonEmpty : set;
         if (useAlt) {
-          const inner = expand(word ?? '', env, escape);
+          const inner = expand(word ?? '', env, escape, depth + 1);
           out += inner.value;
           unresolved ||= inner.unresolved;
         } else if (!has) {

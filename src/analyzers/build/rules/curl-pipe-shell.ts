@@ -20,10 +20,11 @@ export default defineRule(
     const hits: Hit[] = [];
     for (const inst of runs(ctx)) {
       const cmds = ctx.commands(inst);
+      const downloaders = new Set(cmds.filter((x) => x.pipeIndex < x.pipeLength - 1 && isDownload(x, true)).map((x) => x.pipeline));
       for (const c of cmds) {
         const e = effective(c);
         if (c.pipeIndex > 0 && INTERPRETER.test(e.name)) {
-          const src = cmds.find((x) => x.pipeline === c.pipeline && x.pipeIndex < c.pipeIndex && isDownload(x, true));
+          const src = downloaders.has(c.pipeline) ? cmds.find((x) => x.pipeline === c.pipeline && x.pipeIndex < c.pipeIndex && isDownload(x, true)) : undefined;
           if (src) {
             hits.push({ inst, message: `${effective(src).name} output is piped into ${e.name}`, key: `${effective(src).name}|${e.name}` });
             break;

@@ -24,12 +24,14 @@ export default defineRule(
       const targets = cmds.map(downloadTarget).filter((t): t is string => Boolean(t));
       if (!targets.length) continue;
       if (cmds.some((c) => VERIFY.test(effective(c).name))) continue;
-      const used = targets.find((t) =>
-        cmds.some((c) => {
-          const e = effective(c);
-          return (EXECUTES.test(e.name) || e.name === basename(t) || e.argv[0] === t || e.argv[0] === `./${basename(t)}`) && e.argv.slice(e.name === basename(t) ? 0 : 1).some((x) => x === t || basename(x) === basename(t));
-        }),
-      );
+      // basenames of every argument of a command that runs, installs, extracts or moves a file
+      const usedNames = new Set<string>();
+      for (const c of cmds) {
+        const e = effective(c);
+        if (EXECUTES.test(e.name)) for (const a of e.argv.slice(1)) usedNames.add(basename(a));
+        else if (e.argv[0]?.includes('/')) usedNames.add(basename(e.argv[0]));
+      }
+      const used = targets.find((t) => usedNames.has(basename(t)));
       if (used) hits.push({ inst, message: `${basename(used)} is downloaded and used without a checksum or signature check`, key: basename(used) });
     }
     return hits;

@@ -18,15 +18,33 @@ export function runs(ctx: BuildContext, shippedOnly = false): Instruction[] {
   return ctx.all('RUN').filter((i) => i.stage >= 0 && (!keep || keep.has(i.stage)));
 }
 
-/** One hit per package-manager command matching `pred`. */
+/**
+ * Package-manager commands matching `pred`: one hit per RUN (like hadolint), merging the hits of
+ * several commands in the same RUN (their edits, keys and packages).
+ */
 export function pkgHits(ctx: BuildContext, managers: Manager[], pred: (p: PackageCommand, inst: Instruction) => Omit<Hit, 'inst'> | undefined, shippedOnly = false): Hit[] {
   const out: Hit[] = [];
   for (const inst of runs(ctx, shippedOnly)) {
+    const hs: Array<Omit<Hit, 'inst'>> = [];
     for (const p of ctx.packages(inst)) {
       if (!managers.includes(p.manager)) continue;
       const h = pred(p, inst);
-      if (h) out.push({ inst, ...h });
+      if (h) hs.push(h);
     }
+    if (hs.length === 0) continue;
+    if (hs.length === 1) {
+      out.push({ inst, ...hs[0]! });
+      continue;
+    }
+    const packages = hs.flatMap((h) => (h.evidence?.['packages'] as string[] | undefined) ?? []);
+    const edits = hs.flatMap((h) => h.edits ?? []);
+    out.push({
+      inst,
+      message: `${hs[0]!.message} (and ${hs.length - 1} more in this RUN)`,
+      key: hs.map((h) => h.key ?? '').join('\u0001'),
+      ...(edits.length ? { edits } : {}),
+      ...(packages.length ? { evidence: { packages } } : {}),
+    });
   }
   return out;
 }

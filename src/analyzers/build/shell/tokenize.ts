@@ -220,12 +220,15 @@ function lex(src: string, base: number, cont: string): Tok[] {
 }
 
 let pipelineSeq = 0;
+/** command substitutions nested deeper than this are not read (hostile input cannot exhaust the stack) */
+const MAX_DEPTH = 12;
 
 /**
  * Split a shell script into simple commands. Offsets in the result are `base` + the offset in `src`.
  * `cont` is the Dockerfile escape character used for line continuations ('\\' or '`').
  */
 export function parseShell(src: string, base = 0, cont = '\\', depth = 0): SimpleCommand[] {
+  if (depth > MAX_DEPTH) return [];
   const toks = lex(src, base, cont);
   const out: SimpleCommand[] = [];
   let words: Word[] = [];
