@@ -16,6 +16,8 @@
  * after a trailing hyphen (an error in dpkg 1.21, accepted by other releases: we compare it as none).
  */
 
+import { VersionSyntaxError } from './errors.js';
+
 export interface DebVersion {
   epoch: number;
   upstream: string;
@@ -138,16 +140,6 @@ export function compareDebVersions(a: DebVersion, b: DebVersion): number {
   return r > 0 ? 1 : r < 0 ? -1 : 0;
 }
 
-export class VersionSyntaxError extends Error {
-  constructor(
-    public readonly ecosystem: string,
-    public readonly version: string,
-    reason: string,
-  ) {
-    super(`invalid ${ecosystem} version '${version}': ${reason}`);
-    this.name = 'VersionSyntaxError';
-  }
-}
 
 const cache = new Map<string, DebVersion>();
 

@@ -8,7 +8,7 @@
  * below a number, strings compare lexically (case-sensitive), numbers numerically.
  * Blank versions are "0", as in RubyGems.
  */
-import { VersionSyntaxError } from './dpkg.js';
+import { VersionSyntaxError } from './errors.js';
 
 const ANCHORED = /^\s*([0-9]+(?:\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)?\s*$/;
 

@@ -14,7 +14,7 @@
  * `compareGoToolchain` implements go/version.Compare itself (where the language version `go1.21` sorts
  * before `go1.21rc1`), for callers that compare two toolchain strings.
  */
-import { VersionSyntaxError } from './dpkg.js';
+import { VersionSyntaxError } from './errors.js';
 
 interface Parsed {
   major: string;

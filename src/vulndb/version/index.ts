@@ -4,9 +4,15 @@
  * Ecosystem names are purl types (deb, apk, rpm, npm, pypi, golang, maven, gem, cargo, composer); the
  * OSV ecosystem names are accepted too (Debian, Ubuntu, Alpine, npm, PyPI, Go, Maven, crates.io,
  * RubyGems, Packagist, Red Hat, Rocky Linux, AlmaLinux...), with or without a `:release` suffix
- * (`Debian:12`, `Alpine:v3.20`).
+ * (`Debian:12`, `Alpine:v3.20`). Comparators exist for deb, apk, rpm, npm, pypi, golang, maven, gem
+ * and cargo; `composer` (Packagist) is recognised as a name but has no comparator yet, so
+ * getComparator throws UnsupportedEcosystemError and findComparator returns undefined for it.
+ *
+ * Range helpers for the matcher: inRange (one OSV interval), affectedByEvents (an OSV event list),
+ * satisfiesNpmRange (node-semver ranges, pre-releases included), satisfiesPep440 (PEP 440 specifier
+ * sets). Each comparator's file documents the exact upstream rules it follows.
  */
-import { compareDeb, validDeb, VersionSyntaxError } from './dpkg.js';
+import { compareDeb, validDeb } from './dpkg.js';
 import { compareApk, validApk } from './apk.js';
 import { compareCargo, compareNpm, validCargo, validNpm } from './npm.js';
 import { comparePep440, validPep440 } from './pep440.js';
@@ -15,7 +21,7 @@ import { compareRpm, validRpm } from './rpm.js';
 import { compareGo, validGo } from './golang.js';
 import { compareMaven, validMaven } from './maven.js';
 
-export { VersionSyntaxError } from './dpkg.js';
+export { VersionSyntaxError } from './errors.js';
 
 export interface VersionComparator {
   /** canonical ecosystem (purl type) */

@@ -9,7 +9,7 @@
  * qualifier; `.` binds tighter than `-` (`1-1 < 1.0.1`); `.X` and `-X` are the same for a qualifier X.
  * Only ASCII digits are digits. Versions longer than 256 characters are refused, as Maven 4 does.
  */
-import { VersionSyntaxError } from './dpkg.js';
+import { VersionSyntaxError } from './errors.js';
 
 const enum K {
   BIGINT = 0,

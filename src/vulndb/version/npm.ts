@@ -14,7 +14,7 @@
  *   parsing of the range defaults to true (advisory ranges are often written loosely, e.g. `<= 1.2`).
  */
 import semver from 'semver';
-import { VersionSyntaxError } from './dpkg.js';
+import { VersionSyntaxError } from './errors.js';
 
 const parsed = new Map<string, semver.SemVer>();
 

@@ -12,7 +12,7 @@
  * `>V` excludes post-releases and local versions of V itself). A specifier with no explicit prerelease
  * setting accepts pre-release versions — what a vulnerability range needs.
  */
-import { VersionSyntaxError } from './dpkg.js';
+import { VersionSyntaxError } from './errors.js';
 
 export interface Pep440 {
   epoch: string;
