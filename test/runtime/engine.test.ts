@@ -203,3 +203,11 @@ test('--from-inspect reads saved docker inspect output (one or many) with the sa
   }
   for (const c of CASES) assert.deepEqual([...(got.get(c.name) ?? [])].sort(), expected(c), c.name);
 });
+
+test('without --all only running containers are audited', { skip }, async () => {
+  const r = await runCli(['containers', '--filter', `name=${PREFIX}`, '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const names = new Set((JSON.parse(r.stdout).targets as Array<{ name: string }>).map((t) => t.name.slice(PREFIX.length)));
+  assert.ok(names.has('hardened') && names.has('base'));
+  for (const c of CASES.filter((x) => x.createOnly)) assert.ok(!names.has(c.name), `${c.name} is only created`);
+});
