@@ -52,7 +52,15 @@ export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: Collec
     summary: {
       text: renderCisText(results, ev),
       cis,
-      results: results.map((r) => ({ ruleId: r.ruleId, cis: r.cis || undefined, section: r.section, status: r.status, message: r.message, ...(r.severity ? { severity: r.severity } : {}) })),
+      results: results.map((r) => ({
+        ruleId: r.ruleId,
+        cis: r.cis || undefined,
+        section: r.section,
+        status: r.status,
+        message: r.message,
+        ...(r.severity ? { severity: r.severity } : {}),
+        ...(r.location ? { location: r.location } : {}),
+      })),
       daemon: ev.daemon ? { pid: ev.daemon.pid, identifiedBy: ev.daemon.identifiedBy, argv: ev.daemon.argv, tcpListeners: ev.daemon.tcpListeners } : undefined,
       daemonArgsSource: ev.daemonArgsSource,
       configFile: { path: ev.configFile.path, present: ev.configFile.facts.exists, source: ev.configFile.source },
