@@ -39,6 +39,7 @@ export function renderTable(report: Report, opts: RenderOptions): string {
       const refs = f.references.filter((r) => r !== f.ruleId);
       if (refs.length) out.push(`           refs: ${refs.join(', ')}`);
       if (f.remediation.text) out.push(`           fix: ${f.remediation.text}${f.autoFixable ? ' (auto-fixable)' : ''}`);
+      for (const step of f.vulnerability?.explanation ?? []) out.push(`           why: ${step}`);
     }
     out.push('');
   }
