@@ -9,7 +9,7 @@ export const meta: RuleMeta = {
   rationale:
     'Environment variables are visible in docker inspect, /proc/*/environ, crash dumps and child processes, and are often logged; secrets belong in files (Docker/compose secrets, mounted with restricted mode).',
   remediation: 'Use secrets (compose `secrets:`, `--mount type=secret`) or a *_FILE variable pointing at a mounted secret file.',
-  references: ['KSV-0109', 'CWE-526'],
+  references: ['CWE-526'],
   tags: ['secrets'],
 };
 
