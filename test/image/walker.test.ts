@@ -267,3 +267,15 @@ test('wanted files above maxFileSize are passed truncated; unwanted content is n
   ]);
   assert.equal(s.final.get('other.bin')!.meta.size, big.length);
 });
+
+test('readLayerFiles: a file deleted by a later layer is still read from its own layer', async () => {
+  const { readLayerFiles } = await import('../../src/image/extract.js');
+  const dir = join(work, 'oci-extract');
+  writeOciLayout(dir, layers);
+  const img = await openImage(dir);
+  const s = await scanImage(img, [], { noCache: true });
+  const gone = s.hidden.find((h) => h.meta.path === 'etc/secret.key')!;
+  assert.equal(gone.how, 'whiteout');
+  const got = await readLayerFiles(img, gone.layerIndex, [gone.meta.path], 10);
+  assert.deepEqual(got.get('etc/secret.key'), { content: Buffer.from('-----BEGI'.padEnd(10, 'N')), truncated: true });
+});
