@@ -108,7 +108,8 @@ export function renderCisText(results: RunResult[], ev: HostEvidence): string {
   lines.push(`daemon flags from: ${ev.daemonArgsSource}; daemon.json: ${ev.configFile.path} (${ev.configFile.facts.exists ? 'present' : 'absent'})`);
   const sum = summarize(results);
   for (const sec of sum.sections) {
-    lines.push('', `[${sec.title}]`);
+    const c = sec.counts;
+    lines.push('', `[${sec.title}]  pass ${c.pass}, fail ${c.fail}, warn ${c.warn}, info ${c.info}, not evaluated ${c['not-evaluated']}`);
     for (const r of results.filter((x) => x.section === sec.section).sort(cisOrder)) {
       lines.push(`[${LABEL[r.status].padEnd(4)}] ${(r.cis || '-').padEnd(7)} ${r.ruleId.padEnd(13)} ${r.message}`);
     }
