@@ -148,6 +148,9 @@ export const RUN_FLAGS: FlagDef[] = [
   F('help', 'bool'),
 ];
 
+/** `docker` global options (cli/flags/options.go) */
+const GLOBAL_VALUE = new Set(['-H', '--host', '--context', '-c', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+const GLOBAL_BOOL = new Set(['-D', '--debug', '--tls', '--tlsverify']);
 /** flags run.go adds that create.go does not */
 const RUN_ONLY = new Set(['detach', 'detach-keys', 'sig-proxy']);
 const BY_NAME = new Map(RUN_FLAGS.map((f) => [f.name, f]));
@@ -183,7 +186,23 @@ function parseBool(v: string, flag: string): boolean {
 function stripPrefix(argv: string[]): { prefix: string[]; command: 'run' | 'create'; rest: string[] } {
   let i = 0;
   const prefix: string[] = [];
-  if (argv[i] === 'docker' || /\/docker$/.test(argv[i] ?? '')) prefix.push(argv[i++]!);
+  if (argv[i] === 'docker' || /\/docker$/.test(argv[i] ?? '')) {
+    prefix.push(argv[i++]!);
+    // docker's global options before the sub-command (docker -H tcp://x --context y run ...)
+    while (i < argv.length && argv[i]!.startsWith('-')) {
+      const a = argv[i]!;
+      const name = a.replace(/=.*$/, '');
+      if (GLOBAL_VALUE.has(name)) {
+        prefix.push(a);
+        i++;
+        if (!a.includes('=')) {
+          if (i >= argv.length) throw new InputError(`docker global flag ${name} needs an argument`);
+          prefix.push(argv[i++]!);
+        }
+      } else if (GLOBAL_BOOL.has(name)) prefix.push(argv[i++]!);
+      else throw new InputError(`unknown docker global flag: ${a}`);
+    }
+  }
   if (argv[i] === 'container') prefix.push(argv[i++]!);
   const sub = argv[i];
   if (sub !== 'run' && sub !== 'create') {

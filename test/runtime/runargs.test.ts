@@ -128,3 +128,12 @@ test('run-only flags are rejected for docker create', () => {
   assert.throws(() => parseRunArgs(['docker', 'container', 'create', '--sig-proxy=false', 'img']), /sig-proxy/);
   assert.equal(parseRunArgs(['docker', 'run', '-d', '--detach-keys', 'ctrl-x', 'img']).flags.length, 2);
 });
+
+test('docker global options before the sub-command are skipped', () => {
+  const p = parseRunArgs(['docker', '-H', 'tcp://127.0.0.1:2375', '--context=ci', '-D', 'run', '--privileged', 'img']);
+  assert.equal(p.image, 'img');
+  assert.deepEqual(p.prefix, ['docker', '-H', 'tcp://127.0.0.1:2375', '--context=ci', '-D', 'run']);
+  assert.throws(() => parseRunArgs(['docker', '--bogus', 'run', 'img']), /unknown docker global flag: --bogus/);
+  const { spec } = runArgsToSpec(['docker', '-H', 'x', 'run', '--privileged', 'img']);
+  assert.equal(spec.at.privileged!.argIndex, 4);
+});
