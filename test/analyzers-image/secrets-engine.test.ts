@@ -117,3 +117,15 @@ test('keyword scanner: case-insensitive, overlapping keywords, raw bytes', async
   assert.deepEqual(found(Buffer.from([0xff, 0x00, 0x70, 0x61, 0x73, 0x73, 0xfe])), ['pass']);
   assert.deepEqual(found('nothing here'), []);
 });
+
+test('rule table integrity: unique ids, catalogue entries exist, patterns compile, keywords lower-case-able', async () => {
+  const { secretMetaById } = await import('../../src/analyzers/image/secrets/meta.js');
+  const ids = new Set<string>();
+  for (const r of BUILTIN_SECRET_RULES) {
+    assert.ok(!ids.has(r.id), `duplicate ${r.id}`);
+    ids.add(r.id);
+    assert.ok(secretMetaById.has(r.ruleId), `${r.id}: no catalogue entry ${r.ruleId}`);
+    if (!r.fileOnly) assert.doesNotThrow(() => new RegExp(r.regex, (r.flags ?? '') + 'g'), r.id);
+    assert.ok(r.fileOnly || r.paths || r.keywords.length > 0, `${r.id}: an unrestricted rule needs keywords for the prefilter`);
+  }
+});
