@@ -239,6 +239,10 @@ async function main(): Promise<void> {
   for (const f of [saveTar]) spawnSync('sh', ['-c', `cat '${f}' > /dev/null`]);
   spawnSync('sh', ['-c', `cat '${ociDir}'/blobs/sha256/* > /dev/null`]);
   const floor = gzipFloor(ociDir);
+  // what the engine alone takes to produce its save stream (the floor for docker:NAME)
+  const t0 = process.hrtime.bigint();
+  spawnSync('sh', ['-c', `docker save '${IMAGE}' | wc -c`], { stdio: 'ignore' });
+  const engineFloorMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const results: Record<string, { cold: ChildResult; warm: ChildResult }> = {};
   for (const [label, ref] of [
     ['oci (gzip layers)', `oci:${ociDir}:big`],
@@ -256,6 +260,7 @@ async function main(): Promise<void> {
   const lines = [
     `image: ${IMAGE}  (${mb(oci.cold.uncompressed)} MiB uncompressed in layers, ${oci.cold.files} files, ${oci.cold.packages} packages found)`,
     `decompression floor (gzip -dc of every layer): ${(floor.ms / 1000).toFixed(2)} s for ${mb(floor.bytes)} MiB`,
+    `engine save-stream floor (docker save | wc -c): ${(engineFloorMs / 1000).toFixed(2)} s`,
   ];
   for (const [label, r] of Object.entries(results)) {
     lines.push(
