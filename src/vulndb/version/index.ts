@@ -4,9 +4,9 @@
  * Ecosystem names are purl types (deb, apk, rpm, npm, pypi, golang, maven, gem, cargo, composer); the
  * OSV ecosystem names are accepted too (Debian, Ubuntu, Alpine, npm, PyPI, Go, Maven, crates.io,
  * RubyGems, Packagist, Red Hat, Rocky Linux, AlmaLinux...), with or without a `:release` suffix
- * (`Debian:12`, `Alpine:v3.20`). Comparators exist for deb, apk, rpm, npm, pypi, golang, maven, gem
- * and cargo; `composer` (Packagist) is recognised as a name but has no comparator yet, so
- * getComparator throws UnsupportedEcosystemError and findComparator returns undefined for it.
+ * (`Debian:12`, `Alpine:v3.20`). Comparators exist for deb, apk, rpm, npm, pypi, golang, maven, gem,
+ * cargo and composer; any other name gets UnsupportedEcosystemError from getComparator (undefined from
+ * findComparator).
  *
  * Range helpers for the matcher: inRange (one OSV interval), affectedByEvents (an OSV event list),
  * satisfiesNpmRange (node-semver ranges, pre-releases included), satisfiesPep440 (PEP 440 specifier
@@ -17,6 +17,7 @@ import { compareApk, validApk } from './apk.js';
 import { compareCargo, compareNpm, validCargo, validNpm } from './npm.js';
 import { comparePep440, validPep440 } from './pep440.js';
 import { compareGem, validGem } from './gem.js';
+import { compareComposer, validComposer } from './composer.js';
 import { compareRpm, validRpm } from './rpm.js';
 import { compareGo, validGo } from './golang.js';
 import { compareMaven, validMaven } from './maven.js';
@@ -49,6 +50,7 @@ register('maven', compareMaven, validMaven);
 register('pypi', comparePep440, validPep440);
 register('cargo', compareCargo, validCargo);
 register('gem', compareGem, validGem);
+register('composer', compareComposer, validComposer);
 
 const ALIASES: Record<string, CanonicalEcosystem> = {
   deb: 'deb',

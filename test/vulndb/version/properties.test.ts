@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getComparator } from '../../../src/vulndb/version/index.js';
-import { apkGen, debGen, goGen, mavenGen, npmGen, pypiGen, rpmGen, type Gen } from './random.js';
+import { apkGen, composerGen, debGen, goGen, mavenGen, npmGen, pypiGen, rpmGen, type Gen } from './random.js';
 
 const cases: Array<[string, Gen]> = [
   ['deb', debGen(1)],
@@ -12,6 +12,7 @@ const cases: Array<[string, Gen]> = [
   ['pypi', pypiGen(5)],
   ['golang', goGen(6)],
   ['maven', mavenGen(7)],
+  ['composer', composerGen(8)],
 ];
 
 for (const [eco, gen] of cases) {

@@ -119,3 +119,15 @@ export function mavenGen(seed: number): Gen {
     return v;
   };
 }
+
+export function composerGen(seed: number): Gen {
+  const r = rng(seed);
+  const pick = pickFrom(r);
+  return () => {
+    if (!r(15)) return `20${10 + r(15)}-0${1 + r(9)}-1${r(9)}`;
+    let v = (r(4) ? '' : 'v') + [0, 0, 0, 0].slice(0, 1 + r(4)).map(() => String(r(12))).join('.');
+    if (!r(3)) v += pick(['-', '', '.']) + pick(['alpha', 'a', 'beta', 'b', 'RC', 'rc', 'patch', 'pl', 'p', 'stable']) + (r(2) ? String(r(5)) : '');
+    if (!r(8)) v += '-dev';
+    return v;
+  };
+}
