@@ -41,8 +41,6 @@ export interface Instruction {
   expanded: string;
   /** true when substitution met a variable without a known value */
   unresolved: boolean;
-  /** dockerfile-ast argument split (whitespace separated, quotes kept) */
-  argv: string[];
   flags: Flag[];
   /** exec (JSON) form arguments, when written that way */
   json?: string[];

@@ -243,7 +243,6 @@ function toInstruction(a: AstInstruction, model: DockerfileModel, lines: string[
     args,
     expanded: args,
     unresolved: false,
-    argv: a.getArguments().map((x) => x.getValue()),
     flags: [],
     heredocs: [],
     properties: [],
@@ -255,9 +254,11 @@ function toInstruction(a: AstInstruction, model: DockerfileModel, lines: string[
     getProperties?: () => Array<{ getName(): string; getValue(): string | null }>;
     getHeredocs?: () => Array<{ getName(): string; getContentRange(): { start: Pos; end: Pos } | null; getDelimiterRange(): { start: Pos } | null; getStartRange(): { start: Pos } }>;
   };
-  if (any.getFlags) inst.flags = any.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() }));
+  // the getters below are costly in dockerfile-ast; call them only when the text can have what they read
+  const afterKeyword = source.slice(r.start.character + keyword.length);
+  if (any.getFlags && afterKeyword.includes('--')) inst.flags = any.getFlags().map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() }));
   if (any.getProperties) inst.properties = any.getProperties().map((p): Property => ({ name: p.getName(), value: p.getValue() }));
-  if (any.getHeredocs && (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD')) {
+  if (any.getHeredocs && (keyword === 'RUN' || keyword === 'COPY' || keyword === 'ADD') && args.includes('<<')) {
     for (const h of any.getHeredocs()) {
       const cr = h.getContentRange();
       const start = cr ? offsetOf(lines, startLine, cr.start) : source.length;
