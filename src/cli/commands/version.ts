@@ -45,7 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('print -1, 0 or 1: A is lower than, equal to or higher than B')
     .argument('[a]', 'first version')
     .argument('[b]', 'second version')
-    .option('-e, --ecosystem <name>', `deb, apk, rpm, npm, pypi, go, maven (purl types and OSV names are accepted)`)
+    .option('-e, --ecosystem <name>', 'deb, apk, rpm, npm, pypi, go, maven, gem, cargo, composer (purl types and OSV names are accepted)')
     .option('--stdin', 'read "A<TAB>B" lines from standard input and print one result per line')
     .action(async (a: string | undefined, b: string | undefined, opts: { ecosystem?: string; stdin?: boolean }) => {
       const c = comparatorFor(opts.ecosystem);
