@@ -178,11 +178,21 @@ export function buildInventory(scan: ImageScan): InventoryReport {
   }
 
   // lock-file entries that are installed next to their lock file are the same package: keep the installed one
-  const installedNpm = new Set(packages.filter((p) => p.ecosystem === 'npm' && !p.fromLockfile).map((p) => `${p.name}@${p.version}`));
+  const installedNpm = new Map<string, string[]>();
+  for (const p of packages) {
+    if (p.ecosystem !== 'npm' || p.fromLockfile) continue;
+    const k = `${p.name}@${p.version}`;
+    const list = installedNpm.get(k);
+    if (list) list.push(p.path);
+    else installedNpm.set(k, [p.path]);
+  }
   const kept = packages.filter((p) => {
     if (!p.fromLockfile) return true;
-    const installedHere = packages.some((q) => q.ecosystem === 'npm' && !q.fromLockfile && q.name === p.name && q.version === p.version && q.path.startsWith(dirOf(p.path) + (dirOf(p.path) ? '/' : '') + 'node_modules/'));
-    return !(installedHere && installedNpm.has(`${p.name}@${p.version}`));
+    const paths = installedNpm.get(`${p.name}@${p.version}`);
+    if (!paths) return true;
+    const d = dirOf(p.path);
+    const prefix = (d ? d + '/' : '') + 'node_modules/';
+    return !paths.some((q) => q.startsWith(prefix));
   });
 
   const inv: InventoryReport = { packages: kept, warnings };
