@@ -41,3 +41,18 @@ test('manifest and file name parsing', () => {
   assert.equal(parseJarFileName('app.jar'), undefined);
   assert.deepEqual(parseManifest('A: 1\r\nLong: ab\r\n cd\r\n\r\nName: x\r\nB: 2\r\n'), { A: '1', Long: 'abcd' });
 });
+
+test('nesting is followed to a bounded depth (6-deep jar: 5 levels read)', async () => {
+  const r = await javaPackages(fixture('java/nested-6-deep.jar'), 'lib/nested-6-deep.jar');
+  const names = r.packages.map((p) => `${p.name}@${p.version}`).sort();
+  // depth 0 .. 4 are read (the file name gives each one's artifact: inner-6.0.jar -> inner 6.0); inner-2 and
+  // the real javax.inject jar at the bottom are deeper and are not
+  assert.deepEqual(names, ['inner@3.0', 'inner@4.0', 'inner@5.0', 'inner@6.0', 'nested@6-deep']);
+});
+
+test('a nested entry that inflates past the cap (200 MB of zeros, 190 KB zipped) is refused with a warning', async () => {
+  const before = process.memoryUsage().rss;
+  const r = await javaPackages(fixture('java/bomb.jar'), 'bomb.jar');
+  assert.match(r.warnings.join('\n'), /too large|inflates past/);
+  assert.ok(process.memoryUsage().rss - before < 150 * 1024 * 1024);
+});
