@@ -27,3 +27,11 @@ test('only the database path is wanted; stanza without V is skipped; CRLF tolera
     { name: 'bar', version: '1.0-r0', ecosystem: 'apk', sourceName: 'bar', sourceVersion: '1.0-r0' },
   ]);
 });
+
+test('a truncated database gives the complete stanzas and a warning', () => {
+  const db = fixture('apk/installed-3.20.3');
+  const r = apkAnalyzer.analyze(meta('lib/apk/db/installed'), db.subarray(0, 3000), ctx(true)) as DetectorOutput;
+  assert.match(r.warnings![0]!, /read only in part/);
+  assert.ok(r.packages!.length >= 1 && r.packages!.length < 14);
+  assert.equal(r.packages![0]!.name, 'alpine-baselayout');
+});

@@ -68,3 +68,15 @@ test('lock files: where they count, and damaged ones give a warning', () => {
   const t = nodeAnalyzer.analyze(meta('app/yarn.lock'), Buffer.from('x'), ctx(true)) as DetectorOutput;
   assert.match(t.warnings![0]!, /skipped/);
 });
+
+test('hostile lock files: 100k-deep v1 nesting and a YAML alias bomb end in a warning', () => {
+  let deep = '{"version":"1.0.0"}';
+  for (let i = 0; i < 100_000; i++) deep = `{"version":"1.0.0","dependencies":{"a":${deep}}}`;
+  const r = nodeAnalyzer.analyze(meta('app/package-lock.json'), Buffer.from(`{"lockfileVersion":1,"dependencies":{"a":${deep}}}`), ctx()) as DetectorOutput;
+  assert.ok(r.warnings?.length || (r.packages?.length ?? 0) > 0);
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill('*' + String.fromCharCode(96 + i)).join(',')}]`);
+  bomb.push('packages:\n  /x/1.0.0: *l');
+  const y = nodeAnalyzer.analyze(meta('app/pnpm-lock.yaml'), Buffer.from(bomb.join('\n')), ctx()) as DetectorOutput;
+  assert.match(y.warnings![0]!, /unreadable lock file/);
+});
