@@ -85,6 +85,13 @@ describe('bad input', () => {
     assert.match(r.stderr, /permission denied/);
     noStack(r.stderr);
   });
+  it('a file that fails to read (EIO): exit 2 with the reason', { skip: process.platform !== 'linux' ? '/proc/self/mem exists on Linux only' : false }, async () => {
+    // readable by stat, fails on read even for root: exercises the same path as a permission error
+    const r = await runCli(['dockerfile', '/proc/self/mem']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cannot read \/proc\/self\/mem/);
+    noStack(r.stderr);
+  });
   it('binary file: a parse-error finding, nothing else', async () => {
     const p = join(dir, 'bin.Dockerfile');
     writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 0xff]));
