@@ -41,21 +41,29 @@ function isAlpha(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+const isBlank = (c: number) => c === 32 || c === 9;
+
 export function parseDebVersion(input: string): DebParse {
-  // dpkg skips leading and trailing blanks (isspace)
-  const s = input.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
+  // dpkg trims leading and trailing blanks (space, tab); blanks inside are an error
+  let start = 0;
+  let end = input.length;
+  while (start < end && isBlank(input.charCodeAt(start))) start++;
+  while (end > start && isBlank(input.charCodeAt(end - 1))) end--;
+  const s = start === 0 && end === input.length ? input : input.slice(start, end);
   if (s.length === 0) return { error: 'version string is empty' };
-  if (/[ \t]/.test(s)) return { error: 'version string has embedded spaces' };
+  for (let i = 0; i < s.length; i++) if (isBlank(s.charCodeAt(i))) return { error: 'version string has embedded spaces' };
 
   let epoch = 0;
   let rest = s;
   const colon = s.indexOf(':');
   if (colon >= 0) {
     // strtol(): optional sign then digits; it must stop exactly at the colon
-    const m = /^[+-]?[0-9]+/.exec(s);
-    if (!m) return { error: 'epoch in version is empty' };
-    if (m[0].length !== colon) return { error: 'epoch in version is not number' };
-    const n = Number(m[0]);
+    let k = s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45 ? 1 : 0;
+    const digitsFrom = k;
+    while (k < s.length && isDigit(s.charCodeAt(k))) k++;
+    if (k === digitsFrom) return { error: 'epoch in version is empty' };
+    if (k !== colon) return { error: 'epoch in version is not number' };
+    const n = Number(s.slice(0, k));
     if (n < 0) return { error: 'epoch in version is negative' };
     if (n > INT_MAX) return { error: 'epoch in version is too big' };
     epoch = n === 0 ? 0 : n; // no -0
@@ -80,13 +88,13 @@ export function parseDebVersion(input: string): DebParse {
   if (!isDigit(upstream.charCodeAt(0))) return { version, warning: 'version number does not start with digit' };
   for (let i = 0; i < upstream.length; i++) {
     const c = upstream.charCodeAt(i);
-    if (!(isDigit(c) || isAlpha(c) || '.-+~:'.includes(upstream[i]!))) {
+    if (!(isDigit(c) || isAlpha(c) || c === 46 || c === 45 || c === 43 || c === 126 || c === 58)) {
       return { version, warning: 'invalid character in version number' };
     }
   }
   for (let i = 0; i < revision.length; i++) {
     const c = revision.charCodeAt(i);
-    if (!(isDigit(c) || isAlpha(c) || '.+~'.includes(revision[i]!))) {
+    if (!(isDigit(c) || isAlpha(c) || c === 46 || c === 43 || c === 126)) {
       return { version, warning: 'invalid character in revision number' };
     }
   }
