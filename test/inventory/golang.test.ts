@@ -85,3 +85,16 @@ test('a real distro Go binary agrees with `go version -m`', { skip: !existsSync(
   assert.equal(out.split('\n')[0]!.split(': ')[1], info.goVersion);
   assert.deepEqual(info.deps.map((d) => `${d.path}@${d.version}`), deps);
 });
+
+test('real go1.19 binary with versioned deps and a versioned replacement agrees with its `go version -m` output', () => {
+  const bin = gunzipSync(fixture('golang/vendored-go1.19.gz'));
+  // recorded with `go version -m vendored` when the fixture was built (go1.19.8, -mod=vendor)
+  const recorded = fixture('golang/vendored.go-version-m.txt').toString();
+  const info = readGoBuildInfo(bin)!;
+  assert.equal(info.goVersion, recorded.split('\n')[0]!.split(': ')[1]);
+  const deps = recorded.split('\n').filter((l) => /^\t(dep|=>)\t/.test(l)).map((l) => l.split('\t').slice(1, 4).join(' ').trim());
+  const ours = info.deps.flatMap((d) => [`dep ${d.path} ${d.version}`, ...(d.replace ? [`=> ${d.replace.path} ${d.replace.version}`] : [])]);
+  assert.deepEqual(ours, deps);
+  const pk = goPackages(info, 'app/vendored').map((p) => `${p.name}@${p.version}${p.go?.replaces ? ` (replaces ${p.go.replaces})` : ''}`);
+  assert.deepEqual(pk, ['example.com/vendored@', 'example.org/fork@v1.4.3 (replaces example.com/lib@v1.4.2)', 'example.com/plain@v0.2.0', 'stdlib@v1.19.8']);
+});
