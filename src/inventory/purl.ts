@@ -48,12 +48,22 @@ export function distroQualifier(os: OsInfo | undefined): string | undefined {
   return os.versionId ? `${os.id}-${os.versionId}` : os.id;
 }
 
+/** os-release IDs whose purl namespace is the vendor's usual name (as Trivy and Syft write them). */
+const NAMESPACE: Record<string, string> = {
+  rhel: 'redhat', ol: 'oracle', amzn: 'amazon', sles: 'suse', 'sles_sap': 'suse', 'opensuse-leap': 'opensuse', 'opensuse-tumbleweed': 'opensuse',
+};
+
+function vendor(os: OsInfo | undefined, fallback: string | undefined): string | undefined {
+  if (!os?.id || os.id === 'unknown') return fallback;
+  return NAMESPACE[os.id] ?? os.id;
+}
+
 export function purlFor(pkg: Omit<Package, 'purl'> | Package, os?: OsInfo): string {
   switch (pkg.ecosystem) {
     case 'deb':
       return formatPurl({
         type: 'deb',
-        namespace: os?.id && os.id !== 'unknown' ? os.id : 'debian',
+        namespace: vendor(os, 'debian'),
         name: pkg.name,
         version: pkg.version,
         qualifiers: { arch: pkg.arch, distro: distroQualifier(os) },
@@ -61,7 +71,7 @@ export function purlFor(pkg: Omit<Package, 'purl'> | Package, os?: OsInfo): stri
     case 'apk':
       return formatPurl({
         type: 'apk',
-        namespace: os?.id && os.id !== 'unknown' ? os.id : 'alpine',
+        namespace: vendor(os, 'alpine'),
         name: pkg.name,
         version: pkg.version,
         qualifiers: { arch: pkg.arch, distro: distroQualifier(os) },
@@ -70,7 +80,7 @@ export function purlFor(pkg: Omit<Package, 'purl'> | Package, os?: OsInfo): stri
       const version = pkg.release ? `${pkg.version}-${pkg.release}` : pkg.version;
       return formatPurl({
         type: 'rpm',
-        namespace: os?.id && os.id !== 'unknown' ? os.id : undefined,
+        namespace: vendor(os, undefined),
         name: pkg.name,
         version,
         qualifiers: { arch: pkg.arch, epoch: pkg.epoch ? String(pkg.epoch) : undefined, distro: distroQualifier(os) },

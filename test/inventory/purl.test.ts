@@ -13,6 +13,13 @@ test('apk and rpm (epoch qualifier, version-release)', () => {
   assert.equal(purlFor({ name: 'bash', version: '5.1.8', release: '6.el9', epoch: 1, ecosystem: 'rpm', arch: 'x86_64', path: 'x' }, { id: 'rocky', versionId: '9.3', evidence: 'e' }), 'pkg:rpm/rocky/bash@5.1.8-6.el9?arch=x86_64&distro=rocky-9.3&epoch=1');
 });
 
+test('vendor namespaces for RHEL-family and SUSE ids', () => {
+  const pkg = { name: 'openssl', version: '3.0.7', release: '27.el9', ecosystem: 'rpm' as const, arch: 'x86_64', path: 'x' };
+  assert.equal(purlFor(pkg, { id: 'rhel', versionId: '9.4', evidence: 'e' }), 'pkg:rpm/redhat/openssl@3.0.7-27.el9?arch=x86_64&distro=rhel-9.4');
+  assert.equal(purlFor(pkg, { id: 'amzn', versionId: '2023', evidence: 'e' }), 'pkg:rpm/amazon/openssl@3.0.7-27.el9?arch=x86_64&distro=amzn-2023');
+  assert.equal(purlFor(pkg), 'pkg:rpm/openssl@3.0.7-27.el9?arch=x86_64');
+});
+
 test('language ecosystems', () => {
   assert.equal(purlFor({ name: '@types/node', version: '20.1.0', ecosystem: 'npm', path: 'x' }), 'pkg:npm/%40types/node@20.1.0');
   assert.equal(purlFor({ name: 'Flask_Cors', version: '4.0', ecosystem: 'pypi', path: 'x' }), 'pkg:pypi/flask-cors@4.0');
