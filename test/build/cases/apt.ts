@@ -4,7 +4,12 @@ import type { RuleCase } from '../helpers.js';
 export const cases: RuleCase[] = [
   {
     id: 'BW-BUILD-024',
-    bad: ['FROM debian:12\nRUN apt-get install python', 'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends python=2.7', 'FROM debian:12\nRUN sudo apt-get install python'],
+    bad: [
+      'FROM debian:12\nRUN apt-get install python',
+      'FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends python=2.7',
+      'FROM debian:12\nRUN sudo apt-get install python',
+      'FROM node:12\nRUN ["apt-get", "install", "apt-utils"]',
+    ],
     good: [
       'FROM debian:12\nRUN apt-get install -y python',
       'FROM debian:12\nRUN apt-get install -yq python',
@@ -13,6 +18,11 @@ export const cases: RuleCase[] = [
       'FROM debian:12\nRUN apt-get install --assume-yes python',
       'FROM debian:12\nRUN apt-get -y install python',
       'FROM debian:12\nRUN ["apt-get", "install", "-y", "python"]',
+      // trivy-checks apt_get_missing_yes_flag_to_avoid_manual_input_test.rego
+      'FROM node:12\nRUN apt-get -fmy install apt-utils',
+      'FROM node:12\nRUN apt-get install -fmy apt-utils',
+      'FROM node:12\nRUN ["apt-get", "--yes", "-q", "install", "apt-utils"]',
+      'FROM debian:11-slim\nRUN apt-get update && apt-get install tzdata postgresql-10 -y && rm -rf /var/lib/apt/lists/*',
     ],
   },
   {

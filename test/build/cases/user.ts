@@ -14,6 +14,10 @@ export const cases: RuleCase[] = [
       'FROM debian:12 AS build\nUSER app\nFROM debian:12\nCOPY --from=build /a /a',
       // FROM <alias> inherits that stage's USER
       'FROM debian:12 AS base\nUSER root\nFROM base',
+      // trivy-checks root_user_test.rego
+      'FROM alpine:3.13\nRUN apt-get update\nUSER user1\nRUN apt-get update\nUSER root\nRUN apt-get update',
+      'FROM alpine:3.13\nUSER user1\nUSER 0:0',
+      'FROM alpine:3.13\nUSER root\nFROM alpine:3.14\nCOPY blah.zip /',
     ],
     good: [
       'FROM scratch\nUSER foo',
@@ -21,6 +25,8 @@ export const cases: RuleCase[] = [
       'FROM debian:12 AS build\nUSER root\nFROM debian:12\nUSER app',
       'FROM debian:12 AS base\nUSER app\nFROM base\nRUN echo hi',
       'FROM debian:12\nUSER ${APP_USER}',
+      'FROM alpine:3.13\nUSER root\nUSER user1',
+      'FROM alpine:3.13\nUSER root\nFROM alpine:3.14\nUSER user1',
     ],
   },
   {
