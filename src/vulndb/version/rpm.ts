@@ -75,9 +75,15 @@ export function rpmvercmp(a: string, b: string): number {
       if (l1 > l2) return 1;
       if (l2 > l1) return -1;
     }
-    const s1 = a.slice(si, ei);
-    const s2 = b.slice(sj, ej);
-    if (s1 !== s2) return s1 < s2 ? -1 : 1;
+    // strcmp of the two segments (equal lengths for numbers by now)
+    const l1 = ei - si;
+    const l2 = ej - sj;
+    const n = Math.min(l1, l2);
+    for (let k = 0; k < n; k++) {
+      const d = a.charCodeAt(si + k) - b.charCodeAt(sj + k);
+      if (d) return d < 0 ? -1 : 1;
+    }
+    if (l1 !== l2) return l1 < l2 ? -1 : 1;
     i = ei;
     j = ej;
   }
