@@ -10,7 +10,7 @@ export const meta: RuleMeta = {
   stage: 'image',
   rationale: 'ADD <url> downloads at build time without checksum verification (unless --checksum is used): the image holds whatever the server returned that day.',
   remediation: 'Download with a verified checksum (`ADD --checksum=sha256:... URL`, or `RUN curl ... && sha256sum -c`), or COPY a vendored file.',
-  references: ['CIS-4.9', 'CIS-DI-0009', 'DL3020'],
+  references: ['CIS-4.9', 'CIS-DI-0009'],
   tags: ['config'],
 };
 

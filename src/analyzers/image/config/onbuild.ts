@@ -9,7 +9,7 @@ export const meta: RuleMeta = {
   stage: 'image',
   rationale: 'ONBUILD instructions run in the build of every image that uses this one as a base, out of sight of that Dockerfile\'s author and reviewers.',
   remediation: 'Remove ONBUILD instructions; make derived images state their steps explicitly.',
-  references: ['DL3043'],
+  references: [],
   tags: ['config'],
 };
 

@@ -40,7 +40,7 @@ export function check(ctx: ImageCheckContext): Finding[] {
         layerIndex: layer,
         path: root,
         key: root,
-        message: `git repository /${root} (${e.files} files, ${humanBytes(e.bytes)}) in layer ${layer}`,
+        message: `git repository /${root} (${e.files} file(s), ${humanBytes(e.bytes)}) in layer ${layer}`,
         evidence: { files: e.files, bytes: e.bytes, layers: [...e.layers].sort((a, b) => a - b) },
       }),
     );
