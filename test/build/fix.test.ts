@@ -16,6 +16,16 @@ describe('--fix edits', () => {
       'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=1 \\\n    && rm -rf /var/lib/apt/lists/*\n',
     );
   });
+  it('appends the apt lists removal after a trailing ; without &&, and not after a dangling operator', () => {
+    assert.equal(
+      fix('FROM debian:12\nRUN set -eux; apt-get update; apt-get install -y --no-install-recommends curl=1;\n'),
+      'FROM debian:12\nRUN set -eux; apt-get update; apt-get install -y --no-install-recommends curl=1; \\\n    rm -rf /var/lib/apt/lists/*\n',
+    );
+    const dangling = 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=1 &&\n';
+    assert.equal(fix(dangling), dangling);
+    const comment = 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=1 # tools\n';
+    assert.equal(fix(comment), comment);
+  });
   it('adds apk --no-cache, pip --no-cache-dir, yum/dnf/zypper -y', () => {
     assert.equal(fix('FROM a:1\nRUN apk add git=1'), 'FROM a:1\nRUN apk add --no-cache git=1');
     assert.equal(fix('FROM a:1\nRUN pip install x==1'), 'FROM a:1\nRUN pip install --no-cache-dir x==1');
