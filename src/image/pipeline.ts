@@ -18,6 +18,8 @@ export interface AnalyzeImageOptions {
   cacheDir?: string;
   noCache?: boolean;
   onProgress?: (e: ScanProgress) => void;
+  /** layers walked at once (random-access sources); default 2 */
+  concurrency?: number;
   /** defaults to imagePipelineAnalyzers */
   analyzers?: LayerAnalyzer[];
 }
@@ -31,6 +33,7 @@ export async function analyzeImage(ref: string, opts: AnalyzeImageOptions = {}):
       cacheDir: opts.cacheDir,
       noCache: opts.noCache,
       onProgress: opts.onProgress,
+      concurrency: opts.concurrency,
     });
   } finally {
     await image.close();
