@@ -27,7 +27,10 @@ test('bulwark sbom: cyclonedx by default, spdx, json, table', async () => {
   const spdx = await runCli(['sbom', ref, '--format', 'spdx', '--no-cache']);
   assert.equal(JSON.parse(spdx.stdout).spdxVersion, 'SPDX-2.3');
   const json = await runCli(['sbom', ref, '-f', 'json', '--no-cache']);
-  assert.equal(JSON.parse(json.stdout).packages.length, 14);
+  const j = JSON.parse(json.stdout);
+  assert.equal(j.packages.length, 14);
+  assert.equal(j.summary.inventory.os.id, 'alpine');
+  assert.equal(j.summary.text, undefined);
   const table = await runCli(['sbom', ref, '-f', 'table', '--no-cache']);
   assert.match(table.stdout, /musl\s+1\.2\.5-r0/);
   assert.match(table.stdout, /14 packages \(apk 14\)/);

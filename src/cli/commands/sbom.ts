@@ -51,14 +51,16 @@ export function packageTable(inv: Pick<InventoryReport, 'packages' | 'os' | 'ima
 }
 
 /** The Report every SBOM format renders from: packages (without their file lists) and the inventory metadata. */
-export function sbomReport(inv: InventoryReport, ref: string, extraWarnings: string[] = []): Report {
+export function sbomReport(inv: InventoryReport, ref: string, extraWarnings: string[] = [], opts: { table?: boolean } = {}): Report {
   const packages: Package[] = inv.packages.map(({ files: _files, ...p }) => p);
+  const summary: Record<string, unknown> = { inventory: { os: inv.os, image: inv.image } };
+  if (opts.table !== false) summary.text = packageTable({ ...inv, packages });
   return {
     tool: TOOL,
     targets: [{ type: 'image', name: inv.image?.name ?? ref, ref, id: inv.image?.configDigest }],
     findings: [],
     packages,
-    summary: { inventory: { os: inv.os, image: inv.image }, text: packageTable({ ...inv, packages }) },
+    summary,
     warnings: [...extraWarnings, ...inv.warnings],
   };
 }
@@ -89,7 +91,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (!SBOM_FORMATS.includes(format)) throw new InputError(`unknown SBOM format '${opts.format}' (${SBOM_FORMATS.join(', ')})`);
       const { scan, inv } = await inventoryOf(ref, { platform: opts.platform, cacheDir: opts.cacheDir, noCache: opts.cache === false });
       const layerWarnings = scan.layers.flatMap((l) => l.warnings.map((w) => `layer ${l.layer.index + 1}: ${w}`));
-      const report = sbomReport(inv, ref, layerWarnings);
+      const report = sbomReport(inv, ref, layerWarnings, { table: format === 'table' });
       ctx.setExitCode(emitReport(report, { format, output: opts.output }));
     });
 }
