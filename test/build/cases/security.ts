@@ -28,10 +28,15 @@ export const cases: RuleCase[] = [
       'FROM debian:12\nRUN aws configure set aws_access_key_id $(cat /x)',
       'FROM debian:12\nRUN gcloud auth activate-service-account --key-file=/k.json',
       'FROM debian:12\nCOPY creds.json $GOOGLE_APPLICATION_CREDENTIALS',
+      'FROM debian:12\nRUN git clone https://deploy:hunter2pass@git.example.com/app.git /app',
+      'FROM debian:12\nRUN echo "ghp_abcdefghijklmnopqrstuvwxyz0123456789AB" > /root/.token',
     ],
     good: [
       'FROM debian:12\nRUN --mount=type=secret,id=aws aws configure set aws_access_key_id $(cat /run/secrets/aws)',
       'FROM debian:12\nRUN aws s3 ls',
+      'FROM debian:12\nRUN git clone https://github.com/x/y.git /app',
+      'FROM debian:12\nRUN echo "f6d419a6d8743ab26700801b4908d26d97e8b986e14f95de31b32de2b0e79554  x.tgz" | sha256sum -c -',
+      'FROM debian:12\nRUN git clone https://${GIT_USER}:${GIT_TOKEN}@git.example.com/app.git /app',
     ],
   },
   {

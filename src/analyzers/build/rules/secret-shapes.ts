@@ -36,9 +36,16 @@ export function shannon(s: string): number {
   return h;
 }
 
+/** Only the unmistakable token formats (no entropy guess): safe to run over whole RUN lines. */
+export function strongSecretShape(text: string): string | undefined {
+  for (const [kind, re] of SHAPES) if (re.test(text)) return kind;
+  return undefined;
+}
+
 /** The kind of secret a value looks like, or undefined. */
 export function secretShape(value: string): string | undefined {
-  for (const [kind, re] of SHAPES) if (re.test(value)) return kind;
+  const strong = strongSecretShape(value);
+  if (strong) return strong;
   const v = value.trim();
   // a long random-looking token: letters and digits mixed, high entropy, no spaces or path/URL shape
   if (v.length >= 24 && v.length <= 200 && !/\s/.test(v) && !/^[/.~]/.test(v) && !/^[a-z]+:\/\//i.test(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v) && !/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(v) && !/^sha\d+:/.test(v)) {
