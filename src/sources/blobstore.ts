@@ -37,6 +37,8 @@ export async function indexTarFile(path: string, maxMembers = 5_000_000): Promis
     const comp = sniffCompression(head);
     if (comp !== 'none') throw new InputError(`${path} is ${comp}-compressed; decompress it first (e.g. ${comp === 'gzip' ? 'gunzip' : 'unzstd'} -k) so it can be read without extracting`);
     const out = new Map<string, TarMember>();
+    /** symlink/hardlink members: path -> target path (docker save links repeated layers to the first copy) */
+    const links = new Map<string, string>();
     let pos = 0;
     let longName: Buffer | undefined;
     let pax: Map<string, Buffer> | undefined;
@@ -69,15 +71,31 @@ export async function indexTarFile(path: string, maxMembers = 5_000_000): Promis
       if (pax?.has('path')) name = pax.get('path')!;
       if (pax?.has('size')) size = Number(pax.get('size')!.toString('latin1')) || size;
       if (longName) name = longName;
+      const paxLink = pax?.get('linkpath');
       longName = undefined;
       pax = undefined;
       const isFile = flag === '0' || flag === '\0' || flag === '7';
+      if (flag === '1' || flag === '2') {
+        let link = cstr(h, 157, 100);
+        if (paxLink) link = paxLink;
+        const from = normalizePath(decodeName(name)).path;
+        const t = decodeName(link);
+        const base = flag === '2' && !t.startsWith('/') ? from.split('/').slice(0, -1).join('/') : '';
+        const to = normalizePath(base ? `${base}/${t}` : t);
+        if (!to.escaped && to.path && from) links.set(from, to.path);
+      }
       if (isFile) {
         if (dataAt + size > fileSize) throw new InputError(`${path}: truncated tar (member '${decodeName(name)}' runs past the end of the file)`);
         const n = normalizePath(decodeName(name));
         if (!n.escaped && n.path) out.set(n.path, { offset: dataAt, size });
       }
       pos = dataAt + (isFile || flag === 'g' || flag === 'K' ? Math.ceil(size / 512) * 512 : 0);
+    }
+    for (const [from, first] of links) {
+      let to: string | undefined = first;
+      for (let hops = 0; to !== undefined && !out.has(to) && hops < 16; hops++) to = links.get(to);
+      const m = to === undefined ? undefined : out.get(to);
+      if (m && !out.has(from)) out.set(from, m);
     }
     return out;
   } finally {

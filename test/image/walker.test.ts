@@ -279,3 +279,27 @@ test('readLayerFiles: a file deleted by a later layer is still read from its own
   const got = await readLayerFiles(img, gone.layerIndex, [gone.meta.path], 10);
   assert.deepEqual(got.get('etc/secret.key'), { content: Buffer.from('-----BEGI'.padEnd(10, 'N')), truncated: true });
 });
+
+test('docker save archives that link a repeated layer to its first copy (symlinked layer.tar) are read', async () => {
+  const { tarBuffer: tb, sha256: h } = await import('./support/craft.js');
+  const empty = tb([]);
+  const l1 = tb([{ name: 'a', content: 'a' }]);
+  const diffIds = [h(l1), h(empty), h(empty)];
+  const config = Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: diffIds }, history: [{ created_by: 'ADD a' }, { created_by: 'RUN true' }, { created_by: 'RUN true' }] }));
+  const cfgName = `${h(config).slice(7)}.json`;
+  const p = join(work, 'linked.tar');
+  writeFileSync(
+    p,
+    tb([
+      { name: cfgName, content: config },
+      { name: 'aaa/layer.tar', content: l1 },
+      { name: 'bbb/layer.tar', content: empty },
+      { name: 'ccc/layer.tar', type: '2', linkname: '../bbb/layer.tar' },
+      { name: 'manifest.json', content: JSON.stringify([{ Config: cfgName, RepoTags: ['linked:1'], Layers: ['aaa/layer.tar', 'bbb/layer.tar', 'ccc/layer.tar'] }]) },
+    ]),
+  );
+  const s = await scanImage(await openImage(p), [], { noCache: true });
+  assert.equal(s.layers.length, 3);
+  assert.deepEqual(s.image.layers.map((l) => l.createdBy), ['ADD a', 'RUN true', 'RUN true']);
+  assert.equal(s.final.get('a')!.layerIndex, 0);
+});
