@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanProject } from '../src/analyzers/project.js';
-import { dockerfile } from './dockerfile-corpus.js';
+import { dockerfile } from './dockerfiles/corpus.js';
 
 const COUNT = Number(process.argv[2] ?? 2000);
 
