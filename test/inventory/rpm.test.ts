@@ -4,7 +4,11 @@ import { rpmAnalyzer, rpmDbKind } from '../../src/inventory/rpm/index.js';
 import { parseRpmHeader, splitSourceRpm, RpmHeaderError } from '../../src/inventory/rpm/header.js';
 import { bdbValues, BdbError } from '../../src/inventory/rpm/bdb.js';
 import type { DetectorOutput } from '../../src/inventory/types.js';
-import { ctx, fixture, meta } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ctx, fixture, meta, FIX } from './helpers.js';
 
 // Both databases were made by rpm 4.18 from two locally built packages (see fixtures/inventory/rpm/README.md).
 const expected = [
@@ -44,4 +48,29 @@ test('hostile databases: wrong magic, truncated, cyclic overflow chain, damaged 
   assert.match(sq.warnings![0]!, /unreadable rpm database/);
   assert.throws(() => parseRpmHeader(Buffer.from([0, 0, 0, 5, 0, 0, 0, 9])), RpmHeaderError);
   assert.throws(() => parseRpmHeader(Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0])), RpmHeaderError);
+});
+
+function hasRpm(): boolean {
+  try {
+    execFileSync('rpm', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('both databases agree with `rpm -qa` reading the same files', { skip: hasRpm() ? false : 'rpm not installed (apt-get install rpm)' }, () => {
+  const qf = '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE} %{ARCH} %{SOURCERPM}\\n';
+  for (const [file, backend] of [['rpmdb.sqlite', 'sqlite'], ['Packages', 'bdb_ro']] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-rpmdb-'));
+    try {
+      copyFileSync(FIX + 'rpm/' + file, join(dir, file));
+      const out = execFileSync('rpm', ['--dbpath', dir, '--define', `_db_backend ${backend}`, '-qa', '--qf', qf], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const r = rpmAnalyzer.analyze(meta(`var/lib/rpm/${file}`), fixture(`rpm/${file}`), ctx()) as DetectorOutput;
+      const ours = r.packages!.map((p) => `${p.name} ${p.epoch ?? 0}:${p.version}-${p.release} ${p.arch} ${p.sourceName}-${p.sourceVersion}.src.rpm`).sort();
+      assert.deepEqual(ours, out.split('\n').filter(Boolean).sort(), file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 });
