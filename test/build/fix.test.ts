@@ -26,6 +26,16 @@ describe('--fix edits', () => {
     const comment = 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=1 # tools\n';
     assert.equal(fix(comment), comment);
   });
+  it('appends the cache cleaning of yum, dnf, microdnf, zypper and yarn', () => {
+    assert.equal(fix('FROM a:1\nRUN yum install -y x-1'), 'FROM a:1\nRUN yum install -y x-1 \\\n    && yum clean all');
+    assert.equal(fix('FROM a:1\nRUN microdnf install -y --nodocs x-1'), 'FROM a:1\nRUN microdnf install -y --nodocs x-1 \\\n    && microdnf clean all');
+    assert.equal(fix('FROM a:1\nRUN zypper install -y x=1'), 'FROM a:1\nRUN zypper install -y x=1 \\\n    && zypper clean');
+    assert.equal(fix('FROM a:1\nRUN yarn install'), 'FROM a:1\nRUN yarn install \\\n    && yarn cache clean');
+  });
+  it('turns apt into apt-get for the sub-commands apt-get has, not for apt search', () => {
+    const out = fix('FROM debian:12\nRUN apt update && apt install -y --no-install-recommends x=1 && rm -rf /var/lib/apt/lists/* && apt search y');
+    assert.equal(out, 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends x=1 && rm -rf /var/lib/apt/lists/* && apt search y');
+  });
   it('adds apk --no-cache, pip --no-cache-dir, yum/dnf/zypper -y', () => {
     assert.equal(fix('FROM a:1\nRUN apk add git=1'), 'FROM a:1\nRUN apk add --no-cache git=1');
     assert.equal(fix('FROM a:1\nRUN pip install x==1'), 'FROM a:1\nRUN pip install --no-cache-dir x==1');

@@ -97,6 +97,20 @@ export function insertAfter(inst: Instruction, offset: number | undefined, text:
   return [{ start: offset, end: offset, text }];
 }
 
+/**
+ * Append a command at the end of a shell-form RUN: ` \\\n    && cmd` (or without `&&` after a trailing `;`).
+ * No edit for exec form, heredocs, a dangling operator/continuation or a trailing shell comment (it would swallow it).
+ */
+export function appendToRun(ctx: BuildContext, inst: Instruction, cmd: string): TextEdit[] | undefined {
+  if (inst.json || inst.heredocs.length) return undefined;
+  const trimmed = inst.source.trimEnd();
+  if (/(&&|\|\||\||\\|`)$/.test(trimmed)) return undefined;
+  const lastEnd = Math.max(0, ...ctx.commands(inst).filter((c) => c.depth === 0).map((c) => c.end));
+  if (trimmed.slice(lastEnd).includes('#')) return undefined;
+  const joiner = trimmed.endsWith(';') ? '' : '&& ';
+  return [{ start: trimmed.length, end: trimmed.length, text: ` ${ctx.df.escape}\n    ${joiner}${cmd}` }];
+}
+
 /** Whether RUN has a `--mount=type=cache` whose target is one of `targets` (prefix match). */
 export function hasCacheMount(inst: Instruction, targets: string[]): boolean {
   return inst.flags.some((f) => {

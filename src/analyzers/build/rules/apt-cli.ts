@@ -1,5 +1,9 @@
 import { defineRule } from '../rule.js';
+import { effective } from '../shell/command.js';
 import { HADOLINT, pkgHits } from './util.js';
+
+/** apt sub-commands that apt-get runs the same way (search/show/list/full-upgrade are not among them) */
+const SAME_IN_APT_GET = new Set(['install', 'update', 'upgrade', 'dist-upgrade', 'remove', 'purge', 'autoremove', 'clean', 'autoclean']);
 
 export default defineRule(
   {
@@ -10,6 +14,16 @@ export default defineRule(
     remediation: 'Use apt-get (or apt-cache) in Dockerfiles.',
     references: ['DL3027'],
     helpUri: HADOLINT('DL3027'),
+    autoFixable: true,
   },
-  (ctx) => pkgHits(ctx, ['apt'], (p) => ({ message: `'apt ${p.action}': use apt-get`, key: p.action })),
+  (ctx) =>
+    pkgHits(ctx, ['apt'], (p, inst) => {
+      const prog = effective(p.cmd).words[0];
+      const fixable = !inst.json && prog && p.cmd.depth === 0 && SAME_IN_APT_GET.has(p.action);
+      return {
+        message: `'apt ${p.action}': use apt-get`,
+        key: p.action,
+        ...(fixable ? { edits: [{ start: prog.start, end: prog.end, text: 'apt-get' }] } : {}),
+      };
+    }),
 );

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import type { Hit } from '../rule.js';
-import { hasCacheMount } from '../rule.js';
+import { appendToRun, hasCacheMount } from '../rule.js';
 import { HADOLINT, removes, runs } from './util.js';
 
 export default defineRule(
@@ -23,19 +23,11 @@ export default defineRule(
       if (removes(ctx, inst, ['/var/lib/apt/lists']) || hasCacheMount(inst, ['/var/lib/apt/lists'])) continue;
       // hadolint: cache mounts on both /var/lib/apt and /var/cache/apt keep the lists out of the layer too
       if (hasCacheMount(inst, ['/var/lib/apt']) && hasCacheMount(inst, ['/var/cache/apt'])) continue;
-      const trimmed = inst.source.trimEnd();
-      const end = trimmed.length;
-      // append `&& rm ...` (or `rm ...` after a trailing `;`); a dangling operator or continuation is left alone
-      const dangling = /(&&|\|\||\||\\|`)$/.test(trimmed);
-      // a trailing shell comment would swallow the appended command
-      const lastEnd = Math.max(0, ...ctx.commands(inst).filter((c) => c.depth === 0).map((c) => c.end));
-      const commentAfter = trimmed.slice(lastEnd).includes('#');
-      const canFix = !inst.json && !inst.heredocs.length && !dangling && !commentAfter;
-      const joiner = trimmed.endsWith(';') ? '' : '&& ';
+      const edits = appendToRun(ctx, inst, 'rm -rf /var/lib/apt/lists/*');
       hits.push({
         inst,
         message: 'apt-get install without removing /var/lib/apt/lists in the same RUN',
-        ...(canFix ? { edits: [{ start: end, end, text: ` ${ctx.df.escape}\n    ${joiner}rm -rf /var/lib/apt/lists/*` }] } : {}),
+        ...(edits ? { edits } : {}),
       });
     }
     return hits;

@@ -10,8 +10,9 @@ export default defineRule(
     rationale: 'dnf leaves its metadata and package cache in the layer.',
     remediation: 'End the RUN with `&& dnf clean all` (`microdnf clean all`).',
     references: ['DL3040', 'DS019', 'AVD-DS-0019', 'DS027', 'AVD-DS-0027'],
+    autoFixable: true,
     helpUri: HADOLINT('DL3040'),
   },
   (ctx) =>
-    missingClean(ctx, ['dnf', 'microdnf'], (n, a) => (n === 'dnf' || n === 'microdnf' || n === 'tdnf' || n === 'dnf5') && a.includes('clean') && a.includes('all'), ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'], 'dnf clean all'),
+    missingClean(ctx, ['dnf', 'microdnf'], (n, a) => (n === 'dnf' || n === 'microdnf' || n === 'tdnf' || n === 'dnf5') && a.includes('clean') && a.includes('all'), ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'], 'dnf clean all', (m) => `${m} clean all`),
 );

@@ -1,6 +1,6 @@
 /** Rule bodies shared by package managers that differ only in names (yum/dnf/zypper/...). */
 import type { BuildContext, Hit } from '../rule.js';
-import { hasCacheMount, insertAfter } from '../rule.js';
+import { appendToRun, hasCacheMount, insertAfter } from '../rule.js';
 import { hasFlag } from '../shell/command.js';
 import { isPinned, type Manager } from '../shell/packages.js';
 import { pkgHits, runHas, removes, runs } from './util.js';
@@ -16,13 +16,14 @@ export function missingYes(ctx: BuildContext, managers: Manager[], long: string[
 }
 
 /** `<manager> install` with no cleaning command, cache removal or cache mount in the same RUN. */
-export function missingClean(ctx: BuildContext, managers: Manager[], isClean: (name: string, args: string[]) => boolean, cacheDirs: string[], what: string): Hit[] {
+export function missingClean(ctx: BuildContext, managers: Manager[], isClean: (name: string, args: string[]) => boolean, cacheDirs: string[], what: string, fixCommand?: (m: Manager) => string): Hit[] {
   const hits: Hit[] = [];
   for (const inst of runs(ctx, true)) {
     const p = ctx.packages(inst).find((x) => managers.includes(x.manager) && x.action === 'install');
     if (!p) continue;
     if (runHas(ctx, inst, isClean) || removes(ctx, inst, cacheDirs) || hasCacheMount(inst, cacheDirs)) continue;
-    hits.push({ inst, message: `${p.manager} install without '${what}' in the same RUN`, key: p.manager });
+    const edits = fixCommand ? appendToRun(ctx, inst, fixCommand(p.manager)) : undefined;
+    hits.push({ inst, message: `${p.manager} install without '${what}' in the same RUN`, key: p.manager, ...(edits ? { edits } : {}) });
   }
   return hits;
 }

@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import type { Hit } from '../rule.js';
-import { hasCacheMount } from '../rule.js';
+import { appendToRun, hasCacheMount } from '../rule.js';
 import { HADOLINT, runs } from './util.js';
 
 export default defineRule(
@@ -11,6 +11,7 @@ export default defineRule(
     rationale: 'yarn keeps a copy of every package tarball in its cache inside the layer.',
     remediation: 'End the RUN with `&& yarn cache clean` (or use a cache mount).',
     references: ['DL3060'],
+    autoFixable: true,
     helpUri: HADOLINT('DL3060'),
   },
   (ctx) => {
@@ -21,7 +22,8 @@ export default defineRule(
       if (!install) continue;
       if (pk.some((p) => p.action === 'cache' && p.args.includes('clean'))) continue;
       if (hasCacheMount(inst, ['/usr/local/share/.cache/yarn', '/root/.cache/yarn', '/root/.yarn'])) continue;
-      hits.push({ inst, message: 'yarn install without yarn cache clean in the same RUN' });
+      const edits = appendToRun(ctx, inst, 'yarn cache clean');
+      hits.push({ inst, message: 'yarn install without yarn cache clean in the same RUN', ...(edits ? { edits } : {}) });
     }
     return hits;
   },

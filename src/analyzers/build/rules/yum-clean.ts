@@ -10,7 +10,8 @@ export default defineRule(
     rationale: 'yum leaves its metadata and package cache in the layer.',
     remediation: 'End the RUN with `&& yum clean all` (or `rm -rf /var/cache/yum`).',
     references: ['DL3032', 'DS015', 'AVD-DS-0015'],
+    autoFixable: true,
     helpUri: HADOLINT('DL3032'),
   },
-  (ctx) => missingClean(ctx, ['yum'], (n, a) => n === 'yum' && a.includes('clean') && a.includes('all'), ['/var/cache/yum'], 'yum clean all'),
+  (ctx) => missingClean(ctx, ['yum'], (n, a) => n === 'yum' && a.includes('clean') && a.includes('all'), ['/var/cache/yum'], 'yum clean all', () => 'yum clean all'),
 );

@@ -10,7 +10,8 @@ export default defineRule(
     rationale: 'zypper leaves its package cache in the layer.',
     remediation: 'End the RUN with `&& zypper clean` (or `zypper cc`).',
     references: ['DL3036', 'DS020', 'AVD-DS-0020'],
+    autoFixable: true,
     helpUri: HADOLINT('DL3036'),
   },
-  (ctx) => missingClean(ctx, ['zypper'], (n, a) => n === 'zypper' && a.some((x) => x === 'clean' || x === 'cc'), ['/var/cache/zypp'], 'zypper clean'),
+  (ctx) => missingClean(ctx, ['zypper'], (n, a) => n === 'zypper' && a.some((x) => x === 'clean' || x === 'cc'), ['/var/cache/zypp'], 'zypper clean', () => 'zypper clean'),
 );
