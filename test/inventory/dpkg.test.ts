@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dpkgAnalyzer, packagesFromStatus, parseSourceField, listOwner } from '../../src/inventory/dpkg/index.js';
 import type { DetectorOutput } from '../../src/inventory/types.js';
-import { ctx, fixture, meta } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ctx, fixture, meta, FIX } from './helpers.js';
 
 const status = fixture('dpkg/status').toString();
 
@@ -62,4 +66,28 @@ test('malformed and truncated status: no crash, partial result, warning on trunc
   assert.deepEqual(r.packages!.map((p) => p.name), ['base-files', 'bash']);
   const g = packagesFromStatus('garbage\n\0\0\nPackage\n:::\n', true);
   assert.deepEqual(g, []);
+});
+
+function hasDpkgQuery(): boolean {
+  try {
+    execFileSync('dpkg-query', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('agrees with dpkg-query reading the same status file (name, version, source, source version, arch)', { skip: hasDpkgQuery() ? false : 'dpkg-query not installed' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-dpkg-'));
+  try {
+    mkdirSync(join(dir, 'info'));
+    mkdirSync(join(dir, 'updates'));
+    copyFileSync(FIX + 'dpkg/status', join(dir, 'status'));
+    const out = execFileSync('dpkg-query', [`--admindir=${dir}`, '-W', '-f', '${db:Status-Abbrev}|${Package}|${Version}|${source:Package}|${source:Version}|${Architecture}\n'], { encoding: 'utf8' });
+    const truth = out.split('\n').filter((l) => l.startsWith('ii')).map((l) => l.split('|').slice(1).join('|')).sort();
+    const ours = packagesFromStatus(status, true).map((p) => [p.name, p.version, p.sourceName, p.sourceVersion, p.arch].join('|')).sort();
+    assert.deepEqual(ours, truth);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
