@@ -26,7 +26,7 @@ export interface LayerAnalyzer<R = unknown> {
 /** What one layer holds: its entries (metadata only) and each analyzer's per-path output. */
 export interface LayerResult {
   layer: LayerRef;
-  /** every entry's metadata, including whiteout markers (type 'other' never; see `whiteouts`) */
+  /** every entry's metadata, in archive order; whiteout markers are not entries (see `whiteouts`, `opaqueDirs`) */
   entries: EntryMeta[];
   /** paths removed by this layer (`.wh.NAME` -> NAME) */
   whiteouts: string[];
