@@ -92,6 +92,8 @@ function statuses(r: Report, cis: string): string[] {
   return ((r.summary?.results as Array<{ cis?: string; status: string }>) ?? []).filter((x) => x.cis === cis).map((x) => x.status);
 }
 
+const BRIDGE = 'bw2d0';
+
 describe('second dockerd beside the normal one', { skip, timeout: 300_000 }, () => {
   let dir = '';
   let sock = '';
@@ -105,14 +107,24 @@ describe('second dockerd beside the normal one', { skip, timeout: 300_000 }, () 
     sock = join(dir, 'd.sock');
     port = await freePort();
     mainPid = identifyDaemon(`unix://${MAIN_SOCK}`).pid;
+    execFileSync('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
+    execFileSync('ip', ['addr', 'add', '10.213.77.1/24', 'dev', BRIDGE]);
+    execFileSync('ip', ['link', 'set', BRIDGE, 'up']);
   });
 
   after(async () => {
     for (const c of [...started]) await stop(c);
+    try {
+      execFileSync('ip', ['link', 'del', BRIDGE], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
     if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
-  const common = () => ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'd.pid'), '--bridge=none'];
+  // The second daemon gets a bridge of its own: dockerd started with --bridge=none deletes the host's docker0
+  // (removeDefaultBridgeInterface), which would cut the normal daemon's containers off the network.
+  const common = () => ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'd.pid'), `--bridge=${BRIDGE}`];
 
   describe('insecure run', () => {
     let d: Started;
