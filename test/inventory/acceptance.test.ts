@@ -261,3 +261,26 @@ test('SBOMs of the real images validate (CycloneDX 1.6 library validator, offici
     assert.ok(spdx(doc), `${image}: ${JSON.stringify(spdx.errors)}`);
   }
 });
+
+test('layers built by docker: a removed package, a deleted node_modules tree and a rewritten database', { skip, timeout: 20 * 60_000 }, async () => {
+  const base = ensureAlpineImage();
+  const ctxDir = join(work, 'layers-ctx');
+  sh('mkdir', ['-p', join(ctxDir, 'gone/node_modules/left-pad'), join(ctxDir, 'kept/node_modules/minimist')]);
+  sh('sh', ['-c', `printf '{"name":"left-pad","version":"1.3.0"}' > ${ctxDir}/gone/node_modules/left-pad/package.json && printf '{"name":"minimist","version":"1.2.0"}' > ${ctxDir}/kept/node_modules/minimist/package.json`]);
+  sh('sh', ['-c', `cat > ${ctxDir}/Dockerfile <<'X'
+FROM ${base}
+COPY gone /srv/gone
+COPY kept /srv/kept
+RUN apk del --no-network alpine-keys && rm -rf /srv/gone
+X`]);
+  const tag = 'bulwark-test/inventory-layers:1';
+  sh('docker', ['build', '-q', '--network', 'none', '-t', tag, ctxDir]);
+  const inv = await inventoryOf(`docker:${tag}`, { noCache: true }).then((r) => r.inv);
+  const truth = inContainer(tag, ['apk', 'info', '-v']).split('\n').filter(Boolean);
+  const problem = diff('apk after apk del', of(inv, 'apk').map((p) => `${p.name}-${p.version}`), truth);
+  assert.equal(problem, undefined, problem);
+  assert.ok(!truth.some((l) => l.startsWith('alpine-keys-')));
+  // the database was rewritten by the last layer, yet the packages are still introduced by the base layer
+  assert.ok(of(inv, 'apk').every((p) => p.layerIndex === 0), JSON.stringify(of(inv, 'apk').map((p) => [p.name, p.layerIndex])));
+  assert.deepEqual(of(inv, 'npm').map((p) => `${p.name}@${p.version} ${p.path} L${p.layerIndex}`), ['minimist@1.2.0 srv/kept/node_modules/minimist/package.json L2']);
+});
