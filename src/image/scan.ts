@@ -5,7 +5,7 @@
  * A warm rescan whose every requested analyzer is cached never opens a layer stream.
  */
 import type { EntryMeta, LayerEntries, LayerEntry, LayerRef, OpenedImage } from '../sources/types.js';
-import type { ImageScan, LayerAnalyzer, LayerResult } from './types.js';
+import type { AnalyzerContext, ImageScan, LayerAnalyzer, LayerResult } from './types.js';
 import { availableParallelism } from 'node:os';
 import { LayerCache } from './cache.js';
 import { stackLayers } from './final.js';
@@ -88,28 +88,28 @@ function expand(e: CompactEntry): EntryMeta {
   return m;
 }
 
-interface Task {
-  meta: EntryMeta;
-  analyzers: LayerAnalyzer[];
-  content: Buffer;
-  truncated: boolean;
-}
-
 interface Walked {
   entries: EntryMeta[];
   whiteouts: string[];
   opaqueDirs: string[];
-  tasks: Task[];
+  /** analyzer name -> path -> output */
+  analyses: Record<string, Record<string, unknown>>;
   warnings: string[];
   uncompressedSize: number;
   /** wanted hardlinks whose target's content was not kept */
   unresolvedLinks: Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[] }>;
 }
 
+/** Contents kept for hardlinks to them: small files only, within a budget (else a second read serves them). */
+const KEEP_FILE_MAX = 4 * 1024 * 1024;
+const KEEP_TOTAL_MAX = 64 * 1024 * 1024;
+
 async function readCapped(entry: LayerEntry, cap: number): Promise<{ content: Buffer; truncated: boolean }> {
-  const parts: Buffer[] = [];
+  // one buffer of the announced size (no chunk list + concat: big wanted files, e.g. ELF binaries, peak once)
+  const want = Math.min(entry.meta.size, cap);
+  let buf = Buffer.allocUnsafe(want);
   let got = 0;
-  let truncated = false;
+  let truncated = entry.meta.size > cap;
   const src: AsyncIterable<Buffer> = entry.chunks ? entry.chunks() : (entry.stream as AsyncIterable<Buffer>);
   for await (const c of src) {
     if (got >= cap) {
@@ -117,12 +117,17 @@ async function readCapped(entry: LayerEntry, cap: number): Promise<{ content: Bu
       continue; // keep draining so the next entry lines up
     }
     const take = Math.min(c.length, cap - got);
-    parts.push(Buffer.from(c.subarray(0, take)));
+    if (got + take > buf.length) {
+      // more bytes than announced (a file source that grew): grow, still capped
+      const bigger = Buffer.allocUnsafe(Math.min(cap, Math.max(got + take, buf.length * 2)));
+      buf.copy(bigger, 0, 0, got);
+      buf = bigger;
+    }
+    c.copy(buf, got, 0, take);
     got += take;
     if (take < c.length) truncated = true;
   }
-  if (entry.meta.size > cap) truncated = true;
-  return { content: Buffer.concat(parts), truncated };
+  return { content: got === buf.length ? buf : buf.subarray(0, got), truncated };
 }
 
 async function drain(entry: LayerEntry): Promise<void> {
@@ -130,11 +135,35 @@ async function drain(entry: LayerEntry): Promise<void> {
   for await (const _ of entry.stream) void _;
 }
 
-/** One pass over a layer's entries: metadata, whiteouts, and the wanted files' contents. */
-async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], onBytes?: () => void): Promise<Walked> {
-  const w: Walked = { entries: [], whiteouts: [], opaqueDirs: [], tasks: [], warnings: [], uncompressedSize: 0, unresolvedLinks: [] };
-  /** content of wanted regular files, for hardlinks to them */
+/**
+ * Run the analyzers that want one file, right away (the content is dropped afterwards, so at most one
+ * wanted file is in memory at a time, plus the small ones kept for hardlinks).
+ */
+async function analyzeFile(w: Walked, meta: EntryMeta, got: { content: Buffer; truncated: boolean }, wanting: LayerAnalyzer[], ctx: AnalyzerContext): Promise<void> {
+  for (const a of wanting) {
+    const cap = a.maxFileSize ?? DEFAULT_MAX_FILE;
+    const content = got.content.length > cap ? got.content.subarray(0, cap) : got.content;
+    const truncated = got.truncated || got.content.length > cap;
+    try {
+      const r = await a.analyze(meta, content, { ...ctx, truncated });
+      if (r !== undefined) (w.analyses[a.name] ??= {})[meta.path] = r;
+    } catch (e) {
+      w.warnings.push(`analyzer ${a.name} failed on '${meta.path}': ${(e as Error).message}`);
+    }
+  }
+}
+
+/**
+ * One pass over a layer's entries: metadata, whiteouts, and the analyzers' outputs for the files they want.
+ * `ctx.layer` is the layer being read; for one-pass sources that learn a layer's identity only at its end
+ * it is provisional (index -1): analyzer outputs must not depend on it (they are cached by layer content).
+ */
+async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], ctx: AnalyzerContext, onBytes?: () => void): Promise<Walked> {
+  const w: Walked = { entries: [], whiteouts: [], opaqueDirs: [], analyses: {}, warnings: [], uncompressedSize: 0, unresolvedLinks: [] };
+  for (const a of analyzers) w.analyses[a.name] = {};
+  /** content of small wanted regular files, for hardlinks to them */
   const kept = new Map<string, { content: Buffer; truncated: boolean }>();
+  let keptBytes = 0;
   /** regular files seen so far, built only once a hardlink shows up (rare) */
   let files: Map<string, EntryMeta> | undefined;
   const links = new Map<string, string>();
@@ -161,8 +190,11 @@ async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], on
       if (wanting.length) {
         const cap = Math.max(...wanting.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE));
         const got = await readCapped(entry, cap);
-        kept.set(meta.path, got);
-        w.tasks.push({ meta, analyzers: wanting, ...got });
+        if (got.content.length <= KEEP_FILE_MAX && keptBytes + got.content.length <= KEEP_TOTAL_MAX) {
+          kept.set(meta.path, got);
+          keptBytes += got.content.length;
+        }
+        await analyzeFile(w, meta, got, wanting, ctx);
       } else await drain(entry);
     } else if (meta.type === 'hardlink' && meta.linkname) {
       // follow hardlink chains to the regular file seen earlier in this layer (bounded)
@@ -187,7 +219,7 @@ async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], on
       const wanting = analyzers.filter((a) => safeWants(a, asFile, w.warnings));
       if (wanting.length) {
         const got = kept.get(target);
-        if (got) w.tasks.push({ meta: asFile, analyzers: wanting, ...got });
+        if (got) await analyzeFile(w, asFile, got, wanting, ctx);
         else w.unresolvedLinks.push({ meta: asFile, analyzers: wanting });
       }
       await drain(entry);
@@ -207,47 +239,31 @@ function safeWants(a: LayerAnalyzer, meta: EntryMeta, warnings: string[]): boole
   }
 }
 
-/** Second pass for wanted hardlinks whose target nobody wanted: read just those targets. */
-async function resolveLinks(image: OpenedImage, index: number, w: Walked): Promise<void> {
+/** Second pass for wanted hardlinks whose target's content was not kept: read just those targets. */
+async function resolveLinks(image: OpenedImage, index: number, w: Walked, ctx: AnalyzerContext): Promise<void> {
   if (w.unresolvedLinks.length === 0) return;
-  const targets = new Map<string, number>();
+  const byTarget = new Map<string, Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[] }>>();
   for (const l of w.unresolvedLinks) {
-    const cap = Math.max(...l.analyzers.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE));
-    targets.set(l.meta.linkname!, Math.max(cap, targets.get(l.meta.linkname!) ?? 0));
+    const list = byTarget.get(l.meta.linkname!) ?? [];
+    list.push(l);
+    byTarget.set(l.meta.linkname!, list);
   }
-  const got = new Map<string, { content: Buffer; truncated: boolean }>();
+  const found = new Set<string>();
   for await (const entry of image.layerEntries(index)) {
-    const cap = targets.get(entry.meta.path);
-    if (cap !== undefined && entry.meta.type === 'file') got.set(entry.meta.path, await readCapped(entry, cap));
-    else await drain(entry);
+    const list = byTarget.get(entry.meta.path);
+    if (!list || entry.meta.type !== 'file') {
+      await drain(entry);
+      continue;
+    }
+    const cap = Math.max(...list.flatMap((l) => l.analyzers.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE)));
+    const got = await readCapped(entry, cap);
+    found.add(entry.meta.path);
+    for (const l of list) await analyzeFile(w, l.meta, got, l.analyzers, ctx);
   }
   for (const l of w.unresolvedLinks) {
-    const c = got.get(l.meta.linkname!);
-    if (c) w.tasks.push({ meta: l.meta, analyzers: l.analyzers, ...c });
-    else w.warnings.push(`hardlink '${l.meta.path}': target '${l.meta.linkname}' not found on a second read`);
+    if (!found.has(l.meta.linkname!)) w.warnings.push(`hardlink '${l.meta.path}': target '${l.meta.linkname}' not found on a second read`);
   }
   w.unresolvedLinks = [];
-}
-
-async function runAnalyzers(w: Walked, layer: LayerRef, imageName: string, analyzers: LayerAnalyzer[]): Promise<Record<string, Record<string, unknown>>> {
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const a of analyzers) out[a.name] = {};
-  const run = new Set(analyzers);
-  for (const t of w.tasks) {
-    for (const a of t.analyzers) {
-      if (!run.has(a)) continue;
-      const cap = a.maxFileSize ?? DEFAULT_MAX_FILE;
-      const content = t.content.length > cap ? t.content.subarray(0, cap) : t.content;
-      const truncated = t.truncated || t.content.length > cap;
-      try {
-        const r = await a.analyze(t.meta, content, { layer, imageName, truncated });
-        if (r !== undefined) out[a.name]![t.meta.path] = r;
-      } catch (e) {
-        w.warnings.push(`analyzer ${a.name} failed on '${t.meta.path}' in layer ${layer.index + 1}: ${(e as Error).message}`);
-      }
-    }
-  }
-  return out;
 }
 
 function fromCache(cache: LayerCache, key: string, analyzers: LayerAnalyzer[]): { index?: CachedIndex; analyses: Record<string, Record<string, unknown>>; missing: LayerAnalyzer[] } {
@@ -340,11 +356,10 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
 
   const finish = async (layer: LayerRef, w: Walked, toRun: LayerAnalyzer[]): Promise<void> => {
     const key = layerCacheKey(layer);
-    const ran = await runAnalyzers(w, layer, image.name, toRun);
     const analyses: Record<string, Record<string, unknown>> = {};
     const cached = cache && key ? fromCache(cache, key, analyzers.filter((a) => !toRun.includes(a))).analyses : {};
-    for (const a of analyzers) analyses[a.name] = ran[a.name] ?? cached[a.name] ?? {};
-    store(cache, key, w, ran, toRun);
+    for (const a of analyzers) analyses[a.name] = (toRun.includes(a) ? w.analyses[a.name] : cached[a.name]) ?? {};
+    store(cache, key, w, analyses, toRun);
     results[layer.index] = toResult(layer, w, analyses);
     lastScanStats.layersStreamed++;
     opts.onProgress?.({ layer: layer.index, layers: total, bytes: layer.size ?? 0, layerBytes: layer.size, cached: false, done: true });
@@ -356,7 +371,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
       const known = s.layer;
       const toRun = known ? (need.get(known.index) ?? []) : analyzers;
       const progress = () => opts.onProgress?.({ layer: known?.index ?? seen.size, layers: total, bytes: s.entries.stats?.compressedBytes ?? 0, layerBytes: known?.size, cached: false, done: false });
-      const w = await walkEntries(s.entries, toRun, progress);
+      const w = await walkEntries(s.entries, toRun, { layer: known ?? { index: -1, digest: '' }, imageName: image.name }, progress);
       const layer = known ?? s.identify();
       if (!layer || seen.has(layer.index) || !need.has(layer.index)) return;
       seen.add(layer.index);
@@ -364,7 +379,10 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
         for (const l of w.unresolvedLinks) w.warnings.push(`hardlink '${l.meta.path}' -> '${l.meta.linkname}': target content not kept in a one-pass read`);
         w.unresolvedLinks = [];
       }
-      await finish(layer, w, need.get(layer.index)!);
+      // a speculatively walked layer ran every analyzer; keep only what this layer needed
+      const want = need.get(layer.index)!;
+      if (!known) for (const a of analyzers) if (!want.includes(a)) delete w.analyses[a.name];
+      await finish(layer, w, want);
     });
     for (const i of need.keys()) if (!seen.has(i)) throw new Error(`layer ${i + 1} was not found in the image stream`);
   } else {
@@ -376,8 +394,9 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
         const layer = image.layers[index]!;
         const entries = image.layerEntries(index);
         const progress = () => opts.onProgress?.({ layer: index, layers: total, bytes: entries.stats?.compressedBytes ?? 0, layerBytes: layer.size, cached: false, done: false });
-        const w = await walkEntries(entries, toRun, progress);
-        await resolveLinks(image, index, w);
+        const ctx: AnalyzerContext = { layer, imageName: image.name };
+        const w = await walkEntries(entries, toRun, ctx, progress);
+        await resolveLinks(image, index, w, ctx);
         await finish(layer, w, toRun);
       }
     };

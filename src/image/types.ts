@@ -5,6 +5,11 @@
 import type { EntryMeta, LayerRef, OpenedImage } from '../sources/types.js';
 
 export interface AnalyzerContext {
+  /**
+   * The layer being read. Provisional (index -1, digest '') when a one-pass source learns which layer a blob
+   * is only after reading it (docker: with a legacy save stream). Outputs must not depend on it anyway:
+   * they are cached by layer content and shared by every image and position that layer appears in.
+   */
   layer: LayerRef;
   imageName: string;
 }
