@@ -11,8 +11,10 @@
  * with `blobs/sha256/...`). Each layer member is processed as it streams by:
  *  - a blob named by its content digest (`blobs/sha256/<diff_id>`) is known before it is read;
  *  - a legacy `<v1id>/layer.tar` is not (its name is a v1 chain ID), so it is walked speculatively while
- *    its digest is computed, and identified by that digest when it ends (the walker defers analyzer runs
- *    until then, keeping only the wanted files' contents). Nothing is spilled to disk on this path.
+ *    its digest is computed, and identified by that digest when it ends. Analyzers run as files stream by
+ *    with a provisional `ctx.layer` (their outputs are keyed by layer content, never by position), and the
+ *    walker files the result under the layer the digest names — or drops it when the blob is a layer the
+ *    cache already had. Nothing is spilled to disk on this path, whatever the member order.
  * The stream stops early once every needed layer has been seen. The engine's config blob, when it streams
  * by, replaces the history derived from /history (exact empty_layer flags).
  * `layerEntries(i)` (random access, used outside the walker) has to read the stream up to layer i; legacy
