@@ -129,3 +129,9 @@ test('rule table integrity: unique ids, catalogue entries exist, patterns compil
     assert.ok(r.fileOnly || r.paths || r.keywords.length > 0, `${r.id}: an unrestricted rule needs keywords for the prefilter`);
   }
 });
+
+test('a file with thousands of keyword occurrences still finds the secret', () => {
+  const tok = fake.githubToken();
+  const text = 'token token pass secret\n'.repeat(3000) + `ghp: ${tok}\n`;
+  assert.deepEqual(m.scan(text, 'x/y.conf').map((h) => h.rule), ['github-token']);
+});
