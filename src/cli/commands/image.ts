@@ -126,7 +126,7 @@ export function register(program: Command, ctx: CliContext): void {
       targets: [{ type: 'image', name: scan.image.name, ref, id: scan.image.configDigest, platform: scan.image.platform }],
       findings: [],
       packages: inv.packages,
-      summary: { ...summary.data, text: summary.text },
+      summary: { ...summary.data, inventory: { os: inv.os, image: inv.image }, text: summary.text },
       warnings,
     };
     ctx.setExitCode(emitReport(report, opts));
