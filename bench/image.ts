@@ -15,14 +15,17 @@
  * Goals: cold <= 1.5x floor, warm <= 0.1x cold, peak RSS <= 250 MB.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const BENCH_DIR = process.env.BULWARK_BENCH_DIR ?? '/var/tmp/bulwark-bench';
+/** other benches (bench/image-checks.ts) reuse this image and its files: keep the names stable */
 const IMAGE = 'bulwark-bench/big:1';
+/** bump when the generated content changes: an image with another value is rebuilt */
+const CONTENT_VERSION = '2';
 const ROOTFS = join(repo, '../shared/data/rootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz');
 const LAYERS = 4;
 const LAYER_BYTES = 290 * 1024 * 1024;
@@ -122,14 +125,19 @@ function generateLayer(dir: string, layer: number): void {
     const sub = join(dir, ['logs', 'bin', 'share', 'data', 'lib'][Math.floor(rnd() * 5)]!, `d${Math.floor(rnd() * 40)}`);
     mkdirSync(sub, { recursive: true });
     let b: Buffer;
+    let mode = 0o644;
     if (r < 0.45) b = textBlob(20_000 + Math.floor(rnd() * 2_000_000));
-    else if (r < 0.85) b = binaryBlob(50_000 + Math.floor(rnd() * 4_000_000));
+    else if (r < 0.85) {
+      b = binaryBlob(50_000 + Math.floor(rnd() * 4_000_000));
+      // half the ELF-like files are executables: the Go build-info analyzer reads every one of them whole
+      if (rnd() < 0.5) mode = 0o755;
+    }
     else if (r < 0.95) b = Buffer.from(JSON.stringify(Array.from({ length: 500 + Math.floor(rnd() * 5000) }, () => ({ id: Math.floor(rnd() * 1e6), name: word(), tags: [word(), word()], score: rnd() }))));
     else {
       b = Buffer.alloc(100_000 + Math.floor(rnd() * 1_000_000));
       for (let j = 0; j < b.length; j++) b[j] = Math.floor(rnd() * 256);
     }
-    writeFileSync(join(sub, `f${f++}`), b);
+    writeFileSync(join(sub, `f${f++}`), b, { mode });
     total += b.length;
   }
 }
@@ -138,8 +146,33 @@ function sh(cmd: string, args: string[], opts: { input?: string; cwd?: string } 
   return execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'pipe', 'inherit'], ...opts });
 }
 
-function haveImage(name: string): boolean {
-  return spawnSync('docker', ['image', 'inspect', name], { stdio: 'ignore' }).status === 0;
+function haveImage(name: string, version?: string): boolean {
+  const r = spawnSync('docker', ['image', 'inspect', '-f', '{{index .Config.Labels "bulwark.bench.version"}}', name], { encoding: 'utf8' });
+  return r.status === 0 && (version === undefined || r.stdout.trim() === version);
+}
+
+/** One builder at a time (several benches may ask for the image at once): a lock directory, stale after 30 min. */
+async function withLock<T>(fn: () => T): Promise<T> {
+  const lock = join(BENCH_DIR, '.build.lock');
+  mkdirSync(BENCH_DIR, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 30 * 60_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* gone meanwhile */
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function ensureImage(): { saveTar: string; ociDir: string } {
@@ -147,7 +180,7 @@ function ensureImage(): { saveTar: string; ociDir: string } {
   const saveTar = join(BENCH_DIR, 'big.tar');
   const ociDir = join(BENCH_DIR, 'big-oci');
   if (!haveImage('bulwark-test/alpine:3.20.3')) sh('docker', ['import', ROOTFS, 'bulwark-test/alpine:3.20.3']);
-  if (!haveImage(IMAGE)) {
+  if (!haveImage(IMAGE, CONTENT_VERSION)) {
     const ctx = join(BENCH_DIR, 'ctx');
     rmSync(ctx, { recursive: true, force: true });
     for (let l = 1; l <= LAYERS; l++) {
@@ -156,7 +189,7 @@ function ensureImage(): { saveTar: string; ociDir: string } {
     }
     writeFileSync(
       join(ctx, 'Dockerfile'),
-      ['FROM bulwark-test/alpine:3.20.3', ...Array.from({ length: LAYERS }, (_, i) => `COPY l${i + 1} /srv/l${i + 1}`), 'RUN rm -rf /srv/l1/logs /srv/l2/share && echo done > /srv/marker', ''].join('\n'),
+      ['FROM bulwark-test/alpine:3.20.3', `LABEL bulwark.bench.version=${CONTENT_VERSION}`, ...Array.from({ length: LAYERS }, (_, i) => `COPY l${i + 1} /srv/l${i + 1}`), 'RUN rm -rf /srv/l1/logs /srv/l2/share && echo done > /srv/marker', ''].join('\n'),
     );
     process.stderr.write('docker build...\n');
     sh('docker', ['build', '-q', '--network', 'none', '-t', IMAGE, ctx]);
@@ -232,7 +265,7 @@ function gzipFloor(ociDir: string): { ms: number; bytes: number } {
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3]!, process.argv[4]!, process.argv[5] ? Number(process.argv[5]) : undefined);
-  const { saveTar, ociDir } = ensureImage();
+  const { saveTar, ociDir } = await withLock(ensureImage);
   const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
   const cacheBase = join(BENCH_DIR, 'cache');
   // warm the page cache so cold/floor both read from memory, as in the same run
