@@ -101,8 +101,8 @@ interface Walked {
 }
 
 /** Contents kept for hardlinks to them: small files only, within a budget (else a second read serves them). */
-const KEEP_FILE_MAX = 4 * 1024 * 1024;
-const KEEP_TOTAL_MAX = 64 * 1024 * 1024;
+const KEEP_FILE_MAX = 256 * 1024;
+const KEEP_TOTAL_MAX = 8 * 1024 * 1024;
 
 async function readCapped(entry: LayerEntry, cap: number): Promise<{ content: Buffer; truncated: boolean }> {
   // one buffer of the announced size (no chunk list + concat: big wanted files, e.g. ELF binaries, peak once)
