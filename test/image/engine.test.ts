@@ -121,8 +121,9 @@ test('docker: warm rescan answers from the cache without reading the save stream
   assert.equal(lastScanStats.layersFromCache, 3);
 });
 
-test('docker: an unknown image is a clear error', { skip: engine ? false : 'no Docker engine' }, async () => {
+test('docker: an unknown image or a platform the image is not is a clear error', { skip }, async () => {
   await assert.rejects(openImage('docker:bulwark-test/does-not-exist:nope'), /no image 'bulwark-test\/does-not-exist:nope' in the Docker engine/);
+  await assert.rejects(openImage(`docker:${IMAGE}`, { platform: 'linux/arm64' }), /is linux\/amd64, not linux\/arm64/);
 });
 
 test('docker: layerEntries(i) reads one layer from the save stream (random access outside the walker)', { skip }, async () => {

@@ -303,3 +303,20 @@ test('docker save archives that link a repeated layer to its first copy (symlink
   assert.deepEqual(s.image.layers.map((l) => l.createdBy), ['ADD a', 'RUN true', 'RUN true']);
   assert.equal(s.final.get('a')!.layerIndex, 0);
 });
+
+test('a hardlink to a large wanted file gets its content through a second read of the layer', async () => {
+  const dir = join(work, 'oci-biglink');
+  const big = Buffer.alloc(1024 * 1024, 'q'); // above what the walker keeps in memory for hardlinks
+  writeOciLayout(dir, [{ tar: tarBuffer([{ name: 'usr/bin/tool', content: big, mode: 0o755 }, { name: 'usr/bin/tool-alias', type: '1', linkname: 'usr/bin/tool' }]) }]);
+  const img = await openImage(dir);
+  let opened = 0;
+  const orig = img.layerEntries.bind(img);
+  img.layerEntries = (i) => {
+    opened++;
+    return orig(i);
+  };
+  const a: LayerAnalyzer<number> = { name: 'len', version: 1, wants: (m) => m.path.startsWith('usr/bin/'), analyze: (_m, c) => c.length };
+  const s = await scanImage(img, [a], { noCache: true });
+  assert.deepEqual(s.layers[0]!.analyses.len, { 'usr/bin/tool': big.length, 'usr/bin/tool-alias': big.length });
+  assert.equal(opened, 2, 'one extra read, only because the target was too big to keep');
+});
