@@ -15,6 +15,7 @@ import { imageFilesAnalyzer } from './files-analyzer.js';
 import { builtinSecretsAnalyzer, makeCustomSecretsAnalyzer, SECRETS_ANALYZER } from './secrets/analyzer.js';
 import { checkConfigSecrets, checkLayerSecrets } from './secrets/check.js';
 import { secretRuleMetas } from './secrets/meta.js';
+import { vulndbRules } from '../../vulndb/rules.js';
 import { resolveSecrets } from './secrets/settings.js';
 import { rule as rootUser } from './config/root-user.js';
 import { rule as healthcheck } from './config/healthcheck.js';
@@ -63,7 +64,7 @@ export const imageCheckRules: ImageRule[] = [
 ];
 
 /** Every rule of the image stage (metadata); the checks live beside it. */
-export const imageRules: RuleMeta[] = [...imageCheckRules.map((r) => r.meta), ...secretRuleMetas];
+export const imageRules: RuleMeta[] = [...imageCheckRules.map((r) => r.meta), ...secretRuleMetas, ...vulndbRules];
 
 /** The analyzers the layer walker runs on every layer for these checks (built-in rules only). */
 export const imageContentAnalyzers: LayerAnalyzer[] = [builtinSecretsAnalyzer, imageFilesAnalyzer];

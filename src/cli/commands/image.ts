@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
+import { UserError } from '../../core/errors.js';
 import { addReportOptions, emitReport, type ReportOptions } from '../output.js';
 import { analyzeImage } from '../../image/pipeline.js';
 import type { ImageScan } from '../../image/types.js';
@@ -11,11 +12,25 @@ import type { ScanProgress } from '../../image/scan.js';
 import { buildInventory, type InventoryReport } from '../../inventory/index.js';
 import { TOOL } from '../../core/version.js';
 import type { Report } from '../../core/report.js';
+import type { Finding } from '../../core/finding.js';
+import { imagePipelineAnalyzers } from '../../image/pipeline.js';
+import { imageContentAnalyzersFor, originOfLayer, originSplit, runImageChecks } from '../../analyzers/image/index.js';
+import { maxAgeFromConfig, vulnerabilityFindings } from '../../vulndb/index.js';
+import { resolveConfig } from '../output.js';
 
 interface Opts extends ReportOptions {
   platform?: string;
   cacheDir?: string;
   cache?: boolean;
+  /** false with --no-vulns */
+  vulns?: boolean;
+  /** false with --no-checks */
+  checks?: boolean;
+  ignoreUnfixed?: boolean;
+  explain?: boolean;
+  vex?: string[];
+  maxAge?: string;
+  db?: string;
 }
 
 export function formatBytes(n: number): string {
@@ -109,26 +124,78 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<ref>', 'image reference')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
-    .option('--no-cache', 'do not read or write the layer cache');
-  addReportOptions(cmd).action(async (ref: string, opts: Opts) => {
+    .option('--no-cache', 'do not read or write the layer cache')
+    .option('--no-vulns', 'inventory and image checks only: do not match packages against the vulnerability database')
+    .option('--no-checks', 'skip the secret, file and configuration checks')
+    .option('--ignore-unfixed', 'leave out vulnerabilities that have no fix yet')
+    .option('--explain', 'add the evidence chain to every vulnerability finding (file -> package -> advisory -> comparison -> status)')
+    .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--max-age <days>', 'warn when the vulnerability database is older than this (default 7)')
+    .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)');
+  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
+    const cfg = resolveConfig(opts);
+    const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
+    if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
+    const checks = opts.checks !== false;
     const progress = progressPrinter();
     let scan: ImageScan;
     try {
-      scan = await analyzeImage(ref, { platform: opts.platform, cacheDir: opts.cacheDir, noCache: opts.cache === false, onProgress: progress.onProgress });
+      scan = await analyzeImage(ref, {
+        platform: opts.platform,
+        cacheDir: opts.cacheDir,
+        noCache: opts.cache === false,
+        onProgress: progress.onProgress,
+        analyzers: checks ? [...imagePipelineAnalyzers, ...imageContentAnalyzersFor(cfg)] : imagePipelineAnalyzers,
+      });
     } finally {
       progress.end();
     }
     const inv = buildInventory(scan);
-    const summary = imageSummary(scan, inv);
+    const findings: Finding[] = [];
     const warnings = [...scan.layers.flatMap((l) => l.warnings.map((w) => `layer ${l.layer.index + 1}: ${w}`)), ...inv.warnings];
+    let attribution: ReturnType<typeof runImageChecks>['attribution'] | undefined;
+    if (checks) {
+      const res = runImageChecks(scan, inv, cfg, { cacheDir: opts.cacheDir, noCache: opts.cache === false });
+      findings.push(...res.findings);
+      attribution = res.attribution;
+    }
+    if (opts.vulns !== false) {
+      const v = vulnerabilityFindings(inv, {
+        cacheDir: opts.cacheDir,
+        ...(opts.db ? { dbFile: opts.db } : {}),
+        ...(opts.vex?.length ? { vexFiles: opts.vex } : {}),
+        ignoreUnfixed: Boolean(opts.ignoreUnfixed),
+        explain: Boolean(opts.explain),
+        ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
+      });
+      for (const f of v.findings) {
+        const origin = attribution && f.vulnerability ? originOfLayer(attribution, layerIndexOf(scan, f.vulnerability.package.layerDigest)) : undefined;
+        if (origin) {
+          f.origin = origin;
+          f.vulnerability!.origin = origin;
+        }
+      }
+      findings.push(...v.findings);
+      warnings.push(...v.warnings);
+    }
+    const summary = imageSummary(scan, inv);
+    const split = attribution ? originSplit(attribution, scan.image.layers.length, findings) : undefined;
+    const text = split ? `${summary.text}\nOrigin:   ${split.text}` : summary.text;
     const report: Report = {
       tool: TOOL,
       targets: [{ type: 'image', name: scan.image.name, ref, id: scan.image.configDigest, platform: scan.image.platform }],
-      findings: [],
-      packages: inv.packages,
-      summary: { ...summary.data, inventory: { os: inv.os, image: inv.image }, text: summary.text },
+      findings,
+      // file lists stay in the inventory; the report keeps packages small
+      packages: inv.packages.map(({ files: _files, ...p }) => p),
+      summary: { ...summary.data, ...(split ? { origin: split } : {}), inventory: { os: inv.os, image: inv.image }, text },
       warnings,
     };
-    ctx.setExitCode(emitReport(report, opts));
+    ctx.setExitCode(emitReport(report, opts, [], cfg));
   });
+}
+
+function layerIndexOf(scan: ImageScan, digest: string | undefined): number | undefined {
+  if (!digest) return undefined;
+  const l = scan.image.layers.find((x) => x.diffId === digest || x.digest === digest);
+  return l?.index;
 }
