@@ -1,0 +1,20 @@
+/** The daemon/host audit commands (`daemon`, `host`, `cis`) share their options and action; only scope differs. */
+import type { Command } from 'commander';
+import type { CliContext } from './main.js';
+import { addReportOptions, emitReport, parseIntStrict, type ReportOptions } from './output.js';
+import { auditReport, validateAuditOptions, type AuditCommandOptions } from '../host/report.js';
+
+export function registerAuditCommand(program: Command, ctx: CliContext, name: string, scope: 'daemon' | 'host' | 'all', description: string): void {
+  const cmd = program
+    .command(name)
+    .description(description)
+    .option('-H, --host <endpoint>', 'Docker endpoint to audit (unix:///path or tcp://host:port; default DOCKER_HOST, else the rootful or rootless socket)')
+    .option('--root <dir>', 'audit a host filesystem snapshot offline (no engine: checks that need it say "not evaluated")')
+    .option('--config-file <file>', 'daemon.json to read (default: dockerd --config-file, else /etc/docker/daemon.json)')
+    .option('--pid <pid>', 'PID of the dockerd to audit (default: found from the socket)', (v) => parseIntStrict(v, '--pid'));
+  addReportOptions(cmd).action(async (opts: AuditCommandOptions & ReportOptions) => {
+    const collect = validateAuditOptions(opts);
+    const { report } = await auditReport(scope, collect);
+    ctx.setExitCode(emitReport(report, opts));
+  });
+}
