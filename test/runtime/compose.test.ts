@@ -1,15 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { loadComposeSpecs } from '../../src/runtime/compose/normalize.js';
 import { interpolate, parseDotEnv } from '../../src/runtime/compose/interpolate.js';
 import { checkContainer } from '../../src/analyzers/runtime/index.js';
 import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
 
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-compose-'));
+  const dir = tempDir('bw-compose-');
   for (const [n, t] of Object.entries(files)) {
     mkdirSync(join(dir, n, '..'), { recursive: true });
     writeFileSync(join(dir, n), t);

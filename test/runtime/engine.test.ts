@@ -6,8 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { dockerAvailable, ensureAlpineImage } from '../support/images.js';
 import { runCli } from '../support/cli.js';
@@ -16,11 +16,12 @@ import { checkContainer } from '../../src/analyzers/runtime/index.js';
 import { loadComposeSpecs } from '../../src/runtime/compose/normalize.js';
 import { EngineClient } from '../../src/sources/engine/client.js';
 import { engineContainers } from '../../src/runtime/inspect.js';
+import { tempDir } from '../support/tmp.js';
 
 const HAVE_DOCKER = dockerAvailable();
 const PREFIX = `bwrt${process.pid}-`;
 const NET = `${PREFIX}net`;
-const work = mkdtempSync(join(tmpdir(), 'bw-engine-'));
+const work = tempDir('bw-engine-');
 const hostDir = join(work, 'hostdir');
 mkdirSync(hostDir);
 
@@ -164,7 +165,7 @@ test('one model, three front ends: docker run args, compose service and live con
     if (!c.compose!.includes('cgroup:')) lines.push('    cgroup: private');
     if (c.compose) lines.push(`    ${c.compose}`);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'bw-eq-'));
+  const dir = tempDir('bw-eq-');
   writeFileSync(join(dir, 'compose.yaml'), lines.join('\n') + '\n');
   const { specs } = loadComposeSpecs({ files: [join(dir, 'compose.yaml')], env: {} });
   let compared = 0;

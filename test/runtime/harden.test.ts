@@ -1,10 +1,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { hardenComposeText } from '../../src/harden/compose.js';
 import { hardenRunArgs, shellQuote } from '../../src/harden/run.js';
@@ -15,6 +15,7 @@ import { runArgsToSpec } from '../../src/runtime/runargs.js';
 import { runCli } from '../support/cli.js';
 import { loadConfig } from '../../src/core/config.js';
 import { dockerAvailable, ensureAlpineImage } from '../support/images.js';
+import { tempDir } from '../support/tmp.js';
 
 const SAMPLE = `# top comment
 x-logging: &logging
@@ -65,7 +66,7 @@ test('harden compose: every service hardened, comments and untouched lines kept 
   assert.match(out, / {10}cpus: 0\.5\n {10}pids: 200/);
   assert.match(out, /mem_limit: 256m/);
   // the hardened file re-audits clean of everything harden fixes
-  const dir = mkdtempSync(join(tmpdir(), 'bw-h-'));
+  const dir = tempDir('bw-h-');
   writeFileSync(join(dir, 'compose.yaml'), out);
   const { specs } = loadComposeSpecs({ files: [join(dir, 'compose.yaml')], env: {} });
   const ids = new Set(specs.flatMap((s) => checkContainer(s)).map((f) => f.ruleId));
@@ -79,7 +80,7 @@ test('harden compose: every service hardened, comments and untouched lines kept 
 });
 
 test('harden compose: config section (limits, tmpfs size, public ports) and indentation style', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-hc-'));
+  const dir = tempDir('bw-hc-');
   writeFileSync(join(dir, '.bulwark.yaml'), 'harden:\n  memory: 1g\n  pids: 64\n  cpus: 2\n  tmpfsSize: 16m\n  publicPorts: ["web:443"]\n');
   const settings = hardenSettings(loadConfig(join(dir, '.bulwark.yaml')));
   assert.equal(settings.memory, '1g');
@@ -113,7 +114,7 @@ test('CLI: harden run prints the command; harden compose --output writes the fil
   const r = await runCli(['harden', 'run', '--', 'docker', 'run', '--privileged', 'alpine']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^docker run --cap-drop ALL --security-opt no-new-privileges:true --read-only /);
-  const dir = mkdtempSync(join(tmpdir(), 'bw-hcli-'));
+  const dir = tempDir('bw-hcli-');
   writeFileSync(join(dir, 'compose.yaml'), SAMPLE);
   const out = join(dir, 'hardened.yaml');
   const c = await runCli(['harden', 'compose', '-f', join(dir, 'compose.yaml'), '--output', out]);
@@ -141,7 +142,7 @@ const HTTPD_IMAGE = 'bulwark-test/httpd:1';
 /** bulwark-test/httpd:1 = the Alpine test image plus the host's static busybox (with httpd) */
 function ensureHttpdImage(): string {
   const base = ensureAlpineImage();
-  const ctx = mkdtempSync(join(tmpdir(), 'bw-httpd-img-'));
+  const ctx = tempDir('bw-httpd-img-');
   const bb = execFileSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).trim();
   writeFileSync(join(ctx, 'busybox'), readFileSync(bb), { mode: 0o755 });
   writeFileSync(join(ctx, 'Dockerfile'), `FROM ${base}\nCOPY busybox /usr/local/bin/busybox-full\n`);
@@ -188,7 +189,7 @@ function httpGet(port: number): Promise<{ status: number; body: string }> {
 test('the hardened compose file still runs on dockerd (docker-compose) and busybox httpd serves', { skip: HAVE ? false : 'needs dockerd, docker-compose and busybox-static', timeout: 300_000 }, async () => {
   const image = ensureHttpdImage();
   const port = await freePort();
-  composeDir = mkdtempSync(join(tmpdir(), 'bw-hrun-'));
+  composeDir = tempDir('bw-hrun-');
   mkdirSync(join(composeDir, 'www'));
   writeFileSync(join(composeDir, 'www', 'index.html'), 'hello from bulwark\n');
   writeFileSync(
@@ -256,7 +257,7 @@ test('harden compose: hostile or broken input is a clear error (exit 2), never a
   assert.throws(() => hardenComposeText(bomb.join('\n') + '\n', 'b.yaml', HARDEN_DEFAULTS), /[Aa]lias|resource exhaustion/);
   assert.throws(() => hardenComposeText('services: [\n', 'x.yaml', HARDEN_DEFAULTS), /invalid YAML/);
   assert.throws(() => hardenComposeText('version: "3"\n', 'x.yaml', HARDEN_DEFAULTS), /no 'services'/);
-  const dir = mkdtempSync(join(tmpdir(), 'bw-hbad-'));
+  const dir = tempDir('bw-hbad-');
   writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a: [\n');
   const r = await runCli(['harden', 'compose', '-f', join(dir, 'compose.yaml')]);
   assert.equal(r.code, 2);

@@ -1,12 +1,13 @@
 /** The saved-`docker inspect` front end, from fixtures captured on dockerd (no engine needed). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { readInspectFile, inspectToSpec } from '../../src/runtime/inspect.js';
 import { checkContainer } from '../../src/analyzers/runtime/index.js';
 import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/runtime/inspect');
 
@@ -32,7 +33,7 @@ test('hardened container: above info only the cgroup v1 daemon default (host cgr
 });
 
 test('hostile / wrong inspect input: clear errors', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-insp-'));
+  const dir = tempDir('bw-insp-');
   const w = (n: string, t: string) => (writeFileSync(join(dir, n), t), join(dir, n));
   assert.throws(() => readInspectFile(w('trunc.json', '[{"Id": "abc", "Config": {')), /not valid JSON/);
   assert.throws(() => readInspectFile(w('empty.json', '[]')), /no containers/);
@@ -49,7 +50,7 @@ test('CLI: containers --from-inspect (one object or many) and exit code 2 on bad
   assert.equal(r.code, 0, r.stderr);
   const rep = JSON.parse(r.stdout);
   assert.equal(rep.summary.containers.length, 2);
-  const single = mkdtempSync(join(tmpdir(), 'bw-insp-'));
+  const single = tempDir('bw-insp-');
   const one = JSON.parse((await import('node:fs')).readFileSync(join(FIX, 'privileged.json'), 'utf8'))[0];
   writeFileSync(join(single, 'one.json'), JSON.stringify(one));
   const r1 = await runCli(['containers', '--from-inspect', join(single, 'one.json'), '--format', 'json']);

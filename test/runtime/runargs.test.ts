@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { parseRunArgs, runArgsToSpec, parseMountCsv, parseVolumeShort } from '../../src/runtime/runargs.js';
 import { InputError } from '../../src/core/errors.js';
 import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
 
 test('prefixes: docker run, docker create, docker container run|create', () => {
   assert.equal(parseRunArgs(['docker', 'run', 'img']).command, 'run');
@@ -78,7 +79,7 @@ test('-p with IPs, ranges, /udp, IPv6, and -P', () => {
 });
 
 test('--env-file is read; -e overrides; env origin recorded', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-env-'));
+  const dir = tempDir('bw-env-');
   const f = join(dir, 'app.env');
   writeFileSync(f, '# comment\nAPI_TOKEN=abc123\nPLAIN=1\n\n');
   const { spec } = runArgsToSpec(['docker', 'run', '--env-file', f, '-e', 'PLAIN=2', 'img']);

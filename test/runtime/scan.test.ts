@@ -1,11 +1,12 @@
 /** `bulwark scan DIR` includes the compose files it finds (every compose file name form). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { isComposeFileName } from '../../src/runtime/compose/load.js';
 import { runCli } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
 
 test('compose file names', () => {
   for (const n of ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml', 'docker-compose.prod.yml', 'compose.override.yaml', 'compose.dev.yml']) {
@@ -15,7 +16,7 @@ test('compose file names', () => {
 });
 
 test('scan DIR audits compose files with paths relative to DIR; a broken one is a warning', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-scan-'));
+  const dir = tempDir('bw-scan-');
   mkdirSync(join(dir, 'deploy'));
   writeFileSync(join(dir, 'deploy', 'docker-compose.prod.yml'), 'services:\n  web:\n    image: x\n    privileged: true\n');
   writeFileSync(join(dir, 'compose.yaml'), 'services: [\n');

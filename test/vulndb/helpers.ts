@@ -1,9 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
+
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { updateDb, type UpdateResult } from '../../src/vulndb/update.js';
+import { tempDir } from '../support/tmp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIX = resolve(here, '../fixtures/vulndb');
@@ -15,7 +16,7 @@ export function fx(...p: string[]): string {
 }
 
 export function tmpCache(): string {
-  return mkdtempSync(join(tmpdir(), 'bw-vulndb-'));
+  return tempDir('bw-vulndb-');
 }
 
 export const ALL_FIXTURE_SOURCES = [
