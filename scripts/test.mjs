@@ -3,7 +3,7 @@
 // Usage: node scripts/test.mjs [substring filter ...]
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -22,9 +22,37 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// *.serial.test.ts change machine-wide state (a second dockerd rewrites iptables): they run alone, after the rest.
+const serial = files.filter((f) => f.endsWith('.serial.test.ts'));
+const parallel = files.filter((f) => !f.endsWith('.serial.test.ts'));
 const concurrency = process.env.BULWARK_TEST_CONCURRENCY ?? '2';
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: 'test' },
-});
-process.exit(r.status ?? 1);
+let status = 0;
+const totals = { pass: 0, fail: 0, skipped: 0 };
+for (const [group, conc] of [
+  [parallel, concurrency],
+  [serial, '1'],
+]) {
+  if (group.length === 0) continue;
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', `--test-concurrency=${conc}`, ...group], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_ENV: 'test' },
+    });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const text = tail + chunk.toString('utf8');
+      const lines = text.split('\n');
+      tail = lines.pop() ?? '';
+      for (const line of lines) {
+        const m = /^# (pass|fail|skipped) (\d+)$/.exec(line);
+        if (m) totals[m[1]] += Number(m[2]);
+      }
+    });
+    child.on('close', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) status = code;
+}
+// one closing line for the whole run (the two groups each print their own TAP summary above)
+console.log(`\nbulwark: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(status);

@@ -93,6 +93,7 @@ function statuses(r: Report, cis: string): string[] {
 }
 
 const BRIDGE = 'bw2d0';
+let iptablesBefore = '';
 
 describe('second dockerd beside the normal one', { skip, timeout: 300_000 }, () => {
   let dir = '';
@@ -107,6 +108,9 @@ describe('second dockerd beside the normal one', { skip, timeout: 300_000 }, () 
     sock = join(dir, 'd.sock');
     port = await freePort();
     mainPid = identifyDaemon(`unix://${MAIN_SOCK}`).pid;
+    // dockerd rewrites the host's iptables (it flushes and refills its nat chains; with userland-proxy off it adds a
+    // hairpin rule that breaks 127.0.0.1 port publishing for the normal daemon). Keep what was there, put it back.
+    iptablesBefore = execFileSync('iptables-save', { encoding: 'utf8' });
     execFileSync('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
     execFileSync('ip', ['addr', 'add', '10.213.77.1/24', 'dev', BRIDGE]);
     execFileSync('ip', ['link', 'set', BRIDGE, 'up']);
@@ -119,9 +123,11 @@ describe('second dockerd beside the normal one', { skip, timeout: 300_000 }, () 
     } catch {
       /* already gone */
     }
+    if (iptablesBefore) execFileSync('iptables-restore', { input: iptablesBefore });
     if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 
+  // This file runs alone (*.serial.test.ts, after the others): nothing else uses the engine meanwhile.
   // The second daemon gets a bridge of its own: dockerd started with --bridge=none deletes the host's docker0
   // (removeDefaultBridgeInterface), which would cut the normal daemon's containers off the network.
   const common = () => ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'd.pid'), `--bridge=${BRIDGE}`];
