@@ -3,9 +3,9 @@
  * inventory of 2,000 packages drawn from the feeds (so every lookup hits advisory rows: the worst case).
  * Target: the match takes < 100 ms once the DB is open.
  *
- *   npx tsx bench/vulndb.ts [--shared ../shared/data]
+ *   npx tsx bench/vulndb.ts [--shared ../shared/data] [--db FILE] [--dump DIR]
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { updateDb } from '../src/vulndb/update.js';
@@ -29,6 +29,9 @@ const sources = [
   'nodejs-security-wg/npm',
 ].map((s) => join(shared, s));
 
+// --dump DIR: write each inventory's findings (sorted by fingerprint) and warnings as JSON, to compare runs
+const argDump = process.argv.indexOf('--dump');
+const dumpDir = argDump > 0 ? resolve(process.argv[argDump + 1]!) : undefined;
 const cache = mkdtempSync(join(tmpdir(), 'bw-bench-vulndb-'));
 try {
   const argDb = process.argv.indexOf('--db');
@@ -97,6 +100,10 @@ try {
       cpu.push((d.user + d.system) / 1000);
       findings = m.findings.length;
       warnings = m.warnings;
+      if (r === 0 && dumpDir) {
+        const sortedFindings = [...m.findings].sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : x.fingerprint > y.fingerprint ? 1 : 0));
+        writeFileSync(join(dumpDir, `${label.split(' ')[0]}-${label.includes('stress') ? 'stress' : 'real'}.json`), JSON.stringify({ findings: sortedFindings, warnings: m.warnings }, null, 1));
+      }
     }
     st.close();
     const sorted = [...runs].sort((x, y) => x - y);

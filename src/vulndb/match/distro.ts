@@ -7,7 +7,7 @@
 import type { InventoryReport, Package } from '../../inventory/types.js';
 import { findComparator } from '../version/index.js';
 import type { VulnStore } from '../store.js';
-import { evaluateRow, evaluateRowFast, memoComparator } from './evaluate.js';
+import { evaluateRow, evaluateRowFast, memoComparator, type Verdict } from './evaluate.js';
 import { distroNamespace } from './namespace.js';
 import { emptyResult, type FamilyResult } from './types.js';
 
@@ -41,7 +41,11 @@ export function matchDistro(inv: InventoryReport, store: VulnStore, keepNonMatch
     return res;
   }
   const byEco = new Map<string, Package[]>();
-  for (const p of pkgs) byEco.set(p.ecosystem, [...(byEco.get(p.ecosystem) ?? []), p]);
+  for (const p of pkgs) {
+    const list = byEco.get(p.ecosystem);
+    if (list) list.push(p);
+    else byEco.set(p.ecosystem, [p]);
+  }
   for (const [eco, list] of byEco) {
     const base = findComparator(eco);
     if (!base) {
@@ -49,10 +53,21 @@ export function matchDistro(inv: InventoryReport, store: VulnStore, keepNonMatch
       continue;
     }
     const cmp = memoComparator(base);
+    // binary packages of one source share (source name, source version): evaluate each advisory row once
+    const verdicts = new Map<string, Verdict[]>();
     for (const pkg of list) {
       const { key, version } = distroKey(pkg);
-      for (const row of store.affectedFor(eco, namespace, key)) {
-        const verdict = explain ? evaluateRow(cmp, version, row, eco === 'deb' ? 'dpkg' : eco) : evaluateRowFast(cmp, version, row);
+      const rows = store.affectedFor(eco, namespace, key);
+      if (!rows.length) continue;
+      const vkey = `${key}\u0000${version}`;
+      let vs = verdicts.get(vkey);
+      if (!vs) {
+        vs = rows.map((row) => (explain ? evaluateRow(cmp, version, row, eco === 'deb' ? 'dpkg' : eco) : evaluateRowFast(cmp, version, row)));
+        verdicts.set(vkey, vs);
+      }
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const verdict = vs[i]!;
         if (verdict.error) res.warnings.push(`${pkg.name} ${version} vs ${row.vulnId}: ${verdict.error}`);
         const m = { pkg, key, version, ecosystem: eco, namespace, row, verdict };
         if (verdict.affected) res.matches.push(m);

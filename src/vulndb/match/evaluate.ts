@@ -55,9 +55,18 @@ export function evaluateRowFast(cmp: VersionComparator, installed: string, row: 
 /** A comparator that remembers results (distro images compare the same source version for every binary package). */
 export function memoComparator(cmp: VersionComparator): VersionComparator {
   const memo = new Map<string, Map<string, number>>();
+  const validMemo = new Map<string, boolean>();
   return {
     ecosystem: cmp.ecosystem,
-    valid: (v) => cmp.valid(v),
+    valid: (v) => {
+      let r = validMemo.get(v);
+      if (r === undefined) {
+        if (validMemo.size > 50_000) validMemo.clear();
+        r = cmp.valid(v);
+        validMemo.set(v, r);
+      }
+      return r;
+    },
     compare: (a, b) => {
       let inner = memo.get(a);
       if (!inner) {

@@ -67,13 +67,28 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
   }
   const all = families.flatMap((f) => f.matches);
   // advisories, then the aliases they name, in bulk
-  store.prefetch(all.map((m) => m.row.vulnId));
-  store.prefetch(all.flatMap((m) => [...store.vulns(m.row.vulnId).flatMap((v) => v.aliases), ...store.aliasesOf(m.row.vulnId)]));
+  const matchedIds = [...new Set(all.map((m) => m.row.vulnId))];
+  store.prefetch(matchedIds);
+  store.prefetch(matchedIds.flatMap((id) => [...store.vulns(id).flatMap((v) => v.aliases), ...store.aliasesOf(id)]));
   const byPkg = new Map<Package, RowMatch[]>();
-  for (const m of all) byPkg.set(m.pkg, [...(byPkg.get(m.pkg) ?? []), m]);
+  for (const m of all) {
+    const list = byPkg.get(m.pkg);
+    if (list) list.push(m);
+    else byPkg.set(m.pkg, [m]);
+  }
+  // Packages with the same (ecosystem, namespace, name key, compared version) match the same advisory rows
+  // (every binary package of one Debian source, say): group and rate those once.
+  const groupCache = new Map<string, { ms: RowMatch[]; groups: Array<{ group: { ids: string[]; matches: RowMatch[] }; facts: GroupFacts }> }>();
   for (const [pkg, ms] of byPkg) {
-    for (const group of groupByAlias(ms, store)) {
-      const f = buildFinding(inv, imageName, pkg, group, store, opts);
+    const m0 = ms[0]!;
+    const ck = `${m0.ecosystem}\u0000${m0.namespace}\u0000${m0.key}\u0000${m0.version}`;
+    let cached = groupCache.get(ck);
+    if (!cached || !sameRows(cached.ms, ms)) {
+      cached = { ms, groups: groupByAlias(ms, store).map((group) => ({ group, facts: groupFacts(group, store) })) };
+      groupCache.set(ck, cached);
+    }
+    for (const { group, facts } of cached.groups) {
+      const f = buildFinding(inv, imageName, pkg, group, facts, opts);
       if (opts.ignoreUnfixed && f.vulnerability!.status !== 'fixed') continue;
       findings.push(f);
     }
@@ -83,6 +98,16 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
     warnings,
     stats: { packages: inv.packages.length, matchedPackages: byPkg.size, findings: findings.length, ms: performance.now() - t0 },
   };
+}
+
+function sameRows(a: RowMatch[], b: RowMatch[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.row !== y.row || x.key !== y.key || x.version !== y.version || x.ecosystem !== y.ecosystem || x.namespace !== y.namespace) return false;
+  }
+  return true;
 }
 
 function dedupe(a: string[]): string[] {
@@ -187,14 +212,25 @@ export function resolveSeverity(
   return { severity: 'medium', source: 'none (no rating in any feed)' };
 }
 
-function buildFinding(
-  inv: InventoryReport,
-  imageName: string,
-  pkg: Package,
-  group: { ids: string[]; matches: RowMatch[] },
-  store: VulnStore,
-  opts: MatchOptions,
-): Finding {
+/** Everything about one alias group that does not depend on which package it was found in. */
+interface GroupFacts {
+  id: string;
+  aliases: string[];
+  status: VulnStatus;
+  fixed?: string;
+  main: RowMatch;
+  severity: Severity;
+  baseSeverity: Severity;
+  sev: ReturnType<typeof resolveSeverity>;
+  kev?: KevRow;
+  feeds: string[];
+  summary?: string;
+  references: string[];
+  messageTail: string;
+  remediationNoFix?: string;
+}
+
+function groupFacts(group: { ids: string[]; matches: RowMatch[] }, store: VulnStore): GroupFacts {
   const { ids, matches } = group;
   const id = primaryId(ids, matches);
   const aliases = ids.filter((i) => i !== id);
@@ -209,43 +245,72 @@ function buildFinding(
     kev = store.kev(i);
     if (kev) break;
   }
+  if (kev && severityRank(severity) < severityRank('high')) severity = 'high';
+  const feeds = [...new Set(matches.map((m) => m.row.feed))];
+  const summary = vulnRows.find((v) => v.summary)?.summary;
+  const srcs = new Set(matches.map((m) => m.row.source));
+  const urls = vulnRows.filter((v) => srcs.has(v.source)).map((v) => v.url).filter((u): u is string => Boolean(u));
+  const remediationNoFix =
+    status === 'will_not_fix'
+      ? `no fix yet: the distro will not fix this (${main.row.statusDetail ?? 'will not fix'})`
+      : status === 'fix_deferred'
+        ? `no fix yet: the fix is postponed (${main.row.statusDetail ?? 'deferred'})`
+        : status === 'end_of_life'
+          ? 'no fix yet: the release is end-of-life; move to a supported release'
+          : status === 'fixed'
+            ? undefined
+            : 'no fix yet';
+  return {
+    id,
+    aliases,
+    status,
+    fixed,
+    main,
+    severity,
+    baseSeverity: sev.severity,
+    sev,
+    kev,
+    feeds,
+    summary,
+    references: [...new Set([id, ...aliases, ...urls])],
+    messageTail: `${id}${aliases.length ? ` (${aliases.join(', ')})` : ''}${summary ? `: ${oneLine(summary)}` : ''}`,
+    remediationNoFix,
+  };
+}
+
+function buildFinding(
+  inv: InventoryReport,
+  imageName: string,
+  pkg: Package,
+  group: { ids: string[]; matches: RowMatch[] },
+  facts: GroupFacts,
+  opts: MatchOptions,
+): Finding {
+  const { matches } = group;
+  const { id, status, fixed, main, kev, severity } = facts;
   const evidence: Record<string, unknown> = { matchedName: main.key, comparedVersion: main.version, namespace: main.namespace || undefined };
   if (kev) {
     evidence.priority = 'known-exploited';
-    evidence.baseSeverity = severity;
-    if (severityRank(severity) < severityRank('high')) severity = 'high';
+    evidence.baseSeverity = facts.baseSeverity;
   }
-  const feeds = [...new Set(matches.map((m) => m.row.feed))];
-  const summary = vulnRows.find((v) => v.summary)?.summary;
   const pkgLabel = pkg.sourceName && pkg.sourceName !== pkg.name ? `${pkg.name} (source ${pkg.sourceName})` : pkg.name;
-  const remediation =
-    status === 'fixed'
-      ? `upgrade ${pkg.name}${pkg.sourceName && pkg.sourceName !== pkg.name ? ` (source ${pkg.sourceName})` : ''} to ≥ ${fixed}`
-      : status === 'will_not_fix'
-        ? `no fix yet: the distro will not fix this (${main.row.statusDetail ?? 'will not fix'})`
-        : status === 'fix_deferred'
-          ? `no fix yet: the fix is postponed (${main.row.statusDetail ?? 'deferred'})`
-          : status === 'end_of_life'
-            ? 'no fix yet: the release is end-of-life; move to a supported release'
-            : 'no fix yet';
+  const remediation = status === 'fixed' ? `upgrade ${pkgLabel} to ≥ ${fixed}` : facts.remediationNoFix!;
   const layer = pkg.layerIndex !== undefined ? inv.image?.layers.find((l) => l.index === pkg.layerIndex) : undefined;
   const origin = layer?.base === undefined ? undefined : layer.base ? 'base' : 'app';
   const explanation = opts.explain ? explainChain(pkg, matches, status, fixed, id) : undefined;
-  const srcs = new Set(matches.map((m) => m.row.source));
-  const urls = vulnRows.filter((v) => srcs.has(v.source)).map((v) => v.url).filter((u): u is string => Boolean(u));
   const f: Finding = {
     ruleId: id,
     title: `${kev ? '[KEV] ' : ''}${id} in ${pkg.name} ${pkg.version}`,
     severity,
     stage: 'image',
-    message: `${pkgLabel} ${pkg.version} is affected by ${id}${aliases.length ? ` (${aliases.join(', ')})` : ''}${summary ? `: ${oneLine(summary)}` : ''}`,
+    message: `${pkgLabel} ${pkg.version} is affected by ${facts.messageTail}`,
     location: { kind: 'image', image: imageName, layerDigest: pkg.layerDigest, layerIndex: pkg.layerIndex, path: pkg.path },
     remediation: { text: remediation },
-    references: [...new Set([id, ...aliases, ...urls])],
+    references: facts.references.slice(),
     fingerprint: fingerprint(id, imageName, pkg.ecosystem, pkg.name, pkg.version, pkg.path),
     vulnerability: {
       id,
-      aliases,
+      aliases: facts.aliases.slice(),
       package: {
         name: pkg.name,
         version: pkg.version,
@@ -258,10 +323,10 @@ function buildFinding(
       status,
       statusDetail: main.row.statusDetail,
       fixedVersion: fixed,
-      severitySource: sev.source,
-      cvss: sev.cvss,
+      severitySource: facts.sev.source,
+      cvss: facts.sev.cvss,
       kev: kev ? { dateAdded: kev.dateAdded, dueDate: kev.dueDate, knownRansomware: kev.ransomware } : undefined,
-      feed: feeds.join(','),
+      feed: facts.feeds.join(','),
       origin,
       explanation,
     },
