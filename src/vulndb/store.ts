@@ -298,6 +298,7 @@ export interface VulnStoreInfo {
 export class VulnStore {
   readonly db: Database.Database;
   private qPkg;
+  private qPkgMany;
   private qVulnsById;
   private qAliases;
   private qScores;
@@ -327,6 +328,11 @@ export class VulnStore {
       throw new UserError(`vulnerability database ${path} is damaged (${(e as Error).message}): run 'bulwark db update'`);
     }
     this.qPkg = this.db.prepare('SELECT * FROM affected WHERE ecosystem = ? AND namespace = ? AND package = ?');
+    this.qPkgMany = this.db
+      .prepare(
+        `SELECT ${RAW_COLUMNS} FROM affected WHERE ecosystem = ? AND namespace = ? AND package IN (SELECT value FROM json_each(?)) ORDER BY package, rowid`,
+      )
+      .raw(true);
     this.qByVuln = this.db.prepare('SELECT * FROM affected WHERE vuln_id = ?');
     this.qVulnsById = this.db.prepare('SELECT * FROM vulns WHERE id = ?');
     this.qAliases = this.db.prepare('SELECT vuln_id FROM aliases WHERE alias = ?');
@@ -368,6 +374,29 @@ export class VulnStore {
       this.pkgCache.set(key, rows);
     }
     return rows;
+  }
+
+  /**
+   * Loads the advisory rows of many packages of one (ecosystem, namespace) in one query, so that the
+   * matcher's `affectedFor` calls that follow hit the cache. Rows keep the order `affectedFor` gives.
+   */
+  preloadAffected(ecosystem: string, namespace: string, pkgs: Iterable<string>): void {
+    const known = this.packagesIn(ecosystem, namespace);
+    const want: string[] = [];
+    const seen = new Set<string>();
+    for (const p of pkgs) {
+      if (seen.has(p) || !known.has(p)) continue;
+      seen.add(p);
+      if (!this.pkgCache.has(`${ecosystem}\u0000${namespace}\u0000${p}`)) want.push(p);
+    }
+    if (want.length < 2) return;
+    if (this.pkgCache.size + want.length > 20000) this.pkgCache.clear();
+    const lists = new Map<string, AffectedRow[]>();
+    for (const p of want) lists.set(p, []);
+    for (const r of this.qPkgMany.all(ecosystem, namespace, JSON.stringify(want)) as unknown[][]) {
+      lists.get(r[3] as string)?.push(fromRaw(r, ecosystem, namespace));
+    }
+    for (const [p, rows] of lists) this.pkgCache.set(`${ecosystem}\u0000${namespace}\u0000${p}`, rows);
   }
 
   affectedByVuln(id: string): AffectedRow[] {
@@ -471,6 +500,25 @@ interface RawAffected {
   status: AffectedStatus;
   status_detail: string | null;
   severity: string | null;
+}
+const RAW_COLUMNS = 'vuln_id, source, feed, package, ranges, versions, status, status_detail, severity';
+const EMPTY_JSON_LIST = '[]';
+/** A row of RAW_COLUMNS (array form, the ecosystem and namespace known from the query). */
+function fromRaw(r: unknown[], ecosystem: string, namespace: string): AffectedRow {
+  const versions = r[5] as string;
+  return {
+    vulnId: r[0] as string,
+    source: r[1] as string,
+    feed: r[2] as string,
+    ecosystem,
+    namespace,
+    package: r[3] as string,
+    ranges: JSON.parse(r[4] as string) as Range[],
+    versions: versions === EMPTY_JSON_LIST ? [] : (JSON.parse(versions) as string[]),
+    status: r[6] as AffectedStatus,
+    statusDetail: (r[7] as string | null) ?? undefined,
+    severity: (r[8] as string | null) ?? undefined,
+  };
 }
 function toAffected(r: RawAffected): AffectedRow {
   return {

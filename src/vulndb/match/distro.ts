@@ -55,6 +55,7 @@ export function matchDistro(inv: InventoryReport, store: VulnStore, keepNonMatch
     const cmp = memoComparator(base);
     // binary packages of one source share (source name, source version): evaluate each advisory row once
     const verdicts = new Map<string, Verdict[]>();
+    store.preloadAffected(eco, namespace, list.map((p) => distroKey(p).key));
     for (const pkg of list) {
       const { key, version } = distroKey(pkg);
       const rows = store.affectedFor(eco, namespace, key);

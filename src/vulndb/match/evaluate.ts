@@ -36,6 +36,18 @@ function fixedAbove(cmp: VersionComparator, installed: string, row: AffectedRow)
 export function evaluateRowFast(cmp: VersionComparator, installed: string, row: AffectedRow): Verdict {
   if (row.status === 'not_affected') return { affected: false, steps: [] };
   try {
+    // the shape every distro row has: one range {introduced: "0"}, then at most one {fixed}
+    if (!row.versions.length && row.ranges.length === 1) {
+      const ev = row.ranges[0]!.events;
+      const e0 = ev[0];
+      if (e0 && e0.introduced === '0' && e0.fixed === undefined && e0.last_affected === undefined && e0.limit === undefined) {
+        if (ev.length === 1) return { affected: true, fixed: undefined, steps: [] };
+        const e1 = ev[1]!;
+        if (ev.length === 2 && e1.fixed !== undefined && e1.introduced === undefined && e1.last_affected === undefined && e1.limit === undefined) {
+          return cmp.compare(installed, e1.fixed) < 0 ? { affected: true, fixed: e1.fixed, steps: [] } : { affected: false, steps: [] };
+        }
+      }
+    }
     for (const v of row.versions) if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) return { affected: true, fixed: fixedAbove(cmp, installed, row), steps: [] };
     for (const r of row.ranges) {
       if (!affectedByEvents(cmp, installed, r.events)) continue;

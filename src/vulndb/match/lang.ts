@@ -62,6 +62,14 @@ export function matchLanguage(inv: InventoryReport, store: VulnStore, keepNonMat
   const owned: Package[] = [];
   const noCmp = new Map<string, Package[]>();
   const cmps = new Map<string, VersionComparator | undefined>();
+  const names = new Map<string, string[]>();
+  for (const pkg of pkgs) {
+    if (pkg.ownedBy) continue;
+    const list = names.get(pkg.ecosystem);
+    if (list) list.push(normaliseName(pkg.ecosystem, pkg.name));
+    else names.set(pkg.ecosystem, [normaliseName(pkg.ecosystem, pkg.name)]);
+  }
+  for (const [eco, list] of names) store.preloadAffected(eco, '', list);
   for (const pkg of pkgs) {
     if (pkg.ownedBy) {
       owned.push(pkg);
