@@ -7,7 +7,7 @@
 import type { InventoryReport, Package } from '../../inventory/types.js';
 import { findComparator } from '../version/index.js';
 import type { VulnStore } from '../store.js';
-import { evaluateRow, evaluateRowFast, memoComparator, type Verdict } from './evaluate.js';
+import { evaluateRow, evaluateRowFast, sharedMemoComparator, type Verdict } from './evaluate.js';
 import { distroNamespace } from './namespace.js';
 import { emptyResult, type FamilyResult } from './types.js';
 
@@ -52,7 +52,7 @@ export function matchDistro(inv: InventoryReport, store: VulnStore, keepNonMatch
       res.unmatched.push({ reason: `no version order for ${eco} packages`, packages: list, namespace });
       continue;
     }
-    const cmp = memoComparator(base);
+    const cmp = sharedMemoComparator(`distro:${eco}`, base);
     // binary packages of one source share (source name, source version): evaluate each advisory row once
     const verdicts = new Map<string, Verdict[]>();
     store.preloadAffected(eco, namespace, list.map((p) => distroKey(p).key));

@@ -68,6 +68,7 @@ export function evaluateRowFast(cmp: VersionComparator, installed: string, row: 
 export function memoComparator(cmp: VersionComparator): VersionComparator {
   const memo = new Map<string, Map<string, number>>();
   const validMemo = new Map<string, boolean>();
+  let entries = 0;
   return {
     ecosystem: cmp.ecosystem,
     valid: (v) => {
@@ -82,7 +83,10 @@ export function memoComparator(cmp: VersionComparator): VersionComparator {
     compare: (a, b) => {
       let inner = memo.get(a);
       if (!inner) {
-        if (memo.size > 50_000) memo.clear();
+        if (entries > 500_000) {
+          memo.clear();
+          entries = 0;
+        }
         inner = new Map();
         memo.set(a, inner);
       }
@@ -90,10 +94,25 @@ export function memoComparator(cmp: VersionComparator): VersionComparator {
       if (r === undefined) {
         r = cmp.compare(a, b);
         inner.set(b, r);
+        entries++;
       }
       return r;
     },
   };
+}
+
+const shared = new Map<string, { base: VersionComparator; memo: VersionComparator }>();
+
+/**
+ * One memoising comparator per (purpose, ecosystem) for the whole process: version order is a pure
+ * function, so later scans reuse the comparisons (and version parsing) of earlier ones.
+ */
+export function sharedMemoComparator(key: string, base: VersionComparator, adapt: (c: VersionComparator) => VersionComparator = (c) => c): VersionComparator {
+  const hit = shared.get(key);
+  if (hit && hit.base === base) return hit.memo;
+  const memo = memoComparator(adapt(base));
+  shared.set(key, { base, memo });
+  return memo;
 }
 
 export function evaluateRow(cmp: VersionComparator, installed: string, row: AffectedRow, label = cmp.ecosystem): Verdict {

@@ -137,6 +137,24 @@ function dedupe(a: string[]): string[] {
 
 /** Union-find over advisory ids and their aliases, per package. */
 export function groupByAlias(ms: RowMatch[], store: VulnStore): Array<{ ids: string[]; matches: RowMatch[] }> {
+  // most advisories (distro CVEs) name no aliases and are named by none: each id is then its own group
+  let linked = false;
+  for (const m of ms) {
+    const id = m.row.vulnId;
+    if (store.aliasesOf(id).length || store.vulns(id).some((v) => v.aliases.length)) {
+      linked = true;
+      break;
+    }
+  }
+  if (!linked) {
+    const byId = new Map<string, { ids: string[]; matches: RowMatch[] }>();
+    for (const m of ms) {
+      const g = byId.get(m.row.vulnId);
+      if (g) g.matches.push(m);
+      else byId.set(m.row.vulnId, { ids: [m.row.vulnId], matches: [m] });
+    }
+    return [...byId.values()];
+  }
   const parent = new Map<string, string>();
   const find = (x: string): string => {
     let r = x;

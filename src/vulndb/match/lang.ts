@@ -10,7 +10,7 @@ import type { InventoryReport, Package } from '../../inventory/types.js';
 import { findComparator, type VersionComparator } from '../version/index.js';
 import type { VulnStore } from '../store.js';
 import { normaliseName } from '../feeds/ecosystems.js';
-import { evaluateRow, evaluateRowFast, memoComparator } from './evaluate.js';
+import { evaluateRow, evaluateRowFast, sharedMemoComparator } from './evaluate.js';
 import { DISTRO_ECOSYSTEMS } from './distro.js';
 import { emptyResult, type FamilyResult } from './types.js';
 
@@ -77,7 +77,7 @@ export function matchLanguage(inv: InventoryReport, store: VulnStore, keepNonMat
     }
     if (!cmps.has(pkg.ecosystem)) {
       const base = findComparator(pkg.ecosystem);
-      cmps.set(pkg.ecosystem, base ? memoComparator(pkg.ecosystem === 'golang' ? goAdapter(base) : base) : undefined);
+      cmps.set(pkg.ecosystem, base ? sharedMemoComparator(`lang:${pkg.ecosystem}`, base, pkg.ecosystem === 'golang' ? goAdapter : undefined) : undefined);
     }
     const cmp = cmps.get(pkg.ecosystem);
     if (!cmp) {
