@@ -190,6 +190,7 @@ export function groupByAlias(ms: RowMatch[], store: VulnStore): Array<{ ids: str
 const FEED_RANK: Record<string, number> = { 'debian-tracker': 0, 'alpine-secdb': 0, ghsa: 1, 'osv-go': 1, 'osv-pypi': 2, osv: 2, 'nodejs-security-wg': 4 };
 
 export function primaryId(ids: string[], matches: RowMatch[]): string {
+  if (ids.length === 1 && matches.every((m) => m.row.vulnId === ids[0])) return ids[0]!;
   const cves = ids.filter((i) => /^CVE-\d{4}-\d+$/.test(i)).sort(cveSort);
   const own = matches.map((m) => m.row.vulnId).find((i) => /^CVE-/.test(i));
   if (own) return own;
@@ -208,6 +209,11 @@ const STATUS_RANK: Record<string, number> = { affected: 0, fix_deferred: 1, will
 
 function bestMatch(ms: RowMatch[], cmpFixed: (a: string, b: string) => number): { status: VulnStatus; fixed?: string; main: RowMatch } {
   // a fix from any feed wins over "no fix"; among fixes take the highest (every feed's fix is then included)
+  if (ms.length === 1) {
+    const only = ms[0]!;
+    if (only.verdict.fixed) return { status: 'fixed', fixed: only.verdict.fixed, main: only };
+    return { status: only.row.status === 'not_affected' ? 'affected' : (only.row.status as VulnStatus), main: only };
+  }
   const withFix = ms.filter((m) => m.verdict.fixed);
   if (withFix.length) {
     const main = withFix.reduce((a, b) => (safeCmp(cmpFixed, b.verdict.fixed!, a.verdict.fixed!) > 0 ? b : a));
