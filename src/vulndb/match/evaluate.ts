@@ -33,31 +33,35 @@ function fixedAbove(cmp: VersionComparator, installed: string, row: AffectedRow)
 /**
  * Fast path (explain off): no strings are built; the same verdict and fixed version.
  */
+/** Shared, frozen: the fast path builds no explanation, so its verdicts carry no steps to fill. */
+const NO_STEPS: string[] = Object.freeze([]) as unknown as string[];
+const NOT_AFFECTED: Verdict = Object.freeze({ affected: false, steps: NO_STEPS });
+
 export function evaluateRowFast(cmp: VersionComparator, installed: string, row: AffectedRow): Verdict {
-  if (row.status === 'not_affected') return { affected: false, steps: [] };
+  if (row.status === 'not_affected') return NOT_AFFECTED;
   try {
     // the shape every distro row has: one range {introduced: "0"}, then at most one {fixed}
     if (!row.versions.length && row.ranges.length === 1) {
       const ev = row.ranges[0]!.events;
       const e0 = ev[0];
       if (e0 && e0.introduced === '0' && e0.fixed === undefined && e0.last_affected === undefined && e0.limit === undefined) {
-        if (ev.length === 1) return { affected: true, fixed: undefined, steps: [] };
+        if (ev.length === 1) return { affected: true, fixed: undefined, steps: NO_STEPS };
         const e1 = ev[1]!;
         if (ev.length === 2 && e1.fixed !== undefined && e1.introduced === undefined && e1.last_affected === undefined && e1.limit === undefined) {
-          return cmp.compare(installed, e1.fixed) < 0 ? { affected: true, fixed: e1.fixed, steps: [] } : { affected: false, steps: [] };
+          return cmp.compare(installed, e1.fixed) < 0 ? { affected: true, fixed: e1.fixed, steps: NO_STEPS } : NOT_AFFECTED;
         }
       }
     }
-    for (const v of row.versions) if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) return { affected: true, fixed: fixedAbove(cmp, installed, row), steps: [] };
+    for (const v of row.versions) if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) return { affected: true, fixed: fixedAbove(cmp, installed, row), steps: NO_STEPS };
     for (const r of row.ranges) {
       if (!affectedByEvents(cmp, installed, r.events)) continue;
       let fixed: string | undefined;
       for (const e of r.events) {
         if (e.fixed !== undefined && cmp.compare(installed, e.fixed) < 0 && (!fixed || cmp.compare(e.fixed, fixed) < 0)) fixed = e.fixed;
       }
-      return { affected: true, fixed, steps: [] };
+      return { affected: true, fixed, steps: NO_STEPS };
     }
-    return { affected: false, steps: [] };
+    return NOT_AFFECTED;
   } catch (e) {
     const msg = (e as Error).message;
     return { affected: false, steps: [`version comparison failed: ${msg}`], error: msg };
