@@ -340,7 +340,9 @@ export class VulnStore {
     this.qKev = this.db.prepare('SELECT * FROM kev');
     this.qNs = this.db.prepare('SELECT DISTINCT namespace FROM namespaces');
     this.qNames = this.db.prepare('SELECT DISTINCT package FROM affected WHERE ecosystem = ? AND namespace = ?');
-    this.qPrefVulns = this.db.prepare('SELECT * FROM vulns WHERE id IN (SELECT value FROM json_each(?))');
+    this.qPrefVulns = this.db
+      .prepare(`SELECT ${VULN_COLUMNS.join(', ')} FROM vulns WHERE id IN (SELECT value FROM json_each(?))`)
+      .raw(true);
     this.qPrefAliases = this.db.prepare('SELECT alias, vuln_id FROM aliases WHERE alias IN (SELECT value FROM json_each(?))');
     this.qPrefScores = this.db.prepare('SELECT * FROM scores WHERE id IN (SELECT value FROM json_each(?))');
   }
@@ -432,7 +434,7 @@ export class VulnStore {
       this.aliasCache.set(i, []);
       this.scoreCache.set(i, []);
     }
-    for (const r of this.qPrefVulns.all(json) as RawVuln[]) this.vulnCache.get(r.id)!.push(toVuln(r));
+    for (const a of this.qPrefVulns.all(json) as unknown[][]) this.vulnCache.get(a[0] as string)!.push(toVuln(rawVuln(a)));
     for (const r of this.qPrefAliases.all(json) as Array<{ alias: string; vuln_id: string }>) this.aliasCache.get(r.alias)!.push(r.vuln_id);
     for (const r of this.qPrefScores.all(json) as Array<{ id: string; source: string; score: number; vector: string; version: string }>) this.scoreCache.get(r.id)!.push(r);
   }
@@ -549,12 +551,30 @@ interface RawVuln {
   severity_label: string | null;
   url: string | null;
 }
+const VULN_COLUMNS = ['id', 'source', 'feed', 'aliases', 'summary', 'published', 'modified', 'cvss_score', 'cvss_vector', 'cvss_version', 'severity_label', 'url'] as const;
+/** A row of VULN_COLUMNS in array form (raw mode skips building one object per row). */
+function rawVuln(a: unknown[]): RawVuln {
+  return {
+    id: a[0] as string,
+    source: a[1] as string,
+    feed: a[2] as string,
+    aliases: a[3] as string,
+    summary: a[4] as string | null,
+    published: a[5] as string | null,
+    modified: a[6] as string | null,
+    cvss_score: a[7] as number | null,
+    cvss_vector: a[8] as string | null,
+    cvss_version: a[9] as string | null,
+    severity_label: a[10] as string | null,
+    url: a[11] as string | null,
+  };
+}
 function toVuln(r: RawVuln): VulnRow {
   return {
     id: r.id,
     source: r.source,
     feed: r.feed,
-    aliases: JSON.parse(r.aliases) as string[],
+    aliases: r.aliases === EMPTY_JSON_LIST ? [] : (JSON.parse(r.aliases) as string[]),
     summary: r.summary ?? undefined,
     published: r.published ?? undefined,
     modified: r.modified ?? undefined,
