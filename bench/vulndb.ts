@@ -102,7 +102,7 @@ try {
       warnings = m.warnings;
       if (r === 0 && dumpDir) {
         const sortedFindings = [...m.findings].sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : x.fingerprint > y.fingerprint ? 1 : 0));
-        writeFileSync(join(dumpDir, `${label.split(' ')[0]}-${label.includes('stress') ? 'stress' : 'real'}.json`), JSON.stringify({ findings: sortedFindings, warnings: m.warnings }, null, 1));
+        writeFileSync(join(dumpDir, `findings-${label.includes('stress') ? 'stress' : 'real'}.json`), JSON.stringify({ findings: sortedFindings, warnings: m.warnings }, null, 1));
       }
     }
     st.close();
