@@ -237,13 +237,36 @@ export function resolveSeverity(
   store: VulnStore,
   vulnRows: VulnRow[] = ids.flatMap((i) => store.vulns(i)),
 ): { severity: Severity; source: string; cvss?: { score: number; vector: string; version: string } } {
-  let cvss = vulnRows.map((v) => v.cvss).find((c) => c && c.version.startsWith('3')) ?? vulnRows.map((v) => v.cvss).find(Boolean);
+  // the first CVSS v3 of the feeds' own, else their first CVSS of any version; else the same from scores by id
+  let cvss: { score: number; vector: string; version: string } | undefined;
+  let anyCvss: typeof cvss;
+  for (const v of vulnRows) {
+    if (!v.cvss) continue;
+    if (v.cvss.version.startsWith('3')) {
+      cvss = v.cvss;
+      break;
+    }
+    anyCvss ??= v.cvss;
+  }
+  cvss ??= anyCvss;
   if (!cvss) {
-    const scores = ids.flatMap((i) => store.scores(i));
-    const s = scores.find((x) => x.version.startsWith('3')) ?? scores[0];
+    let s3: { score: number; vector: string; version: string } | undefined;
+    let first: typeof s3;
+    for (const i of ids) {
+      for (const x of store.scores(i)) {
+        first ??= x;
+        if (x.version.startsWith('3')) {
+          s3 = x;
+          break;
+        }
+      }
+      if (s3) break;
+    }
+    const s = s3 ?? first;
     if (s) cvss = { score: s.score, vector: s.vector, version: s.version };
   }
-  const distro = ms.map((m) => ({ sev: m.row.severity, feed: m.row.feed })).find((x) => x.sev);
+  const withSev = ms.find((m) => m.row.severity);
+  const distro = withSev ? { sev: withSev.row.severity, feed: withSev.row.feed } : undefined;
   if (distro?.sev) {
     const s = severityFromLabel(distro.sev);
     if (s) return { severity: s, source: `${distro.feed} urgency ${distro.sev}`, cvss };
@@ -285,16 +308,15 @@ function groupFacts(group: { ids: string[]; matches: RowMatch[] }, store: VulnSt
   const vulnRows = ids.flatMap((i) => store.vulns(i));
   const sev = resolveSeverity(ids, matches, store, vulnRows);
   let severity = sev.severity;
-  let kev: KevRow | undefined;
-  for (const i of [id, ...aliases]) {
-    kev = store.kev(i);
-    if (kev) break;
-  }
+  let kev = store.kev(id);
+  for (let i = 0; !kev && i < aliases.length; i++) kev = store.kev(aliases[i]!);
   if (kev && severityRank(severity) < severityRank('high')) severity = 'high';
-  const feeds = [...new Set(matches.map((m) => m.row.feed))];
+  const feeds: string[] = [];
+  for (const m of matches) if (!feeds.includes(m.row.feed)) feeds.push(m.row.feed);
   const summary = vulnRows.find((v) => v.summary)?.summary;
-  const srcs = new Set(matches.map((m) => m.row.source));
-  const urls = vulnRows.filter((v) => srcs.has(v.source)).map((v) => v.url).filter((u): u is string => Boolean(u));
+  const references = new Set<string>([id]);
+  for (const a of aliases) references.add(a);
+  for (const v of vulnRows) if (v.url && matches.some((m) => m.row.source === v.source)) references.add(v.url);
   const remediationNoFix =
     status === 'will_not_fix'
       ? `no fix yet: the distro will not fix this (${main.row.statusDetail ?? 'will not fix'})`
@@ -317,7 +339,7 @@ function groupFacts(group: { ids: string[]; matches: RowMatch[] }, store: VulnSt
     kev,
     feeds,
     summary,
-    references: [...new Set([id, ...aliases, ...urls])],
+    references: [...references],
     messageTail: `${id}${aliases.length ? ` (${aliases.join(', ')})` : ''}${summary ? `: ${oneLine(summary)}` : ''}`,
     remediationNoFix,
   };
