@@ -2,7 +2,7 @@
  * The one finding model every stage emits. Its JSON form is a public contract
  * (see docs/architecture.md#finding): add fields, never rename or remove them.
  */
-import { createHash } from 'node:crypto';
+import crypto, { createHash } from 'node:crypto';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -142,14 +142,15 @@ export interface Finding {
  * the finding is about, and a content key (the offending text, setting or path), never a line number.
  */
 export function fingerprint(ruleId: string, ...parts: Array<string | number | undefined>): string {
-  const h = createHash('sha256');
-  h.update(ruleId);
-  for (const p of parts) {
-    h.update('\u0000');
-    h.update(p === undefined ? '' : String(p));
-  }
-  return h.digest('hex').slice(0, 32);
+  let data = ruleId;
+  for (const p of parts) data += '\u0000' + (p === undefined ? '' : String(p));
+  // one-shot hashing (Node >= 20.12) is markedly cheaper than a Hash object when a scan has tens of
+  // thousands of findings; both hash the same UTF-8 bytes
+  return (oneShotHash ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex')).slice(0, 32);
 }
+
+type OneShotHash = (algorithm: string, data: string, encoding: 'hex') => string;
+const oneShotHash = (crypto as unknown as { hash?: OneShotHash }).hash;
 
 export function locationPath(loc: Location): string | undefined {
   switch (loc.kind) {

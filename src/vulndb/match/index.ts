@@ -12,7 +12,6 @@
  * `high`, flagged (`vulnerability.kev`, evidence.priority = "known-exploited") and titled "[KEV]".
  */
 import type { Finding, Severity, VulnStatus } from '../../core/finding.js';
-import * as crypto from 'node:crypto';
 import { fingerprint, severityRank } from '../../core/finding.js';
 import type { InventoryReport, Package } from '../../inventory/types.js';
 import type { KevRow, VulnRow, VulnStore } from '../store.js';
@@ -101,25 +100,9 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
   };
 }
 
-type OneShotHash = (algorithm: string, data: string, encoding: 'hex') => string;
-const oneShotHash = (crypto as unknown as { hash?: OneShotHash }).hash;
-
-/**
- * fingerprint(id, imageName, ecosystem, name, version, path) from core: the same bytes hashed with one
- * call instead of a Hash object per finding (a scan can have tens of thousands of findings). Used only
- * when it gives core's value for a sample; otherwise core's function is called.
- */
-function vulnFingerprintFast(id: string, imageName: string, pkg: Package): string {
-  return oneShotHash!('sha256', `${id}\u0000${imageName}\u0000${pkg.ecosystem}\u0000${pkg.name}\u0000${pkg.version}\u0000${pkg.path}`, 'hex').slice(0, 32);
-}
-function vulnFingerprintCore(id: string, imageName: string, pkg: Package): string {
+function vulnFingerprint(id: string, imageName: string, pkg: Package): string {
   return fingerprint(id, imageName, pkg.ecosystem, pkg.name, pkg.version, pkg.path);
 }
-const samplePkg = { name: 'zlib1g', version: '1:1.2.13.dfsg-1', ecosystem: 'deb', path: 'var/lib/dpkg/status', purl: 'pkg:deb/zlib1g' } as Package;
-const vulnFingerprint =
-  oneShotHash && vulnFingerprintFast('CVE-2023-45853', 'img é', samplePkg) === vulnFingerprintCore('CVE-2023-45853', 'img é', samplePkg)
-    ? vulnFingerprintFast
-    : vulnFingerprintCore;
 
 function sameRows(a: RowMatch[], b: RowMatch[]): boolean {
   if (a.length !== b.length) return false;
