@@ -59,7 +59,7 @@ export function importDebianTracker(data: Record<string, unknown>, sink: FeedSin
         sink.count('malformed');
         continue;
       }
-      // TEMP-… ids are the tracker's placeholders for issues without a CVE yet: kept, they are real.
+      // TEMP-… ids are the tracker's temporary ids for issues without a CVE yet: kept, they are real.
       if (!seenVuln.has(cve)) {
         seenVuln.add(cve);
         const desc = (entry as { description?: string }).description;

@@ -9,7 +9,7 @@ import { historyLayerPositions, layerMakingEntries } from '../attribution.js';
 import type { ImageCheckContext } from '../context.js';
 import { redact, secretDigest, SecretMatcher, type SecretHit } from './engine.js';
 import { secretMetaById } from './meta.js';
-import { PLACEHOLDER_VALUES, type SecretRuleData } from './rules-table.js';
+import { DUMMY_VALUES, type SecretRuleData } from './rules-table.js';
 import type { ResolvedSecrets } from './settings.js';
 
 /** Variable names that hold credentials. */
@@ -17,13 +17,13 @@ export const SECRET_NAME =
   /(?:^|[_.-])(?:pass(?:word|wd|phrase)?|pwd|secret|secret_?key|token|api_?key|apikey|access_?key|private_?key|credentials?|auth)(?:$|[_.-])/i;
 /** ...unless they name where a credential lives or something public about it. */
 const NOT_SECRET_NAME = /(?:_(?:FILE|PATH|DIR|URL|URI|HOST|PORT|USER|USERNAME|NAME|ID|TYPE|LENGTH|LEN|MIN|MAX|ENABLED|REQUIRED|MODE)|_KEYRING|GPG_KEYS?|_FINGERPRINT|_SHA\d*)$/i;
-const placeholders = PLACEHOLDER_VALUES.map((p) => new RegExp(p, 'i'));
+const dummyValues = DUMMY_VALUES.map((p) => new RegExp(p, 'i'));
 
 export function isCredentialAssignment(name: string, value: string): boolean {
   if (!SECRET_NAME.test(name) || NOT_SECRET_NAME.test(name)) return false;
   const v = value.trim().replace(/^["']|["']$/g, '');
   if (v.length < 4 || v.startsWith('/') || /^\d{1,5}$/.test(v)) return false;
-  return !placeholders.some((p) => p.test(v));
+  return !dummyValues.some((p) => p.test(v));
 }
 
 interface Occurrence {

@@ -3,7 +3,7 @@
  * `secret`, or the whole match, is the secret), keywords that must occur in the text before the
  * expression is tried (the prefilter that rejects most files without running any regex), an optional
  * Shannon-entropy floor for the captured value, the paths the rule is limited to or never fires on,
- * and placeholder values it ignores. Users add entries of the same shape in `.bulwark.yaml` (`secrets.rules`).
+ * and dummy values it ignores. Users add entries of the same shape in `.bulwark.yaml` (`secrets.rules`).
  *
  * Order matters only for de-duplication: when two rules capture the same value on the same line, the one
  * listed first wins, so specific rules come before generic ones.
@@ -30,7 +30,7 @@ export interface SecretRuleData {
   paths?: string[];
   /** never in files matching these globs (on top of the global allow-list) */
   allowPaths?: string[];
-  /** secrets matching one of these regexes (case-insensitive) are placeholders, not secrets */
+  /** secrets matching one of these regexes (case-insensitive) are dummy values, not secrets */
   allowValues?: string[];
   /** fire once per non-empty file matching `paths`, without looking for a value */
   fileOnly?: boolean;
@@ -39,8 +39,8 @@ export interface SecretRuleData {
   severity: Severity;
 }
 
-/** Values that are obviously placeholders, shared by the assignment-style rules. */
-export const PLACEHOLDER_VALUES = [
+/** Values that are obviously dummies (templates, examples), shared by the assignment-style rules. */
+export const DUMMY_VALUES = [
   '^\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?$', // ${VAR} / $VAR
   '^\\$\\(', // $(command)
   '^%\\(?[a-z_]+\\)?s?$', // %(name)s
@@ -50,7 +50,7 @@ export const PLACEHOLDER_VALUES = [
   '^x{4,}$',
   '^(?:changeme|change_me|changeit|password|passwd|secret|example|sample|dummy|test|testing|none|null|nil|undefined|true|false|yes|no|redacted|your[_-]?\\w*|my[_-]?\\w*|foo|bar|foobar|admin|root|default)$',
   'example',
-  'placeholder',
+  'place[_-]?holder',
   '^\\.\\.\\.$',
 ];
 
@@ -186,7 +186,7 @@ export const BUILTIN_SECRET_RULES: SecretRuleData[] = [
     regex: '(?:_authToken|_auth|_password)\\s*=\\s*["\']?(?<secret>[^\\s"\']{8,})',
     keywords: ['_auth', '_password'],
     paths: ['**/.npmrc', '.npmrc', '**/npmrc'],
-    allowValues: PLACEHOLDER_VALUES,
+    allowValues: DUMMY_VALUES,
     severity: 'critical',
     config: false,
   },
@@ -273,14 +273,14 @@ export const BUILTIN_SECRET_RULES: SecretRuleData[] = [
     ruleId: 'BW-SECRET-014',
     kind: '.env secret',
     description:
-      'A credential-named variable (PASSWORD, SECRET, TOKEN, API_KEY, ...) with a non-placeholder value in a .env file.',
+      'A credential-named variable (PASSWORD, SECRET, TOKEN, API_KEY, ...) with a real-looking (non-dummy) value in a .env file.',
     regex:
       '^[ \\t]*(?:export[ \\t]+)?[A-Za-z0-9_.-]{0,64}(?:pass(?:word|wd)?|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential|auth)[A-Za-z0-9_.-]{0,64}[ \\t]*=[ \\t]*["\']?(?<secret>[^\\s"\'#]{4,512})',
     flags: 'im',
     keywords: ['pass', 'secret', 'token', 'key', 'credential', 'auth'],
     paths: ['**/.env', '.env', '**/.env.*', '.env.*', '**/*.env'],
     allowPaths: ['**/.env.example', '**/.env.sample', '**/.env.template', '**/.env.dist'],
-    allowValues: PLACEHOLDER_VALUES,
+    allowValues: DUMMY_VALUES,
     severity: 'high',
     config: false,
   },
@@ -298,7 +298,7 @@ export const BUILTIN_SECRET_RULES: SecretRuleData[] = [
     entropy: 3.2,
     allowPaths: CODE_FILES,
     allowValues: [
-      ...PLACEHOLDER_VALUES,
+      ...DUMMY_VALUES,
       '^[a-z_]+(?:\\.[a-z_]+)+$', // dotted identifiers: settings.SECRET_KEY
       '^/', // paths
       '^https?://[^:@]*$', // URLs without credentials
