@@ -367,8 +367,10 @@ export async function record(opts: RecordOptions): Promise<Recording> {
     const live = await inspect(started.prefix, started.containerRef).catch(() => undefined);
     const ip = live ? ipOf(live) : undefined;
     if (opts.exercise) exercise = startExercise(opts.exercise, { BULWARK_CONTAINER: started.containerRef, BULWARK_CONTAINER_IP: ip ?? '' });
+    let stopping = false;
     let tracedAllExited = false;
-    await Promise.race([sleep(opts.durationMs, opts.signal), session.done.then(() => (tracedAllExited = true))]);
+    await Promise.race([sleep(opts.durationMs, opts.signal), session.done.then(() => (tracedAllExited = !stopping))]);
+    stopping = true;
     const trace = await session.stop();
     const elapsedMs = Date.now() - t0;
     const rec: Recording = { target: t, container: { ...started.facts, ip }, trace, startupObserved: true, argv: started.argv, elapsedMs, warnings };
@@ -412,8 +414,10 @@ async function attach(name: string, opts: RecordOptions, log: (m: string) => voi
     await session.start();
     const t0 = Date.now();
     if (opts.exercise) exercise = startExercise(opts.exercise, { BULWARK_CONTAINER: f.name, BULWARK_CONTAINER_IP: f.ip ?? '' });
+    let stopping = false;
     let allExited = false;
-    await Promise.race([sleep(opts.durationMs, opts.signal), session.done.then(() => (allExited = true))]);
+    await Promise.race([sleep(opts.durationMs, opts.signal), session.done.then(() => (allExited = !stopping))]);
+    stopping = true;
     const trace = await session.stop();
     warnings.push(
       `attached to a running container: what ${f.name} did while starting was not observed; the profile adds the runtime's and the dynamic loader's start-up syscalls, restart the container under it to check`,

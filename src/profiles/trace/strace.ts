@@ -39,12 +39,13 @@ export class StraceSession {
   async start(): Promise<void> {
     const bin = this.opts.strace ?? 'strace';
     if (!straceAvailable(bin)) throw new UserError(`${bin} not found: syscalls are recorded with strace (Debian package 'strace')`);
-    const args = ['-f', '-X', 'raw', '-s', '0', '-e', 'signal=none', '-o', '/proc/self/fd/3'];
+    // `-o |cat`: the trace goes through a pipe to cat, whose stdout is ours; strace's messages stay on stderr
+    const args = ['-f', '-X', 'raw', '-s', '0', '-e', 'signal=none', '-o', '|cat'];
     for (const p of this.opts.pids) args.push('-p', String(p));
-    const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
-    const out = child.stdio[3] as NodeJS.ReadableStream;
+    const out = child.stdout!;
     createInterface({ input: out, crlfDelay: Infinity }).on('line', (l) => this.parser.line(l));
     const want = new Set(this.opts.pids);
     await new Promise<void>((resolve, reject) => {
