@@ -11,10 +11,10 @@ import type { Report, Target } from '../core/report.js';
 import { TOOL } from '../core/version.js';
 import { analyzeDockerfile, applyFixes } from '../analyzers/build/analyze.js';
 import { buildSettings } from '../analyzers/build/settings.js';
-import type { BuildSettings } from '../analyzers/build/rule.js';
+import type { BuildSettings } from '../analyzers/build/context.js';
 import { scanProject } from '../analyzers/project.js';
 
-export type { BuildSettings } from '../analyzers/build/rule.js';
+export type { BuildSettings } from '../analyzers/build/context.js';
 
 /** The build settings of a config (a bad `build:` section is a usage error). */
 export function dockerfileSettings(cfg: BulwarkConfig): BuildSettings {
