@@ -5,7 +5,7 @@
  * AppArmor profile text a name refers to, and read the live process's seccomp mode. The rules stay pure
  * functions of the filled-in spec.
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ContainerSpec } from '../runtime/model.js';
 import { MAX_PROFILE_BYTES, parseSeccompProfile, ProfileError } from './seccomp/profile.js';
@@ -139,9 +139,24 @@ export function resolveProfiles(spec: ContainerSpec, opts: ResolveOptions = {}):
     const r = findAppArmorProfile(aa.replace(/^localhost\//, ''), opts.apparmorDir);
     if (r.doc || r.error) so.apparmorProfile = r;
   }
-  if (opts.live && spec.pid && spec.state === 'running') {
+  if (opts.live && spec.pid && spec.state === 'running' && isContainerProcess(spec.pid, spec.containerId, opts.procRoot)) {
     const m = seccompMode(spec.pid, opts.procRoot);
     if (m !== undefined) spec.seccompMode = m;
   }
   return spec;
+}
+
+/**
+ * Is /proc/PID the container's process (and not another one with the same number, as when Bulwark itself
+ * runs in a container with its own PID namespace)? Its cgroup path names the container ID (cgroupfs:
+ * /docker/ID, systemd: docker-ID.scope).
+ */
+export function isContainerProcess(pid: number, id: string | undefined, procRoot = '/proc'): boolean {
+  if (!id) return false;
+  try {
+    // procfs files report size 0: read them whole (they are small)
+    return readFileSync(`${procRoot}/${pid}/cgroup`, 'utf8').includes(id);
+  } catch {
+    return false;
+  }
 }

@@ -39,6 +39,7 @@ export function inspectToSpec(c: J, image?: ImageFacts, where = 'inspect'): Cont
   spec.container = name;
   spec.image = typeof cfg.Image === 'string' ? cfg.Image : undefined;
   spec.state = typeof c.State?.Status === 'string' ? c.State.Status : undefined;
+  if (typeof c.Id === 'string' && c.Id) spec.containerId = c.Id;
   if (typeof c.State?.Pid === 'number' && c.State.Pid > 0) spec.pid = c.State.Pid;
   if (typeof c.AppArmorProfile === 'string') spec.appArmorProfile = c.AppArmorProfile;
   const at = (key: string, field: string) => (spec.at[key] = { field });

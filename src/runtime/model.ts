@@ -155,6 +155,8 @@ export interface ContainerSpec {
   cgroupParent?: string;
   /** live containers: created | running | exited | ... */
   state?: string;
+  /** live and inspected containers: the engine's container ID */
+  containerId?: string;
   /** live containers: the PID of the container's init on the host (inspect State.Pid) */
   pid?: number;
   /** live containers: `Seccomp:` of /proc/PID/status (0 none, 1 strict, 2 filter), read by resolveProfiles */

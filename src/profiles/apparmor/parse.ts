@@ -92,8 +92,8 @@ function statements(text: string): Statement[] {
     const c = text[i]!;
     if (c === '\n') {
       line++;
-      // #include and include lines end at the newline (they have no trailing comma)
-      if (/^\s*#?include\s/.test(cur) && !quote) flush();
+      // #include / include lines and variable assignments end at the newline (they have no trailing comma)
+      if ((/^\s*#?include\s/.test(cur) || /^\s*@\{[A-Za-z0-9_]+\}\s*\+?=/.test(cur)) && !quote) flush();
       else if (cur.trim()) cur += ' ';
       continue;
     }

@@ -126,7 +126,7 @@ export function fileRules(files: Map<string, FileAccess>, opts: { groupAt?: numb
     }
     for (const [p, a] of list) add(a.dir ? `${quotePath(p)}/` : quotePath(p), permsOf(a));
   }
-  return [...rules.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, perms]) => `${p} ${perms},`);
+  return [...rules.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([p, perms]) => `${p} ${perms},`);
 }
 
 export function apparmorFromTrace(trace: TraceSummary, spec: ContainerSpec, name: string, opts: { etcApparmor?: string } = {}): Omit<GeneratedAppArmor, 'validation'> {

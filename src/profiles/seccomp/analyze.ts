@@ -51,8 +51,6 @@ export interface SeccompIssue {
   /** line in the profile file */
   line?: number;
   severity?: Severity;
-  /** Docker's default profile allows it as well, in the same context */
-  alsoInDefault?: boolean;
 }
 
 function firstLine(rules: SeccompRule[], name: string): number | undefined {
@@ -72,36 +70,29 @@ export function cloneRuleFiltersNamespaces(r: SeccompRule, arch: string): boolea
   );
 }
 
-function cloneIssue(eff: Effective, profile: SeccompProfile, ctx: EvalContext, base: Effective): SeccompIssue[] {
+function cloneIssue(eff: Effective, ctx: EvalContext, base: Effective): SeccompIssue[] {
   const out: SeccompIssue[] = [];
   const v = eff.byName.get('clone');
   const baseClone = base.byName.get('clone');
   const baseUnfiltered = baseClone?.kind === 'allow' || (baseClone === undefined && base.defaultAllows);
   if (v?.kind === 'allow' || v?.kind === 'conditional') {
     const open = v.rules.filter((r) => allows(r.action) && !cloneRuleFiltersNamespaces(r, ctx.arch));
-    if (open.length) {
+    if (open.length && !baseUnfiltered) {
       out.push({
         kind: 'clone-unfiltered',
         syscall: 'clone',
         message: `clone is allowed without the namespace-flag filter (arg ${ctx.arch.startsWith('s390') ? 1 : 0} MASKED_EQ 0x7E020000 == 0): processes can create user, mount, PID and network namespaces`,
         line: firstLine(open, 'clone'),
-        alsoInDefault: baseUnfiltered,
-        severity: baseUnfiltered ? 'low' : undefined,
       });
     }
-  } else if (!v && eff.defaultAllows && profile.defaultAction) {
-    // covered by the permissive-default issue
   }
   const v3 = eff.byName.get('clone3');
-  if (v3 && v3.kind !== 'other') {
-    const baseAllows = isAllowed(base, 'clone3');
+  if (v3 && v3.kind !== 'other' && !isAllowed(base, 'clone3')) {
     out.push({
       kind: 'clone-unfiltered',
       syscall: 'clone3',
       message: 'clone3 is allowed: its flags are passed in memory, where no seccomp filter can check them, so namespace creation cannot be refused (Docker answers clone3 with ENOSYS, errnoRet 38, so libc falls back to clone)',
       line: firstLine(v3.rules, 'clone3'),
-      alsoInDefault: baseAllows,
-      severity: baseAllows ? 'low' : undefined,
     });
   }
   return out;
@@ -123,19 +114,16 @@ export function analyzeSeccomp(profile: SeccompProfile, ctx: EvalContext): Secco
     const v = eff.byName.get(name);
     // a permissive default action lets them through too, but that is reported once, above
     if (!v || v.kind === 'other') continue;
-    const inDefault = isAllowed(base, name);
+    // what Docker's default allows in the same context (mount with CAP_SYS_ADMIN, ptrace on kernels >= 4.8) is not beyond it
+    if (isAllowed(base, name)) continue;
     out.push({
       kind: 'dangerous-syscall',
       syscall: name,
-      message: inDefault
-        ? `${name} is allowed (${DANGEROUS_SYSCALLS[name]}); Docker's default profile allows it too in this context, a least-privilege profile should not unless the workload needs it`
-        : `${name} is allowed${v.kind === 'conditional' ? ' (with argument conditions)' : ''} beyond Docker's default profile: ${DANGEROUS_SYSCALLS[name]}`,
+      message: `${name} is allowed${v.kind === 'conditional' ? ' (with argument conditions)' : ''} beyond Docker's default profile: ${DANGEROUS_SYSCALLS[name]}`,
       line: firstLine(v.rules, name),
-      alsoInDefault: inDefault,
-      severity: inDefault ? 'low' : undefined,
     });
   }
-  out.push(...cloneIssue(eff, profile, ctx, base));
+  out.push(...cloneIssue(eff, ctx, base));
   if (!profile.architectures.length && !profile.archMap.length) {
     out.push({
       kind: 'no-arch',

@@ -212,9 +212,13 @@ export function parseSeccompProfile(text: string, where = 'profile'): ReadProfil
       const arches = strList(`${p}.${f}.arches`, x.arches);
       if (caps.length) filt.caps = caps;
       if (arches.length) filt.arches = arches;
-      if (typeof x.minKernel === 'string' && x.minKernel) {
-        if (!/^\d+\.\d+(\.\d+)?$/.test(x.minKernel)) bad(`${p}.${f}.minKernel`, `"${x.minKernel}" is not a kernel version`);
-        filt.minKernel = x.minKernel;
+      if (x.minKernel !== undefined && x.minKernel !== null) {
+        // moby's KernelVersion: a string "<kernel>.<major>" (each 0-255, not 0.0); "" means unset
+        const mk = x.minKernel;
+        const m = typeof mk === 'string' ? /^(\d+)\.(\d+)$/.exec(mk) : null;
+        if (typeof mk !== 'string' || (mk !== '' && (!m || Number(m[1]) > 255 || Number(m[2]) > 255 || (Number(m[1]) === 0 && Number(m[2]) === 0))))
+          bad(`${p}.${f}.minKernel`, `invalid kernel version ${JSON.stringify(mk)}, expected "<kernel>.<major>"`);
+        if (mk !== '') filt.minKernel = mk as string;
       }
       if (Object.keys(filt).length) rule[f] = filt;
     }
@@ -236,7 +240,7 @@ export function formatSeccompProfile(p: SeccompProfile): string {
   out.syscalls = p.syscalls.map((r) => {
     const o: Record<string, unknown> = { names: r.names, action: r.action };
     if (r.errnoRet !== undefined) o.errnoRet = r.errnoRet;
-    if (r.args?.length) o.args = r.args;
+    if (r.args?.length) o.args = r.args.map((a) => ({ index: a.index, value: a.value, ...(a.valueTwo !== undefined ? { valueTwo: a.valueTwo } : {}), op: a.op }));
     if (r.comment) o.comment = r.comment;
     if (r.includes) o.includes = r.includes;
     if (r.excludes) o.excludes = r.excludes;

@@ -313,8 +313,11 @@ export class StraceParser {
         if (flags & NS_FLAGS) this.sum.namespaceClones++;
         const child = ret !== undefined && /^\d+$/.test(ret) ? Number(ret) : undefined;
         if (child && child > 0) {
-          // the child inherits the working directory (and is never gated)
-          this.tasks.set(child, { gated: false, cwd: t.cwd });
+          // the child inherits the working directory (and is never gated); its first lines may already
+          // have been read (strace can print them before the parent's clone returns): keep that state
+          const known = this.tasks.get(child);
+          if (known) known.gated = false;
+          else this.tasks.set(child, { gated: false, cwd: t.cwd });
           if (flags & CLONE_THREAD) this.sum.threads++;
         }
         break;

@@ -16,6 +16,6 @@ const meta: RuleMeta = {
 
 export default defineRule<ContainerSpec>(meta, (spec) =>
   seccompIssues(spec, 'clone-unfiltered').map((i) =>
-    profileHit(meta, spec, 'seccomp', { key: `clone|${i.syscall}`, message: i.message, line: i.line, severity: i.severity, evidence: { syscall: i.syscall, alsoInDockerDefault: Boolean(i.alsoInDefault) } }),
+    profileHit(meta, spec, 'seccomp', { key: `clone|${i.syscall}`, message: i.message, line: i.line, evidence: { syscall: i.syscall } }),
   ),
 );
