@@ -77,6 +77,8 @@ test('parser: unfinished/resumed pairs across threads, errors, paths with ") = "
     '11    syscall_0x1c3(0x1, 0x2) = 0',
     '11    syscall_0x7fff(0x1) = -1 ENOSYS (Function not implemented)',
     '10    chdir("sub") = 0',
+    '10    clone(child_stack=NULL, flags=0x1200000|17, child_tidptr=0x1) = 2 /* 12 in strace\'s PID NS */',
+    '12    openat(-100, "g.txt", 0) = 3',
     '10    openat(-100, "f.txt", 0x441, 0666) = 3',
     '10    +++ exited with 0 +++',
     'garbage line',
@@ -88,7 +90,9 @@ test('parser: unfinished/resumed pairs across threads, errors, paths with ") = "
   assert.ok(t.syscalls.has('cachestat'), 'syscall 451 named from the syscall table');
   assert.deepEqual(t.unknown, ['syscall_0x7fff']);
   assert.ok(t.files.get('/w/sub/f.txt')?.write);
-  assert.equal(t.tasks, 2);
+  // a child in a PID namespace: known by the host PID strace adds, it inherits the working directory
+  assert.ok(t.files.get('/w/sub/g.txt')?.read);
+  assert.equal(t.tasks, 3);
 });
 
 test('strace argument helpers', () => {

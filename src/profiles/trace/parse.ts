@@ -66,6 +66,10 @@ interface Task {
   /** gate closed: syscalls are the start-up helper's, not the workload's */
   gated: boolean;
   cwd: string;
+  /** the task changed directory itself (so its cwd is not its parent's) */
+  ownCwd?: boolean;
+  /** the task was first seen in its own lines, before its parent's clone returned */
+  early?: boolean;
   pending?: Pending;
 }
 
@@ -164,7 +168,7 @@ export class StraceParser {
   private task(pid: number): Task {
     let t = this.tasks.get(pid);
     if (!t) {
-      t = { gated: false, cwd: this.cwd };
+      t = { gated: false, cwd: this.cwd, early: true };
       this.tasks.set(pid, t);
     }
     return t;
@@ -289,7 +293,10 @@ export class StraceParser {
       case 'chdir':
         if (!failed) {
           const p = straceString(args[0] ?? '');
-          if (p !== undefined) t.cwd = posix.resolve(t.cwd, p);
+          if (p !== undefined) {
+            t.cwd = posix.resolve(t.cwd, p);
+            t.ownCwd = true;
+          }
         }
         break;
       case 'socket':
@@ -311,13 +318,18 @@ export class StraceParser {
         const flagsArg = args.find((a) => a.startsWith('flags=')) ?? (name === 'clone3' ? /flags=([^,}]+)/.exec(argText)?.[0] : undefined);
         const flags = flagsArg ? (straceNum(flagsArg.slice(6).split('|')[0]!) ?? 0) : 0;
         if (flags & NS_FLAGS) this.sum.namespaceClones++;
-        const child = ret !== undefined && /^\d+$/.test(ret) ? Number(ret) : undefined;
+        // inside a PID namespace the return value is the namespace's PID; strace --pidns-translation adds ours
+        const hostPid = /= \d+ \/\* (\d+) in strace's PID NS \*\//.exec(text)?.[1];
+        const child = hostPid ? Number(hostPid) : ret !== undefined && /^\d+$/.test(ret) ? Number(ret) : undefined;
         if (child && child > 0) {
           // the child inherits the working directory (and is never gated); its first lines may already
           // have been read (strace can print them before the parent's clone returns): keep that state
           const known = this.tasks.get(child);
-          if (known) known.gated = false;
-          else this.tasks.set(child, { gated: false, cwd: t.cwd });
+          if (known) {
+            known.gated = false;
+            if (known.early && !known.ownCwd) known.cwd = t.cwd;
+            known.early = false;
+          } else this.tasks.set(child, { gated: false, cwd: t.cwd });
           if (flags & CLONE_THREAD) this.sum.threads++;
         }
         break;

@@ -4,6 +4,7 @@
  * processes: root on the host, as Docker itself.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UserError } from '../../core/errors.js';
 import { StraceParser, type TraceSummary } from './parse.js';
@@ -40,13 +41,21 @@ export class StraceSession {
     const bin = this.opts.strace ?? 'strace';
     if (!straceAvailable(bin)) throw new UserError(`${bin} not found: syscalls are recorded with strace (Debian package 'strace')`);
     // `-o |cat`: the trace goes through a pipe to cat, whose stdout is ours; strace's messages stay on stderr
-    const args = ['-f', '-X', 'raw', '-s', '0', '-e', 'signal=none', '-o', '|cat'];
+    // --pidns-translation: a container's clone returns the child's PID in the container's namespace; strace
+    // adds the host PID (`= 7 /* 13684 in strace's PID NS */`), which is how the child's lines are prefixed
+    const args = ['-f', '--pidns-translation', '-X', 'raw', '-s', '0', '-e', 'signal=none', '-o', '|cat'];
     for (const p of this.opts.pids) args.push('-p', String(p));
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
     const out = child.stdout!;
-    createInterface({ input: out, crlfDelay: Infinity }).on('line', (l) => this.parser.line(l));
+    // BULWARK_STRACE_LOG=FILE keeps strace's raw output (to debug a recording)
+    const raw = process.env.BULWARK_STRACE_LOG ? createWriteStream(process.env.BULWARK_STRACE_LOG) : undefined;
+    createInterface({ input: out, crlfDelay: Infinity }).on('line', (l) => {
+      raw?.write(l + '\n');
+      this.parser.line(l);
+    });
+    if (raw) child.on('close', () => raw.end());
     const want = new Set(this.opts.pids);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new UserError(`strace did not attach to ${[...want].join(', ')} within ${(this.opts.attachTimeoutMs ?? 30_000) / 1000}s: ${this.messages.slice(-3).join('; ')}`)), this.opts.attachTimeoutMs ?? 30_000);
