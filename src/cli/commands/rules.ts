@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { allRules, findRule } from '../../analyzers/registry.js';
+import { findInCatalogue, ruleCatalogue } from '../catalogue.js';
 import { SEVERITIES, STAGES } from '../../core/finding.js';
 import { UserError } from '../../core/errors.js';
 
@@ -10,8 +10,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('list every rule with its ID, severity and upstream mappings')
     .option('-f, --format <format>', 'table or json', 'table')
     .option('--stage <stage>', `only one stage (${STAGES.join(', ')})`)
-    .action((opts: { format: string; stage?: string }) => {
-      let rules = allRules();
+    .action(async (opts: { format: string; stage?: string }) => {
+      let rules = [...(await ruleCatalogue())];
       if (opts.stage) rules = rules.filter((r) => r.stage === opts.stage);
       rules.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
       if (opts.format === 'json') {
@@ -32,8 +32,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('print one rule: rationale, remediation and mappings (accepts a Bulwark ID or an upstream ID such as DL3008)')
     .argument('<id>', 'rule ID')
     .option('-f, --format <format>', 'text or json', 'text')
-    .action((id: string, opts: { format: string }) => {
-      const r = findRule(id);
+    .action(async (id: string, opts: { format: string }) => {
+      const r = findInCatalogue(await ruleCatalogue(), id);
       if (!r) throw new UserError(`no rule '${id}' (see 'bulwark rules')`, 2);
       if (opts.format === 'json') {
         process.stdout.write(JSON.stringify(r, null, 2) + '\n');
