@@ -11,9 +11,11 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   high: 'error',
   medium: 'warning',
   low: 'note',
+  unknown: 'note',
   info: 'note',
 };
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+/** GitHub's security-severity; none for `unknown` (no feed rated it: no number is honest) */
+const SECURITY_SEVERITY: Record<Severity, string | undefined> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', unknown: undefined, info: '0.0' };
 
 export function renderSarif(report: Report): string {
   return JSON.stringify(toSarif(report), null, 2) + '\n';

@@ -7,7 +7,7 @@
  * (CVE <-> GHSA <-> GO- <-> PYSEC <-> NSWG) become one finding listing every id.
  *
  * Severity: the distro's own rating first (Debian urgency), then CVSS (feed vector, then any score
- * for an alias, e.g. NVD enrichment), then GHSA's label; without any rating the finding is `medium`
+ * for an alias, e.g. NVD enrichment), then GHSA's label; without any rating the finding is `unknown`
  * with severitySource "none". KEV: a finding whose CVE is in CISA's catalog is raised to at least
  * `high`, flagged (`vulnerability.kev`, evidence.priority = "known-exploited") and titled "[KEV]".
  */
@@ -260,7 +260,7 @@ export function resolveSeverity(
     const s = severityFromLabel(label.severityLabel);
     if (s) return { severity: s, source: `${label.feed} severity ${label.severityLabel}` };
   }
-  return { severity: 'medium', source: 'none (no rating in any feed)' };
+  return { severity: 'unknown', source: 'none (no rating in any feed)' };
 }
 
 /** Everything about one alias group that does not depend on which package it was found in. */
