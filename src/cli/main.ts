@@ -75,13 +75,14 @@ export async function buildProgram(ctx: CliContext, only?: string): Promise<Comm
 }
 
 /** The exit code the running command has decided so far (for the process entry's closed-stdout handling). */
-export const mainState = { exitCode: 0 };
+export const mainState: { exitCode: number; argv: readonly string[] } = { exitCode: 0, argv: [] };
 
 /** Runs the CLI; returns the exit code (0 ok, N for --exit-code, 2 bad input or usage, 3 internal error). */
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   mainState.exitCode = 0;
   const args = argv.slice(2);
+  mainState.argv = args;
   const ctx: CliContext = {
     setExitCode: (c) => {
       code = c;

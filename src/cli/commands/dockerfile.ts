@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
@@ -9,37 +9,50 @@ import type { BuildSettings } from '../../analyzers/build/rule.js';
 import { InputError } from '../../core/errors.js';
 import { TOOL } from '../../core/version.js';
 import type { Finding } from '../../core/finding.js';
-import type { Report, Target } from '../../core/report.js';
+import type { Report, ReportError, Target } from '../../core/report.js';
+import { makeFinding } from '../../core/rule.js';
+import { parseErrorRule } from '../../analyzers/build/rules/index.js';
+import { describeSize, readBounded } from '../input.js';
 
 interface DockerfileOptions extends ReportOptions {
   fix?: boolean;
   dryRun?: boolean;
 }
 
-/** Read a Dockerfile argument; unreadable input is an InputError (exit 2). `-` reads stdin. */
-export function readDockerfileInput(path: string, maxSize: number): Buffer {
-  if (path === '-') {
-    try {
-      return readFileSync(0);
-    } catch (e) {
-      throw new InputError(`cannot read stdin: ${(e as Error).message}`);
-    }
-  }
-  let st;
+/** A Dockerfile argument, read with the size limit applied while reading; unreadable input is an InputError (exit 2). */
+export interface DockerfileInput {
+  file: string;
+  /** the name in the report ('<stdin>' for -) */
+  name: string;
+  /** the bytes, or undefined when the file is over the size limit (then `tooLarge` says how large) */
+  buf?: Buffer;
+  tooLarge?: string;
+}
+
+export async function readDockerfileInput(file: string, maxSize: number): Promise<DockerfileInput> {
+  const name = file === '-' ? '<stdin>' : file;
+  let r;
   try {
-    st = statSync(path);
-  } catch {
-    throw new InputError(`no such file: ${path}`);
-  }
-  if (st.isDirectory()) throw new InputError(`${path} is a directory (use 'bulwark scan ${path}')`);
-  if (!st.isFile()) throw new InputError(`${path} is not a regular file`);
-  if (st.size > maxSize) return Buffer.alloc(maxSize + 1, 0x20); // analysed as "too large" without reading it all
-  try {
-    return readFileSync(path);
+    r = await readBounded(file, maxSize, 'Dockerfile');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(`cannot read ${path}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`);
+    if (e instanceof InputError && /is a directory$/.test(e.message)) throw new InputError(`${file} is a directory (use 'bulwark scan ${file}')`);
+    throw e;
   }
+  return r.ok ? { file, name, buf: r.buf } : { file, name, tooLarge: describeSize(r, maxSize) };
+}
+
+/** Analyse one input: a file over the limit is one BW-BUILD-000 finding with its real size, and an input error. */
+function analyseInput(input: DockerfileInput, settings: BuildSettings): { findings: Finding[]; error?: ReportError } {
+  if (input.buf === undefined) {
+    const message = `file is ${input.tooLarge}, over the ${settings.maxFileSize}-byte limit for a Dockerfile; not analysed`;
+    const f = makeFinding(parseErrorRule.meta, { message, key: 'too-large', location: { kind: 'file', file: input.name, line: 1, column: 1 } });
+    return { findings: [f], error: { kind: 'input', target: input.name, message } };
+  }
+  const a = analyzeDockerfile(input.buf, input.name, settings);
+  if (a.model) return { findings: a.findings };
+  // binary content or over the limit once decoded: nothing was linted
+  const why = a.findings.find((f) => f.ruleId === parseErrorRule.meta.id)?.message ?? 'not a Dockerfile; not analysed';
+  return { findings: a.findings, error: { kind: 'input', target: input.name, message: why } };
 }
 
 /** Apply fixes until nothing changes (a few passes: overlapping edits land on the next one). */
@@ -65,10 +78,12 @@ export function register(program: Command, ctx: CliContext): void {
     const cfg = resolveConfig(opts, []);
     const settings = buildSettings(cfg);
     if (opts.dryRun && !opts.fix) throw new InputError('--dry-run only makes sense with --fix');
-    const inputs = files.map((f) => ({ file: f, buf: readDockerfileInput(f, settings.maxFileSize) }));
+    const inputs: DockerfileInput[] = [];
+    for (const f of files) inputs.push(await readDockerfileInput(f, settings.maxFileSize));
     if (opts.fix) {
       let changed = 0;
       for (const { file, buf } of inputs) {
+        if (!buf) continue; // too large: nothing to fix
         const a = analyzeDockerfile(buf, file === '-' ? '<stdin>' : file, settings);
         if (!a.model) continue; // binary / too large: nothing to fix
         const text = buf.toString('utf8');
@@ -84,12 +99,14 @@ export function register(program: Command, ctx: CliContext): void {
     }
     const targets: Target[] = [];
     const findings: Finding[] = [];
-    for (const { file, buf } of inputs) {
-      const name = file === '-' ? '<stdin>' : file;
-      targets.push({ type: 'dockerfile', name });
-      findings.push(...analyzeDockerfile(buf, name, settings).findings);
+    const errors: ReportError[] = [];
+    for (const input of inputs) {
+      targets.push({ type: 'dockerfile', name: input.name });
+      const a = analyseInput(input, settings);
+      findings.push(...a.findings);
+      if (a.error) errors.push(a.error);
     }
-    const report: Report = { tool: { ...TOOL }, targets, findings };
+    const report: Report = { tool: { ...TOOL }, targets, findings, ...(errors.length ? { errors } : {}) };
     ctx.setExitCode(emitReport(report, opts, [], cfg));
   });
 }
