@@ -12,6 +12,7 @@ import { findConfig, loadConfig, type BulwarkConfig } from '../core/config.js';
 import { getRenderer, rendererNames } from '../report/index.js';
 import { InputError, describeError } from '../core/errors.js';
 import { dedupeFingerprints } from '../core/rule.js';
+import { rulesCitedBy } from '../analyzers/registry.js';
 import { mainState } from './main.js';
 
 export interface ReportOptions {
@@ -88,7 +89,8 @@ export function emitReport(report: Report, opts: ReportOptions, dirs: string[] =
   const ignores = resolveIgnores(opts, cfg, dirs);
   if (opts.output) checkOutputPath(opts.output);
   dedupeFingerprints(report.findings);
-  const filtered = applyPolicy(report, { severities, ignores });
+  // the renderers read rule metadata from the report (report/ imports core/ only)
+  const filtered = applyPolicy({ ...report, rules: report.rules ?? rulesCitedBy(report.findings) }, { severities, ignores });
   sortFindings(filtered.findings);
   const code = reportExitCode(filtered, opts.exitCode ?? cfg['exit-code']);
   mainState.exitCode = code; // a reader that closes stdout early still gets the verdict

@@ -1,4 +1,5 @@
 import type { Finding } from './finding.js';
+import type { RuleMeta } from './rule.js';
 
 export interface Target {
   /** dockerfile | compose | image | container | run-args | daemon | host | directory | sbom */
@@ -33,4 +34,9 @@ export interface Report {
   warnings?: string[];
   /** what could not be read or checked (see ReportError) */
   errors?: ReportError[];
+  /**
+   * The catalogue entries of the rules the findings cite, for renderers that describe rules (SARIF's rule
+   * table). Filled from the rule registry by whoever emits the report; not part of the JSON output.
+   */
+  rules?: RuleMeta[];
 }

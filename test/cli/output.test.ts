@@ -9,7 +9,8 @@ import { tempDir } from '../support/tmp.js';
 import { emitReport } from '../../src/cli/output.js';
 import { runChecks } from '../../src/analyzers/daemon/run.js';
 import { makeEvidence } from '../daemon/evidence.js';
-import type { HostCheck } from '../../src/analyzers/daemon/check.js';
+import type { HostRule } from '../../src/analyzers/daemon/check.js';
+import { defineRule } from '../../src/core/rule.js';
 import type { Report } from '../../src/core/report.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'build');
@@ -99,15 +100,12 @@ test('--exit-code outside 0-255 is a usage error', async () => {
 });
 
 test('a check that throws is an error in the report, never a quiet "not evaluated", and fails --exit-code', async () => {
-  const boom: HostCheck = {
-    cis: ['2.1'],
-    section: '2',
-    scope: 'daemon',
-    meta: { id: 'BW-DAEMON-999', title: 'test check that throws', severity: 'high', stage: 'daemon', rationale: 'a test', remediation: 'none', references: [] },
-    run() {
+  const boom: HostRule = defineRule(
+    { id: 'BW-DAEMON-999', title: 'test check that throws', severity: 'high', stage: 'daemon', rationale: 'a test', remediation: 'none', references: [], cis: { section: '2', ids: ['2.1'] } },
+    () => {
       throw new Error("Cannot find module './data/escapes.json'");
     },
-  };
+  );
   const ev = makeEvidence({});
   const { results, errors, findings } = runChecks(ev, 'daemon', [boom]);
   assert.equal(results[0]!.status, 'error');

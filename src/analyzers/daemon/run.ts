@@ -6,9 +6,9 @@ import { makeFinding } from '../../core/rule.js';
 import type { Finding } from '../../core/finding.js';
 import type { ReportError } from '../../core/report.js';
 import type { HostEvidence } from '../../host/types.js';
-import { hostChecks } from './index.js';
-import type { CheckResult, CheckStatus, HostCheck, Section } from './check.js';
-import { STATUSES } from './check.js';
+import { hostRules } from './index.js';
+import type { CheckResult, CheckStatus, HostRule, Section } from './check.js';
+import { cisPlacement, STATUSES } from './check.js';
 
 export interface RunResult extends CheckResult {
   ruleId: string;
@@ -34,28 +34,29 @@ export const SECTION_TITLES: Record<Section, string> = {
   K: 'Kernel and runtime escapes (Bulwark)',
 };
 
-export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', checks: HostCheck[] = hostChecks): { results: RunResult[]; findings: Finding[]; errors: ReportError[] } {
+export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', rules: HostRule[] = hostRules): { results: RunResult[]; findings: Finding[]; errors: ReportError[] } {
   const results: RunResult[] = [];
   const findings: Finding[] = [];
   const errors: ReportError[] = [];
-  for (const c of checks) {
-    if (scope !== 'all' && c.scope !== scope) continue;
+  for (const c of rules) {
+    if (scope !== 'all' && c.meta.stage !== scope) continue;
+    const { section, ids: cisIds } = cisPlacement(c);
     let rs: CheckResult[];
     try {
       // section 2 reads the daemon's configuration: without it (and without /info) a default is not a pass
       rs =
-        c.section === '2' && !ev.settingsKnown && !ev.engine.info
-          ? (c.cis.length ? c.cis : ['']).map((cis) => ({ status: 'not-evaluated' as const, message: `daemon configuration unknown: ${ev.daemonArgsSource}`, key: 'unknown', ...(cis ? { cis } : {}) }))
-          : c.run(ev);
+        section === '2' && !ev.settingsKnown && !ev.engine.info
+          ? (cisIds.length ? cisIds : ['']).map((cis) => ({ status: 'not-evaluated' as const, message: `daemon configuration unknown: ${ev.daemonArgsSource}`, key: 'unknown', ...(cis ? { cis } : {}) }))
+          : c.check(ev);
     } catch (e) {
       // a check that throws is an error of the report (and fails --exit-code), never a quiet "not evaluated"
       const message = `check failed: ${(e as Error)?.message ?? String(e)}`;
       errors.push({ kind: 'check', ruleId: c.meta.id, message });
-      rs = (c.cis.length ? c.cis : ['']).map((cis) => ({ status: 'error' as const, message, key: 'error', ...(cis ? { cis } : {}) }));
+      rs = (cisIds.length ? cisIds : ['']).map((cis) => ({ status: 'error' as const, message, key: 'error', ...(cis ? { cis } : {}) }));
     }
     for (const r of rs) {
-      const cis = r.cis ?? c.cis[0] ?? '';
-      results.push({ ...r, ruleId: c.meta.id, title: c.meta.title, cis, section: c.section });
+      const cis = r.cis ?? cisIds[0] ?? '';
+      results.push({ ...r, ruleId: c.meta.id, title: c.meta.title, cis, section });
       if (r.status === 'fail' || r.status === 'warn') {
         const f = makeFinding(c.meta, {
             message: r.message,
@@ -67,7 +68,7 @@ export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', ch
           extraReferences: [...(cis && !c.meta.references.includes(`CIS-${cis}`) ? [`CIS-${cis}`] : []), ...(r.extraReferences ?? [])],
         });
         // a rule covering several CIS numbers: the finding cites only the one this result answers
-        if (c.cis.length > 1 && cis) f.references = f.references.filter((ref) => !ref.startsWith('CIS-') || ref === `CIS-${cis}`);
+        if (cisIds.length > 1 && cis) f.references = f.references.filter((ref) => !ref.startsWith('CIS-') || ref === `CIS-${cis}`);
         findings.push(f);
       }
     }
