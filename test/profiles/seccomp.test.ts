@@ -198,3 +198,21 @@ test('generator: observed syscalls + the runtime start-up set, EPERM default, cl
   const attached = seccompFromTrace(t, { startupObserved: false, ctx: ctx() });
   assert.ok(attached.profile.syscalls[0]!.names.includes('rseq') && !allow.includes('rseq'));
 });
+
+test("the daemon's seccomp-profile: each issue is a result naming the line; unreadable or malformed files fail", async () => {
+  const { makeEvidence } = await import('../daemon/evidence.js');
+  const { hostRules } = await import('../../src/analyzers/daemon/index.js');
+  const rule = hostRules.find((r) => r.meta.id === 'BW-DAEMON-060')!;
+  const run = (text: string | undefined, error?: string) =>
+    rule.check(makeEvidence({ json: { 'seccomp-profile': '/etc/docker/s.json' }, patch: (ev) => (ev.daemonSeccompProfile = { path: '/etc/docker/s.json', text, error }) }));
+  const bad = run(read('dangerous.json'));
+  assert.ok(bad.every((r) => r.status === 'fail'));
+  assert.ok(bad.some((r) => /line 10: mount is allowed beyond Docker's default/.test(r.message)));
+  assert.ok(bad.some((r) => r.key === 'seccomp-profile|no-arch|' && r.severity === 'low'));
+  assert.match(run(read('malformed.json'))[0]!.message, /malformed JSON.*line 5.*dockerd does not start/);
+  assert.match(run(undefined, 'the file does not exist or cannot be read')[0]!.message, /cannot be read/);
+  const good = run(read('least.json'));
+  assert.equal(good[0]!.status, 'pass');
+  assert.match(good[0]!.message, /12 syscalls allowed, against \d+ in Docker's default profile/);
+  assert.equal(rule.check(makeEvidence({}))[0]!.status, 'pass');
+});
