@@ -16,7 +16,16 @@ export interface CommandModule {
 export interface CliContext {
   /** set by a command's action: the process exit code */
   setExitCode(code: number): void;
+  /**
+   * The arguments after `--` as given (commands that take a whole command line, such as `run`, call this
+   * on their variadic argument): a very long tail is kept out of commander, which spreads it into one call.
+   */
+  passthrough(args: string[]): string[];
 }
+
+/** commander does `push(...rest)`: a tail of a few hundred thousand arguments overflows the stack */
+const LONG_TAIL = 10_000;
+const TAIL_MARK = '\u0000bulwark:argv-tail';
 
 export async function buildProgram(ctx: CliContext): Promise<Command> {
   const program = new Command();
@@ -40,7 +49,16 @@ export async function buildProgram(ctx: CliContext): Promise<Command> {
 /** Runs the CLI; returns the exit code (0 ok, N for --exit-code, 2 bad input or usage, 3 internal error). */
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
-  const ctx: CliContext = { setExitCode: (c) => (code = c) };
+  let tail: string[] | undefined;
+  const dd = argv.indexOf('--');
+  if (dd >= 0 && argv.length - dd - 1 > LONG_TAIL) {
+    tail = argv.slice(dd + 1);
+    argv = [...argv.slice(0, dd + 1), TAIL_MARK];
+  }
+  const ctx: CliContext = {
+    setExitCode: (c) => (code = c),
+    passthrough: (args) => (tail && args.length === 1 && args[0] === TAIL_MARK ? tail : args),
+  };
   try {
     const program = await buildProgram(ctx);
     await program.parseAsync(argv);

@@ -15,8 +15,10 @@ const SECRET_ASSIGN = /^(-{0,2}[\w.-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_
 export function redactArg(arg: string): string {
   const m = SECRET_ASSIGN.exec(arg);
   if (m) return m[1] + REDACTED;
-  if (strongSecretShape(arg)) return REDACTED;
-  return arg;
+  // the password of any scheme://user:password@ URL (passwords may hold '/' or ':')
+  const a = arg.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^\s@]+@/gi, `$1${REDACTED}@`);
+  if (strongSecretShape(a)) return REDACTED;
+  return a;
 }
 
 /** `NAME=VALUE` → `NAME=<redacted>` (a bare `NAME` stays). */

@@ -245,7 +245,7 @@ export function parseRunArgs(argv: string[]): ParsedRun {
       while (j < a.length) {
         const c = a[j]!;
         const def = BY_SHORT.get(c);
-        if (!def) throw new InputError(`unknown shorthand flag: '${c}' in ${a}`);
+        if (!def) throw new InputError(`unknown shorthand flag: '${c}' in ${a.length > 64 || a.includes('=') ? a.slice(0, j + 1) + '…' : a}`);
         if (def.kind === 'bool') {
           if (a[j + 1] === '=') {
             push(def, a.slice(j + 2), i);

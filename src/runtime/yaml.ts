@@ -12,7 +12,7 @@
  * - aliases are expanded under a budget (`maxAliasCount`), so a billion-laughs file ends in an error.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { InputError } from '../core/errors.js';
 
 /** Nesting our own walkers accept (real compose files and manifests stay well under 30). */
@@ -125,4 +125,141 @@ export function toJSBounded(doc: Document, file: string, maxAliasCount: number):
     if (/Maximum call stack size exceeded/.test(msg)) throw new InputError(`${file}: YAML nested too deeply`);
     throw new InputError(`${file}: ${msg}`);
   }
+}
+
+// ---------------------------------------------------------------- plain data with positions
+
+export interface Pos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** path (joined by NUL) → position of the key (maps) or item (sequences) */
+export const PK = (path: Array<string | number>): string => path.join('\u0000');
+
+export interface YamlData {
+  data: unknown;
+  pos: Map<string, Pos>;
+  /** paths tagged !reset / !override (compose merge tags) */
+  reset: Set<string>;
+  override: Set<string>;
+}
+
+/**
+ * A document as plain data, with the position of every key and item, built in one walk. Aliases are
+ * expanded under a budget proportional to the document (so a billion-laughs file stops early, while a
+ * big file that merges one anchor into every service does not), each alias is found through an index
+ * of anchors (the yaml library looks every alias up by scanning all of them), `<<` merge keys follow
+ * YAML 1.1 (explicit keys win; among merged maps, the first wins), and a repeated key is an error.
+ */
+export function yamlData(doc: Document, lc: LineCounter, file: string, opts: { positions?: boolean; maxDepth?: number } = {}): YamlData {
+  const positions = opts.positions ?? true;
+  const maxDepth = opts.maxDepth ?? MAX_YAML_DEPTH;
+  const anchors = new Map<string, Node[]>();
+  let sourceNodes = 0;
+  visit(doc, {
+    Node(_k, n) {
+      sourceNodes++;
+      const a = (n as Node & { anchor?: string }).anchor;
+      if (a) {
+        const list = anchors.get(a);
+        if (list) list.push(n as Node);
+        else anchors.set(a, [n as Node]);
+      }
+    },
+  });
+  const budget = 100_000 + 4 * sourceNodes;
+  let count = 0;
+  const pos = new Map<string, Pos>();
+  const reset = new Set<string>();
+  const override = new Set<string>();
+  const at = (offset: number): Pos => {
+    const p = lc.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  const record = (path: Array<string | number>, node: { range?: [number, number, number] | null } | null | undefined) => {
+    if (!positions || !node?.range) return;
+    const k = PK(path);
+    if (!pos.has(k)) pos.set(k, at(node.range[0]));
+  };
+  /** the anchor an alias refers to: the last one of that name defined before it */
+  const resolveAlias = (al: Alias): Node => {
+    const list = anchors.get(al.source);
+    const where = al.range?.[0] ?? Infinity;
+    let best: Node | undefined;
+    if (list) for (const n of list) if ((n.range?.[0] ?? 0) < where) best = n;
+    if (!best) {
+      const p = at(al.range?.[0] ?? 0);
+      throw new InputError(`${file}:${p.line}:${p.column}: invalid YAML: unresolved alias *${al.source} (the anchor must come first)`);
+    }
+    return best;
+  };
+  const keyOf = (key: unknown, path: Array<string | number>, depth: number): string => {
+    if (isScalar(key)) return key.value === null || key.value === undefined ? '' : String(key.value);
+    if (key === null || key === undefined) return '';
+    return JSON.stringify(value(key, path, depth + 1));
+  };
+  const setKey = (obj: Record<string, unknown>, k: string, v: unknown) => {
+    if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else obj[k] = v;
+  };
+  const value = (node: unknown, path: Array<string | number>, depth: number): unknown => {
+    if (++count > budget) throw new InputError(`${file}: YAML aliases expand to more than ${budget} nodes (a resource exhaustion attack?)`);
+    if (depth > maxDepth) throw new InputError(`${file}: nesting deeper than ${maxDepth} levels`);
+    if (isAlias(node)) return value(resolveAlias(node), path, depth + 1);
+    const n = node as Node | null;
+    if (n && (n as { tag?: string }).tag === '!reset') reset.add(PK(path));
+    if (n && (n as { tag?: string }).tag === '!override') override.add(PK(path));
+    if (isScalar(n)) return n.value;
+    if (isSeq(n)) {
+      const out: unknown[] = new Array(n.items.length);
+      for (let i = 0; i < n.items.length; i++) {
+        const item = n.items[i] as Node | null;
+        record([...path, i], item);
+        out[i] = value(item, [...path, i], depth + 1);
+      }
+      return out;
+    }
+    if (isMap(n)) {
+      const obj: Record<string, unknown> = {};
+      const seen = new Set<string>();
+      const merges: unknown[] = [];
+      for (const pair of n.items) {
+        if (!isPair(pair)) continue;
+        const kv = isScalar(pair.key) ? pair.key.value : undefined;
+        if ((typeof kv === 'symbol' || kv === '<<') && (typeof kv === 'symbol' || (pair.key as { source?: string }).source === '<<')) {
+          merges.push(pair.value);
+          continue;
+        }
+        const k = keyOf(pair.key, path, depth);
+        if (seen.has(k)) {
+          const p = at((pair.key as Node | null)?.range?.[0] ?? 0);
+          throw new InputError(`${file}:${p.line}:${p.column}: invalid YAML: Map keys must be unique ('${k.slice(0, 80)}' is repeated)`);
+        }
+        seen.add(k);
+        record([...path, k], pair.key as Node | null);
+        setKey(obj, k, value(pair.value, [...path, k], depth + 1));
+      }
+      for (const m of merges) {
+        const srcs = isSeq(m) ? m.items : [m];
+        for (const src of srcs) {
+          const t = isAlias(src) ? resolveAlias(src) : (src as Node | null);
+          if (!isMap(t)) continue;
+          // the merged map's own value (its own merges applied), located at the anchor that defines it
+          const mv = value(t, path, depth + 1) as Record<string, unknown>;
+          for (const k of Object.keys(mv)) {
+            if (seen.has(k)) continue;
+            seen.add(k);
+            setKey(obj, k, mv[k]);
+          }
+        }
+      }
+      return obj;
+    }
+    if (n === null || n === undefined) return null;
+    return (n as { toJSON?: () => unknown }).toJSON?.() ?? null;
+  };
+  const data = value(doc.contents, [], 0);
+  return { data, pos, reset, override };
 }

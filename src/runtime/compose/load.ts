@@ -6,13 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve, basename } from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
+import type { Document } from 'yaml';
 import { InputError } from '../../core/errors.js';
-import { checkText, MAX_YAML_DEPTH, parseYamlDocument, readYamlText, toJSBounded } from '../yaml.js';
+import { checkText, parseYamlDocument, PK, readYamlText, yamlData, type Pos } from '../yaml.js';
 import { interpolate, InterpolationError, readDotEnv, type Env } from './interpolate.js';
 
 export const MAX_COMPOSE_BYTES = 8 * 1024 * 1024;
-const MAX_NODES = 500_000;
 /**
  * yaml's alias budget: (nodes in an anchored value) x (times it is aliased). Real files with many merge
  * keys (e.g. a 40-service file reusing one defaults block) need thousands; a billion-laughs chain passes
@@ -22,11 +21,7 @@ export const MAX_ALIAS_COUNT = 10_000;
 /** Longest `extends` chain followed (real files use one or two levels). */
 export const MAX_EXTENDS_DEPTH = 64;
 
-export interface Pos {
-  file: string;
-  line: number;
-  column: number;
-}
+export type { Pos };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type J = any;
@@ -42,7 +37,7 @@ export interface ParsedFile {
   override: Set<string>;
 }
 
-export const PK = (path: Array<string | number>): string => path.join('\u0000');
+export { PK };
 
 /** Parse one compose file into plain data plus a position index. No interpolation yet. */
 export function parseComposeFile(file: string, textIn?: string): ParsedFile {
@@ -53,96 +48,11 @@ export function parseComposeFile(file: string, textIn?: string): ParsedFile {
     checkText(text, file, 'compose file');
   }
   const { doc, lc } = parseYamlDocument(text, file);
-  const at = (offset: number): Pos => {
-    const p = lc.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
-  let data = toJSBounded(doc, file, MAX_ALIAS_COUNT) as J;
+  const y = yamlData(doc, lc, file);
+  let data = y.data as J;
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new InputError(`${file}:1:1: a compose file must be a mapping at the top level`);
-  const pos = new Map<string, Pos>();
-  const reset = new Set<string>();
-  const override = new Set<string>();
-  let count = 0;
-  // anchors by name (Alias.resolve walks the whole document on every call: quadratic on big files)
-  const anchors = new Map<string, Node[]>();
-  visit(doc, {
-    Node(_k, n) {
-      const a = (n as Node & { anchor?: string }).anchor;
-      if (a) {
-        const list = anchors.get(a);
-        if (list) list.push(n as Node);
-        else anchors.set(a, [n as Node]);
-      }
-    },
-  });
-  const resolveAlias = (al: Alias): Node | undefined => {
-    const list = anchors.get(al.source);
-    if (!list) return undefined;
-    const at = al.range?.[0] ?? Infinity;
-    let best: Node | undefined;
-    for (const n of list) if ((n.range?.[0] ?? 0) < at) best = n;
-    return best ?? list[list.length - 1];
-  };
-  const walk = (node: unknown, path: Array<string | number>, depth: number): void => {
-    if (++count > MAX_NODES) throw new InputError(`${file}: more than ${MAX_NODES} YAML nodes`);
-    if (depth > MAX_YAML_DEPTH) throw new InputError(`${file}: nesting deeper than ${MAX_YAML_DEPTH} levels`);
-    if (isAlias(node)) {
-      const target = resolveAlias(node);
-      if (target) walk(target, path, depth + 1);
-      return;
-    }
-    const n = node as Node | null;
-    if (n && (n as any).tag === '!reset') reset.add(PK(path));
-    if (n && (n as any).tag === '!override') override.add(PK(path));
-    if (isMap(n)) {
-      const merges: unknown[] = [];
-      const seen = new Set<string>();
-      for (const pair of n.items) {
-        if (!isPair(pair)) continue;
-        const kv = isScalar(pair.key) ? pair.key.value : pair.key;
-        const k = typeof kv === 'symbol' ? (kv.description ?? '<<') : String(kv);
-        if (k === '<<' && (typeof kv === 'symbol' || (isScalar(pair.key) && (pair.key as any).source === '<<'))) {
-          merges.push(pair.value);
-          continue;
-        }
-        const keyNode = pair.key as Node | null;
-        if (seen.has(k)) {
-          const p = at(keyNode?.range?.[0] ?? 0);
-          throw new InputError(`${file}:${p.line}:${p.column}: invalid YAML: Map keys must be unique ('${k.slice(0, 80)}' is repeated)`);
-        }
-        seen.add(k);
-        const p = [...path, k];
-        if (keyNode?.range) pos.set(PK(p), at(keyNode.range[0]));
-        walk(pair.value, p, depth + 1);
-      }
-      // merge keys: positions of merged-in keys point at the anchor's definition
-      for (const m of merges) {
-        const srcs = isSeq(m) ? m.items : [m];
-        for (const s of srcs) {
-          const t = isAlias(s) ? resolveAlias(s) : s;
-          if (!isMap(t)) continue;
-          for (const pair of t.items) {
-            if (!isPair(pair)) continue;
-            const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-            const p = [...path, k];
-            if (pos.has(PK(p))) continue;
-            const keyNode = pair.key as Node | null;
-            if (keyNode?.range) pos.set(PK(p), at(keyNode.range[0]));
-            walk(pair.value, p, depth + 1);
-          }
-        }
-      }
-    } else if (isSeq(n)) {
-      n.items.forEach((item, i) => {
-        const r = (item as Node | null)?.range ?? (isAlias(item) ? item.range : undefined);
-        if (r) pos.set(PK([...path, i]), at(r[0]));
-        walk(item, [...path, i], depth + 1);
-      });
-    }
-  };
-  walk(doc.contents, [], 0);
-  return { file, doc, data, pos, reset, override };
+  return { file, doc, data, pos: y.pos, reset: y.reset, override: y.override };
 }
 
 /** Interpolate every string value (not keys) of the data, reporting the position of the failing value. */
@@ -437,6 +347,7 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
       if (typeof baseName !== 'string') throw new InputError(`${whereIn(pf, name, ['extends'])}: extends needs a service name`);
       let basePf: ParsedFile | undefined;
       let baseSvc: J;
+      let baseKey: string;
       const extFile = typeof ext === 'object' ? ext.file : undefined;
       if (extFile !== undefined) {
         const from = pf ? dirname(pf.file) : projectDir;
@@ -449,16 +360,25 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
           fileCache.set(path, basePf);
         }
         baseSvc = basePf.data.services?.[baseName];
+        baseKey = `${basePf.file}#${baseName}`;
       } else {
         basePf = pf;
-        baseSvc = (pf === undefined || parsed.includes(pf) ? services : pf.data.services)?.[baseName] ?? pf?.data.services?.[baseName];
+        // a service of this project is looked up (and cached) by name, so its depth is known when it is
+        // resolved before the services extending it
+        if (pf === undefined || parsed.includes(pf)) {
+          baseSvc = services[baseName] ?? pf?.data.services?.[baseName];
+          baseKey = `main#${baseName}`;
+        } else {
+          baseSvc = pf.data.services?.[baseName];
+          baseKey = `${pf.file}#${baseName}`;
+        }
       }
       if (baseSvc === undefined) throw new InputError(`${whereIn(pf, name, ['extends'])}: cannot extend service '${baseName}': not found`);
       steps.push({ name, svc, pf, keyId, basePf, extFile, chainStart: 0 });
       name = baseName;
       svc = baseSvc;
       pf = basePf;
-      keyId = `${basePf?.file ?? ''}#${baseName}`;
+      keyId = baseKey;
     }
     if (acc.depth + steps.length > MAX_EXTENDS_DEPTH) {
       throw new InputError(`${whereIn(pfIn, svcName, ['extends'])}: service '${svcName}' extends a chain of more than ${MAX_EXTENDS_DEPTH} services`);
