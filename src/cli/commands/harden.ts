@@ -50,7 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--seccomp-profile <file>', 'run the container under this seccomp profile: writes --security-opt seccomp=FILE', (v: string) => ({ '*': v }))
     .action((args: string[], opts: { config?: string; explain?: boolean; seccompProfile?: Record<string, string> }) => {
       const cfg = resolveConfig({ config: opts.config });
-      const res = hardenRun(args, cfg, { seccompProfiles: opts.seccompProfile });
+      const res = hardenRun(ctx.passthrough(args), cfg, { seccompProfiles: opts.seccompProfile });
       for (const w of res.warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
       process.stdout.write(res.command + '\n');
       if (opts.explain) for (const c of res.changes) process.stderr.write(`# ${c}\n`);

@@ -89,7 +89,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   withGenerateOptions(profile.command('seccomp').description("record a workload's syscalls and write a seccomp profile (defaultAction SCMP_ACT_ERRNO)")).action(
     async (args: string[], o: GenOpts) => {
-      const { recording, generated } = await interruptible(generateOptions(args, o), Boolean(o.quiet), generateSeccompProfile);
+      const { recording, generated } = await interruptible(generateOptions(ctx.passthrough(args), o), Boolean(o.quiet), generateSeccompProfile);
       const summary = [...recordingLines(recording), renderDelta(generated.delta)];
       summary.push(`compared with ${dockerDefaultLabel()}`);
       if (generated.startup.length) summary.push(`added for the runtime's start-up${recording.startupObserved ? '' : ' and the dynamic loader'} (${generated.startup.length}): ${generated.startup.join(' ')}`);
@@ -102,7 +102,7 @@ export function register(program: Command, ctx: CliContext): void {
   withGenerateOptions(profile.command('apparmor').description("record a workload's file accesses and write an AppArmor profile (validated with apparmor_parser, not loaded)"))
     .option('--name <name>', 'profile name (default: bulwark-<image>)')
     .action(async (args: string[], o: GenOpts) => {
-      const { recording, generated } = await interruptible(generateOptions(args, o), Boolean(o.quiet), (g) => generateAppArmorProfile({ ...g, name: o.name }));
+      const { recording, generated } = await interruptible(generateOptions(ctx.passthrough(args), o), Boolean(o.quiet), (g) => generateAppArmorProfile({ ...g, name: o.name }));
       const summary = [...recordingLines(recording), `profile ${generated.name}: ${generated.fileRules} file rules`, generated.validation.message];
       for (const i of generated.issues) summary.push(`check: ${i.message}`);
       emit(generated.text, summary, recording.warnings, o.output);
