@@ -1,7 +1,7 @@
 /** Dockerfile text -> DockerfileModel, on top of dockerfile-ast (the parser VS Code uses). */
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
 import type { DockerfileModel, HeredocBody, ImageRef, Instruction, Pragma, Property, Stage } from './model.js';
-import { expand } from './vars.js';
+import { expand, referencedVars } from './vars.js';
 import { parseShell, type SimpleCommand } from './shell/tokenize.js';
 
 export const KNOWN_INSTRUCTIONS = new Set([
@@ -148,7 +148,15 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
       const globalEnv = new Map(model.globalArgs);
       const ex = expand(a.getArguments()[0]?.getValue() ?? '', globalEnv, escape);
       const fromAst = a as unknown as { getBuildStage(): string | null; getPlatformFlag(): { getValue(): string | null } | null };
-      const image = parseImageRef(a.getArguments()[0]?.getValue() ?? '', ex.value, ex.unresolved);
+      const rawRef = a.getArguments()[0]?.getValue() ?? '';
+      const image = parseImageRef(rawRef, ex.value, ex.unresolved);
+      if (ex.unresolved) {
+        // what `docker build` without --build-arg uses: a variable with no value is the empty string
+        const defaults = new Map(globalEnv);
+        for (const v of referencedVars(rawRef)) if (defaults.get(v) === undefined) defaults.set(v, '');
+        const d = expand(rawRef, defaults, escape);
+        if (!d.unresolved) image.withDefaults = parseImageRef(rawRef, d.value, false);
+      }
       const s: Stage = { index: model.stages.length, from: inst, image, instructions: [] };
       const alias = fromAst.getBuildStage();
       if (alias) s.alias = alias.toLowerCase();
@@ -170,11 +178,19 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
       stageEnv.set(s.index, env);
       continue;
     }
-    if (!stage) {
+    if (!stage && (inst.keyword === 'ARG' || !KNOWN_INSTRUCTIONS.has(inst.keyword))) {
       inst.stage = -1;
       if (inst.keyword === 'ARG') for (const p of inst.properties) model.globalArgs.set(p.name, p.value ?? undefined);
       model.instructions.push(inst);
       continue;
+    }
+    if (!stage) {
+      // a fragment (instructions before any FROM): lint it as a stage whose base image is unknown
+      const s: Stage = { index: model.stages.length, from: inst, image: { raw: '', value: '', unresolved: true, name: '', scratch: false }, instructions: [], implicit: true };
+      model.stages.push(s);
+      stage = s;
+      env = new Map();
+      stageEnv.set(s.index, env);
     }
     inst.stage = stage.index;
     if (SUBSTITUTED.has(inst.keyword) && inst.keyword !== 'ENV' && inst.keyword !== 'ARG') {
@@ -209,7 +225,11 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
     }
   }
   if (model.instructions.length === 0) model.problems.push({ line: 1, column: 1, message: 'no instructions: the file is empty or only comments', key: 'empty' });
-  else if (model.stages.length === 0) model.problems.push({ line: 1, column: 1, message: 'no FROM instruction: not a buildable Dockerfile', key: 'no-from' });
+  else if (model.stages.every((s) => s.implicit)) model.problems.push({ line: 1, column: 1, message: 'no FROM instruction: not a buildable Dockerfile (its instructions are still checked)', key: 'no-from' });
+  else if (model.stages[0]?.implicit) {
+    const first = model.stages[0].from;
+    model.problems.push({ line: first.line, column: first.column, message: `${first.keyword} at line ${first.line} comes before the first FROM: Docker refuses it`, key: 'before-from' });
+  }
   return model;
 }
 
