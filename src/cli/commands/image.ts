@@ -43,7 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--max-age <days>', 'warn when the vulnerability database is older than this (default 7)')
     .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)');
-  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
+  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
     const cfg = resolveConfig(opts);
     const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
     if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
