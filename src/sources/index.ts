@@ -8,6 +8,8 @@
  *   dir:PATH                     an unpacked root filesystem (one pseudo-layer)
  *   rootfs:FILE.tar[.gz|.zst]    a single-layer rootfs tarball
  *   PATH                         a directory with index.json (OCI layout) or a tar file (docker save / OCI)
+ *   HOST[:PORT]/REPO[:TAG|@DIGEST]  a registry (HTTP API v2; also written registry:REF or docker://REF)
+ *   NAME[:TAG]                   a bare name: the local engine first, then its registry (as `docker run`)
  */
 import { existsSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
@@ -16,9 +18,13 @@ import { dockerArchiveSource } from './docker-archive.js';
 import { dockerDaemonSource } from './docker-daemon.js';
 import { ociLayoutSource } from './oci-layout.js';
 import { rootfsSource } from './rootfs.js';
+import { registrySource } from './registry.js';
+import { bareNameSource } from './bare-name.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
 
-export const imageSources: ImageSource[] = [dockerDaemonSource, rootfsSource, dirSource, ociLayoutSource, dockerArchiveSource];
+// the registry source comes first only for its explicit prefixes (docker:// would otherwise be the engine's);
+// names that exist as paths are read as files; bare names come last
+export const imageSources: ImageSource[] = [registrySource, dockerDaemonSource, rootfsSource, dirSource, ociLayoutSource, dockerArchiveSource, bareNameSource];
 
 export async function openImage(ref: string, opts: ImageSourceOptions = {}): Promise<OpenedImage> {
   if (!ref) throw new InputError('no image reference given');

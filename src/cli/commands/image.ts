@@ -17,8 +17,9 @@ import { imagePipelineAnalyzers } from '../../image/pipeline.js';
 import { imageContentAnalyzersFor, originOfLayer, originSplit, runImageChecks } from '../../analyzers/image/index.js';
 import { maxAgeFromConfig, vulnerabilityFindings } from '../../vulndb/index.js';
 import { resolveConfig } from '../output.js';
+import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
 
-interface Opts extends ReportOptions {
+interface Opts extends ReportOptions, RegistryCliOptions {
   platform?: string;
   cacheDir?: string;
   cache?: boolean;
@@ -132,15 +133,18 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--max-age <days>', 'warn when the vulnerability database is older than this (default 7)')
     .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)');
+  addRegistryOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
     const cfg = resolveConfig(opts);
     const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
     if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
     const checks = opts.checks !== false;
+    const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
     const progress = progressPrinter();
     let scan: ImageScan;
     try {
       scan = await analyzeImage(ref, {
+        registry,
         platform: opts.platform,
         cacheDir: opts.cacheDir,
         noCache: opts.cache === false,

@@ -14,12 +14,14 @@ import { TOOL } from '../../core/version.js';
 import type { Report } from '../../core/report.js';
 import { InputError } from '../../core/errors.js';
 import { progressPrinter } from './image.js';
+import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
+import type { RegistryOptions } from '../../sources/registry.js';
 import '../../report/cyclonedx.js';
 import '../../report/spdx.js';
 
 export const SBOM_FORMATS = ['cyclonedx', 'spdx', 'json', 'table'];
 
-interface Opts extends ReportOptions {
+interface Opts extends ReportOptions, RegistryCliOptions {
   platform?: string;
   cacheDir?: string;
   cache?: boolean;
@@ -65,7 +67,7 @@ export function sbomReport(inv: InventoryReport, ref: string, extraWarnings: str
   };
 }
 
-export async function inventoryOf(ref: string, opts: { platform?: string; cacheDir?: string; noCache?: boolean } = {}): Promise<{ scan: ImageScan; inv: InventoryReport }> {
+export async function inventoryOf(ref: string, opts: { platform?: string; cacheDir?: string; noCache?: boolean; registry?: RegistryOptions } = {}): Promise<{ scan: ImageScan; inv: InventoryReport }> {
   const progress = progressPrinter();
   let scan: ImageScan;
   try {
@@ -77,7 +79,7 @@ export async function inventoryOf(ref: string, opts: { platform?: string; cacheD
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('sbom')
     .description('list the packages of an image as an SBOM (CycloneDX 1.6 or SPDX 2.3 JSON, json, table)')
     .argument('<ref>', 'image reference: docker:NAME[:TAG], a docker save tar, an OCI layout, dir:PATH, rootfs:FILE')
@@ -85,11 +87,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-o, --output <file>', 'write the SBOM to a file instead of stdout')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
-    .option('--no-cache', 'do not read or write the layer cache')
-    .action(async (ref: string, opts: Opts) => {
+    .option('--no-cache', 'do not read or write the layer cache');
+  addRegistryOptions(cmd).action(async (ref: string, opts: Opts) => {
       const format = opts.format === 'spdx-json' ? 'spdx' : opts.format ?? 'cyclonedx';
       if (!SBOM_FORMATS.includes(format)) throw new InputError(`unknown SBOM format '${opts.format}' (${SBOM_FORMATS.join(', ')})`);
-      const { scan, inv } = await inventoryOf(ref, { platform: opts.platform, cacheDir: opts.cacheDir, noCache: opts.cache === false });
+      const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
+      const { scan, inv } = await inventoryOf(ref, { platform: opts.platform, cacheDir: opts.cacheDir, noCache: opts.cache === false, registry });
       const layerWarnings = scan.layers.flatMap((l) => l.warnings.map((w) => `layer ${l.layer.index + 1}: ${w}`));
       const report = sbomReport(inv, ref, layerWarnings, { table: format === 'table' });
       ctx.setExitCode(emitReport(report, { format, output: opts.output }));

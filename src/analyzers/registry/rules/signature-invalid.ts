@@ -1,0 +1,21 @@
+import type { RuleMeta } from '../../../core/rule.js';
+import { signatureFinding, type SignatureRule } from '../rule.js';
+
+export const meta: RuleMeta = {
+  id: 'BW-REGISTRY-021',
+  title: 'Image signature does not verify',
+  severity: 'high',
+  stage: 'registry',
+  rationale: 'A signature that fails with your key was made with another key or over a payload that was altered afterwards; either way the image cannot be trusted as yours.',
+  remediation: 'Check which key signed the image; re-sign it with the release key if it is genuine, otherwise treat the image as tampered with.',
+  references: ['CIS-4.2', 'CWE-347'],
+  tags: ['signature', 'supply-chain'],
+};
+
+export const rule: SignatureRule = {
+  meta,
+  check(v) {
+    if (v.status !== 'invalid') return [];
+    return [signatureFinding(meta, v, { key: 'invalid', message: v.message })];
+  },
+};
