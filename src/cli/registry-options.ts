@@ -19,6 +19,18 @@ export interface RegistryCliOptions {
 
 const collect = (v: string, acc: string[] = []) => [...acc, v];
 
+/** `--key` and `--require-signature`, for commands that read one image. */
+export function addSignatureOptions(cmd: Command): Command {
+  return cmd
+    .option('--key <cosign.pub>', 'verify the image\'s cosign signature with this public key (registry references)')
+    .option('--require-signature', 'fail (exit code 1, or --exit-code) unless the image has a valid signature for --key');
+}
+
+export interface SignatureCliOptions {
+  key?: string;
+  requireSignature?: boolean;
+}
+
 export function addRegistryOptions(cmd: Command): Command {
   return cmd
     .option('--insecure-registry <host[:port]>', 'allow plain HTTP (and unchecked TLS) for this registry; repeatable', collect)

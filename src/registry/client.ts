@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Authenticator } from './auth.js';
 import { credentialsFor, type CredentialOptions } from './credentials.js';
 import { RegistryError, oneLine, registryErrorText } from './errors.js';
-import { Transport, isNotTls, type Response, type TransportOptions } from './http.js';
+import { Transport, isNotTls, type Response, type SendInit, type TransportOptions } from './http.js';
 import { DIGEST_RE, MANIFEST_ACCEPT, parseManifest, type ManifestDoc } from './manifest.js';
 import { apiHost } from './reference.js';
 import { Trust, type TrustOptions } from './trust.js';
@@ -91,31 +91,39 @@ export class RegistryClient {
   async endpoint(): Promise<URL> {
     if (this.base) return this.base;
     const host = apiHost(this.registry);
-    const https = new URL(`https://${host}/`);
-    if (!this.trust.isInsecure(this.registry)) {
-      this.base = https;
-      return https;
-    }
-    // docker's order for insecure registries: HTTPS (certificate not checked), then HTTP
-    try {
-      const r = await this.transport.send({ method: 'GET', url: new URL('/v2/', https), kind: 'ping', follow: false });
-      r.discard();
-      this.base = https;
-    } catch (e) {
-      if (!(e instanceof RegistryError) || e.status !== undefined) throw e;
-      this.base = new URL(`http://${host}/`);
-    }
+    this.base = new URL(`https://${host}/`);
+    // docker's order for insecure registries: HTTPS (certificate not checked), then HTTP; decided by the
+    // first request itself (see send), so no extra round trip is spent on it
+    this.provisional = this.trust.isInsecure(this.registry);
     return this.base;
+  }
+
+  private provisional = false;
+
+  /** Send; while the scheme of an insecure registry is undecided, a transport failure over HTTPS retries over HTTP. */
+  private async send(init: SendInit): Promise<Response> {
+    if (!this.provisional) return this.transport.send(init);
+    try {
+      const r = await this.transport.send(init);
+      this.provisional = false;
+      return r;
+    } catch (e) {
+      if (!this.provisional || !(e instanceof RegistryError) || e.status !== undefined || init.url.protocol !== 'https:' || init.url.host !== this.base?.host) throw e;
+      this.provisional = false;
+      this.base = new URL(`http://${apiHost(this.registry)}/`);
+      return this.transport.send({ ...init, url: new URL(init.url.pathname + init.url.search, this.base) });
+    }
   }
 
   /** A request under /v2/, authorised for `scope` (a 401 is answered once). */
   async request(method: string, path: string, init: { scope: string; headers?: Record<string, string>; body?: Buffer; kind?: string; what: string; follow?: boolean; idempotent?: boolean; absolute?: URL }): Promise<Response> {
     const base = await this.endpoint();
-    const url = init.absolute ?? new URL(path, base);
+    let url = init.absolute ?? new URL(path, base);
     const headers: Record<string, string> = { ...init.headers };
     const pre = await this.auth.header(init.scope);
     if (pre) headers.authorization = pre;
-    let res = await this.transport.send({ method, url, headers, body: init.body, kind: init.kind, follow: init.follow, idempotent: init.idempotent });
+    let res = await this.send({ method, url, headers, body: init.body, kind: init.kind, follow: init.follow, idempotent: init.idempotent });
+    url = init.absolute ?? new URL(path, this.base);
     if (res.status === 401) {
       const challenge = res.headers['www-authenticate'];
       const body = await this.transport.readBody(res, 64 * 1024, init.what).catch(() => undefined);
@@ -148,7 +156,7 @@ export class RegistryClient {
   /** GET /v2/ without credentials: is it a registry, does it want authentication? */
   async ping(): Promise<Response> {
     const base = await this.endpoint();
-    return this.transport.send({ method: 'GET', url: new URL('/v2/', base), kind: 'ping' });
+    return this.send({ method: 'GET', url: new URL('/v2/', base), kind: 'ping' });
   }
 
   /**

@@ -50,7 +50,10 @@ export interface TlsSettings {
 }
 
 export interface TransportStats {
+  /** requests that got a response */
   requests: number;
+  /** attempts that failed before any response (refused, TLS handshake failure, timeout) */
+  failedAttempts: number;
   /** response body bytes received */
   bytesIn: number;
   /** per request kind (manifest, blob, token, ...) */
@@ -133,7 +136,7 @@ export function describeTransportError(e: unknown, url: URL): string {
 /** One transport per client: keep-alive agents, the TLS trust, the retry and redirect policy. */
 export class Transport {
   readonly opts: TransportOptions;
-  readonly stats: TransportStats = { requests: 0, bytesIn: 0, byKind: {} };
+  readonly stats: TransportStats = { requests: 0, failedAttempts: 0, bytesIn: 0, byKind: {} };
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   private readonly httpsAgents = new Map<string, https.Agent>();
 
@@ -187,18 +190,19 @@ export class Transport {
       const headers: Record<string, string> = { 'user-agent': 'bulwark', ...init.headers };
       if (init.body) headers['content-length'] = String(init.body.length);
       const req = mod.request(url, { method: init.method, headers, agent: this.agentFor(url) });
-      this.count(init.kind, 0, true);
       const headerTimer = setTimeout(() => req.destroy(timeoutError(`waiting for ${init.method} ${url.pathname}`, this.opts.timeoutMs)), this.opts.timeoutMs);
       req.on('error', (e) => {
         clearTimeout(headerTimer);
         if (!settled) {
           settled = true;
+          this.stats.failedAttempts++;
           reject(e);
         }
       });
       req.on('response', (res) => {
         clearTimeout(headerTimer);
         settled = true;
+        this.count(init.kind, 0, true);
         // silence while the body streams: the socket's idle timeout
         res.socket?.setTimeout(this.opts.idleTimeoutMs, () => res.destroy(timeoutError(`reading ${url.pathname}`, this.opts.idleTimeoutMs)));
         res.on('end', () => res.socket?.setTimeout(0));

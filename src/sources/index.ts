@@ -19,7 +19,7 @@ import { dockerDaemonSource } from './docker-daemon.js';
 import { ociLayoutSource } from './oci-layout.js';
 import { rootfsSource } from './rootfs.js';
 import { registrySource } from './registry.js';
-import { bareNameSource } from './bare-name.js';
+import { bareNameSource, resolutionOf } from './bare-name.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
 
 // the registry source comes first only for its explicit prefixes (docker:// would otherwise be the engine's);
@@ -35,6 +35,32 @@ export async function openImage(ref: string, opts: ImageSourceOptions = {}): Pro
     throw new InputError(`cannot read image '${ref}': not a file or directory; use docker:NAME for an image in the local engine, or one of docker-archive:, oci:, dir:, rootfs:`);
   }
   throw new InputError(`cannot read image '${ref}': a directory must be an OCI layout (index.json) or be given as dir:PATH`);
+}
+
+/** Which source answered for an image, for reports: the kind, and for bare names how the name resolved. */
+export interface SourceInfo {
+  kind: string;
+  /** what the bare name was read as (`docker:alpine:3.20`, `docker.io/library/alpine:3.20`) */
+  resolvedAs?: string;
+  /** why the local engine did not answer, when a bare name went to its registry */
+  engineMiss?: string;
+  /** the registry digest of what was read, when known */
+  digest?: string;
+  text: string;
+}
+
+export function sourceOf(image: OpenedImage): SourceInfo {
+  const r = resolutionOf(image);
+  const what = image.kind === 'docker-daemon' ? 'local Docker engine' : image.kind === 'registry' ? 'registry' : image.kind;
+  const info: SourceInfo = { kind: image.kind, text: what };
+  if (image.kind === 'registry' && image.manifestDigest) info.digest = image.manifestDigest;
+  if (r) {
+    info.resolvedAs = r.as;
+    if (r.engineMiss) info.engineMiss = r.engineMiss;
+    info.text = r.source === 'registry' ? `registry, as ${r.as} (not in the local engine)` : `local Docker engine, as ${r.as}`;
+  }
+  if (info.digest) info.text += ` @ ${info.digest}`;
+  return info;
 }
 
 export type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';

@@ -17,9 +17,12 @@ import { imagePipelineAnalyzers } from '../../image/pipeline.js';
 import { imageContentAnalyzersFor, originOfLayer, originSplit, runImageChecks } from '../../analyzers/image/index.js';
 import { maxAgeFromConfig, vulnerabilityFindings } from '../../vulndb/index.js';
 import { resolveConfig } from '../output.js';
-import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
+import { sourceOf } from '../../sources/index.js';
+import { addRegistryOptions, addSignatureOptions, registryOptionsFrom, type RegistryCliOptions, type SignatureCliOptions } from '../registry-options.js';
+import { verifyImageSignature } from '../../registry/verify.js';
+import { loadPublicKey } from '../../registry/cosign.js';
 
-interface Opts extends ReportOptions, RegistryCliOptions {
+interface Opts extends ReportOptions, RegistryCliOptions, SignatureCliOptions {
   platform?: string;
   cacheDir?: string;
   cache?: boolean;
@@ -71,6 +74,7 @@ export function imageSummary(scan: ImageScan, inv?: InventoryReport): { data: Re
     name: img.name,
     ref: img.ref,
     kind: img.kind,
+    source: sourceOf(img),
     id: img.configDigest,
     platform: img.platform,
     created: img.config.created,
@@ -82,6 +86,7 @@ export function imageSummary(scan: ImageScan, inv?: InventoryReport): { data: Re
   };
   const lines: string[] = [];
   lines.push(`Image:    ${img.name}${img.repoTags.length > 1 ? `  (also ${img.repoTags.filter((t) => t !== img.name).join(', ')})` : ''}`);
+  lines.push(`Source:   ${sourceOf(img).text}`);
   if (img.configDigest) lines.push(`ID:       ${img.configDigest}`);
   if (img.platform) lines.push(`Platform: ${img.platform}`);
   if (os) lines.push(`OS:       ${os}`);
@@ -134,11 +139,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--max-age <days>', 'warn when the vulnerability database is older than this (default 7)')
     .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)');
   addRegistryOptions(cmd);
+  addSignatureOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
     const cfg = resolveConfig(opts);
     const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
     if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
     const checks = opts.checks !== false;
+    if (opts.requireSignature && !opts.key) throw new UserError('--require-signature needs --key <cosign.pub>');
+    if (opts.key) loadPublicKey(opts.key); // a bad key file fails before any download
     const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
     const progress = progressPrinter();
     let scan: ImageScan;
@@ -182,19 +190,26 @@ export function register(program: Command, ctx: CliContext): void {
       findings.push(...v.findings);
       warnings.push(...v.warnings);
     }
+    let signature: Awaited<ReturnType<typeof verifyImageSignature>> | undefined;
+    if (opts.key) {
+      signature = await verifyImageSignature(scan.image, opts.key, { registry, required: Boolean(opts.requireSignature) });
+      findings.push(...signature.findings);
+    }
     const summary = imageSummary(scan, inv);
     const split = attribution ? originSplit(attribution, scan.image.layers.length, findings) : undefined;
     const text = split ? `${summary.text}\nOrigin:   ${split.text}` : summary.text;
     const report: Report = {
       tool: TOOL,
-      targets: [{ type: 'image', name: scan.image.name, ref, id: scan.image.configDigest, platform: scan.image.platform }],
+      targets: [{ type: 'image', name: scan.image.name, ref, id: scan.image.configDigest, platform: scan.image.platform, source: scan.image.kind }],
       findings,
       // file lists stay in the inventory; the report keeps packages small
       packages: inv.packages.map(({ files: _files, ...p }) => p),
-      summary: { ...summary.data, ...(split ? { origin: split } : {}), inventory: { os: inv.os, image: inv.image }, text },
+      summary: { ...summary.data, ...(split ? { origin: split } : {}), ...(signature ? { signature: signature.verdict } : {}), inventory: { os: inv.os, image: inv.image }, text: signature ? `${text}\nSignature: ${signature.verdict.status}: ${signature.verdict.message}` : text },
       warnings,
     };
-    ctx.setExitCode(emitReport(report, opts, [], cfg));
+    const code = emitReport(report, opts, [], cfg);
+    // --require-signature is a gate of its own: no valid signature fails it whatever the filters say
+    ctx.setExitCode(opts.requireSignature && signature?.verdict.status !== 'valid' ? code || (opts.exitCode ?? 1) : code);
   });
 }
 
