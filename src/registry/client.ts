@@ -127,20 +127,26 @@ export class RegistryClient {
     if (res.status === 401) {
       const challenge = res.headers['www-authenticate'];
       const body = await this.transport.readBody(res, 64 * 1024, init.what).catch(() => undefined);
-      if (pre && this.auth.state.scheme === 'basic') throw this.denied(init.what, 401, body);
+      if (pre && this.auth.state.scheme === 'basic') throw await this.denied(init.what, 401, body);
       headers.authorization = await this.auth.answer(challenge, init.scope, init.what);
       res = await this.transport.send({ method, url, headers, body: init.body, kind: init.kind, follow: init.follow, idempotent: init.idempotent });
       if (res.status === 401) {
         const b = await this.transport.readBody(res, 64 * 1024, init.what).catch(() => undefined);
-        throw this.denied(init.what, 401, b);
+        throw await this.denied(init.what, 401, b);
       }
     }
     return res;
   }
 
-  private denied(what: string, status: number, body: Buffer | undefined): RegistryError {
+  private async denied(what: string, status: number, body: Buffer | undefined): Promise<RegistryError> {
     const e = registryErrorText(body);
-    return new RegistryError(`${what}: ${this.registry} refused the credentials${e.message ? ` (${e.message})` : ''}; check 'docker login ${this.registry}' or --username/--password-stdin`, status, e.code ?? 'UNAUTHORIZED');
+    const detail = e.message ? ` (${e.message})` : '';
+    const creds = await this.auth.credentials();
+    if (!creds) {
+      const how = this.auth.state.scheme === 'bearer' ? '401 after the token exchange' : '401';
+      return new RegistryError(`${what}: ${this.registry} requires authentication (${how})${detail}; log in with 'docker login ${this.registry}' or pass --username with --password-stdin`, status, e.code ?? 'UNAUTHORIZED');
+    }
+    return new RegistryError(`${what}: ${this.registry} refused the credentials from ${creds.source}${detail}; check 'docker login ${this.registry}' or --username/--password-stdin`, status, e.code ?? 'UNAUTHORIZED');
   }
 
   /** A RegistryError for an unexpected status, with the registry's own error text. */
@@ -247,13 +253,8 @@ export class RegistryClient {
         }
         throw new RegistryError(`${what}: the download failed after ${got} bytes (${oneLine((e as Error).message, 120)})`);
       }
-      if (size !== undefined && got < size) {
-        if (resumes < this.transport.opts.retries) {
-          resumes++;
-          continue;
-        }
-        throw new RegistryError(`${what}: the registry sent ${got} of ${size} bytes`);
-      }
+      // a response that ended cleanly short of the descriptor's size is the registry's answer, not a cut
+      if (size !== undefined && got < size) throw new RegistryError(`${what}: the registry sent ${got} of the ${size} bytes the manifest announces`);
       return;
     }
   }
