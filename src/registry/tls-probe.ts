@@ -263,7 +263,9 @@ export function inspectCertificate(host: string, port: number, opts: { ca?: Buff
           .map((s) => s.replace(/^(DNS|IP Address):/, ''))
           .filter(Boolean);
         const idErr = tls.checkServerIdentity(servername, peer);
-        const verifyError = sock.authorized ? null : String(sock.authorizationError ?? 'not trusted');
+        // the chain verdict only: a name mismatch is reported apart (hostnameError)
+        const authErr = sock.authorized ? null : String((sock.authorizationError as unknown as { code?: string })?.code ?? sock.authorizationError ?? 'not trusted');
+        const verifyError = authErr === 'ERR_TLS_CERT_ALTNAME_INVALID' ? null : authErr;
         const cipher = sock.getCipher();
         resolve({
           subject: x.subject.replace(/\n/g, ', '),

@@ -38,6 +38,7 @@ import { swarmPortCheck } from './checks/daemon-051-swarm-port.js';
 import { overlayEncryptionCheck } from './checks/daemon-052-overlay-encryption.js';
 import { swarmAutolockCheck } from './checks/daemon-053-swarm-autolock.js';
 import { swarmCertExpiryCheck } from './checks/daemon-054-swarm-cert-expiry.js';
+import { registryMirrorsCheck } from './checks/daemon-055-registry-mirrors.js';
 import { dockerPartitionCheck } from './checks/host-001-docker-partition.js';
 import { dockerGroupCheck } from './checks/host-002-docker-group.js';
 import { auditRulesCheck } from './checks/host-003-audit-rules.js';
@@ -57,6 +58,7 @@ export const hostChecks: HostCheck[] = [
   logLevelCheck,
   iptablesCheck,
   insecureRegistriesCheck,
+  registryMirrorsCheck,
   storageDriverCheck,
   tcpTlsCheck,
   defaultUlimitsCheck,
