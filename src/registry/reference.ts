@@ -39,7 +39,7 @@ export function apiHost(registry: string): string {
 
 /** `host` and `port` of a registry name (`[::1]:5000` -> `::1`, 5000). */
 export function splitHostPort(registry: string): { host: string; port?: number } {
-  const m = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(registry);
+  const m = /^\[([0-9a-fA-F:]+)\](?::(\d+))?$/.exec(registry);
   if (m) return m[2] ? { host: m[1]!, port: Number(m[2]) } : { host: m[1]! };
   const i = registry.lastIndexOf(':');
   if (i > 0 && /^\d+$/.test(registry.slice(i + 1))) return { host: registry.slice(0, i), port: Number(registry.slice(i + 1)) };
@@ -49,7 +49,8 @@ export function splitHostPort(registry: string): { host: string; port?: number }
 export function isValidRegistry(registry: string): boolean {
   const { host, port } = splitHostPort(registry);
   if (port !== undefined && (port < 1 || port > 65535)) return false;
-  if (/^[0-9a-fA-F:.]+$/.test(host) && host.includes(':')) return registry.startsWith('['); // IPv6 needs brackets
+  if (registry.startsWith('[')) return /^\[[0-9a-fA-F:]+\](:\d+)?$/.test(registry) && host.includes(':');
+  if (host.includes(':')) return false; // IPv6 needs brackets
   return host.split('.').every((c) => DOMAIN_COMPONENT.test(c));
 }
 
@@ -86,7 +87,8 @@ export function parseReference(input: string, opts: { defaultTag?: string } = {}
   const firstSlash = rest.indexOf('/');
   if (firstSlash > 0) {
     const first = rest.slice(0, firstSlash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[')) {
+    // Docker's rule: a domain has a '.' or a ':', is 'localhost', or has upper-case letters (then it must be a valid host)
+    if (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[') || first.toLowerCase() !== first) {
       if (!isValidRegistry(first)) throw new InputError(`invalid registry '${first}' in '${input}'`);
       registry = first;
       path = rest.slice(firstSlash + 1);
@@ -102,6 +104,7 @@ export function parseReference(input: string, opts: { defaultTag?: string } = {}
       throw new InputError(`invalid repository name '${path}' in '${input}'${hint}`);
     }
   }
+  if (implicitRegistry && /^[a-f0-9]{64}$/.test(path)) throw new InputError(`'${input}' is a 64-digit hexadecimal string, which cannot be a repository name (an image ID?)`);
   if (registry === DOCKER_HUB && !path.includes('/')) path = `library/${path}`;
   const out: ImageReference = { registry, repository: path, implicitRegistry };
   if (tag) out.tag = tag;
@@ -117,8 +120,7 @@ export function formatReference(r: ImageReference): string {
 
 /** The short name Docker shows (`alpine:3.20` for Docker Hub official images). */
 export function familiarName(r: ImageReference): string {
-  let name = r.registry === DOCKER_HUB ? r.repository.replace(/^library\//, '') : `${r.registry}/${r.repository}`;
-  if (r.registry === DOCKER_HUB && r.repository.split('/').length > 1 && !r.repository.startsWith('library/')) name = r.repository;
+  const name = r.registry !== DOCKER_HUB ? `${r.registry}/${r.repository}` : /^library\/[^/]+$/.test(r.repository) ? r.repository.slice('library/'.length) : r.repository;
   return `${name}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
 }
 
@@ -135,5 +137,5 @@ export function hasExplicitRegistry(ref: string): boolean {
   const firstSlash = ref.indexOf('/');
   if (firstSlash <= 0) return false;
   const first = ref.slice(0, firstSlash);
-  return (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[')) && isValidRegistry(first);
+  return (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[') || first.toLowerCase() !== first) && isValidRegistry(first);
 }
