@@ -4,7 +4,12 @@
  */
 import crypto, { createHash } from 'node:crypto';
 
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+/**
+ * Worst first. `unknown` is a vulnerability no feed rated (Trivy's UNKNOWN): below low, above `info`
+ * (a rating of "no risk", e.g. Debian's "unimportant"). Never hard-code this list: use SEVERITIES and
+ * severityRank. A threshold (`--severity low`) never admits `unknown` implicitly (see core/policy.ts).
+ */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unknown', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export const STAGES = ['build', 'image', 'registry', 'runtime', 'daemon', 'host'] as const;

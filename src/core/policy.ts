@@ -7,21 +7,35 @@ import type { Report } from './report.js';
 import { InputError } from './errors.js';
 
 /**
- * `--severity high` keeps high and critical; `--severity HIGH,CRITICAL` (Trivy's form) keeps exactly those.
+ * `--severity` / `.bulwark.yaml severity:`
+ * - one level, `high`: that level and every worse one (high, critical);
+ * - a list, `HIGH,CRITICAL` (Trivy's form): exactly those levels; an item `medium+` means medium and worse,
+ *   so `high+,unknown` is high, critical and the unrated.
+ * `unknown` (no feed rated the vulnerability) is admitted only when named: no threshold implies it, so a gate
+ * on `--severity medium` neither fails on nor shows unrated advisories, and `--severity medium+,unknown` does
+ * both. The one exception is `info` (the lowest level): "info and worse" is everything.
+ * `negligible` (Debian's and Ubuntu's word) is `info`.
  */
 export function parseSeverityFilter(spec: string | undefined): Set<Severity> {
   if (!spec) return new Set(SEVERITIES);
   const parts = spec
     .split(',')
     .map((s) => s.trim().toLowerCase())
-    .filter(Boolean)
-    .map((s) => (s === 'negligible' || s === 'unknown' ? 'info' : s));
-  for (const p of parts) if (!isSeverity(p)) throw new InputError(`unknown severity '${p}' (use ${SEVERITIES.join(', ')})`);
-  if (parts.length === 1) {
-    const min = severityRank(parts[0] as Severity);
-    return new Set(SEVERITIES.filter((s) => severityRank(s) >= min));
+    .filter(Boolean);
+  if (!parts.length) return new Set(SEVERITIES);
+  const out = new Set<Severity>();
+  for (const raw of parts) {
+    const plus = raw.endsWith('+');
+    const name = (plus ? raw.slice(0, -1) : raw) === 'negligible' ? 'info' : plus ? raw.slice(0, -1) : raw;
+    if (!isSeverity(name)) throw new InputError(`unknown severity '${raw}' (use ${SEVERITIES.join(', ')}; 'high+' for high and worse)`);
+    if (plus || parts.length === 1) {
+      const min = severityRank(name);
+      for (const s of SEVERITIES) if (severityRank(s) >= min && (s !== 'unknown' || name === 'unknown' || name === 'info')) out.add(s);
+    } else {
+      out.add(name);
+    }
   }
-  return new Set(parts as Severity[]);
+  return out;
 }
 
 export interface PolicyOptions {
@@ -66,10 +80,12 @@ export function exitCodeFor(report: Report, code: number | undefined): number {
   return report.findings.some((f) => !f.suppressed) ? code : 0;
 }
 
+/** Worst first; within one severity, known-exploited vulnerabilities (CISA KEV) first; then by rule and fingerprint. */
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||
+      (b.vulnerability?.kev ? 1 : 0) - (a.vulnerability?.kev ? 1 : 0) ||
       a.ruleId.localeCompare(b.ruleId) ||
       a.fingerprint.localeCompare(b.fingerprint),
   );

@@ -1,26 +1,29 @@
 /**
- * SARIF 2.1.0 for GitHub code scanning: one run, the rule table from the catalogue (plus rules met only
- * in findings, e.g. vulnerability IDs), results with physical locations for files and logical ones otherwise.
+ * SARIF 2.1.0 for GitHub code scanning: one run, the rule table from the rule metadata the report carries
+ * (`report.rules`; rules met only in findings, e.g. vulnerability IDs, are described from the finding),
+ * results with physical locations for files and logical ones otherwise.
  */
 import type { Finding, Severity } from '../core/finding.js';
 import type { Report } from '../core/report.js';
-import { ruleMap } from '../analyzers/registry.js';
+import type { RuleMeta } from '../core/rule.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
   high: 'error',
   medium: 'warning',
   low: 'note',
+  unknown: 'note',
   info: 'note',
 };
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+/** GitHub's security-severity; none for `unknown` (no feed rated it: no number is honest) */
+const SECURITY_SEVERITY: Record<Severity, string | undefined> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', unknown: undefined, info: '0.0' };
 
 export function renderSarif(report: Report): string {
   return JSON.stringify(toSarif(report), null, 2) + '\n';
 }
 
 export function toSarif(report: Report): Record<string, unknown> {
-  const catalogue = ruleMap();
+  const catalogue = new Map<string, RuleMeta>((report.rules ?? []).map((r) => [r.id, r]));
   const ruleIndex = new Map<string, number>();
   const rules: Record<string, unknown>[] = [];
   const ensureRule = (f: Finding): number => {

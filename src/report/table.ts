@@ -9,6 +9,7 @@ const COLORS: Record<Severity, string> = {
   high: '\x1b[31m',
   medium: '\x1b[33m',
   low: '\x1b[36m',
+  unknown: '\x1b[35m',
   info: '\x1b[2m',
 };
 const RESET = '\x1b[0m';

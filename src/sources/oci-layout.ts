@@ -144,8 +144,10 @@ export async function openOciStore(store: BlobStore, ref: string, opts: ImageSou
 function splitRef(ref: string): { path: string; refName?: string } {
   const body = ref.replace(/^oci:/, '');
   if (existsSync(body)) return { path: body };
-  const i = body.lastIndexOf(':');
-  if (i > 0 && existsSync(body.slice(0, i))) return { path: body.slice(0, i), refName: body.slice(i + 1) };
+  // PATH:REFNAME, where the ref name may hold colons itself (`name:tag`): the longest existing prefix is the path
+  for (let i = body.lastIndexOf(':'); i > 0; i = body.lastIndexOf(':', i - 1)) {
+    if (existsSync(body.slice(0, i))) return { path: body.slice(0, i), refName: body.slice(i + 1) };
+  }
   return { path: body };
 }
 

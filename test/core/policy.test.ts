@@ -3,13 +3,46 @@ import assert from 'node:assert/strict';
 import { applyPolicy, exitCodeFor, parseSeverityFilter } from '../../src/core/policy.js';
 import { parseIgnoreText, isExpired } from '../../src/core/ignore.js';
 import { sampleReport } from '../support/findings.js';
-import { fingerprint } from '../../src/core/finding.js';
+import { SEVERITIES, fingerprint, severityRank, type Finding } from '../../src/core/finding.js';
+import { sortFindings } from '../../src/core/policy.js';
 
 test('--severity high keeps high and critical; a list keeps exactly the list', () => {
   assert.deepEqual([...parseSeverityFilter('high')].sort(), ['critical', 'high']);
   assert.deepEqual([...parseSeverityFilter('HIGH,LOW')].sort(), ['high', 'low']);
-  assert.equal(parseSeverityFilter(undefined).size, 5);
+  assert.equal(parseSeverityFilter(undefined).size, SEVERITIES.length);
   assert.throws(() => parseSeverityFilter('severe'), /unknown severity 'severe'/);
+});
+
+test('unknown sits below low and above info; no threshold admits it unless named', () => {
+  assert.ok(severityRank('low') > severityRank('unknown') && severityRank('unknown') > severityRank('info'));
+  assert.deepEqual([...parseSeverityFilter('low')].sort(), ['critical', 'high', 'low', 'medium']);
+  assert.deepEqual([...parseSeverityFilter('medium')].sort(), ['critical', 'high', 'medium']);
+  assert.deepEqual([...parseSeverityFilter('unknown')].sort(), ['critical', 'high', 'low', 'medium', 'unknown']);
+  assert.deepEqual([...parseSeverityFilter('info')].sort(), [...SEVERITIES].sort(), 'info and worse is everything');
+  assert.deepEqual([...parseSeverityFilter('HIGH+,UNKNOWN')].sort(), ['critical', 'high', 'unknown']);
+  assert.deepEqual([...parseSeverityFilter('high,unknown')].sort(), ['high', 'unknown']);
+  assert.deepEqual([...parseSeverityFilter('negligible')].sort(), [...SEVERITIES].sort());
+  assert.throws(() => parseSeverityFilter('high,severe+'), /unknown severity 'severe\+'/);
+});
+
+test('a gate on medium neither shows nor fails on unrated vulnerabilities; naming unknown does both', () => {
+  const mk = (severity: Finding['severity'], id: string): Finding => ({
+    ruleId: id, title: id, severity, stage: 'image', message: id, location: { kind: 'image', image: 'x' }, remediation: { text: '' }, references: [], fingerprint: fingerprint(id),
+  });
+  const report = { tool: { name: 'bulwark', version: '0' }, targets: [], findings: [mk('unknown', 'CVE-1'), mk('low', 'CVE-2')] };
+  assert.equal(exitCodeFor(applyPolicy(report, { severities: parseSeverityFilter('medium'), ignores: [] }), 1), 0);
+  const r = applyPolicy(report, { severities: parseSeverityFilter('medium+,unknown'), ignores: [] });
+  assert.deepEqual(r.findings.map((f) => f.ruleId), ['CVE-1']);
+  assert.equal(exitCodeFor(r, 1), 1);
+});
+
+test('sorting: worse first; within a severity, known-exploited first', () => {
+  const mk = (severity: Finding['severity'], id: string, kev = false): Finding => ({
+    ruleId: id, title: id, severity, stage: 'image', message: id, location: { kind: 'image', image: 'x' }, remediation: { text: '' }, references: [], fingerprint: fingerprint(id),
+    ...(kev ? { vulnerability: { id, aliases: [], package: { name: 'p', version: '1', ecosystem: 'npm' }, status: 'fixed', feed: 'x', kev: { dateAdded: '2024-01-01' } } } : {}),
+  });
+  const sorted = sortFindings([mk('unknown', 'A'), mk('high', 'B'), mk('high', 'Z', true), mk('info', 'C'), mk('low', 'D'), mk('critical', 'E')]);
+  assert.deepEqual(sorted.map((f) => f.ruleId), ['E', 'Z', 'B', 'D', 'A', 'C']);
 });
 
 test('severity filter drops findings below the threshold and the exit code follows what remains', () => {

@@ -9,13 +9,13 @@ import { mkdtempSync, rmSync, existsSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerAvailable, ensureAlpineImage, ensureBookwormImages } from '../support/images.js';
-import { inventoryOf } from '../../src/cli/commands/sbom.js';
+import { imageInventory as inventoryOf } from '../../src/app/image.js';
 import type { InventoryReport, Package } from '../../src/inventory/types.js';
 import { pep503 } from '../../src/inventory/purl.js';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { readFileSync } from 'node:fs';
-import { sbomReport } from '../../src/cli/commands/sbom.js';
+import { sbomReport } from '../../src/app/sbom.js';
 import { renderCycloneDx } from '../../src/report/cyclonedx.js';
 import { renderSpdx } from '../../src/report/spdx.js';
 

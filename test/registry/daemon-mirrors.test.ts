@@ -1,10 +1,10 @@
 /** BW-DAEMON-055: registry mirrors over plain HTTP, linked with insecure-registries (and BW-DAEMON-004 says so). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostChecks } from '../../src/analyzers/daemon/index.js';
+import { hostRules } from '../../src/analyzers/daemon/index.js';
 import { makeEvidence } from '../daemon/evidence.js';
 
-const run = (id: string, ev: ReturnType<typeof makeEvidence>) => hostChecks.find((c) => c.meta.id === id)!.run(ev);
+const run = (id: string, ev: ReturnType<typeof makeEvidence>) => hostRules.find((c) => c.meta.id === id)!.check(ev);
 
 test('an http:// mirror fails, with where it was set and whether it is also insecure', () => {
   const r = run('BW-DAEMON-055', makeEvidence({ json: { 'registry-mirrors': ['http://mirror.corp:5000'], 'insecure-registries': ['mirror.corp:5000'] } }));

@@ -16,7 +16,7 @@ import { ALPINE_IMAGE, dockerAvailable, ensureAlpineImage } from '../support/ima
 import { PASSWORD, USER, haveRegistryTools, makePki, skopeoCopy, startRegistry, startTokenService, type Pki, type RunningRegistry, type TokenService } from './support/registries.js';
 import { openRegistryImage, registryDetails } from '../../src/sources/registry.js';
 import { scanImage, lastScanStats } from '../../src/image/scan.js';
-import { imagePipelineAnalyzers } from '../../src/image/pipeline.js';
+import { packageDetectors } from '../../src/app/analyzers.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { MT } from '../../src/registry/manifest.js';
 
@@ -212,7 +212,7 @@ test('plain HTTP only with --insecure-registry; docker push to it; a warm rescan
   const scanOnce = async () => {
     const img = await openRegistryImage(`${plain.addr}/app:1`, { tmpDir: c, registry: { insecureRegistries: [plain.addr] } });
     try {
-      const scan = await scanImage(img, imagePipelineAnalyzers, { cacheDir: c });
+      const scan = await scanImage(img, [...packageDetectors], { cacheDir: c });
       return { stats: structuredClone(registryDetails(img)!.client.stats), streamed: lastScanStats.layersStreamed, cached: lastScanStats.layersFromCache, files: scan.final.size };
     } finally {
       await img.close();

@@ -1,17 +1,23 @@
 /**
- * The registry stage's rule shape: metadata plus one pure check over the evidence collected from one
- * registry endpoint (src/registry/audit.ts). Findings point at the registry URL and the aspect probed
- * (`tls.certificate`, `/v2/_catalog`, ...).
+ * The registry stage's rule inputs and finding helpers. Two inputs, one contract (`defineRule` in
+ * core/rule.ts): the evidence collected from one registry endpoint (src/registry/audit.ts), and the cosign
+ * verdict for one image (src/registry/cosign.ts). Endpoint findings point at the registry URL and the
+ * aspect probed (`tls.certificate`, `/v2/_catalog`, ...); signature findings at the image.
  */
 import type { Finding, Severity } from '../../core/finding.js';
-import { makeFinding, type RuleMeta } from '../../core/rule.js';
+import { makeFinding, type Rule, type RuleMeta } from '../../core/rule.js';
 import type { RegistryEvidence } from '../../registry/audit.js';
 import type { SignatureVerdict } from '../../registry/cosign.js';
 
-export interface RegistryRule {
-  meta: RuleMeta;
-  check(ev: RegistryEvidence): Finding[];
+export type RegistryRule = Rule<RegistryEvidence>;
+
+export interface SignatureInput {
+  verdict: SignatureVerdict;
+  /** --require-signature: a missing signature is then worse */
+  required: boolean;
 }
+
+export type SignatureRule = Rule<SignatureInput>;
 
 export interface RegistryHit {
   /** what was probed: `tls.protocols`, `tls.certificate`, `/v2/_catalog`, `auth`, ... */
@@ -33,12 +39,6 @@ export function registryFinding(meta: RuleMeta, ev: RegistryEvidence, hit: Regis
     ...(hit.evidence ? { evidence: hit.evidence } : {}),
     ...(hit.remediation ? { remediation: { text: hit.remediation } } : {}),
   });
-}
-
-/** Signature rules: one verdict of cosign verification for one image. */
-export interface SignatureRule {
-  meta: RuleMeta;
-  check(v: SignatureVerdict, opts: { required: boolean }): Finding[];
 }
 
 export function signatureFinding(meta: RuleMeta, v: SignatureVerdict, init: { message: string; severity?: Severity; key: string }): Finding {

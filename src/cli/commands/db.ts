@@ -5,18 +5,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { UserError } from '../../core/errors.js';
-import { TOOL_VERSION } from '../../core/version.js';
-import type { Report } from '../../core/report.js';
-import {
-  DEFAULT_SOURCES,
-  VulnStore,
-  dbPath,
-  loadInventory,
-  maxAgeFromConfig,
-  stalenessWarning,
-  updateDb,
-  vulnerabilityFindings,
-} from '../../vulndb/index.js';
+import { DEFAULT_SOURCES, databaseStatus, matchSavedInventory, maxAgeFromConfig, updateDatabase } from '../../app/vulnerabilities.js';
 
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
@@ -48,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
             last = text;
           }
         : undefined; // without a terminal the per-source summary below is the whole output
-      const res = await updateDb({ cacheDir: opts.cacheDir, sources: opts.source, progress });
+      const res = await updateDatabase({ cacheDir: opts.cacheDir, sources: opts.source, progress });
       if (tty && last) process.stderr.write('\r\x1b[K');
       for (const s of res.sources) {
         if (s.ok) {
@@ -69,32 +58,26 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--db <file>', 'database file (default: <cache-dir>/db/vuln.db)')
     .option('-f, --format <format>', 'table or json', 'table')
     .action((opts: { cacheDir?: string; db?: string; format: string }) => {
-      const store = VulnStore.open(opts.db ?? dbPath(opts.cacheDir));
-      try {
-        const info = store.info();
-        if (opts.format === 'json') {
-          process.stdout.write(JSON.stringify(info, null, 2) + '\n');
-          return;
-        }
-        const out = [
-          `database:   ${info.path}`,
-          `built:      ${info.builtAt} (${age(info.ageMs)} ago)`,
-          `records:    ${info.counts.vulns} vulnerabilities, ${info.counts.affected} package entries, ${info.counts.kev} KEV, ${info.counts.scores} CVSS-scored ids`,
-          `releases:   ${info.counts.namespaces.join(', ') || '(none)'}`,
-          'sources:',
-        ];
-        for (const s of info.sources) {
-          const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
-          out.push(`  ${s.error ? 'ERROR ' : ''}${s.name}`);
-          out.push(`      feed ${s.feed}, imported ${s.importedAt} (${age(Date.now() - Date.parse(s.importedAt))} ago)${s.dataDate ? `, data ${s.dataDate}` : ''}${s.etag ? `, etag ${s.etag}` : ''}`);
-          out.push(`      ${s.records} records; ${stats}${s.error ? `; last error: ${s.error}` : ''}`);
-        }
-        const stale = stalenessWarning(store);
-        if (stale) out.push(`warning: ${stale}`);
-        process.stdout.write(out.join('\n') + '\n');
-      } finally {
-        store.close();
+      const { info, stale } = databaseStatus({ cacheDir: opts.cacheDir, dbFile: opts.db });
+      if (opts.format === 'json') {
+        process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+        return;
       }
+      const out = [
+        `database:   ${info.path}`,
+        `built:      ${info.builtAt} (${age(info.ageMs)} ago)`,
+        `records:    ${info.counts.vulns} vulnerabilities, ${info.counts.affected} package entries, ${info.counts.kev} KEV, ${info.counts.scores} CVSS-scored ids`,
+        `releases:   ${info.counts.namespaces.join(', ') || '(none)'}`,
+        'sources:',
+      ];
+      for (const s of info.sources) {
+        const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
+        out.push(`  ${s.error ? 'ERROR ' : ''}${s.name}`);
+        out.push(`      feed ${s.feed}, imported ${s.importedAt} (${age(Date.now() - Date.parse(s.importedAt))} ago)${s.dataDate ? `, data ${s.dataDate}` : ''}${s.etag ? `, etag ${s.etag}` : ''}`);
+        out.push(`      ${s.records} records; ${stats}${s.error ? `; last error: ${s.error}` : ''}`);
+      }
+      if (stale) out.push(`warning: ${stale}`);
+      process.stdout.write(out.join('\n') + '\n');
     });
 
   addReportOptions(
@@ -113,32 +96,18 @@ export function register(program: Command, ctx: CliContext): void {
       opts: ReportOptions & { inventory: string; cacheDir?: string; db?: string; vex: string[]; ignoreUnfixed?: boolean; explain?: boolean; maxAge?: string },
     ) => {
       const cfg = resolveConfig(opts);
-      const inv = loadInventory(opts.inventory);
       const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
       if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
-      const { findings, warnings } = vulnerabilityFindings(inv, {
+      const format = opts.format ?? cfg.format ?? 'table';
+      const report = matchSavedInventory(opts.inventory, {
         cacheDir: opts.cacheDir,
         dbFile: opts.db,
         vexFiles: opts.vex,
         ignoreUnfixed: opts.ignoreUnfixed,
         explain: opts.explain,
         maxAgeDays,
+        explainInMessage: format === 'table',
       });
-      const format = opts.format ?? cfg.format ?? 'table';
-      if (opts.explain && format === 'table') {
-        for (const f of findings) {
-          const ex = f.vulnerability?.explanation;
-          if (ex?.length) f.message += ex.map((l) => `\n             ${l}`).join('');
-        }
-      }
-      const name = inv.image?.name ?? opts.inventory;
-      const report: Report = {
-        tool: { name: 'bulwark', version: TOOL_VERSION },
-        targets: [{ type: 'image', name }],
-        findings,
-        warnings: [...inv.warnings, ...warnings],
-        summary: { packages: inv.packages.length, vulnerabilities: findings.filter((f) => f.vulnerability).length },
-      };
       ctx.setExitCode(emitReport(report, { ...opts, format }, [], cfg));
     },
   );

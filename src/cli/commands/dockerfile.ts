@@ -3,13 +3,8 @@ import { createTwoFilesPatch } from 'diff';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
-import { analyzeDockerfile, applyFixes } from '../../analyzers/build/analyze.js';
-import { buildSettings } from '../../analyzers/build/settings.js';
-import type { BuildSettings } from '../../analyzers/build/rule.js';
 import { InputError } from '../../core/errors.js';
-import { TOOL } from '../../core/version.js';
-import type { Finding } from '../../core/finding.js';
-import type { Report, Target } from '../../core/report.js';
+import { auditDockerfiles, dockerfileSettings, fixDockerfiles } from '../../app/build.js';
 
 interface DockerfileOptions extends ReportOptions {
   fix?: boolean;
@@ -42,18 +37,6 @@ export function readDockerfileInput(path: string, maxSize: number): Buffer {
   }
 }
 
-/** Apply fixes until nothing changes (a few passes: overlapping edits land on the next one). */
-export function fixText(text: string, file: string, settings: BuildSettings): string {
-  let cur = text;
-  for (let pass = 0; pass < 5; pass++) {
-    const a = analyzeDockerfile(cur, file, settings);
-    const next = applyFixes(cur, a);
-    if (next === cur) break;
-    cur = next;
-  }
-  return cur;
-}
-
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('dockerfile')
@@ -63,33 +46,20 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'with --fix: print the diff only, change nothing');
   addReportOptions(cmd).action(async (files: string[], opts: DockerfileOptions) => {
     const cfg = resolveConfig(opts, []);
-    const settings = buildSettings(cfg);
+    const settings = dockerfileSettings(cfg);
     if (opts.dryRun && !opts.fix) throw new InputError('--dry-run only makes sense with --fix');
     const inputs = files.map((f) => ({ file: f, buf: readDockerfileInput(f, settings.maxFileSize) }));
     if (opts.fix) {
-      let changed = 0;
-      for (const { file, buf } of inputs) {
-        const a = analyzeDockerfile(buf, file === '-' ? '<stdin>' : file, settings);
-        if (!a.model) continue; // binary / too large: nothing to fix
-        const text = buf.toString('utf8');
-        const fixed = fixText(text, file, settings);
-        if (fixed === text) continue;
-        changed++;
-        process.stdout.write(createTwoFilesPatch(`a/${file}`, `b/${file}`, text, fixed));
-        if (!opts.dryRun && file !== '-') writeFileSync(file, fixed);
+      const fixes = fixDockerfiles(inputs.map(({ file, buf }) => ({ name: file, content: buf })), settings);
+      for (const { name, before, after } of fixes) {
+        process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after));
+        if (!opts.dryRun && name !== '-') writeFileSync(name, after);
       }
-      process.stderr.write(changed ? `${opts.dryRun ? 'would fix' : 'fixed'} ${changed} file(s)\n` : 'nothing to fix\n');
+      process.stderr.write(fixes.length ? `${opts.dryRun ? 'would fix' : 'fixed'} ${fixes.length} file(s)\n` : 'nothing to fix\n');
       ctx.setExitCode(0);
       return;
     }
-    const targets: Target[] = [];
-    const findings: Finding[] = [];
-    for (const { file, buf } of inputs) {
-      const name = file === '-' ? '<stdin>' : file;
-      targets.push({ type: 'dockerfile', name });
-      findings.push(...analyzeDockerfile(buf, name, settings).findings);
-    }
-    const report: Report = { tool: { ...TOOL }, targets, findings };
+    const report = auditDockerfiles(inputs.map(({ file, buf }) => ({ name: file === '-' ? '<stdin>' : file, content: buf })), settings);
     ctx.setExitCode(emitReport(report, opts, [], cfg));
   });
 }

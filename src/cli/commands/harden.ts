@@ -3,17 +3,13 @@
  * and print a unified diff (to stderr when the file goes to stdout).
  * `bulwark harden run -- docker run ...`: print the hardened command line.
  */
-import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { resolveConfig } from '../output.js';
-import { InputError } from '../../core/errors.js';
-import { hardenSettings } from '../../harden/config.js';
-import { hardenComposeText } from '../../harden/compose.js';
-import { hardenRunArgs } from '../../harden/run.js';
-import { composeFilesFrom } from './compose.js';
-import { MAX_COMPOSE_BYTES } from '../../runtime/compose/load.js';
+import { composeFilesFrom } from '../../app/runtime.js';
+import { hardenCompose, hardenRun } from '../../app/harden.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const harden = program.command('harden').description('write the hardened version of a compose file or a docker run command line');
@@ -26,16 +22,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-diff', 'do not print the diff')
     .action((opts: { file?: string; output?: string; config?: string; diff: boolean }) => {
       const file = composeFilesFrom({ file: opts.file ? [opts.file] : undefined })[0]!;
-      let text: string;
-      try {
-        if (statSync(file).size > MAX_COMPOSE_BYTES) throw new InputError(`${file}: larger than ${MAX_COMPOSE_BYTES} bytes`);
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        if (e instanceof InputError) throw e;
-        throw new InputError(`cannot read compose file ${file}: ${(e as Error).message}`);
-      }
       const cfg = resolveConfig({ config: opts.config }, [dirname(resolve(file))]);
-      const res = hardenComposeText(text, file, hardenSettings(cfg));
+      const res = hardenCompose(file, cfg);
       if (opts.output) {
         writeFileSync(opts.output, res.text);
         if (opts.diff) process.stdout.write(res.diff);
@@ -53,7 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--explain', 'also list the changes (to stderr)')
     .action((args: string[], opts: { config?: string; explain?: boolean }) => {
       const cfg = resolveConfig({ config: opts.config });
-      const res = hardenRunArgs(args, hardenSettings(cfg));
+      const res = hardenRun(args, cfg);
       process.stdout.write(res.command + '\n');
       if (opts.explain) for (const c of res.changes) process.stderr.write(`# ${c}\n`);
       ctx.setExitCode(0);

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, type ReportOptions } from '../output.js';
 import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
-import { auditRegistry } from '../../registry/report.js';
+import { auditRegistry } from '../../app/registry.js';
 
 interface Opts extends ReportOptions, RegistryCliOptions {
   repo?: string;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { allRules, findRule } from '../../analyzers/registry.js';
+import { explainRule, listRules } from '../../app/rules.js';
 import { SEVERITIES, STAGES } from '../../core/finding.js';
 import { UserError } from '../../core/errors.js';
 
@@ -11,9 +11,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-f, --format <format>', 'table or json', 'table')
     .option('--stage <stage>', `only one stage (${STAGES.join(', ')})`)
     .action((opts: { format: string; stage?: string }) => {
-      let rules = allRules();
-      if (opts.stage) rules = rules.filter((r) => r.stage === opts.stage);
-      rules.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+      const rules = listRules({ stage: opts.stage });
       if (opts.format === 'json') {
         process.stdout.write(JSON.stringify(rules, null, 2) + '\n');
         return;
@@ -33,8 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<id>', 'rule ID')
     .option('-f, --format <format>', 'text or json', 'text')
     .action((id: string, opts: { format: string }) => {
-      const r = findRule(id);
-      if (!r) throw new UserError(`no rule '${id}' (see 'bulwark rules')`, 2);
+      const r = explainRule(id);
       if (opts.format === 'json') {
         process.stdout.write(JSON.stringify(r, null, 2) + '\n');
         return;

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-008',
   title: 'Anyone can list the registry\'s repositories',
   severity: 'medium',
@@ -12,19 +13,16 @@ export const meta: RuleMeta = {
   tags: ['access'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const c = ev.anonymous.catalog;
-    if (c.status !== 200) return [];
-    const repos = c.repositories ?? [];
-    return [
-      registryFinding(meta, ev, {
-        aspect: '/v2/_catalog',
-        key: 'anonymous-catalog',
-        message: `${ev.target} lists its repositories to anonymous clients${repos.length ? ` (${repos.length}${repos.length >= 100 ? '+' : ''}: ${repos.slice(0, 5).join(', ')}${repos.length > 5 ? ', ...' : ''})` : ''}`,
-        evidence: { repositories: repos.slice(0, 20) },
-      }),
-    ];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const c = ev.anonymous.catalog;
+  if (c.status !== 200) return [];
+  const repos = c.repositories ?? [];
+  return [
+    registryFinding(meta, ev, {
+      aspect: '/v2/_catalog',
+      key: 'anonymous-catalog',
+      message: `${ev.target} lists its repositories to anonymous clients${repos.length ? ` (${repos.length}${repos.length >= 100 ? '+' : ''}: ${repos.slice(0, 5).join(', ')}${repos.length > 5 ? ', ...' : ''})` : ''}`,
+      evidence: { repositories: repos.slice(0, 20) },
+    }),
+  ];
+});

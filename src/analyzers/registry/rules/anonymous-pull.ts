@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-009',
   title: 'Anyone can pull images',
   severity: 'medium',
@@ -12,18 +13,15 @@ export const meta: RuleMeta = {
   tags: ['access'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const p = ev.anonymous.pull;
-    if (!p || p.status !== 200) return [];
-    return [
-      registryFinding(meta, ev, {
-        aspect: 'pull',
-        key: 'anonymous-pull',
-        message: `${ev.target} serves ${p.reference ? `the manifest of ${p.repository}:${p.reference}` : `the tags of ${p.repository}`} to anonymous clients`,
-        evidence: { repository: p.repository, reference: p.reference },
-      }),
-    ];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const p = ev.anonymous.pull;
+  if (!p || p.status !== 200) return [];
+  return [
+    registryFinding(meta, ev, {
+      aspect: 'pull',
+      key: 'anonymous-pull',
+      message: `${ev.target} serves ${p.reference ? `the manifest of ${p.repository}:${p.reference}` : `the tags of ${p.repository}`} to anonymous clients`,
+      evidence: { repository: p.repository, reference: p.reference },
+    }),
+  ];
+});

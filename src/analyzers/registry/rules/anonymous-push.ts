@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-010',
   title: 'Anyone can push images',
   severity: 'critical',
@@ -13,18 +14,15 @@ export const meta: RuleMeta = {
   tags: ['access', 'supply-chain'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const p = ev.anonymous.push;
-    if (p.status !== 202) return [];
-    return [
-      registryFinding(meta, ev, {
-        aspect: 'push',
-        key: 'anonymous-push',
-        message: `${ev.target} accepted an anonymous blob upload to ${p.repository} (the probe ${p.cancelled ? 'cancelled it' : `could not cancel it: status ${p.cancelStatus ?? 'none'}`})`,
-        evidence: { repository: p.repository, cancelled: p.cancelled ?? false },
-      }),
-    ];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const p = ev.anonymous.push;
+  if (p.status !== 202) return [];
+  return [
+    registryFinding(meta, ev, {
+      aspect: 'push',
+      key: 'anonymous-push',
+      message: `${ev.target} accepted an anonymous blob upload to ${p.repository} (the probe ${p.cancelled ? 'cancelled it' : `could not cancel it: status ${p.cancelStatus ?? 'none'}`})`,
+      evidence: { repository: p.repository, cancelled: p.cancelled ?? false },
+    }),
+  ];
+});

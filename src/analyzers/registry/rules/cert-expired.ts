@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-004',
   title: 'Registry certificate expired or not yet valid',
   severity: 'high',
@@ -12,18 +13,15 @@ export const meta: RuleMeta = {
   tags: ['tls', 'certificate'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const c = ev.tls?.cert;
-    if (!c) return [];
-    const now = Date.now();
-    if (Date.parse(c.validTo) < now) {
-      return [registryFinding(meta, ev, { aspect: 'tls.certificate', key: `expired|${c.fingerprint256}`, message: `the certificate of ${ev.target} (${c.subject}) expired on ${c.validTo.slice(0, 10)}`, evidence: { validTo: c.validTo, subject: c.subject } })];
-    }
-    if (Date.parse(c.validFrom) > now) {
-      return [registryFinding(meta, ev, { aspect: 'tls.certificate', key: `future|${c.fingerprint256}`, message: `the certificate of ${ev.target} (${c.subject}) is not valid before ${c.validFrom.slice(0, 10)}`, evidence: { validFrom: c.validFrom } })];
-    }
-    return [];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const c = ev.tls?.cert;
+  if (!c) return [];
+  const now = Date.now();
+  if (Date.parse(c.validTo) < now) {
+    return [registryFinding(meta, ev, { aspect: 'tls.certificate', key: `expired|${c.fingerprint256}`, message: `the certificate of ${ev.target} (${c.subject}) expired on ${c.validTo.slice(0, 10)}`, evidence: { validTo: c.validTo, subject: c.subject } })];
+  }
+  if (Date.parse(c.validFrom) > now) {
+    return [registryFinding(meta, ev, { aspect: 'tls.certificate', key: `future|${c.fingerprint256}`, message: `the certificate of ${ev.target} (${c.subject}) is not valid before ${c.validFrom.slice(0, 10)}`, evidence: { validFrom: c.validFrom } })];
+  }
+  return [];
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-006',
   title: 'Registry certificate is for another host name',
   severity: 'high',
@@ -12,18 +13,15 @@ export const meta: RuleMeta = {
   tags: ['tls', 'certificate'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const c = ev.tls?.cert;
-    if (!c?.hostnameError) return [];
-    return [
-      registryFinding(meta, ev, {
-        aspect: 'tls.certificate',
-        key: `hostname|${ev.host}|${c.fingerprint256}`,
-        message: `the certificate of ${ev.target} is valid for ${c.names.length ? c.names.join(', ') : c.subject}, not for ${ev.host}`,
-        evidence: { host: ev.host, names: c.names },
-      }),
-    ];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const c = ev.tls?.cert;
+  if (!c?.hostnameError) return [];
+  return [
+    registryFinding(meta, ev, {
+      aspect: 'tls.certificate',
+      key: `hostname|${ev.host}|${c.fingerprint256}`,
+      message: `the certificate of ${ev.target} is valid for ${c.names.length ? c.names.join(', ') : c.subject}, not for ${ev.host}`,
+      evidence: { host: ev.host, names: c.names },
+    }),
+  ];
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-005',
   title: 'Registry certificate is self-signed or from an untrusted CA',
   severity: 'medium',
@@ -15,19 +16,16 @@ export const meta: RuleMeta = {
 
 const EXPIRY = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const c = ev.tls?.cert;
-    if (!c || !c.verifyError || EXPIRY.has(c.verifyError)) return [];
-    const what = c.selfSigned ? 'self-signed' : `not trusted (${c.verifyError})`;
-    return [
-      registryFinding(meta, ev, {
-        aspect: 'tls.certificate',
-        key: `untrusted|${c.fingerprint256}`,
-        message: `the certificate of ${ev.target} (${c.subject}, issued by ${c.issuer}) is ${what}${ev.tls?.trustedExtra ? ' even with the CAs given' : ''}`,
-        evidence: { subject: c.subject, issuer: c.issuer, selfSigned: c.selfSigned, error: c.verifyError },
-      }),
-    ];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const c = ev.tls?.cert;
+  if (!c || !c.verifyError || EXPIRY.has(c.verifyError)) return [];
+  const what = c.selfSigned ? 'self-signed' : `not trusted (${c.verifyError})`;
+  return [
+    registryFinding(meta, ev, {
+      aspect: 'tls.certificate',
+      key: `untrusted|${c.fingerprint256}`,
+      message: `the certificate of ${ev.target} (${c.subject}, issued by ${c.issuer}) is ${what}${ev.tls?.trustedExtra ? ' even with the CAs given' : ''}`,
+      evidence: { subject: c.subject, issuer: c.issuer, selfSigned: c.selfSigned, error: c.verifyError },
+    }),
+  ];
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-011',
   title: 'Registry asks for credentials over plain HTTP',
   severity: 'high',
@@ -12,17 +13,14 @@ export const meta: RuleMeta = {
   tags: ['tls', 'access'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const ch = ev.ping.challenge;
-    if (!ch) return [];
-    if (ch.scheme === 'basic' && ev.scheme === 'http') {
-      return [registryFinding(meta, ev, { aspect: 'auth', key: 'basic-over-http', message: `${ev.target} requests HTTP Basic authentication over plain HTTP: passwords travel in clear`, evidence: { challenge: ch } })];
-    }
-    if (ch.scheme === 'bearer' && ch.realm?.toLowerCase().startsWith('http:')) {
-      return [registryFinding(meta, ev, { aspect: 'auth', key: `token-over-http|${ch.realm}`, message: `${ev.target} sends clients to a token service on plain HTTP (${ch.realm}): credentials and tokens travel in clear`, evidence: { challenge: ch } })];
-    }
-    return [];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const ch = ev.ping.challenge;
+  if (!ch) return [];
+  if (ch.scheme === 'basic' && ev.scheme === 'http') {
+    return [registryFinding(meta, ev, { aspect: 'auth', key: 'basic-over-http', message: `${ev.target} requests HTTP Basic authentication over plain HTTP: passwords travel in clear`, evidence: { challenge: ch } })];
+  }
+  if (ch.scheme === 'bearer' && ch.realm?.toLowerCase().startsWith('http:')) {
+    return [registryFinding(meta, ev, { aspect: 'auth', key: `token-over-http|${ch.realm}`, message: `${ev.target} sends clients to a token service on plain HTTP (${ch.realm}): credentials and tokens travel in clear`, evidence: { challenge: ch } })];
+  }
+  return [];
+});

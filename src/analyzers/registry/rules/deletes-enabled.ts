@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-012',
   title: 'Registry allows deleting images',
   severity: 'medium',
@@ -18,17 +19,14 @@ function enabled(status: number | undefined): boolean {
   return status === 404 || status === 202;
 }
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const anon = ev.anonymous.delete;
-    if (enabled(anon.status)) {
-      return [registryFinding(meta, ev, { aspect: 'delete', key: 'deletes-anonymous', severity: 'high', message: `${ev.target} has deletes enabled and lets anonymous clients ask for them (DELETE of a manifest in ${anon.repository} answered ${anon.status}${anon.code ? ` ${anon.code}` : ''}, not 405)`, evidence: { status: anon.status, code: anon.code, anonymous: true } })];
-    }
-    const auth = ev.authenticated?.delete;
-    if (auth && enabled(auth.status)) {
-      return [registryFinding(meta, ev, { aspect: 'delete', key: 'deletes-enabled', message: `${ev.target} has deletes enabled (an authenticated DELETE of a manifest in ${auth.repository} answered ${auth.status}${auth.code ? ` ${auth.code}` : ''}, not 405)`, evidence: { status: auth.status, code: auth.code, anonymous: false } })];
-    }
-    return [];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const anon = ev.anonymous.delete;
+  if (enabled(anon.status)) {
+    return [registryFinding(meta, ev, { aspect: 'delete', key: 'deletes-anonymous', severity: 'high', message: `${ev.target} has deletes enabled and lets anonymous clients ask for them (DELETE of a manifest in ${anon.repository} answered ${anon.status}${anon.code ? ` ${anon.code}` : ''}, not 405)`, evidence: { status: anon.status, code: anon.code, anonymous: true } })];
+  }
+  const auth = ev.authenticated?.delete;
+  if (auth && enabled(auth.status)) {
+    return [registryFinding(meta, ev, { aspect: 'delete', key: 'deletes-enabled', message: `${ev.target} has deletes enabled (an authenticated DELETE of a manifest in ${auth.repository} answered ${auth.status}${auth.code ? ` ${auth.code}` : ''}, not 405)`, evidence: { status: auth.status, code: auth.code, anonymous: false } })];
+  }
+  return [];
+});

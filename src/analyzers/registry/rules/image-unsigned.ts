@@ -1,7 +1,7 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { signatureFinding, type SignatureRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import { signatureFinding, type SignatureInput } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-020',
   title: 'Image has no cosign signature',
   severity: 'medium',
@@ -12,10 +12,7 @@ export const meta: RuleMeta = {
   tags: ['signature', 'supply-chain'],
 };
 
-export const rule: SignatureRule = {
-  meta,
-  check(v, opts) {
-    if (v.status !== 'unsigned') return [];
-    return [signatureFinding(meta, v, { key: 'unsigned', message: v.message, ...(opts.required ? { severity: 'high' as const } : {}) })];
-  },
-};
+export default defineRule<SignatureInput>(meta, ({ verdict: v, required }) => {
+  if (v.status !== 'unsigned') return [];
+  return [signatureFinding(meta, v, { key: 'unsigned', message: v.message, ...(required ? { severity: 'high' as const } : {}) })];
+});

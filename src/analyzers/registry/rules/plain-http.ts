@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-001',
   title: 'Registry served over plain HTTP',
   severity: 'high',
@@ -13,10 +14,7 @@ export const meta: RuleMeta = {
   tags: ['tls'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    if (ev.scheme !== 'http') return [];
-    return [registryFinding(meta, ev, { aspect: 'scheme', key: 'http', message: `${ev.target} answers the registry API over plain HTTP (${ev.url})`, evidence: { url: ev.url } })];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  if (ev.scheme !== 'http') return [];
+  return [registryFinding(meta, ev, { aspect: 'scheme', key: 'http', message: `${ev.target} answers the registry API over plain HTTP (${ev.url})`, evidence: { url: ev.url } })];
+});

@@ -1,7 +1,7 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { signatureFinding, type SignatureRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import { signatureFinding, type SignatureInput } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-022',
   title: 'Image signature is for another image digest',
   severity: 'high',
@@ -12,10 +12,7 @@ export const meta: RuleMeta = {
   tags: ['signature', 'supply-chain'],
 };
 
-export const rule: SignatureRule = {
-  meta,
-  check(v) {
-    if (v.status !== 'digest-mismatch') return [];
-    return [signatureFinding(meta, v, { key: 'digest-mismatch', message: v.message })];
-  },
-};
+export default defineRule<SignatureInput>(meta, ({ verdict: v }) => {
+  if (v.status !== 'digest-mismatch') return [];
+  return [signatureFinding(meta, v, { key: 'digest-mismatch', message: v.message })];
+});

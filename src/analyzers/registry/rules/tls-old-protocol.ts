@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-002',
   title: 'Registry accepts TLS below 1.2',
   severity: 'medium',
@@ -12,11 +13,8 @@ export const meta: RuleMeta = {
   tags: ['tls'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const old = ev.tls?.oldProtocols ?? [];
-    if (!old.length) return [];
-    return [registryFinding(meta, ev, { aspect: 'tls.protocols', key: old.join(','), message: `${ev.target} completes TLS handshakes at ${old.join(' and ')}`, evidence: { protocols: old } })];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const old = ev.tls?.oldProtocols ?? [];
+  if (!old.length) return [];
+  return [registryFinding(meta, ev, { aspect: 'tls.protocols', key: old.join(','), message: `${ev.target} completes TLS handshakes at ${old.join(' and ')}`, evidence: { protocols: old } })];
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-003',
   title: 'Registry accepts weak TLS cipher suites',
   severity: 'medium',
@@ -13,22 +14,19 @@ export const meta: RuleMeta = {
   tags: ['tls'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    const weak = ev.tls?.weakCiphers ?? [];
-    if (!weak.length) return [];
-    const worst = Math.max(...weak.map((w) => w.weight));
-    const classes = [...new Set(weak.map((w) => w.class))];
-    const suites = [...new Set(weak.map((w) => w.suite))];
-    return [
-      registryFinding(meta, ev, {
-        aspect: 'tls.ciphers',
-        key: suites.sort().join(','),
-        severity: worst >= 3 ? 'high' : worst === 2 ? 'medium' : 'low',
-        message: `${ev.target} accepts ${classes.join(', ')} cipher suites: ${suites.join(', ')} (${[...new Set(weak.map((w) => w.why))].join('; ')})`,
-        evidence: { accepted: weak.map(({ suite, version, class: c }) => ({ suite, version, class: c })) },
-      }),
-    ];
-  },
-};
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  const weak = ev.tls?.weakCiphers ?? [];
+  if (!weak.length) return [];
+  const worst = Math.max(...weak.map((w) => w.weight));
+  const classes = [...new Set(weak.map((w) => w.class))];
+  const suites = [...new Set(weak.map((w) => w.suite))];
+  return [
+    registryFinding(meta, ev, {
+      aspect: 'tls.ciphers',
+      key: suites.sort().join(','),
+      severity: worst >= 3 ? 'high' : worst === 2 ? 'medium' : 'low',
+      message: `${ev.target} accepts ${classes.join(', ')} cipher suites: ${suites.join(', ')} (${[...new Set(weak.map((w) => w.why))].join('; ')})`,
+      evidence: { accepted: weak.map(({ suite, version, class: c }) => ({ suite, version, class: c })) },
+    }),
+  ];
+});

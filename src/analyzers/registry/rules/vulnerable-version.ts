@@ -1,9 +1,10 @@
 import { severityRank, type Severity } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import { registryFinding, type RegistryRule } from '../rule.js';
-import { matchProducts } from '../versions.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { RegistryEvidence } from '../../../registry/audit.js';
+import { registryFinding } from '../rule.js';
+import { compareVersions, matchProducts } from '../versions.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-REGISTRY-013',
   title: 'Registry software version has known vulnerabilities',
   severity: 'high',
@@ -14,26 +15,23 @@ export const meta: RuleMeta = {
   tags: ['version'],
 };
 
-export const rule: RegistryRule = {
-  meta,
-  check(ev) {
-    return matchProducts(ev.productHeaders)
-      .filter((m) => m.advisories.length > 0)
-      .map((m) => {
-        const worst = m.advisories.map((a) => a.severity).reduce((a: Severity, b: Severity) => (severityRank(b) > severityRank(a) ? b : a));
-        return registryFinding(meta, ev, {
-          aspect: 'version',
-          key: `${m.product.name}|${m.version}`,
-          severity: worst,
-          message: `${ev.target} runs ${m.product.name} ${m.version} (${m.header}), affected by ${m.advisories.map((a) => `${a.id} (${a.summary}; fixed in ${a.fixed})`).join(', ')}`,
-          evidence: { product: m.product.name, version: m.version, advisories: m.advisories.map((a) => a.id) },
-          remediation: `Upgrade ${m.product.name} to ${m.advisories.map((a) => a.fixed).sort().pop()} or later.`,
-        });
-      })
-      .map((f) => {
-        const adv = (f.evidence?.advisories as string[]) ?? [];
-        f.references = [...f.references, ...adv];
-        return f;
+export default defineRule<RegistryEvidence>(meta, (ev) => {
+  return matchProducts(ev.productHeaders)
+    .filter((m) => m.advisories.length > 0)
+    .map((m) => {
+      const worst = m.advisories.map((a) => a.severity).reduce((a: Severity, b: Severity) => (severityRank(b) > severityRank(a) ? b : a));
+      return registryFinding(meta, ev, {
+        aspect: 'version',
+        key: `${m.product.name}|${m.version}`,
+        severity: worst,
+        message: `${ev.target} runs ${m.product.name} ${m.version} (${m.header}), affected by ${m.advisories.map((a) => `${a.id} (${a.summary}; fixed in ${a.fixed})`).join(', ')}`,
+        evidence: { product: m.product.name, version: m.version, advisories: m.advisories.map((a) => a.id) },
+        remediation: `Upgrade ${m.product.name} to ${m.advisories.map((a) => a.fixed).sort(compareVersions).pop()} or later.`,
       });
-  },
-};
+    })
+    .map((f) => {
+      const adv = (f.evidence?.advisories as string[]) ?? [];
+      f.references = [...f.references, ...adv];
+      return f;
+    });
+});
