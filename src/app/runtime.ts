@@ -15,13 +15,15 @@ import { loadComposeSpecs } from '../runtime/compose/normalize.js';
 import { defaultComposeFiles } from '../runtime/compose/load.js';
 import { engineContainers, readInspectFile } from '../runtime/inspect.js';
 import { runtimeReport } from '../runtime/audit.js';
+import { redactRunArgv } from '../runtime/redact.js';
 import { EngineClient } from '../sources/engine/client.js';
 
 /** `bulwark run -- docker run ...` */
 export function auditRunArgs(argv: string[]): Report {
   if (argv.length === 0) throw new UserError('usage: bulwark run -- docker run [ARGS] IMAGE [CMD]');
-  const { spec } = runArgsToSpec(argv);
-  return runtimeReport([{ type: 'run-args', name: argv.join(' ') }], [spec]);
+  const { spec, parsed } = runArgsToSpec(argv);
+  // the command line is echoed as the target: never with an environment value or a credential in clear
+  return runtimeReport([{ type: 'run-args', name: redactRunArgv(argv, parsed).join(' ') }], [spec]);
 }
 
 /** The compose files to read: the given ones, else compose.yaml / docker-compose.yml in `cwd`. */

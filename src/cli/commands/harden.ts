@@ -41,7 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--explain', 'also list the changes (to stderr)')
     .action((args: string[], opts: { config?: string; explain?: boolean }) => {
       const cfg = resolveConfig({ config: opts.config });
-      const res = hardenRun(args, cfg);
+      const res = hardenRun(ctx.passthrough(args), cfg);
       process.stdout.write(res.command + '\n');
       if (opts.explain) for (const c of res.changes) process.stderr.write(`# ${c}\n`);
       ctx.setExitCode(0);
