@@ -11,6 +11,9 @@ import { auditImage } from '../../app/image.js';
 import { maxAgeFromConfig } from '../../app/vulnerabilities.js';
 import { addRegistryOptions, addSignatureOptions, registryOptionsFrom, type RegistryCliOptions, type SignatureCliOptions } from '../registry-options.js';
 import { loadPublicKey } from '../../registry/cosign.js';
+// the SBOM formats this command offers (commands are loaded one at a time: each imports the renderers it needs)
+import '../../report/cyclonedx.js';
+import '../../report/spdx.js';
 
 interface Opts extends ReportOptions, RegistryCliOptions, SignatureCliOptions {
   platform?: string;
