@@ -179,7 +179,18 @@ function summarySection(report: Report, findings: Finding[]): string {
   return h;
 }
 
-function fixesSection(findings: Finding[]): string {
+/** The pipeline view's top fixes (`scan`), when the report carries them: {title, where, effect}. */
+function pipelineFixes(report: Report): string {
+  const list = Array.isArray(report.summary?.topFixes) ? (report.summary!.topFixes as unknown[]).map(rec).filter((x): x is Record<string, unknown> => Boolean(x)) : [];
+  if (!list.length) return '';
+  let h = `<section id="fixes" aria-labelledby="h-fixes"><h2 id="h-fixes">Top fixes</h2><p>The changes that remove the most risk across the pipeline, each with where it goes.</p><ol class="fixes">`;
+  for (const fx of list) h += `<li><strong>${esc(fx.title)}</strong>${str(fx.where) ? ` <span class="muted">in ${esc(fx.where)}</span>` : ''}${str(fx.effect) ? `: removes ${esc(fx.effect)}` : ''}</li>`;
+  return h + `</ol></section>`;
+}
+
+function fixesSection(report: Report, findings: Finding[]): string {
+  const pipeline = pipelineFixes(report);
+  if (pipeline) return pipeline;
   const fixes = topFixes(findings);
   if (!fixes.length) return '';
   let h = `<section id="fixes" aria-labelledby="h-fixes"><h2 id="h-fixes">Top fixes</h2><p>The changes that remove the most findings, weighted by severity (known-exploited first).</p><ol class="fixes">`;
@@ -421,7 +432,7 @@ export function reportBody(report: Report, opts: Pick<RenderOptions, 'showSuppre
   const sections: Array<[string, string]> = [];
   if (report.warnings?.length || report.errors?.length) sections.push(['problems', 'Warnings and errors']);
   sections.push(['summary', 'Summary']);
-  if (topFixes(findings).length) sections.push(['fixes', 'Top fixes']);
+  if (topFixes(findings).length || (Array.isArray(report.summary?.topFixes) && (report.summary!.topFixes as unknown[]).length)) sections.push(['fixes', 'Top fixes']);
   if (Array.isArray(report.summary?.layers) && (report.summary!.layers as unknown[]).length) sections.push(['image', 'Image']);
   if (checks.length) sections.push(['checks', 'Scorecard']);
   sections.push(['findings', 'Findings']);
@@ -434,7 +445,7 @@ export function reportBody(report: Report, opts: Pick<RenderOptions, 'showSuppre
     h += `</ul></section>`;
   }
   h += summarySection(report, findings);
-  h += fixesSection(findings);
+  h += fixesSection(report, findings);
   h += imageSection(report, findings);
   h += checksSection(checks);
   h += findingsSection(findings, opts.cwd);

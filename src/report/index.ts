@@ -4,6 +4,7 @@ import { renderJson } from './json.js';
 import { renderTable } from './table.js';
 import { renderSarif } from './sarif.js';
 import { renderHtml } from './html.js';
+import { renderGithub, renderJunit } from './ci.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -27,6 +28,8 @@ const renderers = new Map<string, Renderer>([
   ['table', renderTable],
   ['sarif', renderSarif],
   ['html', renderHtml],
+  ['junit', renderJunit],
+  ['github', renderGithub],
 ]);
 
 /** Other formats (cyclonedx, spdx, openvex, ...) register themselves here. */
