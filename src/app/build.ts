@@ -7,7 +7,9 @@
  */
 import type { BulwarkConfig } from '../core/config.js';
 import type { Finding } from '../core/finding.js';
-import type { Report, Target } from '../core/report.js';
+import type { Report, ReportError, Target } from '../core/report.js';
+import { makeFinding } from '../core/rule.js';
+import { parseErrorRule } from '../analyzers/build/rules/index.js';
 import { TOOL } from '../core/version.js';
 import { analyzeDockerfile, applyFixes } from '../analyzers/build/analyze.js';
 import { buildSettings } from '../analyzers/build/settings.js';
@@ -24,18 +26,37 @@ export function dockerfileSettings(cfg: BulwarkConfig): BuildSettings {
 export interface DockerfileInput {
   /** the name findings and targets carry (a path, or `<stdin>`) */
   name: string;
-  content: Buffer;
+  /** the bytes; undefined for an input over the size limit, which is not read */
+  content?: Buffer;
+  /** with no content: how large the input is ("54.5 MB (54525952 bytes)", "more than 1048576 bytes") */
+  tooLarge?: string;
 }
 
-/** Lint Dockerfiles: one target and its findings per input. */
+/**
+ * Lint Dockerfiles: one target and its findings per input. An input that was not linted at all (binary, over
+ * the size limit) is also a report error of kind `input`: the command exits 2 whatever the severity filter.
+ */
 export function auditDockerfiles(inputs: DockerfileInput[], settings: BuildSettings): Report {
   const targets: Target[] = [];
   const findings: Finding[] = [];
-  for (const { name, content } of inputs) {
+  const errors: ReportError[] = [];
+  for (const { name, content, tooLarge } of inputs) {
     targets.push({ type: 'dockerfile', name });
-    findings.push(...analyzeDockerfile(content, name, settings).findings);
+    if (!content) {
+      const message = `file is ${tooLarge ?? 'too large'}, over the ${settings.maxFileSize}-byte limit for a Dockerfile; not analysed`;
+      findings.push(makeFinding(parseErrorRule.meta, { message, key: 'too-large', location: { kind: 'file', file: name, line: 1, column: 1 } }));
+      errors.push({ kind: 'input', target: name, message });
+      continue;
+    }
+    const a = analyzeDockerfile(content, name, settings);
+    findings.push(...a.findings);
+    if (!a.model) {
+      // binary content, or over the limit once decoded: nothing was linted
+      const why = a.findings.find((f) => f.ruleId === parseErrorRule.meta.id)?.message ?? 'not a Dockerfile; not analysed';
+      errors.push({ kind: 'input', target: name, message: why });
+    }
   }
-  return { tool: { ...TOOL }, targets, findings };
+  return { tool: { ...TOOL }, targets, findings, ...(errors.length ? { errors } : {}) };
 }
 
 /** Apply fixes until nothing changes (a few passes: overlapping edits land on the next one). */
@@ -60,6 +81,7 @@ export interface DockerfileFix {
 export function fixDockerfiles(inputs: DockerfileInput[], settings: BuildSettings): DockerfileFix[] {
   const out: DockerfileFix[] = [];
   for (const { name, content } of inputs) {
+    if (!content) continue; // too large: not read
     const a = analyzeDockerfile(content, name, settings);
     if (!a.model) continue; // binary / too large: nothing to fix
     const before = content.toString('utf8');

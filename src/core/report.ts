@@ -8,6 +8,20 @@ export interface Target {
   [extra: string]: unknown;
 }
 
+/**
+ * Work that could not be done, so the report is incomplete: an input that could not be read or parsed
+ * (`input`: the command exits 2 whatever the severity filter), or a check that failed (`check`: its verdict is
+ * unknown; `--exit-code` then fails the run). Never a quiet "not evaluated".
+ */
+export interface ReportError {
+  kind: 'input' | 'check';
+  message: string;
+  /** the target (file, image, container) concerned */
+  target?: string;
+  /** the rule whose check failed */
+  ruleId?: string;
+}
+
 export interface Report {
   tool: { name: string; version: string };
   targets: Target[];
@@ -18,6 +32,8 @@ export interface Report {
   summary?: Record<string, unknown>;
   /** non-fatal problems met while scanning (an unreadable file, an expired ignore entry, ...) */
   warnings?: string[];
+  /** what could not be read or checked (see ReportError) */
+  errors?: ReportError[];
   /**
    * The catalogue entries of the rules the findings cite, for renderers that describe rules (SARIF's rule
    * table). Filled from the rule registry by whoever emits the report; not part of the JSON output.

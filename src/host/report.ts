@@ -42,7 +42,7 @@ export function validateAuditOptions(o: AuditCommandOptions): CollectOptions {
 
 export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: CollectOptions, evIn?: HostEvidence): Promise<{ report: Report; evidence: HostEvidence }> {
   const ev = evIn ?? (await collectHostEvidence(opts));
-  const { results, findings } = runChecks(ev, scope);
+  const { results, findings, errors } = runChecks(ev, scope);
   const cis = summarize(results);
   const target = ev.mode === 'offline' ? { type: 'host', name: ev.root, root: ev.root } : { type: scope === 'host' ? 'host' : 'daemon', name: ev.endpoint, ...(ev.daemon ? { pid: ev.daemon.pid } : {}) };
   const report: Report = {
@@ -69,6 +69,7 @@ export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: Collec
       rootless: ev.rootless,
     },
     warnings: ev.warnings,
+    ...(errors.length ? { errors } : {}),
   };
   return { report, evidence: ev };
 }

@@ -1,40 +1,28 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { InputError } from '../../core/errors.js';
-import { auditDockerfiles, dockerfileSettings, fixDockerfiles } from '../../app/build.js';
+import { auditDockerfiles, dockerfileSettings, fixDockerfiles, type DockerfileInput } from '../../app/build.js';
+import { describeSize, readBounded } from '../input.js';
 
 interface DockerfileOptions extends ReportOptions {
   fix?: boolean;
   dryRun?: boolean;
 }
 
-/** Read a Dockerfile argument; unreadable input is an InputError (exit 2). `-` reads stdin. */
-export function readDockerfileInput(path: string, maxSize: number): Buffer {
-  if (path === '-') {
-    try {
-      return readFileSync(0);
-    } catch (e) {
-      throw new InputError(`cannot read stdin: ${(e as Error).message}`);
-    }
-  }
-  let st;
+/** Read a Dockerfile argument with the size limit applied while reading ('-' = stdin); unreadable input is an InputError (exit 2). */
+export async function readDockerfileInput(file: string, maxSize: number): Promise<DockerfileInput> {
+  const name = file === '-' ? '<stdin>' : file;
+  let r;
   try {
-    st = statSync(path);
-  } catch {
-    throw new InputError(`no such file: ${path}`);
-  }
-  if (st.isDirectory()) throw new InputError(`${path} is a directory (use 'bulwark scan ${path}')`);
-  if (!st.isFile()) throw new InputError(`${path} is not a regular file`);
-  if (st.size > maxSize) return Buffer.alloc(maxSize + 1, 0x20); // analysed as "too large" without reading it all
-  try {
-    return readFileSync(path);
+    r = await readBounded(file, maxSize, 'Dockerfile');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(`cannot read ${path}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`);
+    if (e instanceof InputError && /is a directory$/.test(e.message)) throw new InputError(`${file} is a directory (use 'bulwark scan ${file}')`);
+    throw e;
   }
+  return r.ok ? { name, content: r.buf } : { name, tooLarge: describeSize(r, maxSize) };
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -48,9 +36,10 @@ export function register(program: Command, ctx: CliContext): void {
     const cfg = resolveConfig(opts, []);
     const settings = dockerfileSettings(cfg);
     if (opts.dryRun && !opts.fix) throw new InputError('--dry-run only makes sense with --fix');
-    const inputs = files.map((f) => ({ file: f, buf: readDockerfileInput(f, settings.maxFileSize) }));
+    const inputs: Array<DockerfileInput & { file: string }> = [];
+    for (const file of files) inputs.push({ ...(await readDockerfileInput(file, settings.maxFileSize)), file });
     if (opts.fix) {
-      const fixes = fixDockerfiles(inputs.map(({ file, buf }) => ({ name: file, content: buf })), settings);
+      const fixes = fixDockerfiles(inputs.map(({ file, content }) => ({ name: file, content })), settings);
       for (const { name, before, after } of fixes) {
         process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after));
         if (!opts.dryRun && name !== '-') writeFileSync(name, after);
@@ -59,7 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.setExitCode(0);
       return;
     }
-    const report = auditDockerfiles(inputs.map(({ file, buf }) => ({ name: file === '-' ? '<stdin>' : file, content: buf })), settings);
+    const report = auditDockerfiles(inputs.map(({ name, content, tooLarge }) => ({ name, content, tooLarge })), settings);
     ctx.setExitCode(emitReport(report, opts, [], cfg));
   });
 }

@@ -10,8 +10,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('list every rule with its ID, severity and upstream mappings')
     .option('-f, --format <format>', 'table or json', 'table')
     .option('--stage <stage>', `only one stage (${STAGES.join(', ')})`)
-    .action((opts: { format: string; stage?: string }) => {
-      const rules = listRules({ stage: opts.stage });
+    .action(async (opts: { format: string; stage?: string }) => {
+      const rules = await listRules({ stage: opts.stage });
       if (opts.format === 'json') {
         process.stdout.write(JSON.stringify(rules, null, 2) + '\n');
         return;
@@ -30,8 +30,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('print one rule: rationale, remediation and mappings (accepts a Bulwark ID or an upstream ID such as DL3008)')
     .argument('<id>', 'rule ID')
     .option('-f, --format <format>', 'text or json', 'text')
-    .action((id: string, opts: { format: string }) => {
-      const r = explainRule(id);
+    .action(async (id: string, opts: { format: string }) => {
+      const r = await explainRule(id);
       if (opts.format === 'json') {
         process.stdout.write(JSON.stringify(r, null, 2) + '\n');
         return;
