@@ -240,12 +240,15 @@ export interface RouteSpec {
   responses: Record<number, { description: string; schema?: string; media?: string }>;
 }
 
-const problemResponses = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: 'Problem', media: 'application/problem+json' }]));
+/** every route may also answer 400 (bad parameters), 429 (rate limit) and 500 (a logged failure, no details) */
+const problemResponses = (...codes: number[]) =>
+  Object.fromEntries([...new Set([...codes, 400, 429, 500])].sort().map((c) => [c, { description: 'problem', schema: 'Problem', media: 'application/problem+json' }]));
 
 export const ROUTES: RouteSpec[] = [
   {
     method: 'POST', url: '/api/v1/index', summary: 'Index an image: a reference, an uploaded archive, an SBOM or a client-made index', scope: 'write',
     body: 'IndexRequest', rawBody: ['application/x-tar', 'application/octet-stream'],
+    query: { name: { type: 'string', minLength: 1, maxLength: 512, description: 'the image name to show (archive uploads; JSON bodies use `name`)' } },
     responses: { 202: { description: 'accepted (idempotent per manifest digest)', schema: 'IndexAccepted' }, ...problemResponses(400, 401, 403, 404, 413, 415, 422, 429) },
   },
   {
@@ -359,6 +362,7 @@ export function openApiDocument(): Record<string, unknown> {
       responses: { 200: { description: 'ready', content: { 'application/json': { schema: ref('Health') } } }, 503: { description: 'not ready', content: { 'application/json': { schema: ref('Health') } } } },
     },
   };
+  paths['/api/v1/openapi.json'] = { get: { summary: 'This document', operationId: 'openapi', responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } } };
   paths['/metrics'] = { get: { summary: 'Prometheus metrics', operationId: 'metrics', responses: { 200: { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } };
   return {
     openapi: '3.1.0',

@@ -194,6 +194,7 @@ async function postIndex(req: Req, reply: FastifyReply, ctx: ServerContext): Pro
     reply.code(202);
     return { digest: r.image.digest, job: r.job.id, state: r.image.state, created: r.created };
   }
+  if (ct !== 'application/json') throw new HttpError(415, 'send JSON (application/json) or an image archive (application/x-tar)');
   const body = req.body as { ref?: string; sbom?: unknown; index?: unknown; name?: string; platform?: string };
   if (body.sbom !== undefined) {
     let index: ImageIndex;
@@ -386,6 +387,8 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
       ctx.log('request failed', { method: req.method, url: req.url, error: err.message, stack: err.stack });
     }
     if (status === 401) reply.header('www-authenticate', 'Bearer');
+    // a refused body may still be arriving: do not keep this connection for another request
+    if (status === 413) reply.header('connection', 'close');
     void reply.code(status).type(PROBLEM_TYPE).send(JSON.stringify(problem(status, detail, extra)));
   });
   app.setNotFoundHandler((req, reply) => {

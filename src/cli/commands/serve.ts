@@ -69,6 +69,8 @@ interface Opts {
   notifySeverity?: string;
   webhook?: string[];
   webhookSecretFile?: string;
+  webhookAttempts?: number;
+  webhookBackoff?: string;
   workers?: number;
   maxUpload?: string;
   maxBody?: string;
@@ -105,6 +107,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--notify-severity <level>', 'notify when an image gains or loses a vulnerability at or above this severity (default medium)')
     .option('--webhook <url>', 'deliver notifications to this URL (repeatable; needs --webhook-secret-file)', collect)
     .option('--webhook-secret-file <file>', 'file holding the HMAC-SHA256 secret for --webhook receivers')
+    .option('--webhook-attempts <n>', 'delivery attempts before a notification is dead-lettered (default 8)', (v) => parseIntStrict(v, '--webhook-attempts'))
+    .option('--webhook-backoff <duration>', 'first retry delay, doubled after each failure (default 2s)')
     .option('--workers <n>', 'index jobs run at once by this process (default 1)', (v) => parseIntStrict(v, '--workers'))
     .option('--max-upload <size>', 'largest uploaded image archive (default 4GiB)')
     .option('--max-body <size>', 'largest JSON request body (default 32MiB)')
@@ -148,6 +152,10 @@ export function register(program: Command, ctx: CliContext): void {
           notifySeverity: severityOf(opts.notifySeverity ?? sec['notify-severity'], '--notify-severity'),
           webhooks,
           workers: opts.workers ?? sec.workers,
+          delivery: {
+            ...(opts.webhookAttempts !== undefined ? { maxAttempts: Math.max(1, opts.webhookAttempts) } : {}),
+            ...(opts.webhookBackoff !== undefined ? { backoffMs: Math.max(1, parseDuration(opts.webhookBackoff, '--webhook-backoff')) } : {}),
+          },
           maxUploadBytes: opts.maxUpload ? parseSize(opts.maxUpload, '--max-upload') : sec['max-upload'] !== undefined ? parseSize(String(sec['max-upload']), 'serve.max-upload') : undefined,
           maxBodyBytes: opts.maxBody ? parseSize(opts.maxBody, '--max-body') : sec['max-body'] !== undefined ? parseSize(String(sec['max-body']), 'serve.max-body') : undefined,
           rateLimit: opts.rateLimit ?? sec['rate-limit'],

@@ -359,8 +359,8 @@ export class ServiceStore {
     const digest = out.index.digest;
     const os = out.index.summary.os ?? null;
     await t.run(
-      `UPDATE images SET state = 'indexed', index_json = :index, indexed_at = :now, os = :os, packages = :packages, name = :name, error = NULL WHERE digest = :digest AND job = :job`,
-      { index: JSON.stringify(out.index), now, os, packages: out.index.inventory.packages.length, name: out.index.summary.name, digest, job: jobId },
+      `UPDATE images SET state = 'indexed', index_json = :index, indexed_at = :now, os = :os, packages = :packages, error = NULL WHERE digest = :digest AND job = :job`,
+      { index: JSON.stringify(out.index), now, os, packages: out.index.inventory.packages.length, digest, job: jobId },
     );
     await t.run('DELETE FROM image_keys WHERE digest = :digest', { digest });
     await t.run('DELETE FROM image_vulns WHERE digest = :digest', { digest });
