@@ -79,7 +79,7 @@ export async function refKind(ref: string): Promise<RefKind | undefined> {
   return undefined;
 }
 
-/** Every symlink under `dir` must resolve inside `root` (bounded walk; lstat only). */
+/** Every symlink under `dir` must resolve inside `root`, every other entry be a file or directory (bounded walk; lstat only). */
 function checkTree(dir: string, root: string): void {
   let seen = 0;
   const stack = [dir];
@@ -98,6 +98,9 @@ function checkTree(dir: string, root: string): void {
         if (!within(root, real)) throw new HttpError(403, 'the image directory contains a symlink that leads outside the allowed paths');
       } else if (ent.isDirectory()) {
         stack.push(p);
+      } else if (!ent.isFile()) {
+        // a FIFO, socket or device would block or mislead the reader
+        throw new HttpError(422, 'the image directory contains something that is neither a file nor a directory');
       }
     }
   }
