@@ -99,6 +99,7 @@ export async function auditProject(root: string, label: string, cfg: BulwarkConf
     tool: { ...TOOL },
     targets: [{ type: 'directory', name: label }, ...scan.targets],
     findings: scan.findings,
+    baseDir: root, // finding paths are relative to the scanned directory
     warnings: scan.warnings,
     summary: { filesAnalysed: scan.targets.length },
   };

@@ -23,6 +23,9 @@ import { buildInventory } from '../inventory/index.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
 import { originOfLayer, originSplit, runImageChecks, type LayerAttribution } from '../analyzers/image/index.js';
 import { vulnerabilityFindings, type VulnScanOptions, type VulnStore } from '../vulndb/index.js';
+import { checkDbFile } from '../vulndb/store.js';
+import { dbPath } from '../vulndb/paths.js';
+import { UserError } from '../core/errors.js';
 import { imageScanAnalyzers, packageDetectors } from './analyzers.js';
 
 export interface ImageScanOptions {
@@ -284,8 +287,20 @@ export function imageReport(index: ImageIndex, vulns?: VulnerabilityResult): Rep
   };
 }
 
+/** Throws the database's UserError, with the way to scan without it (--no-vulns). */
+export function checkVulnerabilityDatabase(file: string): void {
+  try {
+    checkDbFile(file);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${e.message}; or scan without vulnerability matching: --no-vulns`, e.exitCode);
+    throw e;
+  }
+}
+
 /** `bulwark image REF`: index, match, report. */
 export async function auditImage(ref: string, opts: AuditImageOptions = {}): Promise<{ report: Report; index: ImageIndex }> {
+  // a missing or unusable database is found before the image is read (which can take minutes), not after
+  if (opts.vulnerabilities !== false) checkVulnerabilityDatabase(opts.vulnerabilities?.dbFile ?? dbPath(opts.vulnerabilities?.cacheDir ?? opts.cacheDir));
   const index = await indexImage(ref, opts);
   const vulns = opts.vulnerabilities === false ? undefined : vulnerabilityReport(index.inventory, { cacheDir: opts.cacheDir, ...opts.vulnerabilities });
   return { report: imageReport(index, vulns), index };

@@ -25,7 +25,16 @@ export interface CliContext {
   exitCode(): number;
   /** the command line as given (after `node bulwark`) */
   argv: readonly string[];
+  /**
+   * The arguments after `--` as given (commands that take a whole command line, such as `run`, call this
+   * on their variadic argument): a very long tail is kept out of commander, which spreads it into one call.
+   */
+  passthrough(args: string[]): string[];
 }
+
+/** commander does `push(...rest)`: a tail of a few hundred thousand arguments overflows the stack */
+const LONG_TAIL = 10_000;
+const TAIL_MARK = '\u0000bulwark:argv-tail';
 
 /** Commands whose module file has another name. */
 export const COMMAND_FILES: Record<string, string> = { explain: 'rules' };
@@ -83,7 +92,14 @@ export async function main(argv: string[]): Promise<number> {
   mainState.exitCode = 0;
   const args = argv.slice(2);
   mainState.argv = args;
+  let tail: string[] | undefined;
+  const dd = argv.indexOf('--');
+  if (dd >= 0 && argv.length - dd - 1 > LONG_TAIL) {
+    tail = argv.slice(dd + 1);
+    argv = [...argv.slice(0, dd + 1), TAIL_MARK];
+  }
   const ctx: CliContext = {
+    passthrough: (a) => (tail && a.length === 1 && a[0] === TAIL_MARK ? tail : a),
     setExitCode: (c) => {
       code = c;
       mainState.exitCode = c;

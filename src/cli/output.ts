@@ -3,7 +3,7 @@
  * --exit-code, --ignorefile, --config) and the one function that applies them.
  */
 import { existsSync, fstatSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Report } from '../core/report.js';
 import { applyPolicy, exitCodeFor, parseSeverityFilter, sortFindings } from '../core/policy.js';
@@ -27,7 +27,8 @@ export interface ReportOptions {
 
 export function addReportOptions(cmd: Command, opts: { formats?: string[]; defaultFormat?: string } = {}): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', `output format (${(opts.formats ?? ['table', 'json', 'sarif']).join(', ')})`))
+    // a format the command cannot fill is a usage error (`scan -f cyclonedx` would be an empty SBOM)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(opts.formats ?? ['table', 'json', 'sarif']))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-s, --severity <levels>', 'minimum severity (e.g. "high") or a list ("HIGH,CRITICAL")')
     .addOption(new Option('--exit-code <code>', 'exit with this code when findings remain after filtering').argParser(parseExitCode))
@@ -90,19 +91,31 @@ export function emitReport(report: Report, opts: ReportOptions, dirs: string[] =
   if (opts.output) checkOutputPath(opts.output);
   dedupeFingerprints(report.findings);
   // the renderers read rule metadata from the report (report/ imports core/ only)
-  const filtered = applyPolicy({ ...report, rules: report.rules ?? rulesCitedBy(report.findings) }, { severities, ignores });
+  const filtered = applyPolicy({ ...report, rules: report.rules ?? rulesCitedBy([...report.findings, ...(report.checks ?? [])]) }, { severities, ignores });
   sortFindings(filtered.findings);
   const code = reportExitCode(filtered, opts.exitCode ?? cfg['exit-code']);
   mainState.exitCode = code; // a reader that closes stdout early still gets the verdict
   const toFile = Boolean(opts.output);
   const color = !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-  const text = renderer(filtered, { color, showSuppressed: opts.showSuppressed });
+  const cwd = process.cwd();
+  const text = renderer(filtered, { color, showSuppressed: opts.showSuppressed, cwd, srcRoot: sourceRoot(cwd) });
   writeReport(text, opts.output);
   if (format !== 'table' || toFile) {
     for (const w of filtered.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
     for (const e of filtered.errors ?? []) process.stderr.write(`error: ${e.target ? `${e.target}: ` : ''}${e.ruleId ? `${e.ruleId}: ` : ''}${e.message}\n`);
   }
   return code;
+}
+
+/** The repository the directory is in (the nearest ancestor with .git), else the directory itself. */
+export function sourceRoot(dir: string): string {
+  let d = resolve(dir);
+  for (;;) {
+    if (existsSync(join(d, '.git'))) return d;
+    const up = dirname(d);
+    if (up === d) return resolve(dir);
+    d = up;
+  }
 }
 
 /** The exit code of a filtered report (see emitReport). */

@@ -70,6 +70,19 @@ export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: Collec
     },
     warnings: ev.warnings,
     ...(errors.length ? { errors } : {}),
+    // every check with its verdict (pass, info and not evaluated too), as Docker Bench's JSON has them
+    checks: results.map((r) => ({
+      ruleId: r.ruleId,
+      title: r.title,
+      status: r.status,
+      message: r.message,
+      ...(r.cis ? { cis: r.cis } : {}),
+      section: r.section,
+      ...(r.severity ? { severity: r.severity } : {}),
+      ...(r.evidence ? { evidence: r.evidence } : {}),
+      ...(r.remediation ? { remediation: r.remediation } : {}),
+      ...(r.location ? { location: r.location } : {}),
+    })),
   };
   return { report, evidence: ev };
 }

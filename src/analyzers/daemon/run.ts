@@ -56,7 +56,14 @@ export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', ru
     }
     for (const r of rs) {
       const cis = r.cis ?? cisIds[0] ?? '';
-      results.push({ ...r, ruleId: c.meta.id, title: c.meta.title, cis, section });
+      results.push({
+        ...r,
+        ruleId: c.meta.id,
+        title: c.meta.title,
+        cis,
+        section,
+        ...(r.status === 'fail' || r.status === 'warn' ? { remediation: r.remediation ?? c.meta.remediation } : {}),
+      });
       if (r.status === 'fail' || r.status === 'warn') {
         const f = makeFinding(c.meta, {
             message: r.message,

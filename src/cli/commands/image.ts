@@ -9,6 +9,9 @@ import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from 
 import { withProgress } from '../progress.js';
 import { auditImage } from '../../app/image.js';
 import { maxAgeFromConfig } from '../../app/vulnerabilities.js';
+// the SBOM formats this command offers (commands are loaded one at a time: each imports the renderers it needs)
+import '../../report/cyclonedx.js';
+import '../../report/spdx.js';
 
 interface Opts extends ReportOptions {
   platform?: string;

@@ -11,6 +11,6 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<command...>', 'docker run|create [ARGS] IMAGE [CMD] (after --)')
     .allowUnknownOption(false);
   addReportOptions(cmd).action((args: string[], opts: ReportOptions) => {
-    ctx.setExitCode(emitReport(auditRunArgs(args), opts));
+    ctx.setExitCode(emitReport(auditRunArgs(ctx.passthrough(args)), opts));
   });
 }
