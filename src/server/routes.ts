@@ -409,14 +409,13 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
       url: spec.url,
       schema: routeSchema(spec),
       onRequest: async (req) => {
-        let who: Principal | undefined;
-        if (!(spec.scope === 'read' && ctx.auth.publicReads)) {
-          who = ctx.auth.authenticate(req.headers.authorization);
-          if (!who) throw new HttpError(401, 'a bearer token is required (Authorization: Bearer TOKEN)');
-          if (spec.scope !== 'none' && !hasScope(who, spec.scope)) throw new HttpError(403, `this needs the '${spec.scope}' scope`);
-        }
+        const who: Principal | undefined = ctx.auth.authenticate(req.headers.authorization);
+        // limited per credential, and per address for anonymous or failed attempts (guessing tokens is limited too)
         const wait = limiter.take(who?.id ?? `ip:${req.ip}`);
         if (wait) throw new HttpError(429, 'rate limit exceeded', {}, { 'retry-after': String(wait) });
+        if (spec.scope === 'read' && ctx.auth.publicReads) return;
+        if (!who) throw new HttpError(401, 'a bearer token is required (Authorization: Bearer TOKEN)');
+        if (spec.scope !== 'none' && !hasScope(who, spec.scope)) throw new HttpError(403, `this needs the '${spec.scope}' scope`);
       },
       handler: (req, reply) => handler(req as Req, reply, ctx),
     });

@@ -16,6 +16,7 @@ import addFormatsModule from 'ajv-formats';
 import { runCli } from '../support/cli.js';
 import { call, startServer, tokensFile, TOKENS, waitFor, type Res, type TestServer } from '../support/server.js';
 import { tempDir } from '../support/tmp.js';
+import { signJwt } from '../../src/server/auth.js';
 import { ALPINE_ROOTFS, craftImage, SECDB } from './helpers.js';
 
 const work = tempDir('bw-api-');
@@ -263,14 +264,20 @@ describe('bulwark serve API', () => {
   });
 });
 
-describe('--public-reads, TLS and the rate limit', () => {
+const JWT_KEY = 'a-pre-shared-key-of-at-least-32-characters';
+
+describe('--public-reads, TLS, JWTs and the rate limit', () => {
   let tls: TestServer;
   let ca: Buffer;
   before(async () => {
     const dir = tempDir('bw-tls-');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '2'], { stdio: 'ignore' });
     ca = readFileSync(join(dir, 'cert.pem'));
-    tls = await startServer(['--tokens', tokensFile(dir), '--cache-dir', join(dir, 'cache'), '--public-reads', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--rate-limit', '3', '-q']);
+    writeFileSync(join(dir, 'jwt.key'), `${JWT_KEY}\n`);
+    tls = await startServer([
+      '--tokens', tokensFile(dir), '--cache-dir', join(dir, 'cache'), '--public-reads', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'),
+      '--rate-limit', '3', '--jwt-key', join(dir, 'jwt.key'), '--jwt-issuer', 'bulwark-test', '-q',
+    ]);
   });
   after(async () => {
     await tls?.stop();
@@ -305,5 +312,21 @@ describe('--public-reads, TLS and the rate limit', () => {
     assert.ok(codes.includes(429), codes.join(','));
     assert.ok(Number(retryAfter) >= 1);
     assert.equal((await get('/healthz')).status, 200, 'health is not rate limited');
+  });
+
+  test('HS256 JWTs signed with the pre-shared key: scope, expiry, issuer and signature are checked', async () => {
+    await new Promise((r) => setTimeout(r, 1500)); // let the rate limit bucket refill
+    const now = Math.floor(Date.now() / 1000);
+    const post = (token: string) => get('/api/v1/index', 'POST', token);
+    const ok = signJwt({ iss: 'bulwark-test', sub: 'ci', scope: 'write', exp: now + 300 }, JWT_KEY);
+    assert.equal((await post(ok)).status, 422, 'authorised: the engine has no image named none');
+    assert.equal((await post(signJwt({ iss: 'bulwark-test', scope: 'read', exp: now + 300 }, JWT_KEY))).status, 403);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await post(signJwt({ iss: 'bulwark-test', scope: 'write', exp: now - 300 }, JWT_KEY))).status, 401, 'expired');
+    assert.equal((await post(signJwt({ iss: 'someone-else', scope: 'write', exp: now + 300 }, JWT_KEY))).status, 401, 'issuer');
+    assert.equal((await post(signJwt({ iss: 'bulwark-test', scope: 'write', exp: now + 300 }, 'another-key-of-at-least-32-characters!'))).status, 401, 'signature');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await post(signJwt({ iss: 'bulwark-test', scope: 'write' }, JWT_KEY))).status, 401, 'no exp');
+    assert.equal((await post(`${ok.slice(0, -2)}xx`)).status, 401, 'tampered');
   });
 });
