@@ -35,5 +35,6 @@ export { auditDockerfiles, fixDockerfiles, fixText, auditProject, dockerfileSett
 export { auditRunArgs, auditCompose, auditContainers, auditInspectFiles, composeFilesFrom, type AuditComposeOptions, type AuditContainersOptions } from './runtime.js';
 export { auditHost, type AuditScope, type AuditHostOptions } from './host.js';
 export { hardenCompose, hardenRun } from './harden.js';
+export { generateSeccompProfile, generateAppArmorProfile, checkProfileFile, recordTarget, type GenerateOptions, type SeccompGeneration, type AppArmorGeneration, type ProfileCheck } from './profiles.js';
 export { listRules, explainRule } from './rules.js';
 export { versionComparator, compareVersions } from './versions.js';

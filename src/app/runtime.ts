@@ -17,7 +17,7 @@ import { engineContainers, readInspectFile } from '../runtime/inspect.js';
 import { runtimeReport } from '../runtime/audit.js';
 import { redactRunArgv } from '../runtime/redact.js';
 import { EngineClient } from '../sources/engine/client.js';
-import { resolveProfiles } from '../profiles/resolve.js';
+import { profileWarnings, resolveProfiles } from '../profiles/resolve.js';
 
 /** `bulwark run -- docker run ...` */
 export function auditRunArgs(argv: string[]): Report {
@@ -25,7 +25,7 @@ export function auditRunArgs(argv: string[]): Report {
   const { spec, parsed } = runArgsToSpec(argv);
   resolveProfiles(spec, { baseDir: process.cwd() });
   // the command line is echoed as the target: never with an environment value or a credential in clear
-  return runtimeReport([{ type: 'run-args', name: redactRunArgv(argv, parsed).join(' ') }], [spec]);
+  return runtimeReport([{ type: 'run-args', name: redactRunArgv(argv, parsed).join(' ') }], [spec], profileWarnings([spec]));
 }
 
 /** The compose files to read: the given ones, else compose.yaml / docker-compose.yml in `cwd`. */
@@ -57,6 +57,7 @@ export function auditCompose(opts: AuditComposeOptions): { report: Report; proje
   const report = runtimeReport(
     project.files.map((f) => ({ type: 'compose', name: f, project: project.name })),
     specs,
+    profileWarnings(specs),
   );
   return { report, projectDir: project.projectDir };
 }
@@ -65,7 +66,7 @@ export function auditCompose(opts: AuditComposeOptions): { report: Report; proje
 export function auditInspectFiles(files: string[]): Report {
   const specs = files.flatMap((f) => readInspectFile(f));
   for (const s of specs) resolveProfiles(s);
-  return runtimeReport(files.map((f) => ({ type: 'inspect-file', name: f })), specs);
+  return runtimeReport(files.map((f) => ({ type: 'inspect-file', name: f })), specs, profileWarnings(specs));
 }
 
 export interface AuditContainersOptions {
@@ -87,6 +88,6 @@ export async function auditContainers(opts: AuditContainersOptions = {}): Promis
   return runtimeReport(
     specs.map((s) => ({ type: 'container', name: s.container ?? s.name, image: s.image, state: s.state })),
     specs,
-    specs.length === 0 ? [`no ${opts.all ? '' : 'running '}containers on ${client.host}`] : [],
+    specs.length === 0 ? [`no ${opts.all ? '' : 'running '}containers on ${client.host}`] : profileWarnings(specs),
   );
 }

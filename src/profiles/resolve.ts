@@ -160,3 +160,18 @@ export function isContainerProcess(pid: number, id: string | undefined, procRoot
     return false;
   }
 }
+
+/** The warnings of the profiles the containers name (unknown syscall names, ...), once per profile file. */
+export function profileWarnings(specs: ContainerSpec[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const s of specs) {
+    const ref = s.securityOpt.seccompProfile;
+    if (!ref?.warnings.length) continue;
+    const where = ref.path ?? `inline seccomp profile of ${s.service ?? s.container ?? s.name}`;
+    if (seen.has(where)) continue;
+    seen.add(where);
+    for (const w of ref.warnings) out.push(`${where}: ${w}`);
+  }
+  return out;
+}

@@ -78,6 +78,8 @@ test('run, compose and inspect audits read the profiles they name', async () => 
   const cwd = FIX;
   const run = JSON.parse((await runCli(['run', '-f', 'json', '--', 'docker', 'run', '--security-opt', 'seccomp=permissive.json', 'img'], { cwd })).stdout);
   assert.ok(run.findings.some((f: { ruleId: string }) => f.ruleId === 'BW-SECCOMP-001'));
+  const unk = JSON.parse((await runCli(['run', '-f', 'json', '--', 'docker', 'run', '--security-opt', 'seccomp=unknown-syscall.json', 'img'], { cwd })).stdout);
+  assert.match(unk.warnings.join('\n'), /unknown-syscall\.json: unknown syscall "not_a_syscall"/);
   const dir = tempDir('bw-compose-prof-');
   writeFileSync(join(dir, 'p.json'), readFileSync(`${FIX}dangerous.json`));
   writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    image: x\n    security_opt: ["seccomp:./p.json"]\n');

@@ -73,6 +73,35 @@ test('an unknown syscall name is a warning with its line, not an error', () => {
   assert.match(r.warnings[0]!, /unknown syscall "not_a_syscall" in syscalls\[0\] \(line 5\)/);
 });
 
+test('json-lines agrees with JSON.parse on random documents', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const value = (d: number): unknown => {
+    const k = Math.floor(rnd() * (d > 3 ? 4 : 7));
+    if (k === 0) return Math.floor(rnd() * 1e6) - 5e5;
+    if (k === 1) return rnd() * 100;
+    if (k === 2) return String.fromCharCode(...Array.from({ length: Math.floor(rnd() * 8) }, () => 32 + Math.floor(rnd() * 0x2000)));
+    if (k === 3) return [true, false, null][Math.floor(rnd() * 3)];
+    if (k === 4) return Array.from({ length: Math.floor(rnd() * 4) }, () => value(d + 1));
+    return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 4) }, (_, i) => [`k${i}\u00e9"`, value(d + 1)]));
+  };
+  for (let i = 0; i < 300; i++) {
+    const v = value(0);
+    const text = JSON.stringify(v, null, i % 3 === 0 ? undefined : i % 3 === 1 ? 2 : '\t');
+    assert.deepEqual(parseJsonWithLines(text).value, JSON.parse(text));
+    // a truncated document: the same verdict as JSON.parse (a prefix of a number is still a number)
+    const cut = text.slice(0, Math.floor(text.length * rnd()));
+    let expected: unknown;
+    try {
+      expected = JSON.parse(cut);
+    } catch {
+      assert.throws(() => parseJsonWithLines(cut), JsonSyntaxError);
+      continue;
+    }
+    assert.deepEqual(parseJsonWithLines(cut).value, expected);
+  }
+});
+
 test("includes/excludes follow moby (TestLoadConditional): caps, arches, minKernel", () => {
   const p = load('moby/conditional_include.json').profile;
   const names = (caps: string[]) => allowedNames(evaluate(p, { arch: 'amd64', caps: new Set(caps) }), ['chmod', 'syslog', 'ptrace']).sort();

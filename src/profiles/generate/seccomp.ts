@@ -55,6 +55,7 @@ export function seccompFromTrace(trace: TraceSummary, opts: { startupObserved: b
   const excluded: GeneratedSeccomp['excluded'] = [];
   const observed = [...trace.syscalls.keys()].filter((n) => isKnownSyscall(n)).sort();
   for (const u of trace.unknown) warnings.push(`strace reported ${u}, a syscall number no table names: not added`);
+  for (const n of trace.syscalls.keys()) if (!isKnownSyscall(n) && !trace.unknown.includes(n)) warnings.push(`strace reported '${n}', a name libseccomp does not know: not added`);
   const allow = new Set<string>();
   for (const name of observed) {
     if (SPECIAL.has(name)) continue;
