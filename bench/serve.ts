@@ -186,8 +186,8 @@ async function throughput(): Promise<void> {
       connections: CONNECTIONS,
       duration: DURATION,
       headers: { authorization: `Bearer ${TOKENS.read}` },
-      requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/api/v1/vulnerabilities/${digests[i++ % digests.length]}` }) }],
-    } as autocannon.Options);
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/vulnerabilities/${digests[i++ % digests.length]}` }) }],
+    });
     const rps = result.requests.average;
     console.log(
       `autocannon: ${rps.toFixed(0)} requests/s (total ${result.requests.total}), latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; ` +
