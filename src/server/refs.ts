@@ -60,20 +60,19 @@ function splitPathRef(ref: string): { prefix: string; path: string; suffix: stri
   return { prefix, path: rest, suffix: '' };
 }
 
-/** The image sources that read local paths: a reference only they accept is a path reference. */
-const LOCAL_SOURCES = new Set(['docker-archive', 'oci-layout', 'dir', 'rootfs']);
-
 /**
- * docker: (the server's engine), a path (prefix, absolute or relative), or a remote reference that a non-local
- * source (the registry source) accepts; anything else is refused, so a bare word is never looked up as a
- * path relative to the server's working directory.
+ * docker: (the server's engine), a path (prefix, absolute or relative), or an explicit registry reference
+ * (HOST[:PORT]/REPO..., registry:REF, docker://REF) that the registry source accepts. Anything else is
+ * refused: a bare word is never looked up as a path relative to the server's working directory, and a bare
+ * name (`alpine:3.20`) is not resolved the CLI's way (local engine first, then Docker Hub) because on a
+ * server that would read its engine without the `docker:` opt-in.
  */
 export async function refKind(ref: string): Promise<RefKind | undefined> {
   if (ref.startsWith('docker:') || ref.startsWith('docker-daemon:')) return 'docker';
   if (PATH_PREFIXES.some((p) => ref.startsWith(p)) || ref.startsWith('/') || ref.startsWith('.')) return 'path';
   const { imageSources } = await import('../sources/index.js');
   for (const s of imageSources) {
-    if (LOCAL_SOURCES.has(s.name) || s.name === 'docker-daemon') continue;
+    if (s.name !== 'registry') continue;
     if (await s.accepts(ref)) return 'remote';
   }
   return undefined;

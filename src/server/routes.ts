@@ -218,7 +218,7 @@ async function postIndex(req: Req, reply: FastifyReply, ctx: ServerContext): Pro
   } else if (kind === 'remote') {
     resolved = ref;
   } else {
-    throw new HttpError(400, 'unsupported reference: use docker:NAME, a registry reference, or an absolute path under an allowed root');
+    throw new HttpError(400, 'unsupported reference: use docker:NAME (the server\'s engine), a registry reference (HOST/REPO[:TAG], registry:NAME, docker://NAME), or an absolute path under an allowed root');
   }
   const id = await identify(resolved, ctx, body.platform);
   const r = await ctx.store.submit({ digest: id.digest, name: body.name ?? id.name, ref: resolved, kind: 'ref', maxAttempts: ctx.maxAttempts });

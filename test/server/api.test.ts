@@ -150,6 +150,10 @@ describe('bulwark serve API', () => {
     isProblem(await api('POST', '/api/v1/index', { ...t, json: { ref: join(allow, 'layout') } }), 403);
     isProblem(await api('POST', '/api/v1/index', { ...t, json: { ref: join(allow, 'missing.tar') } }), 404);
     isProblem(await api('POST', '/api/v1/index', { ...t, json: { ref: 'alpine.tar.gz' } }), 400);
+    // a bare name is not resolved the CLI's way (engine first) on a server: docker: is the engine's opt-in
+    const bare = await api('POST', '/api/v1/index', { ...t, json: { ref: 'alpine:3.20' } });
+    isProblem(bare, 400);
+    assert.match(bare.text, /docker:NAME/);
     execFileSync('mkfifo', [join(allow, 'fifo')]);
     isProblem(await api('POST', '/api/v1/index', { ...t, json: { ref: join(allow, 'fifo') } }), 422);
     writeFileSync(join(allow, 'garbage.tar'), 'this is not an image archive');
