@@ -10,14 +10,20 @@ const HARD = [
   '--memory', '128m', '--cpus', '0.5', '--pids-limit', '100', '--network', 'appnet', '--health-cmd', 'true',
 ];
 
+/** a versioned image: an untagged one is itself a finding (BW-RUNTIME-033) */
+const IMG = 'img:1.0';
+
 function ids(args: string[], mutate?: (s: ContainerSpec) => void): string[] {
-  const { spec } = runArgsToSpec(['docker', 'run', ...args, 'img']);
+  const { spec } = runArgsToSpec(['docker', 'run', ...args, IMG]);
   mutate?.(spec);
   return [...new Set(checkContainer(spec).map((f) => f.ruleId))].sort();
 }
 
 /** [rule, positive args, negative args] — both on top of the hardened baseline unless they replace it */
-const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[]; negBase?: string[] }> = [
+const k8s = (s: ContainerSpec) => {
+  s.frontEnd = 'k8s';
+};
+const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[]; negBase?: string[]; posMutate?: (s: ContainerSpec) => void; negMutate?: (s: ContainerSpec) => void }> = [
   { id: 'BW-RUNTIME-001', pos: ['--privileged'], neg: ['--privileged=false'] },
   { id: 'BW-RUNTIME-002', pos: ['--cap-add', 'SYS_PTRACE'], neg: ['--cap-add', 'NET_BIND_SERVICE'] },
   { id: 'BW-RUNTIME-003', pos: [], neg: [], posBase: HARD.filter((a, i) => !(a === '--cap-drop' || HARD[i - 1] === '--cap-drop')) },
@@ -49,6 +55,12 @@ const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[
   { id: 'BW-RUNTIME-029', pos: ['--cgroup-parent', '/custom'], neg: [] },
   { id: 'BW-RUNTIME-030', pos: ['--security-opt', 'label=disable'], neg: ['--security-opt', 'label=type:svirt_apache_t'] },
   { id: 'BW-RUNTIME-031', pos: ['--cgroupns', 'host'], neg: ['--cgroupns', 'private'] },
+  { id: 'BW-RUNTIME-032', pos: ['--security-opt', 'systempaths=unconfined'], neg: [] },
+  { id: 'BW-RUNTIME-033', pos: ['--pull', 'always'], neg: [], posMutate: (s) => void (s.image = 'registry:5000/img') },
+  { id: 'BW-RUNTIME-034', pos: [], neg: [], posMutate: (s) => void (k8s(s), (s.serviceAccountToken = true), (s.cpuReservation = 1), (s.memoryReservation = 1)), negMutate: (s) => void (k8s(s), (s.serviceAccountToken = false)) },
+  { id: 'BW-RUNTIME-035', pos: [], neg: [], posMutate: k8s },
+  { id: 'BW-RUNTIME-036', pos: ['-v', '/srv/app:/app:ro'], neg: ['-v', '/srv/app:/app:ro'], posMutate: k8s },
+  { id: 'BW-RUNTIME-037', pos: ['--security-opt', 'label=type:spc_t'], neg: ['--security-opt', 'label=type:svirt_apache_t'] },
   { id: 'BW-ESCAPE-001', pos: ['--privileged'], neg: ['--cap-add', 'NET_ADMIN'] },
   { id: 'BW-ESCAPE-002', pos: ['--cap-add', 'SYS_ADMIN', '-v', '/srv/data:/data:ro'], neg: ['--cap-add', 'SYS_ADMIN', '-v', 'data:/data'] },
   { id: 'BW-ESCAPE-003', pos: ['-v', '/var/run/docker.sock:/var/run/docker.sock:ro'], neg: ['-v', '/var/run/docker:/x:ro'] },
@@ -57,7 +69,7 @@ const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[
 ];
 
 test('the hardened baseline triggers no rule above info', () => {
-  const { spec } = runArgsToSpec(['docker', 'run', ...HARD, 'img']);
+  const { spec } = runArgsToSpec(['docker', 'run', ...HARD, IMG]);
   assert.deepEqual(checkContainer(spec).filter((f) => f.severity !== 'info').map((f) => f.ruleId), []);
 });
 
@@ -67,10 +79,10 @@ test('every runtime rule has a case here', () => {
 
 for (const c of CASES) {
   test(`${c.id}: fires on ${c.pos.join(' ') || '(setting absent)'}`, () => {
-    assert.ok(ids([...(c.posBase ?? HARD), ...c.pos]).includes(c.id));
+    assert.ok(ids([...(c.posBase ?? HARD), ...c.pos], c.posMutate).includes(c.id));
   });
   test(`${c.id}: quiet on ${c.neg.join(' ') || 'the hardened baseline'}`, () => {
-    assert.ok(!ids([...(c.negBase ?? HARD), ...c.neg]).includes(c.id));
+    assert.ok(!ids([...(c.negBase ?? HARD), ...c.neg], c.negMutate).includes(c.id));
   });
 }
 
