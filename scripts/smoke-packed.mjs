@@ -142,6 +142,8 @@ try {
   smoke('db status', ['db', 'status', '--cache-dir', cacheDir], { stdout: /records:/ });
   smoke('db match', ['db', 'match', '--inventory', fx('vulndb/inventory/alpine-3.20.3.json'), '--cache-dir', cacheDir, '-f', 'json'], { json: (j) => (Array.isArray(j.findings) ? '' : 'no findings array') });
   smoke('image with vulnerabilities', ['image', alpine, '--cache-dir', cacheDir, '-f', 'json'], { json: (j) => (j.findings.some((f) => f.vulnerability) ? '' : 'no vulnerability finding') });
+  smoke('image -f cyclonedx (vulnerabilities as a VDR)', ['image', alpine, '--cache-dir', cacheDir, '-f', 'cyclonedx'], { json: (j) => (j.bomFormat === 'CycloneDX' && j.vulnerabilities?.length > 0 ? '' : 'no vulnerabilities in the BOM') });
+  smoke('image -f spdx', ['image', alpine, '--cache-dir', cacheDir, '-f', 'spdx'], { json: (j) => (j.spdxVersion === 'SPDX-2.3' ? '' : 'not SPDX 2.3') });
   smoke('why', ['why', 'alpine', 'openssl', 'CVE-2024-5535', '--inventory', fx('vulndb/inventory/alpine-3.20.3.json'), '--cache-dir', cacheDir], { stdout: /MATCHED/ });
   smoke('version compare', [versionCompareCommand(commands), ...versionCompareArgs(commands), '--ecosystem', 'deb', '1.0-1', '1.0-2'], { stdout: /^-1$/m });
   smoke('daemon --root', ['daemon', '--root', rootTree, '-f', 'json'], { json: (j) => (j.findings.length > 0 ? '' : 'no findings') });

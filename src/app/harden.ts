@@ -8,7 +8,10 @@
  * `opts.keep` leaves settings on purpose (`--keep`); the images' USER is looked up on the Docker engine when
  * one answers (so the non-root user is the image's own), else a numeric UID is used.
  */
+import { isAbsolute, relative, dirname, resolve } from 'node:path';
 import type { BulwarkConfig } from '../core/config.js';
+import { UserError } from '../core/errors.js';
+import { readSeccompProfileFile } from './profiles.js';
 import { hardenSettings } from '../harden/config.js';
 import { hardenComposeText, type HardenResult } from '../harden/compose.js';
 import { hardenRunArgs, type HardenRunResult } from '../harden/run.js';
@@ -23,6 +26,24 @@ export interface HardenUseOptions {
   keep?: string[];
   /** look the images' USER up on this engine (default: DOCKER_HOST or the default socket); false: do not */
   engine?: string | false;
+  /** --seccomp-profile [SERVICE=]FILE: the profile each service (or every one, '*') runs under; checked to be a valid profile */
+  seccompProfiles?: Record<string, string>;
+}
+
+/** Check every --seccomp-profile file parses (Docker would refuse to start with a broken one). */
+function checkedProfiles(profiles: Record<string, string> | undefined, relativeTo?: string): { seccompProfiles?: Record<string, string>; warnings: string[] } {
+  if (!profiles || !Object.keys(profiles).length) return { warnings: [] };
+  const out: Record<string, string> = {};
+  const warnings: string[] = [];
+  for (const [svc, file] of Object.entries(profiles)) {
+    const r = readSeccompProfileFile(file);
+    warnings.push(...r.warnings.map((w) => `${file}: ${w}`));
+    // compose resolves the path from the project directory; a run line from where it is typed
+    let p = relativeTo ? relative(relativeTo, r.path) : file;
+    if (relativeTo && !p.startsWith('.') && !isAbsolute(p)) p = `./${p}`;
+    out[svc] = p;
+  }
+  return { seccompProfiles: out, warnings };
 }
 
 /** image → its configured USER ('' when none), for the images the engine knows; a missing engine is not an error */
@@ -41,19 +62,24 @@ export async function imageUsers(images: string[], engine: string | false | unde
   return out;
 }
 
-export async function hardenCompose(file: string, cfg: BulwarkConfig, opts: HardenUseOptions = {}): Promise<HardenResult> {
+export async function hardenCompose(file: string, cfg: BulwarkConfig, opts: HardenUseOptions = {}): Promise<HardenResult & { warnings: string[] }> {
   const text = readYamlText(file, 'compose file', MAX_COMPOSE_BYTES);
   const keep = parseKeep([...configKeep(cfg), ...(opts.keep ?? [])]);
+  const p = checkedProfiles(opts.seccompProfiles, dirname(resolve(file)));
   const images = [...text.matchAll(/^\s*image:\s*["']?([^\s"'#]+)/gm)].map((m) => m[1]!).filter((i) => !i.includes('$'));
   const users = await imageUsers(images, opts.engine);
-  return hardenComposeText(text, file, hardenSettings(cfg), { keep, imageUsers: users });
+  const settings = hardenSettings(cfg, p.seccompProfiles ? { seccompProfiles: p.seccompProfiles } : {});
+  return { ...hardenComposeText(text, file, settings, { keep, imageUsers: users }), warnings: p.warnings };
 }
 
-export async function hardenRun(argv: string[], cfg: BulwarkConfig, opts: HardenUseOptions = {}): Promise<HardenRunResult> {
+export async function hardenRun(argv: string[], cfg: BulwarkConfig, opts: HardenUseOptions = {}): Promise<HardenRunResult & { warnings: string[] }> {
+  if (opts.seccompProfiles && Object.keys(opts.seccompProfiles).some((k) => k !== '*')) throw new UserError('harden run: --seccomp-profile takes a file (SERVICE=FILE is for harden compose)');
   const keep = parseKeep([...configKeep(cfg), ...(opts.keep ?? [])]);
+  const p = checkedProfiles(opts.seccompProfiles);
   const image = runArgsToSpec(argv).spec.image;
   const users = await imageUsers(image ? [image] : [], opts.engine);
-  return hardenRunArgs(argv, hardenSettings(cfg), { keep, imageUser: image ? users.get(image) : undefined });
+  const settings = hardenSettings(cfg, p.seccompProfiles ? { seccompProfiles: p.seccompProfiles } : {});
+  return { ...hardenRunArgs(argv, settings, { keep, imageUser: image ? users.get(image) : undefined }), warnings: p.warnings };
 }
 
 /** `.bulwark.yaml` `harden.keep: [SETTING[=REASON], ...]` */

@@ -17,13 +17,15 @@ import { engineContainers, readInspectFile } from '../runtime/inspect.js';
 import { runtimeReport } from '../runtime/audit.js';
 import { redactRunArgv } from '../runtime/redact.js';
 import { EngineClient } from '../sources/engine/client.js';
+import { profileWarnings, resolveProfiles } from '../profiles/resolve.js';
 
 /** `bulwark run -- docker run ...` */
 export function auditRunArgs(argv: string[]): Report {
   if (argv.length === 0) throw new UserError('usage: bulwark run -- docker run [ARGS] IMAGE [CMD]');
   const { spec, parsed } = runArgsToSpec(argv);
+  resolveProfiles(spec, { baseDir: process.cwd() });
   // the command line is echoed as the target: never with an environment value or a credential in clear
-  return runtimeReport([{ type: 'run-args', name: redactRunArgv(argv, parsed).join(' ') }], [spec]);
+  return runtimeReport([{ type: 'run-args', name: redactRunArgv(argv, parsed).join(' ') }], [spec], profileWarnings([spec]));
 }
 
 /** The compose files to read: the given ones, else compose.yaml / docker-compose.yml in `cwd`. */
@@ -50,9 +52,12 @@ export function auditCompose(opts: AuditComposeOptions): { report: Report; proje
     projectDir: opts.projectDir,
     projectName: opts.projectName,
   });
+  // seccomp=FILE in security_opt: relative to the project directory
+  for (const s of specs) resolveProfiles(s, { baseDir: project.projectDir });
   const report = runtimeReport(
     project.files.map((f) => ({ type: 'compose', name: f, project: project.name })),
     specs,
+    profileWarnings(specs),
   );
   return { report, projectDir: project.projectDir };
 }
@@ -60,7 +65,8 @@ export function auditCompose(opts: AuditComposeOptions): { report: Report; proje
 /** `bulwark containers --from-inspect FILE...` */
 export function auditInspectFiles(files: string[]): Report {
   const specs = files.flatMap((f) => readInspectFile(f));
-  return runtimeReport(files.map((f) => ({ type: 'inspect-file', name: f })), specs);
+  for (const s of specs) resolveProfiles(s);
+  return runtimeReport(files.map((f) => ({ type: 'inspect-file', name: f })), specs, profileWarnings(specs));
 }
 
 export interface AuditContainersOptions {
@@ -76,9 +82,12 @@ export interface AuditContainersOptions {
 export async function auditContainers(opts: AuditContainersOptions = {}): Promise<Report> {
   const client = new EngineClient({ host: opts.host });
   const specs = await engineContainers(client, { all: opts.all, filters: opts.filters ?? {} });
+  // the processes are visible in /proc only when the engine runs on this machine
+  const local = client.host.startsWith('unix://');
+  for (const s of specs) resolveProfiles(s, { live: local });
   return runtimeReport(
     specs.map((s) => ({ type: 'container', name: s.container ?? s.name, image: s.image, state: s.state })),
     specs,
-    specs.length === 0 ? [`no ${opts.all ? '' : 'running '}containers on ${client.host}`] : [],
+    specs.length === 0 ? [`no ${opts.all ? '' : 'running '}containers on ${client.host}`] : profileWarnings(specs),
   );
 }

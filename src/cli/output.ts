@@ -27,7 +27,8 @@ export interface ReportOptions {
 
 export function addReportOptions(cmd: Command, opts: { formats?: string[]; defaultFormat?: string } = {}): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', `output format (${(opts.formats ?? ['table', 'json', 'sarif']).join(', ')})`))
+    // a format the command cannot fill is a usage error (`scan -f cyclonedx` would be an empty SBOM)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(opts.formats ?? ['table', 'json', 'sarif']))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-s, --severity <levels>', 'minimum severity (e.g. "high") or a list ("HIGH,CRITICAL")')
     .addOption(new Option('--exit-code <code>', 'exit with this code when findings remain after filtering').argParser(parseExitCode))

@@ -288,6 +288,23 @@ class ServiceWriter {
         this.set('user', s);
         return `user: "${o.user}" (${c.why})`;
       }
+      case 'seccomp-profile': {
+        const p = ownPair(this.svc, 'security_opt');
+        const opt = `seccomp=${o.path}`;
+        if (p && isSeq(p.value)) {
+          const seq = p.value as YAMLSeq;
+          const gone = seq.items.filter((x) => isScalar(x) && /^seccomp[=:]/.test(String(x.value)));
+          seq.items = seq.items.filter((x) => !gone.includes(x));
+          seq.items.push(this.doc.createNode(opt));
+          // said above the key it is about: the replaced profile may be what a reader looks for
+          if (gone.length) addComment(p.key as Scalar, gone.map((g) => `bulwark: removed security_opt ${String((g as Scalar).value)} (replaced by ${opt})`).join('\n'));
+          if (this.svc.items[0] !== p) this.touched.push(p.key);
+        } else {
+          const rest = spec.securityOpt.raw.filter((r) => !/^seccomp[=:]/.test(r) && !Object.values(SECOPT_RE).some((re) => re.test(r)));
+          this.set('security_opt', [...rest, opt]);
+        }
+        return `security_opt ${opt}`;
+      }
       case 'no-new-privileges': {
         const p = ownPair(this.svc, 'security_opt');
         if (p && isSeq(p.value)) {

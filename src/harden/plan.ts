@@ -15,7 +15,7 @@ import { DEFAULT_CAPS, isAllInterfaces, normCap, type ContainerSpec, type MountS
 import { bindSource, isSocket, normHostPath, sensitiveDir } from '../analyzers/runtime/hostpaths.js';
 import { SAFE_SYSCTLS } from '../analyzers/runtime/rules/unsafe-sysctl.js';
 import { isRootUser } from '../analyzers/runtime/rules/root-user.js';
-import { isPublic, type HardenSettings } from './config.js';
+import { isPublic, seccompProfileFor, type HardenSettings } from './config.js';
 
 /** Capabilities that are escape routes (or equivalent): removed unless kept. */
 export const ESCAPE_CAPS = new Set(['ALL', 'SYS_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'BPF', 'MAC_ADMIN', 'MAC_OVERRIDE', 'SYS_BOOT', 'PERFMON']);
@@ -37,6 +37,7 @@ export type Op =
   | { op: 'remove-namespace'; field: 'networkMode' | 'pidMode' | 'ipcMode' | 'utsMode' | 'usernsMode' | 'cgroupnsMode' }
   | { op: 'remove-security-opt'; kind: 'seccomp' | 'apparmor' | 'label' | 'systempaths' }
   | { op: 'default-seccomp' }
+  | { op: 'seccomp-profile'; path: string }
   | { op: 'set-user'; user: string; group?: string; runAsNonRoot?: boolean }
   | { op: 'no-new-privileges' }
   | { op: 'read-only-rootfs' }
@@ -91,7 +92,7 @@ export interface KeepEntry {
   raw: string;
 }
 
-const NAMED = new Set(['privileged', 'docker-socket', 'pid', 'ipc', 'network', 'uts', 'userns', 'cgroupns', 'seccomp', 'apparmor', 'selinux', 'systempaths', 'user', 'read-only', 'ports', 'devices', 'sysctls', 'service-account-token', 'env', 'limits', 'cap-drop', 'no-new-privileges']);
+const NAMED = new Set(['privileged', 'seccomp-profile', 'docker-socket', 'pid', 'ipc', 'network', 'uts', 'userns', 'cgroupns', 'seccomp', 'apparmor', 'selinux', 'systempaths', 'user', 'read-only', 'ports', 'devices', 'sysctls', 'service-account-token', 'env', 'limits', 'cap-drop', 'no-new-privileges']);
 
 /** `--keep SETTING[=REASON][,...]`, repeatable; SETTING may be scoped `SERVICE:SETTING`. */
 export function parseKeep(values: string[]): KeepEntry[] {
@@ -204,7 +205,9 @@ export function planHardening(input: PlanInput): Plan {
     if (done && field === 'networkMode') hostNet = false;
   }
   const so = spec.securityOpt;
-  if (so.seccomp === 'unconfined' && !so.seccompImplicit) change('seccomp', 'removed seccomp=unconfined (the default profile applies again)', ['BW-RUNTIME-018'], { op: 'remove-security-opt', kind: 'seccomp' });
+  // --seccomp-profile (run and compose): the given profile replaces whatever seccomp= the container had
+  const profile = syntax === 'k8s' ? undefined : seccompProfileFor(settings, name);
+  if (profile === undefined && so.seccomp === 'unconfined' && !so.seccompImplicit) change('seccomp', 'removed seccomp=unconfined (the default profile applies again)', ['BW-RUNTIME-018'], { op: 'remove-security-opt', kind: 'seccomp' });
   if (syntax === 'k8s' && (so.seccomp === undefined || so.seccomp === 'unconfined')) {
     change('seccomp', 'seccompProfile RuntimeDefault', ['BW-RUNTIME-018'], { op: 'default-seccomp' });
   }
@@ -251,6 +254,9 @@ export function planHardening(input: PlanInput): Plan {
     change('user', `runs as non-root user ${user}${group ? `:${group}` : ''}`, ['BW-RUNTIME-020'], { op: 'set-user', user, group, runAsNonRoot: syntax === 'k8s' ? true : undefined }, [], why);
   }
   if (!so.noNewPrivileges) change('no-new-privileges', syntax === 'k8s' ? 'allowPrivilegeEscalation: false' : 'no-new-privileges', ['BW-RUNTIME-017'], { op: 'no-new-privileges' });
+  if (profile !== undefined && so.seccomp !== profile) {
+    change('seccomp-profile', `seccomp=${profile}${so.seccomp !== undefined ? ` (replaces seccomp=${so.seccomp})` : ''}`, so.seccomp === 'unconfined' ? ['BW-RUNTIME-018'] : [], { op: 'seccomp-profile', path: profile });
+  }
   // a port below 1024: a root process needs NET_BIND_SERVICE back; a non-root one needs the namespaced
   // sysctl that lowers the privileged port range (capabilities of a non-root process are empty anyway)
   const lowPort = lowestContainerPort(spec);

@@ -110,6 +110,11 @@ export function hardenRunArgs(argv: string[], settings: HardenSettings, opts: Ha
         for (const f of parsed.flags) if (f.name === 'security-opt' && SECOPT_RE[o.kind]!.test(f.value)) drop.add(f);
         done(`removed --security-opt ${o.kind === 'label' ? 'label=disable' : `${o.kind}=unconfined`}`, c);
         break;
+      case 'seccomp-profile':
+        for (const f of parsed.flags) if (f.name === 'security-opt' && /^seccomp[=:]/.test(f.value)) drop.add(f);
+        add.push(['security-opt', `seccomp=${o.path}`]);
+        done(`--security-opt seccomp=${o.path}`, c);
+        break;
       case 'set-user':
         for (const f of parsed.flags) if (f.name === 'user') drop.add(f);
         add.push(['user', o.user]);

@@ -37,6 +37,9 @@ export function inspectToSpec(c: J, image?: ImageFacts, where = 'inspect'): Cont
   const spec = emptySpec('container', name);
   spec.container = name;
   spec.state = typeof c.State?.Status === 'string' ? c.State.Status : undefined;
+  if (typeof c.Id === 'string' && c.Id) spec.containerId = c.Id;
+  if (typeof c.State?.Pid === 'number' && c.State.Pid > 0) spec.pid = c.State.Pid;
+  if (typeof c.AppArmorProfile === 'string') spec.appArmorProfile = c.AppArmorProfile;
   spec.at[''] = { field: 'Config' };
   const b = new SpecBuilder(spec, {
     where: (r) => `${where}: ${r.field}`,

@@ -9,6 +9,7 @@
  * used when a setting is missing (no memory limit, ...).
  */
 import type { RuntimeLocation } from '../core/finding.js';
+import type { AppArmorRef, SeccompRef } from '../profiles/types.js';
 
 export type FrontEnd = 'run-args' | 'compose' | 'container' | 'k8s';
 
@@ -59,9 +60,13 @@ export interface PortSpec {
 
 export interface SecurityOpts {
   raw: string[];
-  /** profile name or path; 'unconfined' disables seccomp */
+  /** profile name or path; 'unconfined' disables seccomp; live containers: the profile JSON itself */
   seccomp?: string;
   apparmor?: string;
+  /** the seccomp profile `seccomp` names, read and parsed by resolveProfiles (src/profiles/resolve.ts) */
+  seccompProfile?: SeccompRef;
+  /** the AppArmor profile `apparmor` names, when its text was found (src/profiles/resolve.ts) */
+  apparmorProfile?: AppArmorRef;
   noNewPrivileges?: boolean;
   /** SELinux label options: `disable`, `user:...`, `type:...` */
   labels: string[];
@@ -205,6 +210,14 @@ export interface ContainerSpec {
   serviceAccountToken?: boolean;
   /** live containers: created | running | exited | ... */
   state?: string;
+  /** live and inspected containers: the engine's container ID */
+  containerId?: string;
+  /** live containers: the PID of the container's init on the host (inspect State.Pid) */
+  pid?: number;
+  /** live containers: `Seccomp:` of /proc/PID/status (0 none, 1 strict, 2 filter), read by resolveProfiles */
+  seccompMode?: 0 | 1 | 2;
+  /** live and inspected containers: the AppArmor profile the engine applied ('' when the host has no AppArmor) */
+  appArmorProfile?: string;
   /** source location per model field (see the file comment) */
   at: Record<string, SourceRef>;
 }

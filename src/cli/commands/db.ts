@@ -39,15 +39,24 @@ export function register(program: Command, ctx: CliContext): void {
         : undefined; // without a terminal the per-source summary below is the whole output
       const res = await updateDatabase({ cacheDir: opts.cacheDir, sources: opts.source, progress });
       if (tty && last) process.stderr.write('\r\x1b[K');
+      // unreachable sources (offline, no DNS) are one line, not one per feed URL, and the way out is named
+      const NETWORK = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)\b|timed out/;
+      const unreachable = res.sources.filter((s) => !s.ok && NETWORK.test(s.error ?? ''));
       for (const s of res.sources) {
         if (s.ok) {
           const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
           process.stdout.write(`ok      ${s.name} [${s.feeds.join(',')}]${s.notModified ? ' (not modified)' : ''} ${stats} (${s.ms} ms)\n`);
-        } else {
+        } else if (unreachable.length < 3 || !unreachable.includes(s)) {
           process.stderr.write(`error   ${s.name}: ${s.error}${s.carriedOver ? ' (previous data kept)' : ''}\n`);
         }
       }
-      if (!res.swapped) throw new UserError(`no source could be imported; the database at ${res.path} was left unchanged`);
+      const offlineHint = "no network? import feed files, directories or zips (or a local mirror's URLs) with --source PATH|URL";
+      if (unreachable.length >= 3) {
+        const codes = [...new Set(unreachable.map((s) => NETWORK.exec(s.error ?? '')?.[1] ?? 'timed out'))].join(', ');
+        process.stderr.write(`error   ${unreachable.length} sources unreachable (${codes}): ${unreachable.slice(0, 3).map((s) => s.name).join(', ')}${unreachable.length > 3 ? ', ...' : ''}${unreachable.some((s) => s.carriedOver) ? ' (previous data kept)' : ''}\n`);
+      }
+      if (!res.swapped) throw new UserError(`no source could be imported; the database at ${res.path} was left unchanged${unreachable.length ? `; ${offlineHint}` : ''}`);
+      if (unreachable.length) process.stderr.write(`hint: ${offlineHint}\n`);
       process.stdout.write(`database ${res.path}: ${(res.bytes / 1048576).toFixed(1)} MB, ${res.ms} ms\n`);
       ctx.setExitCode(res.sources.some((s) => !s.ok) ? 2 : 0);
     });

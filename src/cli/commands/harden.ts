@@ -1,5 +1,5 @@
 /**
- * `bulwark harden compose [--file FILE] [--output FILE] [--keep SETTING]...`: write the hardened compose file
+ * `bulwark harden compose [-F|--file FILE] [--output FILE] [--keep SETTING]...`: write the hardened compose file
  * (stdout or --output) and print a unified diff (to stderr when the file goes to stdout).
  * `bulwark harden run [--keep SETTING]... -- docker run ...`: print the hardened command line.
  * Both list each change with the findings it resolves, what was kept and why, and a re-audit of the result
@@ -15,6 +15,12 @@ import { hardenCompose, hardenRun } from '../../app/harden.js';
 import { severityRank, type Finding } from '../../core/finding.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `--seccomp-profile web=web.json` → {web: 'web.json'}; a bare FILE applies to every service ('*'). */
+function collectProfile(v: string, prev: Record<string, string>): Record<string, string> {
+  const m = /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(.+)$/.exec(v);
+  return { ...prev, ...(m ? { [m[1]!]: m[2]! } : { '*': v }) };
+}
 
 const KEEP_HELP =
   'leave a setting on purpose, with an optional reason: SETTING[=REASON][,...] (repeatable); SETTING is a capability (SYS_ADMIN), a host or container path (/var/run/docker.sock), or privileged, docker-socket, pid, ipc, network, uts, userns, cgroupns, seccomp, apparmor, selinux, systempaths, user, read-only, ports, devices, sysctls, limits; SERVICE:SETTING limits it to one service';
@@ -39,17 +45,19 @@ export function register(program: Command, ctx: CliContext): void {
   harden
     .command('compose')
     .description('harden every service of a compose file: remove escape paths, least privilege, limits; keeps comments and formatting, prints a unified diff')
-    .option('-f, --file <file>', 'compose file (default: compose.yaml / docker-compose.yml here)')
+    .option('-F, --file <file>', 'compose file (default: compose.yaml / docker-compose.yml here)')
     .option('-o, --output <file>', 'write the hardened file here (default: stdout; the diff then goes to stderr)')
     .option('-c, --config <file>', 'config file with a `harden` section (default: .bulwark.yaml)')
     .option('--keep <setting>', KEEP_HELP, collect)
     .option('--no-diff', 'do not print the diff')
     .option('--no-engine', 'do not ask the Docker engine for the images\' USER')
     .option('-q, --quiet', 'print only the hardened file and the diff')
-    .action(async (opts: { file?: string; output?: string; config?: string; diff: boolean; keep?: string[]; engine: boolean; quiet?: boolean }) => {
+    .option('--seccomp-profile <[service=]file>', 'run the services (or SERVICE) under this seccomp profile: writes security_opt seccomp=FILE (repeatable)', collectProfile, {})
+    .action(async (opts: { file?: string; output?: string; config?: string; diff: boolean; keep?: string[]; engine: boolean; quiet?: boolean; seccompProfile: Record<string, string> }) => {
       const file = composeFilesFrom({ file: opts.file ? [opts.file] : undefined })[0]!;
       const cfg = resolveConfig({ config: opts.config }, [dirname(resolve(file))]);
-      const res = await hardenCompose(file, cfg, { keep: opts.keep, engine: opts.engine ? undefined : false });
+      const res = await hardenCompose(file, cfg, { keep: opts.keep, engine: opts.engine ? undefined : false, seccompProfiles: opts.seccompProfile });
+      for (const w of res.warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
       if (opts.output) {
         writeFileSync(opts.output, res.text);
         if (opts.diff) process.stdout.write(res.diff);
@@ -68,10 +76,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--keep <setting>', KEEP_HELP, collect)
     .option('--no-engine', 'do not ask the Docker engine for the image\'s USER')
     .option('-q, --quiet', 'print only the command line')
+    .option('--seccomp-profile <file>', 'run the container under this seccomp profile: writes --security-opt seccomp=FILE', (v: string) => ({ '*': v }))
     .addOption(new Option('--explain', 'list the changes (the default; kept for compatibility)').hideHelp())
-    .action(async (args: string[], opts: { config?: string; keep?: string[]; engine: boolean; quiet?: boolean }) => {
+    .action(async (args: string[], opts: { config?: string; keep?: string[]; engine: boolean; quiet?: boolean; seccompProfile?: Record<string, string> }) => {
       const cfg = resolveConfig({ config: opts.config });
-      const res = await hardenRun(ctx.passthrough(args), cfg, { keep: opts.keep, engine: opts.engine ? undefined : false });
+      const res = await hardenRun(ctx.passthrough(args), cfg, { keep: opts.keep, engine: opts.engine ? undefined : false, seccompProfiles: opts.seccompProfile });
+      for (const w of res.warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
       process.stdout.write(res.command + '\n');
       if (!opts.quiet) process.stderr.write(summary(res.changes, res.kept, res.notes, res.after));
       ctx.setExitCode(0);
