@@ -10,6 +10,7 @@
  */
 import type { Finding } from '../../core/finding.js';
 import { severityRank } from '../../core/finding.js';
+import { findComparator } from '../../vulndb/version/index.js';
 import type { PipelineModel, Workload } from './model.js';
 import { exposureMultiplier, exposureOf, SEVERITY_WEIGHT, type ExposureFactor } from './exposure.js';
 
@@ -20,6 +21,8 @@ export interface WorkloadLink {
   vulns: Array<{ finding: Finding; via: string }>;
   /** the root-user findings of its stages (Dockerfile, image, runtime) */
   root: Finding[];
+  /** what the Dockerfile building its image (or its image config) says about root; undefined when unknown */
+  imageRunsAsRoot?: boolean;
 }
 
 /** rule ids that say "runs as root", per stage */
@@ -83,7 +86,7 @@ export function workloadLinks(model: PipelineModel): WorkloadLink[] {
     for (const f of model.findings) {
       if (f.ruleId === ROOT_RULES.runtime && runtimeService(f) === (w.spec.service ?? w.spec.name) && (!svcFile || !findingFile(f) || svcFile.endsWith(findingFile(f)!))) root.push(f);
     }
-    out.push({ workload: w, factors: exposureOf(w.spec, imageRunsAsRoot), vulns, root });
+    out.push({ workload: w, factors: exposureOf(w.spec, imageRunsAsRoot), vulns, root, imageRunsAsRoot });
   }
   memo.set(model, out);
   return out;
@@ -111,4 +114,21 @@ export function priorityOf(f: Finding, model: PipelineModel): { score: number; l
 
 export function worst(fs: Finding[]): Finding['severity'] {
   return fs.reduce<Finding['severity']>((a, f) => (severityRank(f.severity) > severityRank(a) ? f.severity : a), 'info');
+}
+
+/** The highest of some versions of one ecosystem (its own order; string order when it has none). */
+export function maxVersion(ecosystem: string, vs: string[]): string | undefined {
+  const cmp = findComparator(ecosystem);
+  let best: string | undefined;
+  for (const v of vs) {
+    if (best === undefined) best = v;
+    else {
+      try {
+        if (cmp ? cmp.compare(v.replace(/^v(?=\d)/, ecosystem === 'golang' ? '' : 'v'), best.replace(/^v(?=\d)/, ecosystem === 'golang' ? '' : 'v')) > 0 : v > best) best = v;
+      } catch {
+        if (v > best) best = v;
+      }
+    }
+  }
+  return best;
 }

@@ -5,6 +5,7 @@
 import type { Finding } from '../../core/finding.js';
 import { ruleSet, type Rule } from '../../core/rule.js';
 import type { PipelineModel } from './model.js';
+import { ROOT_RULES, workloadLinks } from './correlate.js';
 import secretInProject from './rules/secret-in-project.js';
 import secretCopiedIntoImage from './rules/secret-copied-into-image.js';
 import exposedVulnerability from './rules/exposed-vulnerability.js';
@@ -21,6 +22,15 @@ export const pipelineRules = pipelineRuleSet.map((r) => r.meta);
  * them from the stage findings. Returns the findings of the whole scan.
  */
 export function checkPipeline(model: PipelineModel): Finding[] {
+  // a service that sets no user runs as the image's USER: when the project's Dockerfile that builds it sets a
+  // non-root one, the runtime stage's "runs as root" (which could not see the image) does not hold
+  for (const l of workloadLinks(model)) {
+    if (l.imageRunsAsRoot !== false || l.workload.spec.user !== undefined) continue;
+    for (const f of l.root) {
+      if (f.ruleId !== ROOT_RULES.runtime || f.suppressed || f.evidence?.from !== 'default') continue;
+      f.suppressed = { kind: 'config', reason: `the image is built by ${l.workload.dockerfile}, whose final stage sets a non-root USER` };
+    }
+  }
   const added = pipelineRuleSet.flatMap((r) => r.check(model));
   const replaced = new Set<string>();
   for (const f of added) for (const fp of (f.evidence?.replaces as string[] | undefined) ?? []) replaced.add(fp);

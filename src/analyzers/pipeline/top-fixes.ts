@@ -10,9 +10,8 @@
  */
 import type { Finding, Severity } from '../../core/finding.js';
 import { formatLocation, SEVERITIES } from '../../core/finding.js';
-import { findComparator } from '../../vulndb/version/index.js';
 import type { PipelineModel } from './model.js';
-import { priorityOf, workloadLinks } from './correlate.js';
+import { maxVersion, priorityOf, workloadLinks } from './correlate.js';
 import { SEVERITY_WEIGHT, type ExposureFactor } from './exposure.js';
 
 export interface TopFix {
@@ -58,22 +57,6 @@ function bySeverity(fs: Finding[]): Partial<Record<Severity, number>> {
   const o: Partial<Record<Severity, number>> = {};
   for (const f of fs) o[f.severity] = (o[f.severity] ?? 0) + 1;
   return o;
-}
-
-function maxVersion(ecosystem: string, vs: string[]): string | undefined {
-  const cmp = findComparator(ecosystem);
-  let best: string | undefined;
-  for (const v of vs) {
-    if (best === undefined) best = v;
-    else {
-      try {
-        if (cmp ? cmp.compare(v.replace(/^v(?=\d)/, ecosystem === 'golang' ? '' : 'v'), best.replace(/^v(?=\d)/, ecosystem === 'golang' ? '' : 'v')) > 0 : v > best) best = v;
-      } catch {
-        if (v > best) best = v;
-      }
-    }
-  }
-  return best;
 }
 
 export function topFixes(findings: Finding[], model: PipelineModel, limit = 5): TopFix[] {

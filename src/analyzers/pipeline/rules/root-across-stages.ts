@@ -22,16 +22,17 @@ const meta: RuleMeta = {
 export default defineRule<PipelineModel>(meta, (m) => {
   const out: Finding[] = [];
   for (const l of workloadLinks(m)) {
-    const stages = new Set(l.root.map((f) => f.stage));
+    const root = l.root.filter((f) => !f.suppressed);
+    const stages = new Set(root.map((f) => f.stage));
     if (stages.size < 2) continue;
-    const locations = l.root.map((f) => formatLocation(f.location));
+    const locations = root.map((f) => formatLocation(f.location));
     out.push(
       makeFinding(meta, {
-        severity: worst(l.root),
-        message: `${l.workload.label} runs as root: ${l.root.map((f) => `${f.stage} ${formatLocation(f.location)} (${f.ruleId})`).join('; ')}`,
-        location: l.root.find((f) => f.stage === 'build')?.location ?? l.root[0]!.location,
+        severity: worst(root),
+        message: `${l.workload.label} runs as root: ${root.map((f) => `${f.stage} ${formatLocation(f.location)} (${f.ruleId})`).join('; ')}`,
+        location: root.find((f) => f.stage === 'build')?.location ?? root[0]!.location,
         key: l.workload.label,
-        evidence: { workload: l.workload.label, locations, replaces: l.root.map((f) => f.fingerprint), rules: l.root.map((f) => f.ruleId) },
+        evidence: { workload: l.workload.label, locations, replaces: root.map((f) => f.fingerprint), rules: root.map((f) => f.ruleId) },
       }),
     );
   }
