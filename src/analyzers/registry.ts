@@ -1,4 +1,5 @@
 /** The rule catalogue: every stage's rules, for `bulwark rules`, `bulwark explain` and SARIF. */
+import type { Finding } from '../core/finding.js';
 import type { RuleMeta } from '../core/rule.js';
 import { buildRules } from './build/index.js';
 import { imageRules } from './image/index.js';
@@ -28,4 +29,15 @@ export function findRule(idOrRef: string): RuleMeta | undefined {
   if (direct) return direct;
   const want = idOrRef.toUpperCase();
   return [...m.values()].find((r) => r.references.some((ref) => ref.toUpperCase() === want));
+}
+
+/** The catalogue entries of the rules these findings cite (for `Report.rules`), in first-cited order. */
+export function rulesCitedBy(findings: Finding[]): RuleMeta[] {
+  const m = ruleMap();
+  const out = new Map<string, RuleMeta>();
+  for (const f of findings) {
+    const r = m.get(f.ruleId);
+    if (r && !out.has(r.id)) out.set(r.id, r);
+  }
+  return [...out.values()];
 }

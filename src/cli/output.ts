@@ -12,6 +12,7 @@ import { findConfig, loadConfig, type BulwarkConfig } from '../core/config.js';
 import { getRenderer, rendererNames } from '../report/index.js';
 import { InputError } from '../core/errors.js';
 import { dedupeFingerprints } from '../core/rule.js';
+import { rulesCitedBy } from '../analyzers/registry.js';
 
 export interface ReportOptions {
   format?: string;
@@ -77,7 +78,8 @@ export function emitReport(report: Report, opts: ReportOptions, dirs: string[] =
   const severities = parseSeverityFilter(opts.severity ?? cfg.severity);
   const ignores = resolveIgnores(opts, cfg, dirs);
   dedupeFingerprints(report.findings);
-  const filtered = applyPolicy(report, { severities, ignores });
+  // the renderers read rule metadata from the report (report/ imports core/ only)
+  const filtered = applyPolicy({ ...report, rules: report.rules ?? rulesCitedBy(report.findings) }, { severities, ignores });
   sortFindings(filtered.findings);
   const toFile = Boolean(opts.output);
   const color = !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';

@@ -1,4 +1,5 @@
 import type { Finding } from './finding.js';
+import type { RuleMeta } from './rule.js';
 
 export interface Target {
   /** dockerfile | compose | image | container | run-args | daemon | host | directory | sbom */
@@ -17,4 +18,9 @@ export interface Report {
   summary?: Record<string, unknown>;
   /** non-fatal problems met while scanning (an unreadable file, an expired ignore entry, ...) */
   warnings?: string[];
+  /**
+   * The catalogue entries of the rules the findings cite, for renderers that describe rules (SARIF's rule
+   * table). Filled from the rule registry by whoever emits the report; not part of the JSON output.
+   */
+  rules?: RuleMeta[];
 }

@@ -1,9 +1,21 @@
 /**
- * A rule is data plus one check. The metadata (this interface) is what `bulwark rules`,
- * `bulwark explain` and SARIF's rule table show; the check lives beside it in the stage's folder.
+ * A rule is data plus one check: `Rule<Input, Result>`, the one contract of every stage. The metadata
+ * (`RuleMeta`) is what `bulwark rules`, `bulwark explain` and SARIF's rule table show; the check is a pure
+ * function of the stage's input. Each rule is one file, `export default defineRule<Input, Result>(meta, check)`,
+ * plus one line in its stage's registry (a `ruleSet`).
+ *
+ * | stage           | Input                                   | Result                                   |
+ * |-----------------|-----------------------------------------|------------------------------------------|
+ * | build           | `BuildContext` (the Dockerfile model)   | `Hit` (turned into findings by analyze)  |
+ * | image           | `ImageCheckContext`                     | `Finding`                                |
+ * | runtime         | `ContainerSpec`                         | `Finding`                                |
+ * | daemon and host | `HostEvidence`                          | `CheckResult` (pass/fail/warn/info/...)  |
  */
 import type { Finding, Location, Remediation, Severity, Stage } from './finding.js';
 import { fingerprint } from './finding.js';
+
+/** CIS Docker Benchmark v1.6.0 sections; "K" = kernel and runtime escapes (Bulwark only). */
+export type CisSection = '1' | '2' | '3' | '4' | '5' | '6' | '7' | 'K';
 
 export interface RuleMeta {
   /** stable Bulwark ID, e.g. BW-BUILD-001; never reused for another meaning */
@@ -22,6 +34,36 @@ export interface RuleMeta {
   tags?: string[];
   /** a link to upstream docs, when there is one */
   helpUri?: string;
+  /**
+   * Where the rule sits in the CIS benchmark table (daemon and host rules): the section it is listed
+   * under and the CIS numbers its results answer (empty for Bulwark-only checks).
+   */
+  cis?: { section: CisSection; ids: string[] };
+}
+
+/** One rule of any stage: its metadata and one pure check over the stage's input. */
+export interface Rule<Input, Result = Finding> {
+  readonly meta: RuleMeta;
+  check(input: Input): Result[];
+}
+
+/** Any rule, whatever its stage (for catalogues that only read `meta`). */
+// method parameters are bivariant, so every Rule<X, Y> is assignable to this
+export type AnyRule = Rule<never, unknown>;
+
+/** The one way to write a rule: `export default defineRule<Input, Result>(meta, check)`. */
+export function defineRule<Input, Result = Finding>(meta: RuleMeta, check: (input: Input) => Result[]): Rule<Input, Result> {
+  return { meta, check };
+}
+
+/** A stage's rule registry: the list in run order; two rules with one ID are a programming error. */
+export function ruleSet<R extends AnyRule>(rules: R[]): R[] {
+  const seen = new Set<string>();
+  for (const r of rules) {
+    if (seen.has(r.meta.id)) throw new Error(`duplicate rule id ${r.meta.id}`);
+    seen.add(r.meta.id);
+  }
+  return rules;
 }
 
 export interface FindingInit {

@@ -1,10 +1,11 @@
 /**
- * SARIF 2.1.0 for GitHub code scanning: one run, the rule table from the catalogue (plus rules met only
- * in findings, e.g. vulnerability IDs), results with physical locations for files and logical ones otherwise.
+ * SARIF 2.1.0 for GitHub code scanning: one run, the rule table from the rule metadata the report carries
+ * (`report.rules`; rules met only in findings, e.g. vulnerability IDs, are described from the finding),
+ * results with physical locations for files and logical ones otherwise.
  */
 import type { Finding, Severity } from '../core/finding.js';
 import type { Report } from '../core/report.js';
-import { ruleMap } from '../analyzers/registry.js';
+import type { RuleMeta } from '../core/rule.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -22,7 +23,7 @@ export function renderSarif(report: Report): string {
 }
 
 export function toSarif(report: Report): Record<string, unknown> {
-  const catalogue = ruleMap();
+  const catalogue = new Map<string, RuleMeta>((report.rules ?? []).map((r) => [r.id, r]));
   const ruleIndex = new Map<string, number>();
   const rules: Record<string, unknown>[] = [];
   const ensureRule = (f: Finding): number => {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import type { Report } from '../core/report.js';
-import type { InventoryReport, Package } from '../inventory/types.js';
+import type { InventoryReport, Package } from '../core/inventory.js';
 
 export interface SbomInput {
   packages: Package[];

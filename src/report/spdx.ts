@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Report } from '../core/report.js';
-import type { Package } from '../inventory/types.js';
+import type { Package } from '../core/inventory.js';
 import { registerRenderer, type RenderOptions } from './index.js';
 import { OS_ECOSYSTEMS, packageExpression, sbomInput, shortHash } from './sbom-common.js';
 

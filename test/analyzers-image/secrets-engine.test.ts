@@ -119,7 +119,7 @@ test('keyword scanner: case-insensitive, overlapping keywords, raw bytes', async
 });
 
 test('rule table integrity: unique ids, catalogue entries exist, patterns compile, keywords lower-case-able', async () => {
-  const { secretMetaById } = await import('../../src/analyzers/image/secrets/meta.js');
+  const { secretMetaById } = await import('../../src/analyzers/image/index.js');
   const ids = new Set<string>();
   for (const r of BUILTIN_SECRET_RULES) {
     assert.ok(!ids.has(r.id), `duplicate ${r.id}`);

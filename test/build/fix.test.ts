@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDockerfile } from '../../src/analyzers/build/analyze.js';
-import { DEFAULT_SETTINGS } from '../../src/analyzers/build/rule.js';
+import { DEFAULT_SETTINGS } from '../../src/analyzers/build/context.js';
 import { fixText } from '../../src/cli/commands/dockerfile.js';
 
 const fix = (t: string) => fixText(t, 'Dockerfile', DEFAULT_SETTINGS);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { analyzeDockerfile } from '../../src/analyzers/build/analyze.js';
-import { DEFAULT_SETTINGS, type BuildSettings } from '../../src/analyzers/build/rule.js';
+import { DEFAULT_SETTINGS, type BuildSettings } from '../../src/analyzers/build/context.js';
 import type { Finding } from '../../src/core/finding.js';
 
 export interface RuleCase {

@@ -2,8 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeDockerfile } from '../../src/analyzers/build/analyze.js';
-import { parseShell } from '../../src/analyzers/build/shell/tokenize.js';
-import { expand } from '../../src/analyzers/build/vars.js';
+import { parseShell } from '../../src/dockerfile/shell/tokenize.js';
+import { expand } from '../../src/dockerfile/vars.js';
 
 const lint = (t: string) => analyzeDockerfile(Buffer.from(t), 'D').findings;
 

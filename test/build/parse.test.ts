@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDockerfile, runCommands } from '../../src/analyzers/build/parse.js';
-import { expand } from '../../src/analyzers/build/vars.js';
-import { finalStage, shippedStages } from '../../src/analyzers/build/model.js';
+import { parseDockerfile, runCommands } from '../../src/dockerfile/parse.js';
+import { expand } from '../../src/dockerfile/vars.js';
+import { finalStage, shippedStages } from '../../src/dockerfile/model.js';
 
 describe('variable substitution', () => {
   const env = new Map<string, string | undefined>([['A', 'x'], ['E', ''], ['U', undefined]]);

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseShell } from '../../src/analyzers/build/shell/tokenize.js';
-import { effective, flagValue, hasFlag, positionals } from '../../src/analyzers/build/shell/command.js';
-import { isPinned, packageCommand } from '../../src/analyzers/build/shell/packages.js';
+import { parseShell } from '../../src/dockerfile/shell/tokenize.js';
+import { effective, flagValue, hasFlag, positionals } from '../../src/dockerfile/shell/command.js';
+import { isPinned, packageCommand } from '../../src/dockerfile/shell/packages.js';
 
 const argvs = (s: string) => parseShell(s).map((c) => c.argv);
 

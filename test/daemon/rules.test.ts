@@ -1,20 +1,20 @@
 /** Every daemon/host rule: a positive (fail/warn) and a negative (pass/info) case on synthetic evidence. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostChecks, daemonRules } from '../../src/analyzers/daemon/index.js';
-import type { HostCheck } from '../../src/analyzers/daemon/check.js';
+import { hostRules, daemonRules } from '../../src/analyzers/daemon/index.js';
+import type { HostRule } from '../../src/analyzers/daemon/check.js';
 import { runChecks } from '../../src/analyzers/daemon/run.js';
 import type { HostEvidence } from '../../src/host/types.js';
 import { file, makeEvidence, missing, type EvidenceInit } from './evidence.js';
 
-function check(id: string): HostCheck {
-  const c = hostChecks.find((x) => x.meta.id === id);
+function check(id: string): HostRule {
+  const c = hostRules.find((x) => x.meta.id === id);
   assert.ok(c, id);
   return c;
 }
 
 function statusesOf(id: string, ev: HostEvidence): string[] {
-  return check(id).run(ev).map((r) => r.status);
+  return check(id).check(ev).map((r) => r.status);
 }
 
 interface Case {
@@ -132,11 +132,11 @@ describe('daemon/host rules: positive and negative cases', () => {
       const good = statusesOf(c.id, makeEvidence(c.good));
       const want = c.badStatus ?? 'fail';
       assert.ok(bad.includes(want), `bad: expected ${want} in ${JSON.stringify(bad)}`);
-      assert.ok(!good.includes('fail') && !good.includes('warn'), `good: ${JSON.stringify(check(c.id).run(makeEvidence(c.good)))}`);
+      assert.ok(!good.includes('fail') && !good.includes('warn'), `good: ${JSON.stringify(check(c.id).check(makeEvidence(c.good)))}`);
     });
   }
   it('BW-HOST-004 lists the component versions as info', () => {
-    const r = check('BW-HOST-004').run(makeEvidence());
+    const r = check('BW-HOST-004').check(makeEvidence());
     assert.equal(r[0]!.status, 'info');
     assert.match(r[0]!.message, /Engine 27\.3\.1; containerd 1\.7\.29; runc 1\.2\.8; kernel 6\.6\.30/);
   });
@@ -147,18 +147,18 @@ describe('Docker Bench bugs that Bulwark does not repeat', () => {
     assert.deepEqual(statusesOf('BW-DAEMON-002', makeEvidence({ argv: ['dockerd', '--log-level=debug'] })), ['fail']);
   });
   it('detects -H tcp:// on the command line (Docker Bench misses it: a non-breaking space breaks its test)', () => {
-    const r = check('BW-DAEMON-006').run(makeEvidence({ argv: ['dockerd', '-H', 'tcp://0.0.0.0:2375'] }));
+    const r = check('BW-DAEMON-006').check(makeEvidence({ argv: ['dockerd', '-H', 'tcp://0.0.0.0:2375'] }));
     assert.equal(r[0]!.status, 'fail');
   });
   it('detects a live TCP listener even when no flag names it', () => {
-    const r = check('BW-DAEMON-006').run(makeEvidence({ tcpListeners: ['0.0.0.0:2375'] }));
+    const r = check('BW-DAEMON-006').check(makeEvidence({ tcpListeners: ['0.0.0.0:2375'] }));
     assert.equal(r[0]!.status, 'fail');
     assert.match(r[0]!.message, /listening \(PID 4242\)/);
   });
   it('a bool flag does not take a separate value: `--userland-proxy false` leaves an argument dockerd rejects', () => {
     const ev = makeEvidence({ argv: ['dockerd', '--userland-proxy', 'false'] });
     assert.deepEqual(statusesOf('BW-DAEMON-015', ev), ['fail']);
-    const r = check('BW-DAEMON-019').run(ev);
+    const r = check('BW-DAEMON-019').check(ev);
     assert.equal(r[0]!.status, 'fail');
     assert.match(r[0]!.message, /does not take arguments: 'false'/);
   });
@@ -167,13 +167,13 @@ describe('Docker Bench bugs that Bulwark does not repeat', () => {
   });
   it('fails a bind mount of the root filesystem over the data root (Docker Bench mountpoint -q passes it)', () => {
     const ev = makeEvidence({ patch: (e) => (e.mounts[1] = { ...e.mounts[1]!, majMin: '254:1', device: '/dev/vda1', root: '/srv/docker' }) });
-    const r = check('BW-HOST-001').run(ev);
+    const r = check('BW-HOST-001').check(ev);
     assert.equal(r[0]!.status, 'fail');
     assert.match(r[0]!.message, /bind mount of \/srv\/docker/);
   });
   it('reads the running default bridge for icc and reports a configuration not yet in effect', () => {
     const ev = makeEvidence({ json: { icc: false }, patch: (e) => (e.engine.bridge = { Options: { 'com.docker.network.bridge.enable_icc': 'true' } }) });
-    const r = check('BW-DAEMON-001').run(ev);
+    const r = check('BW-DAEMON-001').check(ev);
     assert.equal(r[0]!.status, 'fail');
     assert.match(r[0]!.message, /restart pending/);
   });
@@ -181,7 +181,7 @@ describe('Docker Bench bugs that Bulwark does not repeat', () => {
     assert.deepEqual(statusesOf('BW-DAEMON-004', makeEvidence()), ['pass']);
   });
   it('uses the effective /info value: a userns-remap in the file that is not in effect is a failure', () => {
-    const r = check('BW-DAEMON-008').run(makeEvidence({ json: { 'userns-remap': 'default' } }));
+    const r = check('BW-DAEMON-008').check(makeEvidence({ json: { 'userns-remap': 'default' } }));
     assert.equal(r[0]!.status, 'fail');
     assert.match(r[0]!.message, /not in effect/);
   });
@@ -208,7 +208,7 @@ describe('Docker Bench bugs that Bulwark does not repeat', () => {
         e.audit = { rules: [{ text: '-w /usr/sbin/runc -k docker', source: '/etc/audit/rules.d/docker.rules' }], loadedKnown: true, loaded: [] };
       },
     });
-    const r = check('BW-HOST-003').run(ev).find((x) => x.cis === '1.1.18');
+    const r = check('BW-HOST-003').check(ev).find((x) => x.cis === '1.1.18');
     assert.equal(r?.status, 'fail');
     assert.match(r!.message, /not loaded/);
   });
@@ -229,7 +229,7 @@ describe('runChecks', () => {
   });
   it('keeps going when a file could not be examined', () => {
     const ev = makeEvidence({ patch: (e) => (e.envFiles.defaultDocker = { ...missing('/etc/default/docker'), error: 'too many levels of symbolic links' }) });
-    const r = check('BW-DAEMON-029').run(ev);
+    const r = check('BW-DAEMON-029').check(ev);
     assert.equal(r[0]!.status, 'warn');
   });
 });

@@ -2,9 +2,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { Finding, LineEdit } from '../../core/finding.js';
 import { dedupeFingerprints, makeFinding } from '../../core/rule.js';
-import type { DockerfileModel, Instruction, Pragma } from './model.js';
-import { parseDockerfile } from './parse.js';
-import { DEFAULT_SETTINGS, makeContext, type BuildRule, type BuildSettings, type Hit, type TextEdit } from './rule.js';
+import type { DockerfileModel, Instruction, Pragma } from '../../dockerfile/model.js';
+import { parseDockerfile } from '../../dockerfile/parse.js';
+import { DEFAULT_SETTINGS, makeContext, type BuildRule, type BuildSettings, type Hit, type TextEdit } from './context.js';
 import { allBuildRules, parseErrorRule } from './rules/index.js';
 
 export interface FixProposal {

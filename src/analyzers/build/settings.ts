@@ -1,7 +1,7 @@
 /** The `build:` section of .bulwark.yaml. */
 import { z } from 'zod';
 import { configSection, type BulwarkConfig } from '../../core/config.js';
-import { DEFAULT_SETTINGS, type BuildSettings } from './rule.js';
+import { DEFAULT_SETTINGS, type BuildSettings } from './context.js';
 
 const schema = z
   .object({

@@ -1,9 +1,10 @@
 /**
- * The daemon/host check model. Every rule is metadata (RuleMeta) plus one pure function of HostEvidence
- * returning results with a status; fail and warn results become findings, the rest go to the summary.
+ * The daemon/host rule model. Every rule is metadata (RuleMeta, with its CIS placement) plus one pure
+ * function of HostEvidence returning results with a status; fail and warn results become findings, the
+ * rest go to the summary.
  */
 import type { HostLocation, Severity } from '../../core/finding.js';
-import type { RuleMeta } from '../../core/rule.js';
+import type { CisSection, Rule } from '../../core/rule.js';
 import type { HostEvidence } from '../../host/types.js';
 import type { ResolvedSetting } from '../../host/settings.js';
 
@@ -11,7 +12,7 @@ export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info' | 'not-evaluated';
 export const STATUSES: CheckStatus[] = ['pass', 'fail', 'warn', 'info', 'not-evaluated'];
 
 /** CIS v1.6.0 sections this audit covers; "K" = kernel/runtime escapes (Bulwark only). */
-export type Section = '1' | '2' | '3' | '6' | '7' | 'K';
+export type Section = Extract<CisSection, '1' | '2' | '3' | '6' | '7' | 'K'>;
 
 export interface CheckResult {
   status: CheckStatus;
@@ -28,14 +29,18 @@ export interface CheckResult {
   extraReferences?: string[];
 }
 
-export interface HostCheck {
-  meta: RuleMeta;
-  /** CIS numbers covered (empty for Bulwark-only checks) */
-  cis: string[];
-  section: Section;
-  /** which command runs it: daemon (CIS 2, 3, 6) or host (CIS 1, escapes) */
-  scope: 'daemon' | 'host';
-  run(ev: HostEvidence): CheckResult[];
+/**
+ * A daemon or host rule: `export default defineRule<HostEvidence, CheckResult>(meta, check)`, with
+ * `meta.cis` placing it in the CIS table and `meta.stage` saying which command runs it: daemon (CIS 2, 3, 6, 7)
+ * or host (CIS 1, escapes).
+ */
+export type HostRule = Rule<HostEvidence, CheckResult>;
+
+/** A host rule's place in the CIS table (every host rule has one). */
+export function cisPlacement(rule: HostRule): { section: Section; ids: string[] } {
+  const p = rule.meta.cis;
+  if (!p) throw new Error(`${rule.meta.id}: a daemon/host rule needs meta.cis (its CIS section)`);
+  return p as { section: Section; ids: string[] };
 }
 
 export function cisRefs(...ids: string[]): string[] {

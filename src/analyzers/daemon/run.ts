@@ -5,9 +5,9 @@
 import { makeFinding } from '../../core/rule.js';
 import type { Finding } from '../../core/finding.js';
 import type { HostEvidence } from '../../host/types.js';
-import { hostChecks } from './index.js';
-import type { CheckResult, CheckStatus, HostCheck, Section } from './check.js';
-import { STATUSES } from './check.js';
+import { hostRules } from './index.js';
+import type { CheckResult, CheckStatus, HostRule, Section } from './check.js';
+import { cisPlacement, STATUSES } from './check.js';
 
 export interface RunResult extends CheckResult {
   ruleId: string;
@@ -33,24 +33,25 @@ export const SECTION_TITLES: Record<Section, string> = {
   K: 'Kernel and runtime escapes (Bulwark)',
 };
 
-export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', checks: HostCheck[] = hostChecks): { results: RunResult[]; findings: Finding[] } {
+export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', rules: HostRule[] = hostRules): { results: RunResult[]; findings: Finding[] } {
   const results: RunResult[] = [];
   const findings: Finding[] = [];
-  for (const c of checks) {
-    if (scope !== 'all' && c.scope !== scope) continue;
+  for (const c of rules) {
+    if (scope !== 'all' && c.meta.stage !== scope) continue;
+    const { section, ids: cisIds } = cisPlacement(c);
     let rs: CheckResult[];
     try {
       // section 2 reads the daemon's configuration: without it (and without /info) a default is not a pass
       rs =
-        c.section === '2' && !ev.settingsKnown && !ev.engine.info
-          ? (c.cis.length ? c.cis : ['']).map((cis) => ({ status: 'not-evaluated' as const, message: `daemon configuration unknown: ${ev.daemonArgsSource}`, key: 'unknown', ...(cis ? { cis } : {}) }))
-          : c.run(ev);
+        section === '2' && !ev.settingsKnown && !ev.engine.info
+          ? (cisIds.length ? cisIds : ['']).map((cis) => ({ status: 'not-evaluated' as const, message: `daemon configuration unknown: ${ev.daemonArgsSource}`, key: 'unknown', ...(cis ? { cis } : {}) }))
+          : c.check(ev);
     } catch (e) {
       rs = [{ status: 'not-evaluated', message: `check failed: ${(e as Error).message}`, key: 'error' }];
     }
     for (const r of rs) {
-      const cis = r.cis ?? c.cis[0] ?? '';
-      results.push({ ...r, ruleId: c.meta.id, title: c.meta.title, cis, section: c.section });
+      const cis = r.cis ?? cisIds[0] ?? '';
+      results.push({ ...r, ruleId: c.meta.id, title: c.meta.title, cis, section });
       if (r.status === 'fail' || r.status === 'warn') {
         const f = makeFinding(c.meta, {
             message: r.message,
@@ -62,7 +63,7 @@ export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', ch
           extraReferences: [...(cis && !c.meta.references.includes(`CIS-${cis}`) ? [`CIS-${cis}`] : []), ...(r.extraReferences ?? [])],
         });
         // a rule covering several CIS numbers: the finding cites only the one this result answers
-        if (c.cis.length > 1 && cis) f.references = f.references.filter((ref) => !ref.startsWith('CIS-') || ref === `CIS-${cis}`);
+        if (cisIds.length > 1 && cis) f.references = f.references.filter((ref) => !ref.startsWith('CIS-') || ref === `CIS-${cis}`);
         findings.push(f);
       }
     }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { configSection, type BulwarkConfig } from '../../core/config.js';
 import type { Finding, ImageLocation } from '../../core/finding.js';
-import { makeFinding, type FindingInit, type RuleMeta } from '../../core/rule.js';
+import { makeFinding, type FindingInit, type Rule, type RuleMeta } from '../../core/rule.js';
 import type { FinalFile, ImageScan, LayerResult } from '../../image/types.js';
 import type { InventoryReport, OsInfo } from '../../inventory/types.js';
 import { originOfHistory, originOfLayer, type LayerAttribution } from './attribution.js';
@@ -39,6 +39,16 @@ export interface OwnedFile {
   /** layers in which the owning package's file list (dpkg .list, apk installed db) was written */
   layers: Set<number>;
 }
+
+/** What an image rule says about one finding: `makeFinding`'s fields, with the location given as layer/path/line/field. */
+export type ImageFindingInit = Omit<FindingInit, 'location'> & {
+  layerIndex?: number;
+  path?: string;
+  line?: number;
+  field?: string;
+  historyIndex?: number;
+  origin?: 'base' | 'app';
+};
 
 export class ImageCheckContext {
   readonly imageName: string;
@@ -213,10 +223,7 @@ export class ImageCheckContext {
    * A finding with its location and origin. `layerIndex` places it in a layer; `historyIndex` (for
    * config fields set by an instruction) decides the origin when there is no layer.
    */
-  finding(
-    meta: RuleMeta,
-    init: Omit<FindingInit, 'location'> & { layerIndex?: number; path?: string; line?: number; field?: string; historyIndex?: number; origin?: 'base' | 'app' },
-  ): Finding {
+  finding(meta: RuleMeta, init: ImageFindingInit): Finding {
     const { layerIndex, path, line, field, historyIndex, origin, ...rest } = init;
     const f = makeFinding(meta, { ...rest, location: this.location({ layerIndex, path, line, field }) });
     const o = origin ?? (layerIndex !== undefined ? originOfLayer(this.att, layerIndex) : originOfHistory(this.att, historyIndex));
@@ -232,10 +239,8 @@ export class ImageCheckContext {
   }
 }
 
-export interface ImageRule {
-  meta: RuleMeta;
-  check(ctx: ImageCheckContext): Finding[];
-}
+/** An image rule: `export default defineRule<ImageCheckContext>(meta, check)` */
+export type ImageRule = Rule<ImageCheckContext>;
 
 export function humanBytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -6,42 +6,86 @@ import { join } from 'node:path';
 import type { BulwarkConfig } from '../../core/config.js';
 import { cacheRoot } from '../../image/cache.js';
 import type { Finding } from '../../core/finding.js';
-import { dedupeFingerprints, type RuleMeta } from '../../core/rule.js';
+import { dedupeFingerprints, ruleSet, type RuleMeta } from '../../core/rule.js';
 import type { ImageScan, LayerAnalyzer } from '../../image/types.js';
 import type { InventoryReport } from '../../inventory/types.js';
 import { attributeLayers, recordImageLayers, type LayerAttribution } from './attribution.js';
 import { ImageCheckContext, type CheckOptions, type ImageRule } from './context.js';
 import { imageFilesAnalyzer } from './files-analyzer.js';
-import { builtinSecretsAnalyzer, makeCustomSecretsAnalyzer, SECRETS_ANALYZER } from './secrets/analyzer.js';
-import { checkConfigSecrets, checkLayerSecrets } from './secrets/check.js';
-import { secretRuleMetas } from './secrets/meta.js';
+import { builtinSecretsAnalyzer, makeCustomSecretsAnalyzer } from './secrets/analyzer.js';
 import { vulndbRules } from '../../vulndb/rules.js';
 import { resolveSecrets } from './secrets/settings.js';
-import { rule as rootUser } from './config/root-user.js';
-import { rule as healthcheck } from './config/healthcheck.js';
-import { rule as exposeSsh } from './config/expose-ssh.js';
-import { rule as latestTag } from './config/latest-tag.js';
-import { rule as imageAge } from './config/image-age.js';
-import { rule as eolDistro } from './config/eol-distro.js';
-import { rule as onbuild } from './config/onbuild.js';
-import { rule as addRemoteUrl } from './config/add-remote-url.js';
-import { rule as sudoInstalled } from './config/sudo-installed.js';
-import { rule as sshServer } from './config/ssh-server.js';
-import { rule as setuid } from './files/setuid.js';
-import { rule as worldWritable } from './files/world-writable.js';
-import { rule as deviceFiles } from './files/device-files.js';
-import { rule as unknownOwner } from './files/unknown-owner.js';
-import { rule as sshLeftovers } from './files/ssh-leftovers.js';
-import { rule as gitDir } from './files/git-dir.js';
-import { rule as packageCaches } from './files/package-caches.js';
-import { rule as coreDumps } from './files/core-dumps.js';
-import { rule as wastedBytes } from './files/wasted-bytes.js';
+import rootUser from './config/root-user.js';
+import healthcheck from './config/healthcheck.js';
+import exposeSsh from './config/expose-ssh.js';
+import latestTag from './config/latest-tag.js';
+import imageAge from './config/image-age.js';
+import eolDistro from './config/eol-distro.js';
+import onbuild from './config/onbuild.js';
+import addRemoteUrl from './config/add-remote-url.js';
+import sudoInstalled from './config/sudo-installed.js';
+import sshServer from './config/ssh-server.js';
+import setuid from './files/setuid.js';
+import worldWritable from './files/world-writable.js';
+import deviceFiles from './files/device-files.js';
+import unknownOwner from './files/unknown-owner.js';
+import sshLeftovers from './files/ssh-leftovers.js';
+import gitDir from './files/git-dir.js';
+import packageCaches from './files/package-caches.js';
+import coreDumps from './files/core-dumps.js';
+import wastedBytes from './files/wasted-bytes.js';
+import privateKey from './secrets/rules/secret-001-private-key.js';
+import encryptedPrivateKey from './secrets/rules/secret-002-encrypted-private-key.js';
+import awsAccessKeyId from './secrets/rules/secret-003-aws-access-key-id.js';
+import awsSecretKey from './secrets/rules/secret-004-aws-secret-key.js';
+import gcpServiceAccount from './secrets/rules/secret-005-gcp-service-account.js';
+import azureStorageKey from './secrets/rules/secret-006-azure-storage-key.js';
+import githubToken from './secrets/rules/secret-007-github-token.js';
+import gitlabToken from './secrets/rules/secret-008-gitlab-token.js';
+import slack from './secrets/rules/secret-009-slack.js';
+import stripeKey from './secrets/rules/secret-010-stripe-key.js';
+import npmToken from './secrets/rules/secret-011-npm-token.js';
+import pypiToken from './secrets/rules/secret-012-pypi-token.js';
+import dockerRegistryAuth from './secrets/rules/secret-013-docker-registry-auth.js';
+import dotenvSecret from './secrets/rules/secret-014-dotenv-secret.js';
+import gitCredentials from './secrets/rules/secret-015-git-credentials.js';
+import pgpass from './secrets/rules/secret-016-pgpass.js';
+import shellHistory from './secrets/rules/secret-017-shell-history.js';
+import jwt from './secrets/rules/secret-018-jwt.js';
+import hardcodedPassword from './secrets/rules/secret-019-hardcoded-password.js';
+import configSecret from './secrets/rules/secret-020-config-secret.js';
+import customRule from './secrets/rules/secret-099-custom-rule.js';
 
 export { attributeLayers, recordImageLayers, loadLayerIndex, originOfLayer, type LayerAttribution } from './attribution.js';
 export type { CheckOptions } from './context.js';
 
-/** the per-file checks and config checks, in report order */
-export const imageCheckRules: ImageRule[] = [
+/** the secret rules: each files the hits of its kinds in the rules table (secrets/rules-table.ts) */
+const secretRules: ImageRule[] = [
+  privateKey,
+  encryptedPrivateKey,
+  awsAccessKeyId,
+  awsSecretKey,
+  gcpServiceAccount,
+  azureStorageKey,
+  githubToken,
+  gitlabToken,
+  slack,
+  stripeKey,
+  npmToken,
+  pypiToken,
+  dockerRegistryAuth,
+  dotenvSecret,
+  gitCredentials,
+  pgpass,
+  shellHistory,
+  jwt,
+  hardcodedPassword,
+  configSecret,
+  customRule,
+];
+
+/** Every rule of the image stage, in report order: config checks, per-file checks, secrets. */
+export const imageRuleSet: ImageRule[] = ruleSet<ImageRule>([
   rootUser,
   healthcheck,
   exposeSsh,
@@ -61,10 +105,14 @@ export const imageCheckRules: ImageRule[] = [
   packageCaches,
   coreDumps,
   wastedBytes,
-];
+  ...secretRules,
+]);
 
-/** Every rule of the image stage (metadata); the checks live beside it. */
-export const imageRules: RuleMeta[] = [...imageCheckRules.map((r) => r.meta), ...secretRuleMetas, ...vulndbRules];
+/** the catalogue entries the secret kinds of the rules table are filed under */
+export const secretMetaById = new Map(secretRules.map((r) => [r.meta.id, r.meta]));
+
+/** Every rule of the image stage (metadata), plus the matcher's coverage rule; the checks live beside it. */
+export const imageRules: RuleMeta[] = [...imageRuleSet.map((r) => r.meta), ...vulndbRules];
 
 /** The analyzers the layer walker runs on every layer for these checks (built-in rules only). */
 export const imageContentAnalyzers: LayerAnalyzer[] = [builtinSecretsAnalyzer, imageFilesAnalyzer];
@@ -78,19 +126,14 @@ export function imageContentAnalyzersFor(cfg: BulwarkConfig): LayerAnalyzer[] {
 /** Every finding of the image content/config checks, each with `origin` base|app. */
 export function checkImage(scan: ImageScan, inventory: InventoryReport | undefined, cfg: BulwarkConfig, opts: CheckOptions = {}): Finding[] {
   const settings = ImageCheckContext.settingsFrom(cfg);
-  const resolved = resolveSecrets(cfg);
   const att = opts.attribution ?? attributeLayers(scan, { cacheDir: opts.cacheDir });
   const ctx = new ImageCheckContext(scan, inventory, cfg, settings, att, opts.now ?? new Date());
   const disabled = new Set(settings.disable.map((d) => d.toUpperCase()));
-  const findings: Finding[] = [];
-  for (const r of imageCheckRules) {
+  const out: Finding[] = [];
+  for (const r of imageRuleSet) {
     if (disabled.has(r.meta.id)) continue;
-    findings.push(...r.check(ctx));
+    out.push(...r.check(ctx));
   }
-  const custom = makeCustomSecretsAnalyzer(resolved.custom);
-  const analyzerNames = [SECRETS_ANALYZER, ...(custom ? [custom.name] : [])];
-  findings.push(...checkLayerSecrets(ctx, resolved, analyzerNames), ...checkConfigSecrets(ctx, resolved));
-  const out = findings.filter((f) => !disabled.has(f.ruleId));
   dedupeFingerprints(out);
   return out;
 }

@@ -3,43 +3,47 @@
  * in ./rules. `checkContainer` runs them all on one container/service.
  */
 import type { Finding } from '../../core/finding.js';
-import type { RuleMeta } from '../../core/rule.js';
+import { ruleSet, type RuleMeta } from '../../core/rule.js';
 import type { ContainerSpec } from '../../runtime/model.js';
 import type { RuntimeRule } from './types.js';
-import { rule as privileged } from './rules/privileged.js';
-import { rule as dangerousCaps } from './rules/dangerous-caps.js';
-import { rule as capsNotDropped } from './rules/caps-not-dropped.js';
-import { rule as hostNetwork } from './rules/host-network.js';
-import { rule as hostPid } from './rules/host-pid.js';
-import { rule as hostIpc } from './rules/host-ipc.js';
-import { rule as hostUts } from './rules/host-uts.js';
-import { rule as hostUserns } from './rules/host-userns.js';
-import { rule as sensitiveMount } from './rules/sensitive-mount.js';
-import { rule as runtimeSocket } from './rules/runtime-socket.js';
-import { rule as mountPropagation } from './rules/mount-propagation.js';
-import { rule as hostDevices } from './rules/host-devices.js';
-import { rule as noMemoryLimit } from './rules/no-memory-limit.js';
-import { rule as noCpuLimit } from './rules/no-cpu-limit.js';
-import { rule as noPidsLimit } from './rules/no-pids-limit.js';
-import { rule as writableRootfs } from './rules/writable-rootfs.js';
-import { rule as noNewPrivileges } from './rules/no-new-privileges.js';
-import { rule as seccompUnconfined } from './rules/seccomp-unconfined.js';
-import { rule as apparmorUnconfined } from './rules/apparmor-unconfined.js';
-import { rule as rootUser } from './rules/root-user.js';
-import { rule as portsAllInterfaces } from './rules/ports-all-interfaces.js';
-import { rule as privilegedPort } from './rules/privileged-port.js';
-import { rule as defaultBridge } from './rules/default-bridge.js';
-import { rule as restartUnbounded } from './rules/restart-unbounded.js';
-import { rule as noHealthcheck } from './rules/no-healthcheck.js';
-import { rule as envSecrets } from './rules/env-secrets.js';
-import { rule as unsafeSysctl } from './rules/unsafe-sysctl.js';
-import { rule as ulimitOverride } from './rules/ulimit-override.js';
-import { rule as cgroupParent } from './rules/cgroup-parent.js';
-import { rule as selinuxDisabled } from './rules/selinux-disabled.js';
-import { rule as hostCgroupns } from './rules/host-cgroupns.js';
-import { escapeRules } from './rules/escape.js';
+import privileged from './rules/privileged.js';
+import dangerousCaps from './rules/dangerous-caps.js';
+import capsNotDropped from './rules/caps-not-dropped.js';
+import hostNetwork from './rules/host-network.js';
+import hostPid from './rules/host-pid.js';
+import hostIpc from './rules/host-ipc.js';
+import hostUts from './rules/host-uts.js';
+import hostUserns from './rules/host-userns.js';
+import sensitiveMount from './rules/sensitive-mount.js';
+import runtimeSocket from './rules/runtime-socket.js';
+import mountPropagation from './rules/mount-propagation.js';
+import hostDevices from './rules/host-devices.js';
+import noMemoryLimit from './rules/no-memory-limit.js';
+import noCpuLimit from './rules/no-cpu-limit.js';
+import noPidsLimit from './rules/no-pids-limit.js';
+import writableRootfs from './rules/writable-rootfs.js';
+import noNewPrivileges from './rules/no-new-privileges.js';
+import seccompUnconfined from './rules/seccomp-unconfined.js';
+import apparmorUnconfined from './rules/apparmor-unconfined.js';
+import rootUser from './rules/root-user.js';
+import portsAllInterfaces from './rules/ports-all-interfaces.js';
+import privilegedPort from './rules/privileged-port.js';
+import defaultBridge from './rules/default-bridge.js';
+import restartUnbounded from './rules/restart-unbounded.js';
+import noHealthcheck from './rules/no-healthcheck.js';
+import envSecrets from './rules/env-secrets.js';
+import unsafeSysctl from './rules/unsafe-sysctl.js';
+import ulimitOverride from './rules/ulimit-override.js';
+import cgroupParent from './rules/cgroup-parent.js';
+import selinuxDisabled from './rules/selinux-disabled.js';
+import hostCgroupns from './rules/host-cgroupns.js';
+import escapePrivileged from './rules/escape-privileged.js';
+import escapeSysAdminMount from './rules/escape-sys-admin-mount.js';
+import escapeRuntimeSocket from './rules/escape-runtime-socket.js';
+import escapePidPtrace from './rules/escape-pid-ptrace.js';
+import escapeWritableSystemMount from './rules/escape-writable-system-mount.js';
 
-export const runtimeRuleSet: RuntimeRule[] = [
+export const runtimeRuleSet: RuntimeRule[] = ruleSet<RuntimeRule>([
   privileged,
   dangerousCaps,
   capsNotDropped,
@@ -71,8 +75,12 @@ export const runtimeRuleSet: RuntimeRule[] = [
   cgroupParent,
   selinuxDisabled,
   hostCgroupns,
-  ...escapeRules,
-];
+  escapePrivileged,
+  escapeSysAdminMount,
+  escapeRuntimeSocket,
+  escapePidPtrace,
+  escapeWritableSystemMount,
+]);
 
 /** Every rule of the runtime stage (metadata); the checks live beside it. */
 export const runtimeRules: RuleMeta[] = runtimeRuleSet.map((r) => r.meta);

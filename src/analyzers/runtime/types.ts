@@ -1,12 +1,10 @@
-/** Shape of one runtime rule: metadata plus one pure check over the normalised container model. */
+/** Runtime rules: metadata plus one pure check over the normalised container model, and their finding helpers. */
 import { fingerprint, type Finding, type Severity } from '../../core/finding.js';
-import { makeFinding, type RuleMeta } from '../../core/rule.js';
+import { makeFinding, type Rule, type RuleMeta } from '../../core/rule.js';
 import { locate, type ContainerSpec } from '../../runtime/model.js';
 
-export interface RuntimeRule {
-  meta: RuleMeta;
-  check(spec: ContainerSpec): Finding[];
-}
+/** A runtime rule: `export default defineRule<ContainerSpec>(meta, check)` */
+export type RuntimeRule = Rule<ContainerSpec>;
 
 export interface HitInit {
   /** model fields to locate, best first (e.g. `mounts.2`, `mounts`) */

@@ -5,7 +5,7 @@ import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { analyzeDockerfile, applyFixes } from '../../analyzers/build/analyze.js';
 import { buildSettings } from '../../analyzers/build/settings.js';
-import type { BuildSettings } from '../../analyzers/build/rule.js';
+import type { BuildSettings } from '../../analyzers/build/context.js';
 import { InputError } from '../../core/errors.js';
 import { TOOL } from '../../core/version.js';
 import type { Finding } from '../../core/finding.js';

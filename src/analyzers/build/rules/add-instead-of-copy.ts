@@ -1,8 +1,8 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { ARCHIVE, GIT_RE, HADOLINT, URL_RE, copyArgs, flag } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-014',
     title: 'ADD used for local files (use COPY)',
@@ -12,6 +12,7 @@ export default defineRule(
     references: ['DL3020', 'DS005', 'AVD-DS-0005', 'CIS-4.9'],
     helpUri: HADOLINT('DL3020'),
     autoFixable: true,
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

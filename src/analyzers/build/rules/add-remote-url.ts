@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { GIT_RE, URL_RE, copyArgs, flag } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-015',
     title: 'ADD fetches a remote URL without a checksum',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'Use `ADD --checksum=sha256:<hash> <url>`, or download with curl and verify with sha256sum in the same RUN.',
     references: [],
     tags: ['supply-chain'],
+    stage: 'build',
   },
   (ctx) =>
     ctx.all('ADD').flatMap((inst) => {

@@ -1,9 +1,10 @@
-import { defineRule } from '../rule.js';
-import { hasCacheMount, insertAfter } from '../rule.js';
-import { hasFlag } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { hasCacheMount, insertAfter } from '../context.js';
+import { hasFlag } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, pkgHits, removes } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-030',
     title: 'apk add without --no-cache',
@@ -13,6 +14,7 @@ export default defineRule(
     references: ['DL3019', 'DS025', 'AVD-DS-0025'],
     helpUri: HADOLINT('DL3019'),
     autoFixable: true,
+    stage: 'build',
   },
   (ctx) =>
     pkgHits(ctx, ['apk'], (p, inst) => {

@@ -1,11 +1,12 @@
-import { defineRule } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, pkgHits } from './util.js';
 
 /** apt sub-commands that apt-get runs the same way (search/show/list/full-upgrade are not among them) */
 const SAME_IN_APT_GET = new Set(['install', 'update', 'upgrade', 'dist-upgrade', 'remove', 'purge', 'autoremove', 'clean', 'autoclean']);
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-029',
     title: 'apt used instead of apt-get',
@@ -15,6 +16,7 @@ export default defineRule(
     references: ['DL3027'],
     helpUri: HADOLINT('DL3027'),
     autoFixable: true,
+    stage: 'build',
   },
   (ctx) =>
     pkgHits(ctx, ['apt'], (p, inst) => {

@@ -1,6 +1,7 @@
-import { defineRule } from '../rule.js';
-import { insertAfter } from '../rule.js';
-import { hasFlag } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { insertAfter } from '../context.js';
+import { hasFlag } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, pkgHits } from './util.js';
 
 /** -y, --yes, --assume-yes, -qq, -q=2, or -y inside a short-flag cluster */
@@ -8,7 +9,7 @@ export function aptAssumesYes(args: string[]): boolean {
   return hasFlag(args, ['yes', 'assume-yes', 'force-yes'], ['y']) || args.some((a) => a === '-qq' || a === '-q=2' || a === '--quiet=2' || /^-[a-z]*q[a-z]*q/.test(a));
 }
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-024',
     title: 'apt-get install without -y',
@@ -18,6 +19,7 @@ export default defineRule(
     references: ['DL3014', 'DS021', 'AVD-DS-0021'],
     helpUri: HADOLINT('DL3014'),
     autoFixable: true,
+    stage: 'build',
   },
   (ctx) =>
     pkgHits(ctx, ['apt-get'], (p, inst) => {

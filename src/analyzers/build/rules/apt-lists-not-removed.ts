@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { appendToRun, hasCacheMount } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { appendToRun, hasCacheMount } from '../context.js';
 import { HADOLINT, removes, runs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-026',
     title: 'apt lists not removed after install',
@@ -13,6 +13,7 @@ export default defineRule(
     references: ['DL3009'],
     helpUri: HADOLINT('DL3009'),
     autoFixable: true,
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

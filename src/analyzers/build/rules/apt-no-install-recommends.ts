@@ -1,9 +1,10 @@
-import { defineRule } from '../rule.js';
-import { insertAfter } from '../rule.js';
-import { hasFlag } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { insertAfter } from '../context.js';
+import { hasFlag } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, pkgHits } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-025',
     title: 'apt-get install without --no-install-recommends',
@@ -13,6 +14,7 @@ export default defineRule(
     references: ['DL3015', 'DS029', 'AVD-DS-0029'],
     helpUri: HADOLINT('DL3015'),
     autoFixable: true,
+    stage: 'build',
   },
   (ctx) =>
     pkgHits(ctx, ['apt-get'], (p, inst) => {

@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
-import { isPinned } from '../shell/packages.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { isPinned } from '../../../dockerfile/shell/packages.js';
 import { HADOLINT, pkgHits } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-027',
     title: 'apt packages not version-pinned',
@@ -12,6 +13,7 @@ export default defineRule(
     references: ['DL3008'],
     helpUri: HADOLINT('DL3008'),
     tags: ['pinning'],
+    stage: 'build',
   },
   (ctx) =>
     pkgHits(ctx, ['apt-get', 'apt', 'aptitude'], (p) => {

@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, runs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-012',
     title: 'cd used to change directory in RUN',
@@ -12,6 +12,7 @@ export default defineRule(
     remediation: 'Use `WORKDIR /path` instead of `RUN cd /path && ...`.',
     references: ['DL3003', 'DS013', 'AVD-DS-0013'],
     helpUri: HADOLINT('DL3003'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

@@ -1,8 +1,8 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-048',
     title: 'Multiple consecutive RUN instructions',
@@ -11,6 +11,7 @@ export default defineRule(
     remediation: 'Join consecutive short RUNs with `&&`.',
     references: ['DL3059'],
     helpUri: HADOLINT('DL3059'),
+    stage: 'build',
   },
   (ctx) => {
     // hadolint semantics: RUNs with identical flags, each with at most 2 commands, directly one after another

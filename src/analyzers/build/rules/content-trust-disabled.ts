@@ -1,10 +1,10 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { runs } from './util.js';
 
 const OFF = /^(0|false|no|off)?$/i;
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-073',
     title: 'Docker Content Trust disabled',
@@ -13,6 +13,7 @@ export default defineRule(
     remediation: 'Do not set DOCKER_CONTENT_TRUST=0; sign and verify images (Notary/cosign).',
     references: ['CIS-4.5'],
     tags: ['supply-chain'],
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

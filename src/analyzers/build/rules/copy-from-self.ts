@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT, flag } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-016',
     title: 'COPY --from refers to its own stage',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'Point --from at an earlier stage or an image.',
     references: ['DL3023', 'DS006', 'AVD-DS-0006'],
     helpUri: HADOLINT('DL3023'),
+    stage: 'build',
   },
   (ctx) =>
     ctx.all('COPY').flatMap((inst) => {

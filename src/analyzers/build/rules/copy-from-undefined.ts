@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT, flag } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-017',
     title: 'COPY --from refers to an undefined stage',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'Define the stage (`FROM ... AS name`) before copying from it, or use a full image reference with a tag.',
     references: ['DL3022', 'DS018', 'AVD-DS-0018'],
     helpUri: HADOLINT('DL3022'),
+    stage: 'build',
   },
   (ctx) =>
     ctx.all('COPY').flatMap((inst) => {

@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT, copyArgs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-018',
     title: 'COPY with several sources needs a destination ending in /',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'End the destination with `/`.',
     references: ['DL3021', 'DS011', 'AVD-DS-0011'],
     helpUri: HADOLINT('DL3021'),
+    stage: 'build',
   },
   (ctx) =>
     [...ctx.all('COPY'), ...ctx.all('ADD')].flatMap((inst) => {

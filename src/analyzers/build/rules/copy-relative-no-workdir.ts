@@ -1,8 +1,8 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT, copyArgs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-052',
     title: 'COPY to a relative path without WORKDIR',
@@ -11,6 +11,7 @@ export default defineRule(
     remediation: 'Set `WORKDIR /app` first, or copy to an absolute path.',
     references: ['DL3045'],
     helpUri: HADOLINT('DL3045'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

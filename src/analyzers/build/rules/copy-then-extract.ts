@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { ARCHIVE, HADOLINT, URL_RE, copyArgs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-066',
     title: 'Archive COPYed then extracted (use ADD)',
@@ -12,6 +12,7 @@ export default defineRule(
     remediation: 'Use `ADD archive.tar.gz /dest/` for local archives.',
     references: ['DL3010'],
     helpUri: HADOLINT('DL3010'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

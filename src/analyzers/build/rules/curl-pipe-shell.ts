@@ -1,12 +1,12 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { runs } from './util.js';
 import { isDownload } from './download.js';
 
 const INTERPRETER = /^(sh|bash|ash|dash|zsh|ksh|python[0-9.]*|perl|ruby|node|php)$/;
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-069',
     title: 'Remote script piped into a shell',
@@ -15,6 +15,7 @@ export default defineRule(
     remediation: 'Download to a file, verify its checksum or signature (`sha256sum -c`), then run it; or install from a package repository.',
     references: [],
     tags: ['supply-chain'],
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 import { missingClean } from './pkg-factories.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-044',
     title: 'dnf/microdnf clean all missing after install',
@@ -12,6 +13,7 @@ export default defineRule(
     references: ['DL3040', 'DS019', 'AVD-DS-0019', 'DS027', 'AVD-DS-0027'],
     autoFixable: true,
     helpUri: HADOLINT('DL3040'),
+    stage: 'build',
   },
   (ctx) =>
     missingClean(ctx, ['dnf', 'microdnf'], (n, a) => (n === 'dnf' || n === 'microdnf' || n === 'tdnf' || n === 'dnf5') && a.includes('clean') && a.includes('all'), ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'], 'dnf clean all', (m) => `${m} clean all`),

@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
-import { hasFlag } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { hasFlag } from '../../../dockerfile/shell/command.js';
 import { AVD, pkgHits } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-046',
     title: 'dnf/microdnf install without --nodocs',
@@ -11,6 +12,7 @@ export default defineRule(
     remediation: 'Use `dnf install -y --nodocs ...` (or set tsflags=nodocs).',
     references: ['DS028', 'AVD-DS-0028'],
     helpUri: AVD('DS028'),
+    stage: 'build',
   },
   (ctx) =>
     pkgHits(ctx, ['dnf', 'microdnf'], (p) =>

@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 import { missingYes } from './pkg-factories.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-043',
     title: 'dnf install without -y',
@@ -12,6 +13,7 @@ export default defineRule(
     references: ['DL3038'],
     helpUri: HADOLINT('DL3038'),
     autoFixable: true,
+    stage: 'build',
   },
   (ctx) => missingYes(ctx, ['dnf'], ['assumeyes'], ['y']),
 );

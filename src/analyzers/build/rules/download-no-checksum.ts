@@ -1,13 +1,13 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { basename, effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { basename, effective } from '../../../dockerfile/shell/command.js';
 import { runs } from './util.js';
 import { downloadTarget } from './download.js';
 
 const VERIFY = /^(sha1sum|sha224sum|sha256sum|sha384sum|sha512sum|shasum|md5sum|b2sum|cksum|gpg|gpgv|cosign|minisign|signify|openssl|rpm|sq)$/;
 const EXECUTES = /^(sh|bash|ash|dash|zsh|python[0-9.]*|perl|ruby|node|dpkg|rpm|tar|unzip|install|chmod|mv|cp|apk|bsdtar|gunzip)$/;
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-070',
     title: 'Downloaded file used without checksum verification',
@@ -16,6 +16,7 @@ export default defineRule(
     remediation: 'Verify before use: `echo "<sha256>  file" | sha256sum -c -` (or gpg --verify / cosign verify-blob) in the same RUN, or use `ADD --checksum=`.',
     references: [],
     tags: ['supply-chain'],
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

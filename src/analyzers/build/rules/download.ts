@@ -1,5 +1,5 @@
-import type { SimpleCommand } from '../shell/tokenize.js';
-import { effective, flagValue, hasFlag } from '../shell/command.js';
+import type { SimpleCommand } from '../../../dockerfile/shell/tokenize.js';
+import { effective, flagValue, hasFlag } from '../../../dockerfile/shell/command.js';
 
 /** curl/wget fetching from the network; `toStdout` restricts to downloads written to stdout. */
 export function isDownload(c: SimpleCommand, toStdout = false): boolean {

@@ -1,8 +1,8 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-019',
     title: 'Stage name used twice',
@@ -11,6 +11,7 @@ export default defineRule(
     remediation: 'Give every stage a unique name.',
     references: ['DL3024', 'DS012', 'AVD-DS-0012'],
     helpUri: HADOLINT('DL3024'),
+    stage: 'build',
   },
   (ctx) => {
     const seen = new Set<string>();

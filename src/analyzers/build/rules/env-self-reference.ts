@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { referencedVars } from '../vars.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { referencedVars } from '../../../dockerfile/vars.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-051',
     title: 'ENV refers to a variable defined in the same ENV',
@@ -12,6 +12,7 @@ export default defineRule(
     remediation: 'Split into two ENV instructions.',
     references: ['DL3044'],
     helpUri: HADOLINT('DL3044'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-060',
     title: 'CMD/ENTRYPOINT in shell form',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'Use JSON (exec) form: `CMD ["node", "server.js"]`.',
     references: ['DL3025'],
     helpUri: HADOLINT('DL3025'),
+    stage: 'build',
   },
   (ctx) =>
     [...ctx.all('CMD'), ...ctx.all('ENTRYPOINT')]

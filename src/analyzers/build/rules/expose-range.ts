@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 import { exposedPorts } from './ports.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-008',
     title: 'Exposed port outside 0-65535',
@@ -11,6 +12,7 @@ export default defineRule(
     remediation: 'Use a valid port number (0-65535).',
     references: ['DL3011', 'DS008', 'AVD-DS-0008'],
     helpUri: HADOLINT('DL3011'),
+    stage: 'build',
   },
   (ctx) =>
     ctx.all('EXPOSE').flatMap((inst) =>

@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { AVD } from './util.js';
 import { exposedPorts } from './ports.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-007',
     title: 'SSH port 22 exposed',
@@ -12,6 +13,7 @@ export default defineRule(
     references: ['DS004', 'AVD-DS-0004'],
     helpUri: AVD('DS004'),
     tags: ['network'],
+    stage: 'build',
   },
   (ctx) =>
     ctx.all('EXPOSE').flatMap((inst) =>

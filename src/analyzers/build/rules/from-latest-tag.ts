@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { AVD, HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-001',
     title: 'Base image uses the latest tag',
@@ -11,6 +12,7 @@ export default defineRule(
     references: ['DL3007', 'DS001', 'AVD-DS-0001'],
     helpUri: HADOLINT('DL3007'),
     tags: ['from', 'pinning'],
+    stage: 'build',
   },
   (ctx) =>
     ctx.df.stages

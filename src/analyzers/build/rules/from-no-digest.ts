@@ -1,6 +1,7 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-003',
     title: 'Base image not pinned by digest',
@@ -9,6 +10,7 @@ export default defineRule(
     remediation: 'Append the digest: `FROM alpine:3.20@sha256:<digest>` (tools like Renovate keep it current).',
     references: [],
     tags: ['from', 'pinning', 'supply-chain'],
+    stage: 'build',
   },
   (ctx) =>
     ctx.df.stages

@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-062',
     title: 'FROM with a fixed --platform',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'Drop --platform or use `--platform=$BUILDPLATFORM` / `$TARGETPLATFORM`.',
     references: ['DL3029'],
     helpUri: HADOLINT('DL3029'),
+    stage: 'build',
   },
   (ctx) =>
     ctx.df.stages

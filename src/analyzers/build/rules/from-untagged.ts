@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-002',
     title: 'Base image has no tag',
@@ -11,6 +12,7 @@ export default defineRule(
     references: ['DL3006', 'DS001', 'AVD-DS-0001'],
     helpUri: HADOLINT('DL3006'),
     tags: ['from', 'pinning'],
+    stage: 'build',
   },
   (ctx) =>
     ctx.df.stages

@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 import { notPinned } from './pkg-factories.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-035',
     title: 'gem packages not version-pinned',
@@ -12,6 +13,7 @@ export default defineRule(
     references: ['DL3028'],
     helpUri: HADOLINT('DL3028'),
     tags: ['pinning'],
+    stage: 'build',
   },
   (ctx) => notPinned(ctx, ['gem']),
 );

@@ -1,5 +1,6 @@
 /** The build-stage rule list, in ID order. Adding a rule: one file in this folder and one line here. */
-import type { BuildRule } from '../rule.js';
+import { ruleSet } from '../../../core/rule.js';
+import type { BuildRule } from '../context.js';
 import parseError from './parse-error.js';
 import fromLatestTag from './from-latest-tag.js';
 import fromUntagged from './from-untagged.js';
@@ -76,7 +77,7 @@ import setuidNotStripped from './setuid-not-stripped.js';
 import contentTrustDisabled from './content-trust-disabled.js';
 
 export const parseErrorRule: BuildRule = parseError;
-export const allBuildRules: BuildRule[] = [
+export const allBuildRules: BuildRule[] = ruleSet<BuildRule>([
   parseError,
   fromLatestTag,
   fromUntagged,
@@ -151,4 +152,4 @@ export const allBuildRules: BuildRule[] = [
   worldWritable,
   setuidNotStripped,
   contentTrustDisabled,
-];
+]);

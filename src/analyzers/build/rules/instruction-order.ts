@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-049',
     title: 'Instruction before the first FROM',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'Start the Dockerfile with FROM (ARG may come before it).',
     references: ['DL3061'],
     helpUri: HADOLINT('DL3061'),
+    stage: 'build',
   },
   (ctx) => {
     const first = ctx.df.instructions.find((i) => i.stage === -1 && i.keyword !== 'ARG');

@@ -1,8 +1,8 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-058',
     title: 'Schema label is empty',
@@ -12,6 +12,7 @@ export default defineRule(
     references: ['DL3051'],
     helpUri: HADOLINT('DL3051'),
     tags: ['labels', 'config'],
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

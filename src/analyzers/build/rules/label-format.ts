@@ -1,5 +1,5 @@
-import { defineRule } from '../rule.js';
-import type { Hit, LabelType } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit, LabelType } from '../context.js';
 import { HADOLINT } from './util.js';
 
 const SPDX = /^(\(?\s*[A-Za-z0-9.+-]+(\s+WITH\s+[A-Za-z0-9.+-]+)?\s*\)?)(\s+(AND|OR)\s+\(?\s*[A-Za-z0-9.+-]+(\s+WITH\s+[A-Za-z0-9.+-]+)?\s*\)?)*$/;
@@ -12,7 +12,7 @@ const CHECKS: Record<Exclude<LabelType, 'text'>, { ok: (v: string) => boolean; w
   email: { ok: (v) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(v), what: 'an email address', ref: 'DL3058' },
 };
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-059',
     title: 'Label value does not match its schema type',
@@ -22,6 +22,7 @@ export default defineRule(
     references: ['DL3052', 'DL3053', 'DL3054', 'DL3055', 'DL3056', 'DL3058'],
     helpUri: HADOLINT('DL3052'),
     tags: ['labels', 'config'],
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

@@ -1,5 +1,5 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
 const RESERVED = ['com.docker.', 'io.docker.', 'org.dockerproject.'];
@@ -11,7 +11,7 @@ export function labelKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-055',
     title: 'Invalid label key',
@@ -20,6 +20,7 @@ export default defineRule(
     remediation: 'Use keys like `org.opencontainers.image.source`.',
     references: ['DL3048'],
     helpUri: HADOLINT('DL3048'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

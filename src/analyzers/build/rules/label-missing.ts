@@ -1,9 +1,10 @@
-import { defineRule } from '../rule.js';
-import { finalStage } from '../model.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { finalStage } from '../../../dockerfile/model.js';
 import { HADOLINT } from './util.js';
 import { finalLabels } from './labels.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-056',
     title: 'Required label missing',
@@ -13,6 +14,7 @@ export default defineRule(
     references: ['DL3049'],
     helpUri: HADOLINT('DL3049'),
     tags: ['labels', 'config'],
+    stage: 'build',
   },
   (ctx) => {
     const last = finalStage(ctx.df);

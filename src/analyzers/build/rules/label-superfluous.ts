@@ -1,8 +1,8 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-057',
     title: 'Label not in the label schema',
@@ -12,6 +12,7 @@ export default defineRule(
     references: ['DL3050'],
     helpUri: HADOLINT('DL3050'),
     tags: ['labels', 'config'],
+    stage: 'build',
   },
   (ctx) => {
     if (!ctx.settings.strictLabels) return [];

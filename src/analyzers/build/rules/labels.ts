@@ -1,7 +1,7 @@
 /** Labels of the final image (LABEL in shipped stages; later ones win). */
-import type { BuildContext } from '../rule.js';
-import type { Instruction } from '../model.js';
-import { shippedStages } from '../model.js';
+import type { BuildContext } from '../context.js';
+import type { Instruction } from '../../../dockerfile/model.js';
+import { shippedStages } from '../../../dockerfile/model.js';
 
 export function finalLabels(ctx: BuildContext): Map<string, { value: string; inst: Instruction }> {
   const shipped = shippedStages(ctx.df);

@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-023',
     title: 'MAINTAINER is deprecated',
@@ -11,6 +12,7 @@ export default defineRule(
     references: ['DL4000', 'DS022', 'AVD-DS-0022'],
     helpUri: HADOLINT('DL4000'),
     autoFixable: true,
+    stage: 'build',
   },
   (ctx) =>
     ctx.all('MAINTAINER').map((inst) => {

@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 import { repeatedInStage } from './repeated.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-021',
     title: 'Multiple ENTRYPOINT instructions in one stage',
@@ -11,6 +12,7 @@ export default defineRule(
     remediation: 'Keep one ENTRYPOINT per stage.',
     references: ['DL4004', 'DS007', 'AVD-DS-0007'],
     helpUri: HADOLINT('DL4004'),
+    stage: 'build',
   },
   (ctx) => repeatedInStage(ctx, 'ENTRYPOINT'),
 );

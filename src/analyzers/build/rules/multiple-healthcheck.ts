@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 import { repeatedInStage } from './repeated.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-006',
     title: 'Multiple HEALTHCHECK instructions in one stage',
@@ -11,6 +12,7 @@ export default defineRule(
     remediation: 'Keep a single HEALTHCHECK per stage.',
     references: ['DL3012', 'DS023', 'AVD-DS-0023'],
     helpUri: HADOLINT('DL3012'),
+    stage: 'build',
   },
   (ctx) => repeatedInStage(ctx, 'HEALTHCHECK'),
 );

@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
-import { finalStage, shippedStages } from '../model.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { finalStage, shippedStages } from '../../../dockerfile/model.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-005',
     title: 'No HEALTHCHECK in the final image',
@@ -12,6 +13,7 @@ export default defineRule(
     references: ['DL3057', 'DS026', 'AVD-DS-0026', 'CIS-4.6'],
     helpUri: HADOLINT('DL3057'),
     tags: ['runtime'],
+    stage: 'build',
   },
   (ctx) => {
     const last = finalStage(ctx.df);

@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-050',
     title: 'ONBUILD with FROM, MAINTAINER or ONBUILD',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'Remove the trigger or use another instruction.',
     references: ['DL3043'],
     helpUri: HADOLINT('DL3043'),
+    stage: 'build',
   },
   (ctx) =>
     ctx.all('ONBUILD').flatMap((inst) => {

@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 
 /** Findings of this rule are produced by the analyzer itself (unreadable or malformed input). */
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-000',
     title: 'Dockerfile could not be parsed',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'Fix the reported line (spelling of the instruction, the heredoc terminator, the encoding), or exclude the file from the scan.',
     references: [],
     tags: ['parse'],
+    stage: 'build',
   },
   () => [],
 );

@@ -1,9 +1,10 @@
-import { defineRule } from '../rule.js';
-import { hasCacheMount, insertAfter } from '../rule.js';
-import { hasFlag } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { hasCacheMount, insertAfter } from '../context.js';
+import { hasFlag } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, pkgHits } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-033',
     title: 'pip install without --no-cache-dir',
@@ -13,6 +14,7 @@ export default defineRule(
     references: ['DL3042'],
     helpUri: HADOLINT('DL3042'),
     autoFixable: true,
+    stage: 'build',
   },
   (ctx) => {
     const envOff = new Set<number>();

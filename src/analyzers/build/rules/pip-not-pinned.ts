@@ -1,9 +1,10 @@
-import { defineRule } from '../rule.js';
-import { hasFlag } from '../shell/command.js';
-import { isPinned } from '../shell/packages.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { hasFlag } from '../../../dockerfile/shell/command.js';
+import { isPinned } from '../../../dockerfile/shell/packages.js';
 import { HADOLINT, pkgHits } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-032',
     title: 'pip packages not version-pinned',
@@ -13,6 +14,7 @@ export default defineRule(
     references: ['DL3013'],
     helpUri: HADOLINT('DL3013'),
     tags: ['pinning'],
+    stage: 'build',
   },
   (ctx) =>
     pkgHits(ctx, ['pip'], (p) => {

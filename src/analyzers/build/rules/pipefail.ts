@@ -1,6 +1,6 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { HADOLINT } from './util.js';
 
 const NON_POSIX = /^(pwsh|powershell|cmd)/i;
@@ -12,7 +12,7 @@ function shellHasPipefail(argv: string[]): boolean {
   return false;
 }
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-064',
     title: 'RUN with a pipe without pipefail',
@@ -21,6 +21,7 @@ export default defineRule(
     remediation: 'Set `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN (or start it with `set -o pipefail &&`).',
     references: ['DL4006', 'DS032', 'AVD-DS-0032'],
     helpUri: HADOLINT('DL4006'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

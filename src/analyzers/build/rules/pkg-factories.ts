@@ -1,8 +1,8 @@
 /** Rule bodies shared by package managers that differ only in names (yum/dnf/zypper/...). */
-import type { BuildContext, Hit } from '../rule.js';
-import { appendToRun, hasCacheMount, insertAfter } from '../rule.js';
-import { hasFlag } from '../shell/command.js';
-import { isPinned, type Manager } from '../shell/packages.js';
+import type { BuildContext, Hit } from '../context.js';
+import { appendToRun, hasCacheMount, insertAfter } from '../context.js';
+import { hasFlag } from '../../../dockerfile/shell/command.js';
+import { isPinned, type Manager } from '../../../dockerfile/shell/packages.js';
 import { pkgHits, runHas, removes, runs } from './util.js';
 
 /** `<manager> install` without a non-interactive flag; the fix inserts ` -y` after the action. */

@@ -1,11 +1,11 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, runs } from './util.js';
 
 const POINTLESS = new Set(['free', 'kill', 'mount', 'ps', 'service', 'shutdown', 'ssh', 'top', 'vim', 'ifconfig']);
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-063',
     title: 'Command that makes no sense in a build',
@@ -14,6 +14,7 @@ export default defineRule(
     remediation: 'Remove the command; use the container runtime for such tasks.',
     references: ['DL3001'],
     helpUri: HADOLINT('DL3001'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

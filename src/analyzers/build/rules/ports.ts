@@ -1,4 +1,4 @@
-import type { Instruction } from '../model.js';
+import type { Instruction } from '../../../dockerfile/model.js';
 
 export interface PortSpec {
   text: string;

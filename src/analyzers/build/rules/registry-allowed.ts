@@ -1,4 +1,5 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
 function allowed(registry: string, list: string[]): boolean {
@@ -9,7 +10,7 @@ function allowed(registry: string, list: string[]): boolean {
   });
 }
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-061',
     title: 'Base image from a registry that is not allowed',
@@ -19,6 +20,7 @@ export default defineRule(
     references: ['DL3026'],
     helpUri: HADOLINT('DL3026'),
     tags: ['config', 'supply-chain'],
+    stage: 'build',
   },
   (ctx) => {
     const list = ctx.settings.allowedRegistries;

@@ -1,4 +1,4 @@
-import type { BuildContext, Hit } from '../rule.js';
+import type { BuildContext, Hit } from '../context.js';
 
 /** Every occurrence after the first of `keyword` within one stage. */
 export function repeatedInStage(ctx: BuildContext, keyword: string): Hit[] {

@@ -1,7 +1,7 @@
-import { defineRule } from '../rule.js';
-import type { BuildContext, Hit } from '../rule.js';
-import type { Instruction, Stage } from '../model.js';
-import { finalStage } from '../model.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import type { Instruction, Stage } from '../../../dockerfile/model.js';
+import { finalStage } from '../../../dockerfile/model.js';
 import { HADOLINT, isRootUser } from './util.js';
 
 /** The last USER of a stage, following FROM <alias> to the stage it is built on. */
@@ -17,7 +17,7 @@ export function effectiveUser(ctx: BuildContext, stageIndex: number): Instructio
   return undefined;
 }
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-004',
     title: 'Final stage runs as root',
@@ -27,6 +27,7 @@ export default defineRule(
     references: ['DL3002', 'DS002', 'AVD-DS-0002', 'CIS-4.1'],
     helpUri: HADOLINT('DL3002'),
     tags: ['user', 'privilege'],
+    stage: 'build',
   },
   (ctx) => {
     const last = finalStage(ctx.df);

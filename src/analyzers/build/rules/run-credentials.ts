@@ -1,5 +1,5 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { AVD, copyArgs, runs } from './util.js';
 import { strongSecretShape } from './secret-shapes.js';
 
@@ -13,7 +13,7 @@ const CRED_COMMANDS = [
 ];
 const SECRET_FILE_ENVS = ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'HF_TOKEN_PATH', 'GOOGLE_APPLICATION_CREDENTIALS'];
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-068',
     title: 'Credentials set up in RUN or copied into the image',
@@ -23,6 +23,7 @@ export default defineRule(
     references: ['DS031', 'AVD-DS-0031', 'CIS-4.10'],
     helpUri: AVD('DS031'),
     tags: ['secrets'],
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

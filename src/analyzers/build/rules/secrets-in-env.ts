@@ -1,10 +1,10 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { shippedStages } from '../model.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { shippedStages } from '../../../dockerfile/model.js';
 import { AVD } from './util.js';
 import { isPlaceholder, isSecretName, redact, secretShape } from './secret-shapes.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-067',
     title: 'Secret in ENV, ARG or LABEL',
@@ -14,6 +14,7 @@ export default defineRule(
     references: ['DS031', 'AVD-DS-0031', 'CIS-4.10'],
     helpUri: AVD('DS031'),
     tags: ['secrets'],
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

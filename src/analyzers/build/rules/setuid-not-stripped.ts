@@ -1,11 +1,11 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { runs } from './util.js';
 
 const OS_MANAGERS = new Set(['apt-get', 'apt', 'aptitude', 'apk', 'yum', 'dnf', 'microdnf', 'zypper']);
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-072',
     title: 'setuid/setgid bits not stripped after installing packages',
@@ -14,6 +14,7 @@ export default defineRule(
     remediation: 'After installing, run `find / -xdev -perm /6000 -type f -exec chmod a-s {} + || true`.',
     references: ['CIS-4.8'],
     tags: ['permissions'],
+    stage: 'build',
   },
   (ctx) => {
     const shippedRuns = runs(ctx, true);

@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, runs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-011',
     title: 'sudo used in RUN',
@@ -13,6 +13,7 @@ export default defineRule(
     references: ['DL3004', 'DS010', 'AVD-DS-0010'],
     helpUri: HADOLINT('DL3004'),
     tags: ['privilege'],
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

@@ -1,4 +1,5 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT, pkgHits } from './util.js';
 
 const UPGRADE: Record<string, string[]> = {
@@ -12,7 +13,7 @@ const UPGRADE: Record<string, string[]> = {
   zypper: ['update', 'dist-upgrade'],
 };
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-028',
     title: 'Whole-system upgrade in RUN',
@@ -21,6 +22,7 @@ export default defineRule(
     remediation: 'Use a newer base image tag, or upgrade only the packages you need with pinned versions.',
     references: ['DS024', 'AVD-DS-0024', 'DL3005', 'DL3017', 'DL3031', 'DL3035', 'DL3039'],
     helpUri: HADOLINT('DL3005'),
+    stage: 'build',
   },
   (ctx) =>
     pkgHits(ctx, ['apt-get', 'apt', 'aptitude', 'apk', 'yum', 'dnf', 'microdnf', 'zypper'], (p) => {

@@ -1,5 +1,5 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { AVD, runs } from './util.js';
 
 // Trivy DS017 also counts `yum/dnf update` and `zypper up` run on their own
@@ -14,7 +14,7 @@ const INDEX_REFRESH: Record<string, string[]> = {
   microdnf: ['makecache', 'update'],
 };
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-022',
     title: 'Package index update in its own RUN',
@@ -23,6 +23,7 @@ export default defineRule(
     remediation: 'Update and install in the same RUN: `RUN apt-get update && apt-get install -y ...`.',
     references: ['DS017', 'AVD-DS-0017', 'CIS-4.7'],
     helpUri: AVD('DS017'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

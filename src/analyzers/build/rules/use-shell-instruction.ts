@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, runs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-065',
     title: 'Default shell replaced with ln instead of SHELL',
@@ -12,6 +12,7 @@ export default defineRule(
     remediation: 'Use the SHELL instruction: `SHELL ["/bin/bash", "-c"]`.',
     references: ['DL4005'],
     helpUri: HADOLINT('DL4005'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

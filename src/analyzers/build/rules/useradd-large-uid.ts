@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective, flagValue, hasFlag } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective, flagValue, hasFlag } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, runs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-053',
     title: 'useradd with a high UID without -l',
@@ -12,6 +12,7 @@ export default defineRule(
     remediation: 'Use `useradd -l -u <uid> ...`.',
     references: ['DL3046'],
     helpUri: HADOLINT('DL3046'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

@@ -1,9 +1,9 @@
 /** Small helpers several build rules share. */
-import type { BuildContext, Hit } from '../rule.js';
-import type { Instruction, Stage } from '../model.js';
-import { shippedStages } from '../model.js';
-import type { Manager, PackageCommand } from '../shell/packages.js';
-import { effective } from '../shell/command.js';
+import type { BuildContext, Hit } from '../context.js';
+import type { Instruction, Stage } from '../../../dockerfile/model.js';
+import { shippedStages } from '../../../dockerfile/model.js';
+import type { Manager, PackageCommand } from '../../../dockerfile/shell/packages.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 
 export const HADOLINT = (id: string) => `https://github.com/hadolint/hadolint/wiki/${id}`;
 export const AVD = (n: string) => `https://avd.aquasec.com/misconfig/${n.toLowerCase()}`;

@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, runs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-013',
     title: 'Both wget and curl used',
@@ -12,6 +12,7 @@ export default defineRule(
     remediation: 'Pick one of wget or curl for the whole stage.',
     references: ['DL4001', 'DS014', 'AVD-DS-0014'],
     helpUri: HADOLINT('DL4001'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective, hasFlag } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective, hasFlag } from '../../../dockerfile/shell/command.js';
 import { HADOLINT, runs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-054',
     title: 'wget without --progress',
@@ -12,6 +12,7 @@ export default defineRule(
     remediation: 'Use `wget --progress=dot:giga ...` (or -q / -nv).',
     references: ['DL3047'],
     helpUri: HADOLINT('DL3047'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

@@ -1,7 +1,8 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-009',
     title: 'WORKDIR is not an absolute path',
@@ -10,6 +11,7 @@ export default defineRule(
     remediation: 'Use an absolute path: `WORKDIR /app`.',
     references: ['DL3000', 'DS009', 'AVD-DS-0009'],
     helpUri: HADOLINT('DL3000'),
+    stage: 'build',
   },
   (ctx) =>
     ctx.all('WORKDIR').flatMap((inst) => {

@@ -1,9 +1,10 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { AVD } from './util.js';
 
 const SYSDIRS = ['/proc', '/boot', '/dev', '/initrd', '/lost+found', '/sys'];
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-010',
     title: 'WORKDIR is a system directory',
@@ -12,6 +13,7 @@ export default defineRule(
     remediation: 'Use an application directory such as /app or /srv/<name>.',
     references: ['DS030', 'AVD-DS-0030'],
     helpUri: AVD('DS030'),
+    stage: 'build',
   },
   (ctx) =>
     ctx.all('WORKDIR').flatMap((inst) => {

@@ -1,6 +1,6 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { effective } from '../shell/command.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { effective } from '../../../dockerfile/shell/command.js';
 import { flag, runs } from './util.js';
 
 /** numeric modes where "others" can write (sticky-bit dirs like 1777 /tmp excluded), or o+w/a+w symbolic */
@@ -12,7 +12,7 @@ export function worldWritable(mode: string): boolean {
   return mode.split(',').some((part) => /^[ugoa]*[oa][ugoa]*[+=][rwxXst]*w/.test(part));
 }
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-071',
     title: 'World-writable permissions (chmod 777)',
@@ -21,6 +21,7 @@ export default defineRule(
     remediation: 'Grant the least permissions needed (e.g. 755 for directories, 644 for files) and chown to the service user.',
     references: [],
     tags: ['permissions'],
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

@@ -1,9 +1,9 @@
-import { defineRule } from '../rule.js';
-import type { Hit } from '../rule.js';
-import { appendToRun, hasCacheMount } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
+import { appendToRun, hasCacheMount } from '../context.js';
 import { HADOLINT, runs } from './util.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-047',
     title: 'yarn cache clean missing after yarn install',
@@ -13,6 +13,7 @@ export default defineRule(
     references: ['DL3060'],
     autoFixable: true,
     helpUri: HADOLINT('DL3060'),
+    stage: 'build',
   },
   (ctx) => {
     const hits: Hit[] = [];

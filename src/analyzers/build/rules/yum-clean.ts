@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 import { missingClean } from './pkg-factories.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-038',
     title: 'yum clean all missing after yum install',
@@ -12,6 +13,7 @@ export default defineRule(
     references: ['DL3032', 'DS015', 'AVD-DS-0015'],
     autoFixable: true,
     helpUri: HADOLINT('DL3032'),
+    stage: 'build',
   },
   (ctx) => missingClean(ctx, ['yum'], (n, a) => n === 'yum' && a.includes('clean') && a.includes('all'), ['/var/cache/yum'], 'yum clean all', () => 'yum clean all'),
 );

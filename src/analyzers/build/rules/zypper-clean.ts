@@ -1,8 +1,9 @@
-import { defineRule } from '../rule.js';
+import { defineRule } from '../../../core/rule.js';
+import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 import { missingClean } from './pkg-factories.js';
 
-export default defineRule(
+export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-041',
     title: 'zypper clean missing after zypper install',
@@ -12,6 +13,7 @@ export default defineRule(
     references: ['DL3036', 'DS020', 'AVD-DS-0020'],
     autoFixable: true,
     helpUri: HADOLINT('DL3036'),
+    stage: 'build',
   },
   (ctx) => missingClean(ctx, ['zypper'], (n, a) => n === 'zypper' && a.some((x) => x === 'clean' || x === 'cc'), ['/var/cache/zypp'], 'zypper clean', () => 'zypper clean'),
 );

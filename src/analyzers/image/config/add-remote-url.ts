@@ -1,9 +1,9 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
 import { historyLayerPositions, layerMakingEntries } from '../attribution.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-008',
   title: 'ADD of a remote URL in image history',
   severity: 'medium',
@@ -16,7 +16,7 @@ export const meta: RuleMeta = {
 
 const ADD_URL = /(?:^|#\(nop\)\s*)ADD\s+(?:--[a-z-]+(?:=\S+)?\s+)*(https?:\/\/\S+)/i;
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const cfg = ctx.scan.image.config;
   const pos = historyLayerPositions(cfg, ctx.scan.image.layers.length);
   const made = layerMakingEntries(cfg, ctx.scan.image.layers.length);
@@ -30,4 +30,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return out;
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,9 +1,9 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 import { lookupEol } from '../eol-table.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-006',
   title: 'Distribution release is end-of-life',
   severity: 'high',
@@ -19,7 +19,7 @@ function rhelLike(id: string, like: string[] | undefined): string {
   return like?.find((l) => ['rhel', 'debian', 'ubuntu'].includes(l)) ?? id;
 }
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const os = ctx.os();
   if (!os) return [];
   const e = lookupEol(rhelLike(os.id, os.idLike), os.versionId);
@@ -43,4 +43,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   ];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

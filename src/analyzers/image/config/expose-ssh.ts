@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-003',
   title: 'Image exposes port 22 (SSH)',
   severity: 'medium',
@@ -13,7 +13,7 @@ export const meta: RuleMeta = {
   tags: ['config'],
 };
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const ports = Object.keys(ctx.scan.image.config.config?.ExposedPorts ?? {});
   const ssh = ports.filter((p) => /^22(?:\/tcp)?$/.test(p));
   if (ssh.length === 0) return [];
@@ -21,4 +21,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return [ctx.finding(meta, { field: 'config.ExposedPorts', key: 'expose22', historyIndex: hi, origin: hi === undefined ? 'app' : undefined, message: `the image exposes ${ssh.join(', ')}`, evidence: { ports } })];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

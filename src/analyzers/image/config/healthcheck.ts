@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-002',
   title: 'No HEALTHCHECK in image',
   severity: 'low',
@@ -13,7 +13,7 @@ export const meta: RuleMeta = {
   tags: ['config'],
 };
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const hc = ctx.scan.image.config.config?.Healthcheck;
   const test = hc?.Test ?? [];
   if (test.length > 0 && test[0] !== 'NONE') return [];
@@ -27,4 +27,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   ];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

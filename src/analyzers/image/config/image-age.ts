@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-005',
   title: 'Image is old',
   severity: 'low',
@@ -13,7 +13,7 @@ export const meta: RuleMeta = {
   tags: ['config'],
 };
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const created = ctx.scan.image.config.created;
   if (!created) return [];
   const t = Date.parse(created);
@@ -23,4 +23,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return [ctx.finding(meta, { field: 'created', key: 'age', origin: 'app', message: `the image was created ${days} days ago (${created.slice(0, 10)}), more than ${ctx.settings.maxAgeDays}`, evidence: { created, days, maxAgeDays: ctx.settings.maxAgeDays } })];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-004',
   title: 'Image tagged latest or untagged',
   severity: 'low',
@@ -22,7 +22,7 @@ export function tagOf(ref: string): string | undefined {
   return colon > slash ? r.slice(colon + 1) : '';
 }
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const img = ctx.scan.image;
   const names = img.repoTags.length ? img.repoTags : img.kind === 'docker-daemon' || img.ref.startsWith('docker:') ? [img.ref.replace(/^docker:/, '')] : [];
   const bad = names.filter((n) => {
@@ -33,4 +33,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return [ctx.finding(meta, { field: 'repoTags', key: 'latest', origin: 'app', message: `image reference ${bad.join(', ')} uses the latest tag (explicitly or by omission)`, evidence: { tags: names } })];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-007',
   title: 'ONBUILD triggers in image',
   severity: 'low',
@@ -13,11 +13,11 @@ export const meta: RuleMeta = {
   tags: ['config'],
 };
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const triggers = ctx.scan.image.config.config?.OnBuild ?? [];
   if (!triggers || triggers.length === 0) return [];
   const hi = ctx.historyIndexOf(/\bONBUILD\b/);
   return [ctx.finding(meta, { field: 'config.OnBuild', key: triggers.join('\n'), historyIndex: hi, origin: hi === undefined ? 'app' : undefined, message: `${triggers.length} ONBUILD trigger(s): ${triggers.slice(0, 3).join(' | ')}`, evidence: { triggers } })];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-001',
   title: 'Image runs as root',
   severity: 'medium',
@@ -20,7 +20,7 @@ export function isRootUser(user: string | undefined): boolean {
   return name === 'root' || name === '0';
 }
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const user = ctx.scan.image.config.config?.User;
   if (!isRootUser(user)) return [];
   const hi = user ? ctx.historyIndexOf(/\bUSER\b/) : undefined;
@@ -36,4 +36,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   ];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-010',
   title: 'SSH server installed in image',
   severity: 'medium',
@@ -16,7 +16,7 @@ export const meta: RuleMeta = {
 const SSHD_PKGS = ['openssh-server', 'openssh-server-pam', 'dropbear', 'dropbear-bin', 'tinyssh'];
 const SSHD_PATHS = ['usr/sbin/sshd', 'usr/sbin/dropbear', 'sbin/dropbear'];
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const pkgs = ctx.installedOsPackages();
   const pkg = SSHD_PKGS.find((p) => pkgs.has(p));
   const file = SSHD_PATHS.map((p) => [p, ctx.finalFile(p)] as const).find(([, f]) => f && (f.meta.type === 'file' || f.meta.type === 'hardlink'));
@@ -25,4 +25,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return [ctx.finding(meta, { layerIndex, path: file?.[0], key: 'sshd', message: pkg ? `SSH server package ${pkg} is installed` : `SSH server /${file![0]} is present`, evidence: { package: pkg, path: file?.[0] } })];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

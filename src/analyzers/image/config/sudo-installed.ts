@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-009',
   title: 'sudo installed in image',
   severity: 'medium',
@@ -16,7 +16,7 @@ export const meta: RuleMeta = {
 const SUDO_PKGS = ['sudo', 'sudo-ldap', 'doas'];
 const SUDO_PATHS = ['usr/bin/sudo', 'bin/sudo', 'usr/bin/doas'];
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const pkgs = ctx.installedOsPackages();
   const pkg = SUDO_PKGS.find((p) => pkgs.has(p));
   const file = SUDO_PATHS.map((p) => [p, ctx.finalFile(p)] as const).find(([, f]) => f && (f.meta.type === 'file' || f.meta.type === 'hardlink'));
@@ -25,4 +25,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return [ctx.finding(meta, { layerIndex, path: file?.[0], key: 'sudo', message: pkg ? `package ${pkg} is installed` : `/${file![0]} is present`, evidence: { package: pkg, path: file?.[0] } })];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,10 +1,10 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 import { humanBytes } from '../context.js';
 import { FILES_ANALYZER, type FileFacts } from '../files-analyzer.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-018',
   title: 'Core dump in image',
   severity: 'medium',
@@ -15,7 +15,7 @@ export const meta: RuleMeta = {
   tags: ['files'],
 };
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const out: Finding[] = [];
   for (const [path, f] of ctx.scan.final) {
     const facts = ctx.analysis<FileFacts>(FILES_ANALYZER, f.layerIndex, path);
@@ -25,4 +25,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return out;
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,11 +1,11 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
 /** nodes the runtime creates anyway (harmless when shipped) */
 const STANDARD = new Set(['dev/null', 'dev/zero', 'dev/full', 'dev/random', 'dev/urandom', 'dev/tty', 'dev/console', 'dev/ptmx']);
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-013',
   title: 'Device file in image',
   severity: 'medium',
@@ -18,7 +18,7 @@ export const meta: RuleMeta = {
   tags: ['files'],
 };
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const out: Finding[] = [];
   for (const [path, f] of ctx.scan.final) {
     const m = f.meta;
@@ -38,4 +38,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return out;
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,9 +1,9 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 import { humanBytes } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-016',
   title: '.git directory in image',
   severity: 'medium',
@@ -16,7 +16,7 @@ export const meta: RuleMeta = {
   tags: ['files'],
 };
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const repos = new Map<string, { layers: Set<number>; files: number; bytes: number }>();
   for (const [path, f] of ctx.scan.final) {
     const m = /^(.*?(?:^|\/)\.git)(?:\/|$)/.exec(path);
@@ -48,4 +48,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return out;
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,9 +1,9 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 import { humanBytes } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-017',
   title: 'Package manager cache left in image',
   severity: 'low',
@@ -27,7 +27,7 @@ export const CACHES: Array<{ name: string; re: RegExp; fix: string }> = [
   { name: 'yarn cache', re: /^(?:(?:root|home\/[^/]+)\/\.cache\/yarn|usr\/local\/share\/\.cache\/yarn)\//, fix: 'yarn cache clean' },
 ];
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const acc = new Map<string, { files: number; bytes: number; layers: Set<number>; sample: string; fix: string }>();
   for (const [path, f] of ctx.scan.final) {
     if (f.meta.type !== 'file') continue;
@@ -57,4 +57,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return out;
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,6 +1,6 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
 /** setuid/setgid binaries distros ship on purpose (used when no package database is available) */
 export const USUAL_SETUID = new Set(
@@ -13,7 +13,7 @@ export const USUAL_SETUID = new Set(
   ],
 );
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-011',
   title: 'setuid/setgid executable',
   severity: 'high',
@@ -27,7 +27,7 @@ export const meta: RuleMeta = {
   tags: ['files'],
 };
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const owners = ctx.owners();
   const havePkgDb = owners.size > 0;
   const out: Finding[] = [];
@@ -67,4 +67,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return out;
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

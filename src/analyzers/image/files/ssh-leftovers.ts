@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-015',
   title: 'SSH keys or authorized_keys left in image',
   severity: 'high',
@@ -19,7 +19,7 @@ const USER_KEY = /(?:^|\/)\.ssh\/(?:id_(?:rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519
 const AUTH_KEYS = /(?:^|\/)\.ssh\/authorized_keys2?$/;
 const HOST_KEY = /^etc\/ssh\/ssh_host_[a-z0-9]+_key$/;
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const out: Finding[] = [];
   const consider = (path: string, layerIndex: number, size: number, hiddenBy?: number) => {
     let what: string | undefined;
@@ -36,4 +36,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return out;
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -1,8 +1,8 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-014',
   title: 'Files owned by a UID with no passwd entry',
   severity: 'low',
@@ -25,7 +25,7 @@ export function parseIds(text: string): Set<number> {
   return ids;
 }
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   const passwd = ctx.finalText('etc/passwd');
   if (passwd === undefined) return []; // no account database (scratch/distroless): nothing to compare with
   const uids = parseIds(passwd);
@@ -55,4 +55,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   return out;
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

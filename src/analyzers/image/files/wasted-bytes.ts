@@ -1,10 +1,10 @@
 import type { Finding } from '../../../core/finding.js';
-import type { RuleMeta } from '../../../core/rule.js';
-import type { ImageCheckContext, ImageRule } from '../context.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ImageCheckContext } from '../context.js';
 import { humanBytes } from '../context.js';
 import { originOfLayer } from '../attribution.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-IMAGE-019',
   title: 'Wasted bytes: files added in one layer and removed or overwritten later',
   severity: 'info',
@@ -17,7 +17,7 @@ export const meta: RuleMeta = {
   tags: ['efficiency'],
 };
 
-export function check(ctx: ImageCheckContext): Finding[] {
+function check(ctx: ImageCheckContext): Finding[] {
   let total = 0;
   const byPath = new Map<string, { bytes: number; layers: Set<number>; hiddenBy: Set<number> }>();
   for (const h of ctx.scan.hidden) {
@@ -56,4 +56,4 @@ export function check(ctx: ImageCheckContext): Finding[] {
   ];
 }
 
-export const rule: ImageRule = { meta, check };
+export default defineRule<ImageCheckContext>(meta, check);

@@ -4,13 +4,47 @@
  * history created_by (build arguments used by RUN and inline credentials land there).
  */
 import type { Finding } from '../../../core/finding.js';
+import type { RuleMeta } from '../../../core/rule.js';
 import type { HiddenFile } from '../../../image/types.js';
 import { historyLayerPositions, layerMakingEntries } from '../attribution.js';
-import type { ImageCheckContext } from '../context.js';
+import type { ImageCheckContext, ImageFindingInit } from '../context.js';
+import { makeCustomSecretsAnalyzer, SECRETS_ANALYZER } from './analyzer.js';
 import { redact, secretDigest, SecretMatcher, type SecretHit } from './engine.js';
-import { secretMetaById } from './meta.js';
 import { DUMMY_VALUES, type SecretRuleData } from './rules-table.js';
-import type { ResolvedSecrets } from './settings.js';
+import { resolveSecrets, type ResolvedSecrets } from './settings.js';
+
+/** A secret finding before it is filed under its catalogue rule: what `ctx.finding` takes, and the kind for the title. */
+interface PendingSecret {
+  ruleId: string;
+  kind: string;
+  init: Omit<ImageFindingInit, 'title'>;
+}
+
+const collected = new WeakMap<ImageCheckContext, Map<string, PendingSecret[]>>();
+
+/**
+ * The findings of one secret rule (BW-SECRET-NNN). Layers and config are searched once per image for every
+ * kind in the rules table; each rule then files the hits of its own kinds.
+ */
+export function secretFindings(ctx: ImageCheckContext, meta: RuleMeta): Finding[] {
+  let byRule = collected.get(ctx);
+  if (!byRule) {
+    byRule = new Map();
+    const resolved = resolveSecrets(ctx.cfg);
+    const custom = makeCustomSecretsAnalyzer(resolved.custom);
+    const analyzerNames = [SECRETS_ANALYZER, ...(custom ? [custom.name] : [])];
+    for (const p of [...layerSecrets(ctx, resolved, analyzerNames), ...configSecrets(ctx, resolved)]) {
+      const list = byRule.get(p.ruleId);
+      if (list) list.push(p);
+      else byRule.set(p.ruleId, [p]);
+    }
+    collected.set(ctx, byRule);
+  }
+  return (byRule.get(meta.id) ?? []).map((p) => ctx.finding(meta, { ...p.init, title: `${meta.title}: ${p.kind}` }));
+}
+
+/** The rule credential-named variables of the image config are filed under. */
+const CONFIG_SECRET_RULE = 'BW-SECRET-020';
 
 /** Variable names that hold credentials. */
 export const SECRET_NAME =
@@ -42,7 +76,7 @@ function stateMessage(o: Occurrence): string {
   return `not in the final filesystem but still extractable from layer ${o.layerIndex}`;
 }
 
-export function checkLayerSecrets(ctx: ImageCheckContext, resolved: ResolvedSecrets, analyzerNames: string[]): Finding[] {
+function layerSecrets(ctx: ImageCheckContext, resolved: ResolvedSecrets, analyzerNames: string[]): PendingSecret[] {
   const hiddenBy = new Map<string, HiddenFile>();
   for (const h of ctx.scan.hidden) hiddenBy.set(`${h.layerIndex}|${h.meta.path}`, h);
   // group by (path, rule, value digest): one finding per secret per file, listing every layer holding it
@@ -70,23 +104,22 @@ export function checkLayerSecrets(ctx: ImageCheckContext, resolved: ResolvedSecr
     }
   });
 
-  const findings: Finding[] = [];
+  const findings: PendingSecret[] = [];
   for (const g of groups.values()) {
-    const meta = secretMetaById.get(g.rule.ruleId);
-    if (!meta) continue;
     g.occ.sort((a, b) => a.layerIndex - b.layerIndex);
     const first = g.occ[0];
     const inFinal = g.occ.some((o) => o.state === 'final');
     const states = g.occ.map(stateMessage);
     const deleted = g.occ.filter((o) => o.state !== 'final');
-    findings.push(
-      ctx.finding(meta, {
+    findings.push({
+      ruleId: g.rule.ruleId,
+      kind: g.rule.kind,
+      init: {
         layerIndex: first.layerIndex,
         path: g.path,
         line: first.hit.line,
         severity: g.rule.severity,
         key: `${g.rule.id}|${first.hit.digest}`,
-        title: `${meta.title}: ${g.rule.kind}`,
         message: `${g.rule.kind} in /${g.path}:${first.hit.line} (${first.hit.redacted}): ${states.join('; ')}`,
         evidence: {
           kind: g.rule.kind,
@@ -105,8 +138,8 @@ export function checkLayerSecrets(ctx: ImageCheckContext, resolved: ResolvedSecr
             ? { deletedInLayer: deleted[deleted.length - 1].hidden?.hiddenBy, extractableFromLayers: deleted.map((o) => o.layerIndex) }
             : {}),
         },
-      }),
-    );
+      },
+    });
   }
   return findings;
 }
@@ -147,7 +180,7 @@ export function historyAssignments(createdBy: string): Array<[string, string]> {
   return out;
 }
 
-export function checkConfigSecrets(ctx: ImageCheckContext, resolved: ResolvedSecrets): Finding[] {
+function configSecrets(ctx: ImageCheckContext, resolved: ResolvedSecrets): PendingSecret[] {
   const cfg = ctx.scan.image.config;
   const matcher = new SecretMatcher([...resolved.builtin, ...resolved.custom].filter((r) => r.config !== false && !r.fileOnly && !r.paths));
   const strings: ConfigString[] = [];
@@ -182,16 +215,14 @@ export function checkConfigSecrets(ctx: ImageCheckContext, resolved: ResolvedSec
     });
   });
 
-  const findings: Finding[] = [];
-  const seen = new Map<string, Finding>();
-  const nameMeta = secretMetaById.get('BW-SECRET-020')!;
+  const findings: PendingSecret[] = [];
+  const seen = new Map<string, PendingSecret>();
   for (const s of strings) {
-    const emitted: Array<{ meta: typeof nameMeta; kind: string; rule: string; redacted: string; length: number; digest: string; severity?: SecretRuleData['severity'] }> = [];
+    const emitted: Array<{ ruleId: string; kind: string; rule: string; redacted: string; length: number; digest: string; severity?: SecretRuleData['severity'] }> = [];
     for (const hit of matcher.scan(s.text, undefined, { configOnly: true })) {
       const rule = resolved.byId.get(hit.rule);
-      const meta = rule && secretMetaById.get(rule.ruleId);
-      if (!rule || !meta) continue;
-      emitted.push({ meta, kind: rule.kind, rule: rule.id, redacted: hit.redacted, length: hit.length, digest: hit.digest, severity: rule.severity });
+      if (!rule) continue;
+      emitted.push({ ruleId: rule.ruleId, kind: rule.kind, rule: rule.id, redacted: hit.redacted, length: hit.length, digest: hit.digest, severity: rule.severity });
     }
     // a credential-named variable is a more telling report than the generic password pattern on the same value
     const generic = emitted.filter((e) => e.rule === 'generic-password');
@@ -199,31 +230,32 @@ export function checkConfigSecrets(ctx: ImageCheckContext, resolved: ResolvedSec
     for (const [name, raw] of s.assignments) {
       if (!isCredentialAssignment(name, raw)) continue;
       const value = raw.trim().replace(/^["']|["']$/g, '');
-      emitted.push({ meta: nameMeta, kind: `credential-named variable ${name}`, rule: 'config-credential', redacted: redact(value), length: value.length, digest: secretDigest(value) });
+      emitted.push({ ruleId: CONFIG_SECRET_RULE, kind: `credential-named variable ${name}`, rule: 'config-credential', redacted: redact(value), length: value.length, digest: secretDigest(value) });
     }
     emitted.push(...generic);
     for (const e of emitted) {
       const prev = seen.get(e.digest);
       if (prev) {
         // the same value seen in Env and again in history (or in every RUN after an ARG): report it once
-        const also = (prev.evidence!.alsoIn as string[]) ?? [];
-        if (prev.location.kind === 'image' && prev.location.field !== s.field && !also.includes(s.field)) also.push(s.field);
-        prev.evidence!.alsoIn = also;
+        const also = (prev.init.evidence!.alsoIn as string[]) ?? [];
+        if (prev.init.field !== s.field && !also.includes(s.field)) also.push(s.field);
+        prev.init.evidence!.alsoIn = also;
         continue;
       }
       const where = s.field.startsWith('history') ? `${s.field} (${s.layerIndex !== undefined ? `layer ${s.layerIndex}` : 'no layer'})` : s.field;
-      findings.push(
-        ctx.finding(e.meta, {
+      findings.push({
+        ruleId: e.ruleId,
+        kind: e.kind,
+        init: {
           field: s.field,
           layerIndex: s.layerIndex,
           historyIndex: s.historyIndex,
           key: `${e.rule}|${e.digest}`,
           ...(e.severity ? { severity: e.severity } : {}),
-          title: `${e.meta.title}: ${e.kind}`,
           message: `${e.kind} in ${where}: ${e.redacted}; visible to anyone who can inspect the image (docker inspect / docker history)`,
           evidence: { kind: e.kind, rule: e.rule, redacted: e.redacted, length: e.length, field: s.field, alsoIn: [] },
-        }),
-      );
+        },
+      });
       seen.set(e.digest, findings[findings.length - 1]);
     }
   }

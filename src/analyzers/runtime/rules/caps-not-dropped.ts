@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-003',
   title: 'Default capabilities not dropped',
   severity: 'low',
@@ -14,16 +15,13 @@ export const meta: RuleMeta = {
   autoFixable: true,
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.privileged || spec.capDrop.includes('ALL')) return [];
-    return [
-      hit(meta, spec, {
-        fields: ['capDrop'],
-        key: 'cap-drop',
-        message: `${who(spec)} keeps Docker's default capabilities${spec.capDrop.length ? ` (drops only ${spec.capDrop.join(', ')})` : ''}`,
-      }),
-    ];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.privileged || spec.capDrop.includes('ALL')) return [];
+  return [
+    hit(meta, spec, {
+      fields: ['capDrop'],
+      key: 'cap-drop',
+      message: `${who(spec)} keeps Docker's default capabilities${spec.capDrop.length ? ` (drops only ${spec.capDrop.join(', ')})` : ''}`,
+    }),
+  ];
+});

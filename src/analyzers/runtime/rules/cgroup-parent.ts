@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-029',
   title: 'Custom cgroup parent',
   severity: 'medium',
@@ -12,10 +13,7 @@ export const meta: RuleMeta = {
   tags: ['resources'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (!spec.cgroupParent) return [];
-    return [hit(meta, spec, { fields: ['cgroupParent'], key: 'cgroup-parent', message: `${who(spec)} uses cgroup parent ${spec.cgroupParent}` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (!spec.cgroupParent) return [];
+  return [hit(meta, spec, { fields: ['cgroupParent'], key: 'cgroup-parent', message: `${who(spec)} uses cgroup parent ${spec.cgroupParent}` })];
+});

@@ -1,7 +1,7 @@
-import type { RuleMeta } from '../../../core/rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
 import type { Finding } from '../../../core/finding.js';
-import { DEFAULT_CAPS } from '../../../runtime/model.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { DEFAULT_CAPS, type ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
 /** Capabilities that give a path to the host or to other containers, with why. */
 export const DANGEROUS_CAPS: Record<string, string> = {
@@ -32,7 +32,7 @@ export const DANGEROUS_CAPS: Record<string, string> = {
   CHECKPOINT_RESTORE: 'checkpoint/restore of other processes',
 };
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-002',
   title: 'Dangerous capability added',
   severity: 'high',
@@ -46,24 +46,21 @@ export const meta: RuleMeta = {
 
 const HIGH = new Set(['ALL', 'SYS_ADMIN', 'SYS_PTRACE', 'SYS_MODULE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'BPF', 'MAC_ADMIN', 'MAC_OVERRIDE']);
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.privileged) return [];
-    const out: Finding[] = [];
-    spec.capAdd.forEach((cap, i) => {
-      if (DEFAULT_CAPS.includes(cap)) return;
-      const why = DANGEROUS_CAPS[cap] ?? 'not in Docker\'s default set';
-      out.push(
-        hit(meta, spec, {
-          fields: [`capAdd.${i}`, 'capAdd'],
-          key: cap,
-          severity: HIGH.has(cap) ? 'high' : 'medium',
-          message: `${who(spec)} adds capability ${cap} (${why})`,
-          evidence: { capability: cap },
-        }),
-      );
-    });
-    return out;
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.privileged) return [];
+  const out: Finding[] = [];
+  spec.capAdd.forEach((cap, i) => {
+    if (DEFAULT_CAPS.includes(cap)) return;
+    const why = DANGEROUS_CAPS[cap] ?? 'not in Docker\'s default set';
+    out.push(
+      hit(meta, spec, {
+        fields: [`capAdd.${i}`, 'capAdd'],
+        key: cap,
+        severity: HIGH.has(cap) ? 'high' : 'medium',
+        message: `${who(spec)} adds capability ${cap} (${why})`,
+        evidence: { capability: cap },
+      }),
+    );
+  });
+  return out;
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-023',
   title: 'Container on the default bridge network',
   severity: 'low',
@@ -13,12 +14,9 @@ export const meta: RuleMeta = {
   tags: ['network'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const mode = spec.networkMode ?? 'default';
-    const onDefault = mode === 'default' || mode === 'bridge' || (mode === '' && spec.networks.length === 0) || spec.networks.includes('bridge');
-    if (!onDefault) return [];
-    return [hit(meta, spec, { fields: ['networkMode'], key: 'bridge', message: `${who(spec)} is attached to the default bridge network` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const mode = spec.networkMode ?? 'default';
+  const onDefault = mode === 'default' || mode === 'bridge' || (mode === '' && spec.networks.length === 0) || spec.networks.includes('bridge');
+  if (!onDefault) return [];
+  return [hit(meta, spec, { fields: ['networkMode'], key: 'bridge', message: `${who(spec)} is attached to the default bridge network` })];
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-026',
   title: 'Secret passed as an environment variable',
   severity: 'medium',
@@ -24,22 +25,19 @@ export function looksSecret(name: string, value: string | undefined): boolean {
   return true;
 }
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const out = [];
-    for (const e of spec.env) {
-      if (e.from === 'image') continue;
-      if (!looksSecret(e.name, e.value)) continue;
-      out.push(
-        hit(meta, spec, {
-          fields: [`env.${e.name}`, 'env'],
-          key: e.name,
-          message: `${who(spec)} gets secret-looking variable ${e.name} from ${e.file ? e.file : e.from} (value redacted)`,
-          evidence: { name: e.name, from: e.from, ...(e.file ? { file: e.file } : {}) },
-        }),
-      );
-    }
-    return out;
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const out = [];
+  for (const e of spec.env) {
+    if (e.from === 'image') continue;
+    if (!looksSecret(e.name, e.value)) continue;
+    out.push(
+      hit(meta, spec, {
+        fields: [`env.${e.name}`, 'env'],
+        key: e.name,
+        message: `${who(spec)} gets secret-looking variable ${e.name} from ${e.file ? e.file : e.from} (value redacted)`,
+        evidence: { name: e.name, from: e.from, ...(e.file ? { file: e.file } : {}) },
+      }),
+    );
+  }
+  return out;
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-012',
   title: 'Host device passed through',
   severity: 'medium',
@@ -14,28 +15,25 @@ export const meta: RuleMeta = {
 
 const BLOCKISH = /^\/dev\/(sd|hd|vd|xvd|nvme|mmcblk|loop|dm-|md|mem|kmem|port|mapper)/;
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.privileged) return [];
-    const out = spec.devices.map((d, i) =>
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.privileged) return [];
+  const out = spec.devices.map((d, i) =>
+    hit(meta, spec, {
+      fields: [`devices.${i}`, 'devices'],
+      key: d.host,
+      severity: BLOCKISH.test(d.host) && d.permissions.includes('w') ? 'high' : 'medium',
+      message: `${who(spec)} gets host device ${d.host} (${d.permissions || 'rwm'})`,
+      evidence: { ...d },
+    }),
+  );
+  spec.deviceCgroupRules.forEach((r, i) => {
+    out.push(
       hit(meta, spec, {
-        fields: [`devices.${i}`, 'devices'],
-        key: d.host,
-        severity: BLOCKISH.test(d.host) && d.permissions.includes('w') ? 'high' : 'medium',
-        message: `${who(spec)} gets host device ${d.host} (${d.permissions || 'rwm'})`,
-        evidence: { ...d },
+        fields: [`deviceCgroupRules.${i}`, 'deviceCgroupRules'],
+        key: `rule:${r}`,
+        message: `${who(spec)} is allowed devices by cgroup rule '${r}'`,
       }),
     );
-    spec.deviceCgroupRules.forEach((r, i) => {
-      out.push(
-        hit(meta, spec, {
-          fields: [`deviceCgroupRules.${i}`, 'deviceCgroupRules'],
-          key: `rule:${r}`,
-          message: `${who(spec)} is allowed devices by cgroup rule '${r}'`,
-        }),
-      );
-    });
-    return out;
-  },
-};
+  });
+  return out;
+});

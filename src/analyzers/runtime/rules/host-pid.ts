@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-005',
   title: 'Host PID namespace shared',
   severity: 'high',
@@ -12,10 +13,7 @@ export const meta: RuleMeta = {
   tags: ['namespaces'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.pidMode !== 'host') return [];
-    return [hit(meta, spec, { fields: ['pidMode'], key: 'pidMode', message: `${who(spec)} uses the host PID mode` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.pidMode !== 'host') return [];
+  return [hit(meta, spec, { fields: ['pidMode'], key: 'pidMode', message: `${who(spec)} uses the host PID mode` })];
+});

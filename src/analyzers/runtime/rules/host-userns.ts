@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-008',
   title: 'Host user namespace shared',
   severity: 'medium',
@@ -12,10 +13,7 @@ export const meta: RuleMeta = {
   tags: ['namespaces'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.usernsMode !== 'host') return [];
-    return [hit(meta, spec, { fields: ['usernsMode'], key: 'usernsMode', message: `${who(spec)} uses the host user namespace mode` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.usernsMode !== 'host') return [];
+  return [hit(meta, spec, { fields: ['usernsMode'], key: 'usernsMode', message: `${who(spec)} uses the host user namespace mode` })];
+});

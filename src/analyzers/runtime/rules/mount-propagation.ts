@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-011',
   title: 'Shared mount propagation',
   severity: 'medium',
@@ -12,20 +13,17 @@ export const meta: RuleMeta = {
   tags: ['mounts'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const out = [];
-    for (const [i, m] of spec.mounts.entries()) {
-      if (m.propagation !== 'shared' && m.propagation !== 'rshared') continue;
-      out.push(
-        hit(meta, spec, {
-          fields: [`mounts.${i}`, 'mounts'],
-          key: `${m.source ?? ''}>${m.target}`,
-          message: `${who(spec)} mounts ${m.source ?? '(volume)'} at ${m.target} with ${m.propagation} propagation`,
-        }),
-      );
-    }
-    return out;
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const out = [];
+  for (const [i, m] of spec.mounts.entries()) {
+    if (m.propagation !== 'shared' && m.propagation !== 'rshared') continue;
+    out.push(
+      hit(meta, spec, {
+        fields: [`mounts.${i}`, 'mounts'],
+        key: `${m.source ?? ''}>${m.target}`,
+        message: `${who(spec)} mounts ${m.source ?? '(volume)'} at ${m.target} with ${m.propagation} propagation`,
+      }),
+    );
+  }
+  return out;
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-014',
   title: 'No CPU limit or shares',
   severity: 'low',
@@ -13,10 +14,7 @@ export const meta: RuleMeta = {
   autoFixable: true,
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if ((spec.cpus ?? 0) > 0 || (spec.cpuShares ?? 0) > 0 || (spec.cpuQuota ?? 0) > 0 || spec.cpusetCpus) return [];
-    return [hit(meta, spec, { fields: ['cpus'], key: 'cpu', message: `${who(spec)} has no CPU limit or shares` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if ((spec.cpus ?? 0) > 0 || (spec.cpuShares ?? 0) > 0 || (spec.cpuQuota ?? 0) > 0 || spec.cpusetCpus) return [];
+  return [hit(meta, spec, { fields: ['cpus'], key: 'cpu', message: `${who(spec)} has no CPU limit or shares` })];
+});

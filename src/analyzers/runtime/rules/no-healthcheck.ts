@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-025',
   title: 'No healthcheck',
   severity: 'low',
@@ -12,14 +13,11 @@ export const meta: RuleMeta = {
   tags: ['availability'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const hc = spec.healthcheck;
-    if (hc?.disabled) return [hit(meta, spec, { fields: ['healthcheck'], key: 'hc', message: `${who(spec)} disables the healthcheck` })];
-    if (hc?.test && hc.test.length > 0) return [];
-    if (spec.imageHealthcheck && !spec.imageHealthcheck.disabled && spec.imageHealthcheck.test?.length) return [];
-    const note = spec.imageHealthcheckKnown ? '' : ' (the image is not inspected here: its HEALTHCHECK, if any, would apply)';
-    return [hit(meta, spec, { fields: ['healthcheck'], key: 'hc', message: `${who(spec)} has no healthcheck${note}` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const hc = spec.healthcheck;
+  if (hc?.disabled) return [hit(meta, spec, { fields: ['healthcheck'], key: 'hc', message: `${who(spec)} disables the healthcheck` })];
+  if (hc?.test && hc.test.length > 0) return [];
+  if (spec.imageHealthcheck && !spec.imageHealthcheck.disabled && spec.imageHealthcheck.test?.length) return [];
+  const note = spec.imageHealthcheckKnown ? '' : ' (the image is not inspected here: its HEALTHCHECK, if any, would apply)';
+  return [hit(meta, spec, { fields: ['healthcheck'], key: 'hc', message: `${who(spec)} has no healthcheck${note}` })];
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-013',
   title: 'No memory limit',
   severity: 'medium',
@@ -13,10 +14,7 @@ export const meta: RuleMeta = {
   autoFixable: true,
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.memory && spec.memory > 0) return [];
-    return [hit(meta, spec, { fields: ['memory'], key: 'memory', message: `${who(spec)} has no memory limit` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.memory && spec.memory > 0) return [];
+  return [hit(meta, spec, { fields: ['memory'], key: 'memory', message: `${who(spec)} has no memory limit` })];
+});

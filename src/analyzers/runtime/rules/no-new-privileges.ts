@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-017',
   title: 'no-new-privileges not set',
   severity: 'medium',
@@ -14,16 +15,13 @@ export const meta: RuleMeta = {
   autoFixable: true,
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.securityOpt.noNewPrivileges) return [];
-    return [
-      hit(meta, spec, {
-        fields: ['securityOpt'],
-        key: 'nnp',
-        message: `${who(spec)} can gain new privileges (no-new-privileges ${spec.securityOpt.noNewPrivileges === false ? 'is false' : 'not set'})`,
-      }),
-    ];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.securityOpt.noNewPrivileges) return [];
+  return [
+    hit(meta, spec, {
+      fields: ['securityOpt'],
+      key: 'nnp',
+      message: `${who(spec)} can gain new privileges (no-new-privileges ${spec.securityOpt.noNewPrivileges === false ? 'is false' : 'not set'})`,
+    }),
+  ];
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-015',
   title: 'No PIDs limit',
   severity: 'low',
@@ -13,16 +14,13 @@ export const meta: RuleMeta = {
   autoFixable: true,
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.pidsLimit !== undefined && spec.pidsLimit > 0) return [];
-    return [
-      hit(meta, spec, {
-        fields: ['pidsLimit'],
-        key: 'pids',
-        message: `${who(spec)} has no PIDs limit${spec.pidsLimit === -1 ? ' (explicitly unlimited)' : ''}`,
-      }),
-    ];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.pidsLimit !== undefined && spec.pidsLimit > 0) return [];
+  return [
+    hit(meta, spec, {
+      fields: ['pidsLimit'],
+      key: 'pids',
+      message: `${who(spec)} has no PIDs limit${spec.pidsLimit === -1 ? ' (explicitly unlimited)' : ''}`,
+    }),
+  ];
+});

@@ -1,8 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { isAllInterfaces } from '../../../runtime/model.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import { isAllInterfaces, type ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-021',
   title: 'Port published on all host interfaces',
   severity: 'medium',
@@ -15,25 +15,22 @@ export const meta: RuleMeta = {
   autoFixable: true,
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.networkMode === 'host') return [];
-    const out = [];
-    for (const [i, p] of spec.ports.entries()) {
-      if (!isAllInterfaces(p.hostIp)) continue;
-      out.push(
-        hit(meta, spec, {
-          fields: [`ports.${i}`, 'ports'],
-          key: `${p.hostPort ?? ''}:${p.containerPort}/${p.protocol}`,
-          message: `${who(spec)} publishes ${p.hostPort ?? '(random)'}->${p.containerPort}/${p.protocol} on all host interfaces`,
-          evidence: { ...p },
-        }),
-      );
-    }
-    if (spec.publishAll) {
-      out.push(hit(meta, spec, { fields: ['publishAll'], key: 'publish-all', message: `${who(spec)} publishes every exposed port on all host interfaces (-P)` }));
-    }
-    return out;
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.networkMode === 'host') return [];
+  const out = [];
+  for (const [i, p] of spec.ports.entries()) {
+    if (!isAllInterfaces(p.hostIp)) continue;
+    out.push(
+      hit(meta, spec, {
+        fields: [`ports.${i}`, 'ports'],
+        key: `${p.hostPort ?? ''}:${p.containerPort}/${p.protocol}`,
+        message: `${who(spec)} publishes ${p.hostPort ?? '(random)'}->${p.containerPort}/${p.protocol} on all host interfaces`,
+        evidence: { ...p },
+      }),
+    );
+  }
+  if (spec.publishAll) {
+    out.push(hit(meta, spec, { fields: ['publishAll'], key: 'publish-all', message: `${who(spec)} publishes every exposed port on all host interfaces (-P)` }));
+  }
+  return out;
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-022',
   title: 'Privileged host port published',
   severity: 'low',
@@ -12,22 +13,19 @@ export const meta: RuleMeta = {
   tags: ['network'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const out = [];
-    for (const [i, p] of spec.ports.entries()) {
-      if (!p.hostPort) continue;
-      const low = Number(p.hostPort.split('-')[0]);
-      if (!(low > 0 && low < 1024)) continue;
-      out.push(
-        hit(meta, spec, {
-          fields: [`ports.${i}`, 'ports'],
-          key: `${p.hostIp ?? ''}:${p.hostPort}/${p.protocol}`,
-          message: `${who(spec)} publishes privileged host port ${p.hostPort}/${p.protocol}`,
-        }),
-      );
-    }
-    return out;
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const out = [];
+  for (const [i, p] of spec.ports.entries()) {
+    if (!p.hostPort) continue;
+    const low = Number(p.hostPort.split('-')[0]);
+    if (!(low > 0 && low < 1024)) continue;
+    out.push(
+      hit(meta, spec, {
+        fields: [`ports.${i}`, 'ports'],
+        key: `${p.hostIp ?? ''}:${p.hostPort}/${p.protocol}`,
+        message: `${who(spec)} publishes privileged host port ${p.hostPort}/${p.protocol}`,
+      }),
+    );
+  }
+  return out;
+});

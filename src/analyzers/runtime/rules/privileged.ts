@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-001',
   title: 'Container runs privileged',
   severity: 'high',
@@ -13,10 +14,7 @@ export const meta: RuleMeta = {
   tags: ['privilege'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (!spec.privileged) return [];
-    return [hit(meta, spec, { fields: ['privileged'], key: 'privileged', message: `${who(spec)} runs privileged` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (!spec.privileged) return [];
+  return [hit(meta, spec, { fields: ['privileged'], key: 'privileged', message: `${who(spec)} runs privileged` })];
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-024',
   title: 'Restart policy without a retry cap',
   severity: 'low',
@@ -13,13 +14,10 @@ export const meta: RuleMeta = {
   tags: ['availability'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const r = spec.restart;
-    if (!r || r.name === 'no' || r.name === '') return [];
-    if (r.name === 'on-failure' && r.maxRetries !== undefined && r.maxRetries > 0 && r.maxRetries <= 5) return [];
-    const detail = r.name === 'on-failure' ? (r.maxRetries ? `on-failure:${r.maxRetries} (more than 5)` : 'on-failure without a maximum') : r.name;
-    return [hit(meta, spec, { fields: ['restart'], key: 'restart', message: `${who(spec)} restarts ${detail}`, evidence: { ...r } })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const r = spec.restart;
+  if (!r || r.name === 'no' || r.name === '') return [];
+  if (r.name === 'on-failure' && r.maxRetries !== undefined && r.maxRetries > 0 && r.maxRetries <= 5) return [];
+  const detail = r.name === 'on-failure' ? (r.maxRetries ? `on-failure:${r.maxRetries} (more than 5)` : 'on-failure without a maximum') : r.name;
+  return [hit(meta, spec, { fields: ['restart'], key: 'restart', message: `${who(spec)} restarts ${detail}`, evidence: { ...r } })];
+});

@@ -1,8 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
 import type { ContainerSpec } from '../../../runtime/model.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-020',
   title: 'Container runs as root',
   severity: 'medium',
@@ -26,19 +26,16 @@ export function effectiveUser(spec: ContainerSpec): { user: string | undefined; 
   return { user: undefined, from: 'default' };
 }
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const eff = effectiveUser(spec);
-    if (!isRootUser(eff.user)) return [];
-    const how =
-      eff.from === 'runtime'
-        ? `user '${eff.user}' is set at run time`
-        : eff.from === 'image'
-          ? `the image's USER is '${eff.user}'`
-          : spec.imageUserKnown
-            ? 'neither the run-time config nor the image sets a user'
-            : 'no user is set at run time (the image is not inspected here; it runs as root unless the image sets USER)';
-    return [hit(meta, spec, { fields: ['user'], key: 'user', message: `${who(spec)} runs as root: ${how}`, evidence: { user: eff.user ?? '', from: eff.from } })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const eff = effectiveUser(spec);
+  if (!isRootUser(eff.user)) return [];
+  const how =
+    eff.from === 'runtime'
+      ? `user '${eff.user}' is set at run time`
+      : eff.from === 'image'
+        ? `the image's USER is '${eff.user}'`
+        : spec.imageUserKnown
+          ? 'neither the run-time config nor the image sets a user'
+          : 'no user is set at run time (the image is not inspected here; it runs as root unless the image sets USER)';
+  return [hit(meta, spec, { fields: ['user'], key: 'user', message: `${who(spec)} runs as root: ${how}`, evidence: { user: eff.user ?? '', from: eff.from } })];
+});

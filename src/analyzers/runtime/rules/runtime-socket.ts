@@ -1,8 +1,9 @@
-import type { RuleMeta } from '../../../core/rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
 import { bindSource, isSocket } from '../hostpaths.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-010',
   title: 'Container runtime socket mounted',
   severity: 'high',
@@ -14,22 +15,19 @@ export const meta: RuleMeta = {
   tags: ['mounts'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const out = [];
-    for (const [i, m] of spec.mounts.entries()) {
-      const src = bindSource(m);
-      if (!src || !isSocket(src)) continue;
-      out.push(
-        hit(meta, spec, {
-          fields: [`mounts.${i}`, 'mounts'],
-          key: src,
-          message: `${who(spec)} mounts the runtime socket ${src} at ${m.target}`,
-          evidence: { source: src, target: m.target, readOnly: m.readOnly },
-        }),
-      );
-    }
-    return out;
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const out = [];
+  for (const [i, m] of spec.mounts.entries()) {
+    const src = bindSource(m);
+    if (!src || !isSocket(src)) continue;
+    out.push(
+      hit(meta, spec, {
+        fields: [`mounts.${i}`, 'mounts'],
+        key: src,
+        message: `${who(spec)} mounts the runtime socket ${src} at ${m.target}`,
+        evidence: { source: src, target: m.target, readOnly: m.readOnly },
+      }),
+    );
+  }
+  return out;
+});

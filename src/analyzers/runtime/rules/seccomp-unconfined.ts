@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-018',
   title: 'Seccomp disabled',
   severity: 'high',
@@ -12,10 +13,7 @@ export const meta: RuleMeta = {
   tags: ['confinement'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.privileged || spec.securityOpt.seccomp !== 'unconfined') return [];
-    return [hit(meta, spec, { fields: ['securityOpt.seccomp', 'securityOpt'], key: 'seccomp', message: `${who(spec)} runs with seccomp=unconfined` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.privileged || spec.securityOpt.seccomp !== 'unconfined') return [];
+  return [hit(meta, spec, { fields: ['securityOpt.seccomp', 'securityOpt'], key: 'seccomp', message: `${who(spec)} runs with seccomp=unconfined` })];
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-030',
   title: 'SELinux separation disabled',
   severity: 'medium',
@@ -13,11 +14,8 @@ export const meta: RuleMeta = {
   tags: ['confinement'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.privileged || spec.pidMode === 'host' || spec.ipcMode === 'host') return [];
-    if (!spec.securityOpt.labels.some((l) => l === 'disable' || l === 'disable:true')) return [];
-    return [hit(meta, spec, { fields: ['securityOpt.label', 'securityOpt'], key: 'label', message: `${who(spec)} disables SELinux labelling` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.privileged || spec.pidMode === 'host' || spec.ipcMode === 'host') return [];
+  if (!spec.securityOpt.labels.some((l) => l === 'disable' || l === 'disable:true')) return [];
+  return [hit(meta, spec, { fields: ['securityOpt.label', 'securityOpt'], key: 'label', message: `${who(spec)} disables SELinux labelling` })];
+});

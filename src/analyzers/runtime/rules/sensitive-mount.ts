@@ -1,8 +1,9 @@
-import type { RuleMeta } from '../../../core/rule.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
 import { bindSource, isSocket, sensitiveDir } from '../hostpaths.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-009',
   title: 'Sensitive host path mounted',
   severity: 'high',
@@ -14,25 +15,22 @@ export const meta: RuleMeta = {
   tags: ['mounts'],
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const out = [];
-    for (const [i, m] of spec.mounts.entries()) {
-      const src = bindSource(m);
-      if (!src || isSocket(src)) continue;
-      const dir = sensitiveDir(src);
-      if (!dir) continue;
-      out.push(
-        hit(meta, spec, {
-          fields: [`mounts.${i}`, 'mounts'],
-          key: `${src}>${m.target}`,
-          severity: m.readOnly ? 'medium' : 'high',
-          message: `${who(spec)} mounts host ${src} at ${m.target} ${m.readOnly ? 'read-only' : 'read-write'}`,
-          evidence: { source: src, target: m.target, readOnly: m.readOnly, sensitiveDir: dir },
-        }),
-      );
-    }
-    return out;
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const out = [];
+  for (const [i, m] of spec.mounts.entries()) {
+    const src = bindSource(m);
+    if (!src || isSocket(src)) continue;
+    const dir = sensitiveDir(src);
+    if (!dir) continue;
+    out.push(
+      hit(meta, spec, {
+        fields: [`mounts.${i}`, 'mounts'],
+        key: `${src}>${m.target}`,
+        severity: m.readOnly ? 'medium' : 'high',
+        message: `${who(spec)} mounts host ${src} at ${m.target} ${m.readOnly ? 'read-only' : 'read-write'}`,
+        evidence: { source: src, target: m.target, readOnly: m.readOnly, sensitiveDir: dir },
+      }),
+    );
+  }
+  return out;
+});

@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-028',
   title: 'Default ulimit overridden',
   severity: 'info',
@@ -14,16 +15,13 @@ export const meta: RuleMeta = {
 
 const RAISING = new Set(['memlock', 'nproc', 'core', 'rtprio', 'stack']);
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    return spec.ulimits.map((u) =>
-      hit(meta, spec, {
-        fields: [`ulimits.${u.name}`, 'ulimits'],
-        key: u.name,
-        severity: (u.hard === -1 || u.soft === -1) && RAISING.has(u.name) ? 'low' : 'info',
-        message: `${who(spec)} overrides ulimit ${u.name}=${u.soft}:${u.hard}`,
-      }),
-    );
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  return spec.ulimits.map((u) =>
+    hit(meta, spec, {
+      fields: [`ulimits.${u.name}`, 'ulimits'],
+      key: u.name,
+      severity: (u.hard === -1 || u.soft === -1) && RAISING.has(u.name) ? 'low' : 'info',
+      message: `${who(spec)} overrides ulimit ${u.name}=${u.soft}:${u.hard}`,
+    }),
+  );
+});

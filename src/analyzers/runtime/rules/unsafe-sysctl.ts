@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-027',
   title: 'Unsafe sysctl set',
   severity: 'medium',
@@ -26,22 +27,19 @@ export const SAFE_SYSCTLS = new Set([
   'net.ipv4.tcp_keepalive_probes',
 ]);
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    const out = [];
-    for (const [name, value] of Object.entries(spec.sysctls)) {
-      const hostNet = spec.networkMode === 'host' && name.startsWith('net.');
-      if (SAFE_SYSCTLS.has(name) && !hostNet) continue;
-      out.push(
-        hit(meta, spec, {
-          fields: [`sysctls.${name}`, 'sysctls'],
-          key: name,
-          severity: hostNet || name.startsWith('kernel.') ? 'high' : 'medium',
-          message: `${who(spec)} sets sysctl ${name}=${value}${hostNet ? ' on the host network namespace' : ''}`,
-        }),
-      );
-    }
-    return out;
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  const out = [];
+  for (const [name, value] of Object.entries(spec.sysctls)) {
+    const hostNet = spec.networkMode === 'host' && name.startsWith('net.');
+    if (SAFE_SYSCTLS.has(name) && !hostNet) continue;
+    out.push(
+      hit(meta, spec, {
+        fields: [`sysctls.${name}`, 'sysctls'],
+        key: name,
+        severity: hostNet || name.startsWith('kernel.') ? 'high' : 'medium',
+        message: `${who(spec)} sets sysctl ${name}=${value}${hostNet ? ' on the host network namespace' : ''}`,
+      }),
+    );
+  }
+  return out;
+});

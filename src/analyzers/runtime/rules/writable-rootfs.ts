@@ -1,7 +1,8 @@
-import type { RuleMeta } from '../../../core/rule.js';
-import { hit, who, type RuntimeRule } from '../types.js';
+import { defineRule, type RuleMeta } from '../../../core/rule.js';
+import type { ContainerSpec } from '../../../runtime/model.js';
+import { hit, who } from '../types.js';
 
-export const meta: RuleMeta = {
+const meta: RuleMeta = {
   id: 'BW-RUNTIME-016',
   title: 'Root filesystem writable',
   severity: 'low',
@@ -13,10 +14,7 @@ export const meta: RuleMeta = {
   autoFixable: true,
 };
 
-export const rule: RuntimeRule = {
-  meta,
-  check(spec) {
-    if (spec.readOnlyRootfs) return [];
-    return [hit(meta, spec, { fields: ['readOnlyRootfs'], key: 'rootfs', message: `${who(spec)} has a writable root filesystem` })];
-  },
-};
+export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.readOnlyRootfs) return [];
+  return [hit(meta, spec, { fields: ['readOnlyRootfs'], key: 'rootfs', message: `${who(spec)} has a writable root filesystem` })];
+});
