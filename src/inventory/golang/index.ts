@@ -176,6 +176,7 @@ export function goPackages(info: GoBuildInfo, binary: string): DetectedPackage[]
 }
 
 export const goAnalyzer: LayerAnalyzer<DetectorOutput> = {
+  origin: { module: import.meta.url, export: 'goAnalyzer' },
   name: 'inventory-golang',
   version: 2,
   maxFileSize: 256 * 1024 * 1024,
