@@ -76,8 +76,10 @@ function chunksOf(entry: LayerEntry): AsyncIterable<Buffer> {
  */
 export async function readContent(entry: LayerEntry, cap: number, sinks: OpenSink[], warnings: string[]): Promise<Got | undefined> {
   const size = entry.meta.size;
-  // one buffer of the announced size (no chunk list + concat)
-  let buf = cap > 0 ? Buffer.allocUnsafe(Math.min(size, cap)) : undefined;
+  const buffered = cap > 0;
+  /** a file that arrives in one piece is handed over as that piece: no copy (the piece is never reused) */
+  let whole: Buffer | undefined;
+  let buf: Buffer | undefined;
   let got = 0;
   let truncated = size > cap;
   let offset = 0;
@@ -99,8 +101,25 @@ export async function readContent(entry: LayerEntry, cap: number, sinks: OpenSin
         }
       }
     }
+    if (!buffered) {
+      offset += c.length;
+      continue;
+    }
+    if (offset === 0 && c.length === size && size <= cap) {
+      whole = c;
+      offset += c.length;
+      got = c.length;
+      continue;
+    }
+    if (whole) {
+      // more bytes than announced (a file source that grew): fall back to a copy
+      buf = Buffer.allocUnsafe(Math.min(cap, Math.max(whole.length * 2, whole.length + c.length)));
+      whole.copy(buf, 0);
+      whole = undefined;
+    }
     offset += c.length;
-    if (!buf) continue;
+    // one buffer of the announced size (no chunk list + concat)
+    buf ??= Buffer.allocUnsafe(Math.min(size, cap));
     if (got >= cap) {
       truncated = true;
       continue; // keep draining so the next entry lines up
@@ -116,7 +135,9 @@ export async function readContent(entry: LayerEntry, cap: number, sinks: OpenSin
     got += take;
     if (take < c.length) truncated = true;
   }
-  if (!buf) return undefined;
+  if (!buffered) return undefined;
+  if (whole) return { content: whole, truncated: false };
+  if (!buf) return { content: Buffer.alloc(0), truncated };
   return { content: got === buf.length ? buf : buf.subarray(0, got), truncated };
 }
 
@@ -248,8 +269,10 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
       if (wanting.length) {
         const got = await serveFile(w, entry, meta, wanting, ctx);
         if (got && got.content.length <= KEEP_FILE_MAX && keptBytes + got.content.length <= KEEP_TOTAL_MAX) {
-          kept.set(meta.path, got);
-          keptBytes += got.content.length;
+          // a view into a larger piece of the stream is copied, so that keeping it does not keep the piece
+          const content = got.content.byteLength < got.content.buffer.byteLength ? Buffer.from(got.content) : got.content;
+          kept.set(meta.path, { content, truncated: got.truncated });
+          keptBytes += content.length;
         }
       } else await drain(entry);
     } else if (meta.type === 'hardlink' && meta.linkname) {
