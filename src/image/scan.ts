@@ -109,7 +109,7 @@ async function workerPlan(image: OpenedImage, order: Array<[number, LayerAnalyze
     const blob = await image.layerBlob(index);
     if (!blob) continue;
     out.set(index, blob);
-    bytes += blob.kind === 'file' ? blob.size : (image.layers[index]!.size ?? WORKER_MIN_BYTES);
+    bytes += blob.kind === 'file' ? blob.size : (blob.size ?? image.layers[index]!.size ?? WORKER_MIN_BYTES);
   }
   if (mode === 'auto' && bytes < WORKER_MIN_BYTES) out.clear();
   return out;

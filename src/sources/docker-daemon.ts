@@ -31,6 +31,8 @@ import { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
 import { EngineClient, EngineError } from './engine/client.js';
 import { blobLayerEntries, normalizePath } from './layer.js';
+import { openLayerBlob } from './layer-blob.js';
+import { engineStorage } from './engine-storage.js';
 import { layerRefs, parseConfig, platformOf, verifyBlob } from './stored-image.js';
 import { TarReader, decodeName } from './tar/reader.js';
 import type { ImageConfig, ImageSource, ImageSourceOptions, LayerEntries, LayerEntry, LayerRef, OpenedImage, StreamedLayer } from './types.js';
@@ -46,6 +48,7 @@ interface InspectDoc {
   Variant?: string;
   Config?: ImageConfig['config'] & Record<string, unknown>;
   RootFS?: { Type: string; Layers?: string[] };
+  GraphDriver?: { Name?: string };
 }
 interface HistoryDoc {
   Created?: number;
@@ -262,6 +265,19 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
     },
     async close() {},
   };
+  // on the engine's host, as root: the layers straight from its overlay2 storage (random access, verified)
+  const direct = opts.engineRead === 'api' ? undefined : await engineStorage(client, inspect.Id, diffIds, inspect.GraphDriver?.Name);
+  if (direct) {
+    refine(direct.config);
+    delete img.streamLayers;
+    img.layerBlob = async (index: number) => direct.blobs[index];
+    img.layerEntries = (index: number): LayerEntries => {
+      const want = layers[index];
+      const blob = direct.blobs[index];
+      if (!want || !blob) throw new InputError(`no layer ${index + 1} (the image has ${layers.length})`);
+      return openLayerBlob(blob, want);
+    };
+  }
   return img;
 }
 

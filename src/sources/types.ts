@@ -123,6 +123,8 @@ export interface LayerBlobTarSplit {
   tarSplit: string;
   /** the layer's files (overlay2/<cache-id>/diff) */
   root: string;
+  /** the uncompressed size the engine recorded (layerdb `size`) */
+  size?: number;
 }
 
 export type LayerBlob = LayerBlobFile | LayerBlobTarSplit;
@@ -165,6 +167,12 @@ export interface OpenedImage {
 
 export interface ImageSourceOptions {
   platform?: string;
+  /**
+   * docker: images: 'auto' (default) reads the layers straight from the engine's overlay2 storage when Bulwark runs
+   * as root on the engine's host (verified against the diff_ids), else through the Engine API save stream; 'api'
+   * always uses the save stream.
+   */
+  engineRead?: 'auto' | 'api';
   /** where temporary files may go (never outside this dir) */
   tmpDir?: string;
 }

@@ -127,7 +127,7 @@ test('docker: an unknown image or a platform the image is not is a clear error',
 });
 
 test('docker: layerEntries(i) reads one layer from the save stream (random access outside the walker)', { skip }, async () => {
-  const img = await openImage(`docker:${IMAGE}`, { tmpDir: work });
+  const img = await openImage(`docker:${IMAGE}`, { tmpDir: work, engineRead: 'api' });
   const paths: string[] = [];
   for await (const e of img.layerEntries(1)) paths.push(e.meta.path);
   assert.ok(paths.includes('etc/app.conf'));
