@@ -5,6 +5,7 @@ import { buildRules } from './build/index.js';
 import { imageRules } from './image/index.js';
 import { runtimeRules } from './runtime/index.js';
 import { daemonRules } from './daemon/index.js';
+import { registryRules } from './registry/index.js';
 
 let catalogue: Map<string, RuleMeta> | undefined;
 
@@ -15,7 +16,7 @@ export function allRules(): RuleMeta[] {
 export function ruleMap(): Map<string, RuleMeta> {
   if (!catalogue) {
     catalogue = new Map();
-    for (const r of [...buildRules, ...imageRules, ...runtimeRules, ...daemonRules]) {
+    for (const r of [...buildRules, ...imageRules, ...registryRules, ...runtimeRules, ...daemonRules]) {
       if (catalogue.has(r.id)) throw new Error(`duplicate rule id ${r.id}`);
       catalogue.set(r.id, r);
     }
@@ -32,7 +33,7 @@ export function findRule(idOrRef: string): RuleMeta | undefined {
 }
 
 /** The catalogue entries of the rules these findings cite (for `Report.rules`), in first-cited order. */
-export function rulesCitedBy(findings: Finding[]): RuleMeta[] {
+export function rulesCitedBy(findings: Array<Pick<Finding, 'ruleId'>>): RuleMeta[] {
   const m = ruleMap();
   const out = new Map<string, RuleMeta>();
   for (const f of findings) {

@@ -4,6 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { LayerLimits } from './layer.js';
+import type { RegistryOptions } from './registry.js';
 
 /** The parts of the OCI image config Bulwark reads (docker's config is a superset). */
 export interface ImageConfig {
@@ -175,6 +176,8 @@ export interface ImageSourceOptions {
   engineRead?: 'auto' | 'api';
   /** where temporary files may go (never outside this dir) */
   tmpDir?: string;
+  /** registry access: credentials, trust (CA, insecure registries), limits (src/registry/) */
+  registry?: RegistryOptions;
 }
 
 /** A source recognises references it can open: `docker:NAME`, `dir:PATH`, a file path, ... */

@@ -11,24 +11,15 @@ import { join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { DbWriter, type SourceRow } from './store.js';
 import { readDocs } from './feeds/input.js';
-import { importDoc, type FeedKind } from './feeds/detect.js';
+import { DEFAULT_SOURCES, importDoc } from './feeds/index.js';
 import { download } from './fetch.js';
 import { dbDir } from './paths.js';
 
-const ALPINE_RELEASES = ['v3.16', 'v3.17', 'v3.18', 'v3.19', 'v3.20', 'v3.21', 'edge'];
-const OSV_ECOSYSTEMS = ['Go', 'PyPI', 'npm', 'Maven', 'crates.io', 'RubyGems', 'Packagist', 'NuGet', 'Debian', 'Alpine', 'Ubuntu'];
-
-/** The official feeds `bulwark db update` fetches when no --source is given. */
-export const DEFAULT_SOURCES: string[] = [
-  'https://security-tracker.debian.org/tracker/data/json',
-  ...ALPINE_RELEASES.flatMap((r) => [`https://secdb.alpinelinux.org/${r}/main.json`, `https://secdb.alpinelinux.org/${r}/community.json`]),
-  ...OSV_ECOSYSTEMS.map((e) => `https://osv-vulnerabilities.storage.googleapis.com/${encodeURIComponent(e)}/all.zip`),
-  'https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json',
-];
+export { DEFAULT_SOURCES };
 
 export interface SourceOutcome {
   name: string;
-  feeds: FeedKind[];
+  feeds: string[];
   ok: boolean;
   notModified?: boolean;
   carriedOver?: boolean;
@@ -104,7 +95,7 @@ export async function updateDb(opts: UpdateOptions = {}): Promise<UpdateResult> 
   const release = acquireLock(dir);
   const finalPath = join(dir, 'vuln.db');
   const tmpPath = join(dir, `vuln.db.tmp-${process.pid}`);
-  const sources = opts.sources?.length ? opts.sources : DEFAULT_SOURCES;
+  const sources = opts.sources?.length ? opts.sources : [...DEFAULT_SOURCES];
   const outcomes: SourceOutcome[] = [];
   let writer: DbWriter | undefined;
   try {
@@ -114,7 +105,7 @@ export async function updateDb(opts: UpdateOptions = {}): Promise<UpdateResult> 
       const name = isUrl(src) ? src : resolve(src);
       const t1 = Date.now();
       const stats: Record<string, number> = {};
-      const feeds = new Set<FeedKind>();
+      const feeds = new Set<string>();
       let dataDate: string | undefined;
       let etag: string | undefined;
       let lastModified: string | undefined;
@@ -139,7 +130,7 @@ export async function updateDb(opts: UpdateOptions = {}): Promise<UpdateResult> 
         try {
           for await (const doc of readDocs(path)) {
             const r = importDoc(doc.data, sink);
-            if (r.kind) feeds.add(r.kind);
+            if (r.feed) feeds.add(r.feed);
             if (r.dataDate && (!dataDate || r.dataDate > dataDate)) dataDate = r.dataDate;
             if (++docs % 2000 === 0) opts.progress?.(`${src}: ${docs} documents`);
           }

@@ -6,6 +6,9 @@ import type { HostRule } from '../../src/analyzers/daemon/check.js';
 import { runChecks } from '../../src/analyzers/daemon/run.js';
 import type { HostEvidence } from '../../src/host/types.js';
 import { file, makeEvidence, missing, type EvidenceInit } from './evidence.js';
+import { readFileSync } from 'node:fs';
+
+const profileFixture = (f: string) => readFileSync(new URL(`../fixtures/profiles/${f}`, import.meta.url), 'utf8');
 
 function check(id: string): HostRule {
   const c = hostRules.find((x) => x.meta.id === id);
@@ -29,6 +32,7 @@ const cases: Case[] = [
   { id: 'BW-DAEMON-002', bad: { argv: ['dockerd', '-l', 'debug'] }, good: { argv: ['dockerd', '--log-level=info'] } },
   { id: 'BW-DAEMON-003', bad: { argv: ['dockerd', '--iptables=false'] }, good: {} },
   { id: 'BW-DAEMON-004', bad: { json: { 'insecure-registries': ['reg.local:5000'] } }, good: { json: { 'insecure-registries': ['127.0.0.0/8'] } } },
+  { id: 'BW-DAEMON-055', bad: { json: { 'registry-mirrors': ['http://mirror.local:5000'] } }, good: { json: { 'registry-mirrors': ['https://mirror.local'] } } },
   { id: 'BW-DAEMON-005', bad: { info: { Driver: 'aufs' } }, good: { info: { Driver: 'overlay2' } } },
   { id: 'BW-DAEMON-006', bad: { argv: ['dockerd', '-H', 'tcp://0.0.0.0:2375'] }, good: { argv: ['dockerd', '-H', 'tcp://0.0.0.0:2376', '--tlsverify'] } },
   { id: 'BW-DAEMON-007', bad: {}, good: { json: { 'default-ulimits': { nofile: { Name: 'nofile', Soft: 1024, Hard: 2048 } } } }, badStatus: 'info' },
@@ -41,6 +45,16 @@ const cases: Case[] = [
   { id: 'BW-DAEMON-014', bad: {}, good: { json: { 'live-restore': true }, info: { LiveRestoreEnabled: true } } },
   { id: 'BW-DAEMON-015', bad: { argv: ['dockerd', '--userland-proxy=true'] }, good: { argv: ['dockerd', '--userland-proxy=false'] } },
   { id: 'BW-DAEMON-016', bad: { json: { 'seccomp-profile': 'unconfined' } }, good: {} },
+  {
+    id: 'BW-DAEMON-060',
+    bad: { json: { 'seccomp-profile': '/etc/docker/seccomp.json' }, patch: (ev) => (ev.daemonSeccompProfile = { path: '/etc/docker/seccomp.json', text: profileFixture('permissive.json') }) },
+    good: { json: { 'seccomp-profile': '/etc/docker/seccomp.json' }, patch: (ev) => (ev.daemonSeccompProfile = { path: '/etc/docker/seccomp.json', text: profileFixture('least.json') }) },
+  },
+  {
+    id: 'BW-HOST-020',
+    bad: { patch: (ev) => (ev.engine.confinement = [{ name: 'web', appArmorProfile: '', securityOpt: [], privileged: false, processLabel: '' }]) },
+    good: { info: { SecurityOptions: ['name=apparmor', 'name=seccomp,profile=default'] }, patch: (ev) => (ev.engine.confinement = [{ name: 'web', appArmorProfile: 'docker-default', securityOpt: [], privileged: false, processLabel: '' }]) },
+  },
   { id: 'BW-DAEMON-017', bad: { version: { Version: '27.3.1', Experimental: true } }, good: {} },
   { id: 'BW-DAEMON-018', bad: {}, good: { patch: (ev) => (ev.rootless = true) }, badStatus: 'info' },
   { id: 'BW-DAEMON-019', bad: { argv: ['dockerd', '--icc=false'], json: { icc: true } }, good: { json: { icc: false } } },

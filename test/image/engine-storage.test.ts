@@ -16,8 +16,7 @@ import { scanImage, lastScanStats } from '../../src/image/scan.js';
 import { tarSplitStream } from '../../src/sources/tar-split.js';
 import { chainIds } from '../../src/sources/engine-storage.js';
 import type { ImageScan, LayerAnalyzer } from '../../src/image/types.js';
-import { imagePipelineAnalyzers } from '../../src/image/pipeline.js';
-import { imageContentAnalyzers } from '../../src/analyzers/image/index.js';
+import { imageScanAnalyzers } from '../../src/app/analyzers.js';
 
 const engine = dockerAvailable();
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -55,7 +54,7 @@ after(() => {
 });
 
 test('docker: from the engine storage equals docker: through the save stream, in threads and on the main thread', { skip }, async () => {
-  const analyzers = [text, ...imagePipelineAnalyzers, ...imageContentAnalyzers];
+  const analyzers = [text, ...imageScanAnalyzers()];
   const direct = await openImage(`docker:${IMAGE}`);
   assert.ok(direct.layerBlob, 'the overlay2 storage is used');
   assert.equal(direct.streamLayers, undefined);

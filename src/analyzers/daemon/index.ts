@@ -38,6 +38,7 @@ import swarmPortCheck from './rules/daemon-051-swarm-port.js';
 import overlayEncryptionCheck from './rules/daemon-052-overlay-encryption.js';
 import swarmAutolockCheck from './rules/daemon-053-swarm-autolock.js';
 import swarmCertExpiryCheck from './rules/daemon-054-swarm-cert-expiry.js';
+import registryMirrorsCheck from './rules/daemon-055-registry-mirrors.js';
 import dockerPartitionCheck from './rules/host-001-docker-partition.js';
 import dockerGroupCheck from './rules/host-002-docker-group.js';
 import auditRulesCheck from './rules/host-003-audit-rules.js';
@@ -45,6 +46,8 @@ import versionsCheck from './rules/host-004-versions.js';
 import kernelEscapesCheck from './rules/host-010-kernel-escapes.js';
 import runcEscapesCheck from './rules/host-011-runc-escapes.js';
 import containerdEscapesCheck from './rules/host-012-containerd-escapes.js';
+import daemonSeccompProfileCheck from './rules/daemon-060-seccomp-profile.js';
+import noLsmCheck from './rules/host-020-no-lsm.js';
 
 /** Every daemon and host rule, in CIS order. */
 export const hostRules: HostRule[] = ruleSet<HostRule>([
@@ -52,11 +55,13 @@ export const hostRules: HostRule[] = ruleSet<HostRule>([
   dockerGroupCheck,
   auditRulesCheck,
   versionsCheck,
+  noLsmCheck,
   rootlessCheck,
   iccCheck,
   logLevelCheck,
   iptablesCheck,
   insecureRegistriesCheck,
+  registryMirrorsCheck,
   storageDriverCheck,
   tcpTlsCheck,
   defaultUlimitsCheck,
@@ -69,6 +74,7 @@ export const hostRules: HostRule[] = ruleSet<HostRule>([
   liveRestoreCheck,
   userlandProxyCheck,
   seccompCheck,
+  daemonSeccompProfileCheck,
   experimentalCheck,
   configConflictCheck,
   serviceUnitPermsCheck,

@@ -5,18 +5,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { UserError } from '../../core/errors.js';
-import { TOOL_VERSION } from '../../core/version.js';
-import type { Report } from '../../core/report.js';
-import {
-  DEFAULT_SOURCES,
-  VulnStore,
-  dbPath,
-  loadInventory,
-  maxAgeFromConfig,
-  stalenessWarning,
-  updateDb,
-  vulnerabilityFindings,
-} from '../../vulndb/index.js';
+import { DEFAULT_SOURCES, databaseStatus, matchSavedInventory, maxAgeFromConfig, updateDatabase } from '../../app/vulnerabilities.js';
 
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
@@ -48,17 +37,26 @@ export function register(program: Command, ctx: CliContext): void {
             last = text;
           }
         : undefined; // without a terminal the per-source summary below is the whole output
-      const res = await updateDb({ cacheDir: opts.cacheDir, sources: opts.source, progress });
+      const res = await updateDatabase({ cacheDir: opts.cacheDir, sources: opts.source, progress });
       if (tty && last) process.stderr.write('\r\x1b[K');
+      // unreachable sources (offline, no DNS) are one line, not one per feed URL, and the way out is named
+      const NETWORK = /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)\b|timed out/;
+      const unreachable = res.sources.filter((s) => !s.ok && NETWORK.test(s.error ?? ''));
       for (const s of res.sources) {
         if (s.ok) {
           const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
           process.stdout.write(`ok      ${s.name} [${s.feeds.join(',')}]${s.notModified ? ' (not modified)' : ''} ${stats} (${s.ms} ms)\n`);
-        } else {
+        } else if (unreachable.length < 3 || !unreachable.includes(s)) {
           process.stderr.write(`error   ${s.name}: ${s.error}${s.carriedOver ? ' (previous data kept)' : ''}\n`);
         }
       }
-      if (!res.swapped) throw new UserError(`no source could be imported; the database at ${res.path} was left unchanged`);
+      const offlineHint = "no network? import feed files, directories or zips (or a local mirror's URLs) with --source PATH|URL";
+      if (unreachable.length >= 3) {
+        const codes = [...new Set(unreachable.map((s) => NETWORK.exec(s.error ?? '')?.[1] ?? 'timed out'))].join(', ');
+        process.stderr.write(`error   ${unreachable.length} sources unreachable (${codes}): ${unreachable.slice(0, 3).map((s) => s.name).join(', ')}${unreachable.length > 3 ? ', ...' : ''}${unreachable.some((s) => s.carriedOver) ? ' (previous data kept)' : ''}\n`);
+      }
+      if (!res.swapped) throw new UserError(`no source could be imported; the database at ${res.path} was left unchanged${unreachable.length ? `; ${offlineHint}` : ''}`);
+      if (unreachable.length) process.stderr.write(`hint: ${offlineHint}\n`);
       process.stdout.write(`database ${res.path}: ${(res.bytes / 1048576).toFixed(1)} MB, ${res.ms} ms\n`);
       ctx.setExitCode(res.sources.some((s) => !s.ok) ? 2 : 0);
     });
@@ -69,32 +67,26 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--db <file>', 'database file (default: <cache-dir>/db/vuln.db)')
     .option('-f, --format <format>', 'table or json', 'table')
     .action((opts: { cacheDir?: string; db?: string; format: string }) => {
-      const store = VulnStore.open(opts.db ?? dbPath(opts.cacheDir));
-      try {
-        const info = store.info();
-        if (opts.format === 'json') {
-          process.stdout.write(JSON.stringify(info, null, 2) + '\n');
-          return;
-        }
-        const out = [
-          `database:   ${info.path}`,
-          `built:      ${info.builtAt} (${age(info.ageMs)} ago)`,
-          `records:    ${info.counts.vulns} vulnerabilities, ${info.counts.affected} package entries, ${info.counts.kev} KEV, ${info.counts.scores} CVSS-scored ids`,
-          `releases:   ${info.counts.namespaces.join(', ') || '(none)'}`,
-          'sources:',
-        ];
-        for (const s of info.sources) {
-          const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
-          out.push(`  ${s.error ? 'ERROR ' : ''}${s.name}`);
-          out.push(`      feed ${s.feed}, imported ${s.importedAt} (${age(Date.now() - Date.parse(s.importedAt))} ago)${s.dataDate ? `, data ${s.dataDate}` : ''}${s.etag ? `, etag ${s.etag}` : ''}`);
-          out.push(`      ${s.records} records; ${stats}${s.error ? `; last error: ${s.error}` : ''}`);
-        }
-        const stale = stalenessWarning(store);
-        if (stale) out.push(`warning: ${stale}`);
-        process.stdout.write(out.join('\n') + '\n');
-      } finally {
-        store.close();
+      const { info, stale } = databaseStatus({ cacheDir: opts.cacheDir, dbFile: opts.db });
+      if (opts.format === 'json') {
+        process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+        return;
       }
+      const out = [
+        `database:   ${info.path}`,
+        `built:      ${info.builtAt} (${age(info.ageMs)} ago)`,
+        `records:    ${info.counts.vulns} vulnerabilities, ${info.counts.affected} package entries, ${info.counts.kev} KEV, ${info.counts.scores} CVSS-scored ids`,
+        `releases:   ${info.counts.namespaces.join(', ') || '(none)'}`,
+        'sources:',
+      ];
+      for (const s of info.sources) {
+        const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
+        out.push(`  ${s.error ? 'ERROR ' : ''}${s.name}`);
+        out.push(`      feed ${s.feed}, imported ${s.importedAt} (${age(Date.now() - Date.parse(s.importedAt))} ago)${s.dataDate ? `, data ${s.dataDate}` : ''}${s.etag ? `, etag ${s.etag}` : ''}`);
+        out.push(`      ${s.records} records; ${stats}${s.error ? `; last error: ${s.error}` : ''}`);
+      }
+      if (stale) out.push(`warning: ${stale}`);
+      process.stdout.write(out.join('\n') + '\n');
     });
 
   addReportOptions(
@@ -113,32 +105,18 @@ export function register(program: Command, ctx: CliContext): void {
       opts: ReportOptions & { inventory: string; cacheDir?: string; db?: string; vex: string[]; ignoreUnfixed?: boolean; explain?: boolean; maxAge?: string },
     ) => {
       const cfg = resolveConfig(opts);
-      const inv = loadInventory(opts.inventory);
       const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
       if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
-      const { findings, warnings } = vulnerabilityFindings(inv, {
+      const format = opts.format ?? cfg.format ?? 'table';
+      const report = matchSavedInventory(opts.inventory, {
         cacheDir: opts.cacheDir,
         dbFile: opts.db,
         vexFiles: opts.vex,
         ignoreUnfixed: opts.ignoreUnfixed,
         explain: opts.explain,
         maxAgeDays,
+        explainInMessage: format === 'table',
       });
-      const format = opts.format ?? cfg.format ?? 'table';
-      if (opts.explain && format === 'table') {
-        for (const f of findings) {
-          const ex = f.vulnerability?.explanation;
-          if (ex?.length) f.message += ex.map((l) => `\n             ${l}`).join('');
-        }
-      }
-      const name = inv.image?.name ?? opts.inventory;
-      const report: Report = {
-        tool: { name: 'bulwark', version: TOOL_VERSION },
-        targets: [{ type: 'image', name }],
-        findings,
-        warnings: [...inv.warnings, ...warnings],
-        summary: { packages: inv.packages.length, vulnerabilities: findings.filter((f) => f.vulnerability).length },
-      };
       ctx.setExitCode(emitReport(report, { ...opts, format }, [], cfg));
     },
   );

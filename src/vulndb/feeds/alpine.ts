@@ -5,6 +5,7 @@
  * An id entry may carry text after the id ("CVE-2019-1234 (some note)"); only the id is kept.
  */
 import type { FeedSink } from '../store.js';
+import { defineFeed } from './feed.js';
 
 export const ALPINE_FEED = 'alpine-secdb';
 
@@ -69,3 +70,14 @@ export function importAlpineSecdb(doc: SecDb, sink: FeedSink): void {
   }
   sink.count('records');
 }
+
+const ALPINE_RELEASES = ['v3.16', 'v3.17', 'v3.18', 'v3.19', 'v3.20', 'v3.21', 'edge'];
+
+export default defineFeed<SecDb>({
+  name: ALPINE_FEED,
+  description: 'Alpine secdb: fixed versions per origin package and release',
+  defaultSources: ALPINE_RELEASES.flatMap((r) => [`https://secdb.alpinelinux.org/${r}/main.json`, `https://secdb.alpinelinux.org/${r}/community.json`]),
+  detect: isAlpineSecdb,
+  import: (doc, sink) => importAlpineSecdb(doc, sink),
+  labels: { [ALPINE_FEED]: 0 },
+});

@@ -13,6 +13,7 @@
  * The derived feed in ../shared/data/debian-tracker has only resolved entries; the same parser reads both.
  */
 import type { AffectedStatus, FeedSink, Range } from '../store.js';
+import { defineFeed } from './feed.js';
 
 export const DEBIAN_FEED = 'debian-tracker';
 
@@ -126,3 +127,12 @@ export function importDebianTracker(data: Record<string, unknown>, sink: FeedSin
     }
   }
 }
+
+export default defineFeed<Record<string, unknown>>({
+  name: DEBIAN_FEED,
+  description: 'Debian Security Tracker JSON: per source package and release, fixed versions, states and urgency',
+  defaultSources: ['https://security-tracker.debian.org/tracker/data/json'],
+  detect: (d): d is Record<string, unknown> => isDebianTracker(d),
+  import: (doc, sink) => importDebianTracker(doc, sink),
+  labels: { [DEBIAN_FEED]: 0 },
+});

@@ -1,5 +1,6 @@
 /** CISA Known Exploited Vulnerabilities catalog (known_exploited_vulnerabilities.json). */
 import type { FeedSink } from '../store.js';
+import { defineFeed } from './feed.js';
 
 export const KEV_FEED = 'cisa-kev';
 
@@ -31,3 +32,12 @@ export function importKev(doc: KevDoc, sink: FeedSink): string | undefined {
   }
   return doc.dateReleased ?? doc.catalogVersion;
 }
+
+export default defineFeed<KevDoc>({
+  name: KEV_FEED,
+  description: "CISA's catalog of Known Exploited Vulnerabilities: flags findings, sorts them first",
+  defaultSources: ['https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json'],
+  detect: isKev,
+  import: (doc, sink) => ({ dataDate: importKev(doc, sink) }),
+  labels: {},
+});

@@ -9,6 +9,7 @@
 import semver from 'semver';
 import type { FeedSink, Range, RangeEvent } from '../store.js';
 import { scoreVector } from '../cvss.js';
+import { defineFeed } from './feed.js';
 
 export const NODEJS_FEED = 'nodejs-security-wg';
 
@@ -116,3 +117,13 @@ export function importNodejsNpm(doc: NpmAdvisory, sink: FeedSink): void {
   });
   sink.count('records');
 }
+
+export default defineFeed<NpmAdvisory>({
+  name: NODEJS_FEED,
+  description: "Node.js security WG: npm module advisories (nodejs/security-wg vuln/npm)",
+  // the WG's repository has no release archive of its own; its npm advisories are also in GHSA
+  defaultSources: [],
+  detect: isNodejsNpmAdvisory,
+  import: (doc, sink) => importNodejsNpm(doc, sink),
+  labels: { [NODEJS_FEED]: 4 },
+});

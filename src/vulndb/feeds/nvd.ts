@@ -4,6 +4,7 @@
  */
 import type { FeedSink } from '../store.js';
 import { scoreVector } from '../cvss.js';
+import { defineFeed } from './feed.js';
 
 export const NVD_FEED = 'nvd';
 
@@ -40,3 +41,13 @@ export function importNvd(doc: NvdDoc, sink: FeedSink): void {
   }
   sink.count('records', doc.vulnerabilities?.length ?? 0);
 }
+
+export default defineFeed<NvdDoc>({
+  name: NVD_FEED,
+  description: 'NVD CVE JSON 2.0 (API responses or yearly files): CVSS ratings by CVE id',
+  // NVD serves its data through a rate-limited API and no longer publishes bulk files: import saved responses with --source
+  defaultSources: [],
+  detect: isNvd,
+  import: (doc, sink) => importNvd(doc, sink),
+  labels: {},
+});

@@ -12,6 +12,7 @@
 import type { FeedSink, Range, RangeEvent } from '../store.js';
 import { bestScore } from '../cvss.js';
 import { normaliseName, osvEcosystem } from './ecosystems.js';
+import { defineFeed } from './feed.js';
 
 export interface OsvRecord {
   id: string;
@@ -136,3 +137,17 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
   sink.count('records');
   return kept > 0;
 }
+
+const OSV_ECOSYSTEMS = ['Go', 'PyPI', 'npm', 'Maven', 'crates.io', 'RubyGems', 'Packagist', 'NuGet', 'Debian', 'Alpine', 'Ubuntu'];
+
+export default defineFeed<OsvRecord>({
+  name: OSV_FEED,
+  description: 'OSV records (osv.dev all.zip per ecosystem, GitHub advisories, Go vulndb, PyPA)',
+  defaultSources: OSV_ECOSYSTEMS.map((e) => `https://osv-vulnerabilities.storage.googleapis.com/${encodeURIComponent(e)}/all.zip`),
+  detect: isOsvRecord,
+  import: (doc, sink) => {
+    importOsvRecord(doc, sink);
+    return { dataDate: doc.modified };
+  },
+  labels: { ghsa: 1, 'osv-go': 1, 'osv-pypi': 2, [OSV_FEED]: 2 },
+});

@@ -22,6 +22,7 @@ import type { FamilyResult, RowMatch } from './types.js';
 import { UNSUPPORTED_RELEASE_RULE } from '../rules.js';
 import { makeFinding } from '../../core/rule.js';
 import { findComparator } from '../version/index.js';
+import { labelRank } from '../feeds/index.js';
 
 export interface MatchOptions {
   ignoreUnfixed?: boolean;
@@ -170,7 +171,6 @@ export function groupByAlias(ms: RowMatch[], store: VulnStore): Array<{ ids: str
   return [...groups.values()].map((g) => ({ ids: [...g.ids].sort(), matches: g.matches }));
 }
 
-const FEED_RANK: Record<string, number> = { 'debian-tracker': 0, 'alpine-secdb': 0, ghsa: 1, 'osv-go': 1, 'osv-pypi': 2, osv: 2, 'nodejs-security-wg': 4 };
 
 export function primaryId(ids: string[], matches: RowMatch[]): string {
   if (ids.length === 1 && matches.every((m) => m.row.vulnId === ids[0])) return ids[0]!;
@@ -178,7 +178,7 @@ export function primaryId(ids: string[], matches: RowMatch[]): string {
   const own = matches.map((m) => m.row.vulnId).find((i) => /^CVE-/.test(i));
   if (own) return own;
   if (cves.length) return cves[0]!;
-  const sorted = [...matches].sort((a, b) => (FEED_RANK[a.row.feed] ?? 3) - (FEED_RANK[b.row.feed] ?? 3));
+  const sorted = [...matches].sort((a, b) => labelRank(a.row.feed) - labelRank(b.row.feed));
   return sorted[0]!.row.vulnId;
 }
 
