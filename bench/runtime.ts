@@ -51,7 +51,8 @@ time('saved docker inspect: normalise + all rules', 20_000, 'containers', () => 
 
 const sentry = readFileSync(join(corpus, 'sentry-self-hosted/docker-compose.yml'), 'utf8');
 time(`harden compose: sentry file (${(sentry.length / 1024).toFixed(0)} KiB, 22 services) + diff`, 20, 'files', () => {
-  hardenComposeText(sentry, 'docker-compose.yml', HARDEN_DEFAULTS);
+  // the real path: the file's .env is read for interpolation, as `harden compose` does
+  hardenComposeText(sentry, join(corpus, 'sentry-self-hosted/docker-compose.yml'), HARDEN_DEFAULTS);
 });
 
 // Kubernetes manifests: the corpus of real manifests (test/fixtures/k8s/corpus) and hardening a rendered bundle
