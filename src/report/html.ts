@@ -407,12 +407,15 @@ export function contentSecurityPolicy(script: string, style: string): string {
 }
 
 /** The page shell shared by the report and the service dashboard: CSP by hash, one style, one script. */
-export function htmlPage(title: string, body: string, opts: { script?: string; style?: string } = {}): string {
+export function htmlPage(title: string, body: string, opts: { script?: string; style?: string; formAction?: boolean } = {}): string {
   const style = opts.style ?? STYLE;
   const script = opts.script ?? SCRIPT;
+  let csp = contentSecurityPolicy(script, style);
+  // a page with a form that posts to its own origin (the dashboard's login)
+  if (opts.formAction) csp = csp.replace("form-action 'none'", "form-action 'self'");
   return (
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +
-    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(script, style)}">` +
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">` +
     `<title>${esc(title)}</title><style>${style}</style></head><body>${body}<script>${script}</script></body></html>\n`
   );

@@ -1,7 +1,7 @@
 /**
  * The HTTP routes: each is a RouteSpec (openapi.ts: schemas, scope) plus its handler here. Cross-cutting:
  * authentication and scopes, a per-client rate limit, problem+json errors, request metrics, and the hook
- * that serves a static dashboard at `/`.
+ * that serves the dashboard at `/` (dashboard.ts; or the static files of --dashboard DIR).
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, realpathSync, rmSync, statSync, createReadStream } from 'node:fs';
@@ -14,6 +14,7 @@ import { indexSbom } from '../app/sbom.js';
 import { UserError } from '../core/errors.js';
 import { openImage } from '../sources/index.js';
 import { hasScope, type Authenticator, type Principal } from './auth.js';
+import { registerDashboardPages } from './dashboard.js';
 import type { Metrics } from './metrics.js';
 import type { Baseline } from './notify.js';
 import { openApiDocument, ROUTES, schemas, type RouteSpec } from './openapi.js';
@@ -341,16 +342,16 @@ const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.j
 
 /**
  * The dashboard hook: with a directory, its files are served at `/` (index.html for `/`), read-only, never
- * outside the directory; without one, `/` names the API.
+ * outside the directory; without one, the built-in dashboard (dashboard.ts).
  */
-function registerDashboard(app: FastifyInstance, dir: string | undefined): void {
-  const root = dir ? realpathSync(dir) : undefined;
+function registerDashboard(app: FastifyInstance, ctx: ServerContext, dir: string | undefined): void {
+  if (!dir) {
+    registerDashboardPages(app, ctx);
+    return;
+  }
+  const root = realpathSync(dir);
   app.get('/*', async (req, reply) => {
     const url = decodeURIComponent((req.url.split('?')[0] ?? '/').replace(/^\/+/, ''));
-    if (!root) {
-      if (url === '') return { name: 'bulwark', api: '/api/v1/openapi.json', health: '/healthz', metrics: '/metrics' };
-      throw new HttpError(404, 'not found');
-    }
     let file = resolve(root, url || 'index.html');
     try {
       file = realpathSync(file);
@@ -437,5 +438,5 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return defined({ status: ready ? 'ready' : 'not ready', store: storeOk ? ctx.store.dialect : 'unreachable', database: db ? db.builtAt : 'none', notifier: ctx.isNotifier() });
   });
   app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(await ctx.metrics.render()));
-  registerDashboard(app, ctx.dashboardDir);
+  registerDashboard(app, ctx, ctx.dashboardDir);
 }
