@@ -33,7 +33,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--image <[service=]ref>', 'also scan this image (as the image of SERVICE, or of the services naming it); any image reference bulwark image takes (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--no-images', 'do not scan the images compose services name, even when the local engine has them')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
-  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
+  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
     try {
