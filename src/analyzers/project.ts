@@ -14,11 +14,14 @@ import { analyzeDockerfile } from './build/analyze.js';
 import { parseErrorRule } from './build/rules/index.js';
 import { buildSettings } from './build/settings.js';
 import { composeAnalyzer } from '../runtime/compose/project-analyzer.js';
+import { ciFilesAnalyzer } from './registry/ci-files.js';
+import { k8sAnalyzer } from '../runtime/k8s-project-analyzer.js';
 
 export interface ProjectAnalyzer {
   name: string;
   matches(relPath: string): boolean;
-  analyze(absPath: string, relPath: string, cfg: BulwarkConfig): Promise<{ target: Target; findings: Finding[] }>;
+  /** undefined: the file is not this analyzer's kind after all (analyzers that recognise files by content) */
+  analyze(absPath: string, relPath: string, cfg: BulwarkConfig): Promise<{ target: Target; findings: Finding[] } | undefined>;
 }
 
 /** Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*, *.containerfile, Containerfile.* (any case). */
@@ -50,7 +53,7 @@ export const dockerfileAnalyzer: ProjectAnalyzer = {
   },
 };
 
-export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeAnalyzer];
+export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeAnalyzer, k8sAnalyzer, ciFilesAnalyzer];
 
 const ALWAYS_SKIP = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -101,9 +104,14 @@ export interface ProjectScan {
 }
 
 /** Walk `root` and run every project analyzer on the files it matches. */
-export async function scanProject(root: string, cfg: BulwarkConfig, analyzers: ProjectAnalyzer[] = projectAnalyzers): Promise<ProjectScan> {
-  const warnings: string[] = [];
-  const files = await walkProject(root, warnings);
+export async function scanProject(
+  root: string,
+  cfg: BulwarkConfig,
+  analyzers: ProjectAnalyzer[] = projectAnalyzers,
+  walked?: { files: string[]; warnings: string[] },
+): Promise<ProjectScan> {
+  const warnings: string[] = walked ? [...walked.warnings] : [];
+  const files = walked ? walked.files : await walkProject(root, warnings);
   const targets: Target[] = [];
   const findings: Finding[] = [];
   for (const rel of files) {
@@ -111,6 +119,7 @@ export async function scanProject(root: string, cfg: BulwarkConfig, analyzers: P
       if (!a.matches(rel)) continue;
       try {
         const r = await a.analyze(join(root, rel.split('/').join(sep)), rel, cfg);
+        if (!r) continue;
         targets.push(r.target);
         findings.push(...r.findings);
       } catch (e) {

@@ -26,7 +26,7 @@ import { imageSignature } from './registry.js';
 import { buildInventory } from '../inventory/index.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
 import { originOfLayer, originSplit, runImageChecks, type LayerAttribution } from '../analyzers/image/index.js';
-import { vulnerabilityFindings, type VulnScanOptions } from '../vulndb/index.js';
+import { vulnerabilityFindings, type VulnScanOptions, type VulnStore } from '../vulndb/index.js';
 import { checkDbFile } from '../vulndb/store.js';
 import { dbPath } from '../vulndb/paths.js';
 import { UserError } from '../core/errors.js';
@@ -111,7 +111,10 @@ export interface VulnerabilityResult {
   warnings: string[];
 }
 
-export type VulnerabilityReportOptions = VulnScanOptions;
+export type VulnerabilityReportOptions = VulnScanOptions & {
+  /** an open database to match against (a server keeps one open); default: open `dbFile` / the cache dir's */
+  store?: VulnStore;
+};
 
 export interface AuditImageOptions extends IndexImageOptions {
   /** match against the vulnerability database (default); false: inventory and checks only */
@@ -175,7 +178,7 @@ export function imageSummary(scan: ImageScan, inv?: InventoryReport): { data: Im
   const total = layers.reduce((a, l) => a + l.size, 0);
   lines.push(`Layers:   ${layers.length} (${formatBytes(total)} uncompressed, ${scan.final.size} files in the final filesystem, ${scan.hidden.length} hidden by later layers)`);
   for (const l of layers) {
-    lines.push(`  ${String(l.index + 1).padStart(3)}  ${formatBytes(l.size).padStart(8)}  ${(l.diffId ?? l.digest).slice(7, 19) || '-'.padEnd(12)}  ${oneLine(l.createdBy)}`);
+    lines.push(`  ${String(l.index).padStart(3)}  ${formatBytes(l.size).padStart(8)}  ${(l.diffId ?? l.digest).slice(7, 19) || '-'.padEnd(12)}  ${oneLine(l.createdBy)}`);
   }
   if (inv) {
     const eco = Object.entries(counts).sort((a, b) => b[1] - a[1]);
@@ -206,9 +209,9 @@ export async function imageInventory(ref: string, opts: ImageScanOptions = {}): 
   return { scan, inv: buildInventory(scan) };
 }
 
-/** The layer walker's warnings, one line per warning, prefixed with the (1-based) layer. */
+/** The layer walker's warnings, one line per warning, prefixed with the layer (0-based, as in every location). */
 export function layerWarnings(scan: ImageScan): string[] {
-  return scan.layers.flatMap((l) => l.warnings.map((w) => `layer ${l.layer.index + 1}: ${w}`));
+  return scan.layers.flatMap((l) => l.warnings.map((w) => `layer ${l.layer.index}: ${w}`));
 }
 
 /**
@@ -263,7 +266,7 @@ export function vulnerabilityReport(inv: InventoryReport, opts: VulnerabilityRep
 }
 
 /** Set base/app origin on vulnerability findings from the layer that introduced their package. */
-function markOrigins(index: ImageIndex, findings: Finding[]): void {
+export function markOrigins(index: ImageIndex, findings: Finding[]): void {
   const att = index.attribution;
   if (!att) return;
   for (const f of findings) {
@@ -276,6 +279,13 @@ function markOrigins(index: ImageIndex, findings: Finding[]): void {
       f.vulnerability!.origin = origin;
     }
   }
+}
+
+/** The vulnerabilities of an indexed image under the current database, each with its base/app origin. */
+export function imageVulnerabilities(index: ImageIndex, opts: VulnerabilityReportOptions = {}): VulnerabilityResult {
+  const r = vulnerabilityReport(index.inventory, opts);
+  markOrigins(index, r.findings);
+  return r;
 }
 
 /** The Report of `bulwark image`: image checks, then vulnerabilities (when matched), summary and origin split. */

@@ -7,6 +7,7 @@
  *  - pypi: name lower-cased with '_' -> '-' (PEP 503 normalised).
  *  - golang: namespace/name = the module path split on '/', lower-case kept as is; `stdlib` for the toolchain.
  *  - maven: namespace = groupId, name = artifactId.
+ *  - composer: namespace = vendor, name = package; gem and cargo: the name as published.
  */
 import type { Ecosystem, OsInfo, Package } from './types.js';
 import { wellFormed } from '../core/unicode.js';
@@ -105,7 +106,43 @@ export function purlFor(pkg: Omit<Package, 'purl'> | Package, os?: OsInfo): stri
         ? formatPurl({ type: 'maven', namespace: pkg.name.slice(0, i), name: pkg.name.slice(i + 1), version: pkg.version })
         : formatPurl({ type: 'maven', name: pkg.name, version: pkg.version });
     }
+    case 'composer': {
+      const i = pkg.name.indexOf('/');
+      return i > 0
+        ? formatPurl({ type: 'composer', namespace: pkg.name.slice(0, i), name: pkg.name.slice(i + 1), version: pkg.version })
+        : formatPurl({ type: 'composer', name: pkg.name, version: pkg.version });
+    }
     default:
       return formatPurl({ type: String(pkg.ecosystem), name: pkg.name, version: pkg.version });
   }
+}
+
+/** Parse a purl (the inverse of formatPurl); undefined when it is not one. */
+export function parsePurl(purl: string): PurlParts | undefined {
+  const m = /^pkg:([A-Za-z][A-Za-z0-9.+-]*)\/([^?#@]*?)(?:@([^?#]*))?(?:\?([^#]*))?(?:#(.*))?$/.exec(purl.trim());
+  if (!m) return undefined;
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const segs = m[2]!.split('/').filter(Boolean).map(dec);
+  const name = segs.pop();
+  if (!name) return undefined;
+  const qualifiers: Record<string, string> = {};
+  for (const kv of (m[4] ?? '').split('&')) {
+    if (!kv) continue;
+    const eq = kv.indexOf('=');
+    if (eq > 0) qualifiers[kv.slice(0, eq).toLowerCase()] = dec(kv.slice(eq + 1));
+  }
+  return {
+    type: m[1]!.toLowerCase(),
+    ...(segs.length ? { namespace: segs.join('/') } : {}),
+    name,
+    ...(m[3] !== undefined ? { version: dec(m[3]) } : {}),
+    qualifiers,
+    ...(m[5] ? { subpath: m[5] } : {}),
+  };
 }

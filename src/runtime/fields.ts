@@ -804,6 +804,7 @@ export const FIELDS: FieldDef[] = [
   { field: 'cpusetCpus', at: 'cpus', type: 'string', doc: 'CPUs the container may use', run: ['cpuset-cpus'], compose: ['cpuset'], inspect: [N('HostConfig.CpusetCpus', nonEmpty)] },
   { field: 'cpuReservation', type: 'cpus', doc: 'CPU request (scheduler)', compose: ['deploy.resources.reservations.cpus'], k8s: [N('resources.requests.cpu', quantityCpus)] },
   { field: 'pidsLimit', type: 'int', doc: 'PIDs limit', run: ['pids-limit'], compose: ['pids_limit', 'deploy.resources.limits.pids'], inspect: [N('HostConfig.PidsLimit', nonZero)] },
+  { field: 'disableContentTrust', type: 'bool', doc: 'image pulled without signature verification', run: ['disable-content-trust'] },
   { field: 'readOnlyRootfs', type: 'bool', doc: 'read-only root filesystem', run: ['read-only'], compose: ['read_only'], inspect: [N('HostConfig.ReadonlyRootfs', inspectBool)], k8s: ['securityContext.readOnlyRootFilesystem'] },
   { field: 'ulimits', type: 'ulimit', doc: 'ulimits', run: ['ulimit'], compose: ['ulimits'], inspect: ['HostConfig.Ulimits'] },
   { field: 'sysctls', type: 'sysctl', doc: 'namespaced kernel parameters', run: ['sysctl'], compose: ['sysctls'], inspect: ['HostConfig.Sysctls'], k8s: ['pod:securityContext.sysctls'] },
@@ -883,7 +884,9 @@ export function applyField(b: SpecBuilder, nf: NativeField, value: unknown, ref:
     for (let i = 0; i < value.length; i++) applyOne(b, nf, type, value[i], items(i));
   } else if (type.shape === 'map' && value && typeof value === 'object') {
     for (const k of Object.keys(value)) applyOne(b, nf, type, (value as Record<string, unknown>)[k], items(k), k);
-  } else if (nf.native.one && (typeof value === 'string' || typeof value === 'number')) {
+  } else if ((nf.native.one || (nf.native.via && def.type === 'secopt')) && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
+    // a single scalar where a list is expected (`tmpfs: /run`), or a native scalar an adapter turns into
+    // the list type's items (Kubernetes `allowPrivilegeEscalation: false`, `procMount: Unmasked`)
     applyOne(b, nf, type, value, ref);
   } else if (value && typeof value === 'object' && type.shape === 'list' && nf.native.via) {
     applyOne(b, nf, type, value, ref);
