@@ -14,6 +14,7 @@ import { analyzeDockerfile } from './build/analyze.js';
 import { parseErrorRule } from './build/rules/index.js';
 import { buildSettings } from './build/settings.js';
 import { composeAnalyzer } from '../runtime/compose/project-analyzer.js';
+import { ciFilesAnalyzer } from './registry/ci-files.js';
 
 export interface ProjectAnalyzer {
   name: string;
@@ -50,7 +51,7 @@ export const dockerfileAnalyzer: ProjectAnalyzer = {
   },
 };
 
-export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeAnalyzer];
+export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeAnalyzer, ciFilesAnalyzer];
 
 const ALWAYS_SKIP = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -101,9 +102,14 @@ export interface ProjectScan {
 }
 
 /** Walk `root` and run every project analyzer on the files it matches. */
-export async function scanProject(root: string, cfg: BulwarkConfig, analyzers: ProjectAnalyzer[] = projectAnalyzers): Promise<ProjectScan> {
-  const warnings: string[] = [];
-  const files = await walkProject(root, warnings);
+export async function scanProject(
+  root: string,
+  cfg: BulwarkConfig,
+  analyzers: ProjectAnalyzer[] = projectAnalyzers,
+  walked?: { files: string[]; warnings: string[] },
+): Promise<ProjectScan> {
+  const warnings: string[] = walked ? [...walked.warnings] : [];
+  const files = walked ? walked.files : await walkProject(root, warnings);
   const targets: Target[] = [];
   const findings: Finding[] = [];
   for (const rel of files) {

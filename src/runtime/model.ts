@@ -192,6 +192,8 @@ export interface ContainerSpec {
   cpusetCpus?: string;
   pidsLimit?: number;
   readOnlyRootfs: boolean;
+  /** `docker run --disable-content-trust`: the image is pulled without signature verification */
+  disableContentTrust?: boolean;
   tmpfs: Array<{ target: string; options: string }>;
   ulimits: UlimitSpec[];
   sysctls: Record<string, string>;
