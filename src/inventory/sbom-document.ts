@@ -15,7 +15,7 @@ import { parsePurl, type PurlParts } from './purl.js';
 
 export type DocumentKind = 'inventory' | 'bulwark-report' | 'cyclonedx' | 'spdx';
 
-const ECOSYSTEMS: Record<string, Ecosystem> = { deb: 'deb', apk: 'apk', rpm: 'rpm', npm: 'npm', pypi: 'pypi', golang: 'golang', maven: 'maven' };
+const ECOSYSTEMS: Record<string, Ecosystem> = { deb: 'deb', apk: 'apk', rpm: 'rpm', npm: 'npm', pypi: 'pypi', golang: 'golang', maven: 'maven', gem: 'gem', cargo: 'cargo', composer: 'composer' };
 const OS_TYPES = new Set(['deb', 'apk', 'rpm']);
 /** purl namespaces that are not the os-release ID (the reverse of inventory/purl.ts) */
 const VENDOR_OS: Record<string, string> = { redhat: 'rhel', oracle: 'ol', amazon: 'amzn', suse: 'sles', opensuse: 'opensuse-leap' };
@@ -122,6 +122,7 @@ function packageOf(purlText: string, x: Extra): Package | string {
   const pkg: Partial<Package> & { name: string; ecosystem: Ecosystem } = { name, ecosystem };
   switch (ecosystem) {
     case 'npm':
+    case 'composer':
       name = p.namespace ? `${p.namespace}/${p.name}` : p.name;
       break;
     case 'golang':

@@ -104,11 +104,11 @@ test('documents without an OS component: the release comes from the purl distro 
   const none = inventoryFromDocument(bom('pkg:deb/debian/libc6@2.36-9'), 'n').inv;
   assert.match(none.warnings.join('\n'), /no operating system release .*1 OS packages are not matched/);
   const lang = inventoryFromDocument(
-    { bomFormat: 'CycloneDX', components: [{ type: 'library', purl: 'pkg:npm/%40babel/core@7.1.0' }, { type: 'library', purl: 'pkg:golang/stdlib@1.22.5' }, { type: 'library', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }, { type: 'library', purl: 'pkg:gem/rails@7.0.0' }, { type: 'library', name: 'nopurl' }, { type: 'library', purl: 'not a purl' }] },
+    { bomFormat: 'CycloneDX', components: [{ type: 'library', purl: 'pkg:npm/%40babel/core@7.1.0' }, { type: 'library', purl: 'pkg:golang/stdlib@1.22.5' }, { type: 'library', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1' }, { type: 'library', purl: 'pkg:gem/rails@7.0.0' }, { type: 'library', purl: 'pkg:composer/laravel/framework@10.0.0' }, { type: 'library', purl: 'pkg:nuget/Newtonsoft.Json@13.0.1' }, { type: 'library', name: 'nopurl' }, { type: 'library', purl: 'not a purl' }] },
     'l',
   ).inv;
-  assert.deepEqual(lang.packages.map((p) => `${p.ecosystem} ${p.name} ${p.version}`), ['npm @babel/core 7.1.0', 'golang stdlib v1.22.5', 'maven org.apache.logging.log4j:log4j-core 2.14.1']);
-  assert.deepEqual(lang.warnings.sort(), ["l: 1 component not matched: no purl", "l: 1 component not matched: not a valid purl", "l: 1 component not matched: purl type 'gem' is not matched by Bulwark"]);
+  assert.deepEqual(lang.packages.map((p) => `${p.ecosystem} ${p.name} ${p.version}`), ['npm @babel/core 7.1.0', 'golang stdlib v1.22.5', 'maven org.apache.logging.log4j:log4j-core 2.14.1', 'gem rails 7.0.0', 'composer laravel/framework 10.0.0']);
+  assert.deepEqual(lang.warnings.sort(), ["l: 1 component not matched: no purl", "l: 1 component not matched: not a valid purl", "l: 1 component not matched: purl type 'nuget' is not matched by Bulwark"]);
 });
 
 test('hostile or wrong documents: one-line input errors (exit 2), bounded walks', async () => {
