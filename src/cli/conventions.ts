@@ -34,6 +34,9 @@ export function resetSettings(): void {
   Object.assign(settings, { quiet: false, debug: false, progress: true, color: 'auto', timeoutMs: undefined });
 }
 
+/** Commands that run until stopped: a --timeout would only cut them short. */
+const LONG_RUNNING = new Set(['serve']);
+
 /** Commands that show a progress line on long work. */
 const PROGRESS_COMMANDS = new Set(['image', 'sbom', 'db update']);
 
@@ -84,7 +87,7 @@ export function applyConventions(program: Command): void {
       cmd.addOption(new Option('--color <when>', 'colour the table output').choices(['auto', 'always', 'never']));
       cmd.addOption(new Option('--no-color', 'same as --color never (NO_COLOR=1 works too)'));
     }
-    if (!has(cmd, '--timeout')) cmd.addOption(new Option('--timeout <duration>', 'give up after this long (90s, 5m, 1h): one line, exit 2').argParser(parseDuration));
+    if (!has(cmd, '--timeout') && !LONG_RUNNING.has(path)) cmd.addOption(new Option('--timeout <duration>', 'give up after this long (90s, 5m, 1h): one line, exit 2').argParser(parseDuration));
     for (const o of cmd.options) {
       if (!o.long || o.long === '--help' || o.long === '--version') continue;
       const env = envName(o.long);
