@@ -16,6 +16,7 @@ import {
   stalenessWarning,
   updateDb,
   vulnerabilityFindings,
+  type UpdateResult,
 } from '../../vulndb/index.js';
 
 function collect(v: string, prev: string[] = []): string[] {
@@ -35,10 +36,18 @@ export function register(program: Command, ctx: CliContext): void {
 
   db.command('update')
     .description(`import vulnerability feeds into the local database (default: the ${DEFAULT_SOURCES.length} official feed URLs)`)
-    .option('--source <path|url>', 'a feed file, directory, zip or URL (repeatable; replaces the default list)', collect, [])
+    .option('--source <path|url>', 'a feed file, directory, zip or URL (repeatable); the database keeps its other sources', collect, [])
+    .option('--replace', 'build the database from the given sources alone, dropping every other source it holds')
+    .option('--timeout <seconds>', 'network timeout: connect, response headers, and each window of a download (default 30)')
     .option('--cache-dir <dir>', 'cache directory (default $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
     .option('-q, --quiet', 'no progress display')
-    .action(async (opts: { source: string[]; cacheDir?: string; quiet?: boolean }) => {
+    .action(async (opts: { source: string[]; replace?: boolean; timeout?: string; cacheDir?: string; quiet?: boolean }) => {
+      let timeoutMs: number | undefined;
+      if (opts.timeout !== undefined) {
+        const t = Number(opts.timeout);
+        if (!/^\d+(\.\d+)?$/.test(opts.timeout.trim()) || !(t > 0) || t > 3600) throw new UserError(`--timeout takes a number of seconds (0 < s <= 3600), got '${opts.timeout}'`);
+        timeoutMs = Math.round(t * 1000);
+      }
       const tty = Boolean(process.stderr.isTTY) && !opts.quiet;
       let last = '';
       const progress = tty
@@ -48,18 +57,10 @@ export function register(program: Command, ctx: CliContext): void {
             last = text;
           }
         : undefined; // without a terminal the per-source summary below is the whole output
-      const res = await updateDb({ cacheDir: opts.cacheDir, sources: opts.source, progress });
+      const res = await updateDb({ cacheDir: opts.cacheDir, sources: opts.source, replace: opts.replace, timeoutMs, progress });
       if (tty && last) process.stderr.write('\r\x1b[K');
-      for (const s of res.sources) {
-        if (s.ok) {
-          const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
-          process.stdout.write(`ok      ${s.name} [${s.feeds.join(',')}]${s.notModified ? ' (not modified)' : ''} ${stats} (${s.ms} ms)\n`);
-        } else {
-          process.stderr.write(`error   ${s.name}: ${s.error}${s.carriedOver ? ' (previous data kept)' : ''}\n`);
-        }
-      }
+      for (const line of updateReport(res)) (line.startsWith('error') || line.startsWith('hint') || line.startsWith('warning') ? process.stderr : process.stdout).write(`${line}\n`);
       if (!res.swapped) throw new UserError(`no source could be imported; the database at ${res.path} was left unchanged`);
-      process.stdout.write(`database ${res.path}: ${(res.bytes / 1048576).toFixed(1)} MB, ${res.ms} ms\n`);
       ctx.setExitCode(res.sources.some((s) => !s.ok) ? 2 : 0);
     });
 
@@ -79,13 +80,16 @@ export function register(program: Command, ctx: CliContext): void {
         const out = [
           `database:   ${info.path}`,
           `built:      ${info.builtAt} (${age(info.ageMs)} ago)`,
-          `records:    ${info.counts.vulns} vulnerabilities, ${info.counts.affected} package entries, ${info.counts.kev} KEV, ${info.counts.scores} CVSS-scored ids`,
+          `records:    ${info.counts.vulns} vulnerabilities, ${info.counts.affected} package entries, ${info.counts.kev} KEV, ${info.counts.ratings} severity ratings`,
           `releases:   ${info.counts.namespaces.join(', ') || '(none)'}`,
+          ...(info.lastChanges?.previous
+            ? [`last update: +${info.lastChanges.added} -${info.lastChanges.removed} ~${info.lastChanges.modified} advisories, ${info.lastChanges.packages} package keys touched`]
+            : []),
           'sources:',
         ];
         for (const s of info.sources) {
           const stats = Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
-          out.push(`  ${s.error ? 'ERROR ' : ''}${s.name}`);
+          out.push(`  ${s.error ? 'ERROR ' : ''}${s.name}${s.carriedOver ? ' (kept from an earlier update)' : ''}`);
           out.push(`      feed ${s.feed}, imported ${s.importedAt} (${age(Date.now() - Date.parse(s.importedAt))} ago)${s.dataDate ? `, data ${s.dataDate}` : ''}${s.etag ? `, etag ${s.etag}` : ''}`);
           out.push(`      ${s.records} records; ${stats}${s.error ? `; last error: ${s.error}` : ''}`);
         }
@@ -142,4 +146,58 @@ export function register(program: Command, ctx: CliContext): void {
       ctx.setExitCode(emitReport(report, { ...opts, format }, [], cfg));
     },
   );
+}
+
+/**
+ * The lines `db update` prints: one per source that imported (added / replaced, with the previous record
+ * count), kept or dropped; failures one line per source, except network failures, which are one line per
+ * unreachable host; and a hint about offline imports when a host could not be reached.
+ */
+export function updateReport(res: UpdateResult): string[] {
+  const out: string[] = [];
+  const stat = (s: UpdateResult['sources'][number]) => Object.entries(s.stats).map(([k, v]) => `${k}=${v}`).join(' ');
+  for (const s of res.sources) {
+    if (s.action === 'added' || s.action === 'replaced') {
+      const what = s.action === 'replaced' ? `replaced (${s.before ?? 0} -> ${s.records} records)` : `added (${s.records} records)`;
+      out.push(`ok      ${s.name} [${s.feeds.join(',')}] ${what}${s.notModified ? ' (not modified)' : ''} ${stat(s)} (${s.ms} ms)`);
+    } else if (s.action === 'kept') {
+      out.push(`kept    ${s.name} [${s.feeds.join(',')}] ${s.records} records from an earlier update (--replace drops it)`);
+    } else if (s.action === 'dropped') {
+      out.push(`dropped ${s.name} [${s.feeds.join(',')}] ${s.before ?? 0} records (--replace)`);
+    }
+  }
+  const byHost = new Map<string, UpdateResult['sources']>();
+  for (const s of res.sources) {
+    if (s.action !== 'failed') continue;
+    if (s.unreachableHost) {
+      const list = byHost.get(s.unreachableHost) ?? [];
+      list.push(s);
+      byHost.set(s.unreachableHost, list);
+    } else {
+      out.push(`error   ${s.name}: ${s.error}${s.carriedOver ? ' (previous data kept)' : ''}`);
+    }
+  }
+  for (const [host, list] of byHost) {
+    const reason = (list[0]!.error ?? '').replace(/^cannot fetch \S+: /, '');
+    const kept = list.filter((s) => s.carriedOver).length;
+    out.push(`error   ${host}: ${reason}${list.length > 1 ? ` (${list.length} sources)` : ` (${list[0]!.name})`}${kept ? `; previous data kept for ${kept}` : ''}`);
+  }
+  if (byHost.size) {
+    out.push(
+      "hint    offline? Copy the feed files (see 'db update --help' for their URLs, or docs/vulndb.md) and import them with " +
+        "'bulwark db update --source FILE|DIR|ZIP'; a slow network may need '--timeout SECONDS'",
+    );
+  }
+  if (res.previousUnreadable) {
+    out.push("warning the previous database has another schema: its sources could not be kept; run 'bulwark db update' for the full set");
+  }
+  if (res.swapped) {
+    const n = (a: string) => res.sources.filter((s) => s.action === a).length;
+    const c = res.changes;
+    const changes = c?.previous ? `; changes: +${c.added.length} -${c.removed.length} ~${c.modified.length} advisories` : '';
+    out.push(
+      `database ${res.path}: ${(res.bytes / 1048576).toFixed(1)} MB, ${n('added') + n('replaced')} imported, ${n('kept')} kept, ${n('dropped')} dropped, ${n('failed')} failed${changes}, ${res.ms} ms`,
+    );
+  }
+  return out;
 }
