@@ -59,17 +59,15 @@ function runChild(mode: 'base' | 'checks', ref: string, cacheDir: string): Promi
 }
 
 async function child(mode: string, ref: string, cacheDir: string): Promise<void> {
-  const { analyzeImage, imagePipelineAnalyzers } = await import('../src/image/pipeline.js');
+  const { analyzeImage } = await import('../src/image/pipeline.js');
+  const { imageScanAnalyzers } = await import('../src/app/analyzers.js');
   const { buildInventory } = await import('../src/inventory/index.js');
-  const { imageContentAnalyzers, checkImage } = await import('../src/analyzers/image/index.js');
-  const names = new Set(imagePipelineAnalyzers.map((a) => a.name));
-  const extra = mode === 'checks' ? imageContentAnalyzers.filter((a) => !names.has(a.name)) : [];
-  // the pipeline may already include the checks' analyzers once wired: strip them for the base run
-  const contentNames = new Set(imageContentAnalyzers.map((a) => a.name));
-  const base = imagePipelineAnalyzers.filter((a) => mode === 'checks' || !contentNames.has(a.name));
+  const { checkImage } = await import('../src/analyzers/image/index.js');
+  // base: the package detectors only; checks: plus the secret and file checks' analyzers
+  const analyzers = imageScanAnalyzers({ checks: mode === 'checks' });
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const scan = await analyzeImage(ref, { cacheDir, analyzers: [...base, ...extra] });
+  const scan = await analyzeImage(ref, { cacheDir, analyzers });
   const inv = buildInventory(scan);
   const t1 = process.hrtime.bigint();
   const findings = mode === 'checks' ? checkImage(scan, inv, {}) : [];

@@ -229,12 +229,10 @@ function runChild(ref: string, cacheDir: string, concurrency?: number): Promise<
 }
 
 async function child(ref: string, cacheDir: string, concurrency?: number): Promise<void> {
-  const { analyzeImage } = await import('../src/image/pipeline.js');
+  const { imageInventory } = await import('../src/app/image.js');
   const { lastScanStats } = await import('../src/image/scan.js');
-  const { buildInventory } = await import('../src/inventory/index.js');
   const t0 = process.hrtime.bigint();
-  const scan = await analyzeImage(ref, { cacheDir, concurrency });
-  const inv = buildInventory(scan);
+  const { scan, inv } = await imageInventory(ref, { cacheDir, concurrency });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const r: ChildResult = {
     ms,

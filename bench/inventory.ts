@@ -19,7 +19,8 @@ import { readGoBuildInfo } from '../src/inventory/golang/index.js';
 import { javaPackages } from '../src/inventory/java/index.js';
 import { buildInventory } from '../src/inventory/index.js';
 import { analyzeImage } from '../src/image/pipeline.js';
-import { sbomReport } from '../src/cli/commands/sbom.js';
+import { packageDetectors } from '../src/app/analyzers.js';
+import { sbomReport } from '../src/app/sbom.js';
 import { renderCycloneDx } from '../src/report/cyclonedx.js';
 import { renderSpdx } from '../src/report/spdx.js';
 
@@ -62,8 +63,8 @@ try {
 if (docker) {
   const cache = mkdtempSync(join(tmpdir(), 'bulwark-bench-inv-'));
   try {
-    await time('walk bookworm-app (cold, own cache dir)', 1, () => analyzeImage('docker:bulwark-test/bookworm-app:12', { cacheDir: cache }));
-    const scan = await time('walk bookworm-app (warm)', 1, () => analyzeImage('docker:bulwark-test/bookworm-app:12', { cacheDir: cache }));
+    await time('walk bookworm-app (cold, own cache dir)', 1, () => analyzeImage('docker:bulwark-test/bookworm-app:12', { cacheDir: cache, analyzers: [...packageDetectors] }));
+    const scan = await time('walk bookworm-app (warm)', 1, () => analyzeImage('docker:bulwark-test/bookworm-app:12', { cacheDir: cache, analyzers: [...packageDetectors] }));
     const inv = await time('buildInventory (bookworm-app)', 5, () => buildInventory(scan), (r) => `${r.packages.length} packages`);
     const report = sbomReport(inv, 'docker:bulwark-test/bookworm-app:12');
     await time('CycloneDX 1.6 render', 3, () => renderCycloneDx(report), (s) => `${(s.length / 1048576).toFixed(1)} MiB`);

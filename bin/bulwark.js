@@ -1,12 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
-
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`bulwark: internal error: ${err && err.message ? err.message : String(err)}\n`);
-    process.exitCode = 3;
-  },
-);
+// The installed command: everything (fast --version, closed pipes, signals, exit codes) is in src/cli/bin.ts.
+import '../dist/cli/bin.js';

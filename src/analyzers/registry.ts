@@ -32,7 +32,7 @@ export function findRule(idOrRef: string): RuleMeta | undefined {
 }
 
 /** The catalogue entries of the rules these findings cite (for `Report.rules`), in first-cited order. */
-export function rulesCitedBy(findings: Finding[]): RuleMeta[] {
+export function rulesCitedBy(findings: Array<Pick<Finding, 'ruleId'>>): RuleMeta[] {
   const m = ruleMap();
   const out = new Map<string, RuleMeta>();
   for (const f of findings) {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './main.js';
 import { addReportOptions, emitReport, parseIntStrict, type ReportOptions } from './output.js';
-import { auditReport, validateAuditOptions, type AuditCommandOptions } from '../host/report.js';
+import { auditHost, type AuditHostOptions } from '../app/host.js';
 
 export function registerAuditCommand(program: Command, ctx: CliContext, name: string, scope: 'daemon' | 'host' | 'all', description: string): void {
   const cmd = program
@@ -12,9 +12,8 @@ export function registerAuditCommand(program: Command, ctx: CliContext, name: st
     .option('--root <dir>', 'audit a host filesystem snapshot offline (no engine: checks that need it say "not evaluated")')
     .option('--config-file <file>', 'daemon.json to read (default: dockerd --config-file, else /etc/docker/daemon.json)')
     .option('--pid <pid>', 'PID of the dockerd to audit (default: found from the socket)', (v) => parseIntStrict(v, '--pid'));
-  addReportOptions(cmd).action(async (opts: AuditCommandOptions & ReportOptions) => {
-    const collect = validateAuditOptions(opts);
-    const { report } = await auditReport(scope, collect);
+  addReportOptions(cmd).action(async (opts: AuditHostOptions & ReportOptions) => {
+    const { report } = await auditHost(scope, opts);
     ctx.setExitCode(emitReport(report, opts));
   });
 }

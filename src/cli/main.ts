@@ -1,13 +1,18 @@
 /**
  * The `bulwark` command. Each sub-command lives in src/cli/commands/<name>.ts and exports
- * `register(program)`; they are loaded from that folder, so adding a command touches one file.
+ * `register(program, ctx)`; they are loaded from that folder, so adding a command touches one file.
+ *
+ * Start-up loads only what the command line needs: `bulwark NAME ...` imports `commands/NAME.js` alone (a
+ * command registered by a file of another name is listed in COMMAND_FILES); `--help`, `help`, `completion` and
+ * unknown names load every command. The analyzers, sources and the vulnerability database are imported by the
+ * command modules, so `bulwark --version` and `bulwark rules` never load the image pipeline.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../core/version.js';
-import { UserError } from '../core/errors.js';
+import { UserError, describeError, isSystemError } from '../core/errors.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
@@ -16,9 +21,53 @@ export interface CommandModule {
 export interface CliContext {
   /** set by a command's action: the process exit code */
   setExitCode(code: number): void;
+  /** the exit code set so far (a closed stdout ends the process with it) */
+  exitCode(): number;
+  /** the command line as given (after `node bulwark`) */
+  argv: readonly string[];
+  /**
+   * The arguments after `--` as given (commands that take a whole command line, such as `run`, call this
+   * on their variadic argument): a very long tail is kept out of commander, which spreads it into one call.
+   */
+  passthrough(args: string[]): string[];
 }
 
-export async function buildProgram(ctx: CliContext): Promise<Command> {
+/** commander does `push(...rest)`: a tail of a few hundred thousand arguments overflows the stack */
+const LONG_TAIL = 10_000;
+const TAIL_MARK = '\u0000bulwark:argv-tail';
+
+/** Commands whose module file has another name. */
+export const COMMAND_FILES: Record<string, string> = { explain: 'rules' };
+
+const COMMANDS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'commands');
+
+function commandFiles(): string[] {
+  return readdirSync(COMMANDS_DIR)
+    .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.map'))
+    .sort();
+}
+
+/** The module file of command `name`, or undefined when there is none (then every command is loaded). */
+function fileOf(name: string): string | undefined {
+  const base = COMMAND_FILES[name] ?? name;
+  if (!/^[a-z][a-z0-9-]*$/.test(base)) return undefined;
+  for (const ext of ['.js', '.ts']) if (existsSync(join(COMMANDS_DIR, base + ext))) return base + ext;
+  return undefined;
+}
+
+/** The sub-command named on the command line: the first word that is not an option. */
+export function commandName(args: readonly string[]): string | undefined {
+  for (const a of args) {
+    if (a === '--') return undefined;
+    if (!a.startsWith('-')) return a;
+    if (a === '-h' || a === '--help') return undefined;
+  }
+  return undefined;
+}
+
+const LOAD_ALL = new Set(['help', 'completion']);
+
+export async function buildProgram(ctx: CliContext, only?: string): Promise<Command> {
   const program = new Command();
   program
     .name('bulwark')
@@ -26,40 +75,72 @@ export async function buildProgram(ctx: CliContext): Promise<Command> {
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = readdirSync(dir)
-    .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.map'))
-    .sort();
-  for (const f of files) {
-    const mod = (await import(pathToFileURL(join(dir, f)).href)) as Partial<CommandModule>;
+  const one = only && !LOAD_ALL.has(only) ? fileOf(only) : undefined;
+  for (const f of one ? [one] : commandFiles()) {
+    const mod = (await import(pathToFileURL(join(COMMANDS_DIR, f)).href)) as Partial<CommandModule>;
     if (typeof mod.register === 'function') mod.register(program, ctx);
   }
   return program;
 }
 
+/** The exit code the running command has decided so far (for the process entry's closed-stdout handling). */
+export const mainState: { exitCode: number; argv: readonly string[] } = { exitCode: 0, argv: [] };
+
 /** Runs the CLI; returns the exit code (0 ok, N for --exit-code, 2 bad input or usage, 3 internal error). */
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
-  const ctx: CliContext = { setExitCode: (c) => (code = c) };
+  mainState.exitCode = 0;
+  const args = argv.slice(2);
+  mainState.argv = args;
+  let tail: string[] | undefined;
+  const dd = argv.indexOf('--');
+  if (dd >= 0 && argv.length - dd - 1 > LONG_TAIL) {
+    tail = argv.slice(dd + 1);
+    argv = [...argv.slice(0, dd + 1), TAIL_MARK];
+  }
+  const ctx: CliContext = {
+    passthrough: (a) => (tail && a.length === 1 && a[0] === TAIL_MARK ? tail : a),
+    setExitCode: (c) => {
+      code = c;
+      mainState.exitCode = c;
+    },
+    exitCode: () => code,
+    argv: args,
+  };
+  const debug = args.includes('--debug') || process.env.BULWARK_DEBUG === '1' || process.env.BULWARK_DEBUG === 'true';
   try {
-    const program = await buildProgram(ctx);
+    const program = await buildProgram(ctx, commandName(args));
     await program.parseAsync(argv);
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return err.exitCode === 0 ? 0 : 2;
-    }
-    if (err instanceof UserError) {
-      process.stderr.write(`bulwark: ${err.message}\n`);
-      return err.exitCode;
-    }
-    const e = err as NodeJS.ErrnoException;
-    if (e && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR' || e.code === 'ENOTDIR')) {
-      process.stderr.write(`bulwark: ${e.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`bulwark: internal error: ${e?.stack ?? String(err)}\n`);
-    return 3;
+    return reportError(err, debug);
   }
+}
+
+/** Prints an error as one line (a stack only with --debug) and returns its exit code. */
+export function reportError(err: unknown, debug = false): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`bulwark: ${bounded(err.message)}\n`);
+    return err.exitCode;
+  }
+  if (isSystemError(err)) {
+    const e = err as NodeJS.ErrnoException;
+    const where = e.path ? `${e.path}: ` : '';
+    process.stderr.write(`bulwark: ${where}${describeError(e)}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return 2;
+  }
+  const e = err as Error | undefined;
+  process.stderr.write(`bulwark: internal error: ${bounded(e?.message ?? String(err)).split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
+  if (debug && e?.stack) process.stderr.write(`${e.stack}\n`);
+  return 3;
+}
+
+/** Error messages are bounded: a crafted input must not produce a megabyte of error text. */
+export function bounded(msg: string, max = 2000): string {
+  return msg.length > max ? `${msg.slice(0, max)}... (${msg.length - max} more characters)` : msg;
 }

@@ -75,6 +75,8 @@ export interface ImageRef {
   tag?: string;
   digest?: string;
   scratch: boolean;
+  /** for an unresolved reference: the image a build without --build-arg uses (unset variables are empty) */
+  withDefaults?: ImageRef;
 }
 
 export interface Stage {
@@ -86,6 +88,11 @@ export interface Stage {
   /** index of the earlier stage this one is built FROM, when its image is a stage alias */
   parent?: number;
   instructions: Instruction[];
+  /**
+   * true for the instructions of a fragment before any FROM: linted as a stage whose base image is unknown
+   * (`from` is then the fragment's first instruction, `image` empty and unresolved)
+   */
+  implicit?: boolean;
 }
 
 export interface ParseProblem {
@@ -122,4 +129,40 @@ export function shippedStages(df: DockerfileModel): Set<number> {
     s = s.parent !== undefined ? df.stages[s.parent] : undefined;
   }
   return out;
+}
+
+/** A stage and the stages it is built FROM, nearest first (indexes). */
+export function lineage(df: DockerfileModel, s: Stage): number[] {
+  const out: number[] = [];
+  let cur: Stage | undefined = s;
+  while (cur && !out.includes(cur.index)) {
+    out.push(cur.index);
+    cur = cur.parent !== undefined ? df.stages[cur.parent] : undefined;
+  }
+  return out;
+}
+
+/**
+ * The stages that are images of their own: those no other stage builds FROM or copies from
+ * (`COPY --from`, `RUN --mount=...,from=`). The last stage is always one.
+ */
+export function resultStages(df: DockerfileModel): Stage[] {
+  const used = new Set<number>();
+  const byName = (ref: string): number | undefined => {
+    const r = ref.toLowerCase();
+    const alias = df.stages.find((st) => st.alias === r);
+    if (alias) return alias.index;
+    return /^\d+$/.test(r) && Number(r) < df.stages.length ? Number(r) : undefined;
+  };
+  for (const s of df.stages) {
+    if (s.parent !== undefined) used.add(s.parent);
+    for (const inst of s.instructions) {
+      for (const f of inst.flags) {
+        const from = f.name === 'from' ? f.value : f.name === 'mount' ? /(?:^|,)from=([^,]+)/.exec(f.value ?? '')?.[1] : undefined;
+        const idx = from ? byName(from) : undefined;
+        if (idx !== undefined && idx !== s.index) used.add(idx);
+      }
+    }
+  }
+  return df.stages.filter((s) => !used.has(s.index) || s.index === df.stages.length - 1);
 }

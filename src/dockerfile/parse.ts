@@ -1,7 +1,7 @@
 /** Dockerfile text -> DockerfileModel, on top of dockerfile-ast (the parser VS Code uses). */
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
 import type { DockerfileModel, HeredocBody, ImageRef, Instruction, Pragma, Property, Stage } from './model.js';
-import { expand } from './vars.js';
+import { expand, ExpansionBudget, referencedVars } from './vars.js';
 import { parseShell, type SimpleCommand } from './shell/tokenize.js';
 
 export const KNOWN_INSTRUCTIONS = new Set([
@@ -128,6 +128,8 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
   }
 
   const stageEnv = new Map<number, Map<string, string | undefined>>();
+  const budget = new ExpansionBudget();
+  let copyBudget = 4_000_000;
   let env = new Map<string, string | undefined>();
   let stage: Stage | undefined;
   const aliases = new Map<string, number>();
@@ -145,10 +147,18 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
       if (p) inst.pragmas.push(p);
     }
     if (inst.keyword === 'FROM') {
-      const globalEnv = new Map(model.globalArgs);
-      const ex = expand(a.getArguments()[0]?.getValue() ?? '', globalEnv, escape);
+      const globalEnv = model.globalArgs;
+      const ex = expand(a.getArguments()[0]?.getValue() ?? '', globalEnv, escape, 0, budget);
       const fromAst = a as unknown as { getBuildStage(): string | null; getPlatformFlag(): { getValue(): string | null } | null };
-      const image = parseImageRef(a.getArguments()[0]?.getValue() ?? '', ex.value, ex.unresolved);
+      const rawRef = a.getArguments()[0]?.getValue() ?? '';
+      const image = parseImageRef(rawRef, ex.value, ex.unresolved);
+      if (ex.unresolved) {
+        // what `docker build` without --build-arg uses: a variable with no value is the empty string
+        const unset = new Set(referencedVars(rawRef).filter((v) => globalEnv.get(v) === undefined));
+        const defaults = { has: (n: string) => unset.has(n) || globalEnv.has(n), get: (n: string) => (unset.has(n) ? '' : globalEnv.get(n)) };
+        const d = expand(rawRef, defaults, escape, 0, budget);
+        if (!d.unresolved) image.withDefaults = parseImageRef(rawRef, d.value, false);
+      }
       const s: Stage = { index: model.stages.length, from: inst, image, instructions: [] };
       const alias = fromAst.getBuildStage();
       if (alias) s.alias = alias.toLowerCase();
@@ -164,34 +174,48 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
       inst.unresolved = ex.unresolved;
       // a stage starts with no variables except what it declares (and inherits from its parent stage)
       env = new Map();
-      if (s.parent !== undefined) for (const [k, v] of stageEnv.get(s.parent) ?? []) env.set(k, v);
+      const inherited = s.parent !== undefined ? stageEnv.get(s.parent) : undefined;
+      if (inherited) {
+        // copying the parent's variables into every stage of a long FROM chain is quadratic: bounded
+        copyBudget -= inherited.size;
+        if (copyBudget >= 0) for (const [k, v] of inherited) env.set(k, v);
+        else budget.hit ??= 'total';
+      }
       model.instructions.push(inst);
       s.instructions.push(inst);
       stageEnv.set(s.index, env);
       continue;
     }
-    if (!stage) {
+    if (!stage && (inst.keyword === 'ARG' || !KNOWN_INSTRUCTIONS.has(inst.keyword))) {
       inst.stage = -1;
       if (inst.keyword === 'ARG') for (const p of inst.properties) model.globalArgs.set(p.name, p.value ?? undefined);
       model.instructions.push(inst);
       continue;
     }
+    if (!stage) {
+      // a fragment (instructions before any FROM): lint it as a stage whose base image is unknown
+      const s: Stage = { index: model.stages.length, from: inst, image: { raw: '', value: '', unresolved: true, name: '', scratch: false }, instructions: [], implicit: true };
+      model.stages.push(s);
+      stage = s;
+      env = new Map();
+      stageEnv.set(s.index, env);
+    }
     inst.stage = stage.index;
     if (SUBSTITUTED.has(inst.keyword) && inst.keyword !== 'ENV' && inst.keyword !== 'ARG') {
-      const ex = expand(inst.args, env, escape);
+      const ex = expand(inst.args, env, escape, 0, budget);
       inst.expanded = ex.value;
       inst.unresolved = ex.unresolved;
     }
     if (inst.keyword === 'ARG') {
       for (const p of inst.properties) {
-        if (p.value !== null) env.set(p.name, expand(p.value, env, escape).value);
+        if (p.value !== null) env.set(p.name, expand(p.value, env, escape, 0, budget).value);
         else if (model.globalArgs.has(p.name)) env.set(p.name, model.globalArgs.get(p.name));
         else if (!env.has(p.name)) env.set(p.name, undefined);
       }
     } else if (inst.keyword === 'ENV') {
-      // Docker substitutes every value of one ENV with the environment as it was before it
-      const before = new Map(env);
-      for (const p of inst.properties) env.set(p.name, p.value === null ? '' : expand(p.value, before, escape).value);
+      // Docker substitutes every value of one ENV with the environment as it was before it: all values first
+      const values = inst.properties.map((p) => (p.value === null ? '' : expand(p.value, env, escape, 0, budget).value));
+      inst.properties.forEach((p, i) => env.set(p.name, values[i]));
     }
     model.instructions.push(inst);
     stage.instructions.push(inst);
@@ -208,8 +232,23 @@ export function parseDockerfile(text: string, file: string): DockerfileModel {
       }
     }
   }
+  if (budget.hit) {
+    model.problems.push({
+      line: 1,
+      column: 1,
+      message:
+        budget.hit === 'value'
+          ? `variable substitution produced a value over ${budget.maxValue} characters (ARG/ENV built from themselves): values are cut there and read as unresolved`
+          : 'variable substitution stopped: the ARG/ENV values of this file expand to more than the 16 MiB limit; later values are read as written (unresolved)',
+      key: 'expansion-limit',
+    });
+  }
   if (model.instructions.length === 0) model.problems.push({ line: 1, column: 1, message: 'no instructions: the file is empty or only comments', key: 'empty' });
-  else if (model.stages.length === 0) model.problems.push({ line: 1, column: 1, message: 'no FROM instruction: not a buildable Dockerfile', key: 'no-from' });
+  else if (model.stages.every((s) => s.implicit)) model.problems.push({ line: 1, column: 1, message: 'no FROM instruction: not a buildable Dockerfile (its instructions are still checked)', key: 'no-from' });
+  else if (model.stages[0]?.implicit) {
+    const first = model.stages[0].from;
+    model.problems.push({ line: first.line, column: first.column, message: `${first.keyword} at line ${first.line} comes before the first FROM: Docker refuses it`, key: 'before-from' });
+  }
   return model;
 }
 

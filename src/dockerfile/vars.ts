@@ -4,14 +4,56 @@ export interface Expanded {
   value: string;
   /** true when a variable had no known value (the result then keeps the reference as written) */
   unresolved: boolean;
+  /** true when a limit stopped the substitution (the value is then cut, or the input as written) */
+  limited?: boolean;
 }
 
-export function expand(s: string, env: ReadonlyMap<string, string | undefined>, escape = '\\', depth = 0): Expanded {
+/** What variable lookups need: a Map, or a layered view of several. */
+export interface VarLookup {
+  has(name: string): boolean;
+  get(name: string): string | undefined;
+}
+
+/**
+ * Limits on substitution, shared by every expansion of one Dockerfile: `ARG A2=${A1}${A1}` repeated
+ * doubles a value per line (2^39 characters after 39 lines), so each value is cut at `maxValue` characters
+ * and once `total` characters have been produced in all, later values are left as written (unresolved).
+ */
+export class ExpansionBudget {
+  /** set once a limit has been hit */
+  hit?: 'value' | 'total';
+  constructor(
+    public left = 16 * 1024 * 1024,
+    readonly maxValue = 64 * 1024,
+  ) {}
+}
+
+export function expand(s: string, env: VarLookup, escape = '\\', depth = 0, budget?: ExpansionBudget): Expanded {
   if (depth > 8) return { value: s, unresolved: true };
+  if (budget && budget.left <= 0) return { value: s, unresolved: true, limited: true };
+  const r = expandUnbounded(s, env, escape, depth, budget);
+  if (!budget) return r;
+  if (r.value.length > budget.maxValue) {
+    budget.hit ??= 'value';
+    r.value = r.value.slice(0, budget.maxValue);
+    r.unresolved = true;
+    r.limited = true;
+  }
+  budget.left -= r.value.length;
+  if (budget.left <= 0) budget.hit = 'total';
+  return r;
+}
+
+function expandUnbounded(s: string, env: VarLookup, escape: string, depth: number, budget: ExpansionBudget | undefined): Expanded {
+  const cap = budget ? budget.maxValue : Infinity;
   let out = '';
   let unresolved = false;
   let i = 0;
   while (i < s.length) {
+    if (out.length > cap) {
+      // stop early: the caller cuts the value at the cap anyway
+      return { value: out, unresolved: true, limited: true };
+    }
     const c = s[i]!;
     if (c === escape && s[i + 1] === '$') {
       out += '$';
@@ -45,14 +87,14 @@ export function expand(s: string, env: ReadonlyMap<string, string | undefined>, 
         const useVal = op === ':-' ? nonEmpty : set;
         if (useVal) out += v;
         else {
-          const inner = expand(word ?? '', env, escape, depth + 1);
+          const inner = expand(word ?? '', env, escape, depth + 1, budget);
           out += inner.value;
           unresolved ||= inner.unresolved;
         }
       } else if (op === ':+' || op === '+') {
         const useAlt = op === ':+' ? nonEmpty : set;
         if (useAlt) {
-          const inner = expand(word ?? '', env, escape, depth + 1);
+          const inner = expand(word ?? '', env, escape, depth + 1, budget);
           out += inner.value;
           unresolved ||= inner.unresolved;
         } else if (!has) {

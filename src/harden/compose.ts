@@ -6,7 +6,7 @@ import { createTwoFilesPatch } from 'diff';
 import { isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Document, type Node, type Pair } from 'yaml';
 import { InputError } from '../core/errors.js';
 import { normCap, parsePortString } from '../runtime/model.js';
-import { isPublic, type HardenSettings } from './config.js';
+import { isPublic, seccompProfileFor, type HardenSettings } from './config.js';
 import { preserveOriginal } from './preserve.js';
 import { MAX_ALIAS_COUNT } from '../runtime/compose/load.js';
 
@@ -122,19 +122,26 @@ export function hardenComposeText(text: string, file: string, settings: HardenSe
     }
     // security_opt: no-new-privileges:true; drop unconfined profiles and label=disable
     const secOpts: string[] = Array.isArray(cur.security_opt) ? cur.security_opt.map(String) : [];
-    const bad = secOpts.filter((o) => /^(seccomp|apparmor)[=:]unconfined$/.test(o) || /^label[=:]disable$/.test(o));
-    for (const b of bad) removed.push(`security_opt ${b} (check whether a custom profile is needed instead)`);
+    // --seccomp-profile: the given profile replaces whatever seccomp= the service had
+    const profile = seccompProfileFor(settings, name);
+    const profileOpt = profile !== undefined ? `seccomp=${profile}` : undefined;
+    const replaced = secOpts.filter((o) => profileOpt !== undefined && /^seccomp[=:]/.test(o) && o !== profileOpt);
+    const bad = secOpts.filter((o) => replaced.includes(o) || /^(seccomp|apparmor)[=:]unconfined$/.test(o) || /^label[=:]disable$/.test(o));
+    for (const b of bad) removed.push(replaced.includes(b) ? `security_opt ${b} (replaced by ${profileOpt})` : `security_opt ${b} (check whether a custom profile is needed instead)`);
     const hasNnp = secOpts.some((o) => /^no-new-privileges([=:](true|1))?$/.test(o));
+    const addProfile = profileOpt !== undefined && !secOpts.includes(profileOpt);
     const own = ownPair(svc, 'security_opt');
     if (own && isSeq(own.value)) {
       const seq = own.value as YAMLSeq;
       seq.items = seq.items.filter((it) => !(isScalar(it) && bad.includes(String(it.value))));
       if (!hasNnp) seq.items.push(doc.createNode('no-new-privileges:true'));
-      if ((!hasNnp || bad.length) && svc.items[0] !== own) touched.push(own.key);
-    } else if (!hasNnp || bad.length) {
-      set('security_opt', [...secOpts.filter((o) => !bad.includes(o)), ...(hasNnp ? [] : ['no-new-privileges:true'])]);
+      if (addProfile) seq.items.push(doc.createNode(profileOpt));
+      if ((!hasNnp || bad.length || addProfile) && svc.items[0] !== own) touched.push(own.key);
+    } else if (!hasNnp || bad.length || addProfile) {
+      set('security_opt', [...secOpts.filter((o) => !bad.includes(o)), ...(hasNnp ? [] : ['no-new-privileges:true']), ...(addProfile ? [profileOpt!] : [])]);
     }
     if (!hasNnp) note('security_opt no-new-privileges:true');
+    if (addProfile) note(`security_opt ${profileOpt}`);
     if (removed.length) {
       for (const r of removed) changes.push(`${name}: removed ${r}`);
     }

@@ -26,6 +26,8 @@ export interface HardenSettings {
   tmpfsSize: string;
   publicPorts: string[];
   bindAddress: string;
+  /** seccomp profile to apply: service name → path ('*' = every service / the run line); from --seccomp-profile */
+  seccompProfiles?: Record<string, string>;
 }
 
 export const HARDEN_DEFAULTS: HardenSettings = {
@@ -50,4 +52,9 @@ export function hardenSettings(cfg: BulwarkConfig | undefined, over: Partial<Har
 /** Is this port of this service marked public in the config? */
 export function isPublic(settings: HardenSettings, service: string, ports: Array<string | undefined>): boolean {
   return settings.publicPorts.some((p) => p === service || ports.some((x) => x !== undefined && p === `${service}:${x}`));
+}
+
+/** The seccomp profile `harden` writes for this service (or the run line), if one was given. */
+export function seccompProfileFor(settings: HardenSettings, service = '*'): string | undefined {
+  return settings.seccompProfiles?.[service] ?? settings.seccompProfiles?.['*'];
 }

@@ -1,7 +1,7 @@
 /** `bulwark harden run -- docker run ...`: the hardened command line, shell-quoted. */
 import { normCap, parsePortString } from '../runtime/model.js';
 import { parseRunArgs, RUN_FLAGS, type ParsedFlag } from '../runtime/runargs.js';
-import { isPublic, type HardenSettings } from './config.js';
+import { isPublic, seccompProfileFor, type HardenSettings } from './config.js';
 
 /** POSIX shell quoting: bare when safe, else single quotes. */
 export function shellQuote(s: string): string {
@@ -25,6 +25,8 @@ export function hardenRunArgs(argv: string[], settings: HardenSettings): HardenR
   const has = (n: string) => parsed.flags.some((f) => f.name === n);
   let nnp = false;
   let dropAll = false;
+  const profile = seccompProfileFor(settings);
+  let hasProfile = false;
   for (const f of parsed.flags) {
     if (f.name === 'privileged' && f.value === 'true') {
       changes.push('removed --privileged (check which capabilities and devices are really needed)');
@@ -39,6 +41,13 @@ export function hardenRunArgs(argv: string[], settings: HardenSettings): HardenR
       continue;
     }
     if (f.name === 'security-opt') {
+      if (profile !== undefined && /^seccomp[=:]/.test(f.value)) {
+        if (f.value.slice(8) === profile) hasProfile = true;
+        else {
+          changes.push(`removed --security-opt ${f.value} (replaced by seccomp=${profile})`);
+          continue;
+        }
+      }
       if (/^(seccomp|apparmor)[=:]unconfined$/.test(f.value) || /^label[=:]disable$/.test(f.value)) {
         changes.push(`removed --security-opt ${f.value}`);
         continue;
@@ -73,6 +82,10 @@ export function hardenRunArgs(argv: string[], settings: HardenSettings): HardenR
   if (!nnp) {
     add.push(['security-opt', 'no-new-privileges:true']);
     changes.push('--security-opt no-new-privileges:true');
+  }
+  if (profile !== undefined && !hasProfile) {
+    add.push(['security-opt', `seccomp=${profile}`]);
+    changes.push(`--security-opt seccomp=${profile}`);
   }
   if (!parsed.flags.some((f) => f.name === 'read-only' && f.value === 'true')) {
     add.push(['read-only', 'true']);

@@ -8,7 +8,8 @@ import { cmdline, hostFlags, identifyDaemon, listenersOf, liveProc, processUid, 
 import { parseDockerdArgs, resolveSettings } from './settings.js';
 import { expandExec, parseEnvFile, resolveUnit, SYSTEM_UNIT_DIRS, userUnitDirs } from './systemd.js';
 import { collectAuditRules } from './audit.js';
-import type { ComponentVersions, FileFacts, HostEvidence, KernelFacts, MountEntry, OsRelease } from './types.js';
+import type { ComponentVersions, ContainerConfinement, FileFacts, HostEvidence, KernelFacts, MountEntry, OsRelease } from './types.js';
+import { MAX_PROFILE_BYTES } from '../profiles/seccomp/profile.js';
 
 export interface CollectOptions {
   /** engine endpoint (unix:///..., tcp://...); default DOCKER_HOST, else the rootful or rootless socket */
@@ -62,6 +63,7 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
       } catch {
         /* no default bridge (--bridge=none) */
       }
+      engine.confinement = await containerConfinement(client, engine.containers);
     } catch (e) {
       engine.error = (e as Error).message;
       warnings.push(`Engine API at ${endpoint} not available: ${engine.error}; checks that need it are not evaluated`);
@@ -180,6 +182,12 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
   if (offline) Object.assign(components, componentsFromDpkg(fs.readText('/var/lib/dpkg/status') ?? ''), {});
   const engineVersion = components.engine?.version;
   const settings = resolveSettings(argv, json, engineVersion, cfgPath);
+  const seccompSetting = settings.settings.get('seccomp-profile')?.value;
+  let daemonSeccompProfile: HostEvidence['daemonSeccompProfile'];
+  if (typeof seccompSetting === 'string' && seccompSetting && !['unconfined', 'builtin', 'default'].includes(seccompSetting)) {
+    const text = fs.readText(seccompSetting, MAX_PROFILE_BYTES);
+    daemonSeccompProfile = text === undefined ? { path: seccompSetting, error: 'the file does not exist or cannot be read' } : { path: seccompSetting, text };
+  }
 
   // 9. files CIS section 3 looks at
   const files: Record<string, FileFacts> = {};
@@ -290,6 +298,7 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
     components,
     os,
     binaries,
+    ...(daemonSeccompProfile ? { daemonSeccompProfile } : {}),
     warnings,
   };
 }
@@ -394,4 +403,24 @@ export function componentsFromDpkg(status: string): ComponentVersions {
   return out;
 }
 
+const MAX_CONFINEMENT = 500;
 
+/** AppArmor profile, security options and SELinux label of every running container (one inspect each). */
+async function containerConfinement(client: EngineClient, list: Array<Record<string, any>> | undefined): Promise<ContainerConfinement[]> {
+  const out: ContainerConfinement[] = [];
+  for (const c of (list ?? []).filter((x) => x.State === 'running').slice(0, MAX_CONFINEMENT)) {
+    try {
+      const i = await client.json<Record<string, any>>(`/containers/${encodeURIComponent(String(c.Id))}/json`);
+      out.push({
+        name: String(i.Name ?? c.Id).replace(/^\//, ''),
+        appArmorProfile: typeof i.AppArmorProfile === 'string' ? i.AppArmorProfile : '',
+        securityOpt: Array.isArray(i.HostConfig?.SecurityOpt) ? i.HostConfig.SecurityOpt.map(String) : [],
+        privileged: i.HostConfig?.Privileged === true,
+        processLabel: typeof i.ProcessLabel === 'string' ? i.ProcessLabel : '',
+      });
+    } catch {
+      // removed between list and inspect
+    }
+  }
+  return out;
+}

@@ -42,7 +42,7 @@ export function validateAuditOptions(o: AuditCommandOptions): CollectOptions {
 
 export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: CollectOptions, evIn?: HostEvidence): Promise<{ report: Report; evidence: HostEvidence }> {
   const ev = evIn ?? (await collectHostEvidence(opts));
-  const { results, findings } = runChecks(ev, scope);
+  const { results, findings, errors } = runChecks(ev, scope);
   const cis = summarize(results);
   const target = ev.mode === 'offline' ? { type: 'host', name: ev.root, root: ev.root } : { type: scope === 'host' ? 'host' : 'daemon', name: ev.endpoint, ...(ev.daemon ? { pid: ev.daemon.pid } : {}) };
   const report: Report = {
@@ -69,6 +69,20 @@ export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: Collec
       rootless: ev.rootless,
     },
     warnings: ev.warnings,
+    ...(errors.length ? { errors } : {}),
+    // every check with its verdict (pass, info and not evaluated too), as Docker Bench's JSON has them
+    checks: results.map((r) => ({
+      ruleId: r.ruleId,
+      title: r.title,
+      status: r.status,
+      message: r.message,
+      ...(r.cis ? { cis: r.cis } : {}),
+      section: r.section,
+      ...(r.severity ? { severity: r.severity } : {}),
+      ...(r.evidence ? { evidence: r.evidence } : {}),
+      ...(r.remediation ? { remediation: r.remediation } : {}),
+      ...(r.location ? { location: r.location } : {}),
+    })),
   };
   return { report, evidence: ev };
 }

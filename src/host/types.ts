@@ -87,8 +87,21 @@ export interface EngineFacts {
   networks?: Array<Record<string, any>>;
   /** GET /networks/bridge (absent with --bridge=none) */
   bridge?: Record<string, any>;
+  /** how each running container is confined (from its inspect; at most 500 containers) */
+  confinement?: ContainerConfinement[];
   /** why the engine could not be queried */
   error?: string;
+}
+
+export interface ContainerConfinement {
+  name: string;
+  /** inspect AppArmorProfile: '' when the engine applied none (no AppArmor on the host) */
+  appArmorProfile: string;
+  /** HostConfig.SecurityOpt (seccomp=..., label=..., apparmor=...) */
+  securityOpt: string[];
+  privileged: boolean;
+  /** inspect ProcessLabel (SELinux), '' when none */
+  processLabel: string;
 }
 
 export interface ComponentVersions {
@@ -147,6 +160,8 @@ export interface HostEvidence {
   kernel: KernelFacts;
   components: ComponentVersions;
   os: OsRelease;
+  /** dockerd's `seccomp-profile` file, when the setting names one (read through --root offline) */
+  daemonSeccompProfile?: { path: string; text?: string; error?: string };
   /** paths of Docker binaries found on the host (for audit rules) */
   binaries: Record<string, FileFacts>;
   warnings: string[];

@@ -59,6 +59,7 @@ export function buildCycloneDx(report: Report, opts: { timestamp?: Date; serialN
     root.dependencies.add(osComp.bomRef);
   }
   const refs = bomRefs(input.packages);
+  const byPurl = new Map<string, CDX.Models.Component[]>();
   input.packages.forEach((p, i) => {
     const c = new Models.Component(Enums.ComponentType.Library, p.name, { version: p.version || undefined, purl: p.purl, bomRef: refs[i], licenses: licensesOf(p) });
     if (p.ecosystem === 'maven' && p.name.includes(':')) {
@@ -81,8 +82,90 @@ export function buildCycloneDx(report: Report, opts: { timestamp?: Date; serialN
     bom.components.add(c);
     if (osComp && OS_ECOSYSTEMS.has(p.ecosystem)) osComp.dependencies.add(c.bomRef);
     else root.dependencies.add(c.bomRef);
+    const same = byPurl.get(p.purl);
+    if (same) same.push(c);
+    else byPurl.set(p.purl, [c]);
   });
+  addVulnerabilities(bom, report, byPurl);
   return bom;
+}
+
+const CDX_SEVERITY: Record<string, CDX.Enums.Vulnerability.Severity> = {
+  critical: Enums.Vulnerability.Severity.Critical,
+  high: Enums.Vulnerability.Severity.High,
+  medium: Enums.Vulnerability.Severity.Medium,
+  low: Enums.Vulnerability.Severity.Low,
+  info: Enums.Vulnerability.Severity.Info,
+  unknown: Enums.Vulnerability.Severity.Unknown,
+};
+
+function cvssMethod(version: string): CDX.Enums.Vulnerability.RatingMethod {
+  if (version.startsWith('4')) return Enums.Vulnerability.RatingMethod.CVSSv4;
+  if (version.startsWith('3.1')) return Enums.Vulnerability.RatingMethod.CVSSv31;
+  if (version.startsWith('3')) return Enums.Vulnerability.RatingMethod.CVSSv3;
+  if (version.startsWith('2')) return Enums.Vulnerability.RatingMethod.CVSSv2;
+  return Enums.Vulnerability.RatingMethod.Other;
+}
+
+/**
+ * The vulnerability findings as a CycloneDX VDR: one vulnerability per advisory, `affects` the components of the
+ * vulnerable packages (by purl), `ratings` (the severity and its source, the CVSS score and vector), and the
+ * `analysis` (state: not_affected when a VEX statement says so, exploitable when CISA KEV lists it, else in_triage;
+ * response: update when a fixed version exists, will_not_fix / can_not_fix when the distribution says so).
+ */
+function addVulnerabilities(bom: CDX.Models.Bom, report: Report, byPurl: Map<string, CDX.Models.Component[]>): void {
+  const groups = new Map<string, Report['findings']>();
+  for (const f of report.findings) {
+    if (!f.vulnerability) continue;
+    const list = groups.get(f.vulnerability.id);
+    if (list) list.push(f);
+    else groups.set(f.vulnerability.id, [f]);
+  }
+  for (const [id, findings] of groups) {
+    const first = findings[0]!;
+    const v = first.vulnerability!;
+    const vuln = new Models.Vulnerability.Vulnerability({
+      bomRef: `vuln:${id}`,
+      id,
+      source: new Models.Vulnerability.Source({ name: v.feed }),
+      description: first.title,
+      detail: first.message,
+      ...(v.fixedVersion ? { recommendation: `Upgrade ${v.package.name} to ${v.fixedVersion} or later.` } : {}),
+    });
+    for (const alias of v.aliases) if (alias !== id) vuln.references.add(new Models.Vulnerability.Reference(alias, new Models.Vulnerability.Source({ name: v.feed })));
+    const rating = new Models.Vulnerability.Rating({
+      severity: CDX_SEVERITY[first.severity] ?? Enums.Vulnerability.Severity.Unknown,
+      source: new Models.Vulnerability.Source({ name: v.severitySource ?? v.feed }),
+    });
+    if (v.cvss) {
+      rating.score = v.cvss.score;
+      rating.vector = v.cvss.vector;
+      rating.method = cvssMethod(v.cvss.version);
+    }
+    vuln.ratings.add(rating);
+    for (const f of findings) {
+      const pkg = f.vulnerability!.package;
+      const comps = (pkg.purl ? byPurl.get(pkg.purl) : undefined) ?? [];
+      const status = f.vulnerability!.status === 'not_affected' ? Enums.Vulnerability.AffectStatus.Unaffected : Enums.Vulnerability.AffectStatus.Affected;
+      for (const c of comps) {
+        const affect = new Models.Vulnerability.Affect(c.bomRef);
+        if (pkg.version) affect.versions.add(new Models.Vulnerability.AffectedSingleVersion(pkg.version, { status }));
+        vuln.affects.add(affect);
+      }
+    }
+    const vex = findings.every((f) => f.suppressed?.kind === 'vex') || v.status === 'not_affected';
+    const analysis = new Models.Vulnerability.Analysis({
+      state: vex ? Enums.Vulnerability.AnalysisState.NotAffected : v.kev ? Enums.Vulnerability.AnalysisState.Exploitable : Enums.Vulnerability.AnalysisState.InTriage,
+      detail: `${v.status}${v.statusDetail ? ` (${v.statusDetail})` : ''}${v.fixedVersion ? `, fixed in ${v.fixedVersion}` : ''}${v.kev ? `, in CISA KEV since ${v.kev.dateAdded}` : ''}${first.suppressed ? `; suppressed (${first.suppressed.kind}${first.suppressed.reason ? `: ${first.suppressed.reason}` : ''})` : ''}`,
+    });
+    if (v.fixedVersion) analysis.response.add(Enums.Vulnerability.AnalysisResponse.Update);
+    if (v.status === 'will_not_fix') analysis.response.add(Enums.Vulnerability.AnalysisResponse.WillNotFix);
+    if (v.status === 'end_of_life') analysis.response.add(Enums.Vulnerability.AnalysisResponse.CanNotFix);
+    vuln.analysis = analysis;
+    if (v.kev) vuln.properties.add(new Models.Property('bulwark:kev:dateAdded', v.kev.dateAdded));
+    if (first.origin) vuln.properties.add(new Models.Property('bulwark:origin', first.origin));
+    bom.vulnerabilities.add(vuln);
+  }
 }
 
 export function renderCycloneDx(report: Report, _opts?: RenderOptions): string {

@@ -8,6 +8,13 @@ export interface RenderOptions {
   color: boolean;
   /** show suppressed findings in human formats */
   showSuppressed?: boolean;
+  /** the working directory the command ran in (relative paths in findings start there unless report.baseDir) */
+  cwd?: string;
+  /**
+   * The source root SARIF URIs are relative to (`%SRCROOT%`): the repository the working directory is in, else
+   * the working directory. Without it, relative paths are written relative to `%SRCROOT%` as they are.
+   */
+  srcRoot?: string;
 }
 
 export type Renderer = (report: Report, opts: RenderOptions) => string;

@@ -1,6 +1,6 @@
 /**
  * SPDX 2.3 JSON: the image as the described package (primaryPackagePurpose CONTAINER), the OS as an
- * OPERATING-SYSTEM package, every inventory package with its purl as a PACKAGE-MANAGER external reference.
+ * OPERATING_SYSTEM package (the 2.3 schema's spelling), every inventory package with its purl as a PACKAGE-MANAGER external reference.
  * Relationships: DOCUMENT DESCRIBES image; image CONTAINS OS and language packages; OS CONTAINS its packages.
  * licenseDeclared holds the declared licence only when it is a valid SPDX expression (else NOASSERTION and the
  * text goes to licenseComments).
@@ -114,7 +114,7 @@ export function buildSpdx(report: Report, opts: { created?: Date; namespaceId?: 
       licenseConcluded: 'NOASSERTION',
       licenseDeclared: 'NOASSERTION',
       copyrightText: 'NOASSERTION',
-      primaryPackagePurpose: 'OPERATING-SYSTEM',
+      primaryPackagePurpose: 'OPERATING_SYSTEM',
     };
     if (input.os.versionId) os.versionInfo = input.os.versionId;
     if (input.os.prettyName) os.comment = input.os.prettyName + (input.os.distroless ? ' (distroless)' : '');

@@ -51,6 +51,7 @@ export function renderTable(report: Report, opts: RenderOptions): string {
       (suppressed ? `, ${suppressed} suppressed` : ''),
   );
   for (const w of report.warnings ?? []) out.push(`warning: ${w}`);
+  for (const e of report.errors ?? []) out.push(`error: ${e.target ? `${e.target}: ` : ''}${e.ruleId ? `${e.ruleId}: ` : ''}${e.message}`);
   return out.join('\n') + '\n';
 }
 

@@ -6,24 +6,31 @@ import { checkContainer } from '../analyzers/runtime/index.js';
 import type { ContainerSpec } from './model.js';
 
 export function auditSpecs(specs: ContainerSpec[]): Finding[] {
-  return specs.flatMap((s) => checkContainer(s));
+  const out: Finding[] = [];
+  for (const s of specs) for (const f of checkContainer(s)) out.push(f);
+  return out;
 }
 
 export function runtimeReport(targets: Target[], specs: ContainerSpec[], warnings: string[] = []): Report {
-  const findings = auditSpecs(specs);
+  // one pass: findings per container counted as they are made (no per-container scan of every finding)
+  const findings: Finding[] = [];
+  const containers = specs.map((s) => {
+    const own = checkContainer(s);
+    for (const f of own) findings.push(f);
+    return {
+      name: s.service ?? s.container ?? s.name,
+      frontEnd: s.frontEnd,
+      image: s.image,
+      ...(s.workload ? { workload: { kind: s.workload.kind, name: s.workload.name, ...(s.workload.namespace ? { namespace: s.workload.namespace } : {}), container: s.workload.container } } : {}),
+      ...(s.state ? { state: s.state } : {}),
+      findings: own.length,
+    };
+  });
   const report: Report = {
     tool: { name: 'bulwark', version: TOOL_VERSION },
     targets,
     findings,
-    summary: {
-      containers: specs.map((s) => ({
-        name: s.service ?? s.container ?? s.name,
-        frontEnd: s.frontEnd,
-        image: s.image,
-        ...(s.state ? { state: s.state } : {}),
-        findings: findings.filter((f) => f.location.kind === 'runtime' && (f.location.service ?? f.location.container) === (s.service ?? s.container ?? s.name)).length,
-      })),
-    },
+    summary: { containers },
   };
   if (warnings.length) report.warnings = warnings;
   return report;

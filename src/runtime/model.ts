@@ -1,15 +1,17 @@
 /**
- * The one normalised container model of the runtime stage. Three front ends fill it — `docker run`
+ * The one normalised container model of the runtime stage. Four front ends fill it — `docker run`
  * arguments (src/runtime/runargs.ts), compose services (src/runtime/compose/), live or saved
- * `docker inspect` data (src/runtime/inspect.ts) — and one rule set (src/analyzers/runtime/) reads it.
+ * `docker inspect` data (src/runtime/inspect.ts), Kubernetes manifests (src/runtime/k8s/) — through one
+ * field table (src/runtime/fields.ts), and one rule set (src/analyzers/runtime/) reads it.
  *
  * Every field that a rule may report on has a source location in `at`, keyed by the model field name
  * (`privileged`, `capAdd`, `mounts.2`, `ports.0`, `env.FOO`, ...). `at['']` is the container/service itself,
  * used when a setting is missing (no memory limit, ...).
  */
 import type { RuntimeLocation } from '../core/finding.js';
+import type { AppArmorRef, SeccompRef } from '../profiles/types.js';
 
-export type FrontEnd = 'run-args' | 'compose' | 'container';
+export type FrontEnd = 'run-args' | 'compose' | 'container' | 'k8s';
 
 /** Where a setting was written: compose file position, `docker run` argument index, or inspect JSON path. */
 export interface SourceRef {
@@ -34,6 +36,10 @@ export interface MountSpec {
   propagation?: string;
   /** SELinux relabel option: z or Z */
   selinux?: string;
+  /** Kubernetes: the pod volume this mount comes from */
+  volume?: string;
+  /** Kubernetes: a hostPath volume of the pod that no container mounts (a debug container can still mount it) */
+  unmounted?: boolean;
 }
 
 export interface DeviceSpec {
@@ -54,12 +60,20 @@ export interface PortSpec {
 
 export interface SecurityOpts {
   raw: string[];
-  /** profile name or path; 'unconfined' disables seccomp */
+  /** profile name or path; 'unconfined' disables seccomp; live containers: the profile JSON itself */
   seccomp?: string;
   apparmor?: string;
+  /** the seccomp profile `seccomp` names, read and parsed by resolveProfiles (src/profiles/resolve.ts) */
+  seccompProfile?: SeccompRef;
+  /** the AppArmor profile `apparmor` names, when its text was found (src/profiles/resolve.ts) */
+  apparmorProfile?: AppArmorRef;
   noNewPrivileges?: boolean;
   /** SELinux label options: `disable`, `user:...`, `type:...` */
   labels: string[];
+  /** `systempaths=unconfined` (Kubernetes `procMount: Unmasked`): /proc and /sys paths left unmasked */
+  systemPaths?: string;
+  /** set when `seccomp` is 'unconfined' only because nothing asked for a profile (Kubernetes' default) */
+  seccompImplicit?: boolean;
 }
 
 export interface UlimitSpec {
@@ -68,7 +82,21 @@ export interface UlimitSpec {
   hard: number;
 }
 
-export type EnvOrigin = 'flag' | 'env-file' | 'compose-environment' | 'compose-env_file' | 'container' | 'image';
+export type EnvOrigin =
+  | 'flag'
+  | 'env-file'
+  | 'compose-environment'
+  | 'compose-env_file'
+  | 'container'
+  | 'image'
+  /** Kubernetes: a literal `value` */
+  | 'k8s-value'
+  /** Kubernetes: `valueFrom.secretKeyRef` (no value in the manifest) */
+  | 'k8s-secret'
+  /** Kubernetes: `valueFrom.configMapKeyRef` */
+  | 'k8s-configmap'
+  /** Kubernetes: `valueFrom.fieldRef` / `resourceFieldRef` */
+  | 'k8s-field';
 
 export interface EnvVar {
   name: string;
@@ -94,6 +122,22 @@ export interface HealthcheckSpec {
   startPeriod?: string;
 }
 
+/** Kubernetes: which workload and which of its containers a spec is (kept explicit for correlation). */
+export interface WorkloadRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** metadata.namespace, when the manifest sets it */
+  namespace?: string;
+  container: string;
+  containerType: 'container' | 'initContainer' | 'ephemeralContainer';
+  /** the manifest file and the 0-based YAML document in it */
+  file: string;
+  document: number;
+  /** for items of a `List`: the item index */
+  item?: number;
+}
+
 export interface ContainerSpec {
   frontEnd: FrontEnd;
   /** container or service name (run args: --name or the image) */
@@ -105,8 +149,14 @@ export interface ContainerSpec {
   /** the first compose file (for reports) */
   file?: string;
   image?: string;
-  /** run-time user (--user, compose `user`, Config.User) */
+  /** Kubernetes: the workload and container this spec is */
+  workload?: WorkloadRef;
+  /** run-time user (--user, compose `user`, Config.User, Kubernetes runAsUser) */
   user?: string;
+  /** Kubernetes runAsGroup (docker carries the group inside `user`, as `uid:gid`) */
+  group?: string;
+  /** Kubernetes runAsNonRoot: the kubelet refuses to start the container as UID 0 */
+  runAsNonRoot?: boolean;
   /** the image's configured user, when known (engine or inspect) */
   imageUser?: string;
   /** true when imageUser was looked up (so an empty one really means root) */
@@ -131,6 +181,10 @@ export interface ContainerSpec {
   /** bytes */
   memory?: number;
   memorySwap?: number;
+  /** soft limit / scheduler request, bytes (--memory-reservation, mem_reservation, Kubernetes requests.memory) */
+  memoryReservation?: number;
+  /** scheduler CPU request (compose deploy.resources.reservations.cpus, Kubernetes requests.cpu) */
+  cpuReservation?: number;
   /** number of CPUs (NanoCpus / 1e9) */
   cpus?: number;
   cpuShares?: number;
@@ -148,8 +202,20 @@ export interface ContainerSpec {
   imageHealthcheck?: HealthcheckSpec;
   imageHealthcheckKnown?: boolean;
   cgroupParent?: string;
+  /** image pull policy: always | missing | never | build (docker --pull, compose pull_policy, Kubernetes imagePullPolicy) */
+  pullPolicy?: string;
+  /** Kubernetes: the service account token is mounted (automountServiceAccountToken, or an explicit mount of its path) */
+  serviceAccountToken?: boolean;
   /** live containers: created | running | exited | ... */
   state?: string;
+  /** live and inspected containers: the engine's container ID */
+  containerId?: string;
+  /** live containers: the PID of the container's init on the host (inspect State.Pid) */
+  pid?: number;
+  /** live containers: `Seccomp:` of /proc/PID/status (0 none, 1 strict, 2 filter), read by resolveProfiles */
+  seccompMode?: 0 | 1 | 2;
+  /** live and inspected containers: the AppArmor profile the engine applied ('' when the host has no AppArmor) */
+  appArmorProfile?: string;
   /** source location per model field (see the file comment) */
   at: Record<string, SourceRef>;
 }
@@ -231,6 +297,9 @@ export function addSecurityOpt(opts: SecurityOpts, raw: string): void {
       break;
     case 'label':
       opts.labels.push(value);
+      break;
+    case 'systempaths':
+      opts.systemPaths = value;
       break;
     default:
       break;

@@ -267,6 +267,7 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
 
 export const dockerDaemonSource: ImageSource = {
   name: 'docker-daemon',
-  accepts: (ref) => ref.startsWith('docker:') || ref.startsWith('docker-daemon:'),
+  // docker://NAME is a registry reference (skopeo's transport syntax), not an image of the local engine
+  accepts: (ref) => (ref.startsWith('docker:') && !ref.startsWith('docker://')) || ref.startsWith('docker-daemon:'),
   open: (ref, opts) => openDockerDaemon(ref, opts),
 };

@@ -9,7 +9,7 @@
  *   rootfs:FILE.tar[.gz|.zst]    a single-layer rootfs tarball
  *   PATH                         a directory with index.json (OCI layout) or a tar file (docker save / OCI)
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { dirSource } from './dir.js';
 import { dockerArchiveSource } from './docker-archive.js';
@@ -27,6 +27,16 @@ export async function openImage(ref: string, opts: ImageSourceOptions = {}): Pro
   }
   if (!existsSync(ref)) {
     throw new InputError(`cannot read image '${ref}': not a file or directory; use docker:NAME for an image in the local engine, or one of docker-archive:, oci:, dir:, rootfs:`);
+  }
+  let st;
+  try {
+    st = statSync(ref);
+  } catch {
+    st = undefined;
+  }
+  if (st && !st.isDirectory()) {
+    const kind = st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+    throw new InputError(`cannot read image '${ref}': it is ${kind}; give a docker save tar, an OCI layout (directory or tar), dir:PATH or rootfs:FILE`);
   }
   throw new InputError(`cannot read image '${ref}': a directory must be an OCI layout (index.json) or be given as dir:PATH`);
 }

@@ -24,7 +24,7 @@ export { matchInventory, matchInventoryDetailed, type MatchOptions, type MatchRe
 export { why, type WhyResult } from './match/why.js';
 export { applyVex, parseVex, loadVex, type VexStatement } from './vex.js';
 export { vulndbRules, UNSUPPORTED_RELEASE_RULE } from './rules.js';
-export { inventoryForImage, loadInventory } from './image-inventory.js';
+export { loadInventory } from './saved-inventory.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 7;
 

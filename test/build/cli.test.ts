@@ -92,11 +92,11 @@ describe('bad input', () => {
     assert.match(r.stderr, /cannot read \/proc\/self\/mem/);
     noStack(r.stderr);
   });
-  it('binary file: a parse-error finding, nothing else', async () => {
+  it('binary file: a parse-error finding, nothing else, and exit 2 (the input was not read as a Dockerfile)', async () => {
     const p = join(dir, 'bin.Dockerfile');
     writeFileSync(p, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3, 0, 0xff]));
     const { code, report } = await json(['dockerfile', p]);
-    assert.equal(code, 0);
+    assert.equal(code, 2);
     assert.deepEqual(report.findings.map((f) => f.ruleId), ['BW-BUILD-000']);
     assert.match(report.findings[0]!.message, /binary/);
   });

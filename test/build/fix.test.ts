@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeDockerfile } from '../../src/analyzers/build/analyze.js';
 import { DEFAULT_SETTINGS } from '../../src/analyzers/build/context.js';
-import { fixText } from '../../src/cli/commands/dockerfile.js';
+import { fixText } from '../../src/app/build.js';
 
 const fix = (t: string) => fixText(t, 'Dockerfile', DEFAULT_SETTINGS);
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'build');

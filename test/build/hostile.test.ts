@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeDockerfile } from '../../src/analyzers/build/analyze.js';
 import { parseShell } from '../../src/dockerfile/shell/tokenize.js';
-import { expand } from '../../src/dockerfile/vars.js';
+import { expand, ExpansionBudget } from '../../src/dockerfile/vars.js';
+import { runCli } from '../support/cli.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
 
 const lint = (t: string) => analyzeDockerfile(Buffer.from(t), 'D').findings;
 
@@ -31,5 +36,42 @@ describe('hostile input', () => {
   it('a lone continuation at the end of the file and CR-only line endings are read', () => {
     assert.doesNotThrow(() => lint('FROM a:1\nRUN echo \\'));
     assert.ok(lint('FROM debian:latest\rRUN echo\r').length > 0);
+  });
+  it('39 lines of ARG A<i>=${A<i-1>}${A<i-1>} (813 bytes, 2^39 characters expanded) end with a finding, not a RangeError', async () => {
+    let t = 'FROM alpine:3.20\nARG A0=xy\n';
+    for (let i = 1; i <= 39; i++) t += `ARG A${i}=\${A${i - 1}}\${A${i - 1}}\nRUN echo \${A${i}}\n`;
+    const f = lint(t);
+    const limit = f.filter((x) => x.ruleId === 'BW-BUILD-000' && /variable substitution/.test(x.message));
+    assert.equal(limit.length, 1, JSON.stringify(f.map((x) => x.message)));
+    // through the CLI: exit 0/1 with a report, never 3 with a stack trace
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-args-'));
+    try {
+      const file = join(dir, 'Dockerfile');
+      writeFileSync(file, t);
+      const r = await runCli(['dockerfile', file, '-f', 'json']);
+      assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /RangeError|at .*\.js/);
+      assert.ok(JSON.parse(r.stdout).findings.some((x: { message: string }) => /variable substitution/.test(x.message)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('80,000 lines of ENV a=$a$a end with a finding, bounded in memory', () => {
+    const t = 'FROM alpine:3.20\nENV a=x\n' + 'ENV a=$a$a\n'.repeat(80000);
+    const before = process.memoryUsage().rss;
+    const f = lint(t);
+    assert.ok(f.some((x) => x.ruleId === 'BW-BUILD-000' && /variable substitution/.test(x.message)));
+    assert.ok(process.memoryUsage().rss - before < 512 * 1024 * 1024, 'under 512 MB more');
+  });
+  it('the expansion budget cuts one value and stops after the total', () => {
+    const b = new ExpansionBudget(100, 10);
+    const env = new Map([['a', 'x'.repeat(8)]]);
+    const r = expand('$a$a$a', env, '\\', 0, b);
+    assert.equal(r.value.length, 10);
+    assert.equal(r.limited, true);
+    assert.equal(b.hit, 'value');
+    for (let i = 0; i < 20; i++) expand('$a', env, '\\', 0, b);
+    assert.equal(b.hit, 'total');
+    assert.deepEqual(expand('$a', env, '\\', 0, b), { value: '$a', unresolved: true, limited: true });
   });
 });

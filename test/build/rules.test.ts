@@ -16,8 +16,9 @@ import { cases as rpm } from './cases/rpm.js';
 import { cases as lang } from './cases/lang.js';
 import { cases as run } from './cases/run.js';
 import { cases as security } from './cases/security.js';
+import { cases as gaps } from './cases/gaps.js';
 
-const all: RuleCase[] = [...from, ...user, ...copy, ...labels, ...apt, ...apk, ...rpm, ...lang, ...run, ...security];
+const all: RuleCase[] = [...from, ...user, ...copy, ...labels, ...apt, ...apk, ...rpm, ...lang, ...run, ...security, ...gaps];
 
 for (const c of all) {
   describe(c.id, () => {

@@ -6,6 +6,9 @@ import type { HostRule } from '../../src/analyzers/daemon/check.js';
 import { runChecks } from '../../src/analyzers/daemon/run.js';
 import type { HostEvidence } from '../../src/host/types.js';
 import { file, makeEvidence, missing, type EvidenceInit } from './evidence.js';
+import { readFileSync } from 'node:fs';
+
+const profileFixture = (f: string) => readFileSync(new URL(`../fixtures/profiles/${f}`, import.meta.url), 'utf8');
 
 function check(id: string): HostRule {
   const c = hostRules.find((x) => x.meta.id === id);
@@ -41,6 +44,16 @@ const cases: Case[] = [
   { id: 'BW-DAEMON-014', bad: {}, good: { json: { 'live-restore': true }, info: { LiveRestoreEnabled: true } } },
   { id: 'BW-DAEMON-015', bad: { argv: ['dockerd', '--userland-proxy=true'] }, good: { argv: ['dockerd', '--userland-proxy=false'] } },
   { id: 'BW-DAEMON-016', bad: { json: { 'seccomp-profile': 'unconfined' } }, good: {} },
+  {
+    id: 'BW-DAEMON-060',
+    bad: { json: { 'seccomp-profile': '/etc/docker/seccomp.json' }, patch: (ev) => (ev.daemonSeccompProfile = { path: '/etc/docker/seccomp.json', text: profileFixture('permissive.json') }) },
+    good: { json: { 'seccomp-profile': '/etc/docker/seccomp.json' }, patch: (ev) => (ev.daemonSeccompProfile = { path: '/etc/docker/seccomp.json', text: profileFixture('least.json') }) },
+  },
+  {
+    id: 'BW-HOST-020',
+    bad: { patch: (ev) => (ev.engine.confinement = [{ name: 'web', appArmorProfile: '', securityOpt: [], privileged: false, processLabel: '' }]) },
+    good: { info: { SecurityOptions: ['name=apparmor', 'name=seccomp,profile=default'] }, patch: (ev) => (ev.engine.confinement = [{ name: 'web', appArmorProfile: 'docker-default', securityOpt: [], privileged: false, processLabel: '' }]) },
+  },
   { id: 'BW-DAEMON-017', bad: { version: { Version: '27.3.1', Experimental: true } }, good: {} },
   { id: 'BW-DAEMON-018', bad: {}, good: { patch: (ev) => (ev.rootless = true) }, badStatus: 'info' },
   { id: 'BW-DAEMON-019', bad: { argv: ['dockerd', '--icc=false'], json: { icc: true } }, good: { json: { icc: false } } },

@@ -2,6 +2,7 @@
  * Acceptance on the real Docker engine: Bulwark's package list equals what the package managers and runtimes
  * inside the running containers report, and the same image read through three sources gives one inventory.
  */
+import { spdxErrors } from '../support/spdx.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,13 +10,11 @@ import { mkdtempSync, rmSync, existsSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerAvailable, ensureAlpineImage, ensureBookwormImages } from '../support/images.js';
-import { inventoryOf } from '../../src/cli/commands/sbom.js';
+import { imageInventory as inventoryOf } from '../../src/app/image.js';
 import type { InventoryReport, Package } from '../../src/inventory/types.js';
 import { pep503 } from '../../src/inventory/purl.js';
 import * as CDX from '@cyclonedx/cyclonedx-library';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { readFileSync } from 'node:fs';
-import { sbomReport } from '../../src/cli/commands/sbom.js';
+import { sbomReport } from '../../src/app/sbom.js';
 import { renderCycloneDx } from '../../src/report/cyclonedx.js';
 import { renderSpdx } from '../../src/report/spdx.js';
 
@@ -251,14 +250,14 @@ test('docker:NAME, a docker save tar and an OCI layout give identical inventorie
 test('SBOMs of the real images validate (CycloneDX 1.6 library validator, official SPDX 2.3 schema)', { skip, timeout: 30 * 60_000 }, async () => {
   const { app } = ensureBookwormImages();
   const alpine = ensureAlpineImage();
-  const spdx = new Ajv2019({ strict: false, allErrors: true }).compile(JSON.parse(readFileSync(new URL('../fixtures/sbom/spdx-schema.json', import.meta.url), 'utf8')));
   for (const image of [alpine, app]) {
     const ref = `docker:${image}`;
     const report = sbomReport(await inventory(ref), ref);
     const errors = await new CDX.Validation.JsonStrictValidator(CDX.Spec.Version.v1dot6).validate(renderCycloneDx(report));
     assert.equal(errors, null, `${image}: ${JSON.stringify(errors)}`);
     const doc = JSON.parse(renderSpdx(report)) as Record<string, unknown>;
-    assert.ok(spdx(doc), `${image}: ${JSON.stringify(spdx.errors)}`);
+    const spdx = spdxErrors(doc);
+    assert.deepEqual(spdx, { v23: [], v231: [] }, `${image}: ${JSON.stringify(spdx)}`);
   }
 });
 

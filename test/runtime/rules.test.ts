@@ -1,9 +1,14 @@
 /** Every runtime rule: a positive and a negative case, written as `docker run` args (one model for all front ends). */
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { runArgsToSpec } from '../../src/runtime/runargs.js';
 import { checkContainer, runtimeRules } from '../../src/analyzers/runtime/index.js';
 import type { ContainerSpec } from '../../src/runtime/model.js';
+import { resolveProfiles } from '../../src/profiles/resolve.js';
+
+/** seccomp=FILE and apparmor=NAME cases read their profiles from the fixtures, as the app layer does */
+const PROFILES = fileURLToPath(new URL('../fixtures/profiles/', import.meta.url));
 
 const HARD = [
   '--user', '10001:10001', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges:true', '--read-only',
@@ -12,12 +17,13 @@ const HARD = [
 
 function ids(args: string[], mutate?: (s: ContainerSpec) => void): string[] {
   const { spec } = runArgsToSpec(['docker', 'run', ...args, 'img']);
+  resolveProfiles(spec, { baseDir: PROFILES, apparmorDir: `${PROFILES}apparmor` });
   mutate?.(spec);
   return [...new Set(checkContainer(spec).map((f) => f.ruleId))].sort();
 }
 
 /** [rule, positive args, negative args] — both on top of the hardened baseline unless they replace it */
-const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[]; negBase?: string[] }> = [
+const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[]; negBase?: string[]; posMut?: (s: ContainerSpec) => void; negMut?: (s: ContainerSpec) => void }> = [
   { id: 'BW-RUNTIME-001', pos: ['--privileged'], neg: ['--privileged=false'] },
   { id: 'BW-RUNTIME-002', pos: ['--cap-add', 'SYS_PTRACE'], neg: ['--cap-add', 'NET_BIND_SERVICE'] },
   { id: 'BW-RUNTIME-003', pos: [], neg: [], posBase: HARD.filter((a, i) => !(a === '--cap-drop' || HARD[i - 1] === '--cap-drop')) },
@@ -54,6 +60,17 @@ const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[
   { id: 'BW-ESCAPE-003', pos: ['-v', '/var/run/docker.sock:/var/run/docker.sock:ro'], neg: ['-v', '/var/run/docker:/x:ro'] },
   { id: 'BW-ESCAPE-004', pos: ['--pid', 'host', '--cap-add', 'SYS_PTRACE'], neg: ['--pid', 'host'] },
   { id: 'BW-ESCAPE-005', pos: ['-v', '/etc/cron.d:/cron'], neg: ['-v', '/etc/cron.d:/cron:ro'] },
+  // profiles named by --security-opt, read from test/fixtures/profiles (more cases in test/profiles/)
+  { id: 'BW-SECCOMP-001', pos: ['--security-opt', 'seccomp=permissive.json'], neg: ['--security-opt', 'seccomp=least.json'] },
+  { id: 'BW-SECCOMP-002', pos: ['--security-opt', 'seccomp=dangerous.json'], neg: ['--security-opt', 'seccomp=least.json'] },
+  { id: 'BW-SECCOMP-003', pos: ['--security-opt', 'seccomp=dangerous.json'], neg: ['--security-opt', 'seccomp=moby/example.json'] },
+  { id: 'BW-SECCOMP-004', pos: ['--security-opt', 'seccomp=dangerous.json'], neg: ['--security-opt', 'seccomp=least.json'] },
+  { id: 'BW-SECCOMP-005', pos: ['--security-opt', 'seccomp=malformed.json'], neg: ['--security-opt', 'seccomp=unknown-syscall.json'] },
+  { id: 'BW-SECCOMP-006', pos: [], neg: [], posMut: (s) => ((s.seccompMode = 0), (s.pid = 42)), negMut: (s) => ((s.seccompMode = 2), (s.pid = 42)) },
+  { id: 'BW-APPARMOR-001', pos: ['--security-opt', 'apparmor=fuse-helper'], neg: ['--security-opt', 'apparmor=narrow'] },
+  { id: 'BW-APPARMOR-002', pos: ['--security-opt', 'apparmor=fuse-helper'], neg: ['--security-opt', 'apparmor=broad'] },
+  { id: 'BW-APPARMOR-003', pos: ['--security-opt', 'apparmor=broad'], neg: ['--security-opt', 'apparmor=narrow'] },
+  { id: 'BW-APPARMOR-004', pos: ['--security-opt', 'apparmor=web-complain'], neg: ['--security-opt', 'apparmor=narrow'] },
 ];
 
 test('the hardened baseline triggers no rule above info', () => {
@@ -67,10 +84,10 @@ test('every runtime rule has a case here', () => {
 
 for (const c of CASES) {
   test(`${c.id}: fires on ${c.pos.join(' ') || '(setting absent)'}`, () => {
-    assert.ok(ids([...(c.posBase ?? HARD), ...c.pos]).includes(c.id));
+    assert.ok(ids([...(c.posBase ?? HARD), ...c.pos], c.posMut).includes(c.id));
   });
   test(`${c.id}: quiet on ${c.neg.join(' ') || 'the hardened baseline'}`, () => {
-    assert.ok(!ids([...(c.negBase ?? HARD), ...c.neg]).includes(c.id));
+    assert.ok(!ids([...(c.negBase ?? HARD), ...c.neg], c.negMut).includes(c.id));
   });
 }
 

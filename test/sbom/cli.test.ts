@@ -39,6 +39,7 @@ test('bulwark sbom: cyclonedx by default, spdx, json, table', async () => {
 test('bulwark sbom -o writes the file; bad format and missing image are input errors (exit 2, no stack)', async () => {
   const ref = `dir:${join(root, 'fs')}`;
   const out = join(root, 'out/bom.json');
+  mkdirSync(join(root, 'out')); // -o creates no directory (#17)
   const r = await runCli(['sbom', ref, '-o', out, '--no-cache']);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, '');

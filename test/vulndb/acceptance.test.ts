@@ -11,7 +11,7 @@ import type { InventoryReport } from '../../src/inventory/types.js';
 import { VulnStore } from '../../src/vulndb/store.js';
 import { matchInventory } from '../../src/vulndb/match/index.js';
 import { distroKey } from '../../src/vulndb/match/distro.js';
-import { inventoryForImage } from '../../src/vulndb/image-inventory.js';
+import { imageInventory } from '../../src/app/image.js';
 import { findComparator } from '../../src/vulndb/version/index.js';
 import { dockerAvailable, ensureAlpineImage, ensureBookwormImages } from '../support/images.js';
 import { buildDb, fx, haveShared, SHARED, tmpCache } from './helpers.js';
@@ -61,7 +61,7 @@ function pairs(inv: InventoryReport, store: VulnStore, eco: 'apk' | 'deb', names
 
 test('Alpine 3.20.3 image against alpine-secdb v3.20: every finding and every non-finding agrees with apk version -t', { skip: docker ? false : 'needs a Docker engine' }, async () => {
   const image = ensureAlpineImage();
-  const inv = await inventoryForImage(`docker:${image}`, { cacheDir: tmpCache() });
+  const { inv } = await imageInventory(`docker:${image}`, { cacheDir: tmpCache() });
   assert.equal(inv.os?.id, 'alpine');
   const sources = haveShared ? [join(SHARED, 'alpine-secdb/v3.20')] : [fx('alpine')];
   const db = await buildDb(sources);
@@ -88,7 +88,7 @@ test('Alpine 3.20.3 image against alpine-secdb v3.20: every finding and every no
 
 test('Debian bookworm app image: debian-tracker, osv/go, osv/pypi and GHSA; deb verdicts agree with dpkg --compare-versions', { skip: docker ? false : 'needs a Docker engine' }, async () => {
   const { app } = ensureBookwormImages();
-  const inv = await inventoryForImage(`docker:${app}`, { cacheDir: tmpCache() });
+  const { inv } = await imageInventory(`docker:${app}`, { cacheDir: tmpCache() });
   assert.equal(inv.os?.codename, 'bookworm');
   const sources = haveShared
     ? [join(SHARED, 'debian-tracker/bookworm-trixie.json'), join(SHARED, 'osv/go'), join(SHARED, 'osv/pypi'), join(SHARED, 'osv/ghsa'), join(SHARED, 'kev/known_exploited_vulnerabilities.json'), join(SHARED, 'nodejs-security-wg/npm')]

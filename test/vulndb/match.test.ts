@@ -10,7 +10,7 @@ import { why } from '../../src/vulndb/match/why.js';
 import { goToolchainToSemver } from '../../src/vulndb/match/lang.js';
 import { distroNamespace } from '../../src/vulndb/match/namespace.js';
 import { applyVex, parseVex } from '../../src/vulndb/vex.js';
-import { loadInventory } from '../../src/vulndb/image-inventory.js';
+import { loadInventory } from '../../src/vulndb/saved-inventory.js';
 import { vulnerabilityFindings, stalenessWarning } from '../../src/vulndb/index.js';
 import { findComparator } from '../../src/vulndb/version/index.js';
 import { sortFindings } from '../../src/core/policy.js';

@@ -67,6 +67,9 @@ function pragmaHits(pragmas: Pragma[], rule: BuildRule): Pragma | undefined {
   return pragmas.find((p) => p.ids.some((id) => (p.tool === 'bulwark' && (id === rule.meta.id || id === 'ALL')) || refs.includes(id)));
 }
 
+/** hadolint DLnnnn and Trivy DSnnn / AVD-DS-nnnn IDs (the references a Hit's `upstream` narrows) */
+const UPSTREAM_ID = /^(DL\d{4}|DS\d{3}|AVD-DS-\d{4})$/;
+
 const normCache = new WeakMap<Instruction, string>();
 function normalised(inst: Instruction | undefined): string {
   if (!inst) return '';
@@ -127,6 +130,7 @@ export function analyzeDockerfile(input: string | Buffer, file: string, settings
         ...(h.evidence ? { evidence: h.evidence } : {}),
         ...(fixEdit ? { remediation: { fix: { description: `${rule.meta.title}: apply the mechanical fix`, edits: [fixEdit] } } } : {}),
       });
+      if (h.upstream) f.references = f.references.filter((r) => !UPSTREAM_ID.test(r) || h.upstream!.some((u) => r === u || r === `AVD-${u.slice(0, 2)}-0${u.slice(2)}`));
       f.autoFixable = Boolean(fixEdit);
       const pragma = pragmaHits(inst?.pragmas.length ? [...inst.pragmas, ...model.globalPragmas] : model.globalPragmas, rule);
       if (pragma) f.suppressed = { kind: 'pragma', source: `${file}:${pragma.line}`, reason: `# ${pragma.tool} ${pragma.global ? 'global ' : ''}ignore=${pragma.ids.join(',')}` };

@@ -28,6 +28,12 @@ export interface Hit {
   edits?: TextEdit[];
   severity?: Severity;
   evidence?: Record<string, unknown>;
+  /**
+   * the upstream IDs this hit answers, when a rule covers several and only some apply (e.g. a missing USER is
+   * Trivy's DS002 but not hadolint's DL3002); the finding then cites these instead of every upstream ID
+   * of the rule (references that are not upstream lint IDs, such as CIS, are kept)
+   */
+  upstream?: string[];
 }
 
 export type LabelType = 'text' | 'url' | 'hash' | 'rfc3339' | 'semver' | 'spdx' | 'email';

@@ -8,8 +8,9 @@ import type { CisSection, Rule } from '../../core/rule.js';
 import type { HostEvidence } from '../../host/types.js';
 import type { ResolvedSetting } from '../../host/settings.js';
 
-export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info' | 'not-evaluated';
-export const STATUSES: CheckStatus[] = ['pass', 'fail', 'warn', 'info', 'not-evaluated'];
+/** `error`: the check itself failed (threw); its verdict is unknown and the report carries the error. */
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info' | 'not-evaluated' | 'error';
+export const STATUSES: CheckStatus[] = ['pass', 'fail', 'warn', 'info', 'not-evaluated', 'error'];
 
 /** CIS v1.6.0 sections this audit covers; "K" = kernel/runtime escapes (Bulwark only). */
 export type Section = Extract<CisSection, '1' | '2' | '3' | '6' | '7' | 'K'>;

@@ -45,6 +45,8 @@ import versionsCheck from './rules/host-004-versions.js';
 import kernelEscapesCheck from './rules/host-010-kernel-escapes.js';
 import runcEscapesCheck from './rules/host-011-runc-escapes.js';
 import containerdEscapesCheck from './rules/host-012-containerd-escapes.js';
+import daemonSeccompProfileCheck from './rules/daemon-060-seccomp-profile.js';
+import noLsmCheck from './rules/host-020-no-lsm.js';
 
 /** Every daemon and host rule, in CIS order. */
 export const hostRules: HostRule[] = ruleSet<HostRule>([
@@ -52,6 +54,7 @@ export const hostRules: HostRule[] = ruleSet<HostRule>([
   dockerGroupCheck,
   auditRulesCheck,
   versionsCheck,
+  noLsmCheck,
   rootlessCheck,
   iccCheck,
   logLevelCheck,
@@ -69,6 +72,7 @@ export const hostRules: HostRule[] = ruleSet<HostRule>([
   liveRestoreCheck,
   userlandProxyCheck,
   seccompCheck,
+  daemonSeccompProfileCheck,
   experimentalCheck,
   configConflictCheck,
   serviceUnitPermsCheck,

@@ -4,6 +4,7 @@
  */
 import { makeFinding } from '../../core/rule.js';
 import type { Finding } from '../../core/finding.js';
+import type { ReportError } from '../../core/report.js';
 import type { HostEvidence } from '../../host/types.js';
 import { hostRules } from './index.js';
 import type { CheckResult, CheckStatus, HostRule, Section } from './check.js';
@@ -33,9 +34,10 @@ export const SECTION_TITLES: Record<Section, string> = {
   K: 'Kernel and runtime escapes (Bulwark)',
 };
 
-export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', rules: HostRule[] = hostRules): { results: RunResult[]; findings: Finding[] } {
+export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', rules: HostRule[] = hostRules): { results: RunResult[]; findings: Finding[]; errors: ReportError[] } {
   const results: RunResult[] = [];
   const findings: Finding[] = [];
+  const errors: ReportError[] = [];
   for (const c of rules) {
     if (scope !== 'all' && c.meta.stage !== scope) continue;
     const { section, ids: cisIds } = cisPlacement(c);
@@ -47,11 +49,21 @@ export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', ru
           ? (cisIds.length ? cisIds : ['']).map((cis) => ({ status: 'not-evaluated' as const, message: `daemon configuration unknown: ${ev.daemonArgsSource}`, key: 'unknown', ...(cis ? { cis } : {}) }))
           : c.check(ev);
     } catch (e) {
-      rs = [{ status: 'not-evaluated', message: `check failed: ${(e as Error).message}`, key: 'error' }];
+      // a check that throws is an error of the report (and fails --exit-code), never a quiet "not evaluated"
+      const message = `check failed: ${(e as Error)?.message ?? String(e)}`;
+      errors.push({ kind: 'check', ruleId: c.meta.id, message });
+      rs = (cisIds.length ? cisIds : ['']).map((cis) => ({ status: 'error' as const, message, key: 'error', ...(cis ? { cis } : {}) }));
     }
     for (const r of rs) {
       const cis = r.cis ?? cisIds[0] ?? '';
-      results.push({ ...r, ruleId: c.meta.id, title: c.meta.title, cis, section });
+      results.push({
+        ...r,
+        ruleId: c.meta.id,
+        title: c.meta.title,
+        cis,
+        section,
+        ...(r.status === 'fail' || r.status === 'warn' ? { remediation: r.remediation ?? c.meta.remediation } : {}),
+      });
       if (r.status === 'fail' || r.status === 'warn') {
         const f = makeFinding(c.meta, {
             message: r.message,
@@ -68,7 +80,7 @@ export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', ru
       }
     }
   }
-  return { results, findings };
+  return { results, findings, errors };
 }
 
 function emptyCounts(): Record<CheckStatus, number> {
@@ -93,7 +105,7 @@ export function summarize(results: RunResult[]): CisSummary {
   };
 }
 
-const LABEL: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', info: 'INFO', 'not-evaluated': 'N/E' };
+const LABEL: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', info: 'INFO', 'not-evaluated': 'N/E', error: 'ERR' };
 
 function cisOrder(a: RunResult, b: RunResult): number {
   const ka = a.cis || '99';
@@ -110,11 +122,11 @@ export function renderCisText(results: RunResult[], ev: HostEvidence): string {
   const sum = summarize(results);
   for (const sec of sum.sections) {
     const c = sec.counts;
-    lines.push('', `[${sec.title}]  pass ${c.pass}, fail ${c.fail}, warn ${c.warn}, info ${c.info}, not evaluated ${c['not-evaluated']}`);
+    lines.push('', `[${sec.title}]  pass ${c.pass}, fail ${c.fail}, warn ${c.warn}, info ${c.info}, not evaluated ${c['not-evaluated']}${c.error ? `, ERROR ${c.error}` : ''}`);
     for (const r of results.filter((x) => x.section === sec.section).sort(cisOrder)) {
       lines.push(`[${LABEL[r.status].padEnd(4)}] ${(r.cis || '-').padEnd(7)} ${r.ruleId.padEnd(13)} ${r.message}`);
     }
   }
-  lines.push('', `Checks: ${sum.checks}, Score: ${sum.score}  (pass ${sum.counts.pass}, fail ${sum.counts.fail}, warn ${sum.counts.warn}, info ${sum.counts.info}, not evaluated ${sum.counts['not-evaluated']})`);
+  lines.push('', `Checks: ${sum.checks}, Score: ${sum.score}  (pass ${sum.counts.pass}, fail ${sum.counts.fail}, warn ${sum.counts.warn}, info ${sum.counts.info}, not evaluated ${sum.counts['not-evaluated']}${sum.counts.error ? `, ERROR ${sum.counts.error}` : ''})`);
   return lines.join('\n');
 }

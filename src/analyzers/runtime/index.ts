@@ -42,6 +42,16 @@ import escapeSysAdminMount from './rules/escape-sys-admin-mount.js';
 import escapeRuntimeSocket from './rules/escape-runtime-socket.js';
 import escapePidPtrace from './rules/escape-pid-ptrace.js';
 import escapeWritableSystemMount from './rules/escape-writable-system-mount.js';
+import seccompPermissive from './rules/seccomp-permissive.js';
+import seccompDangerousSyscalls from './rules/seccomp-dangerous-syscalls.js';
+import seccompCloneUnfiltered from './rules/seccomp-clone-unfiltered.js';
+import seccompNoArch from './rules/seccomp-no-arch.js';
+import seccompProfileInvalid from './rules/seccomp-profile-invalid.js';
+import seccompModeDisabled from './rules/seccomp-mode-disabled.js';
+import apparmorCapSysAdmin from './rules/apparmor-cap-sys-admin.js';
+import apparmorMount from './rules/apparmor-mount.js';
+import apparmorMissingDeny from './rules/apparmor-missing-deny.js';
+import apparmorNotEnforced from './rules/apparmor-not-enforced.js';
 
 export const runtimeRuleSet: RuntimeRule[] = ruleSet<RuntimeRule>([
   privileged,
@@ -80,6 +90,16 @@ export const runtimeRuleSet: RuntimeRule[] = ruleSet<RuntimeRule>([
   escapeRuntimeSocket,
   escapePidPtrace,
   escapeWritableSystemMount,
+  seccompPermissive,
+  seccompDangerousSyscalls,
+  seccompCloneUnfiltered,
+  seccompNoArch,
+  seccompProfileInvalid,
+  seccompModeDisabled,
+  apparmorCapSysAdmin,
+  apparmorMount,
+  apparmorMissingDeny,
+  apparmorNotEnforced,
 ]);
 
 /** Every rule of the runtime stage (metadata); the checks live beside it. */

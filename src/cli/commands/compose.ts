@@ -3,10 +3,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { emitReport, parseIntStrict, type ReportOptions } from '../output.js';
 import { Option } from 'commander';
-import { loadComposeSpecs } from '../../runtime/compose/normalize.js';
-import { defaultComposeFiles } from '../../runtime/compose/load.js';
-import { runtimeReport } from '../../runtime/audit.js';
-import { UserError } from '../../core/errors.js';
+import { auditCompose, composeFilesFrom } from '../../app/runtime.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -16,12 +13,6 @@ export interface ComposeCliOptions extends ReportOptions {
   envFile?: string[];
   projectDirectory?: string;
   projectName?: string;
-}
-
-export function composeFilesFrom(opts: { file?: string[] }): string[] {
-  const files = opts.file?.length ? opts.file : defaultComposeFiles(process.cwd());
-  if (files.length === 0) throw new UserError('no compose file: give -f FILE, or run where compose.yaml / docker-compose.yml is');
-  return files;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -34,19 +25,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--project-directory <dir>', 'project directory (default: the first file\'s directory)')
     .option('-p, --project-name <name>', 'project name');
   addComposeReportOptions(cmd).action((opts: ComposeCliOptions) => {
-    const files = composeFilesFrom(opts);
-    const { project, specs } = loadComposeSpecs({
-      files,
+    const { report, projectDir } = auditCompose({
+      files: composeFilesFrom(opts),
       profiles: opts.profile,
       envFiles: opts.envFile,
       projectDir: opts.projectDirectory,
       projectName: opts.projectName,
     });
-    const report = runtimeReport(
-      project.files.map((f) => ({ type: 'compose', name: f, project: project.name })),
-      specs,
-    );
-    ctx.setExitCode(emitReport(report, opts, [project.projectDir]));
+    ctx.setExitCode(emitReport(report, opts, [projectDir]));
   });
 }
 

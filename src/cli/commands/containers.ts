@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, type ReportOptions } from '../output.js';
-import { engineContainers, readInspectFile } from '../../runtime/inspect.js';
-import { runtimeReport } from '../../runtime/audit.js';
-import { EngineClient } from '../../sources/engine/client.js';
+import { auditContainers, auditInspectFiles } from '../../app/runtime.js';
 import { UserError } from '../../core/errors.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -26,9 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-H, --host <host>', 'Docker engine (default: DOCKER_HOST or unix:///var/run/docker.sock)');
   addReportOptions(cmd).action(async (opts: Opts) => {
     if (opts.fromInspect?.length) {
-      const specs = opts.fromInspect.flatMap((f) => readInspectFile(f));
-      const report = runtimeReport(opts.fromInspect.map((f) => ({ type: 'inspect-file', name: f })), specs);
-      ctx.setExitCode(emitReport(report, opts));
+      ctx.setExitCode(emitReport(auditInspectFiles(opts.fromInspect), opts));
       return;
     }
     const filters: Record<string, string[]> = {};
@@ -37,13 +33,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (eq <= 0) throw new UserError(`--filter takes key=value, got '${f}'`);
       (filters[f.slice(0, eq)] ??= []).push(f.slice(eq + 1));
     }
-    const client = new EngineClient({ host: opts.host });
-    const specs = await engineContainers(client, { all: opts.all, filters });
-    const report = runtimeReport(
-      specs.map((s) => ({ type: 'container', name: s.container ?? s.name, image: s.image, state: s.state })),
-      specs,
-      specs.length === 0 ? [`no ${opts.all ? '' : 'running '}containers on ${client.host}`] : [],
-    );
+    const report = await auditContainers({ host: opts.host, all: opts.all, filters });
     ctx.setExitCode(emitReport(report, opts));
   });
 }

@@ -3,17 +3,19 @@
  * and print a unified diff (to stderr when the file goes to stdout).
  * `bulwark harden run -- docker run ...`: print the hardened command line.
  */
-import { readFileSync, writeFileSync, statSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { resolveConfig } from '../output.js';
-import { InputError } from '../../core/errors.js';
-import { hardenSettings } from '../../harden/config.js';
-import { hardenComposeText } from '../../harden/compose.js';
-import { hardenRunArgs } from '../../harden/run.js';
-import { composeFilesFrom } from './compose.js';
-import { MAX_COMPOSE_BYTES } from '../../runtime/compose/load.js';
+import { composeFilesFrom } from '../../app/runtime.js';
+import { hardenCompose, hardenRun } from '../../app/harden.js';
+
+/** `--seccomp-profile web=web.json` → {web: 'web.json'}; a bare FILE applies to every service ('*'). */
+function collectProfile(v: string, prev: Record<string, string>): Record<string, string> {
+  const m = /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(.+)$/.exec(v);
+  return { ...prev, ...(m ? { [m[1]!]: m[2]! } : { '*': v }) };
+}
 
 export function register(program: Command, ctx: CliContext): void {
   const harden = program.command('harden').description('write the hardened version of a compose file or a docker run command line');
@@ -24,18 +26,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-o, --output <file>', 'write the hardened file here (default: stdout; the diff then goes to stderr)')
     .option('-c, --config <file>', 'config file with a `harden` section (default: .bulwark.yaml)')
     .option('--no-diff', 'do not print the diff')
-    .action((opts: { file?: string; output?: string; config?: string; diff: boolean }) => {
+    .option('--seccomp-profile <[service=]file>', 'run the services (or SERVICE) under this seccomp profile: writes security_opt seccomp=FILE (repeatable)', collectProfile, {})
+    .action((opts: { file?: string; output?: string; config?: string; diff: boolean; seccompProfile: Record<string, string> }) => {
       const file = composeFilesFrom({ file: opts.file ? [opts.file] : undefined })[0]!;
-      let text: string;
-      try {
-        if (statSync(file).size > MAX_COMPOSE_BYTES) throw new InputError(`${file}: larger than ${MAX_COMPOSE_BYTES} bytes`);
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        if (e instanceof InputError) throw e;
-        throw new InputError(`cannot read compose file ${file}: ${(e as Error).message}`);
-      }
       const cfg = resolveConfig({ config: opts.config }, [dirname(resolve(file))]);
-      const res = hardenComposeText(text, file, hardenSettings(cfg));
+      const res = hardenCompose(file, cfg, { seccompProfiles: opts.seccompProfile });
+      for (const w of res.warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
       if (opts.output) {
         writeFileSync(opts.output, res.text);
         if (opts.diff) process.stdout.write(res.diff);
@@ -51,9 +47,11 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<command...>', 'docker run|create [ARGS] IMAGE [CMD]')
     .option('-c, --config <file>', 'config file with a `harden` section (default: .bulwark.yaml)')
     .option('--explain', 'also list the changes (to stderr)')
-    .action((args: string[], opts: { config?: string; explain?: boolean }) => {
+    .option('--seccomp-profile <file>', 'run the container under this seccomp profile: writes --security-opt seccomp=FILE', (v: string) => ({ '*': v }))
+    .action((args: string[], opts: { config?: string; explain?: boolean; seccompProfile?: Record<string, string> }) => {
       const cfg = resolveConfig({ config: opts.config });
-      const res = hardenRunArgs(args, hardenSettings(cfg));
+      const res = hardenRun(ctx.passthrough(args), cfg, { seccompProfiles: opts.seccompProfile });
+      for (const w of res.warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
       process.stdout.write(res.command + '\n');
       if (opts.explain) for (const c of res.changes) process.stderr.write(`# ${c}\n`);
       ctx.setExitCode(0);

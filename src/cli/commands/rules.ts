@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { allRules, findRule } from '../../analyzers/registry.js';
+import { explainRule, listRules } from '../../app/rules.js';
 import { SEVERITIES, STAGES } from '../../core/finding.js';
 import { UserError } from '../../core/errors.js';
 
@@ -10,10 +10,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('list every rule with its ID, severity and upstream mappings')
     .option('-f, --format <format>', 'table or json', 'table')
     .option('--stage <stage>', `only one stage (${STAGES.join(', ')})`)
-    .action((opts: { format: string; stage?: string }) => {
-      let rules = allRules();
-      if (opts.stage) rules = rules.filter((r) => r.stage === opts.stage);
-      rules.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+    .action(async (opts: { format: string; stage?: string }) => {
+      const rules = await listRules({ stage: opts.stage });
       if (opts.format === 'json') {
         process.stdout.write(JSON.stringify(rules, null, 2) + '\n');
         return;
@@ -32,9 +30,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('print one rule: rationale, remediation and mappings (accepts a Bulwark ID or an upstream ID such as DL3008)')
     .argument('<id>', 'rule ID')
     .option('-f, --format <format>', 'text or json', 'text')
-    .action((id: string, opts: { format: string }) => {
-      const r = findRule(id);
-      if (!r) throw new UserError(`no rule '${id}' (see 'bulwark rules')`, 2);
+    .action(async (id: string, opts: { format: string }) => {
+      const r = await explainRule(id);
       if (opts.format === 'json') {
         process.stdout.write(JSON.stringify(r, null, 2) + '\n');
         return;

@@ -2,9 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, type ReportOptions } from '../output.js';
-import { runArgsToSpec } from '../../runtime/runargs.js';
-import { runtimeReport } from '../../runtime/audit.js';
-import { UserError } from '../../core/errors.js';
+import { auditRunArgs } from '../../app/runtime.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -13,9 +11,6 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<command...>', 'docker run|create [ARGS] IMAGE [CMD] (after --)')
     .allowUnknownOption(false);
   addReportOptions(cmd).action((args: string[], opts: ReportOptions) => {
-    if (args.length === 0) throw new UserError('usage: bulwark run -- docker run [ARGS] IMAGE [CMD]');
-    const { spec } = runArgsToSpec(args);
-    const report = runtimeReport([{ type: 'run-args', name: args.join(' ') }], [spec]);
-    ctx.setExitCode(emitReport(report, opts));
+    ctx.setExitCode(emitReport(auditRunArgs(ctx.passthrough(args)), opts));
   });
 }

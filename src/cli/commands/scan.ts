@@ -3,11 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
-import { scanProject } from '../../analyzers/project.js';
-import { buildSettings } from '../../analyzers/build/settings.js';
 import { InputError } from '../../core/errors.js';
-import { TOOL } from '../../core/version.js';
-import type { Report } from '../../core/report.js';
+import { auditProject } from '../../app/build.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -24,15 +21,7 @@ export function register(program: Command, ctx: CliContext): void {
     }
     if (!st.isDirectory()) throw new InputError(`not a directory: ${dir} (use 'bulwark dockerfile ${dir}' for a single file)`);
     const cfg = resolveConfig(opts, [root]);
-    buildSettings(cfg); // a bad `build:` section is a usage error, not a per-file warning
-    const scan = await scanProject(root, cfg);
-    const report: Report = {
-      tool: { ...TOOL },
-      targets: [{ type: 'directory', name: dir }, ...scan.targets],
-      findings: scan.findings,
-      warnings: scan.warnings,
-      summary: { filesAnalysed: scan.targets.length },
-    };
+    const report = await auditProject(root, dir, cfg);
     ctx.setExitCode(emitReport(report, opts, [root], cfg));
   });
 }

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { UserError, InputError } from '../../core/errors.js';
-import { findComparator, supportedEcosystems, type VersionComparator } from '../../vulndb/version/index.js';
+import { compareVersions, versionComparator } from '../../app/versions.js';
 
 const MAX_STDIN_BYTES = 64 * 1024 * 1024;
 
@@ -22,22 +22,6 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function comparatorFor(name: string | undefined): VersionComparator {
-  if (!name) throw new UserError(`--ecosystem is required (${supportedEcosystems().join(', ')}, go)`);
-  const c = findComparator(name);
-  if (!c) throw new UserError(`unknown ecosystem '${name}' (${supportedEcosystems().join(', ')}, go)`);
-  return c;
-}
-
-function compareOne(c: VersionComparator, a: string, b: string, where: string): number {
-  try {
-    const r = c.compare(a, b);
-    return r < 0 ? -1 : r > 0 ? 1 : 0;
-  } catch (e) {
-    throw new InputError(`${where}${(e as Error).message}`);
-  }
-}
-
 export function register(program: Command, ctx: CliContext): void {
   const version = program.command('version').description('version order per ecosystem (the comparisons vulnerability matching makes)');
   version
@@ -48,7 +32,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-e, --ecosystem <name>', 'deb, apk, rpm, npm, pypi, go, maven, gem, cargo, composer (purl types and OSV names are accepted)')
     .option('--stdin', 'read "A<TAB>B" lines from standard input and print one result per line')
     .action(async (a: string | undefined, b: string | undefined, opts: { ecosystem?: string; stdin?: boolean }) => {
-      const c = comparatorFor(opts.ecosystem);
+      const c = versionComparator(opts.ecosystem);
       if (opts.stdin) {
         if (a !== undefined) throw new UserError('give either two versions or --stdin, not both');
         const text = await readAll(process.stdin);
@@ -62,14 +46,14 @@ export function register(program: Command, ctx: CliContext): void {
           if (fields.length !== 2 || fields[0] === '' || fields[1] === '') {
             throw new InputError(`line ${i + 1}: expected "A<TAB>B", got ${shown}`);
           }
-          out.push(String(compareOne(c, fields[0]!, fields[1]!, `line ${i + 1}: `)));
+          out.push(String(compareVersions(c, fields[0]!, fields[1]!, `line ${i + 1}: `)));
         });
         process.stdout.write(out.length ? out.join('\n') + '\n' : '');
         ctx.setExitCode(0);
         return;
       }
       if (a === undefined || b === undefined) throw new UserError('two versions are needed: bulwark version compare --ecosystem ECO A B (or --stdin)');
-      process.stdout.write(`${compareOne(c, a, b, '')}\n`);
+      process.stdout.write(`${compareVersions(c, a, b, '')}\n`);
       ctx.setExitCode(0);
     });
 }

@@ -5,7 +5,7 @@
 import type { SimpleCommand, Word } from './tokenize.js';
 import { effective, positionals } from './command.js';
 
-export type Manager = 'apt-get' | 'apt' | 'aptitude' | 'apk' | 'yum' | 'dnf' | 'microdnf' | 'zypper' | 'pip' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go';
+export type Manager = 'apt-get' | 'apt' | 'aptitude' | 'apk' | 'yum' | 'dnf' | 'microdnf' | 'zypper' | 'pip' | 'pipx' | 'npm' | 'yarn' | 'pnpm' | 'gem' | 'go';
 
 export interface PackageCommand {
   manager: Manager;
@@ -15,9 +15,11 @@ export interface PackageCommand {
   actionWord?: Word;
   /** arguments after the program, flags included */
   args: string[];
-  /** package arguments of an install action */
+  /** package arguments of an install action (module names for rpm `module install`) */
   packages: string[];
   cmd: SimpleCommand;
+  /** `NAME=value` assignments written before the program (`PIP_NO_CACHE_DIR=1 pip install ...`) */
+  env: Record<string, string>;
 }
 
 const VALUE_FLAGS: Record<string, string[]> = {
@@ -25,9 +27,9 @@ const VALUE_FLAGS: Record<string, string[]> = {
   apk: ['-X', '--repository', '-t', '--virtual', '-p', '--root', '--arch', '--cache-dir', '--keys-dir', '--repositories-file'],
   rpm: ['--enablerepo', '--disablerepo', '--releasever', '--installroot', '-c', '--config', '--setopt', '-d', '--debuglevel', '-e', '--errorlevel', '--exclude', '-x', '--repo', '--repoid', '--forcearch', '--nodocs-x'],
   zypper: ['-r', '--repo', '--from', '-t', '--type', '--root', '-R', '-D', '--reposd-dir', '-C', '--cache-dir'],
-  pip: ['-r', '--requirement', '-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--platform', '--python-version', '--implementation', '--abi', '--src', '--upgrade-strategy', '--progress-bar', '--trusted-host', '--cache-dir', '--log', '--proxy', '--retries', '--timeout', '--exists-action', '--cert', '--client-cert', '--global-option', '--config-settings', '-C', '--only-binary', '--no-binary', '--report'],
+  pip: ['--root-user-action', '-r', '--requirement', '-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '-t', '--target', '--prefix', '--root', '--platform', '--python-version', '--implementation', '--abi', '--src', '--upgrade-strategy', '--progress-bar', '--trusted-host', '--cache-dir', '--log', '--proxy', '--retries', '--timeout', '--exists-action', '--cert', '--client-cert', '--global-option', '--config-settings', '-C', '--only-binary', '--no-binary', '--report'],
   npm: ['--prefix', '--registry', '--tag', '--cache', '-w', '--workspace', '--omit', '--include', '--userconfig', '--loglevel', '--network-timeout', '--modules-folder', '--cache-folder', '--mutex'],
-  gem: ['-v', '--version', '-i', '--install-dir', '-n', '--bindir', '--source', '-s', '-P', '--trust-policy', '--platform'],
+  gem: ['-v', '--version', '-i', '--install-dir', '-n', '--bindir', '--source', '-s', '-P', '--trust-policy', '--platform', '-g', '--file', '--build-root', '--document', '--env-shebang', '--install-dir', '--target'],
   go: ['-o', '-ldflags', '-gcflags', '-tags', '-mod', '-modfile', '-p', '-pkgdir', '-asmflags', '-buildmode', '-compiler', '-gccgoflags', '-installsuffix', '-overlay', '-pgo', '-toolexec'],
 };
 const sets = Object.fromEntries(Object.entries(VALUE_FLAGS).map(([k, v]) => [k, new Set(v)])) as Record<string, Set<string>>;
@@ -64,20 +66,63 @@ export function packageCommand(cmd: SimpleCommand): PackageCommand | undefined {
   else if (name === 'yum' || name === 'dnf' || name === 'microdnf' || name === 'tdnf' || name === 'dnf5') (manager = name === 'yum' ? 'yum' : name === 'microdnf' ? 'microdnf' : 'dnf'), (family = 'rpm');
   else if (name === 'zypper') (manager = 'zypper'), (family = 'zypper');
   else if (/^pip\d?(\.\d+)?$/.test(name)) (manager = 'pip'), (family = 'pip');
+  else if (name === 'pipx') (manager = 'pipx'), (family = 'pip');
   else if (name === 'npm' || name === 'yarn' || name === 'pnpm') (manager = name), (family = 'npm');
   else if (name === 'gem') (manager = 'gem'), (family = 'gem');
   else if (name === 'go') (manager = 'go'), (family = 'go');
   else return undefined;
   const flags = sets[family]!;
   const { action, index } = firstPositional(args, flags);
-  const rest = index >= 0 ? args.slice(index + 1) : [];
+  let rest = index >= 0 ? args.slice(index + 1) : [];
   let packages: string[] = [];
-  const act = normaliseAction(manager, action);
-  if (act === 'install') packages = positionals(rest, flags);
+  let act = normaliseAction(manager, action);
+  if (family === 'rpm' && act === 'module') {
+    // dnf/yum module install|enable NAME[:STREAM][/PROFILE]
+    const sub = firstPositional(rest, flags);
+    if (sub.action === 'install' || sub.action === 'enable') {
+      act = 'module-install';
+      rest = rest.slice(sub.index + 1);
+    }
+  }
+  if (act === 'install' || act === 'module-install') packages = installArguments(manager, rest, flags);
+  else if (manager === 'go' && (act === 'get' || act === 'run')) packages = installArguments(manager, rest, flags).slice(0, act === 'run' ? 1 : undefined);
   if (manager === 'zypper' || family === 'rpm') packages = packages.filter((p) => !p.startsWith('-'));
-  const pc: PackageCommand = { manager, action: act, args, packages, cmd };
+  const env: Record<string, string> = {};
+  for (const w of cmd.words.slice(0, e.offset)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.text);
+    if (m && !w.quoted) env[m[1]!] = m[2]!;
+  }
+  const pc: PackageCommand = { manager, action: act, args, packages, cmd, env };
   if (index >= 0) pc.actionWord = words[index];
   return pc;
+}
+
+/** gem options that take no value (any other option is read as taking one when a bare word follows it) */
+const GEM_SWITCHES = new Set([
+  '-N', '--no-document', '--no-ri', '--no-rdoc', '--user-install', '--no-user-install', '--conservative', '--minimal-deps',
+  '-f', '--force', '--ignore-dependencies', '--local', '-l', '--remote', '-r', '--both', '-b', '--development', '--development-all',
+  '--prerelease', '--pre', '--default', '--explain', '--lock', '--no-lock', '--suggestions', '--no-suggestions', '--norc', '-q',
+  '--quiet', '-V', '--verbose', '--backtrace', '--debug', '--no-wrappers', '--wrappers', '--format-executable', '-E', '--no-env-shebang',
+  '-w', '--ignore-dependencies', '--post-install-message', '--no-post-install-message', '--clear-sources', '--update-sources',
+]);
+
+/** The package arguments after an install action, per manager. */
+function installArguments(manager: Manager, rest: string[], flags: Set<string>): string[] {
+  if (manager !== 'gem') return positionals(rest, flags);
+  // gem: everything after `--` goes to the extension build; an unknown option's value is not a gem
+  const out: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-') && a.length > 1) {
+      if (a.includes('=') || GEM_SWITCHES.has(a)) continue;
+      const next = rest[i + 1];
+      if (flags.has(a) || (next !== undefined && /^(true|false|yes|no|\d+|\/.*|\..*)$/i.test(next))) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
 }
 
 function normaliseAction(m: Manager, a: string): string {
@@ -92,6 +137,11 @@ function normaliseAction(m: Manager, a: string): string {
   if (m === 'zypper' && (a === 'ref' || a === 'refresh')) return 'refresh';
   if (m === 'zypper' && (a === 'rm' || a === 'remove')) return 'remove';
   if (m === 'go' && a === 'get') return 'get';
+  if (m === 'gem' && a === 'i') return 'install';
+  if ((m === 'yum' || m === 'dnf' || m === 'microdnf') && (a === 'in' || a === 'install')) return 'install';
+  if ((m === 'yum' || m === 'dnf' || m === 'microdnf') && (a === 'rei' || a === 'reinstall')) return 'reinstall';
+  if ((m === 'dnf' || m === 'microdnf') && a === 'up') return 'upgrade';
+  if ((m === 'dnf' || m === 'microdnf') && a === 'up-min') return 'upgrade-minimal';
   return a;
 }
 
@@ -136,7 +186,9 @@ export function isPinned(m: Manager, pkg: string, args: string[] = []): boolean 
     case 'zypper':
       return /[=<>]/.test(pkg) || pkg.endsWith('.rpm');
     case 'pip':
-      return /(==|>=|<=|~=|!=|===|>|<|@)/.test(pkg);
+    case 'pipx':
+      // a name on PyPI has no '/': foo/bar is a local directory
+      return /(==|>=|<=|~=|!=|===|>|<|@)/.test(pkg) || pkg.includes('/');
     case 'npm':
     case 'yarn':
     case 'pnpm': {
@@ -148,8 +200,9 @@ export function isPinned(m: Manager, pkg: string, args: string[] = []): boolean 
     case 'gem':
       return /:\S/.test(pkg) || args.some((a) => a === '-v' || a.startsWith('--version'));
     case 'go': {
+      if (pkg === '.' || pkg.startsWith('/') || pkg.startsWith('.') || pkg.endsWith('.go')) return true;
       const at = pkg.lastIndexOf('@');
-      return at > 0 && pkg.slice(at + 1) !== 'latest';
+      return at > 0 && pkg.slice(at + 1) !== 'latest' && pkg.slice(at + 1) !== 'none';
     }
   }
 }

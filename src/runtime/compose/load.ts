@@ -4,26 +4,24 @@
  * merge rules, `!reset` / `!override`), resolves `extends` (same file and other files) and profiles.
  * Hostile YAML is bounded: file size cap, alias expansion cap (maxAliasCount), node count cap.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve, basename } from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
+import type { Document } from 'yaml';
 import { InputError } from '../../core/errors.js';
+import { checkText, parseYamlDocument, PK, readYamlText, yamlData, type Pos } from '../yaml.js';
 import { interpolate, InterpolationError, readDotEnv, type Env } from './interpolate.js';
 
 export const MAX_COMPOSE_BYTES = 8 * 1024 * 1024;
-const MAX_NODES = 500_000;
 /**
  * yaml's alias budget: (nodes in an anchored value) x (times it is aliased). Real files with many merge
  * keys (e.g. a 40-service file reusing one defaults block) need thousands; a billion-laughs chain passes
  * this within a few levels.
  */
 export const MAX_ALIAS_COUNT = 10_000;
+/** Longest `extends` chain followed (real files use one or two levels). */
+export const MAX_EXTENDS_DEPTH = 64;
 
-export interface Pos {
-  file: string;
-  line: number;
-  column: number;
-}
+export type { Pos };
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type J = any;
@@ -39,115 +37,22 @@ export interface ParsedFile {
   override: Set<string>;
 }
 
-export const PK = (path: Array<string | number>): string => path.join('\u0000');
+export { PK };
 
 /** Parse one compose file into plain data plus a position index. No interpolation yet. */
 export function parseComposeFile(file: string, textIn?: string): ParsedFile {
   let text = textIn;
-  if (text === undefined) {
-    let size: number;
-    try {
-      size = statSync(file).size;
-    } catch (e) {
-      throw new InputError(`cannot read compose file ${file}: ${(e as Error).message}`);
-    }
-    if (size > MAX_COMPOSE_BYTES) throw new InputError(`${file}: compose file is ${size} bytes, larger than the ${MAX_COMPOSE_BYTES}-byte limit`);
-    text = readFileSync(file, 'utf8');
-  } else if (text.length > MAX_COMPOSE_BYTES) {
-    throw new InputError(`${file}: compose file larger than the ${MAX_COMPOSE_BYTES}-byte limit`);
+  if (text === undefined) text = readYamlText(file, 'compose file', MAX_COMPOSE_BYTES);
+  else {
+    if (text.length > MAX_COMPOSE_BYTES) throw new InputError(`${file}: compose file larger than the ${MAX_COMPOSE_BYTES}-byte limit`);
+    checkText(text, file, 'compose file');
   }
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, merge: true, prettyErrors: false, keepSourceTokens: false, uniqueKeys: true });
-  const at = (offset: number): Pos => {
-    const p = lc.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const p = at(e.pos[0]);
-    throw new InputError(`${file}:${p.line}:${p.column}: invalid YAML: ${e.message.split('\n')[0]}`);
-  }
-  let data: J;
-  try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    throw new InputError(`${file}: ${(e as Error).message}`);
-  }
+  const { doc, lc } = parseYamlDocument(text, file);
+  const y = yamlData(doc, lc, file);
+  let data = y.data as J;
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new InputError(`${file}:1:1: a compose file must be a mapping at the top level`);
-  const pos = new Map<string, Pos>();
-  const reset = new Set<string>();
-  const override = new Set<string>();
-  let count = 0;
-  // anchors by name (Alias.resolve walks the whole document on every call: quadratic on big files)
-  const anchors = new Map<string, Node[]>();
-  visit(doc, {
-    Node(_k, n) {
-      const a = (n as Node & { anchor?: string }).anchor;
-      if (a) anchors.set(a, [...(anchors.get(a) ?? []), n as Node]);
-    },
-  });
-  const resolveAlias = (al: Alias): Node | undefined => {
-    const list = anchors.get(al.source);
-    if (!list) return undefined;
-    const at = al.range?.[0] ?? Infinity;
-    let best: Node | undefined;
-    for (const n of list) if ((n.range?.[0] ?? 0) < at) best = n;
-    return best ?? list[list.length - 1];
-  };
-  const walk = (node: unknown, path: Array<string | number>, depth: number): void => {
-    if (++count > MAX_NODES) throw new InputError(`${file}: more than ${MAX_NODES} YAML nodes`);
-    if (depth > 200) throw new InputError(`${file}: nesting deeper than 200 levels`);
-    if (isAlias(node)) {
-      const target = resolveAlias(node);
-      if (target) walk(target, path, depth + 1);
-      return;
-    }
-    const n = node as Node | null;
-    if (n && (n as any).tag === '!reset') reset.add(PK(path));
-    if (n && (n as any).tag === '!override') override.add(PK(path));
-    if (isMap(n)) {
-      const merges: unknown[] = [];
-      for (const pair of n.items) {
-        if (!isPair(pair)) continue;
-        const kv = isScalar(pair.key) ? pair.key.value : pair.key;
-        const k = typeof kv === 'symbol' ? (kv.description ?? '<<') : String(kv);
-        if (k === '<<' && (typeof kv === 'symbol' || (isScalar(pair.key) && (pair.key as any).source === '<<'))) {
-          merges.push(pair.value);
-          continue;
-        }
-        const p = [...path, k];
-        const keyNode = pair.key as Node | null;
-        if (keyNode?.range) pos.set(PK(p), at(keyNode.range[0]));
-        walk(pair.value, p, depth + 1);
-      }
-      // merge keys: positions of merged-in keys point at the anchor's definition
-      for (const m of merges) {
-        const srcs = isSeq(m) ? m.items : [m];
-        for (const s of srcs) {
-          const t = isAlias(s) ? resolveAlias(s) : s;
-          if (!isMap(t)) continue;
-          for (const pair of t.items) {
-            if (!isPair(pair)) continue;
-            const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-            const p = [...path, k];
-            if (pos.has(PK(p))) continue;
-            const keyNode = pair.key as Node | null;
-            if (keyNode?.range) pos.set(PK(p), at(keyNode.range[0]));
-            walk(pair.value, p, depth + 1);
-          }
-        }
-      }
-    } else if (isSeq(n)) {
-      n.items.forEach((item, i) => {
-        const r = (item as Node | null)?.range ?? (isAlias(item) ? item.range : undefined);
-        if (r) pos.set(PK([...path, i]), at(r[0]));
-        walk(item, [...path, i], depth + 1);
-      });
-    }
-  };
-  walk(doc.contents, [], 0);
-  return { file, doc, data, pos, reset, override };
+  return { file, doc, data, pos: y.pos, reset: y.reset, override: y.override };
 }
 
 /** Interpolate every string value (not keys) of the data, reporting the position of the failing value. */
@@ -397,53 +302,102 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
       }
     });
   }
-  // extends
+  // extends: followed iteratively (a chain of any length ends in a result or a clear error, never a stack
+  // overflow), each resolved service cached with its depth and the position chain of its bases
   const fileCache = new Map<string, ParsedFile>(parsed.map((p) => [p.file, p]));
-  const resolving = new Set<string>();
-  const resolved = new Map<string, J>();
-  const resolveService = (svcName: string, svc: J, pf: ParsedFile | undefined, chain: ServiceOrigin['chain'], keyId: string): J => {
-    if (resolved.has(keyId)) return resolved.get(keyId);
-    if (svc === null || svc === undefined) svc = {};
-    if (typeof svc !== 'object' || Array.isArray(svc)) throw new InputError(`${pf ? where(pf, ['services', svcName]) : svcName}: service '${svcName}' must be a mapping`);
-    const ext = svc.extends;
-    if (ext === undefined) {
-      resolved.set(keyId, svc);
-      return svc;
+  const resolved = new Map<string, { svc: J; depth: number; chain: ServiceOrigin['chain'] }>();
+  const whereIn = (pf: ParsedFile | undefined, svcName: string, path: string[]) => (pf ? where(pf, ['services', svcName, ...path]) : svcName);
+  const resolveService = (svcName: string, svcIn: J, pfIn: ParsedFile | undefined, chain: ServiceOrigin['chain'], keyIdIn: string): J => {
+    interface Step {
+      name: string;
+      svc: J;
+      pf: ParsedFile | undefined;
+      keyId: string;
+      basePf: ParsedFile | undefined;
+      extFile: unknown;
+      chainStart: number;
     }
-    if (resolving.has(keyId)) throw new InputError(`${pf ? where(pf, ['services', svcName, 'extends']) : svcName}: circular extends involving service '${svcName}'`);
-    resolving.add(keyId);
-    const baseName = typeof ext === 'string' ? ext : ext?.service;
-    if (typeof baseName !== 'string') throw new InputError(`${pf ? where(pf, ['services', svcName, 'extends']) : svcName}: extends needs a service name`);
-    let basePf: ParsedFile | undefined;
-    let baseSvc: J;
-    const extFile = typeof ext === 'object' ? ext.file : undefined;
-    if (extFile !== undefined) {
-      const from = pf ? dirname(pf.file) : projectDir;
-      const path = resolve(from, String(extFile));
-      basePf = fileCache.get(path);
-      if (!basePf) {
-        if (!existsSync(path)) throw new InputError(`${pf ? where(pf, ['services', svcName, 'extends', 'file']) : svcName}: extends file ${path} not found`);
-        basePf = parseComposeFile(path);
-        interpolateData(basePf, env);
-        fileCache.set(path, basePf);
+    const steps: Step[] = [];
+    const onChain = new Set<string>();
+    let name = svcName;
+    let svc = svcIn;
+    let pf = pfIn;
+    let keyId = keyIdIn;
+    let acc: { svc: J; depth: number; chain: ServiceOrigin['chain'] };
+    for (;;) {
+      const cached = resolved.get(keyId);
+      if (cached) {
+        acc = cached;
+        break;
       }
-      baseSvc = basePf.data.services?.[baseName];
-    } else {
-      basePf = pf;
-      baseSvc = (pf === undefined || parsed.includes(pf) ? services : pf.data.services)?.[baseName] ?? pf?.data.services?.[baseName];
+      if (svc === null || svc === undefined) svc = {};
+      if (typeof svc !== 'object' || Array.isArray(svc)) throw new InputError(`${whereIn(pf, name, [])}: service '${name}' must be a mapping`);
+      const ext = svc.extends;
+      if (ext === undefined) {
+        acc = { svc, depth: 0, chain: [] };
+        resolved.set(keyId, acc);
+        break;
+      }
+      if (onChain.has(keyId)) throw new InputError(`${whereIn(pf, name, ['extends'])}: circular extends involving service '${name}'`);
+      onChain.add(keyId);
+      if (steps.length >= MAX_EXTENDS_DEPTH) {
+        throw new InputError(`${whereIn(pfIn, svcName, ['extends'])}: service '${svcName}' extends a chain of more than ${MAX_EXTENDS_DEPTH} services`);
+      }
+      const baseName = typeof ext === 'string' ? ext : ext?.service;
+      if (typeof baseName !== 'string') throw new InputError(`${whereIn(pf, name, ['extends'])}: extends needs a service name`);
+      let basePf: ParsedFile | undefined;
+      let baseSvc: J;
+      let baseKey: string;
+      const extFile = typeof ext === 'object' ? ext.file : undefined;
+      if (extFile !== undefined) {
+        const from = pf ? dirname(pf.file) : projectDir;
+        const path = resolve(from, String(extFile));
+        basePf = fileCache.get(path);
+        if (!basePf) {
+          if (!existsSync(path)) throw new InputError(`${whereIn(pf, name, ['extends', 'file'])}: extends file ${path} not found`);
+          basePf = parseComposeFile(path);
+          interpolateData(basePf, env);
+          fileCache.set(path, basePf);
+        }
+        baseSvc = basePf.data.services?.[baseName];
+        baseKey = `${basePf.file}#${baseName}`;
+      } else {
+        basePf = pf;
+        // a service of this project is looked up (and cached) by name, so its depth is known when it is
+        // resolved before the services extending it
+        if (pf === undefined || parsed.includes(pf)) {
+          baseSvc = services[baseName] ?? pf?.data.services?.[baseName];
+          baseKey = `main#${baseName}`;
+        } else {
+          baseSvc = pf.data.services?.[baseName];
+          baseKey = `${pf.file}#${baseName}`;
+        }
+      }
+      if (baseSvc === undefined) throw new InputError(`${whereIn(pf, name, ['extends'])}: cannot extend service '${baseName}': not found`);
+      steps.push({ name, svc, pf, keyId, basePf, extFile, chainStart: 0 });
+      name = baseName;
+      svc = baseSvc;
+      pf = basePf;
+      keyId = baseKey;
     }
-    if (baseSvc === undefined) throw new InputError(`${pf ? where(pf, ['services', svcName, 'extends']) : svcName}: cannot extend service '${baseName}': not found`);
-    chain.push({ pf: basePf ?? parsed[0]!, prefix: ['services', baseName] });
-    const baseResolved = resolveService(baseName, baseSvc, basePf, chain, `${basePf?.file ?? ''}#${baseName}`);
-    const local = { ...svc };
-    delete local.extends;
-    const baseCopy = structuredClone(baseResolved);
-    // paths in a service extended from another file are relative to that file's directory
-    if (basePf && extFile !== undefined) rebasePaths(baseCopy, dirname(basePf.file));
-    const merged = mergeValue('', baseCopy, local);
-    resolving.delete(keyId);
-    resolved.set(keyId, merged);
-    return merged;
+    if (acc.depth + steps.length > MAX_EXTENDS_DEPTH) {
+      throw new InputError(`${whereIn(pfIn, svcName, ['extends'])}: service '${svcName}' extends a chain of more than ${MAX_EXTENDS_DEPTH} services`);
+    }
+    // merge from the deepest base up; every service on the way is cached with its depth and base chain
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const st = steps[i]!;
+      const local = { ...st.svc };
+      delete local.extends;
+      const baseCopy = structuredClone(acc.svc);
+      // paths in a service extended from another file are relative to that file's directory
+      if (st.basePf && st.extFile !== undefined) rebasePaths(baseCopy, dirname(st.basePf.file));
+      const baseName = steps[i + 1]?.name ?? name;
+      const own = { pf: st.basePf ?? parsed[0]!, prefix: ['services', baseName] as Array<string | number> };
+      acc = { svc: mergeValue('', baseCopy, local), depth: acc.depth + 1, chain: [own, ...acc.chain] };
+      resolved.set(st.keyId, acc);
+    }
+    for (const c of acc.chain) chain.push(c);
+    return acc.svc;
   };
   for (const [s, svc] of Object.entries(services)) {
     const pf = origins[s]!.chain[0]?.pf;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../../core/rule.js';
 import type { BuildContext, Hit } from '../context.js';
-import { ARCHIVE, GIT_RE, HADOLINT, URL_RE, copyArgs, flag } from './util.js';
+import { ARCHIVE, GIT_RE, HADOLINT, HISTORY_SOURCE, URL_RE, copyArgs, flag } from './util.js';
 
 export default defineRule<BuildContext, Hit>(
   {
@@ -19,7 +19,8 @@ export default defineRule<BuildContext, Hit>(
     for (const inst of ctx.all('ADD')) {
       const { sources } = copyArgs(inst);
       if (sources.length === 0 && !inst.heredocs.length) continue;
-      if (sources.some((s) => URL_RE.test(s) || GIT_RE.test(s) || ARCHIVE.test(s) || s.includes('$'))) continue;
+      // (a history-form source, file:<digest>, is already the content of a local ADD or COPY: nothing to change)
+      if (sources.some((s) => URL_RE.test(s) || GIT_RE.test(s) || ARCHIVE.test(s) || s.includes('$') || HISTORY_SOURCE.test(s))) continue;
       const canFix = flag(inst, 'checksum') === undefined && flag(inst, 'keep-git-dir') === undefined && flag(inst, 'unpack') === undefined;
       const kwAt = inst.source.search(/\S/);
       hits.push({

@@ -6,7 +6,16 @@ import { HADOLINT, pkgHits } from './util.js';
 
 /** -y, --yes, --assume-yes, -qq, -q=2, or -y inside a short-flag cluster */
 export function aptAssumesYes(args: string[]): boolean {
-  return hasFlag(args, ['yes', 'assume-yes', 'force-yes'], ['y']) || args.some((a) => a === '-qq' || a === '-q=2' || a === '--quiet=2' || /^-[a-z]*q[a-z]*q/.test(a));
+  if (hasFlag(args, ['yes', 'assume-yes', 'force-yes'], ['y'])) return true;
+  if (args.some((a) => a === '-qq' || a === '-q=2' || a === '--quiet=2' || /^-[a-z]*q[a-z]*q/.test(a))) return true;
+  // quiet level 2 (which implies -y) also from repeating the switch: -q -q, --quiet --quiet
+  let q = 0;
+  for (const a of args) {
+    if (a === '--') break;
+    if (a === '--quiet') q++;
+    else if (/^-[a-z]+$/.test(a)) q += [...a.slice(1)].filter((c) => c === 'q').length;
+  }
+  return q >= 2;
 }
 
 export default defineRule<BuildContext, Hit>(

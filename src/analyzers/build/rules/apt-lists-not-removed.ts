@@ -19,7 +19,7 @@ export default defineRule<BuildContext, Hit>(
     const hits: Hit[] = [];
     for (const inst of runs(ctx, true)) {
       const pk = ctx.packages(inst);
-      if (!pk.some((p) => (p.manager === 'apt-get' || p.manager === 'apt') && (p.action === 'install' || p.action === 'update'))) continue;
+      if (!pk.some((p) => (p.manager === 'apt-get' || p.manager === 'apt' || p.manager === 'aptitude') && (p.action === 'install' || p.action === 'update'))) continue;
       if (!pk.some((p) => p.action === 'install')) continue;
       if (removes(ctx, inst, ['/var/lib/apt/lists']) || hasCacheMount(inst, ['/var/lib/apt/lists'])) continue;
       // hadolint: cache mounts on both /var/lib/apt and /var/cache/apt keep the lists out of the layer too

@@ -14,7 +14,8 @@ export default defineRule<BuildContext, Hit>(
     stage: 'build',
   },
   (ctx) => {
-    // hadolint semantics: RUNs with identical flags, each with at most 2 commands, directly one after another
+    // hadolint semantics: RUNs with identical flags, each a single command, directly one after another (chained
+    // commands mean the author split the RUNs on purpose)
     const hits: Hit[] = [];
     let prev: { flags: string; count: number } | undefined;
     for (const inst of ctx.df.instructions) {
@@ -24,7 +25,7 @@ export default defineRule<BuildContext, Hit>(
       }
       const flags = JSON.stringify(inst.flags);
       const count = ctx.commands(inst).filter((c) => c.depth === 0).length;
-      if (prev && prev.flags === flags && count <= 2 && prev.count <= 2) hits.push({ inst, message: 'RUN directly after another short RUN: consider joining them' });
+      if (prev && prev.flags === flags && count <= 1 && prev.count <= 1) hits.push({ inst, message: 'RUN directly after another short RUN: consider joining them' });
       prev = { flags, count };
     }
     return hits;

@@ -3,6 +3,9 @@ import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
 import { missingClean } from './pkg-factories.js';
 
+/** dnf actions that download packages into the cache */
+const DNF_INSTALLING = ['install', 'reinstall', 'upgrade', 'upgrade-minimal', 'groupinstall', 'localinstall', 'module-install'];
+
 export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-044',
@@ -16,5 +19,5 @@ export default defineRule<BuildContext, Hit>(
     stage: 'build',
   },
   (ctx) =>
-    missingClean(ctx, ['dnf', 'microdnf'], (n, a) => (n === 'dnf' || n === 'microdnf' || n === 'tdnf' || n === 'dnf5') && a.includes('clean') && a.includes('all'), ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'], 'dnf clean all', (m) => `${m} clean all`),
+    missingClean(ctx, ['dnf', 'microdnf'], (n, a, installer) => n === installer && a.includes('clean') && a.includes('all'), ['/var/cache/dnf', '/var/cache/yum', '/var/cache/libdnf5'], 'dnf clean all', (m) => `${m} clean all`, DNF_INSTALLING),
 );

@@ -15,5 +15,5 @@ export default defineRule<BuildContext, Hit>(
     autoFixable: true,
     stage: 'build',
   },
-  (ctx) => missingYes(ctx, ['dnf'], ['assumeyes'], ['y']),
+  (ctx) => missingYes(ctx, ['dnf', 'microdnf'], ['assumeyes'], ['y']),
 );

@@ -14,7 +14,8 @@ export default defineRule<BuildContext, Hit>(
     stage: 'build',
   },
   (ctx) =>
-    [...ctx.all('CMD'), ...ctx.all('ENTRYPOINT')]
-      .filter((i) => !i.json && i.args.trim() !== '')
-      .map((inst) => ({ inst, message: `${inst.keyword} in shell form: use JSON notation` })),
+    [...ctx.all('CMD'), ...ctx.all('ENTRYPOINT'), ...ctx.all('HEALTHCHECK')]
+      // HEALTHCHECK: only its CMD form (HEALTHCHECK NONE has no command)
+      .filter((i) => !i.json && i.args.trim() !== '' && (i.keyword !== 'HEALTHCHECK' || /(^|\s)CMD\s+\S/i.test(i.args)))
+      .map((inst) => ({ inst, message: `${inst.keyword}${inst.keyword === 'HEALTHCHECK' ? ' CMD' : ''} in shell form: use JSON notation` })),
 );

@@ -15,8 +15,13 @@ export default defineRule<BuildContext, Hit>(
     stage: 'build',
   },
   (ctx) =>
-    ctx.df.stages
-      .filter((s) => s.parent === undefined && s.image.tag?.toLowerCase() === 'latest' && !s.image.digest)
-      .map((s) => ({ inst: s.from, message: `FROM ${s.image.value}: the 'latest' tag is not a pinned version`, key: s.image.value })),
+    ctx.df.stages.flatMap((s) => {
+      if (s.parent !== undefined) return [];
+      // a reference with unset build arguments: judge what a build without --build-arg uses
+      const img = s.image.unresolved ? s.image.withDefaults : s.image;
+      if (!img || img.tag?.toLowerCase() !== 'latest' || img.digest) return [];
+      const how = s.image.unresolved ? ` (as built without --build-arg: ${img.value})` : '';
+      return [{ inst: s.from, message: `FROM ${s.image.value}${how}: the 'latest' tag is not a pinned version`, key: s.image.value }];
+    }),
 );
 void AVD;

@@ -15,7 +15,19 @@ export default defineRule<BuildContext, Hit>(
     stage: 'build',
   },
   (ctx) =>
-    ctx.df.stages
-      .filter((s) => s.parent === undefined && !s.image.scratch && !s.image.unresolved && s.image.tag === undefined && !s.image.digest && s.image.value !== '')
-      .map((s) => ({ inst: s.from, message: `FROM ${s.image.value} has no tag: it resolves to 'latest'`, key: s.image.value })),
+    ctx.df.stages.flatMap((s) => {
+      if (s.parent !== undefined || s.implicit) return [];
+      let img = s.image;
+      let how = '';
+      if (img.unresolved) {
+        // `FROM ${REGISTRY}/ubuntu` or `FROM alpine$TAG`: judge what a build without --build-arg uses, unless
+        // the tag itself is written as a variable (`FROM foo:${TAG}`) or the whole reference is one
+        const lastPart = s.image.raw.slice(s.image.raw.lastIndexOf('/') + 1);
+        if (!img.withDefaults || lastPart.includes(':') || lastPart.includes('@') || /^\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)$/.test(lastPart)) return [];
+        img = img.withDefaults;
+        how = ` (as built without --build-arg: ${img.value})`;
+      }
+      if (img.scratch || img.tag !== undefined || img.digest || img.value === '' || img.name === '') return [];
+      return [{ inst: s.from, message: `FROM ${s.image.value}${how} has no tag: it resolves to 'latest'`, key: s.image.value }];
+    }),
 );

@@ -15,5 +15,5 @@ export default defineRule<BuildContext, Hit>(
     tags: ['pinning'],
     stage: 'build',
   },
-  (ctx) => notPinned(ctx, ['go']),
+  (ctx) => notPinned(ctx, ['go'], ['install', 'get', 'run']),
 );

@@ -6,7 +6,7 @@ const RESERVED = ['com.docker.', 'io.docker.', 'org.dockerproject.'];
 
 export function labelKeyProblem(key: string): string | undefined {
   if (RESERVED.some((r) => key.startsWith(r))) return `uses the reserved namespace ${RESERVED.find((r) => key.startsWith(r))}`;
-  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(key)) return 'must be lower-case alphanumerics, dots and hyphens, starting and ending with a letter or digit';
+  if (!/^[a-z]([a-z0-9.-]*[a-z0-9])?$/.test(key)) return 'must be lower-case alphanumerics, dots and hyphens, starting with a letter and ending with a letter or digit';
   if (/\.\.|--/.test(key)) return 'must not contain consecutive dots or hyphens';
   return undefined;
 }

@@ -1,8 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import type { BuildContext, Hit } from '../context.js';
-import { finalStage } from '../../../dockerfile/model.js';
+import { lineage, resultStages } from '../../../dockerfile/model.js';
 import { HADOLINT } from './util.js';
-import { finalLabels } from './labels.js';
 
 export default defineRule<BuildContext, Hit>(
   {
@@ -17,11 +16,17 @@ export default defineRule<BuildContext, Hit>(
     stage: 'build',
   },
   (ctx) => {
-    const last = finalStage(ctx.df);
-    if (!last) return [];
-    const labels = finalLabels(ctx);
-    return Object.keys(ctx.settings.labelSchema)
-      .filter((k) => !labels.has(k))
-      .map((k) => ({ inst: last.from, message: `label '${k}' is missing`, key: k }));
+    const keys = Object.keys(ctx.settings.labelSchema);
+    if (!keys.length) return [];
+    const hits: Hit[] = [];
+    // every image the file builds: the stages no other stage builds FROM or copies from (each a --target);
+    // a fragment without FROM may inherit its labels from the unknown base
+    for (const s of resultStages(ctx.df)) {
+      if (s.implicit) continue;
+      const have = new Set<string>();
+      for (const idx of lineage(ctx.df, s)) for (const inst of ctx.df.stages[idx]!.instructions) if (inst.keyword === 'LABEL') for (const p of inst.properties) have.add(p.name);
+      for (const k of keys) if (!have.has(k)) hits.push({ inst: s.from, message: `label '${k}' is missing${s.index === ctx.df.stages.length - 1 ? '' : ` in stage ${s.alias ?? s.index} (a build target of its own)`}`, key: `${s.index}:${k}` });
+    }
+    return hits;
   },
 );

@@ -17,7 +17,7 @@ export default defineRule<BuildContext, Hit>(
   },
   (ctx) => {
     const last = finalStage(ctx.df);
-    if (!last) return [];
+    if (!last || last.implicit) return [];
     const shipped = shippedStages(ctx.df);
     if (ctx.all('HEALTHCHECK').some((h) => shipped.has(h.stage))) return [];
     return [{ inst: last.from, message: 'the final image defines no HEALTHCHECK', key: 'missing' }];

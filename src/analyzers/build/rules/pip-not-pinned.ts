@@ -17,9 +17,9 @@ export default defineRule<BuildContext, Hit>(
     stage: 'build',
   },
   (ctx) =>
-    pkgHits(ctx, ['pip'], (p) => {
+    pkgHits(ctx, ['pip', 'pipx'], (p) => {
       if (p.action !== 'install' || hasFlag(p.args, ['constraint', 'requirement'], ['c', 'r'])) return undefined;
-      const loose = p.packages.filter((x) => !isPinned('pip', x));
+      const loose = p.packages.filter((x) => !isPinned(p.manager, x));
       return loose.length ? { message: `pip install without version pins: ${loose.join(', ')}`, key: loose.join(' '), evidence: { packages: loose } } : undefined;
     }),
 );

@@ -5,6 +5,9 @@ import { HADOLINT } from './util.js';
 
 const NON_POSIX = /^(pwsh|powershell|cmd)/i;
 
+/** shells whose `-o pipefail` works (dash, the usual /bin/sh, has none) */
+const PIPEFAIL_SHELLS = new Set(['bash', 'zsh', 'ash', 'ksh', 'mksh']);
+
 function shellHasPipefail(argv: string[]): boolean {
   for (let i = 0; i < argv.length - 1; i++) {
     if (/^-[a-z]*o$/.test(argv[i]!) && argv[i + 1] === 'pipefail') return true;
@@ -30,7 +33,8 @@ export default defineRule<BuildContext, Hit>(
       for (const inst of s.instructions) {
         if (inst.keyword === 'SHELL') {
           const argv = inst.json ?? [];
-          pipefail = NON_POSIX.test(argv[0]?.split(/[\\/]/).pop() ?? '') || shellHasPipefail(argv);
+          const shell = argv[0]?.split(/[\\/]/).pop() ?? '';
+          pipefail = NON_POSIX.test(shell) || (PIPEFAIL_SHELLS.has(shell) && shellHasPipefail(argv));
           continue;
         }
         if (inst.keyword !== 'RUN' || inst.json || pipefail) continue;

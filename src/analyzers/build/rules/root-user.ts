@@ -35,9 +35,11 @@ export default defineRule<BuildContext, Hit>(
     const user = effectiveUser(ctx, last.index);
     const hits: Hit[] = [];
     if (user) {
-      if (!user.unresolved && isRootUser(user.expanded)) hits.push({ inst: user, message: `the final stage's last USER is '${user.expanded.trim()}' (root)`, key: 'root' });
-    } else {
-      hits.push({ inst: last.from, message: 'the final stage sets no USER: the container runs as root unless the base image sets one', key: 'no-user', severity: 'medium' });
+      if (!user.unresolved && user.expanded.trim() === '') hits.push({ inst: user, message: "the final stage's last USER names no user: Docker refuses it, and it switches to no one (root stays)", key: 'empty' });
+      else if (!user.unresolved && isRootUser(user.expanded)) hits.push({ inst: user, message: `the final stage's last USER is '${user.expanded.trim()}' (root)`, key: 'root' });
+    } else if (!last.implicit) {
+      // (a fragment without FROM: its base image, which may set USER, is unknown)
+      hits.push({ inst: last.from, message: 'the final stage sets no USER: the container runs as root unless the base image sets one', key: 'no-user', severity: 'medium', upstream: ['DS002'] });
     }
     return hits;
   },

@@ -1,6 +1,6 @@
 /** Does a name or a value look like a secret? Values are never echoed back: see redact(). */
 
-const SECRET_NAME = /(^|[_.-])(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|credentials?|auth[_-]?token|session[_-]?token|signing[_-]?key|encryption[_-]?key|db[_-]?pass|connection[_-]?string|dsn)($|[_.-])/i;
+const SECRET_NAME = /(^|[_.-])(pass(word|wd|phrase)?|pwd|pword|psw|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|secret[_-]?key|client[_-]?secret|credentials?|auth[_-]?token|session[_-]?token|signing[_-]?key|encryption[_-]?key|db[_-]?pass|connection[_-]?string|dsn)($|[_.-])/i;
 /** names that contain a secret word but name something harmless (a path, a flag, a public part) */
 const HARMLESS_NAME = /(_FILE|_PATH|_DIR|_URL|_URI|_HOST|_PORT|_USER(NAME)?|_NAME|_ID|_VERSION|_LENGTH|_TTL|_EXPIRY|_TIMEOUT|_ENABLED|_HEADER|_TYPE|_ALGORITHM|_MODE)$|PUBLIC|_PUB$|NO_AUTH/i;
 /** Trivy DS031's list */

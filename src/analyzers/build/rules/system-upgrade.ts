@@ -13,6 +13,12 @@ const UPGRADE: Record<string, string[]> = {
   zypper: ['update', 'dist-upgrade'],
 };
 
+/** the upstream ID each manager's upgrade corresponds to (Trivy's DS024 is apt-get dist-upgrade only) */
+function upstreamOf(manager: string, action: string): string[] {
+  if (manager === 'apt-get' || manager === 'apt' || manager === 'aptitude') return action === 'dist-upgrade' ? ['DL3005', 'DS024'] : ['DL3005'];
+  return [{ apk: 'DL3017', yum: 'DL3031', dnf: 'DL3039', microdnf: 'DL3039', zypper: 'DL3035' }[manager] ?? ''].filter(Boolean);
+}
+
 export default defineRule<BuildContext, Hit>(
   {
     id: 'BW-BUILD-028',
@@ -28,6 +34,6 @@ export default defineRule<BuildContext, Hit>(
     pkgHits(ctx, ['apt-get', 'apt', 'aptitude', 'apk', 'yum', 'dnf', 'microdnf', 'zypper'], (p) => {
       if (!UPGRADE[p.manager]?.includes(p.action)) return undefined;
       if ((p.manager === 'yum' || p.manager === 'dnf' || p.manager === 'microdnf') && p.args.filter((a) => !a.startsWith('-')).length > 1) return undefined;
-      return { message: `'${p.manager} ${p.action}' upgrades the whole system during the build`, key: `${p.manager} ${p.action}` };
+      return { message: `'${p.manager} ${p.action}' upgrades the whole system during the build`, key: `${p.manager} ${p.action}`, upstream: upstreamOf(p.manager, p.action) };
     }),
 );

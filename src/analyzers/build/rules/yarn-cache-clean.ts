@@ -21,7 +21,9 @@ export default defineRule<BuildContext, Hit>(
       const pk = ctx.packages(inst).filter((p) => p.manager === 'yarn');
       const install = pk.find((p) => p.action === 'install' || p.action === '' || p.action === 'global');
       if (!install) continue;
-      if (pk.some((p) => p.action === 'cache' && p.args.includes('clean'))) continue;
+      const cmds = ctx.commands(inst);
+      const at = cmds.indexOf(install.cmd);
+      if (pk.some((p) => p.action === 'cache' && p.args.includes('clean') && cmds.indexOf(p.cmd) > at)) continue;
       if (hasCacheMount(inst, ['/usr/local/share/.cache/yarn', '/root/.cache/yarn', '/root/.yarn'])) continue;
       const edits = appendToRun(ctx, inst, 'yarn cache clean');
       hits.push({ inst, message: 'yarn install without yarn cache clean in the same RUN', ...(edits ? { edits } : {}) });

@@ -15,5 +15,5 @@ export default defineRule<BuildContext, Hit>(
     helpUri: HADOLINT('DL3032'),
     stage: 'build',
   },
-  (ctx) => missingClean(ctx, ['yum'], (n, a) => n === 'yum' && a.includes('clean') && a.includes('all'), ['/var/cache/yum'], 'yum clean all', () => 'yum clean all'),
+  (ctx) => missingClean(ctx, ['yum'], (n, a) => n === 'yum' && a.includes('clean') && a.includes('all'), ['/var/cache/yum'], 'yum clean all', () => 'yum clean all', ['install', 'reinstall', 'groupinstall', 'localinstall', 'module-install']),
 );

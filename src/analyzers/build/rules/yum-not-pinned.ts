@@ -1,7 +1,7 @@
 import { defineRule } from '../../../core/rule.js';
 import type { BuildContext, Hit } from '../context.js';
 import { HADOLINT } from './util.js';
-import { notPinned } from './pkg-factories.js';
+import { notPinned, rpmPinned } from './pkg-factories.js';
 
 export default defineRule<BuildContext, Hit>(
   {
@@ -15,5 +15,5 @@ export default defineRule<BuildContext, Hit>(
     tags: ['pinning'],
     stage: 'build',
   },
-  (ctx) => notPinned(ctx, ['yum']),
+  (ctx) => notPinned(ctx, ['yum'], ['install', 'module-install'], (p, x, inst) => rpmPinned(ctx, inst, p, x)),
 );

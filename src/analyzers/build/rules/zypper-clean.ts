@@ -15,5 +15,5 @@ export default defineRule<BuildContext, Hit>(
     helpUri: HADOLINT('DL3036'),
     stage: 'build',
   },
-  (ctx) => missingClean(ctx, ['zypper'], (n, a) => n === 'zypper' && a.some((x) => x === 'clean' || x === 'cc'), ['/var/cache/zypp'], 'zypper clean', () => 'zypper clean'),
+  (ctx) => missingClean(ctx, ['zypper'], (n, a) => n === 'zypper' && a.some((x) => x === 'clean' || x === 'cc'), ['/var/cache/zypp'], 'zypper clean', () => 'zypper clean', ['install', 'patch', 'remove']),
 );

@@ -1,17 +1,10 @@
 /**
- * The inventory of an image reference for `bulwark why IMAGE ...`: opened through the image sources
- * (src/sources), walked by the image walker and turned into an InventoryReport by src/inventory.
- * The matcher itself never sees the image, only the report; `--inventory FILE.json` skips all this.
+ * A saved InventoryReport (`bulwark sbom --format json`, `db match --inventory`, `why --inventory`): read and
+ * checked. The matcher never sees an image, only such a report.
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import type { InventoryReport } from '../inventory/types.js';
-
-export async function inventoryForImage(ref: string, opts: { cacheDir?: string; platform?: string } = {}): Promise<InventoryReport> {
-  const [{ analyzeImage }, { buildInventory, inventoryAnalyzers }] = await Promise.all([import('../image/pipeline.js'), import('../inventory/index.js')]);
-  const scan = await analyzeImage(ref, { cacheDir: opts.cacheDir, platform: opts.platform, analyzers: inventoryAnalyzers });
-  return buildInventory(scan);
-}
 
 /** A saved InventoryReport (`bulwark sbom --format json` / `db match --inventory`). */
 export function loadInventory(path: string): InventoryReport {

@@ -1,0 +1,18 @@
+/**
+ * Which layer analyzers an image scan runs. The walker (src/image) takes its analyzers as an argument and
+ * knows none of them; this is the one place that chooses: the package detectors (src/inventory) always, and
+ * the content checks' analyzers (secrets, dangerous files; src/analyzers/image) when checks run.
+ */
+import type { BulwarkConfig } from '../core/config.js';
+import type { LayerAnalyzer } from '../image/types.js';
+import { inventoryAnalyzers } from '../inventory/index.js';
+import { imageContentAnalyzersFor } from '../analyzers/image/index.js';
+
+/** The package detectors: what `sbom`, `why` and an index without checks run. */
+export const packageDetectors: readonly LayerAnalyzer[] = inventoryAnalyzers;
+
+/** The analyzers of a full image scan: detectors, plus the checks' analyzers (and the config's custom secret rules). */
+export function imageScanAnalyzers(opts: { checks?: boolean; config?: BulwarkConfig } = {}): LayerAnalyzer[] {
+  if (opts.checks === false) return [...packageDetectors];
+  return [...packageDetectors, ...imageContentAnalyzersFor(opts.config ?? {})];
+}

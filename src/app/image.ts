@@ -1,0 +1,297 @@
+/**
+ * The image use cases, in claircore's two halves:
+ *
+ *   indexImage(ref, opts)            open + walk once -> ImageIndex (inventory, layers, base/app split, image checks)
+ *   vulnerabilityReport(inv, opts)   match an inventory against the current database -> findings + warnings
+ *   imageReport(index, vulns?)       the Report `bulwark image` prints (one assembly, local scan or server)
+ *   auditImage(ref, opts)            the three in a row: what `bulwark image REF` does
+ *   imageInventory(ref, opts)        the walk + inventory only (sbom, why, benches)
+ *
+ * An ImageIndex is plain JSON: the server stores it and re-matches it against every new database, and
+ * `bulwark image --server` rebuilds the same Report from it without touching the image again.
+ */
+import { createHash } from 'node:crypto';
+import type { BulwarkConfig } from '../core/config.js';
+import type { Finding } from '../core/finding.js';
+import type { Report, Target } from '../core/report.js';
+import { TOOL } from '../core/version.js';
+import { analyzeImage } from '../image/pipeline.js';
+import type { ScanProgress } from '../image/scan.js';
+import type { ImageScan } from '../image/types.js';
+import type { OpenedImage } from '../sources/types.js';
+import { buildInventory } from '../inventory/index.js';
+import type { InventoryReport, Package } from '../inventory/types.js';
+import { originOfLayer, originSplit, runImageChecks, type LayerAttribution } from '../analyzers/image/index.js';
+import { vulnerabilityFindings, type VulnScanOptions } from '../vulndb/index.js';
+import { checkDbFile } from '../vulndb/store.js';
+import { dbPath } from '../vulndb/paths.js';
+import { UserError } from '../core/errors.js';
+import { imageScanAnalyzers, packageDetectors } from './analyzers.js';
+
+export interface ImageScanOptions {
+  /** os/arch[/variant] of a multi-platform image (default linux/amd64) */
+  platform?: string;
+  cacheDir?: string;
+  /** neither read nor write the layer cache (nor the base-image layer index) */
+  noCache?: boolean;
+  onProgress?: (e: ScanProgress) => void;
+  /** layers walked at once (random-access sources); default 2 */
+  concurrency?: number;
+}
+
+export interface IndexImageOptions extends ImageScanOptions {
+  /** run the secret, file and configuration checks and the base/app attribution (default true) */
+  checks?: boolean;
+  /** the .bulwark.yaml in force (image check settings, custom secret rules) */
+  config?: BulwarkConfig;
+  /** clock for age-based checks (tests) */
+  now?: Date;
+}
+
+/** One layer as the index records it. */
+export interface IndexedLayer {
+  index: number;
+  digest: string;
+  diffId?: string;
+  size: number;
+  blobSize?: number;
+  entries: number;
+  createdBy?: string;
+}
+
+/** The image summary: `report.summary` of `bulwark image` (before the origin split). */
+export interface ImageSummary {
+  name: string;
+  ref: string;
+  kind: string;
+  id?: string;
+  platform?: string;
+  created?: string;
+  os?: string;
+  layers: IndexedLayer[];
+  files: number;
+  hiddenFiles: number;
+  /** package count per ecosystem */
+  packages: Record<string, number>;
+}
+
+/** What indexing an image keeps: plain JSON, enough to match and report again without the image. */
+export interface ImageIndex {
+  /** the manifest digest (synthesised from config and layer digests for sources without a manifest) */
+  digest: string;
+  ref: string;
+  target: Target;
+  summary: ImageSummary;
+  /** the summary as text (table output) */
+  summaryText: string;
+  /** the package inventory; packages carry no file lists */
+  inventory: InventoryReport;
+  /** which bottom layers come from the base image (undefined when checks were not run) */
+  attribution?: LayerAttribution;
+  /** image check findings (secrets, files, configuration) */
+  findings: Finding[];
+  /** problems met while walking the layers */
+  warnings: string[];
+}
+
+export interface VulnerabilityResult {
+  findings: Finding[];
+  warnings: string[];
+}
+
+export type VulnerabilityReportOptions = VulnScanOptions;
+
+export interface AuditImageOptions extends IndexImageOptions {
+  /** match against the vulnerability database (default); false: inventory and checks only */
+  vulnerabilities?: VulnerabilityReportOptions | false;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const u = ['kB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < u.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${u[i]}`;
+}
+
+function oneLine(s: string | undefined, max = 90): string {
+  if (!s) return '';
+  const t = s.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/^\/bin\/sh -c /, 'RUN ').replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/** The image summary as data (report.summary) and as text (table output). */
+export function imageSummary(scan: ImageScan, inv?: InventoryReport): { data: ImageSummary; text: string } {
+  const img = scan.image;
+  const counts: Record<string, number> = {};
+  for (const p of inv?.packages ?? []) counts[p.ecosystem] = (counts[p.ecosystem] ?? 0) + 1;
+  const layers: IndexedLayer[] = scan.layers.map((l) => ({
+    index: l.layer.index,
+    digest: l.layer.digest,
+    diffId: l.layer.diffId,
+    size: l.uncompressedSize,
+    blobSize: l.layer.size,
+    entries: l.entries.length,
+    createdBy: l.layer.createdBy,
+  }));
+  const os = inv?.os ? (inv.os.prettyName ?? `${inv.os.id}${inv.os.versionId ? ` ${inv.os.versionId}` : ''}`) : undefined;
+  const data: ImageSummary = {
+    name: img.name,
+    ref: img.ref,
+    kind: img.kind,
+    id: img.configDigest,
+    platform: img.platform,
+    created: img.config.created,
+    os,
+    layers,
+    files: scan.final.size,
+    hiddenFiles: scan.hidden.length,
+    packages: counts,
+  };
+  const lines: string[] = [];
+  lines.push(`Image:    ${img.name}${img.repoTags.length > 1 ? `  (also ${img.repoTags.filter((t) => t !== img.name).join(', ')})` : ''}`);
+  if (img.configDigest) lines.push(`ID:       ${img.configDigest}`);
+  if (img.platform) lines.push(`Platform: ${img.platform}`);
+  if (os) lines.push(`OS:       ${os}`);
+  if (img.config.created) lines.push(`Created:  ${img.config.created}`);
+  const total = layers.reduce((a, l) => a + l.size, 0);
+  lines.push(`Layers:   ${layers.length} (${formatBytes(total)} uncompressed, ${scan.final.size} files in the final filesystem, ${scan.hidden.length} hidden by later layers)`);
+  for (const l of layers) {
+    lines.push(`  ${String(l.index + 1).padStart(3)}  ${formatBytes(l.size).padStart(8)}  ${(l.diffId ?? l.digest).slice(7, 19) || '-'.padEnd(12)}  ${oneLine(l.createdBy)}`);
+  }
+  if (inv) {
+    const eco = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+    lines.push(`Packages: ${inv.packages.length}${eco.length ? ` (${eco.map(([e, n]) => `${e} ${n}`).join(', ')})` : ''}`);
+  }
+  return { data, text: lines.join('\n') };
+}
+
+/**
+ * The digest an image is indexed under: its manifest digest when the source has one (OCI layout, registry),
+ * else the digest of a canonical manifest-like document naming its config and layers (docker save, Engine
+ * API, dir:, rootfs:), so the same image always gets the same key.
+ */
+export function imageDigest(image: Pick<OpenedImage, 'manifestDigest' | 'configDigest' | 'layers'>): string {
+  if (image.manifestDigest) return image.manifestDigest;
+  const doc = JSON.stringify({ config: image.configDigest ?? null, layers: image.layers.map((l) => l.diffId ?? l.digest) });
+  return `sha256:${createHash('sha256').update(doc).digest('hex')}`;
+}
+
+/** Packages without their file lists: what reports and stored indexes keep. */
+export function withoutFileLists(packages: Package[]): Package[] {
+  return packages.map(({ files: _files, ...p }) => p);
+}
+
+/** Walk an image once with the package detectors and coalesce the inventory (file lists kept). */
+export async function imageInventory(ref: string, opts: ImageScanOptions = {}): Promise<{ scan: ImageScan; inv: InventoryReport }> {
+  const scan = await analyzeImage(ref, { ...opts, analyzers: [...packageDetectors] });
+  return { scan, inv: buildInventory(scan) };
+}
+
+/** The layer walker's warnings, one line per warning, prefixed with the (1-based) layer. */
+export function layerWarnings(scan: ImageScan): string[] {
+  return scan.layers.flatMap((l) => l.warnings.map((w) => `layer ${l.layer.index + 1}: ${w}`));
+}
+
+/**
+ * Index an image: walk every layer once (cached per layer), build the inventory, and unless `checks` is false
+ * run the image checks and the base/app attribution (which also records the image's layers in the cache's
+ * base-image index, so a later image built on it is attributed by layer prefix).
+ */
+export async function indexImage(ref: string, opts: IndexImageOptions = {}): Promise<ImageIndex> {
+  const checks = opts.checks !== false;
+  const scan = await analyzeImage(ref, {
+    platform: opts.platform,
+    cacheDir: opts.cacheDir,
+    noCache: opts.noCache,
+    onProgress: opts.onProgress,
+    concurrency: opts.concurrency,
+    analyzers: imageScanAnalyzers({ checks, config: opts.config }),
+  });
+  const inv = buildInventory(scan);
+  let findings: Finding[] = [];
+  let attribution: LayerAttribution | undefined;
+  if (checks) {
+    const res = runImageChecks(scan, inv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, ...(opts.now ? { now: opts.now } : {}) });
+    findings = res.findings;
+    attribution = res.attribution;
+  }
+  const summary = imageSummary(scan, inv);
+  const img = scan.image;
+  return {
+    digest: imageDigest(img),
+    ref,
+    target: { type: 'image', name: img.name, ref, id: img.configDigest, platform: img.platform },
+    summary: summary.data,
+    summaryText: summary.text,
+    inventory: { ...inv, packages: withoutFileLists(inv.packages) },
+    ...(attribution ? { attribution } : {}),
+    findings,
+    warnings: layerWarnings(scan),
+  };
+}
+
+/** Match an inventory against the vulnerability database (opened from `dbFile` or the cache dir). */
+export function vulnerabilityReport(inv: InventoryReport, opts: VulnerabilityReportOptions = {}): VulnerabilityResult {
+  return vulnerabilityFindings(inv, opts);
+}
+
+/** Set base/app origin on vulnerability findings from the layer that introduced their package. */
+function markOrigins(index: ImageIndex, findings: Finding[]): void {
+  const att = index.attribution;
+  if (!att) return;
+  for (const f of findings) {
+    const digest = f.vulnerability?.package.layerDigest;
+    if (!digest) continue;
+    const layer = index.summary.layers.find((x) => x.diffId === digest || x.digest === digest);
+    const origin = originOfLayer(att, layer?.index);
+    if (origin) {
+      f.origin = origin;
+      f.vulnerability!.origin = origin;
+    }
+  }
+}
+
+/** The Report of `bulwark image`: image checks, then vulnerabilities (when matched), summary and origin split. */
+export function imageReport(index: ImageIndex, vulns?: VulnerabilityResult): Report {
+  const findings: Finding[] = [...index.findings];
+  const warnings = [...index.warnings, ...index.inventory.warnings];
+  if (vulns) {
+    markOrigins(index, vulns.findings);
+    findings.push(...vulns.findings);
+    warnings.push(...vulns.warnings);
+  }
+  const split = index.attribution ? originSplit(index.attribution, index.summary.layers.length, findings) : undefined;
+  const text = split ? `${index.summaryText}\nOrigin:   ${split.text}` : index.summaryText;
+  return {
+    tool: TOOL,
+    targets: [index.target],
+    findings,
+    packages: index.inventory.packages,
+    summary: { ...index.summary, ...(split ? { origin: split } : {}), inventory: { os: index.inventory.os, image: index.inventory.image }, text },
+    warnings,
+  };
+}
+
+/** Throws the database's UserError, with the way to scan without it (--no-vulns). */
+export function checkVulnerabilityDatabase(file: string): void {
+  try {
+    checkDbFile(file);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${e.message}; or scan without vulnerability matching: --no-vulns`, e.exitCode);
+    throw e;
+  }
+}
+
+/** `bulwark image REF`: index, match, report. */
+export async function auditImage(ref: string, opts: AuditImageOptions = {}): Promise<{ report: Report; index: ImageIndex }> {
+  // a missing or unusable database is found before the image is read (which can take minutes), not after
+  if (opts.vulnerabilities !== false) checkVulnerabilityDatabase(opts.vulnerabilities?.dbFile ?? dbPath(opts.vulnerabilities?.cacheDir ?? opts.cacheDir));
+  const index = await indexImage(ref, opts);
+  const vulns = opts.vulnerabilities === false ? undefined : vulnerabilityReport(index.inventory, { cacheDir: opts.cacheDir, ...opts.vulnerabilities });
+  return { report: imageReport(index, vulns), index };
+}

@@ -1,0 +1,49 @@
+/**
+ * The rule catalogue use cases (`bulwark rules`, `bulwark explain`). The built package carries the catalogue as
+ * dist/rule-catalogue.json (written by scripts/postbuild.mjs from the registry itself), so listing rules loads
+ * no analyzer; from src/ (tsx), or when that file is missing or from another version, the registry is loaded.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RuleMeta } from '../core/rule.js';
+import { UserError } from '../core/errors.js';
+import { TOOL_VERSION } from '../core/version.js';
+
+const CATALOGUE = join(dirname(fileURLToPath(import.meta.url)), '..', 'rule-catalogue.json');
+
+/** Every rule in registry order, as plain data (what the build writes to dist/rule-catalogue.json). */
+export async function ruleCatalogueFromRegistry(): Promise<RuleMeta[]> {
+  const { allRules } = await import('../analyzers/registry.js');
+  return JSON.parse(JSON.stringify(allRules())) as RuleMeta[];
+}
+
+let cached: RuleMeta[] | undefined;
+
+/** Every rule, in registry order: from the built catalogue when there is one of this version. */
+export async function ruleCatalogue(): Promise<RuleMeta[]> {
+  if (cached) return cached;
+  try {
+    const doc = JSON.parse(readFileSync(CATALOGUE, 'utf8')) as { version?: string; rules?: RuleMeta[] };
+    if (doc.version === TOOL_VERSION && Array.isArray(doc.rules)) return (cached = doc.rules);
+  } catch {
+    /* not built: read the registry */
+  }
+  return (cached = await ruleCatalogueFromRegistry());
+}
+
+/** Every rule (of one stage), sorted by ID. */
+export async function listRules(opts: { stage?: string } = {}): Promise<RuleMeta[]> {
+  let rules = [...(await ruleCatalogue())];
+  if (opts.stage) rules = rules.filter((r) => r.stage === opts.stage);
+  return rules.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
+
+/** One rule by its Bulwark ID or an upstream ID (DL3008, DS002, CIS-5.4, ...). */
+export async function explainRule(id: string): Promise<RuleMeta> {
+  const rules = await ruleCatalogue();
+  const want = id.toUpperCase();
+  const r = rules.find((x) => x.id === id || x.id.toUpperCase() === want) ?? rules.find((x) => x.references.some((ref) => ref.toUpperCase() === want));
+  if (!r) throw new UserError(`no rule '${id}' (see 'bulwark rules')`, 2);
+  return r;
+}
