@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { UserError } from '../../core/errors.js';
-import { DEFAULT_SOURCES, databaseStatus, matchSavedInventory, maxAgeFromConfig, updateDatabase } from '../../app/vulnerabilities.js';
+import { DEFAULT_SOURCES, databaseStatus, matchSavedInventory, maxAgeFromConfig, severitySourcesFrom, updateDatabase } from '../../app/vulnerabilities.js';
 
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
@@ -124,10 +124,14 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--vex <file>', 'OpenVEX document (repeatable)', collect, [])
       .option('--ignore-unfixed', 'only report vulnerabilities that have a fixed version')
       .option('--explain', 'add the evidence chain (file -> package -> advisory -> comparison -> status) to each finding')
-      .option('--max-age <days>', 'warn when the database is older than this many days (default 7)'),
+      .option('--max-age <days>', 'warn when the database is older than this many days (default 7)')
+      .option('--severity-source <sources>', 'rating sources in preference order, e.g. "nvd,ghsa" or "debian,auto"')
+      .option('--kev-only', "only vulnerabilities in CISA's Known Exploited Vulnerabilities catalog"),
   ).action(
     (
-      opts: ReportOptions & { inventory: string; cacheDir?: string; db?: string; vex: string[]; ignoreUnfixed?: boolean; explain?: boolean; maxAge?: string },
+      opts: ReportOptions & {
+        inventory: string; cacheDir?: string; db?: string; vex: string[]; ignoreUnfixed?: boolean; explain?: boolean; maxAge?: string; severitySource?: string;
+      },
     ) => {
       const cfg = resolveConfig(opts);
       const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
@@ -140,6 +144,7 @@ export function register(program: Command, ctx: CliContext): void {
         ignoreUnfixed: opts.ignoreUnfixed,
         explain: opts.explain,
         maxAgeDays,
+        severitySources: severitySourcesFrom(opts.severitySource, cfg),
         explainInMessage: format === 'table',
       });
       ctx.setExitCode(emitReport(report, { ...opts, format }, [], cfg));

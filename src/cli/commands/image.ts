@@ -8,7 +8,7 @@ import { UserError } from '../../core/errors.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { withProgress } from '../progress.js';
 import { auditImage } from '../../app/image.js';
-import { maxAgeFromConfig } from '../../app/vulnerabilities.js';
+import { maxAgeFromConfig, severitySourcesFrom } from '../../app/vulnerabilities.js';
 // the SBOM formats this command offers (commands are loaded one at a time: each imports the renderers it needs)
 import '../../report/cyclonedx.js';
 import '../../report/spdx.js';
@@ -26,6 +26,7 @@ interface Opts extends ReportOptions {
   vex?: string[];
   maxAge?: string;
   db?: string;
+  severitySource?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -42,7 +43,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--explain', 'add the evidence chain to every vulnerability finding (file -> package -> advisory -> comparison -> status)')
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--max-age <days>', 'warn when the vulnerability database is older than this (default 7)')
-    .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)');
+    .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)')
+    .option('--severity-source <sources>', 'rating sources in preference order, e.g. "nvd,ghsa" or "debian,auto" (default: the distro for OS packages, GitHub/NVD for language packages)')
+    .option('--kev-only', "only vulnerabilities in CISA's Known Exploited Vulnerabilities catalog");
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
     const cfg = resolveConfig(opts);
     const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
@@ -65,6 +68,7 @@ export function register(program: Command, ctx: CliContext): void {
                 ignoreUnfixed: Boolean(opts.ignoreUnfixed),
                 explain: Boolean(opts.explain),
                 ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
+                severitySources: severitySourcesFrom(opts.severitySource, cfg),
               },
       }),
     );
