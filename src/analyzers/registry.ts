@@ -5,6 +5,7 @@ import { buildRules } from './build/index.js';
 import { imageRules } from './image/index.js';
 import { runtimeRules } from './runtime/index.js';
 import { daemonRules } from './daemon/index.js';
+import { registryRules } from './registry/index.js';
 
 let catalogue: Map<string, RuleMeta> | undefined;
 
@@ -15,7 +16,7 @@ export function allRules(): RuleMeta[] {
 export function ruleMap(): Map<string, RuleMeta> {
   if (!catalogue) {
     catalogue = new Map();
-    for (const r of [...buildRules, ...imageRules, ...runtimeRules, ...daemonRules]) {
+    for (const r of [...buildRules, ...imageRules, ...registryRules, ...runtimeRules, ...daemonRules]) {
       if (catalogue.has(r.id)) throw new Error(`duplicate rule id ${r.id}`);
       catalogue.set(r.id, r);
     }

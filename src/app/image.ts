@@ -19,6 +19,10 @@ import { analyzeImage } from '../image/pipeline.js';
 import type { ScanProgress } from '../image/scan.js';
 import type { ImageScan } from '../image/types.js';
 import type { OpenedImage } from '../sources/types.js';
+import { sourceOf, type SourceInfo } from '../sources/index.js';
+import type { RegistryOptions } from '../sources/registry.js';
+import type { SignatureVerdict } from '../registry/cosign.js';
+import { imageSignature } from './registry.js';
 import { buildInventory } from '../inventory/index.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
 import { originOfLayer, originSplit, runImageChecks, type LayerAttribution } from '../analyzers/image/index.js';
@@ -37,6 +41,8 @@ export interface ImageScanOptions {
   onProgress?: (e: ScanProgress) => void;
   /** layers walked at once (random-access sources); default 2 */
   concurrency?: number;
+  /** registry credentials, trust and limits (registry references and bare names) */
+  registry?: RegistryOptions;
 }
 
 export interface IndexImageOptions extends ImageScanOptions {
@@ -46,6 +52,8 @@ export interface IndexImageOptions extends ImageScanOptions {
   config?: BulwarkConfig;
   /** clock for age-based checks (tests) */
   now?: Date;
+  /** verify the image's cosign signature with this public key file (registry images) */
+  signature?: { key: string; required: boolean };
 }
 
 /** One layer as the index records it. */
@@ -73,6 +81,8 @@ export interface ImageSummary {
   hiddenFiles: number;
   /** package count per ecosystem */
   packages: Record<string, number>;
+  /** which source answered (engine, registry, file...) and, for bare names, how the name resolved */
+  source?: SourceInfo;
 }
 
 /** What indexing an image keeps: plain JSON, enough to match and report again without the image. */
@@ -92,6 +102,8 @@ export interface ImageIndex {
   findings: Finding[];
   /** problems met while walking the layers */
   warnings: string[];
+  /** the cosign verdict, when a key was given */
+  signature?: SignatureVerdict;
 }
 
 export interface VulnerabilityResult {
@@ -151,9 +163,11 @@ export function imageSummary(scan: ImageScan, inv?: InventoryReport): { data: Im
     files: scan.final.size,
     hiddenFiles: scan.hidden.length,
     packages: counts,
+    source: sourceOf(img),
   };
   const lines: string[] = [];
   lines.push(`Image:    ${img.name}${img.repoTags.length > 1 ? `  (also ${img.repoTags.filter((t) => t !== img.name).join(', ')})` : ''}`);
+  lines.push(`Source:   ${data.source!.text}`);
   if (img.configDigest) lines.push(`ID:       ${img.configDigest}`);
   if (img.platform) lines.push(`Platform: ${img.platform}`);
   if (os) lines.push(`OS:       ${os}`);
@@ -210,6 +224,7 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
     noCache: opts.noCache,
     onProgress: opts.onProgress,
     concurrency: opts.concurrency,
+    ...(opts.registry ? { registry: opts.registry } : {}),
     analyzers: imageScanAnalyzers({ checks, config: opts.config }),
   });
   const inv = buildInventory(scan);
@@ -219,6 +234,12 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
     const res = runImageChecks(scan, inv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, ...(opts.now ? { now: opts.now } : {}) });
     findings = res.findings;
     attribution = res.attribution;
+  }
+  let signature: SignatureVerdict | undefined;
+  if (opts.signature) {
+    const sig = await imageSignature(scan.image, opts.signature.key, { registry: opts.registry, required: opts.signature.required });
+    signature = sig.verdict;
+    findings = [...findings, ...sig.findings];
   }
   const summary = imageSummary(scan, inv);
   const img = scan.image;
@@ -232,6 +253,7 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
     ...(attribution ? { attribution } : {}),
     findings,
     warnings: layerWarnings(scan),
+    ...(signature ? { signature } : {}),
   };
 }
 
@@ -266,7 +288,8 @@ export function imageReport(index: ImageIndex, vulns?: VulnerabilityResult): Rep
     warnings.push(...vulns.warnings);
   }
   const split = index.attribution ? originSplit(index.attribution, index.summary.layers.length, findings) : undefined;
-  const text = split ? `${index.summaryText}\nOrigin:   ${split.text}` : index.summaryText;
+  let text = split ? `${index.summaryText}\nOrigin:   ${split.text}` : index.summaryText;
+  if (index.signature) text += `\nSignature: ${index.signature.status}: ${index.signature.message}`;
   return {
     tool: TOOL,
     targets: [index.target],
@@ -275,6 +298,7 @@ export function imageReport(index: ImageIndex, vulns?: VulnerabilityResult): Rep
     summary: {
       ...index.summary,
       ...(split ? { origin: split } : {}),
+      ...(index.signature ? { signature: index.signature } : {}),
       inventory: { os: index.inventory.os, image: index.inventory.image },
       // present when vulnerabilities were matched (the summary's counts then include the vulnerability part)
       ...(vulns ? { vulnerabilities: vulns.findings.length } : {}),

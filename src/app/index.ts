@@ -28,6 +28,7 @@ export {
   type VulnerabilityReportOptions,
 } from './image.js';
 export { sbom, sbomReport, packageTable, type SbomOptions } from './sbom.js';
+export { auditRegistry, imageSignature, evidenceText, type SignatureResult } from './registry.js';
 export { DEFAULT_SOURCES, maxAgeFromConfig, updateDatabase, databaseStatus, matchSavedInventory, whyVulnerability, type DatabaseLocation, type WhyOptions } from './vulnerabilities.js';
 export { auditDockerfiles, fixDockerfiles, fixText, auditProject, dockerfileSettings, type DockerfileInput, type DockerfileFix } from './build.js';
 export { auditRunArgs, auditCompose, auditContainers, auditInspectFiles, composeFilesFrom, type AuditComposeOptions, type AuditContainersOptions } from './runtime.js';

@@ -5,6 +5,7 @@
  */
 import { openImage } from '../sources/index.js';
 import type { ImageSourceOptions } from '../sources/types.js';
+import type { RegistryOptions } from '../sources/registry.js';
 import { cacheRoot } from './cache.js';
 import { scanImage, type ScanProgress } from './scan.js';
 import type { ImageScan, LayerAnalyzer } from './types.js';
@@ -18,11 +19,14 @@ export interface AnalyzeImageOptions {
   onProgress?: (e: ScanProgress) => void;
   /** layers walked at once (random-access sources); default 2 */
   concurrency?: number;
+  /** registry credentials, trust and limits, for registry references */
+  registry?: RegistryOptions;
 }
 
 export async function analyzeImage(ref: string, opts: AnalyzeImageOptions): Promise<ImageScan> {
   const srcOpts: ImageSourceOptions = { tmpDir: cacheRoot(opts.cacheDir) };
   if (opts.platform) srcOpts.platform = opts.platform;
+  if (opts.registry) srcOpts.registry = opts.registry;
   const image = await openImage(ref, srcOpts);
   try {
     return await scanImage(image, opts.analyzers, {

@@ -8,6 +8,8 @@
  *   dir:PATH                     an unpacked root filesystem (one pseudo-layer)
  *   rootfs:FILE.tar[.gz|.zst]    a single-layer rootfs tarball
  *   PATH                         a directory with index.json (OCI layout) or a tar file (docker save / OCI)
+ *   HOST[:PORT]/REPO[:TAG|@DIGEST]  a registry (HTTP API v2; also written registry:REF or docker://REF)
+ *   NAME[:TAG]                   a bare name: the local engine first, then its registry (as `docker run`)
  */
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
@@ -16,9 +18,13 @@ import { dockerArchiveSource } from './docker-archive.js';
 import { dockerDaemonSource } from './docker-daemon.js';
 import { ociLayoutSource } from './oci-layout.js';
 import { rootfsSource } from './rootfs.js';
+import { registrySource } from './registry.js';
+import { bareNameSource, resolutionOf } from './bare-name.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
 
-export const imageSources: ImageSource[] = [dockerDaemonSource, rootfsSource, dirSource, ociLayoutSource, dockerArchiveSource];
+// the registry source comes first only for its explicit prefixes (docker:// would otherwise be the engine's);
+// names that exist as paths are read as files; bare names come last
+export const imageSources: ImageSource[] = [registrySource, dockerDaemonSource, rootfsSource, dirSource, ociLayoutSource, dockerArchiveSource, bareNameSource];
 
 export async function openImage(ref: string, opts: ImageSourceOptions = {}): Promise<OpenedImage> {
   if (!ref) throw new InputError('no image reference given');
@@ -39,6 +45,32 @@ export async function openImage(ref: string, opts: ImageSourceOptions = {}): Pro
     throw new InputError(`cannot read image '${ref}': it is ${kind}; give a docker save tar, an OCI layout (directory or tar), dir:PATH or rootfs:FILE`);
   }
   throw new InputError(`cannot read image '${ref}': a directory must be an OCI layout (index.json) or be given as dir:PATH`);
+}
+
+/** Which source answered for an image, for reports: the kind, and for bare names how the name resolved. */
+export interface SourceInfo {
+  kind: string;
+  /** what the bare name was read as (`docker:alpine:3.20`, `docker.io/library/alpine:3.20`) */
+  resolvedAs?: string;
+  /** why the local engine did not answer, when a bare name went to its registry */
+  engineMiss?: string;
+  /** the registry digest of what was read, when known */
+  digest?: string;
+  text: string;
+}
+
+export function sourceOf(image: OpenedImage): SourceInfo {
+  const r = resolutionOf(image);
+  const what = image.kind === 'docker-daemon' ? 'local Docker engine' : image.kind === 'registry' ? 'registry' : image.kind;
+  const info: SourceInfo = { kind: image.kind, text: what };
+  if (image.kind === 'registry' && image.manifestDigest) info.digest = image.manifestDigest;
+  if (r) {
+    info.resolvedAs = r.as;
+    if (r.engineMiss) info.engineMiss = r.engineMiss;
+    info.text = r.source === 'registry' ? `registry, as ${r.as} (not in the local engine)` : `local Docker engine, as ${r.as}`;
+  }
+  if (info.digest) info.text += ` @ ${info.digest}`;
+  return info;
 }
 
 export type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';

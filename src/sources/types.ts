@@ -3,6 +3,7 @@
  * and later a registry) opens to the same OpenedImage; everything downstream sees only this.
  */
 import type { Readable } from 'node:stream';
+import type { RegistryOptions } from './registry.js';
 
 /** The parts of the OCI image config Bulwark reads (docker's config is a superset). */
 export interface ImageConfig {
@@ -127,6 +128,8 @@ export interface ImageSourceOptions {
   platform?: string;
   /** where temporary files may go (never outside this dir) */
   tmpDir?: string;
+  /** registry access: credentials, trust (CA, insecure registries), limits (src/registry/) */
+  registry?: RegistryOptions;
 }
 
 /** A source recognises references it can open: `docker:NAME`, `dir:PATH`, a file path, ... */

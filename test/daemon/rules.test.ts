@@ -32,6 +32,7 @@ const cases: Case[] = [
   { id: 'BW-DAEMON-002', bad: { argv: ['dockerd', '-l', 'debug'] }, good: { argv: ['dockerd', '--log-level=info'] } },
   { id: 'BW-DAEMON-003', bad: { argv: ['dockerd', '--iptables=false'] }, good: {} },
   { id: 'BW-DAEMON-004', bad: { json: { 'insecure-registries': ['reg.local:5000'] } }, good: { json: { 'insecure-registries': ['127.0.0.0/8'] } } },
+  { id: 'BW-DAEMON-055', bad: { json: { 'registry-mirrors': ['http://mirror.local:5000'] } }, good: { json: { 'registry-mirrors': ['https://mirror.local'] } } },
   { id: 'BW-DAEMON-005', bad: { info: { Driver: 'aufs' } }, good: { info: { Driver: 'overlay2' } } },
   { id: 'BW-DAEMON-006', bad: { argv: ['dockerd', '-H', 'tcp://0.0.0.0:2375'] }, good: { argv: ['dockerd', '-H', 'tcp://0.0.0.0:2376', '--tlsverify'] } },
   { id: 'BW-DAEMON-007', bad: {}, good: { json: { 'default-ulimits': { nofile: { Name: 'nofile', Soft: 1024, Hard: 2048 } } } }, badStatus: 'info' },

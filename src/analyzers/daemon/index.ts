@@ -38,6 +38,7 @@ import swarmPortCheck from './rules/daemon-051-swarm-port.js';
 import overlayEncryptionCheck from './rules/daemon-052-overlay-encryption.js';
 import swarmAutolockCheck from './rules/daemon-053-swarm-autolock.js';
 import swarmCertExpiryCheck from './rules/daemon-054-swarm-cert-expiry.js';
+import registryMirrorsCheck from './rules/daemon-055-registry-mirrors.js';
 import dockerPartitionCheck from './rules/host-001-docker-partition.js';
 import dockerGroupCheck from './rules/host-002-docker-group.js';
 import auditRulesCheck from './rules/host-003-audit-rules.js';
@@ -60,6 +61,7 @@ export const hostRules: HostRule[] = ruleSet<HostRule>([
   logLevelCheck,
   iptablesCheck,
   insecureRegistriesCheck,
+  registryMirrorsCheck,
   storageDriverCheck,
   tcpTlsCheck,
   defaultUlimitsCheck,

@@ -54,6 +54,7 @@ import shellHistory from './secrets/rules/secret-017-shell-history.js';
 import jwt from './secrets/rules/secret-018-jwt.js';
 import hardcodedPassword from './secrets/rules/secret-019-hardcoded-password.js';
 import configSecret from './secrets/rules/secret-020-config-secret.js';
+import urlCredentials from './secrets/rules/secret-021-url-credentials.js';
 import customRule from './secrets/rules/secret-099-custom-rule.js';
 
 export { attributeLayers, recordImageLayers, loadLayerIndex, originOfLayer, type LayerAttribution } from './attribution.js';
@@ -81,6 +82,7 @@ const secretRules: ImageRule[] = [
   jwt,
   hardcodedPassword,
   configSecret,
+  urlCredentials,
   customRule,
 ];
 

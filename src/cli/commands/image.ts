@@ -9,11 +9,13 @@ import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from 
 import { withProgress } from '../progress.js';
 import { auditImage } from '../../app/image.js';
 import { maxAgeFromConfig, severitySourcesFrom } from '../../app/vulnerabilities.js';
+import { addRegistryOptions, addSignatureOptions, registryOptionsFrom, type RegistryCliOptions, type SignatureCliOptions } from '../registry-options.js';
+import { loadPublicKey } from '../../registry/cosign.js';
 // the SBOM formats this command offers (commands are loaded one at a time: each imports the renderers it needs)
 import '../../report/cyclonedx.js';
 import '../../report/spdx.js';
 
-interface Opts extends ReportOptions {
+interface Opts extends ReportOptions, RegistryCliOptions, SignatureCliOptions {
   platform?: string;
   cacheDir?: string;
   cache?: boolean;
@@ -32,7 +34,7 @@ interface Opts extends ReportOptions {
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('image')
-    .description('scan an image: docker:NAME, a docker save tar, an OCI layout (dir or tar), dir:PATH or rootfs:FILE.tar[.gz]')
+    .description('scan an image: HOST[:PORT]/REPO[:TAG|@DIGEST] from a registry, a bare NAME (local engine, then its registry), docker:NAME, a docker save tar, an OCI layout (dir or tar), dir:PATH or rootfs:FILE.tar[.gz]')
     .argument('<ref>', 'image reference')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
@@ -46,8 +48,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)')
     .option('--severity-source <sources>', 'rating sources in preference order, e.g. "nvd,ghsa" or "debian,auto" (default: the distro for OS packages, GitHub/NVD for language packages)')
     .option('--kev-only', "only vulnerabilities in CISA's Known Exploited Vulnerabilities catalog");
+  addRegistryOptions(cmd);
+  addSignatureOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
     const cfg = resolveConfig(opts);
+    if (opts.requireSignature && !opts.key) throw new UserError('--require-signature needs --key <cosign.pub>');
+    if (opts.key) loadPublicKey(opts.key); // a bad key file fails before any download
+    const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
     const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
     if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
     const { report } = await withProgress((onProgress) =>
@@ -58,6 +65,8 @@ export function register(program: Command, ctx: CliContext): void {
         onProgress,
         checks: opts.checks !== false,
         config: cfg,
+        registry,
+        ...(opts.key ? { signature: { key: opts.key, required: Boolean(opts.requireSignature) } } : {}),
         vulnerabilities:
           opts.vulns === false
             ? false
@@ -72,6 +81,9 @@ export function register(program: Command, ctx: CliContext): void {
               },
       }),
     );
-    ctx.setExitCode(emitReport(report, opts, [], cfg));
+    const code = emitReport(report, opts, [], cfg);
+    // --require-signature is a gate of its own: no valid signature fails it whatever the filters say
+    const signed = (report.summary?.signature as { status?: string } | undefined)?.status === 'valid';
+    ctx.setExitCode(opts.requireSignature && !signed ? code || (opts.exitCode ?? 1) : code);
   });
 }

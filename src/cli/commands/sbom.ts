@@ -9,32 +9,34 @@ import { emitReport, type ReportOptions } from '../output.js';
 import { withProgress } from '../progress.js';
 import { InputError } from '../../core/errors.js';
 import { sbom } from '../../app/sbom.js';
+import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
 import '../../report/cyclonedx.js';
 import '../../report/spdx.js';
 
 export const SBOM_FORMATS = ['cyclonedx', 'spdx', 'json', 'table'];
 
-interface Opts extends ReportOptions {
+interface Opts extends ReportOptions, RegistryCliOptions {
   platform?: string;
   cacheDir?: string;
   cache?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('sbom')
     .description('list the packages of an image as an SBOM (CycloneDX 1.6 or SPDX 2.3 JSON, json, table)')
-    .argument('<ref>', 'image reference: docker:NAME[:TAG], a docker save tar, an OCI layout, dir:PATH, rootfs:FILE')
+    .argument('<ref>', 'image reference: HOST[:PORT]/REPO[:TAG|@DIGEST], NAME[:TAG], docker:NAME[:TAG], a docker save tar, an OCI layout, dir:PATH, rootfs:FILE')
     .addOption(new Option('-f, --format <format>', `output format (${SBOM_FORMATS.join(', ')})`).default('cyclonedx'))
     .option('-o, --output <file>', 'write the SBOM to a file instead of stdout')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
-    .option('--no-cache', 'do not read or write the layer cache')
-    .action(async (ref: string, opts: Opts) => {
+    .option('--no-cache', 'do not read or write the layer cache');
+  addRegistryOptions(cmd).action(async (ref: string, opts: Opts) => {
       const format = opts.format === 'spdx-json' ? 'spdx' : opts.format ?? 'cyclonedx';
       if (!SBOM_FORMATS.includes(format)) throw new InputError(`unknown SBOM format '${opts.format}' (${SBOM_FORMATS.join(', ')})`);
+      const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
       const report = await withProgress((onProgress) =>
-        sbom(ref, { platform: opts.platform, cacheDir: opts.cacheDir, noCache: opts.cache === false, onProgress, table: format === 'table' }),
+        sbom(ref, { platform: opts.platform, cacheDir: opts.cacheDir, noCache: opts.cache === false, onProgress, table: format === 'table', registry }),
       );
       ctx.setExitCode(emitReport(report, { format, output: opts.output }));
     });

@@ -85,45 +85,41 @@ export function straceNum(s: string): number | undefined {
 export function splitArgs(s: string): string[] {
   const out: string[] = [];
   let depth = 0;
-  let cur = '';
-  let inStr = false;
+  let start = 0;
   for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (inStr) {
-      cur += c;
-      if (c === '\\') {
-        cur += s[++i] ?? '';
-      } else if (c === '"') inStr = false;
-      continue;
+    const c = s.charCodeAt(i);
+    if (c === 0x22) {
+      // skip the string, escapes included
+      for (i++; i < s.length && s.charCodeAt(i) !== 0x22; i++) if (s.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b || c === 0x28) depth++;
+    else if (c === 0x7d || c === 0x5d || c === 0x29) depth--;
+    else if (c === 0x2c && depth === 0) {
+      out.push(s.slice(start, i).trim());
+      start = i + 1;
     }
-    if (c === '"') {
-      inStr = true;
-      cur += c;
-    } else if (c === '{' || c === '[' || c === '(') {
-      depth++;
-      cur += c;
-    } else if (c === '}' || c === ']' || c === ')') {
-      depth--;
-      cur += c;
-    } else if (c === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += c;
   }
-  if (cur.trim() !== '') out.push(cur.trim());
+  const last = s.slice(start).trim();
+  if (last !== '') out.push(last);
   return out;
 }
 
 /** Decode a strace quoted string ("..." with C escapes); undefined when it is not one (or was truncated). */
 export function straceString(s: string): string | undefined {
-  const m = /^"((?:[^"\\]|\\.)*)"$/.exec(s.trim());
-  if (!m) return undefined;
-  return m[1]!.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_, e: string) => {
+  const t = s.trim();
+  if (t.length < 2 || t[0] !== '"' || t[t.length - 1] !== '"') return undefined;
+  const body = t.slice(1, -1);
+  // most paths have no escape at all
+  if (!body.includes('\\')) return body.includes('"') ? undefined : body;
+  if (!/^(?:[^"\\]|\\.)*$/.test(body)) return undefined;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_, e: string) => {
     if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
     if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8));
     return ({ n: '\n', t: '\t', r: '\r', v: '\v', f: '\f' } as Record<string, string>)[e] ?? e;
   });
 }
+
+/** the syscalls whose arguments are read (files, sockets, children); the others are only counted */
+const INSPECTED = new Set(['execve', 'execveat', 'open', 'creat', 'openat', 'openat2', 'mkdir', 'rmdir', 'unlink', 'symlink', 'mkdirat', 'unlinkat', 'mknodat', 'rename', 'link', 'renameat', 'renameat2', 'linkat', 'chdir', 'socket', 'personality', 'clone', 'clone3', 'fork', 'vfork']);
 
 const O_ACCMODE = 3;
 const O_WRONLY = 1;
@@ -229,11 +225,23 @@ export class StraceParser {
   /** A finished call: `args) = ret [ERRNO (text)]` (its entry was counted when the line was read). */
   private complete(pid: number, t: Task, rawName: string, text: string): void {
     const name = this.canonical(rawName);
-    // the last `) = RET` (a path argument may itself contain one)
-    const r = /^(.*)\)\s+=\s+(-?\d+|0x[0-9a-f]+|\?)(?:\s+([A-Z][A-Z0-9_]+))?(?:\s.*)?$/s.exec(text);
-    const argText = r ? r[1]! : text.replace(/\)\s*$/, '');
-    const ret = r?.[2];
-    const errno = r?.[3];
+    // the last ` = ` separates the arguments from the result (a path argument may itself contain one; the
+    // result's own text never does): `args)   = -1 ENOENT (No such file or directory)`
+    const eq = text.lastIndexOf(' = ');
+    const head = eq >= 0 ? text.slice(0, eq).trimEnd() : '';
+    let argText: string;
+    let ret: string | undefined;
+    let errno: string | undefined;
+    if (eq >= 0 && head.endsWith(')')) {
+      argText = head.slice(0, -1);
+      const tail = text.slice(eq + 3);
+      const sp = tail.indexOf(' ');
+      ret = sp < 0 ? tail : tail.slice(0, sp);
+      if (sp >= 0) {
+        const e = /^\s+([A-Z][A-Z0-9_]+)/.exec(tail.slice(sp));
+        if (e) errno = e[1];
+      }
+    } else argText = text.replace(/\)\s*$/, '');
     const failed = ret === '-1' || (errno !== undefined && ret !== undefined && ret.startsWith('-'));
     if (t.gated) {
       // the helper's execve of the workload opens the gate; the execve itself is the workload's first syscall
@@ -246,6 +254,7 @@ export class StraceParser {
       return;
     }
     if (ret !== undefined) this.outcome(name, !failed, failed ? (errno ?? 'error') : undefined);
+    if (!INSPECTED.has(name)) return;
     const args = splitArgs(argText);
     switch (name) {
       case 'execve':
@@ -374,7 +383,7 @@ export class StraceParser {
   private resolvePath(t: Task, dirfd: number, pathArg: string | undefined): string | undefined {
     const p = straceString(pathArg ?? '');
     if (p === undefined || p === '') return undefined;
-    if (p.startsWith('/')) return posix.normalize(p);
+    if (p.startsWith('/')) return p.includes('//') || p.includes('/.') ? posix.normalize(p) : p;
     if (dirfd !== AT_FDCWD) {
       this.sum.unresolvedPaths++;
       return undefined;

@@ -73,4 +73,28 @@ export const cases: RuleCase[] = [
     bad: ['FROM docker:27\nENV DOCKER_CONTENT_TRUST=0', 'FROM docker:27\nARG DOCKER_CONTENT_TRUST=false', 'FROM docker:27\nRUN DOCKER_CONTENT_TRUST=0 docker pull x'],
     good: ['FROM docker:27\nENV DOCKER_CONTENT_TRUST=1', 'FROM docker:27\nRUN docker pull x'],
   },
+  {
+    id: 'BW-BUILD-074',
+    bad: [
+      'FROM debian:12\nCOPY id_rsa /root/.ssh/id_rsa',
+      'FROM debian:12\nCOPY .ssh /root/.ssh',
+      'FROM debian:12\nCOPY home/.aws/credentials /root/.aws/credentials',
+      'FROM node:20\nCOPY .npmrc package.json ./',
+      'FROM python:3.12\nCOPY .pypirc /root/',
+      'FROM debian:12\nADD .env /app/',
+      'FROM debian:12\nCOPY .env.production /app/.env',
+      'FROM nginx:1.27\nCOPY certs/server.key /etc/nginx/',
+      'FROM nginx:1.27\nCOPY certs/privkey.pem /etc/nginx/',
+      'FROM debian:12\nCOPY .git-credentials /root/',
+      'FROM debian:12\nCOPY ["secrets/deploy.key", "/srv/"]',
+    ],
+    good: [
+      'FROM debian:12\nCOPY id_rsa.pub /root/.ssh/authorized_keys',
+      'FROM debian:12\nCOPY .env.example /app/.env.example',
+      'FROM debian:12\nCOPY corp-ca.pem /usr/local/share/ca-certificates/corp-ca.crt',
+      'FROM node:20\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci',
+      'FROM debian:12 AS build\nCOPY id_rsa /root/.ssh/id_rsa\nRUN git clone git@host:x.git /src\nFROM debian:12\nCOPY --from=build /src /src',
+      'FROM debian:12\nCOPY keyboard.conf /etc/',
+    ],
+  },
 ];

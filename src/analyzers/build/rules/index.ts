@@ -75,6 +75,7 @@ import downloadNoChecksum from './download-no-checksum.js';
 import worldWritable from './world-writable.js';
 import setuidNotStripped from './setuid-not-stripped.js';
 import contentTrustDisabled from './content-trust-disabled.js';
+import copyKeyFile from './copy-key-file.js';
 
 export const parseErrorRule: BuildRule = parseError;
 export const allBuildRules: BuildRule[] = ruleSet<BuildRule>([
@@ -152,4 +153,5 @@ export const allBuildRules: BuildRule[] = ruleSet<BuildRule>([
   worldWritable,
   setuidNotStripped,
   contentTrustDisabled,
+  copyKeyFile,
 ]);

@@ -31,14 +31,17 @@ export default defineRule<HostEvidence, CheckResult>(
         ]
       : [];
     const all = [...new Set([...configured, ...live])].sort();
+    // an insecure registry that is also a mirror carries every Docker Hub pull (see BW-DAEMON-055)
+    const mirrors = setting(ev, 'registry-mirrors');
+    const mirrorHosts = new Set((Array.isArray(mirrors.value) ? (mirrors.value as string[]) : []).map((m) => m.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase()));
     const loc = settingLocation(ev, s, 'insecure-registries');
     if (!all.length) return [{ status: 'pass', message: 'no insecure registries (besides the built-in loopback range)', key: 'insecure-registries', location: loc }];
     return all.map((r) => ({
       status: 'fail' as const,
-      message: `registry '${r}' is insecure: ${configured.includes(r) ? describe(s) : 'reported by GET /info RegistryConfig'}`,
+      message: `registry '${r}' is insecure: ${configured.includes(r) ? describe(s) : 'reported by GET /info RegistryConfig'}${mirrorHosts.has(r.toLowerCase()) ? '; it is also a registry mirror, so every Docker Hub pull goes through it' : ''}`,
       key: `insecure-registries|${r}`,
       location: configured.includes(r) ? loc : { kind: 'host' as const, setting: 'insecure-registries', source: '/info RegistryConfig' },
-      evidence: { registry: r },
+      evidence: { registry: r, mirror: mirrorHosts.has(r.toLowerCase()) },
     }));
   },
 );

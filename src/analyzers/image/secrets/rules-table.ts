@@ -285,6 +285,27 @@ export const BUILTIN_SECRET_RULES: SecretRuleData[] = [
     config: false,
   },
   {
+    id: 'url-credentials',
+    ruleId: 'BW-SECRET-021',
+    kind: 'password in a connection URL',
+    description:
+      'user:password@ in a postgres, mysql/mariadb, mongodb(+srv), redis(s), amqp(s) or http(s) URL (DATABASE_URL, ' +
+      'broker and proxy settings); placeholders (`user:password@localhost`, `${DB_PASS}`, `%s`, `{password}`) and the ' +
+      'documentation domains (example.com/.org/.net, *.example, *.test, *.invalid) are not secrets.',
+    regex:
+      '\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|https?)://[^\\s:@/"\'<>\\\\]{0,64}:(?<secret>[^\\s@/"\'<>\\\\]{4,128})@(?=[A-Za-z0-9[_-])(?!(?:[A-Za-z0-9-]+\\.)*(?:example|test|invalid)(?:\\.(?:com|org|net))?(?![A-Za-z0-9-]))',
+    flags: 'i',
+    keywords: ['postgres://', 'postgresql://', 'mysql://', 'mariadb://', 'mongodb://', 'mongodb+srv://', 'redis://', 'rediss://', 'amqp://', 'amqps://', 'http://', 'https://'],
+    allowValues: [
+      ...DUMMY_VALUES,
+      // the passwords documentation uses
+      '^(?:pass(?:word)?\\d*|passwd|pwd|pw|secret|s3cr3t|tiger|foo|bar|baz|qux|user(?:name)?|guest|admin|root|test|demo|x+|p@ss(?:w[o0]rd)?|mypass(?:word)?|yourpass(?:word)?|hunter2|pa\\$\\$w[o0]rd)$',
+      // template placeholders: %s, %(password)s, {password}, :password, $PASS, <pass>, [password]
+      '^(?:%|\\{|:|\\$|<|\\[)',
+    ],
+    severity: 'high',
+  },
+  {
     id: 'generic-password',
     ruleId: 'BW-SECRET-019',
     kind: 'hard-coded password or secret',

@@ -1,0 +1,70 @@
+/**
+ * A bare image name (`alpine:3.20`, `myapp`, `team/app@sha256:...`) resolves like `docker run`:
+ *   1. the local Docker engine, when it answers and has the image (as `docker:NAME`);
+ *   2. otherwise the registry the name implies (Docker Hub for names without a registry domain).
+ * Paths that exist are never bare names (the path sources see them first), and neither is anything with an
+ * explicit registry (`host:5000/app`, read by the registry source). `resolutionOf(image)` tells which
+ * source answered and why, for the report.
+ */
+import { existsSync } from 'node:fs';
+import { InputError } from '../core/errors.js';
+import { formatReference, hasExplicitRegistry, parseReference } from '../registry/reference.js';
+import { openDockerDaemon } from './docker-daemon.js';
+import { EngineError } from './engine/client.js';
+import { openRegistryImage } from './registry.js';
+import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
+
+const PREFIXES = /^(docker|docker-daemon|docker-archive|oci|dir|rootfs|registry):/;
+
+export interface Resolution {
+  /** 'docker-daemon' or 'registry' */
+  source: string;
+  /** what was asked of it: `docker:alpine:3.20`, `docker.io/library/alpine:3.20` */
+  as: string;
+  /** why the engine did not answer, when the registry did */
+  engineMiss?: string;
+}
+
+const resolutions = new WeakMap<OpenedImage, Resolution>();
+
+export function resolutionOf(image: OpenedImage): Resolution | undefined {
+  return resolutions.get(image);
+}
+
+export function isBareName(ref: string): boolean {
+  if (!ref || PREFIXES.test(ref) || ref.startsWith('docker://') || existsSync(ref) || hasExplicitRegistry(ref)) return false;
+  if (ref.startsWith('/') || ref.startsWith('.') || ref.includes('\\')) return false;
+  try {
+    parseReference(ref);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function openBareName(ref: string, opts: ImageSourceOptions): Promise<OpenedImage> {
+  let engineMiss: string;
+  try {
+    const img = await openDockerDaemon(`docker:${ref}`, opts);
+    resolutions.set(img, { source: 'docker-daemon', as: `docker:${ref}` });
+    return img;
+  } catch (e) {
+    if (!(e instanceof InputError) && !(e instanceof EngineError)) throw e;
+    engineMiss = (e as Error).message;
+  }
+  const full = formatReference(parseReference(ref, { defaultTag: 'latest' }));
+  try {
+    const img = await openRegistryImage(full, opts);
+    resolutions.set(img, { source: 'registry', as: full, engineMiss });
+    return img;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(`cannot read image '${ref}': not a file, not in the local engine (${engineMiss}), and not pullable from its registry: ${e.message}`);
+  }
+}
+
+export const bareNameSource: ImageSource = {
+  name: 'bare-name',
+  accepts: isBareName,
+  open: openBareName,
+};
