@@ -301,7 +301,7 @@ export function imageReport(index: ImageIndex, vulns?: VulnerabilityResult): Rep
       ...(index.signature ? { signature: index.signature } : {}),
       inventory: { os: index.inventory.os, image: index.inventory.image },
       // present when vulnerabilities were matched (the summary's counts then include the vulnerability part)
-      ...(vulns ? { vulnerabilities: vulns.findings.length } : {}),
+      ...(vulns ? { vulnerabilities: vulns.findings.filter((f) => f.vulnerability).length } : {}),
       text,
     },
     warnings,
