@@ -101,9 +101,14 @@ export interface ProjectScan {
 }
 
 /** Walk `root` and run every project analyzer on the files it matches. */
-export async function scanProject(root: string, cfg: BulwarkConfig, analyzers: ProjectAnalyzer[] = projectAnalyzers): Promise<ProjectScan> {
-  const warnings: string[] = [];
-  const files = await walkProject(root, warnings);
+export async function scanProject(
+  root: string,
+  cfg: BulwarkConfig,
+  analyzers: ProjectAnalyzer[] = projectAnalyzers,
+  walked?: { files: string[]; warnings: string[] },
+): Promise<ProjectScan> {
+  const warnings: string[] = walked ? [...walked.warnings] : [];
+  const files = walked ? walked.files : await walkProject(root, warnings);
   const targets: Target[] = [];
   const findings: Finding[] = [];
   for (const rel of files) {

@@ -7,6 +7,7 @@
  *  - pypi: name lower-cased with '_' -> '-' (PEP 503 normalised).
  *  - golang: namespace/name = the module path split on '/', lower-case kept as is; `stdlib` for the toolchain.
  *  - maven: namespace = groupId, name = artifactId.
+ *  - composer: namespace = vendor, name = package; gem and cargo: the name as published.
  */
 import type { Ecosystem, OsInfo, Package } from './types.js';
 
@@ -102,6 +103,12 @@ export function purlFor(pkg: Omit<Package, 'purl'> | Package, os?: OsInfo): stri
       return i > 0
         ? formatPurl({ type: 'maven', namespace: pkg.name.slice(0, i), name: pkg.name.slice(i + 1), version: pkg.version })
         : formatPurl({ type: 'maven', name: pkg.name, version: pkg.version });
+    }
+    case 'composer': {
+      const i = pkg.name.indexOf('/');
+      return i > 0
+        ? formatPurl({ type: 'composer', namespace: pkg.name.slice(0, i), name: pkg.name.slice(i + 1), version: pkg.version })
+        : formatPurl({ type: 'composer', name: pkg.name, version: pkg.version });
     }
     default:
       return formatPurl({ type: String(pkg.ecosystem), name: pkg.name, version: pkg.version });

@@ -3,6 +3,7 @@ import type { Report } from '../core/report.js';
 import { renderJson } from './json.js';
 import { renderTable } from './table.js';
 import { renderSarif } from './sarif.js';
+import { renderGithub, renderJunit } from './ci.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -23,6 +24,8 @@ const renderers = new Map<string, Renderer>([
   ['json', renderJson],
   ['table', renderTable],
   ['sarif', renderSarif],
+  ['junit', renderJunit],
+  ['github', renderGithub],
 ]);
 
 /** Other formats (cyclonedx, spdx, openvex, ...) register themselves here. */

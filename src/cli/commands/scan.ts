@@ -2,16 +2,34 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
+import { addReportOptions, emitReport, resolveConfig, resolveIgnores, type ReportOptions } from '../output.js';
+import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
-import { auditProject } from '../../app/build.js';
+import { failOnFromConfig, gateFailures, parseFailOn, scanDirectory } from '../../app/scan.js';
+
+interface Opts extends ReportOptions {
+  cacheDir?: string;
+  db?: string;
+  vulns?: boolean;
+  ignoreUnfixed?: boolean;
+  vex?: string[];
+  failOn?: string;
+}
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('scan')
-    .description('scan a project directory: every Dockerfile/Containerfile (and every other project file an analyzer knows), .gitignore respected')
-    .argument('[dir]', 'directory to scan', '.');
-  addReportOptions(cmd).action(async (dir: string, opts: ReportOptions) => {
+    .description(
+      'scan a project directory: Dockerfiles, compose files, and lock files matched against the vulnerability database (.gitignore respected)',
+    )
+    .argument('[dir]', 'directory to scan', '.')
+    .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
+    .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)')
+    .option('--no-vulns', 'do not match lock files against the vulnerability database')
+    .option('--ignore-unfixed', 'leave out vulnerabilities that have no fix yet')
+    .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
+  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
     try {
@@ -21,7 +39,17 @@ export function register(program: Command, ctx: CliContext): void {
     }
     if (!st.isDirectory()) throw new InputError(`not a directory: ${dir} (use 'bulwark dockerfile ${dir}' for a single file)`);
     const cfg = resolveConfig(opts, [root]);
-    const report = await auditProject(root, dir, cfg);
-    ctx.setExitCode(emitReport(report, opts, [root], cfg));
+    const failOn = parseFailOn(opts.failOn) ?? failOnFromConfig(cfg);
+    const report = await scanDirectory(root, dir, cfg, {
+      vulnerabilities:
+        opts.vulns === false ? false : { cacheDir: opts.cacheDir, dbFile: opts.db, ignoreUnfixed: opts.ignoreUnfixed, vexFiles: opts.vex },
+    });
+    let code = emitReport(report, opts, [root], cfg);
+    // the gates see every finding (the --severity display filter does not hide one from them), ignores applied
+    const gated = failOn ? applyPolicy(report, { severities: parseSeverityFilter(undefined), ignores: resolveIgnores(opts, cfg, [root]) }) : undefined;
+    const failed = failOn && gated ? gateFailures(gated.findings, failOn) : [];
+    for (const g of failed) process.stderr.write(`gate failed: ${g.stage}: ${g.count} finding(s) at ${g.threshold} or worse (worst: ${g.worst})\n`);
+    if (failed.length && code === 0) code = opts.exitCode ?? cfg['exit-code'] ?? 1;
+    ctx.setExitCode(code);
   });
 }

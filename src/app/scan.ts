@@ -1,0 +1,286 @@
+/**
+ * `bulwark scan DIR`: the pipeline view of a project directory.
+ *
+ *   scanDirectory(root, label, cfg, opts)   every stage a directory shows -> one Report
+ *
+ * The directory is walked once (.gitignore honoured); then
+ *  - Dockerfiles and compose files go through the project analyzers (analyzers/project.ts);
+ *  - lock files and manifests (inventory/lockfiles) are matched against the vulnerability database with the same
+ *    matchers as an image's packages; without a database this part is skipped with one warning saying how to
+ *    get one, and everything else still runs;
+ *  - the pipeline model (analyzers/pipeline/model.ts) is assembled: project secrets (image secret rules, .gitignore
+ *    honoured), each Dockerfile's build context (.dockerignore honoured) and its COPY/ADD instructions, the compose
+ *    services that build or run images; the pipeline rules (BW-PIPELINE-NNN) run over it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { BulwarkConfig } from '../core/config.js';
+import type { Finding, Severity, Stage } from '../core/finding.js';
+import { isSeverity, SEVERITIES, severityRank, STAGES } from '../core/finding.js';
+import { InputError } from '../core/errors.js';
+import { z } from 'zod';
+import type { Report, Target } from '../core/report.js';
+import { TOOL } from '../core/version.js';
+import { isDockerfileName, scanProject, walkProject } from '../analyzers/project.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
+import { contextCopies } from '../analyzers/pipeline/copies.js';
+import { contextFiles, filesCoveredBy, readDockerignore, SecretScanner } from '../analyzers/pipeline/secrets.js';
+import type { BuildCopy, PipelineModel, Workload } from '../analyzers/pipeline/model.js';
+import { checkPipeline } from '../analyzers/pipeline/index.js';
+import { pipelineText, topFixes } from '../analyzers/pipeline/top-fixes.js';
+import { isComposeFileName } from '../runtime/compose/load.js';
+import { loadComposeSpecs } from '../runtime/compose/normalize.js';
+import { buildSettings } from '../analyzers/build/settings.js';
+import { LineFinder, projectInventory, type LockfileSummary } from '../inventory/lockfiles/project.js';
+import { lockfileReader } from '../inventory/lockfiles/index.js';
+import type { InventoryReport } from '../inventory/types.js';
+import { dbPath } from '../vulndb/paths.js';
+import { maxAgeFromConfig, vulnerabilityFindings } from '../vulndb/index.js';
+
+export interface ScanVulnOptions {
+  cacheDir?: string;
+  /** explicit database file */
+  dbFile?: string;
+  ignoreUnfixed?: boolean;
+  vexFiles?: string[];
+  maxAgeDays?: number;
+  explain?: boolean;
+}
+
+export interface ScanDirectoryOptions {
+  /** false: do not match lock files against the vulnerability database */
+  vulnerabilities?: ScanVulnOptions | false;
+}
+
+/** The one line a scan without a database prints (the scan itself goes on). */
+export function noDatabaseWarning(path: string, lockfiles: number, packages: number): string {
+  return (
+    `no vulnerability database at ${path}: ${packages} package(s) in ${lockfiles} lock file(s) were not checked; ` +
+    `get one with 'bulwark db update' (offline: 'bulwark db update --source PATH')`
+  );
+}
+
+export interface DependencyScan {
+  findings: Finding[];
+  warnings: string[];
+  lockfiles: LockfileSummary[];
+  inventory: InventoryReport;
+  /** false when there was no database (or matching was turned off) */
+  matched: boolean;
+}
+
+/**
+ * Lock files under `root` -> vulnerability findings located at the lock file line that pins the package
+ * (stage `build`: they are the project's inputs, before any image exists).
+ */
+export function dependencyFindings(root: string, files: string[], label: string, opts: ScanVulnOptions | false, cfg?: BulwarkConfig): DependencyScan {
+  const { inventory, lockfiles } = projectInventory(root, files, label);
+  const warnings = [...inventory.warnings];
+  const base = { findings: [] as Finding[], lockfiles, inventory };
+  if (opts === false || inventory.packages.length === 0) return { ...base, warnings, matched: false };
+  const file = opts.dbFile ?? dbPath(opts.cacheDir);
+  if (!opts.dbFile && !existsSync(file)) {
+    warnings.push(noDatabaseWarning(file, lockfiles.length, inventory.packages.length));
+    return { ...base, warnings, matched: false };
+  }
+  const res = vulnerabilityFindings(inventory, { ...opts, maxAgeDays: opts.maxAgeDays ?? maxAgeFromConfig(cfg) });
+  warnings.push(...res.warnings);
+  const finders = new Map<string, LineFinder | undefined>();
+  for (const f of res.findings) {
+    if (f.location.kind !== 'image' || !f.location.path || !f.vulnerability) continue;
+    const rel = f.location.path;
+    if (!finders.has(rel)) {
+      try {
+        finders.set(rel, new LineFinder(readFileSync(join(root, rel.split('/').join(sep)), 'utf8')));
+      } catch {
+        finders.set(rel, undefined);
+      }
+    }
+    const pkg = f.vulnerability.package;
+    const line = finders.get(rel)?.line(pkg.name, pkg.version) ?? 1;
+    f.location = { kind: 'file', file: rel, line, column: 1 };
+    f.stage = 'build';
+  }
+  return { ...base, findings: res.findings, warnings, matched: true };
+}
+
+const toRel = (root: string, abs: string): string | undefined => {
+  const r = relative(root, abs);
+  return r.startsWith('..') || isAbsolute(r) ? undefined : r.split(sep).join('/');
+};
+
+/** Compose services (and, once read, Kubernetes workloads) of the project: what runs which image, built from where. */
+export function projectWorkloads(root: string, files: string[], warnings: string[]): Workload[] {
+  const out: Workload[] = [];
+  for (const rel of files) {
+    if (!isComposeFileName(rel.slice(rel.lastIndexOf('/') + 1))) continue;
+    let load;
+    try {
+      load = loadComposeSpecs({ files: [join(root, rel.split('/').join(sep))] });
+    } catch {
+      continue; // the compose analyzer reports why
+    }
+    for (const spec of load.specs) {
+      const name = spec.service ?? spec.name;
+      const svc = load.project.services[name] as { build?: unknown } | undefined;
+      let dockerfile: string | undefined;
+      const b = svc?.build;
+      const ctx = typeof b === 'string' ? b : b && typeof b === 'object' && typeof (b as { context?: unknown }).context === 'string' ? (b as { context: string }).context : undefined;
+      let context: string | undefined;
+      if (ctx && !/^[a-z]+:\/\//.test(ctx)) {
+        const ctxAbs = resolve(dirname(join(root, rel.split('/').join(sep))), ctx);
+        const dfName = b && typeof b === 'object' && typeof (b as { dockerfile?: unknown }).dockerfile === 'string' ? (b as { dockerfile: string }).dockerfile : 'Dockerfile';
+        dockerfile = toRel(root, resolve(ctxAbs, dfName));
+        context = toRel(root, ctxAbs);
+        if (!dockerfile || context === undefined) warnings.push(`${rel}: service ${name} builds from ${ctx}, outside the scanned directory`);
+      }
+      out.push({ label: `service ${name} (${rel})`, spec, image: spec.image, dockerfile, context });
+    }
+  }
+  return out;
+}
+
+/**
+ * Every Dockerfile's COPY/ADD instructions with the secrets they would bake into the image. A Dockerfile's context
+ * is its directory, or the `build.context` of the compose services that build it.
+ */
+export function buildCopies(root: string, files: string[], workloads: Workload[], scanner: SecretScanner, warnings: string[]): BuildCopy[] {
+  const out: BuildCopy[] = [];
+  const contexts = new Map<string, string[]>();
+  for (const rel of files.filter(isDockerfileName)) {
+    let text: string;
+    try {
+      text = readFileSync(join(root, rel.split('/').join(sep)), 'utf8');
+    } catch {
+      continue;
+    }
+    if (text.length > 1024 * 1024 || text.includes('\u0000')) continue; // the build analyzer reports it
+    const copies = contextCopies(parseDockerfile(text, rel));
+    if (!copies.length) continue;
+    const ctxs = new Set<string>();
+    for (const w of workloads) if (w.dockerfile === rel && w.context !== undefined) ctxs.add(w.context);
+    if (!ctxs.size) ctxs.add(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');
+    for (const ctx of ctxs) {
+      const ctxAbs = join(root, ctx.split('/').join(sep));
+      const ign = readDockerignore(ctxAbs, join(root, rel.split('/').join(sep)));
+      const key = `${ctx}\u0000${ign.file ?? ''}`;
+      let list = contexts.get(key);
+      if (!list) {
+        list = contextFiles(ctxAbs, ign.text, warnings);
+        contexts.set(key, list);
+      }
+      for (const c of copies) {
+        const covered = filesCoveredBy(c.sources, list);
+        const rootRel = covered.map((f) => (ctx ? `${ctx}/${f}` : f));
+        const secrets = rootRel.flatMap((f) => scanner.file(f));
+        const lockfiles = rootRel.filter((f) => lockfileReader(f));
+        out.push({ dockerfile: rel, ...c, context: ctx, dockerignore: ign.file ? toRel(root, ign.file) : undefined, secrets, lockfiles });
+      }
+    }
+  }
+  return out;
+}
+
+/** `bulwark scan DIR` (root absolute; label is how the directory is named in the report). */
+export async function scanDirectory(root: string, label: string, cfg: BulwarkConfig, opts: ScanDirectoryOptions = {}): Promise<Report> {
+  buildSettings(cfg); // a bad `build:` section is a usage error, not a per-file warning
+  const walkWarnings: string[] = [];
+  const files = await walkProject(root, walkWarnings);
+  const project = await scanProject(root, cfg, undefined, { files, warnings: walkWarnings });
+  const deps = dependencyFindings(root, files, label, opts.vulnerabilities ?? {}, cfg);
+  const pipelineWarnings: string[] = [];
+  const scanner = new SecretScanner(root, cfg);
+  const workloads = projectWorkloads(root, files, pipelineWarnings);
+  const model: PipelineModel = {
+    dockerfiles: files.filter(isDockerfileName),
+    secrets: files.flatMap((f) => scanner.file(f)),
+    copies: buildCopies(root, files, workloads, scanner, pipelineWarnings),
+    workloads,
+    findings: [...project.findings, ...deps.findings],
+  };
+  const findings = checkPipeline(model);
+  const fixes = topFixes(findings, model);
+  const text = pipelineText(findings, fixes);
+  const targets: Target[] = [
+    { type: 'directory', name: label },
+    ...project.targets,
+    ...deps.lockfiles.map((l) => ({ type: 'lockfile', name: l.path, format: l.format, ecosystem: l.ecosystem, packages: l.packages })),
+  ];
+  return {
+    tool: { ...TOOL },
+    targets,
+    findings,
+    baseDir: root,
+    warnings: [...project.warnings, ...deps.warnings, ...pipelineWarnings],
+    summary: {
+      filesAnalysed: project.targets.length + deps.lockfiles.length,
+      lockfiles: deps.lockfiles.length,
+      packages: deps.inventory.packages.length,
+      vulnerabilitiesChecked: deps.matched,
+      secretsScannedFiles: scanner.scanned,
+      workloads: workloads.length,
+      topFixes: fixes,
+      ...(text ? { text } : {}),
+    },
+  };
+}
+
+/** `fail-on` per stage: `.bulwark.yaml` `fail-on: {image: critical, runtime: high}` (or one level for every stage). */
+export type FailOn = Partial<Record<Stage, Severity>>;
+
+const failOnSchema = z.union([z.string(), z.record(z.string(), z.string())]);
+
+function failOnLevel(v: string, where: string): Severity {
+  const s = v.trim().toLowerCase().replace(/\+$/, '');
+  if (!isSeverity(s)) throw new InputError(`${where}: unknown severity '${v}' (use ${SEVERITIES.join(', ')})`);
+  return s;
+}
+
+/** `--fail-on high` (every stage) or `--fail-on image=critical,runtime=high`; config `fail-on:` the same as a map. */
+export function parseFailOn(spec: string | Record<string, string> | undefined, where = '--fail-on'): FailOn | undefined {
+  if (spec === undefined) return undefined;
+  const out: FailOn = {};
+  const entries: Array<[string | undefined, string]> =
+    typeof spec === 'string'
+      ? spec.split(',').map((p) => p.trim()).filter(Boolean).map((p) => (p.includes('=') ? (p.split('=', 2) as [string, string]) : [undefined, p]))
+      : Object.entries(spec);
+  for (const [stage, level] of entries) {
+    const sev = failOnLevel(level, where);
+    if (stage === undefined || stage === '*' || stage === 'all') for (const s of STAGES) out[s] = sev;
+    else {
+      const st = stage.trim().toLowerCase();
+      if (!(STAGES as readonly string[]).includes(st)) throw new InputError(`${where}: unknown stage '${stage}' (use ${STAGES.join(', ')})`);
+      out[st as Stage] = sev;
+    }
+  }
+  return out;
+}
+
+export function failOnFromConfig(cfg: BulwarkConfig): FailOn | undefined {
+  const raw = (cfg as Record<string, unknown>)['fail-on'];
+  if (raw === undefined) return undefined;
+  const r = failOnSchema.safeParse(raw);
+  if (!r.success) throw new InputError(`config ${cfg.__path ?? '.bulwark.yaml'}: fail-on: a severity or a map stage -> severity`);
+  return parseFailOn(r.data, `config fail-on`);
+}
+
+export interface GateFailure {
+  stage: Stage;
+  threshold: Severity;
+  count: number;
+  worst: Severity;
+}
+
+/** The stages whose unsuppressed findings reach their fail-on level (an `unknown` severity never reaches a named level above it). */
+export function gateFailures(findings: Finding[], failOn: FailOn): GateFailure[] {
+  const out: GateFailure[] = [];
+  for (const stage of STAGES) {
+    const threshold = failOn[stage];
+    if (!threshold) continue;
+    const hits = findings.filter(
+      (f) => f.stage === stage && !f.suppressed && severityRank(f.severity) >= severityRank(threshold) && (f.severity !== 'unknown' || threshold === 'unknown' || threshold === 'info'),
+    );
+    if (hits.length) out.push({ stage, threshold, count: hits.length, worst: hits.reduce<Severity>((a, f) => (severityRank(f.severity) > severityRank(a) ? f.severity : a), hits[0]!.severity) });
+  }
+  return out;
+}
