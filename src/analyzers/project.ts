@@ -14,6 +14,7 @@ import { analyzeDockerfile } from './build/analyze.js';
 import { parseErrorRule } from './build/rules/index.js';
 import { buildSettings } from './build/settings.js';
 import { composeAnalyzer } from '../runtime/compose/project-analyzer.js';
+import { ciFilesAnalyzer } from './registry/ci-files.js';
 
 export interface ProjectAnalyzer {
   name: string;
@@ -50,7 +51,7 @@ export const dockerfileAnalyzer: ProjectAnalyzer = {
   },
 };
 
-export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeAnalyzer];
+export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeAnalyzer, ciFilesAnalyzer];
 
 const ALWAYS_SKIP = new Set(['node_modules', '.git', '.hg', '.svn']);
 

@@ -3,11 +3,12 @@ import type { Finding } from '../core/finding.js';
 import type { Report, Target } from '../core/report.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { checkContainer } from '../analyzers/runtime/index.js';
+import { checkContainerImage } from '../analyzers/registry/index.js';
 import type { ContainerSpec } from './model.js';
 
 export function auditSpecs(specs: ContainerSpec[]): Finding[] {
   const out: Finding[] = [];
-  for (const s of specs) for (const f of checkContainer(s)) out.push(f);
+  for (const s of specs) for (const f of [...checkContainer(s), ...checkContainerImage(s)]) out.push(f);
   return out;
 }
 
@@ -15,7 +16,8 @@ export function runtimeReport(targets: Target[], specs: ContainerSpec[], warning
   // one pass: findings per container counted as they are made (no per-container scan of every finding)
   const findings: Finding[] = [];
   const containers = specs.map((s) => {
-    const own = checkContainer(s);
+    // the runtime rules, then the registry stage's view of the container's image (pinning, content trust)
+    const own = [...checkContainer(s), ...checkContainerImage(s)];
     for (const f of own) findings.push(f);
     return {
       name: s.service ?? s.container ?? s.name,

@@ -804,6 +804,7 @@ export const FIELDS: FieldDef[] = [
   { field: 'cpusetCpus', at: 'cpus', type: 'string', doc: 'CPUs the container may use', run: ['cpuset-cpus'], compose: ['cpuset'], inspect: [N('HostConfig.CpusetCpus', nonEmpty)] },
   { field: 'cpuReservation', type: 'cpus', doc: 'CPU request (scheduler)', compose: ['deploy.resources.reservations.cpus'], k8s: [N('resources.requests.cpu', quantityCpus)] },
   { field: 'pidsLimit', type: 'int', doc: 'PIDs limit', run: ['pids-limit'], compose: ['pids_limit', 'deploy.resources.limits.pids'], inspect: [N('HostConfig.PidsLimit', nonZero)] },
+  { field: 'disableContentTrust', type: 'bool', doc: 'image pulled without signature verification', run: ['disable-content-trust'] },
   { field: 'readOnlyRootfs', type: 'bool', doc: 'read-only root filesystem', run: ['read-only'], compose: ['read_only'], inspect: [N('HostConfig.ReadonlyRootfs', inspectBool)], k8s: ['securityContext.readOnlyRootFilesystem'] },
   { field: 'ulimits', type: 'ulimit', doc: 'ulimits', run: ['ulimit'], compose: ['ulimits'], inspect: ['HostConfig.Ulimits'] },
   { field: 'sysctls', type: 'sysctl', doc: 'namespaced kernel parameters', run: ['sysctl'], compose: ['sysctls'], inspect: ['HostConfig.Sysctls'], k8s: ['pod:securityContext.sysctls'] },

@@ -4,10 +4,11 @@
  * rule by adding its file and one line here.
  */
 import type { Finding } from '../../core/finding.js';
-import { ruleSet, type RuleMeta } from '../../core/rule.js';
+import { ruleSet, type Rule, type RuleMeta } from '../../core/rule.js';
 import type { RegistryEvidence } from '../../registry/audit.js';
 import type { SignatureVerdict } from '../../registry/cosign.js';
 import type { RegistryRule, SignatureRule } from './rule.js';
+import type { ContainerSpec } from '../../runtime/model.js';
 import plainHttp from './rules/plain-http.js';
 import tlsOldProtocol from './rules/tls-old-protocol.js';
 import tlsWeakCiphers from './rules/tls-weak-ciphers.js';
@@ -24,6 +25,9 @@ import vulnerableVersion from './rules/vulnerable-version.js';
 import imageUnsigned from './rules/image-unsigned.js';
 import signatureInvalid from './rules/signature-invalid.js';
 import signatureDigestMismatch from './rules/signature-digest-mismatch.js';
+import ciContentTrustOff from './rules/ci-content-trust-off.js';
+import containerImageNotPinned from './rules/container-image-not-pinned.js';
+import containerContentTrustOff from './rules/container-content-trust-off.js';
 
 export const registryRuleSet: RegistryRule[] = ruleSet<RegistryRule>([
   plainHttp,
@@ -51,5 +55,13 @@ export function checkSignature(verdict: SignatureVerdict, opts: { required: bool
   return signatureRuleSet.flatMap((r) => r.check({ verdict, required: opts.required }));
 }
 
+/** Where the images of containers come from (pinning, content trust): over the runtime stage's ContainerSpec. */
+export const containerImageRuleSet: Array<Rule<ContainerSpec>> = ruleSet<Rule<ContainerSpec>>([containerImageNotPinned, containerContentTrustOff]);
+
+/** The registry-stage findings about one container's image (run by the runtime audits next to their own rules). */
+export function checkContainerImage(spec: ContainerSpec): Finding[] {
+  return containerImageRuleSet.flatMap((r) => r.check(spec));
+}
+
 /** Every rule of the registry stage (metadata), for `bulwark rules` and SARIF. */
-export const registryRules: RuleMeta[] = [...registryRuleSet, ...signatureRuleSet].map((r) => r.meta);
+export const registryRules: RuleMeta[] = [...registryRuleSet, ...signatureRuleSet, ...containerImageRuleSet, ciContentTrustOff].map((r) => r.meta);

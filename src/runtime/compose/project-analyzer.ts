@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { ProjectAnalyzer } from '../../analyzers/project.js';
 import { checkContainer } from '../../analyzers/runtime/index.js';
+import { checkContainerImage } from '../../analyzers/registry/index.js';
 import { isComposeFileName } from './load.js';
 import { loadComposeSpecs } from './normalize.js';
 
@@ -11,7 +12,7 @@ export const composeAnalyzer: ProjectAnalyzer = {
   async analyze(absPath, relPath) {
     const { project, specs } = loadComposeSpecs({ files: [absPath] });
     const root = absPath.slice(0, absPath.length - relPath.length);
-    const findings = specs.flatMap((s) => checkContainer(s));
+    const findings = specs.flatMap((s) => [...checkContainer(s), ...checkContainerImage(s)]);
     for (const f of findings) {
       if (f.location.kind === 'runtime' && f.location.file?.startsWith(root)) f.location.file = f.location.file.slice(root.length);
     }
