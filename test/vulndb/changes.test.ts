@@ -24,7 +24,7 @@ test('matchKeys: distro packages by source name in the release namespace, langua
       deb('librated1', 'rated-src'),
       lang('npm', 'rated-npm', '1.0.0'),
       lang('pypi', 'Rated_Py', '1.0'),
-      lang('npm', 'owned', '1.0.0', { ownedBy: 'rated-src' } as Partial<Package>),
+      lang('npm', 'owned', '1.0.0', { ownedBy: { ecosystem: 'deb', name: 'rated-src' } }),
     ],
     warnings: [],
   };
