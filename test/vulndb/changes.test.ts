@@ -14,8 +14,12 @@ import { fx, tmpCache } from './helpers.js';
 const BASE = [fx('ratings/debian-tracker.json'), fx('ratings/osv'), fx('ratings/nodejs')];
 const key = (k: { ecosystem: string; namespace: string; name: string }) => `${k.ecosystem}/${k.namespace}/${k.name}`;
 
-const deb = (name: string, src: string): Package => ({ name, version: '1.0-1', ecosystem: 'deb', sourceName: src, sourceVersion: '1.0-1', path: 'var/lib/dpkg/status' });
-const lang = (ecosystem: Package['ecosystem'], name: string, version: string, extra: Partial<Package> = {}): Package => ({ name, version, ecosystem, path: `app/${name}`, ...extra });
+const deb = (name: string, src: string): Package => ({
+  name, version: '1.0-1', ecosystem: 'deb', sourceName: src, sourceVersion: '1.0-1', path: 'var/lib/dpkg/status', purl: `pkg:deb/debian/${name}@1.0-1`,
+});
+const lang = (ecosystem: Package['ecosystem'], name: string, version: string, ownedBy?: Package['ownedBy']): Package => ({
+  name, version, ecosystem, path: `app/${name}`, purl: `pkg:${ecosystem}/${name}@${version}`, ...(ownedBy ? { ownedBy } : {}),
+});
 
 test('matchKeys: distro packages by source name in the release namespace, language packages by normalised name', () => {
   const inv: InventoryReport = {
@@ -24,7 +28,7 @@ test('matchKeys: distro packages by source name in the release namespace, langua
       deb('librated1', 'rated-src'),
       lang('npm', 'rated-npm', '1.0.0'),
       lang('pypi', 'Rated_Py', '1.0'),
-      lang('npm', 'owned', '1.0.0', { ownedBy: { ecosystem: 'deb', name: 'rated-src' } }),
+      lang('npm', 'owned', '1.0.0', { ecosystem: 'deb', name: 'rated-src' }),
     ],
     warnings: [],
   };
