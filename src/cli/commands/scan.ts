@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fix yet')
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
-  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
+  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
     try {
