@@ -15,6 +15,7 @@ import type { FeedSink, Range, RangeEvent } from '../store.js';
 import { cvssRating, vendorRating, type RatingInput } from '../cvss.js';
 import { normaliseName, osvEcosystem } from './ecosystems.js';
 import { defineFeed } from './feed.js';
+import { list, record, text } from './shape.js';
 
 export interface OsvRecord {
   id: string;
@@ -59,10 +60,10 @@ export function osvPublisher(id: string): string {
 }
 
 /** The ratings of one `severity` list: CVSS vectors scored, Ubuntu's priority word kept. */
-function severityRatings(list: unknown, publisher: string, sink: FeedSink): RatingInput[] {
+function severityRatings(entries: unknown, publisher: string, sink: FeedSink): RatingInput[] {
   const out: RatingInput[] = [];
-  if (!Array.isArray(list)) return out;
-  for (const s of list as Array<{ type?: unknown; score?: unknown }>) {
+  for (const item of list(entries)) {
+    const s = record(item);
     if (!s || typeof s.score !== 'string') continue;
     if (s.type === 'CVSS_V2' || s.type === 'CVSS_V3' || s.type === 'CVSS_V4') {
       const r = cvssRating(publisher, s.score);
@@ -88,28 +89,30 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
     sink.count('withdrawnSkipped');
     return false;
   }
-  const aliases = (rec.aliases ?? []).filter((a) => typeof a === 'string' && a !== rec.id);
+  const aliases = list(rec.aliases).filter((a): a is string => typeof a === 'string' && a !== rec.id);
   const feed = feedName(rec);
   const publisher = osvPublisher(rec.id);
   const ratings = severityRatings(rec.severity, publisher, sink);
-  const label = typeof rec.database_specific?.severity === 'string' ? (rec.database_specific.severity as string) : undefined;
+  const label = text(record(rec.database_specific)?.severity);
   const labelRating = vendorRating(publisher, label);
   if (labelRating) ratings.push(labelRating);
-  const advisory = (rec.references ?? []).find((r) => r.type === 'ADVISORY' || r.type === 'WEB')?.url;
+  const advisory = text(list(rec.references).map(record).find((r) => r?.type === 'ADVISORY' || r?.type === 'WEB')?.url);
   sink.vuln({
     id: rec.id,
     feed,
     aliases,
-    summary: rec.summary ?? (rec.details ? rec.details.split('\n')[0]!.slice(0, 200) : undefined),
-    published: rec.published,
-    modified: rec.modified,
+    summary: text(rec.summary) ?? text(rec.details)?.split('\n')[0]!.slice(0, 200),
+    published: text(rec.published),
+    modified: text(rec.modified),
     url: advisory,
   });
   for (const r of ratings) sink.rating(rec.id, r);
   let kept = 0;
-  for (const a of rec.affected ?? []) {
-    const ecoName = a.package?.ecosystem;
-    const name = a.package?.name;
+  for (const item of list(rec.affected)) {
+    const a = (record(item) ?? {}) as NonNullable<OsvRecord['affected']>[number];
+    const pkg = record(a.package);
+    const ecoName = text(pkg?.ecosystem);
+    const name = text(pkg?.name);
     if (!ecoName || !name) {
       sink.count('affectedWithoutPackage');
       continue;
@@ -121,7 +124,8 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
     }
     const ranges: Range[] = [];
     let git = 0;
-    for (const r of a.ranges ?? []) {
+    for (const r of list(a.ranges).map(record)) {
+      if (!r) continue;
       if (r.type === 'GIT') {
         git++;
         continue;
@@ -131,14 +135,14 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
         continue;
       }
       const events: RangeEvent[] = [];
-      for (const e of r.events ?? []) {
-        const k = EVENT_KEYS.find((key) => typeof e[key] === 'string');
-        if (k) events.push({ [k]: e[k] } as RangeEvent);
+      for (const e of list(r.events).map(record)) {
+        const k = e && EVENT_KEYS.find((key) => typeof e[key] === 'string');
+        if (e && k) events.push({ [k]: e[k] } as RangeEvent);
       }
       if (events.length) ranges.push({ type: r.type, events });
     }
     if (git) sink.count('gitRangesSkipped', git);
-    const versions = (a.versions ?? []).filter((v) => typeof v === 'string');
+    const versions = list(a.versions).filter((v): v is string => typeof v === 'string');
     if (!ranges.length && !versions.length) {
       sink.count(git ? 'gitOnlySkipped' : 'noRangesSkipped');
       continue;
