@@ -1,20 +1,31 @@
 /**
- * The hardening use cases: write the hardened version of a compose file or a `docker run` line.
+ * The hardening use cases: write the hardened version of a compose file, a `docker run` line or Kubernetes
+ * manifests.
  *
- *   hardenCompose(file, config)   compose text -> hardened text + unified diff (comments and layout kept)
- *   hardenRun(argv, config)       docker run|create ARGS -> hardened command line + the list of changes
+ *   hardenCompose(file, config, opts)   compose text -> hardened text + unified diff (comments and layout kept)
+ *   hardenRun(argv, config, opts)       docker run|create ARGS -> hardened command line + the list of changes
+ *
+ * `opts.keep` leaves settings on purpose (`--keep`); the images' USER is looked up on the Docker engine when
+ * one answers (so the non-root user is the image's own), else a numeric UID is used.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative, dirname, resolve } from 'node:path';
 import type { BulwarkConfig } from '../core/config.js';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { InputError, UserError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import { readSeccompProfileFile } from './profiles.js';
 import { hardenSettings } from '../harden/config.js';
 import { hardenComposeText, type HardenResult } from '../harden/compose.js';
 import { hardenRunArgs, type HardenRunResult } from '../harden/run.js';
+import { parseKeep } from '../harden/plan.js';
 import { MAX_COMPOSE_BYTES } from '../runtime/compose/load.js';
+import { readYamlText } from '../runtime/yaml.js';
+import { runArgsToSpec } from '../runtime/runargs.js';
+import { EngineClient } from '../sources/engine/client.js';
 
-export interface HardenOptions {
+export interface HardenUseOptions {
+  /** `--keep` values (SETTING[=REASON][,...]) */
+  keep?: string[];
+  /** look the images' USER up on this engine (default: DOCKER_HOST or the default socket); false: do not */
+  engine?: string | false;
   /** --seccomp-profile [SERVICE=]FILE: the profile each service (or every one, '*') runs under; checked to be a valid profile */
   seccompProfiles?: Record<string, string>;
 }
@@ -35,21 +46,43 @@ function checkedProfiles(profiles: Record<string, string> | undefined, relativeT
   return { seccompProfiles: out, warnings };
 }
 
-export function hardenCompose(file: string, cfg: BulwarkConfig, opts: HardenOptions = {}): HardenResult & { warnings: string[] } {
-  let text: string;
-  try {
-    if (statSync(file).size > MAX_COMPOSE_BYTES) throw new InputError(`${file}: larger than ${MAX_COMPOSE_BYTES} bytes`);
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`cannot read compose file ${file}: ${(e as Error).message}`);
+/** image → its configured USER ('' when none), for the images the engine knows; a missing engine is not an error */
+export async function imageUsers(images: string[], engine: string | false | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (engine === false || images.length === 0) return out;
+  const client = new EngineClient({ host: engine, timeoutMs: 3_000 });
+  for (const image of new Set(images)) {
+    try {
+      const info = await client.json<{ Config?: { User?: string } }>(`/images/${encodeURIComponent(image)}/json`);
+      out.set(image, typeof info?.Config?.User === 'string' ? info.Config.User : '');
+    } catch {
+      // not pulled here, or no engine: the USER is unknown
+    }
   }
-  const p = checkedProfiles(opts.seccompProfiles, dirname(resolve(file)));
-  return { ...hardenComposeText(text, file, hardenSettings(cfg, p.seccompProfiles ? { seccompProfiles: p.seccompProfiles } : {})), warnings: p.warnings };
+  return out;
 }
 
-export function hardenRun(argv: string[], cfg: BulwarkConfig, opts: HardenOptions = {}): HardenRunResult & { warnings: string[] } {
+export async function hardenCompose(file: string, cfg: BulwarkConfig, opts: HardenUseOptions = {}): Promise<HardenResult & { warnings: string[] }> {
+  const text = readYamlText(file, 'compose file', MAX_COMPOSE_BYTES);
+  const keep = parseKeep([...configKeep(cfg), ...(opts.keep ?? [])]);
+  const p = checkedProfiles(opts.seccompProfiles, dirname(resolve(file)));
+  const images = [...text.matchAll(/^\s*image:\s*["']?([^\s"'#]+)/gm)].map((m) => m[1]!).filter((i) => !i.includes('$'));
+  const users = await imageUsers(images, opts.engine);
+  const settings = hardenSettings(cfg, p.seccompProfiles ? { seccompProfiles: p.seccompProfiles } : {});
+  return { ...hardenComposeText(text, file, settings, { keep, imageUsers: users }), warnings: p.warnings };
+}
+
+export async function hardenRun(argv: string[], cfg: BulwarkConfig, opts: HardenUseOptions = {}): Promise<HardenRunResult & { warnings: string[] }> {
   if (opts.seccompProfiles && Object.keys(opts.seccompProfiles).some((k) => k !== '*')) throw new UserError('harden run: --seccomp-profile takes a file (SERVICE=FILE is for harden compose)');
+  const keep = parseKeep([...configKeep(cfg), ...(opts.keep ?? [])]);
   const p = checkedProfiles(opts.seccompProfiles);
-  return { ...hardenRunArgs(argv, hardenSettings(cfg, p.seccompProfiles ? { seccompProfiles: p.seccompProfiles } : {})), warnings: p.warnings };
+  const image = runArgsToSpec(argv).spec.image;
+  const users = await imageUsers(image ? [image] : [], opts.engine);
+  const settings = hardenSettings(cfg, p.seccompProfiles ? { seccompProfiles: p.seccompProfiles } : {});
+  return { ...hardenRunArgs(argv, settings, { keep, imageUser: image ? users.get(image) : undefined }), warnings: p.warnings };
+}
+
+/** `.bulwark.yaml` `harden.keep: [SETTING[=REASON], ...]` */
+function configKeep(cfg: BulwarkConfig): string[] {
+  return hardenSettings(cfg).keep;
 }

@@ -10,6 +10,8 @@ export { packageDetectors, imageScanAnalyzers } from './analyzers.js';
 export {
   indexImage,
   vulnerabilityReport,
+  imageVulnerabilities,
+  markOrigins,
   imageReport,
   auditImage,
   imageInventory,
@@ -27,7 +29,7 @@ export {
   type VulnerabilityResult,
   type VulnerabilityReportOptions,
 } from './image.js';
-export { sbom, sbomReport, packageTable, type SbomOptions } from './sbom.js';
+export { sbom, sbomReport, packageTable, indexSbom, type SbomOptions } from './sbom.js';
 export { auditRegistry, imageSignature, evidenceText, type SignatureResult } from './registry.js';
 export { DEFAULT_SOURCES, maxAgeFromConfig, updateDatabase, databaseStatus, matchSavedInventory, whyVulnerability, type DatabaseLocation, type WhyOptions } from './vulnerabilities.js';
 export { auditDockerfiles, fixDockerfiles, fixText, auditProject, dockerfileSettings, type DockerfileInput, type DockerfileFix } from './build.js';

@@ -4,11 +4,14 @@
  *
  *   sbom(ref, opts)                    walk + inventory -> Report
  *   sbomReport(inv, ref, warnings)     an InventoryReport -> Report
+ *   indexSbom(doc)                     a CycloneDX / SPDX document -> ImageIndex (matched like an image's)
  */
+import { createHash } from 'node:crypto';
 import type { Report } from '../core/report.js';
 import { TOOL } from '../core/version.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
-import { imageInventory, layerWarnings, withoutFileLists, type ImageScanOptions } from './image.js';
+import { inventoryFromSbom } from '../inventory/sbom.js';
+import { imageInventory, layerWarnings, withoutFileLists, type ImageIndex, type ImageScanOptions } from './image.js';
 
 /** The package list as text: one line per package, grouped by ecosystem. */
 export function packageTable(inv: Pick<InventoryReport, 'packages' | 'os' | 'image'>): string {
@@ -60,4 +63,30 @@ export async function sbom(ref: string, opts: SbomOptions = {}): Promise<Report>
   const { table, ...scanOpts } = opts;
   const { scan, inv } = await imageInventory(ref, scanOpts);
   return sbomReport(inv, ref, layerWarnings(scan), { table });
+}
+
+/**
+ * An SBOM as an ImageIndex: its packages become the inventory (no layers, no image checks). The digest is the
+ * image digest the SBOM names (Bulwark's own SBOMs carry it) or the SHA-256 of the document.
+ */
+export function indexSbom(doc: unknown, opts: { name?: string } = {}): ImageIndex {
+  const { inventory, name: sbomName, digest: named, format } = inventoryFromSbom(doc);
+  const digest = named && /^sha256:[0-9a-f]{64}$/.test(named) ? named : `sha256:${createHash('sha256').update(JSON.stringify(doc)).digest('hex')}`;
+  const name = opts.name ?? sbomName ?? `sbom@${digest.slice(7, 19)}`;
+  const counts: Record<string, number> = {};
+  for (const p of inventory.packages) counts[p.ecosystem] = (counts[p.ecosystem] ?? 0) + 1;
+  const os = inventory.os ? (inventory.os.prettyName ?? `${inventory.os.id}${inventory.os.versionId ? ` ${inventory.os.versionId}` : ''}`) : undefined;
+  const eco = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  const text = [`Image:    ${name} (from a ${format === 'cyclonedx' ? 'CycloneDX' : 'SPDX'} SBOM)`, ...(os ? [`OS:       ${os}`] : []),
+    `Packages: ${inventory.packages.length}${eco.length ? ` (${eco.map(([e, n]) => `${e} ${n}`).join(', ')})` : ''}`].join('\n');
+  return {
+    digest,
+    ref: `sbom:${name}`,
+    target: { type: 'sbom', name, ref: `sbom:${name}` },
+    summary: { name, ref: `sbom:${name}`, kind: 'sbom', layers: [], files: 0, hiddenFiles: 0, packages: counts, ...(os ? { os } : {}) },
+    summaryText: text,
+    inventory: { ...inventory, packages: withoutFileLists(inventory.packages), image: { name, ref: `sbom:${name}`, kind: 'sbom', layers: [] } },
+    findings: [],
+    warnings: [],
+  };
 }

@@ -52,7 +52,9 @@ export interface RuntimeLocation {
   container?: string;
   service?: string;
   field: string;
-  /** set when the setting comes from a file (compose): where the offending key is */
+  /** Kubernetes: the workload the container belongs to (`container` is then the container's name) */
+  workload?: { kind: string; name: string; namespace?: string };
+  /** set when the setting comes from a file (compose, Kubernetes manifest): where the offending key is */
   file?: string;
   line?: number;
   column?: number;

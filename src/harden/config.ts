@@ -16,6 +16,8 @@ export const hardenSchema = z
     publicPorts: z.array(z.string()).optional(),
     /** address ports are bound to (default 127.0.0.1) */
     bindAddress: z.string().optional(),
+    /** settings hardening leaves in place on purpose: `SETTING[=REASON]` (as --keep) */
+    keep: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -26,6 +28,7 @@ export interface HardenSettings {
   tmpfsSize: string;
   publicPorts: string[];
   bindAddress: string;
+  keep: string[];
   /** seccomp profile to apply: service name → path ('*' = every service / the run line); from --seccomp-profile */
   seccompProfiles?: Record<string, string>;
 }
@@ -37,6 +40,7 @@ export const HARDEN_DEFAULTS: HardenSettings = {
   tmpfsSize: '64m',
   publicPorts: [],
   bindAddress: '127.0.0.1',
+  keep: [],
 };
 
 export function hardenSettings(cfg: BulwarkConfig | undefined, over: Partial<HardenSettings> = {}): HardenSettings {

@@ -114,3 +114,33 @@ export function purlFor(pkg: Omit<Package, 'purl'> | Package, os?: OsInfo): stri
       return formatPurl({ type: String(pkg.ecosystem), name: pkg.name, version: pkg.version });
   }
 }
+
+/** Parse a purl (the inverse of formatPurl); undefined when it is not one. */
+export function parsePurl(purl: string): PurlParts | undefined {
+  const m = /^pkg:([A-Za-z][A-Za-z0-9.+-]*)\/([^?#@]*?)(?:@([^?#]*))?(?:\?([^#]*))?(?:#(.*))?$/.exec(purl.trim());
+  if (!m) return undefined;
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  const segs = m[2]!.split('/').filter(Boolean).map(dec);
+  const name = segs.pop();
+  if (!name) return undefined;
+  const qualifiers: Record<string, string> = {};
+  for (const kv of (m[4] ?? '').split('&')) {
+    if (!kv) continue;
+    const eq = kv.indexOf('=');
+    if (eq > 0) qualifiers[kv.slice(0, eq).toLowerCase()] = dec(kv.slice(eq + 1));
+  }
+  return {
+    type: m[1]!.toLowerCase(),
+    ...(segs.length ? { namespace: segs.join('/') } : {}),
+    name,
+    ...(m[3] !== undefined ? { version: dec(m[3]) } : {}),
+    qualifiers,
+    ...(m[5] ? { subpath: m[5] } : {}),
+  };
+}

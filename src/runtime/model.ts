@@ -176,6 +176,8 @@ export interface ContainerSpec {
   devices: DeviceSpec[];
   deviceCgroupRules: string[];
   ports: PortSpec[];
+  /** ports the container says it listens on without publishing them (Kubernetes containerPort) */
+  containerPorts?: number[];
   publishAll: boolean;
   securityOpt: SecurityOpts;
   /** bytes */
@@ -260,6 +262,10 @@ export function locate(spec: ContainerSpec, ...fields: string[]): RuntimeLocatio
   if (spec.service) loc.service = spec.service;
   else if (spec.container) loc.container = spec.container;
   else loc.container = spec.name;
+  if (spec.workload) {
+    loc.container = spec.workload.container;
+    loc.workload = { kind: spec.workload.kind, name: spec.workload.name, ...(spec.workload.namespace ? { namespace: spec.workload.namespace } : {}) };
+  }
   if (ref?.file) {
     loc.file = ref.file;
     if (ref.line) loc.line = ref.line;

@@ -67,7 +67,7 @@ test('harden --seccomp-profile writes --security-opt / security_opt seccomp=FILE
   const file = join(dir, 'compose.yaml');
   writeFileSync(file, 'services:\n  web:\n    image: nginx\n    security_opt:\n      - seccomp=old.json\n  db:\n    image: redis\n');
   writeFileSync(join(dir, 'web.json'), readFileSync(`${FIX}least.json`));
-  const c = await runCli(['harden', 'compose', '-f', file, '--seccomp-profile', `web=${join(dir, 'web.json')}`, '--no-diff']);
+  const c = await runCli(['harden', 'compose', '--file', file, '--seccomp-profile', `web=${join(dir, 'web.json')}`, '--no-diff']);
   assert.equal(c.code, 0, c.stderr);
   assert.match(c.stdout, /web:\n {4}image: nginx\n {4}# bulwark: removed security_opt seccomp=old\.json \(replaced by seccomp=\.\/web\.json\)\n {4}security_opt:\n {6}- no-new-privileges:true\n {6}- seccomp=\.\/web\.json\n/);
   assert.doesNotMatch(c.stdout, /- seccomp=old\.json/);

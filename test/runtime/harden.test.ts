@@ -117,7 +117,7 @@ test('CLI: harden run prints the command; harden compose --output writes the fil
   const dir = tempDir('bw-hcli-');
   writeFileSync(join(dir, 'compose.yaml'), SAMPLE);
   const out = join(dir, 'hardened.yaml');
-  const c = await runCli(['harden', 'compose', '-f', join(dir, 'compose.yaml'), '--output', out]);
+  const c = await runCli(['harden', 'compose', '--file', join(dir, 'compose.yaml'), '--output', out]);
   assert.equal(c.code, 0, c.stderr);
   assert.match(c.stdout, /^\+    read_only: true$/m);
   assert.match(readFileSync(out, 'utf8'), /# top comment/);
@@ -210,7 +210,7 @@ services:
     command: ["busybox", "sleep", "600"]
 `,
   );
-  const c = await runCli(['harden', 'compose', '-f', join(composeDir, 'compose.yaml'), '--output', join(composeDir, 'hardened.yaml')]);
+  const c = await runCli(['harden', 'compose', '--file', join(composeDir, 'compose.yaml'), '--output', join(composeDir, 'hardened.yaml')]);
   assert.equal(c.code, 0, c.stderr);
   const hardened = readFileSync(join(composeDir, 'hardened.yaml'), 'utf8');
   assert.match(hardened, /127\.0\.0\.1:\d+:8080/);
@@ -259,7 +259,7 @@ test('harden compose: hostile or broken input is a clear error (exit 2), never a
   assert.throws(() => hardenComposeText('version: "3"\n', 'x.yaml', HARDEN_DEFAULTS), /no 'services'/);
   const dir = tempDir('bw-hbad-');
   writeFileSync(join(dir, 'compose.yaml'), 'services:\n  a: [\n');
-  const r = await runCli(['harden', 'compose', '-f', join(dir, 'compose.yaml')]);
+  const r = await runCli(['harden', 'compose', '--file', join(dir, 'compose.yaml')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /invalid YAML/);
 });

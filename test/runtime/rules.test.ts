@@ -15,13 +15,19 @@ const HARD = [
   '--memory', '128m', '--cpus', '0.5', '--pids-limit', '100', '--network', 'appnet', '--health-cmd', 'true',
 ];
 
+/** a versioned image: an untagged one is itself a finding (BW-RUNTIME-033) */
+const IMG = 'img:1.0';
+
 function ids(args: string[], mutate?: (s: ContainerSpec) => void): string[] {
-  const { spec } = runArgsToSpec(['docker', 'run', ...args, 'img']);
+  const { spec } = runArgsToSpec(['docker', 'run', ...args, IMG]);
   resolveProfiles(spec, { baseDir: PROFILES, apparmorDir: `${PROFILES}apparmor` });
   mutate?.(spec);
   return [...new Set(checkContainer(spec).map((f) => f.ruleId))].sort();
 }
 
+const k8s = (s: ContainerSpec) => {
+  s.frontEnd = 'k8s';
+};
 /** [rule, positive args, negative args] — both on top of the hardened baseline unless they replace it */
 const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[]; negBase?: string[]; posMut?: (s: ContainerSpec) => void; negMut?: (s: ContainerSpec) => void }> = [
   { id: 'BW-RUNTIME-001', pos: ['--privileged'], neg: ['--privileged=false'] },
@@ -55,6 +61,12 @@ const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[
   { id: 'BW-RUNTIME-029', pos: ['--cgroup-parent', '/custom'], neg: [] },
   { id: 'BW-RUNTIME-030', pos: ['--security-opt', 'label=disable'], neg: ['--security-opt', 'label=type:svirt_apache_t'] },
   { id: 'BW-RUNTIME-031', pos: ['--cgroupns', 'host'], neg: ['--cgroupns', 'private'] },
+  { id: 'BW-RUNTIME-032', pos: ['--security-opt', 'systempaths=unconfined'], neg: [] },
+  { id: 'BW-RUNTIME-033', pos: ['--pull', 'always'], neg: [], posMut: (s) => void (s.image = 'registry:5000/img') },
+  { id: 'BW-RUNTIME-034', pos: [], neg: [], posMut: (s) => void (k8s(s), (s.serviceAccountToken = true), (s.cpuReservation = 1), (s.memoryReservation = 1)), negMut: (s) => void (k8s(s), (s.serviceAccountToken = false)) },
+  { id: 'BW-RUNTIME-035', pos: [], neg: [], posMut: k8s },
+  { id: 'BW-RUNTIME-036', pos: ['-v', '/srv/app:/app:ro'], neg: ['-v', '/srv/app:/app:ro'], posMut: k8s },
+  { id: 'BW-RUNTIME-037', pos: ['--security-opt', 'label=type:spc_t'], neg: ['--security-opt', 'label=type:svirt_apache_t'] },
   { id: 'BW-ESCAPE-001', pos: ['--privileged'], neg: ['--cap-add', 'NET_ADMIN'] },
   { id: 'BW-ESCAPE-002', pos: ['--cap-add', 'SYS_ADMIN', '-v', '/srv/data:/data:ro'], neg: ['--cap-add', 'SYS_ADMIN', '-v', 'data:/data'] },
   { id: 'BW-ESCAPE-003', pos: ['-v', '/var/run/docker.sock:/var/run/docker.sock:ro'], neg: ['-v', '/var/run/docker:/x:ro'] },
@@ -74,7 +86,7 @@ const CASES: Array<{ id: string; pos: string[]; neg: string[]; posBase?: string[
 ];
 
 test('the hardened baseline triggers no rule above info', () => {
-  const { spec } = runArgsToSpec(['docker', 'run', ...HARD, 'img']);
+  const { spec } = runArgsToSpec(['docker', 'run', ...HARD, IMG]);
   assert.deepEqual(checkContainer(spec).filter((f) => f.severity !== 'info').map((f) => f.ruleId), []);
 });
 

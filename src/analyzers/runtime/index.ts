@@ -37,6 +37,12 @@ import ulimitOverride from './rules/ulimit-override.js';
 import cgroupParent from './rules/cgroup-parent.js';
 import selinuxDisabled from './rules/selinux-disabled.js';
 import hostCgroupns from './rules/host-cgroupns.js';
+import systempathsUnmasked from './rules/systempaths-unmasked.js';
+import mutableImageTag from './rules/mutable-image-tag.js';
+import serviceAccountToken from './rules/service-account-token.js';
+import noResourceRequests from './rules/no-resource-requests.js';
+import hostPathVolume from './rules/host-path-volume.js';
+import selinuxCustom from './rules/selinux-custom.js';
 import escapePrivileged from './rules/escape-privileged.js';
 import escapeSysAdminMount from './rules/escape-sys-admin-mount.js';
 import escapeRuntimeSocket from './rules/escape-runtime-socket.js';
@@ -85,6 +91,12 @@ export const runtimeRuleSet: RuntimeRule[] = ruleSet<RuntimeRule>([
   cgroupParent,
   selinuxDisabled,
   hostCgroupns,
+  systempathsUnmasked,
+  mutableImageTag,
+  serviceAccountToken,
+  noResourceRequests,
+  hostPathVolume,
+  selinuxCustom,
   escapePrivileged,
   escapeSysAdminMount,
   escapeRuntimeSocket,
@@ -107,5 +119,7 @@ export const runtimeRules: RuleMeta[] = runtimeRuleSet.map((r) => r.meta);
 
 /** Run every runtime rule on one container. */
 export function checkContainer(spec: ContainerSpec): Finding[] {
-  return runtimeRuleSet.flatMap((r) => r.check(spec));
+  const out: Finding[] = [];
+  for (const r of runtimeRuleSet) for (const f of r.check(spec)) out.push(f);
+  return out;
 }

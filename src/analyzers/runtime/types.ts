@@ -28,11 +28,25 @@ export function hit(meta: RuleMeta, spec: ContainerSpec, init: HitInit): Finding
   });
   // content keys only: the file, the service/container and what the finding is about; never the line or
   // the argument index, so reordering `docker run` flags or editing other lines keeps the fingerprint
-  f.fingerprint = fingerprint(meta.id, spec.frontEnd, spec.file ?? '', spec.service ?? spec.container ?? spec.name, init.key);
+  f.fingerprint = fingerprint(meta.id, spec.frontEnd, spec.file ?? '', identity(spec), init.key);
   return f;
+}
+
+/** What a finding is about, for fingerprints: the service, the workload's container, or the container. */
+export function identity(spec: ContainerSpec): string {
+  if (spec.workload) {
+    const w = spec.workload;
+    return `${w.namespace ?? ''}/${w.kind}/${w.name}/${w.containerType}/${w.container}`;
+  }
+  return spec.service ?? spec.container ?? spec.name;
 }
 
 export function who(spec: ContainerSpec): string {
   if (spec.service) return `service '${spec.service}'`;
+  if (spec.workload) {
+    const w = spec.workload;
+    const kind = w.containerType === 'container' ? 'container' : w.containerType === 'initContainer' ? 'init container' : 'ephemeral container';
+    return `${kind} '${w.container}' of ${w.kind} '${w.namespace ? `${w.namespace}/` : ''}${w.name}'`;
+  }
   return `container '${spec.container ?? spec.name}'`;
 }

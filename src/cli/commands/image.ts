@@ -28,6 +28,8 @@ interface Opts extends ReportOptions, RegistryCliOptions, SignatureCliOptions {
   vex?: string[];
   maxAge?: string;
   db?: string;
+  server?: string;
+  token?: string;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -44,7 +46,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--explain', 'add the evidence chain to every vulnerability finding (file -> package -> advisory -> comparison -> status)')
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--max-age <days>', 'warn when the vulnerability database is older than this (default 7)')
-    .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)');
+    .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)')
+    .option('--server <url>', 'client mode: index here, match on a `bulwark serve` server (its database), print the same report')
+    .option('--token <token>', 'bearer token for --server (default: $BULWARK_TOKEN)');
   addRegistryOptions(cmd);
   addSignatureOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
@@ -54,6 +58,29 @@ export function register(program: Command, ctx: CliContext): void {
     const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
     const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
     if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
+    if (opts.server) {
+      if (opts.vulns === false) throw new UserError('--server matches vulnerabilities on the server; it does not combine with --no-vulns');
+      if (opts.db || opts.vex?.length || opts.ignoreUnfixed || opts.explain) throw new UserError('--db, --vex, --ignore-unfixed and --explain are local-database options; they do not combine with --server');
+      const { auditImageRemote } = await import('../../app/remote.js');
+      const remote = await withProgress((onProgress) =>
+        auditImageRemote(ref, {
+          server: opts.server!,
+          token: opts.token ?? process.env.BULWARK_TOKEN,
+          platform: opts.platform,
+          cacheDir: opts.cacheDir,
+          noCache: opts.cache === false,
+          onProgress,
+          checks: opts.checks !== false,
+          config: cfg,
+          registry,
+          ...(opts.key ? { signature: { key: opts.key, required: Boolean(opts.requireSignature) } } : {}),
+        }),
+      );
+      const code = emitReport(remote.report, opts, [], cfg);
+      const signed = (remote.report.summary?.signature as { status?: string } | undefined)?.status === 'valid';
+      ctx.setExitCode(opts.requireSignature && !signed ? code || (opts.exitCode ?? 1) : code);
+      return;
+    }
     const { report } = await withProgress((onProgress) =>
       auditImage(ref, {
         platform: opts.platform,

@@ -172,6 +172,8 @@ export interface LoadOptions {
   projectName?: string;
   /** internal: files on the current `include` chain (cycle detection) */
   includeStack?: string[];
+  /** file contents already in memory (absolute path → text), read instead of the file */
+  texts?: Record<string, string>;
 }
 
 export interface ServiceOrigin {
@@ -244,7 +246,7 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
   const envFiles = opts.envFiles ?? (existsSync(resolve(projectDir, '.env')) ? [resolve(projectDir, '.env')] : []);
   for (const ef of envFiles) env = { ...env, ...readDotEnv(resolve(ef), { ...env, ...baseEnv }) };
   env = { ...env, ...baseEnv };
-  const parsed = files.map((f) => parseComposeFile(f));
+  const parsed = files.map((f) => parseComposeFile(f, opts.texts?.[f]));
   for (const pf of parsed) interpolateData(pf, env);
   // merge in order
   let model: Record<string, J> = {};

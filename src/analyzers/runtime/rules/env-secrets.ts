@@ -28,13 +28,26 @@ export function looksSecret(name: string, value: string | undefined): boolean {
 export default defineRule<ContainerSpec>(meta, (spec) => {
   const out = [];
   for (const e of spec.env) {
-    if (e.from === 'image') continue;
+    if (e.from === 'image' || e.from === 'k8s-secret' || e.from === 'k8s-field') continue;
+    if (e.from === 'k8s-configmap') {
+      // the value is not in the manifest, but a ConfigMap is readable by anyone who can read the namespace's config
+      if (!looksSecret(e.name, 'x')) continue;
+      out.push(
+        hit(meta, spec, {
+          fields: [`env.${e.name}`, 'env'],
+          key: e.name,
+          message: `${who(spec)} takes secret-looking variable ${e.name} from a ConfigMap (use a Secret: secretKeyRef)`,
+          evidence: { name: e.name, from: e.from },
+        }),
+      );
+      continue;
+    }
     if (!looksSecret(e.name, e.value)) continue;
     out.push(
       hit(meta, spec, {
         fields: [`env.${e.name}`, 'env'],
         key: e.name,
-        message: `${who(spec)} gets secret-looking variable ${e.name} from ${e.file ? e.file : e.from} (value redacted)`,
+        message: `${who(spec)} gets secret-looking variable ${e.name} from ${e.file ? e.file : e.from === 'k8s-value' ? 'a literal value in the manifest (use secretKeyRef)' : e.from} (value redacted)`,
         evidence: { name: e.name, from: e.from, ...(e.file ? { file: e.file } : {}) },
       }),
     );

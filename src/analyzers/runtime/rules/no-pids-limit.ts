@@ -15,6 +15,8 @@ const meta: RuleMeta = {
 };
 
 export default defineRule<ContainerSpec>(meta, (spec) => {
+  // Kubernetes sets PID limits per node (kubelet podPidsLimit), not in the manifest
+  if (spec.frontEnd === 'k8s') return [];
   if (spec.pidsLimit !== undefined && spec.pidsLimit > 0) return [];
   return [
     hit(meta, spec, {

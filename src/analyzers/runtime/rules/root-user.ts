@@ -9,7 +9,7 @@ const meta: RuleMeta = {
   stage: 'runtime',
   rationale: 'Root in the container is root on the host for the kernel (without user namespaces): every kernel bug or mis-mount becomes a host compromise.',
   remediation: 'Run as an unprivileged user: --user 10001:10001 (user: "10001:10001"), or set USER in the image.',
-  references: ['CIS-4.1', 'KSV012', 'AVD-KSV-0012', 'CIS-DI-0001'],
+  references: ['CIS-4.1', 'KSV012', 'AVD-KSV-0012', 'KSV105', 'AVD-KSV-0105', 'CIS-DI-0001'],
   tags: ['user'],
 };
 
@@ -27,6 +27,21 @@ export function effectiveUser(spec: ContainerSpec): { user: string | undefined; 
 }
 
 export default defineRule<ContainerSpec>(meta, (spec) => {
+  if (spec.frontEnd === 'k8s') {
+    // the kubelet refuses UID 0 when runAsNonRoot is true; a numeric non-zero runAsUser is not root either
+    if (spec.user === '0') {
+      return [hit(meta, spec, { fields: ['user'], key: 'user', message: `${who(spec)} runs as root: runAsUser is 0`, evidence: { user: '0', from: 'runtime' } })];
+    }
+    if (spec.runAsNonRoot === true || (spec.user !== undefined && !isRootUser(spec.user))) return [];
+    return [
+      hit(meta, spec, {
+        fields: ['runAsNonRoot', 'user', ''],
+        key: 'user',
+        message: `${who(spec)} may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set (the image's USER decides)`,
+        evidence: { user: spec.user ?? '', from: 'default' },
+      }),
+    ];
+  }
   const eff = effectiveUser(spec);
   if (!isRootUser(eff.user)) return [];
   const how =

@@ -25,6 +25,8 @@ export const SAFE_SYSCTLS = new Set([
   'net.ipv4.tcp_fin_timeout',
   'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
 ]);
 
 export default defineRule<ContainerSpec>(meta, (spec) => {

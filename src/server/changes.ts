@@ -1,0 +1,52 @@
+/**
+ * The two seams notifications need from the vulnerability database: the keys (ecosystem, namespace, package)
+ * under which the matcher looks a package up, and the change set a database update recorded (which
+ * advisories changed and the keys they name). Both come from src/vulndb; a key is one string here.
+ */
+import type { InventoryReport, Package } from '../inventory/types.js';
+import * as vulndb from '../vulndb/index.js';
+import type { VulnStore } from '../vulndb/index.js';
+
+export interface KeyedPackage {
+  pkg: Package;
+  key: string;
+}
+
+export interface Changes {
+  /** false: the database had no comparable predecessor (everything counts as new) */
+  previous: boolean;
+  /** built_at of the database this one was compared with */
+  from?: string;
+  to: string;
+  /** advisories added, removed or modified */
+  changed: number;
+  /** every key the changed advisories name, before or after */
+  keys: string[];
+}
+
+type MatchKey = { ecosystem: string; namespace: string; name: string };
+type MatchKeysFn = (inv: InventoryReport) => Array<{ pkg: Package; key: MatchKey }>;
+type ChangeSet = { previous: boolean; from?: string; to: string; added: string[]; removed: string[]; modified: string[]; packages: MatchKey[] };
+
+const keyString = (k: MatchKey) => `${k.ecosystem}\u0000${k.namespace}\u0000${k.name}`;
+
+/** The matcher's keys of every package of an inventory (empty until the database exposes them). */
+export function packageKeys(inv: InventoryReport): KeyedPackage[] {
+  const fn = (vulndb as unknown as { matchKeys?: MatchKeysFn }).matchKeys;
+  if (!fn) return [];
+  return fn(inv).map((k) => ({ pkg: k.pkg, key: keyString(k.key) }));
+}
+
+/** What the update that built `store` changed, when the database records it. */
+export function changeSetOf(store: VulnStore): Changes | undefined {
+  const fn = (store as unknown as { changes?: () => ChangeSet | undefined }).changes;
+  const cs = fn?.call(store);
+  if (!cs) return undefined;
+  return {
+    previous: cs.previous,
+    ...(cs.from ? { from: cs.from } : {}),
+    to: cs.to,
+    changed: cs.added.length + cs.removed.length + cs.modified.length,
+    keys: [...new Set(cs.packages.map(keyString))],
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The service schema, the same tables on SQLite and PostgreSQL. Times are milliseconds since the epoch
+ * (BIGINT), JSON documents are TEXT, booleans are INTEGER 0/1. Only the auto-numbered sequence columns differ.
+ *
+ *  images         one row per indexed digest; `index_json` (the ImageIndex) is written in the same transaction
+ *                 that sets state = 'indexed', so a half-written report is never visible
+ *  jobs           the index queue (queued -> running (leased) -> done | failed); an expired lease is re-claimed
+ *  image_keys     digest -> the vulnerability-database keys its packages are matched under (notifications)
+ *  image_vulns    the last vulnerability verdicts per image (the baseline a database update is compared to)
+ *  db_updates     database refreshes and their notification round
+ *  notifications  one row per (image, vulnerability, package, change) at or above the configured severity
+ *  webhooks       receivers; deliveries: one signed POST each, retried with backoff, dead-lettered after N
+ */
+export const SCHEMA_VERSION = 1;
+
+export function schemaSql(dialect: 'sqlite' | 'postgres'): string {
+  const seq = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
+  return `
+CREATE TABLE IF NOT EXISTS service_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS images (
+  digest TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL,
+  job TEXT NOT NULL,
+  os TEXT,
+  packages INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  created_at BIGINT NOT NULL,
+  indexed_at BIGINT,
+  index_json TEXT
+);
+CREATE INDEX IF NOT EXISTS images_name ON images (name);
+CREATE INDEX IF NOT EXISTS images_created ON images (created_at, digest);
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY,
+  digest TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  pinned_node TEXT,
+  node TEXT,
+  lease_until BIGINT,
+  error TEXT,
+  stats TEXT,
+  created_at BIGINT NOT NULL,
+  started_at BIGINT,
+  finished_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (state, created_at);
+CREATE INDEX IF NOT EXISTS jobs_digest ON jobs (digest);
+CREATE TABLE IF NOT EXISTS image_keys (
+  key TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  PRIMARY KEY (key, digest)
+);
+CREATE INDEX IF NOT EXISTS image_keys_digest ON image_keys (digest);
+CREATE TABLE IF NOT EXISTS image_vulns (
+  digest TEXT NOT NULL,
+  vuln_id TEXT NOT NULL,
+  package TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (digest, vuln_id, package)
+);
+CREATE TABLE IF NOT EXISTS db_updates (
+  id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  node TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  finished_at BIGINT,
+  db_built_at TEXT,
+  changed_vulns INTEGER,
+  affected_images INTEGER,
+  notifications INTEGER,
+  error TEXT,
+  detail TEXT
+);
+CREATE TABLE IF NOT EXISTS notifications (
+  seq ${seq},
+  id TEXT NOT NULL UNIQUE,
+  update_id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  image TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  vuln_id TEXT NOT NULL,
+  package TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  acknowledged_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS notifications_ack ON notifications (acknowledged_at, seq);
+CREATE TABLE IF NOT EXISTS webhooks (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  min_severity TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+  id TEXT PRIMARY KEY,
+  webhook TEXT NOT NULL,
+  update_id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at BIGINT NOT NULL,
+  lease_until BIGINT,
+  last_status INTEGER,
+  last_error TEXT,
+  created_at BIGINT NOT NULL,
+  delivered_at BIGINT
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
+`;
+}
