@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const wanted = process.argv.slice(2);
 const all = readdirSync('bench').filter((f) => f.endsWith('.ts')).sort();
-const order = ['dockerfiles.ts', 'versions.ts', 'vulndb.ts', 'image.ts', 'image-checks.ts'];
+const order = ['dockerfiles.ts', 'versions.ts', 'vulndb.ts', 'image.ts'];
 all.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
 const run = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith(w))) : all;
 let failed = 0;

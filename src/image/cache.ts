@@ -48,6 +48,8 @@ function safeName(s: string): string {
 
 /** Per-layer cache: JSON documents, gzip-compressed, one file per (layer key, name, version). */
 export class LayerCache {
+  /** the cache root (what `--cache-dir` names) */
+  readonly root: string;
   readonly dir: string;
   /** counters for tests and the bench */
   hits = 0;
@@ -55,7 +57,8 @@ export class LayerCache {
   writes = 0;
 
   constructor(root?: string) {
-    this.dir = join(cacheRoot(root), 'layers');
+    this.root = cacheRoot(root);
+    this.dir = join(this.root, 'layers');
   }
 
   /** The cache key of a layer: a content digest, or undefined (not cacheable). */

@@ -1,18 +1,27 @@
 /**
  * The layer walker. Streams every layer once, records its entries, whiteouts and opaque directories, hands
  * each analyzer only the files it wants (content buffered only for those, capped at the analyzer's
- * maxFileSize), caches all of it per layer on disk, and stacks the layers into the final filesystem.
- * A warm rescan whose every requested analyzer is cached never opens a layer stream.
+ * maxFileSize, or streamed by for analyzers that read as the bytes pass), caches all of it per layer on disk,
+ * and stacks the layers into the final filesystem. A warm rescan whose every requested analyzer is cached never
+ * opens a layer stream.
+ *
+ * Where the layers are on local disk (`OpenedImage.layerBlob`) and every analyzer can be loaded in another thread
+ * (`LayerAnalyzer.origin`), layers are walked in worker threads, as many at once as `concurrency` (default: the
+ * cores, at most 2), biggest first: each worker reads, hashes, decompresses, parses and analyses its layer and
+ * writes it to the cache, so the main thread only stacks the results. Otherwise (one-pass streams, analyzers
+ * made at run time, small images where starting threads costs more than it saves) layers are walked on the main
+ * thread, a few at once for random-access sources. Both run the same walk (`walk.ts`).
  */
-import type { EntryMeta, LayerEntries, LayerEntry, LayerRef, OpenedImage } from '../sources/types.js';
+import type { LayerBlob, LayerRef, OpenedImage } from '../sources/types.js';
 import type { AnalyzerContext, ImageScan, LayerAnalyzer, LayerResult } from './types.js';
 import { availableParallelism } from 'node:os';
 import { LayerCache } from './cache.js';
 import { stackLayers } from './final.js';
+import { expand, resolveLinks, walkEntries, type Walked } from './walk.js';
+import { isIndex, isRecord, storeLayer, WALKER_VERSION, type CachedIndex } from './layer-index.js';
+import { walkInWorkers } from './pool.js';
 
-/** Bump when the entries index format or the walker's semantics change (invalidates cached indexes). */
-export const WALKER_VERSION = 1;
-const DEFAULT_MAX_FILE = 8 * 1024 * 1024;
+export { WALKER_VERSION };
 
 export interface ScanProgress {
   /** 0-based layer index */
@@ -31,239 +40,31 @@ export interface ScanOptions {
   cacheDir?: string;
   noCache?: boolean;
   onProgress?: (e: ScanProgress) => void;
-  /** layers walked at once for random-access sources (default: 2, or 1 on a single CPU) */
+  /** layers walked at once (default: the number of cores, at most 2) */
   concurrency?: number;
+  /**
+   * where layers are walked: 'auto' (default) uses worker threads when the source and analyzers allow it and the
+   * layers to read add up to at least 32 MiB; 'threads' whenever allowed; 'main' always on the main thread.
+   */
+  walkIn?: 'auto' | 'threads' | 'main';
 }
 
 /** Statistics of the last scan, for tests and the bench. */
 export interface ScanStats {
   layersStreamed: number;
   layersFromCache: number;
+  /** layers walked in worker threads */
+  layersInWorkers: number;
 }
 
-export const lastScanStats: ScanStats = { layersStreamed: 0, layersFromCache: 0 };
+export const lastScanStats: ScanStats = { layersStreamed: 0, layersFromCache: 0, layersInWorkers: 0 };
+
+/** Below this many bytes of layers to read, starting worker threads costs more than it saves. */
+const WORKER_MIN_BYTES = 32 * 1024 * 1024;
 
 /** The cache key of a layer: its uncompressed content digest when known (the same layer compressed or not shares it), else the blob digest. */
 export function layerCacheKey(layer: LayerRef): string | undefined {
   return LayerCache.keyOf(layer.diffId) ?? LayerCache.keyOf(layer.digest);
-}
-
-type CompactEntry = [string, string, number, number, number, number, string?, number?, number?, number?];
-
-interface CachedIndex {
-  entries: CompactEntry[];
-  whiteouts: string[];
-  opaqueDirs: string[];
-  uncompressedSize: number;
-  warnings: string[];
-}
-
-function isIndex(v: unknown): v is CachedIndex {
-  const o = v as CachedIndex;
-  return !!o && Array.isArray(o.entries) && Array.isArray(o.whiteouts) && Array.isArray(o.opaqueDirs) && typeof o.uncompressedSize === 'number' && Array.isArray(o.warnings);
-}
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
-function compact(m: EntryMeta): CompactEntry {
-  const e: CompactEntry = [m.path, m.type, m.mode, m.uid, m.gid, m.size];
-  if (m.linkname !== undefined || m.mtime !== undefined || m.devmajor !== undefined) {
-    e.push(m.linkname ?? '', m.mtime ?? 0);
-    if (m.devmajor !== undefined) e.push(m.devmajor, m.devminor ?? 0);
-  }
-  return e;
-}
-
-function expand(e: CompactEntry): EntryMeta {
-  const m: EntryMeta = { path: e[0], type: e[1] as EntryMeta['type'], mode: e[2], uid: e[3], gid: e[4], size: e[5] };
-  if (e.length > 6) {
-    if (e[6]) m.linkname = e[6];
-    if (e[7]) m.mtime = e[7];
-    if (e.length > 8) {
-      m.devmajor = e[8];
-      m.devminor = e[9];
-    }
-  }
-  return m;
-}
-
-interface Walked {
-  entries: EntryMeta[];
-  whiteouts: string[];
-  opaqueDirs: string[];
-  /** analyzer name -> path -> output */
-  analyses: Record<string, Record<string, unknown>>;
-  warnings: string[];
-  uncompressedSize: number;
-  /** wanted hardlinks whose target's content was not kept */
-  unresolvedLinks: Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[] }>;
-}
-
-/** Contents kept for hardlinks to them: small files only, within a budget (else a second read serves them). */
-const KEEP_FILE_MAX = 256 * 1024;
-const KEEP_TOTAL_MAX = 8 * 1024 * 1024;
-
-async function readCapped(entry: LayerEntry, cap: number): Promise<{ content: Buffer; truncated: boolean }> {
-  // one buffer of the announced size (no chunk list + concat: big wanted files, e.g. ELF binaries, peak once)
-  const want = Math.min(entry.meta.size, cap);
-  let buf = Buffer.allocUnsafe(want);
-  let got = 0;
-  let truncated = entry.meta.size > cap;
-  const src: AsyncIterable<Buffer> = entry.chunks ? entry.chunks() : (entry.stream as AsyncIterable<Buffer>);
-  for await (const c of src) {
-    if (got >= cap) {
-      truncated = true;
-      continue; // keep draining so the next entry lines up
-    }
-    const take = Math.min(c.length, cap - got);
-    if (got + take > buf.length) {
-      // more bytes than announced (a file source that grew): grow, still capped
-      const bigger = Buffer.allocUnsafe(Math.min(cap, Math.max(got + take, buf.length * 2)));
-      buf.copy(bigger, 0, 0, got);
-      buf = bigger;
-    }
-    c.copy(buf, got, 0, take);
-    got += take;
-    if (take < c.length) truncated = true;
-  }
-  return { content: got === buf.length ? buf : buf.subarray(0, got), truncated };
-}
-
-async function drain(entry: LayerEntry): Promise<void> {
-  if (entry.chunks) return; // tar-backed: skipped by the reader itself
-  for await (const _ of entry.stream) void _;
-}
-
-/**
- * Run the analyzers that want one file, right away (the content is dropped afterwards, so at most one
- * wanted file is in memory at a time, plus the small ones kept for hardlinks).
- */
-async function analyzeFile(w: Walked, meta: EntryMeta, got: { content: Buffer; truncated: boolean }, wanting: LayerAnalyzer[], ctx: AnalyzerContext): Promise<void> {
-  for (const a of wanting) {
-    const cap = a.maxFileSize ?? DEFAULT_MAX_FILE;
-    const content = got.content.length > cap ? got.content.subarray(0, cap) : got.content;
-    const truncated = got.truncated || got.content.length > cap;
-    try {
-      const r = await a.analyze(meta, content, { ...ctx, truncated });
-      if (r !== undefined) (w.analyses[a.name] ??= {})[meta.path] = r;
-    } catch (e) {
-      w.warnings.push(`analyzer ${a.name} failed on '${meta.path}': ${(e as Error).message}`);
-    }
-  }
-}
-
-/**
- * One pass over a layer's entries: metadata, whiteouts, and the analyzers' outputs for the files they want.
- * `ctx.layer` is the layer being read; for one-pass sources that learn a layer's identity only at its end
- * it is provisional (index -1): analyzer outputs must not depend on it (they are cached by layer content).
- */
-async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], ctx: AnalyzerContext, onBytes?: () => void): Promise<Walked> {
-  const w: Walked = { entries: [], whiteouts: [], opaqueDirs: [], analyses: {}, warnings: [], uncompressedSize: 0, unresolvedLinks: [] };
-  for (const a of analyzers) w.analyses[a.name] = {};
-  /** content of small wanted regular files, for hardlinks to them */
-  const kept = new Map<string, { content: Buffer; truncated: boolean }>();
-  let keptBytes = 0;
-  /** regular files seen so far, built only once a hardlink shows up (rare) */
-  let files: Map<string, EntryMeta> | undefined;
-  const links = new Map<string, string>();
-  let n = 0;
-  for await (const entry of entries) {
-    const meta = entry.meta;
-    if ((++n & 4095) === 0) onBytes?.();
-    const slash = meta.path.lastIndexOf('/');
-    const base = slash === -1 ? meta.path : meta.path.slice(slash + 1);
-    if (base.startsWith('.wh.')) {
-      const dir = slash === -1 ? '' : meta.path.slice(0, slash);
-      if (base === '.wh..wh..opq') w.opaqueDirs.push(dir);
-      else if (!base.startsWith('.wh..wh.')) {
-        const name = base.slice(4);
-        if (name) w.whiteouts.push(dir ? `${dir}/${name}` : name);
-      }
-      await drain(entry);
-      continue;
-    }
-    w.entries.push(meta);
-    if (meta.type === 'file') {
-      files?.set(meta.path, meta);
-      const wanting = analyzers.filter((a) => safeWants(a, meta, w.warnings));
-      if (wanting.length) {
-        const cap = Math.max(...wanting.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE));
-        const got = await readCapped(entry, cap);
-        if (got.content.length <= KEEP_FILE_MAX && keptBytes + got.content.length <= KEEP_TOTAL_MAX) {
-          kept.set(meta.path, got);
-          keptBytes += got.content.length;
-        }
-        await analyzeFile(w, meta, got, wanting, ctx);
-      } else await drain(entry);
-    } else if (meta.type === 'hardlink' && meta.linkname) {
-      // follow hardlink chains to the regular file seen earlier in this layer (bounded)
-      if (!files) {
-        files = new Map();
-        for (const e of w.entries) if (e.type === 'file') files.set(e.path, e);
-      }
-      let target = meta.linkname;
-      for (let hops = 0; hops < 40 && !files.has(target); hops++) {
-        const next = links.get(target);
-        if (!next || next === target) break;
-        target = next;
-      }
-      links.set(meta.path, meta.linkname);
-      const tmeta = files.get(target);
-      if (!tmeta) {
-        w.warnings.push(`hardlink '${meta.path}' -> '${meta.linkname}': no such file earlier in the layer`);
-        await drain(entry);
-        continue;
-      }
-      const asFile: EntryMeta = { ...tmeta, path: meta.path, type: 'file', linkname: target };
-      const wanting = analyzers.filter((a) => safeWants(a, asFile, w.warnings));
-      if (wanting.length) {
-        const got = kept.get(target);
-        if (got) await analyzeFile(w, asFile, got, wanting, ctx);
-        else w.unresolvedLinks.push({ meta: asFile, analyzers: wanting });
-      }
-      await drain(entry);
-    } else await drain(entry);
-  }
-  if (entries.warnings) w.warnings.push(...entries.warnings);
-  w.uncompressedSize = entries.stats?.uncompressedBytes ?? 0;
-  return w;
-}
-
-function safeWants(a: LayerAnalyzer, meta: EntryMeta, warnings: string[]): boolean {
-  try {
-    return a.wants(meta);
-  } catch (e) {
-    warnings.push(`analyzer ${a.name}: wants('${meta.path}') failed: ${(e as Error).message}`);
-    return false;
-  }
-}
-
-/** Second pass for wanted hardlinks whose target's content was not kept: read just those targets. */
-async function resolveLinks(image: OpenedImage, index: number, w: Walked, ctx: AnalyzerContext): Promise<void> {
-  if (w.unresolvedLinks.length === 0) return;
-  const byTarget = new Map<string, Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[] }>>();
-  for (const l of w.unresolvedLinks) {
-    const list = byTarget.get(l.meta.linkname!) ?? [];
-    list.push(l);
-    byTarget.set(l.meta.linkname!, list);
-  }
-  const found = new Set<string>();
-  for await (const entry of image.layerEntries(index)) {
-    const list = byTarget.get(entry.meta.path);
-    if (!list || entry.meta.type !== 'file') {
-      await drain(entry);
-      continue;
-    }
-    const cap = Math.max(...list.flatMap((l) => l.analyzers.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE)));
-    const got = await readCapped(entry, cap);
-    found.add(entry.meta.path);
-    for (const l of list) await analyzeFile(w, l.meta, got, l.analyzers, ctx);
-  }
-  for (const l of w.unresolvedLinks) {
-    if (!found.has(l.meta.linkname!)) w.warnings.push(`hardlink '${l.meta.path}': target '${l.meta.linkname}' not found on a second read`);
-  }
-  w.unresolvedLinks = [];
 }
 
 function fromCache(cache: LayerCache, key: string, analyzers: LayerAnalyzer[]): { index?: CachedIndex; analyses: Record<string, Record<string, unknown>>; missing: LayerAnalyzer[] } {
@@ -292,9 +93,26 @@ function toResult(layer: LayerRef, w: Walked, analyses: Record<string, Record<st
 
 function store(cache: LayerCache | undefined, key: string | undefined, w: Walked, analyses: Record<string, Record<string, unknown>>, ran: LayerAnalyzer[]): void {
   if (!cache || !key) return;
-  const idx: CachedIndex = { entries: w.entries.map(compact), whiteouts: w.whiteouts, opaqueDirs: w.opaqueDirs, uncompressedSize: w.uncompressedSize, warnings: w.warnings };
-  cache.put(key, '_entries', WALKER_VERSION, idx);
-  for (const a of ran) cache.put(key, a.name, a.version, analyses[a.name] ?? {});
+  storeLayer(cache, key, w, analyses, ran);
+}
+
+/**
+ * Which layers to walk in worker threads, with where their bytes are: none unless the source locates layers on
+ * disk, every analyzer of the layer can be loaded in a worker, and (for 'auto') there are enough bytes to read.
+ */
+async function workerPlan(image: OpenedImage, order: Array<[number, LayerAnalyzer[]]>, mode: 'auto' | 'threads' | 'main'): Promise<Map<number, LayerBlob>> {
+  const out = new Map<number, LayerBlob>();
+  if (mode === 'main' || !image.layerBlob) return out;
+  let bytes = 0;
+  for (const [index, toRun] of order) {
+    if (!toRun.every((a) => a.origin)) continue;
+    const blob = await image.layerBlob(index);
+    if (!blob) continue;
+    out.set(index, blob);
+    bytes += blob.kind === 'file' ? blob.size : (blob.size ?? image.layers[index]!.size ?? WORKER_MIN_BYTES);
+  }
+  if (mode === 'auto' && bytes < WORKER_MIN_BYTES) out.clear();
+  return out;
 }
 
 /**
@@ -313,6 +131,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   const need = new Map<number, LayerAnalyzer[]>();
   lastScanStats.layersStreamed = 0;
   lastScanStats.layersFromCache = 0;
+  lastScanStats.layersInWorkers = 0;
 
   for (const layer of image.layers) {
     const key = layerCacheKey(layer);
@@ -354,18 +173,28 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     }
   }
 
-  const finish = async (layer: LayerRef, w: Walked, toRun: LayerAnalyzer[]): Promise<void> => {
-    const key = layerCacheKey(layer);
+  /** the analyzers a layer did not run this time come from the cache */
+  const cachedAnalyses = (key: string | undefined, toRun: LayerAnalyzer[]) => (cache && key && toRun.length < analyzers.length ? fromCache(cache, key, analyzers.filter((a) => !toRun.includes(a))).analyses : {});
+  const merged = (ran: Record<string, Record<string, unknown>>, key: string | undefined, toRun: LayerAnalyzer[]) => {
+    const cached = cachedAnalyses(key, toRun);
     const analyses: Record<string, Record<string, unknown>> = {};
-    const cached = cache && key ? fromCache(cache, key, analyzers.filter((a) => !toRun.includes(a))).analyses : {};
-    for (const a of analyzers) analyses[a.name] = (toRun.includes(a) ? w.analyses[a.name] : cached[a.name]) ?? {};
-    store(cache, key, w, analyses, toRun);
-    results[layer.index] = toResult(layer, w, analyses);
+    for (const a of analyzers) analyses[a.name] = (toRun.includes(a) ? ran[a.name] : cached[a.name]) ?? {};
+    return analyses;
+  };
+  const done = (layer: LayerRef) => {
     lastScanStats.layersStreamed++;
     opts.onProgress?.({ layer: layer.index, layers: total, bytes: layer.size ?? 0, layerBytes: layer.size, cached: false, done: true });
   };
+  const finish = async (layer: LayerRef, w: Walked, toRun: LayerAnalyzer[]): Promise<void> => {
+    const key = layerCacheKey(layer);
+    const analyses = merged(w.analyses, key, toRun);
+    store(cache, key, w, analyses, toRun);
+    results[layer.index] = toResult(layer, w, analyses);
+    done(layer);
+  };
+  const concurrency = Math.max(1, opts.concurrency ?? Math.min(2, availableParallelism()));
 
-  if (need.size > 0 && image.streamLayers) {
+  if (need.size > 0 && image.streamLayers && !image.layerBlob) {
     const seen = new Set<number>();
     await image.streamLayers(new Set(need.keys()), async (s) => {
       const known = s.layer;
@@ -385,23 +214,52 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
       await finish(layer, w, want);
     });
     for (const i of need.keys()) if (!seen.has(i)) throw new Error(`layer ${i + 1} was not found in the image stream`);
-  } else {
-    // random-access sources: a few layers at once (gunzip runs on the libuv pool, so two layers use two cores)
-    const queue = [...need];
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
+  } else if (need.size > 0) {
+    // biggest first: with layers of very different sizes, that keeps every worker busy until the end
+    const order = [...need].sort((a, b) => (image.layers[b[0]]!.size ?? 0) - (image.layers[a[0]]!.size ?? 0) || a[0] - b[0]);
+    const threaded = await workerPlan(image, order, opts.walkIn ?? 'auto');
+    const inMain = order.filter(([i]) => !threaded.has(i));
+    const inMainQueue = [...inMain];
+    const mainWorker = async () => {
+      for (let next = inMainQueue.shift(); next; next = inMainQueue.shift()) {
         const [index, toRun] = next;
         const layer = image.layers[index]!;
         const entries = image.layerEntries(index);
         const progress = () => opts.onProgress?.({ layer: index, layers: total, bytes: entries.stats?.compressedBytes ?? 0, layerBytes: layer.size, cached: false, done: false });
         const ctx: AnalyzerContext = { layer, imageName: image.name };
         const w = await walkEntries(entries, toRun, ctx, progress);
-        await resolveLinks(image, index, w, ctx);
+        await resolveLinks(() => image.layerEntries(index), w, ctx);
         await finish(layer, w, toRun);
       }
     };
-    const n = Math.max(1, Math.min(opts.concurrency ?? Math.min(2, availableParallelism()), queue.length));
-    await Promise.all(Array.from({ length: n }, worker));
+    const jobs: Array<Promise<void>> = [];
+    if (threaded.size) {
+      jobs.push(
+        walkInWorkers(
+          order.filter(([i]) => threaded.has(i)).map(([index, toRun]) => {
+            const layer = image.layers[index]!;
+            const key = layerCacheKey(layer);
+            return { index, blob: threaded.get(index)!, layer, toRun, cache: cache && key ? { dir: cache.root, key } : undefined };
+          }),
+          image.name,
+          concurrency,
+          (index, toRun, r) => {
+            const layer = image.layers[index]!;
+            const key = layerCacheKey(layer);
+            const analyses = merged(r.analyses, key, toRun);
+            // the worker cached the entries and what it ran; only a partly cached layer needs the merge written
+            results[index] = { layer, entries: r.entries.map(expand), whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, analyses, uncompressedSize: r.uncompressedSize, warnings: r.warnings };
+            lastScanStats.layersInWorkers++;
+            done(layer);
+          },
+          (index) => opts.onProgress?.({ layer: index, layers: total, bytes: 0, layerBytes: image.layers[index]!.size, cached: false, done: false }),
+        ),
+      );
+    }
+    // layers that cannot go to a worker (rare: an analyzer without an origin) walk here meanwhile, one at a time
+    const n = Math.min(inMain.length, threaded.size ? 1 : concurrency);
+    jobs.push(...Array.from({ length: n }, mainWorker));
+    await Promise.all(jobs);
   }
 
   for (const [i, first] of dupOf) results[i] = { ...results[first]!, layer: image.layers[i]! };

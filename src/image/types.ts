@@ -15,6 +15,26 @@ export interface AnalyzerContext {
 }
 
 /**
+ * Reads one file as it streams by (LayerAnalyzer.stream): `push` gets the content in order, each chunk valid only
+ * during the call (copy what you keep); returning false means no more bytes are needed. `end` is called once,
+ * after the last chunk or after the sink declined more, and gives the per-file output.
+ */
+export interface FileSink<R = unknown> {
+  push(chunk: Buffer, offset: number): boolean | void;
+  end(): R | undefined;
+}
+
+/**
+ * Where a worker thread loads an analyzer from: the module (its `import.meta.url`) and the export, which is the
+ * analyzer itself, or a factory called with `args` (plain JSON data) that returns it.
+ */
+export interface AnalyzerOrigin {
+  module: string;
+  export: string;
+  args?: unknown[];
+}
+
+/**
  * A layer analyzer. It never opens archives itself. Its per-file output must be JSON-serialisable
  * (it is cached on disk). Bump `version` whenever the output for the same input changes.
  */
@@ -26,6 +46,16 @@ export interface LayerAnalyzer<R = unknown> {
   /** larger wanted files are passed with `truncated: true` and only the first maxFileSize bytes; default 8 MiB */
   maxFileSize?: number;
   analyze(meta: EntryMeta, content: Buffer, ctx: AnalyzerContext & { truncated: boolean }): R | undefined | Promise<R | undefined>;
+  /**
+   * Optional, for files too big to buffer (executables): when present the walker never buffers the file for this
+   * analyzer and feeds it the bytes as they stream by instead of calling `analyze`.
+   */
+  stream?(meta: EntryMeta, ctx: AnalyzerContext): FileSink<R>;
+  /**
+   * Set when the analyzer can run in the walker's worker threads (an analyzer defined in a module, not a closure
+   * made at run time). Layers are walked in worker threads only when every analyzer of the walk has an origin.
+   */
+  origin?: AnalyzerOrigin;
 }
 
 /** What one layer holds: its entries (metadata only) and each analyzer's per-path output. */

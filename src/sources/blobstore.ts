@@ -3,12 +3,13 @@
  * once (headers only, seeking over contents), then each member is read by offset. A directory (OCI
  * layout) is read in place, never following symlinks out of it.
  */
-import { createReadStream, constants as fsc } from 'node:fs';
+import { constants as fsc } from 'node:fs';
 import { open, readFile, stat, lstat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { checksumOk, cstr, decodeName, isZero, parseOctal, parsePax } from './tar/reader.js';
 import { normalizePath, sniffCompression } from './layer.js';
+import type { LayerBlobFile } from './types.js';
 
 export interface BlobStore {
   /** a human description for errors */
@@ -18,6 +19,8 @@ export interface BlobStore {
   /** the whole member (small JSON documents only: capped) */
   read(path: string, cap?: number): Promise<Buffer>;
   open(path: string): Promise<AsyncIterable<Buffer>>;
+  /** where the member's bytes are on disk (for reading them in a worker thread), when they are */
+  locate?(path: string): Promise<Omit<LayerBlobFile, 'kind' | 'verifyRaw'> | undefined>;
 }
 
 const JSON_CAP = 64 * 1024 * 1024;
@@ -103,15 +106,31 @@ export async function indexTarFile(path: string, maxMembers = 5_000_000): Promis
   }
 }
 
-async function* readRange(path: string, start: number, size: number): AsyncGenerator<Buffer> {
+/** Bytes [start, start + size) of a file, in 1 MiB chunks (O_NOFOLLOW when asked); a file that ends early is an error. */
+export async function* readRange(path: string, start: number, size: number, noFollow = false): AsyncGenerator<Buffer> {
   if (size === 0) return;
-  const s = createReadStream(path, { start, end: start + size - 1, highWaterMark: 1024 * 1024 });
-  let got = 0;
-  for await (const c of s) {
-    got += (c as Buffer).length;
-    yield c as Buffer;
+  const fh = await open(path, noFollow ? fsc.O_RDONLY | fsc.O_NOFOLLOW : fsc.O_RDONLY);
+  try {
+    let pos = start;
+    const end = start + size;
+    while (pos < end) {
+      // a fresh buffer per chunk: consumers (hash, zlib) may still hold the previous one
+      const want = Math.min(CHUNK, end - pos);
+      const b = Buffer.allocUnsafeSlow(want);
+      const { bytesRead } = await fh.read(b, 0, want, pos);
+      if (bytesRead === 0) throw new InputError(`${path}: truncated (member at byte ${start} ends early)`);
+      pos += bytesRead;
+      yield bytesRead === want ? b : b.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
   }
-  if (got < size) throw new InputError(`${path}: truncated (member at byte ${start} ends early)`);
+}
+const CHUNK = 1024 * 1024;
+
+/** The bytes a LayerBlobFile names. */
+export function openBlobFile(blob: LayerBlobFile): AsyncIterable<Buffer> {
+  return readRange(blob.path, blob.offset, blob.size, blob.noFollow);
 }
 
 export class TarBlobStore implements BlobStore {
@@ -158,6 +177,11 @@ export class TarBlobStore implements BlobStore {
   async open(path: string): Promise<AsyncIterable<Buffer>> {
     const m = this.member(path);
     return readRange(this.file, m.offset, m.size);
+  }
+
+  async locate(path: string): Promise<{ path: string; offset: number; size: number }> {
+    const m = this.member(path);
+    return { path: this.file, offset: m.offset, size: m.size };
   }
 }
 
@@ -219,6 +243,16 @@ export class DirBlobStore implements BlobStore {
     });
     const fh = await open(p, fsc.O_RDONLY | fsc.O_NOFOLLOW);
     return fh.createReadStream({ highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>;
+  }
+  async locate(path: string): Promise<{ path: string; offset: number; size: number; noFollow: true }> {
+    const p = this.full(path);
+    await this.checkNoSymlink(path).catch((e) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${this.root}: blob '${path}' is missing from the layout`);
+      throw e;
+    });
+    const st = await lstat(p);
+    if (!st.isFile()) throw new InputError(`${this.root}: blob '${path}' is not a regular file`);
+    return { path: p, offset: 0, size: st.size, noFollow: true };
   }
 }
 

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { TarBlobStore, parseJson } from './blobstore.js';
-import { openOciStore } from './oci-layout.js';
+import { listSome, openOciStore } from './oci-layout.js';
 import { parseConfig, platformOf, storedImage, verifyBlob, type StoredLayer } from './stored-image.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
 
@@ -44,10 +44,10 @@ export async function openDockerArchive(store: TarBlobStore, ref: string, opts: 
   if (tag) {
     const want = tag.includes(':') ? tag : `${tag}:latest`;
     const hit = manifest.find((m) => (m.RepoTags ?? []).includes(want));
-    if (!hit) throw new InputError(`${store.file}: no image tagged '${want}' (available: ${manifest.flatMap((m) => m.RepoTags ?? []).join(', ') || 'untagged only'})`);
+    if (!hit) throw new InputError(`${store.file}: no image tagged '${want}' (available: ${listSome(manifest.flatMap((m) => m.RepoTags ?? [])) || 'untagged only'})`);
     entry = hit;
   } else if (manifest.length > 1) {
-    throw new InputError(`${store.file} holds ${manifest.length} images; name one: ${ref}:REPO:TAG (available: ${manifest.flatMap((m) => m.RepoTags ?? []).join(', ')})`);
+    throw new InputError(`${store.file} holds ${manifest.length} images; name one: ${ref}:REPO:TAG (available: ${listSome(manifest.flatMap((m) => m.RepoTags ?? []))})`);
   }
   if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers)) throw new InputError(`${store.file}: manifest.json entry lacks Config/Layers`);
   const cfgBuf = await store.read(entry.Config);

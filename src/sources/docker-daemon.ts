@@ -31,6 +31,8 @@ import { Readable } from 'node:stream';
 import { InputError } from '../core/errors.js';
 import { EngineClient, EngineError } from './engine/client.js';
 import { blobLayerEntries, normalizePath } from './layer.js';
+import { openLayerBlob } from './layer-blob.js';
+import { engineStorage } from './engine-storage.js';
 import { layerRefs, parseConfig, platformOf, verifyBlob } from './stored-image.js';
 import { TarReader, decodeName } from './tar/reader.js';
 import type { ImageConfig, ImageSource, ImageSourceOptions, LayerEntries, LayerEntry, LayerRef, OpenedImage, StreamedLayer } from './types.js';
@@ -46,6 +48,7 @@ interface InspectDoc {
   Variant?: string;
   Config?: ImageConfig['config'] & Record<string, unknown>;
   RootFS?: { Type: string; Layers?: string[] };
+  GraphDriver?: { Name?: string };
 }
 interface HistoryDoc {
   Created?: number;
@@ -65,18 +68,37 @@ async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenera
   }
 }
 
+/** Instructions that never make a layer, as BuildKit writes them in the history ("ENV A=b", "USER 65534"...). */
+const EMPTY_INSTRUCTION = /^(?:ENV|LABEL|ARG|CMD|ENTRYPOINT|EXPOSE|USER|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ONBUILD|MAINTAINER)\b/;
+
+/**
+ * Whether a history entry of the Engine API made a layer. The API has no empty_layer flag and its Size is 0 for a
+ * layer that only deletes or creates directories (`RUN rm -f x`, `RUN mkdir -p d`), so neither the size nor the
+ * command alone tells: a non-zero size always means a layer; the classic builder's `#(nop)` marks an empty entry
+ * except for COPY and ADD; BuildKit's metadata-only instructions are empty; anything else (RUN, COPY, ADD, an
+ * imported base with no command) made a layer.
+ */
+function makesLayer(h: HistoryDoc): boolean {
+  if ((h.Size ?? 0) > 0) return true;
+  const cmd = (h.CreatedBy ?? '').trim();
+  if (/#\(nop\)\s+(?:COPY|ADD)\b/.test(cmd)) return true;
+  if (/#\(nop\)/.test(cmd)) return false;
+  return !EMPTY_INSTRUCTION.test(cmd);
+}
+
 function historyFrom(hist: HistoryDoc[], layers: number): ImageConfig['history'] {
   const oldestFirst = [...hist].reverse();
+  const byKind = oldestFirst.map(makesLayer);
   const nonEmptyBySize = oldestFirst.map((h) => (h.Size ?? 0) > 0);
   const nonEmptyByCmd = oldestFirst.map((h) => !/#\(nop\)/.test(h.CreatedBy ?? ''));
   const count = (a: boolean[]) => a.filter(Boolean).length;
-  const flags = count(nonEmptyBySize) === layers ? nonEmptyBySize : count(nonEmptyByCmd) === layers ? nonEmptyByCmd : undefined;
+  const flags = [byKind, nonEmptyBySize, nonEmptyByCmd].find((f) => count(f) === layers);
   return oldestFirst.map((h, i) => {
     const e: NonNullable<ImageConfig['history']>[number] = {};
     if (h.Created) e.created = new Date(h.Created * 1000).toISOString();
     if (h.CreatedBy) e.created_by = h.CreatedBy;
     if (h.Comment) e.comment = h.Comment;
-    // with no consistent way to tell empty entries apart, mark none (created-by is then left off layers)
+    // with no consistent way to tell empty entries apart, mark none (created-by then comes from the real config)
     e.empty_layer = flags ? !flags[i] : false;
     return e;
   });
@@ -124,8 +146,12 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
   const byDiff = new Map<string, LayerRef>();
   for (const l of layers) if (!byDiff.has(l.diffId!)) byDiff.set(l.diffId!, l); // a repeated layer maps to its first index
   const configHex = /^sha256:([a-f0-9]{64})$/.exec(inspect.Id)?.[1];
+  // when the API's history could not be mapped onto the layers, created-by must come from the real config
+  const historyMapped = (config.history ?? []).filter((h) => !h.empty_layer).length === layers.length;
+  let configSeen = false;
 
   const refine = (buf: Buffer) => {
+    configSeen = true;
     verifyBlob(buf, inspect.Id, `image ${name}: config`);
     const real = parseConfig(buf, `image ${name}: config`);
     img.config = real;
@@ -191,6 +217,11 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
       const remaining = () => [...need].some((i) => !done.has(i));
       if (!remaining()) return;
       for await (const { known, first, rest } of members()) {
+        // every layer is done, only read on for the config (the save tar's order is its names' order: random)
+        if (!remaining()) {
+          if (configSeen) break;
+          continue;
+        }
         if (known && (done.has(known.index) || !need.has(known.index))) continue;
         const ref = known ?? { index: -1, digest: '' };
         const entries = blobLayerEntries(async () => prepend(first, rest), ref, { compute: !known, label: known ? undefined : 'a layer of the save stream' });
@@ -207,7 +238,7 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
         });
         const got = known ?? identified;
         if (got) done.add(got.index);
-        if (!remaining()) break;
+        if (!remaining() && (historyMapped || configSeen || !configHex)) break;
       }
     },
     layerEntries(index: number): LayerEntries {
@@ -262,6 +293,19 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
     },
     async close() {},
   };
+  // on the engine's host, as root: the layers straight from its overlay2 storage (random access, verified)
+  const direct = opts.engineRead === 'api' ? undefined : await engineStorage(client, inspect.Id, diffIds, inspect.GraphDriver?.Name);
+  if (direct) {
+    refine(direct.config);
+    delete img.streamLayers;
+    img.layerBlob = async (index: number) => direct.blobs[index];
+    img.layerEntries = (index: number): LayerEntries => {
+      const want = layers[index];
+      const blob = direct.blobs[index];
+      if (!want || !blob) throw new InputError(`no layer ${index + 1} (the image has ${layers.length})`);
+      return openLayerBlob(blob, want);
+    };
+  }
   return img;
 }
 

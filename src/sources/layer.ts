@@ -16,10 +16,19 @@ import { TarError, TarReader, decodeName, type TarHeader } from './tar/reader.js
 export interface LayerLimits {
   /** most entries one layer may hold (default 2,000,000) */
   maxEntries: number;
-  /** most uncompressed bytes one layer may expand to (default 64 GiB) */
+  /** most uncompressed bytes one layer may expand to, whatever it declares (default 64 GiB) */
   maxBytes: number;
   /** highest uncompressed/compressed ratio accepted once `ratioMinBytes` are out (default 1000) */
   maxRatio: number;
+  /**
+   * for a blob of declared size (manifest descriptor, archive member): at most this many times that size comes out
+   * of it (default 100), or `ratioMinBytes`, whichever is more
+   */
+  maxExpansion: number;
+  /**
+   * output size from which the ratio is checked (default 256 MiB): a small layer of very compressible text is
+   * genuine, and a bomb is stopped after this much output, whatever its size
+   */
   ratioMinBytes: number;
 }
 
@@ -27,7 +36,8 @@ export const DEFAULT_LIMITS: LayerLimits = {
   maxEntries: 2_000_000,
   maxBytes: 64 * 1024 ** 3,
   maxRatio: 1000,
-  ratioMinBytes: 64 * 1024 ** 2,
+  maxExpansion: 100,
+  ratioMinBytes: 256 * 1024 ** 2,
 };
 
 export class LayerError extends InputError {
@@ -84,13 +94,21 @@ export function normalizePath(name: string): { path: string; absolute: boolean; 
   return { path: out.join('/'), absolute, escaped };
 }
 
-async function* rawWithDigest(src: AsyncIterable<Buffer> | Iterable<Buffer>, hash: Hash | undefined, stats: LayerEntryStream['stats']): AsyncGenerator<Buffer> {
+async function* rawWithDigest(src: AsyncIterable<Buffer> | Iterable<Buffer>, hash: Hash | undefined, stats: LayerEntryStream['stats'], declared: number | undefined, what: string): AsyncGenerator<Buffer> {
   for await (const c of src) {
     const b = Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array);
     stats.compressedBytes += b.length;
+    if (declared !== undefined && stats.compressedBytes > declared) throw new LayerError(`${what}: the blob is larger than the ${declared} bytes its descriptor declares`);
     hash?.update(b);
     yield b;
   }
+}
+
+/** A plain tar: only the absolute cap applies (there is no ratio). */
+function maxOnly(limits: LayerLimits, what: string): OutputGuard {
+  return (produced) => {
+    if (produced > limits.maxBytes) throw new LayerError(`${what}: expands beyond ${limits.maxBytes} bytes (decompression bomb?); raise the limit if the image is genuine`);
+  };
 }
 
 async function* prepend(first: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
@@ -102,9 +120,23 @@ async function* prepend(first: Buffer, it: AsyncIterator<Buffer>): AsyncGenerato
   }
 }
 
-async function* gunzip(src: AsyncIterable<Buffer>, what: string): AsyncGenerator<Buffer> {
+/** What a decompressor has taken in so far: the ratio is measured against it, not against bytes merely read ahead. */
+interface Consumed {
+  bytes: number;
+}
+
+/** Input for zlib in small slices: zlib counts a chunk as taken in when it starts on it (bytesWritten). */
+async function* sliced(src: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  for await (const c of src) {
+    if (c.length <= size) yield c;
+    else for (let i = 0; i < c.length; i += size) yield c.subarray(i, Math.min(c.length, i + size));
+  }
+}
+
+async function* gunzip(src: AsyncIterable<Buffer>, what: string, consumed: Consumed): AsyncGenerator<Buffer> {
   const z = createGunzip({ chunkSize: 256 * 1024 });
-  const input = Readable.from(src, { objectMode: false, highWaterMark: 256 * 1024 });
+  // 64 KiB in: at most ~64 MiB out of a maximally compressed slice before the ratio is seen
+  const input = Readable.from(sliced(src, 64 * 1024), { objectMode: false, highWaterMark: 256 * 1024 });
   let inputError: unknown;
   input.on('error', (e) => {
     inputError = e;
@@ -112,7 +144,10 @@ async function* gunzip(src: AsyncIterable<Buffer>, what: string): AsyncGenerator
   });
   input.pipe(z);
   try {
-    for await (const c of z) yield c as Buffer;
+    for await (const c of z) {
+      consumed.bytes = z.bytesWritten;
+      yield c as Buffer;
+    }
   } catch (e) {
     if (inputError) throw inputError;
     const msg = (e as Error).message;
@@ -124,7 +159,7 @@ async function* gunzip(src: AsyncIterable<Buffer>, what: string): AsyncGenerator
   }
 }
 
-async function* unzstd(src: AsyncIterable<Buffer>, what: string, limits: LayerLimits, stats: LayerEntryStream['stats']): AsyncGenerator<Buffer> {
+async function* unzstd(src: AsyncIterable<Buffer>, what: string, guard: OutputGuard, consumed: Consumed): AsyncGenerator<Buffer> {
   const out: Buffer[] = [];
   let ended = false;
   let produced = 0;
@@ -132,10 +167,7 @@ async function* unzstd(src: AsyncIterable<Buffer>, what: string, limits: LayerLi
   // so a bomb cannot grow the pending output past (slice size x ratio limit) before it is caught
   const d = new ZstdDecompress((chunk, final) => {
     produced += chunk.byteLength;
-    if (produced > limits.maxBytes) throw new LayerError(`${what}: expands beyond ${limits.maxBytes} bytes (decompression bomb?); raise the limit if the image is genuine`);
-    if (produced > limits.ratioMinBytes && produced / Math.max(1, stats.compressedBytes) > limits.maxRatio) {
-      throw new LayerError(`${what}: compression ratio above ${limits.maxRatio}:1 after ${produced} bytes (decompression bomb)`);
-    }
+    guard(produced, consumed.bytes);
     out.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     if (final) ended = true;
   });
@@ -143,7 +175,9 @@ async function* unzstd(src: AsyncIterable<Buffer>, what: string, limits: LayerLi
   try {
     for await (const c of src) {
       for (let i = 0; i < c.length; i += SLICE) {
-        d.push(c.subarray(i, Math.min(c.length, i + SLICE)));
+        const slice = c.subarray(i, Math.min(c.length, i + SLICE));
+        consumed.bytes += slice.length;
+        d.push(slice);
         while (out.length) yield out.shift()!;
       }
     }
@@ -156,21 +190,40 @@ async function* unzstd(src: AsyncIterable<Buffer>, what: string, limits: LayerLi
   if (!ended) throw new LayerError(`${what}: truncated zstd stream`);
 }
 
-async function* counted(
-  src: AsyncIterable<Buffer>,
-  hash: Hash | undefined,
-  stats: LayerEntryStream['stats'],
-  limits: LayerLimits,
-  what: string,
-): AsyncGenerator<Buffer> {
+/** Throws when `produced` uncompressed bytes from `consumed` compressed ones look like a bomb or pass a cap. */
+type OutputGuard = (produced: number, consumed: number) => void;
+
+/**
+ * The decompression limits of one layer, checked per output chunk:
+ *  - an absolute cap: the configured maximum, and for a blob of declared size, `maxExpansion` times that size (or
+ *    `ratioMinBytes`, whichever is more). Gzip reaches 1032:1 at most, so a bomb that keeps under the ratio limit
+ *    still stops here, long before its end;
+ *  - the ratio against the compressed bytes the decompressor has actually taken in (not what was read ahead),
+ *    once `ratioMinBytes` are out: the classic zero-filled bomb stops after `ratioMinBytes`.
+ * A small layer of very compressible text (under `ratioMinBytes`) passes both.
+ */
+function outputGuard(limits: LayerLimits, what: string, declared: number | undefined): OutputGuard {
+  const cap = declared !== undefined && declared > 0 ? Math.min(limits.maxBytes, Math.max(limits.ratioMinBytes, declared * limits.maxExpansion)) : limits.maxBytes;
+  return (produced, consumed) => {
+    if (produced > limits.ratioMinBytes && produced / Math.max(1, consumed) > limits.maxRatio) {
+      throw new LayerError(`${what}: compression ratio above ${limits.maxRatio}:1 after ${produced} bytes (decompression bomb)`);
+    }
+    if (produced > cap) {
+      throw new LayerError(
+        cap < limits.maxBytes
+          ? `${what}: expands beyond ${cap} bytes, more than ${limits.maxExpansion} times the ${declared} bytes its descriptor declares (decompression bomb)`
+          : `${what}: expands beyond ${limits.maxBytes} bytes (decompression bomb?); raise the limit if the image is genuine`,
+      );
+    }
+  };
+}
+
+/** The uncompressed tar: counted, hashed (diff_id) and, for compressed layers, held to the output guard. */
+async function* counted(src: AsyncIterable<Buffer>, hash: Hash | undefined, stats: LayerEntryStream['stats'], guard: OutputGuard | undefined, consumed: Consumed): AsyncGenerator<Buffer> {
   for await (const b of src) {
     stats.uncompressedBytes += b.length;
     hash?.update(b);
-    const u = stats.uncompressedBytes;
-    if (u > limits.maxBytes) throw new LayerError(`${what}: expands beyond ${limits.maxBytes} bytes (decompression bomb?); raise the limit if the image is genuine`);
-    if (stats.compression !== 'none' && u > limits.ratioMinBytes && stats.compressedBytes > 0 && u / stats.compressedBytes > limits.maxRatio) {
-      throw new LayerError(`${what}: compression ratio above ${limits.maxRatio}:1 after ${u} bytes (decompression bomb)`);
-    }
+    guard?.(stats.uncompressedBytes, consumed.bytes);
     yield b;
   }
 }
@@ -221,17 +274,22 @@ export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer> | Ite
     const rawHashSpec = opts.verifyRaw === false ? undefined : (hashFor(ref.digest) ?? (opts.compute ? { algo: 'sha256', hex: '' } : undefined));
     const diffSpec = hashFor(ref.diffId) ?? (opts.compute ? { algo: 'sha256', hex: '' } : undefined);
     const rawHash = rawHashSpec ? createHash(rawHashSpec.algo) : undefined;
-    const rawIt = rawWithDigest(src, rawHash, stats)[Symbol.asyncIterator]();
+    const rawIt = rawWithDigest(src, rawHash, stats, ref.size, what)[Symbol.asyncIterator]();
     const first = await rawIt.next();
     const firstBuf = first.done ? Buffer.alloc(0) : first.value;
     const compression = sniffCompression(firstBuf);
     stats.compression = compression;
     const raw = first.done ? (async function* () {})() : prepend(firstBuf, rawIt);
-    const plain = compression === 'gzip' ? gunzip(raw, what) : compression === 'zstd' ? unzstd(raw, what, limits, stats) : raw;
+    // a blob larger than its descriptor says is not the blob it names
+    const declared = ref.size;
+    const consumed: Consumed = { bytes: 0 };
+    const guard = outputGuard(limits, what, declared);
+    const plain = compression === 'gzip' ? gunzip(raw, what, consumed) : compression === 'zstd' ? unzstd(raw, what, guard, consumed) : raw;
     // when the stored bytes are the tar itself and both digests agree, one hash is enough
     const sameHash = compression === 'none' && diffSpec && rawHashSpec && (ref.diffId === ref.digest || (opts.compute && !ref.digest && !ref.diffId));
     const diffHash = diffSpec && !sameHash ? createHash(diffSpec.algo) : undefined;
-    const tar = new TarReader(counted(plain, diffHash, stats, limits, what));
+    if (compression === 'none') consumed.bytes = Number.MAX_SAFE_INTEGER;
+    const tar = new TarReader(counted(plain, diffHash, stats, compression === 'none' ? maxOnly(limits, what) : guard, consumed));
     let count = 0;
     let pending: TarLayerEntry | undefined;
     for (;;) {

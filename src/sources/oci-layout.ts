@@ -66,15 +66,38 @@ async function readVerified(store: BlobStore, desc: Descriptor, what: string): P
   return buf;
 }
 
-/** Walk the indexes collecting image manifests (depth-bounded). */
-async function collect(store: BlobStore, descs: Descriptor[], depth: number, out: Candidate[], inherited?: Descriptor): Promise<void> {
+/** More manifests than any genuine index lists (platforms x attestations): beyond it, a layout is refused. */
+export const MAX_MANIFESTS = 10_000;
+
+/** "a, b, c, ... (N in all)": lists in messages stay one short line, whatever the input holds. */
+export function listSome(items: string[], max = 10): string {
+  const uniq = [...new Set(items)];
+  return uniq.length <= max ? uniq.join(', ') : `${uniq.slice(0, max).join(', ')}, ... (${uniq.length} in all)`;
+}
+
+interface Walk {
+  /** descriptors visited so far, over every index level */
+  seen: number;
+  /** parsed blobs by digest: a blob named by many descriptors is read and verified once */
+  docs: Map<string, IndexDoc & ManifestDoc>;
+}
+
+/** Walk the indexes collecting image manifests (depth- and count-bounded). */
+async function collect(store: BlobStore, descs: Descriptor[], depth: number, out: Candidate[], inherited?: Descriptor, walk: Walk = { seen: 0, docs: new Map() }): Promise<void> {
   if (depth > 8) throw new InputError(`${store.where}: image indexes nested deeper than 8 levels`);
+  if (!Array.isArray(descs)) throw new InputError(`${store.where}: an image index whose manifests are not a list`);
   for (const d of descs) {
-    const buf = await readVerified(store, d, 'manifest');
-    const doc = parseJson<IndexDoc & ManifestDoc>(buf, `${store.where}: blob ${d.digest}`);
+    if (++walk.seen > MAX_MANIFESTS) throw new InputError(`${store.where}: the image index lists more than ${MAX_MANIFESTS} manifests (not a genuine layout?)`);
+    if (!d || typeof d.digest !== 'string') throw new InputError(`${store.where}: an index entry without a digest`);
+    let doc = walk.docs.get(d.digest);
+    if (!doc) {
+      const buf = await readVerified(store, d, 'manifest');
+      doc = parseJson<IndexDoc & ManifestDoc>(buf, `${store.where}: blob ${d.digest}`);
+      walk.docs.set(d.digest, doc);
+    }
     const mt = doc.mediaType ?? d.mediaType ?? '';
     if (INDEX_TYPES.has(mt) || (Array.isArray(doc.manifests) && !doc.layers)) {
-      await collect(store, doc.manifests ?? [], depth + 1, out, inherited ?? d);
+      await collect(store, doc.manifests ?? [], depth + 1, out, inherited ?? d, walk);
       continue;
     }
     if (!doc.config || !Array.isArray(doc.layers)) continue; // not an image manifest (artifact, attestation...)
@@ -89,11 +112,13 @@ export async function openOciStore(store: BlobStore, ref: string, opts: ImageSou
   if (!(await store.has('index.json'))) throw new InputError(`${store.where}: no index.json (not an OCI image layout)`);
   const index = parseJson<IndexDoc>(await store.read('index.json'), `${store.where}/index.json`);
   let top = index.manifests ?? [];
+  if (!Array.isArray(top)) throw new InputError(`${store.where}/index.json: manifests is not a list`);
+  if (top.length > MAX_MANIFESTS) throw new InputError(`${store.where}/index.json lists ${top.length} manifests, more than the ${MAX_MANIFESTS} a genuine layout holds`);
   if (refName) {
     top = top.filter((d) => d.annotations?.[REF_NAME] === refName || d.annotations?.['io.containerd.image.name']?.endsWith(`:${refName}`) || d.annotations?.['io.containerd.image.name'] === refName);
     if (top.length === 0) {
       const names = (index.manifests ?? []).map((d) => d.annotations?.[REF_NAME]).filter(Boolean);
-      throw new InputError(`${store.where}: no image named '${refName}' in index.json${names.length ? ` (available: ${names.join(', ')})` : ''}`);
+      throw new InputError(`${store.where}: no image named '${refName}' in index.json${names.length ? ` (available: ${listSome(names as string[])})` : ''}`);
     }
   }
   const cands: Candidate[] = [];
@@ -114,7 +139,7 @@ export async function openOciStore(store: BlobStore, ref: string, opts: ImageSou
   if (!chosen && !opts.platform && cands.length === 1) chosen = cands[0]; // a single-platform layout: take it
   if (!chosen) {
     const avail = [...new Set(cands.map((c) => [c.platform.os, c.platform.architecture, c.platform.variant].filter(Boolean).join('/')))];
-    throw new InputError(`${store.where}: no image for platform ${opts.platform ?? DEFAULT_PLATFORM} (available: ${avail.join(', ')}); pick one with --platform`);
+    throw new InputError(`${store.where}: no image for platform ${opts.platform ?? DEFAULT_PLATFORM} (available: ${listSome(avail)}); pick one with --platform`);
   }
   const cfgDesc = chosen.manifest.config!;
   const cfgBuf = configs.get(chosen) ?? (await readVerified(store, cfgDesc, 'config'));

@@ -7,7 +7,7 @@ import { InputError } from '../core/errors.js';
 import type { BlobStore } from './blobstore.js';
 import { parseJson } from './blobstore.js';
 import { blobLayerEntries, type LayerLimits } from './layer.js';
-import type { ImageConfig, LayerRef, OpenedImage } from './types.js';
+import type { ImageConfig, LayerBlob, LayerRef, OpenedImage } from './types.js';
 
 export interface StoredLayer {
   /** path of the blob inside the store */
@@ -92,6 +92,12 @@ export function storedImage(store: BlobStore, init: StoredImageInit): OpenedImag
       const r = refs[index];
       if (!l || !r) throw new InputError(`no layer ${index + 1} (the image has ${refs.length})`);
       return blobLayerEntries(() => store.open(l.path), r, { limits: init.limits, verifyRaw: l.digest !== undefined });
+    },
+    async layerBlob(index: number): Promise<LayerBlob | undefined> {
+      const l = init.layers[index];
+      if (!l || !store.locate) return undefined;
+      const at = await store.locate(l.path);
+      return at ? { kind: 'file', ...at, verifyRaw: l.digest !== undefined, ...(init.limits ? { limits: init.limits } : {}) } : undefined;
     },
     async close() {
       /* nothing held open between reads */

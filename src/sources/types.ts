@@ -3,6 +3,7 @@
  * and later a registry) opens to the same OpenedImage; everything downstream sees only this.
  */
 import type { Readable } from 'node:stream';
+import type { LayerLimits } from './layer.js';
 import type { RegistryOptions } from './registry.js';
 
 /** The parts of the OCI image config Bulwark reads (docker's config is a superset). */
@@ -93,6 +94,42 @@ export interface StreamedLayer {
   identify(): LayerRef | undefined;
 }
 
+/**
+ * Where a layer's stored bytes (compressed or not, as `digest` names them) are on the local disk: bytes
+ * [offset, offset + size) of `path`. With it, the walker can read, hash and decompress the layer in a worker
+ * thread; the worker applies exactly what `layerEntries(i)` applies (compression sniffing, limits, blob digest
+ * when `verifyRaw`, diff_id, hostile-name handling), so the result is the same.
+ */
+export interface LayerBlobFile {
+  kind: 'file';
+  path: string;
+  offset: number;
+  size: number;
+  /** false when `LayerRef.digest` is not the digest of these bytes (legacy docker-archive layer.tar) */
+  verifyRaw: boolean;
+  /** open with O_NOFOLLOW (a blob file inside a directory layout) */
+  noFollow?: boolean;
+  /** the source's limits for this layer, when not the defaults */
+  limits?: Partial<LayerLimits>;
+}
+
+/**
+ * A layer kept by the Docker engine's overlay2 driver: the tar stream is rebuilt from the engine's tar-split
+ * record (headers and padding as stored) and the files of the layer's `diff` directory, so its diff_id can be
+ * verified exactly as for a `docker save` stream.
+ */
+export interface LayerBlobTarSplit {
+  kind: 'tar-split';
+  /** the gzip-compressed tar-split JSON lines (layerdb/.../tar-split.json.gz) */
+  tarSplit: string;
+  /** the layer's files (overlay2/<cache-id>/diff) */
+  root: string;
+  /** the uncompressed size the engine recorded (layerdb `size`) */
+  size?: number;
+}
+
+export type LayerBlob = LayerBlobFile | LayerBlobTarSplit;
+
 export interface OpenedImage {
   /** what the user typed */
   ref: string;
@@ -121,11 +158,22 @@ export interface OpenedImage {
    * when a needed layer never came. The walker prefers this to `layerEntries` when present.
    */
   streamLayers?(need: Set<number>, visit: (layer: StreamedLayer) => Promise<void>): Promise<void>;
+  /**
+   * Optional: where layer `index`'s bytes are on local disk (undefined when this layer is not), so that the
+   * walker can read layers in worker threads, several at once. Sources that only stream need not offer it.
+   */
+  layerBlob?(index: number): Promise<LayerBlob | undefined>;
   close(): Promise<void>;
 }
 
 export interface ImageSourceOptions {
   platform?: string;
+  /**
+   * docker: images: 'auto' (default) reads the layers straight from the engine's overlay2 storage when Bulwark runs
+   * as root on the engine's host (verified against the diff_ids), else through the Engine API save stream; 'api'
+   * always uses the save stream.
+   */
+  engineRead?: 'auto' | 'api';
   /** where temporary files may go (never outside this dir) */
   tmpDir?: string;
   /** registry access: credentials, trust (CA, insecure registries), limits (src/registry/) */

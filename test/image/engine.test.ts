@@ -6,11 +6,13 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureAlpineImage, dockerAvailable } from '../support/images.js';
 import { openImage } from '../../src/sources/index.js';
+import { openDockerDaemon } from '../../src/sources/docker-daemon.js';
+import { EngineClient } from '../../src/sources/engine/client.js';
 import { scanImage, lastScanStats } from '../../src/image/scan.js';
 import { analyzeImage } from '../../src/image/pipeline.js';
 import type { ImageScan, LayerAnalyzer } from '../../src/image/types.js';
@@ -97,7 +99,7 @@ test('docker: warm rescan answers from the cache without reading the save stream
   const cacheDir = join(work, 'cache');
   const cold = await analyzeImage(`docker:${IMAGE}`, { cacheDir, analyzers: [apk] });
   assert.equal(lastScanStats.layersStreamed, 3);
-  const img = await openImage(`docker:${IMAGE}`);
+  const img = await openImage(`docker:${IMAGE}`, { engineRead: 'api' });
   let streams = 0;
   const orig = img.streamLayers!.bind(img);
   img.streamLayers = (need, visit) => {
@@ -112,6 +114,18 @@ test('docker: warm rescan answers from the cache without reading the save stream
   assert.equal(lastScanStats.layersFromCache, 3);
   assert.equal(warm.final.get('opt/app/v')?.layerIndex, 2);
   assert.deepEqual(summary(warm), summary(cold), 'same result, created-by included (from /history when the config never streamed by)');
+  // read from the engine's storage (when this runs as root next to an overlay2 engine): nothing opened either
+  const direct = await openImage(`docker:${IMAGE}`);
+  direct.layerEntries = () => {
+    throw new Error('no layer may be opened');
+  };
+  if (direct.layerBlob) {
+    direct.layerBlob = () => {
+      throw new Error('no layer may be located');
+    };
+  }
+  await scanImage(direct, [apk], { cacheDir });
+  assert.equal(lastScanStats.layersFromCache, 3);
   // the docker save tar shares the cache (same diff_ids): nothing to walk either
   const save = await openImage(saveTar);
   save.layerEntries = () => {
@@ -127,9 +141,42 @@ test('docker: an unknown image or a platform the image is not is a clear error',
 });
 
 test('docker: layerEntries(i) reads one layer from the save stream (random access outside the walker)', { skip }, async () => {
-  const img = await openImage(`docker:${IMAGE}`, { tmpDir: work });
+  const img = await openImage(`docker:${IMAGE}`, { tmpDir: work, engineRead: 'api' });
   const paths: string[] = [];
   for await (const e of img.layerEntries(1)) paths.push(e.meta.path);
   assert.ok(paths.includes('etc/app.conf'));
   assert.ok(paths.includes('etc/.wh.motd'));
+});
+
+test('docker: created-by of every layer, whether or not the API history maps onto the layers', { skip }, async () => {
+  // layers the Engine API's history reports with Size 0 (only a deletion, only a directory) and a classic-builder
+  // COPY ('#(nop) COPY'): neither the sizes nor the '#(nop)' marks alone give the layers
+  const tag = `bulwark-test/walker-history:${process.pid}`;
+  const ctx = join(work, 'history-ctx');
+  mkdirSync(ctx);
+  writeFileSync(join(ctx, 'a'), 'a\n');
+  writeFileSync(join(ctx, 'Dockerfile'), 'FROM bulwark-test/alpine:3.20.3\nCOPY a /opt/a\nRUN mkdir -p /srv/shared && chmod 0777 /srv/shared\nENV APP=1\nRUN rm -f /opt/a\nUSER 65534\n');
+  execFileSync('docker', ['build', '-q', '--network', 'none', '-t', tag, ctx], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+  try {
+    const expect = ['', 'COPY', 'mkdir -p /srv/shared', 'rm -f /opt/a'];
+    const check = (layers: Array<{ createdBy?: string; created?: string }>, what: string) => {
+      assert.equal(layers.length, expect.length, what);
+      // the imported base has no command, only a date
+      layers.forEach((l, i) => assert.ok(i === 0 ? l.created !== undefined && !l.createdBy : (l.createdBy ?? '').includes(expect[i]!), `${what}: layer ${i} created by '${l.createdBy}'`));
+    };
+    check((await openDockerDaemon(`docker:${tag}`, { engineRead: 'api' })).layers, 'from the API history');
+    // with no usable history, a scan of the save stream reads on until the config, wherever the tar puts it
+    class NoHistory extends EngineClient {
+      override json<T>(path: string, ...rest: Parameters<EngineClient['json']> extends [string, ...infer R] ? R : never): Promise<T> {
+        if (path.endsWith('/history')) return Promise.reject(new Error('no history'));
+        return super.json<T>(path, ...rest);
+      }
+    }
+    const img = await openDockerDaemon(`docker:${tag}`, { engineRead: 'api', client: new NoHistory() });
+    assert.ok(img.layers.every((l) => l.createdBy === undefined), 'nothing to map before the stream');
+    const scan = await scanImage(img, [apk], { noCache: true });
+    check(scan.image.layers, 'from the config in the save stream');
+  } finally {
+    execFileSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
+  }
 });

@@ -136,6 +136,64 @@ test('a gzip decompression bomb stops with a clear error', async () => {
   }, /expands beyond 10485760 bytes/);
 });
 
+/** A tar header for one regular file of `size` bytes (the content is streamed separately). */
+function bigHeader(name: string, size: number): Buffer {
+  const h = Buffer.from(tarMember({ name, content: Buffer.alloc(0) }));
+  h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
+  h.write('        ', 148, 'latin1');
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += h[i]!;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+  return h;
+}
+
+test('a 10 GiB gzip bomb that keeps under the ratio limit is stopped at 100 times its declared size, not expanded to the end', async () => {
+  // 10,240 gzip members of 1 MiB of zeros each (a multi-member gzip stream): 10 GiB from about 10 MB, a ratio just
+  // under 1000:1 once the members' headers are counted, so only the cap from the declared size can stop it
+  const mib = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+  const count = 10 * 1024;
+  const parts = [gzipSync(bigHeader('bomb', count * 1024 * 1024))];
+  for (let i = 0; i < count; i++) parts.push(mib);
+  parts.push(gzipSync(Buffer.alloc(1024)));
+  const gz = Buffer.concat(parts);
+  assert.ok(gz.length < 16 * 1024 * 1024);
+  const t0 = Date.now();
+  const err = await scan(rootfsFile(gz)).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  assert.ok(err, 'the bomb is refused');
+  const m = /expands beyond (\d+) bytes, more than 100 times the (\d+) bytes its descriptor declares \(decompression bomb\)/.exec(err.message);
+  assert.ok(m, err.message);
+  assert.equal(Number(m[2]), gz.length);
+  assert.ok(Number(m[1]) <= 100 * gz.length && Number(m[1]) < 2 * 1024 ** 3, `stopped after ${m[1]} bytes of output`);
+  assert.ok(Date.now() - t0 < 120_000);
+});
+
+test('a genuine layer of 100 MB of very compressible text is not taken for a bomb', async () => {
+  const line = Buffer.from('2024-06-01T12:00:00.000Z INFO [worker-1] heartbeat ok\n');
+  const size = 100 * 1024 * 1024 - ((100 * 1024 * 1024) % line.length);
+  const text = Buffer.alloc(size);
+  for (let i = 0; i < size; i += line.length) line.copy(text, i);
+  const tar = Buffer.concat([bigHeader('var/log/app.log', size), text, Buffer.alloc((512 - (size % 512)) % 512), Buffer.alloc(1024)]);
+  const gz = gzipSync(tar, { level: 9 });
+  assert.ok(tar.length / gz.length > 300, `a ratio of ${(tar.length / gz.length).toFixed(0)}:1`);
+  const s = await scan(rootfsFile(gz), [recorder((p) => p === 'var/log/app.log', 64)]);
+  assert.equal(s.final.get('var/log/app.log')?.meta.size, size);
+});
+
+test('a blob larger than its descriptor declares is refused as soon as it runs over', async () => {
+  const dir = join(work, 'oci-oversize');
+  const layer = tarBuffer([{ name: 'a', content: 'x'.repeat(5000) }]);
+  writeOciLayout(dir, [{ tar: layer }]);
+  const img = await openImage(dir);
+  // the descriptor says fewer bytes than the blob has
+  const small = { ...img.layers[0]!, size: 1024 };
+  await assert.rejects(async () => {
+    for await (const e of blobLayerEntries(async () => [layer.subarray(0, 2048), layer.subarray(2048)], small)) void e;
+  }, /larger than the 1024 bytes its descriptor declares/);
+});
+
 test('a zstd decompression bomb stops with a clear error before it is expanded', { skip: HAVE_ZSTD ? false : 'needs the zstd command (apt: zstd)' }, async () => {
   const head = Buffer.from(tarMember({ name: 'bomb', content: Buffer.alloc(0) }));
   const big = 2 * 1024 * 1024 * 1024; // 2 GiB of zeros: a few hundred KiB of zstd
@@ -255,4 +313,27 @@ test('the walker writes nothing: the working directory is unchanged after hostil
   await scan(rootfsFile(tarBuffer([{ name: '../x', content: 'x' }, { name: '/abs', content: 'y' }]))).catch(() => undefined);
   const after = readdirSync(work).sort();
   assert.deepEqual(after.length, before.length + 1, 'only the crafted input file was added');
+});
+
+test('an OCI index with 200,000 manifests, or thousands of platforms, ends in one short line, quickly', async () => {
+  const dir = join(work, 'oci-flood');
+  const { manifestDigest } = writeOciLayout(dir, [{ tar: tarBuffer([{ name: 'a', content: 'a' }]) }]);
+  const desc = (i: number) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest, size: 1, platform: { os: 'linux', architecture: `arch${i}` }, annotations: { 'org.opencontainers.image.ref.name': `name${i}` } });
+  const write = (count: number) => writeFileSync(join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: Array.from({ length: count }, (_, i) => desc(i)) }));
+  for (const [count, ref, re] of [
+    [200_000, dir, /index\.json lists 200000 manifests, more than the 10000 a genuine layout holds/],
+    [5_000, dir, /no image for platform linux\/amd64 \(available: linux\/arch0, .*\.\.\. \(5000 in all\)\); pick one with --platform/],
+    [5_000, `oci:${dir}:nope`, /no image named 'nope' in index\.json \(available: name0, .*\.\.\. \(5000 in all\)\)/],
+  ] as const) {
+    write(count);
+    const t0 = Date.now();
+    const err = await openImage(ref).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    assert.ok(err, `${count} manifests: refused`);
+    assert.match(err.message, re);
+    assert.ok(err.message.length < 1000 && !err.message.includes('\n'), `one short line (${err.message.length} chars)`);
+    assert.ok(Date.now() - t0 < 30_000);
+  }
 });

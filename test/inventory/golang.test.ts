@@ -98,3 +98,57 @@ test('real go1.19 binary with versioned deps and a versioned replacement agrees 
   const pk = goPackages(info, 'app/vendored').map((p) => `${p.name}@${p.version}${p.go?.replaces ? ` (replaces ${p.go.replaces})` : ''}`);
   assert.deepEqual(pk, ['example.com/vendored@', 'example.org/fork@v1.4.3 (replaces example.com/lib@v1.4.2)', 'example.com/plain@v0.2.0', 'stdlib@v1.19.8']);
 });
+
+/**
+ * A pre-1.18 layout as the Go linker writes it: rodata (R) holds the version and module info strings before the
+ * data segment (RW) that holds the build info header and the string headers; a decoy magic sits in rodata (the go
+ * command embeds it as data). Beyond the first 64 KiB, so a streaming reader must keep the rodata strings it passes.
+ */
+function oldLayoutElf(version: string, modinfo: string): Buffer {
+  const b = Buffer.alloc(0x31000);
+  b.writeUInt32BE(0x7f454c46, 0);
+  b[4] = 2; b[5] = 1; b[6] = 1;
+  b.writeBigUInt64LE(0x40n, 0x20);
+  b.writeUInt16LE(56, 0x36); b.writeUInt16LE(2, 0x38);
+  // PT_LOAD R: file 0..0x30000 at 0x400000; PT_LOAD RW: file 0x30000.. at 0x430000
+  b.writeUInt32LE(1, 0x40); b.writeUInt32LE(4, 0x44); b.writeBigUInt64LE(0n, 0x48); b.writeBigUInt64LE(0x400000n, 0x50); b.writeBigUInt64LE(0x30000n, 0x60);
+  b.writeUInt32LE(1, 0x78); b.writeUInt32LE(6, 0x7c); b.writeBigUInt64LE(0x30000n, 0x80); b.writeBigUInt64LE(0x430000n, 0x88); b.writeBigUInt64LE(0x1000n, 0x98);
+  b.write('\xff Go buildinf:', 0x18000, 'latin1'); // decoy in rodata, aligned, garbage after it
+  b[0x18000 + 14] = 8; b[0x18000 + 15] = 2; b[0x18000 + 32] = 0x7f;
+  b.write(version, 0x20000);
+  b.write(modinfo, 0x20100, 'latin1');
+  const h = 0x30000;
+  b.write('\xff Go buildinf:', h, 'latin1');
+  b[h + 14] = 8; b[h + 15] = 0;
+  b.writeBigUInt64LE(0x430040n, h + 16);
+  b.writeBigUInt64LE(0x430050n, h + 24);
+  b.writeBigUInt64LE(0x420000n, 0x30040); b.writeBigUInt64LE(BigInt(version.length), 0x30048);
+  b.writeBigUInt64LE(0x420100n, 0x30050); b.writeBigUInt64LE(BigInt(Buffer.byteLength(modinfo, 'latin1')), 0x30058);
+  return b;
+}
+
+function streamed(bin: Buffer, chunk: number): unknown {
+  const sink = goAnalyzer.stream!(meta('usr/local/bin/x', { mode: 0o755, size: bin.length }), ctx());
+  for (let i = 0; i < bin.length; i += chunk) if (sink.push(bin.subarray(i, i + chunk), i) === false) break;
+  return sink.end();
+}
+
+test('streamed executables give what the whole file gives, whatever the chunk size, holding no copy of the file', () => {
+  const start = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex').toString('latin1');
+  const end = Buffer.from('f932433186182072008242104116d8f2', 'hex').toString('latin1');
+  const mi = start + 'path\tex.com/old\nmod\tex.com/old\t(devel)\t\ndep\tgithub.com/pkg/errors\tv0.9.1\th1:x=\n' + end;
+  const old = oldLayoutElf('go1.16.15', mi);
+  const info = readGoBuildInfo(old)!;
+  assert.equal(info.goVersion, 'go1.16.15', 'the header in the data segment wins over a decoy magic in rodata');
+  assert.deepEqual(info.deps.map((d) => `${d.path}@${d.version}`), ['github.com/pkg/errors@v0.9.1']);
+  const vendored = gunzipSync(fixture('golang/vendored-go1.19.gz'));
+  for (const bin of [hello, vendored, old]) {
+    const whole = goAnalyzer.analyze(meta('usr/local/bin/x', { mode: 0o755, size: bin.length }), bin, ctx());
+    assert.ok(whole);
+    for (const n of [7, 4099, 65549, 1 << 20]) assert.deepEqual(streamed(bin, n), whole, `chunks of ${n} bytes`);
+  }
+  // not an ELF: the sink declines after the first chunk
+  const sink = goAnalyzer.stream!(meta('usr/bin/s', { mode: 0o755, size: 5000 }), ctx());
+  assert.equal(sink.push(Buffer.from('#!/bin/sh\n'.repeat(500)), 0), false);
+  assert.equal(sink.end(), undefined);
+});

@@ -57,6 +57,7 @@ function dpkgListFiles(text: string): string[] {
 }
 
 export const imageFilesAnalyzer: LayerAnalyzer<FileFacts> = {
+  origin: { module: import.meta.url, export: 'imageFilesAnalyzer' },
   name: FILES_ANALYZER,
   version: 1,
   maxFileSize: 16 * 1024 * 1024,

@@ -52,6 +52,7 @@ export function parseApkInstalled(text: string): DetectedPackage[] {
 }
 
 export const apkAnalyzer: LayerAnalyzer<DetectorOutput> = {
+  origin: { module: import.meta.url, export: 'apkAnalyzer' },
   name: 'inventory-apk',
   version: 1,
   maxFileSize: 64 * 1024 * 1024,

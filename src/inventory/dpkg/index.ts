@@ -99,6 +99,7 @@ export function parseFileList(text: string): string[] {
 }
 
 export const dpkgAnalyzer: LayerAnalyzer<DetectorOutput> = {
+  origin: { module: import.meta.url, export: 'dpkgAnalyzer' },
   name: 'inventory-dpkg',
   version: 1,
   maxFileSize: 64 * 1024 * 1024,

@@ -8,13 +8,13 @@
  * Module info: 16 sentinel bytes, then lines "path", "mod", "dep", "=>" (replaces the line before), "build",
  * then 16 sentinel bytes.
  *
- * The walker hands the analyzer whole files up to `maxFileSize` (256 MiB, set for this analyzer only: the build
- * info lives in the data segment, after text and rodata, so a prefix of the file is not enough in general).
+ * Executables are never buffered whole: the walker streams them through `BuildInfoScanner` (scanner.ts), which
+ * finds the header at the start of the data segment (from the program headers at the start of the file) and keeps
+ * only the ranges the build info needs.
  */
 import type { LayerAnalyzer } from '../../image/types.js';
 import type { DetectedPackage, DetectorOutput } from '../types.js';
-
-const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
+import { BuildInfoScanner, type BuildInfoStrings } from './scanner.js';
 
 export interface GoBuildInfo {
   goVersion: string;
@@ -30,94 +30,11 @@ export interface GoModule {
   replace?: GoModule;
 }
 
-interface ElfLoad { vaddr: bigint; offset: bigint; filesz: bigint }
-
-function readElfLoads(b: Buffer): ElfLoad[] | undefined {
-  if (b.length < 52 || b.readUInt32BE(0) !== 0x7f454c46) return undefined;
-  const is64 = b[4] === 2;
-  const le = b[5] === 1;
-  const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
-  const u32 = (o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-  const u64 = (o: number) => (le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o));
-  const phoff = Number(is64 ? u64(0x20) : BigInt(u32(0x1c)));
-  const phentsize = u16(is64 ? 0x36 : 0x2a);
-  const phnum = u16(is64 ? 0x38 : 0x2c);
-  const loads: ElfLoad[] = [];
-  for (let i = 0; i < phnum && i < 256; i++) {
-    const o = phoff + i * phentsize;
-    if (o + (is64 ? 56 : 32) > b.length) break;
-    if (u32(o) !== 1) continue; // PT_LOAD
-    if (is64) loads.push({ offset: u64(o + 8), vaddr: u64(o + 16), filesz: u64(o + 32) });
-    else loads.push({ offset: BigInt(u32(o + 4)), vaddr: BigInt(u32(o + 8)), filesz: BigInt(u32(o + 16)) });
-  }
-  return loads;
-}
-
-function readUvarint(b: Buffer, pos: number): [number, number] | undefined {
-  let x = 0;
-  let s = 0;
-  for (let i = 0; i < 10 && pos + i < b.length; i++) {
-    const c = b[pos + i]!;
-    if (c < 0x80) return [x + c * 2 ** s, pos + i + 1];
-    x += (c & 0x7f) * 2 ** s;
-    s += 7;
-  }
-  return undefined;
-}
-
-/** Find the build info header; Go aligns it to 16 bytes in memory, and Go's linkers keep file and memory offsets congruent mod 16. */
-function findHeader(b: Buffer): number {
-  let from = 0;
-  for (;;) {
-    const i = b.indexOf(MAGIC, from);
-    if (i < 0) return -1;
-    if (i % 16 === 0 && i + 32 <= b.length) return i;
-    from = i + 1;
-  }
-}
-
 /** Extract the raw toolchain version and module info strings; undefined when the file is not a Go binary. */
 export function readBuildInfoStrings(b: Buffer): { version: string; modinfo: string } | undefined {
-  const h = findHeader(b);
-  if (h < 0) return undefined;
-  const ptrSize = b[h + 14]!;
-  const flags = b[h + 15]!;
-  if (flags & 2) {
-    const v = readUvarint(b, h + 32);
-    if (!v || v[1] + v[0] > b.length) return undefined;
-    const version = b.toString('utf8', v[1], v[1] + v[0]);
-    const m = readUvarint(b, v[1] + v[0]);
-    if (!m || m[1] + m[0] > b.length) return { version, modinfo: '' };
-    return { version, modinfo: b.toString('utf8', m[1], m[1] + m[0]) };
-  }
-  if (ptrSize !== 4 && ptrSize !== 8) return undefined;
-  const loads = readElfLoads(b);
-  if (!loads) return undefined;
-  const be = (flags & 1) === 1;
-  const readPtr = (o: number): bigint | undefined => {
-    if (o < 0 || o + ptrSize > b.length) return undefined;
-    if (ptrSize === 8) return be ? b.readBigUInt64BE(o) : b.readBigUInt64LE(o);
-    return BigInt(be ? b.readUInt32BE(o) : b.readUInt32LE(o));
-  };
-  const toOff = (addr: bigint): number | undefined => {
-    for (const l of loads) if (addr >= l.vaddr && addr < l.vaddr + l.filesz) return Number(addr - l.vaddr + l.offset);
-    return undefined;
-  };
-  const readGoString = (addr: bigint | undefined): string | undefined => {
-    if (addr === undefined) return undefined;
-    const o = toOff(addr);
-    if (o === undefined) return undefined;
-    const dataAddr = readPtr(o);
-    const len = readPtr(o + ptrSize);
-    if (dataAddr === undefined || len === undefined || len > 16n * 1024n * 1024n) return undefined;
-    const d = toOff(dataAddr);
-    if (d === undefined || d + Number(len) > b.length) return undefined;
-    return b.toString('utf8', d, d + Number(len));
-  };
-  const version = readGoString(readPtr(h + 16));
-  if (version === undefined) return undefined;
-  const modinfo = readGoString(readPtr(h + 16 + ptrSize)) ?? '';
-  return { version, modinfo };
+  const r = new BuildInfoScanner();
+  r.push(b, 0);
+  return r.end();
 }
 
 export function parseModinfo(raw: string): Omit<GoBuildInfo, 'goVersion'> {
@@ -139,10 +56,13 @@ export function parseModinfo(raw: string): Omit<GoBuildInfo, 'goVersion'> {
   return out;
 }
 
-export function readGoBuildInfo(b: Buffer): GoBuildInfo | undefined {
-  const s = readBuildInfoStrings(b);
-  if (!s || !s.version.startsWith('go') && !s.version.includes('go1')) return undefined;
+function toBuildInfo(s: BuildInfoStrings | undefined): GoBuildInfo | undefined {
+  if (!s || (!s.version.startsWith('go') && !s.version.includes('go1'))) return undefined;
   return { goVersion: s.version, ...parseModinfo(s.modinfo) };
+}
+
+export function readGoBuildInfo(b: Buffer): GoBuildInfo | undefined {
+  return toBuildInfo(readBuildInfoStrings(b));
 }
 
 /** "go1.21.3" -> "v1.21.3", "go1.20" -> "v1.20.0", "go1.22rc1" -> "v1.22.0-rc1", "devel go1.23-abc ..." -> undefined */
@@ -176,17 +96,29 @@ export function goPackages(info: GoBuildInfo, binary: string): DetectedPackage[]
 }
 
 export const goAnalyzer: LayerAnalyzer<DetectorOutput> = {
+  origin: { module: import.meta.url, export: 'goAnalyzer' },
   name: 'inventory-golang',
-  version: 2,
-  maxFileSize: 256 * 1024 * 1024,
+  version: 3,
   wants: (meta) => meta.type === 'file' && (meta.mode & 0o111) !== 0 && meta.size >= 1024,
-  analyze(meta, content, ctx) {
+  /** the walker streams executables through the scanner: nothing but a few small ranges is held */
+  stream(meta) {
+    const scanner = new BuildInfoScanner();
+    let elf: boolean | undefined;
+    return {
+      push(chunk, offset) {
+        if (elf === undefined) elf = chunk.length >= 4 && chunk.readUInt32BE(0) === 0x7f454c46;
+        return elf ? scanner.push(chunk, offset) : false;
+      },
+      end() {
+        if (!elf || meta.size < 64) return undefined;
+        const info = toBuildInfo(scanner.end());
+        return info ? { packages: goPackages(info, meta.path) } : undefined;
+      },
+    };
+  },
+  analyze(meta, content) {
     if (content.length < 64 || content.readUInt32BE(0) !== 0x7f454c46) return undefined;
     const info = readGoBuildInfo(content);
-    if (!info) {
-      if (ctx.truncated && content.indexOf(MAGIC) < 0) return { warnings: [`${meta.path}: ELF larger than ${goAnalyzer.maxFileSize} bytes, Go build info not looked for past that`] };
-      return undefined;
-    }
-    return { packages: goPackages(info, meta.path) };
+    return info ? { packages: goPackages(info, meta.path) } : undefined;
   },
 };

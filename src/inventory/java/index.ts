@@ -166,6 +166,7 @@ export async function javaPackages(buf: Buffer, path: string): Promise<{ package
 }
 
 export const javaAnalyzer: LayerAnalyzer<DetectorOutput> = {
+  origin: { module: import.meta.url, export: 'javaAnalyzer' },
   name: 'inventory-java',
   version: 1,
   maxFileSize: 256 * 1024 * 1024,

@@ -166,6 +166,7 @@ export function parsePnpmLock(text: string): DetectedPackage[] {
 }
 
 export const nodeAnalyzer: LayerAnalyzer<DetectorOutput> = {
+  origin: { module: import.meta.url, export: 'nodeAnalyzer' },
   name: 'inventory-node',
   version: 2,
   maxFileSize: 32 * 1024 * 1024,

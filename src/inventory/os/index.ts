@@ -66,6 +66,7 @@ export function detectOs(path: string, text: string): Omit<OsInfo, 'evidence'> |
 }
 
 export const osAnalyzer: LayerAnalyzer<DetectorOutput> = {
+  origin: { module: import.meta.url, export: 'osAnalyzer' },
   name: 'inventory-os',
   version: 1,
   maxFileSize: 64 * 1024,

@@ -57,6 +57,7 @@ export function pythonPackage(text: string): DetectedPackage | undefined {
 }
 
 export const pythonAnalyzer: LayerAnalyzer<DetectorOutput> = {
+  origin: { module: import.meta.url, export: 'pythonAnalyzer' },
   name: 'inventory-python',
   version: 1,
   maxFileSize: 4 * 1024 * 1024,

@@ -60,6 +60,7 @@ export function packagesFromBlobs(blobs: Buffer[], warnings: string[], path: str
 }
 
 export const rpmAnalyzer: LayerAnalyzer<DetectorOutput> = {
+  origin: { module: import.meta.url, export: 'rpmAnalyzer' },
   name: 'inventory-rpm',
   version: 1,
   maxFileSize: 512 * 1024 * 1024,

@@ -68,6 +68,11 @@ export class EngineClient {
     }
   }
 
+  /** True when the engine is reached through a local unix socket (it then runs on this host). */
+  get isLocal(): boolean {
+    return this.socketPath !== undefined;
+  }
+
   /** Raw request; resolves with the response (caller consumes the body). */
   request(method: string, path: string, opts: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; timeoutMs?: number } = {}): Promise<IncomingMessage> {
     const qs = opts.query

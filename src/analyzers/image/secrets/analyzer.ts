@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntryMeta } from '../../../sources/types.js';
-import type { LayerAnalyzer } from '../../../image/types.js';
+import type { AnalyzerOrigin, LayerAnalyzer } from '../../../image/types.js';
 import { SecretMatcher, type SecretHit } from './engine.js';
 import { BUILTIN_SECRET_RULES, type SecretRuleData } from './rules-table.js';
 
@@ -58,11 +58,13 @@ export function makeSecretsAnalyzer(
   rules: SecretRuleData[],
   name = SECRETS_ANALYZER,
   version = SECRETS_ANALYZER_VERSION,
+  origin?: AnalyzerOrigin,
 ): LayerAnalyzer<SecretHit[]> {
   const matcher = new SecretMatcher(rules);
   return {
     name,
     version,
+    ...(origin ? { origin } : {}),
     maxFileSize: MAX_PATH_RULE_SIZE,
     wants(meta: EntryMeta): boolean {
       if (meta.type !== 'file' && meta.type !== 'hardlink') return false;
@@ -85,7 +87,8 @@ export function makeSecretsAnalyzer(
 export function makeCustomSecretsAnalyzer(custom: SecretRuleData[]): LayerAnalyzer<SecretHit[]> | undefined {
   if (custom.length === 0) return undefined;
   const h = createHash('sha256').update(JSON.stringify(custom)).digest('hex').slice(0, 12);
-  return makeSecretsAnalyzer(custom, `${SECRETS_ANALYZER}-custom-${h}`, rulesVersion(custom));
+  // worker threads rebuild it from the same rule data
+  return makeSecretsAnalyzer(custom, `${SECRETS_ANALYZER}-custom-${h}`, rulesVersion(custom), { module: import.meta.url, export: 'makeCustomSecretsAnalyzer', args: [custom] });
 }
 
-export const builtinSecretsAnalyzer = makeSecretsAnalyzer(BUILTIN_SECRET_RULES);
+export const builtinSecretsAnalyzer = makeSecretsAnalyzer(BUILTIN_SECRET_RULES, SECRETS_ANALYZER, SECRETS_ANALYZER_VERSION, { module: import.meta.url, export: 'builtinSecretsAnalyzer' });

@@ -81,22 +81,28 @@ export function secretDigest(value: string): string {
 
 export class SecretMatcher {
   readonly rules: CompiledRule[];
+  /** one pass over the bytes: which keyword rules have a keyword in them (one bit per rule, in table order) */
   private readonly keywordScanner: KeywordScanner | undefined;
-  /** keyword id -> the rules it enables */
-  private readonly rulesByKeyword: CompiledRule[][];
   private readonly alwaysRun: CompiledRule[];
   private readonly pathRules: CompiledRule[];
-  private readonly order: Map<CompiledRule, number>;
+  /** rules that run without a keyword hit (no keywords, not path-limited), as a rule mask */
+  private readonly baseMask: Int32Array;
+  private readonly mask: Int32Array;
 
   constructor(rules: SecretRuleData[]) {
     this.rules = rules.map(compileRule);
-    this.order = new Map(this.rules.map((r, i) => [r, i]));
     this.pathRules = this.rules.filter((r) => r.pathMatch);
-    const keywordRules = this.rules.filter((r) => !r.pathMatch && r.keywords.length > 0);
     this.alwaysRun = this.rules.filter((r) => !r.pathMatch && r.keywords.length === 0);
-    const kws = [...new Set(keywordRules.flatMap((r) => r.keywords))];
-    this.keywordScanner = kws.length ? new KeywordScanner(kws) : undefined;
-    this.rulesByKeyword = kws.map((k) => keywordRules.filter((r) => r.keywords.includes(k)));
+    const words = Math.max(1, Math.ceil(this.rules.length / 32));
+    this.baseMask = new Int32Array(words);
+    this.rules.forEach((r, i) => {
+      if (this.alwaysRun.includes(r)) this.baseMask[i >>> 5] |= 1 << (i & 31);
+    });
+    // each keyword enables the rules (by table index) that list it
+    const kws = [...new Set(this.rules.filter((r) => !r.pathMatch).flatMap((r) => r.keywords))];
+    const groups = kws.map((k) => this.rules.flatMap((r, i) => (!r.pathMatch && r.keywords.includes(k) ? [i] : [])));
+    this.keywordScanner = kws.length ? new KeywordScanner(kws, groups) : undefined;
+    this.mask = new Int32Array(Math.max(words, this.keywordScanner?.groupWords ?? 0));
   }
 
   /** Rules limited to paths (dotfiles like .npmrc): true when one of them wants `path`. */
@@ -104,12 +110,29 @@ export class SecretMatcher {
     return this.pathRules.some((r) => r.pathMatch!(path));
   }
 
+  /** The rules to run on these bytes, in table order (which decides the rule that wins a value two rules match). */
   private candidates(bytes: Uint8Array, path: string | undefined): CompiledRule[] {
-    const set = new Set<CompiledRule>(this.alwaysRun);
-    if (path !== undefined) for (const r of this.pathRules) if (r.pathMatch!(path)) set.add(r);
-    if (this.keywordScanner) for (const id of this.keywordScanner.scan(bytes)) for (const r of this.rulesByKeyword[id]) set.add(r);
-    // table order decides which rule wins a value both match
-    return [...set].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    const mask = this.mask;
+    mask.fill(0);
+    mask.set(this.baseMask);
+    if (path !== undefined) {
+      for (const r of this.pathRules) {
+        if (!r.pathMatch!(path)) continue;
+        const i = this.rules.indexOf(r);
+        mask[i >>> 5] |= 1 << (i & 31);
+      }
+    }
+    this.keywordScanner?.scanGroups(bytes, mask);
+    const out: CompiledRule[] = [];
+    for (let w = 0; w < mask.length; w++) {
+      let m = mask[w]!;
+      while (m !== 0) {
+        const bit = 31 - Math.clz32(m & -m);
+        m &= m - 1;
+        out.push(this.rules[w * 32 + bit]!);
+      }
+    }
+    return out;
   }
 
   /**

@@ -2,6 +2,10 @@
  * Case-insensitive multi-keyword search over raw bytes (an Aho-Corasick automaton compiled to a dense DFA):
  * one table lookup per byte, no string decoding. It is the secrets prefilter: most files contain none of the
  * keywords and are rejected without a string ever being made of them.
+ *
+ * Keywords can be mapped to groups (the secret rules they enable): `scanGroups` then sets one bit per group found,
+ * with one OR of a precomputed mask per accepting state, so a file full of keyword occurrences costs no more than
+ * a file with one.
  */
 export class KeywordScanner {
   private readonly table: Uint16Array;
@@ -10,8 +14,13 @@ export class KeywordScanner {
   /** states numbered at or above this one are accepting */
   private readonly firstAccept: number;
   readonly keywords: string[];
+  /** 32-bit words per group mask */
+  readonly groupWords: number;
+  /** per accepting state (index state - firstAccept): the group bits it sets, groupWords words each */
+  private readonly groupMasks: Int32Array;
 
-  constructor(keywords: string[]) {
+  /** `groups[k]`: the group ids keyword k belongs to (default: each keyword is its own group) */
+  constructor(keywords: string[], groups?: number[][]) {
     this.keywords = keywords.map((k) => k.toLowerCase());
     const gotoMap: Array<Map<number, number>> = [new Map()];
     const out: number[][] = [[]];
@@ -69,6 +78,44 @@ export class KeywordScanner {
     this.table = packed;
     this.firstAccept = accepting.filter((a) => !a).length;
     this.outputs = order.map((old) => (out[old].length ? [...new Set(out[old])] : undefined));
+    const groupOf = groups ?? this.keywords.map((_, i) => [i]);
+    const ngroups = Math.max(0, ...groupOf.flat().map((g) => g + 1));
+    this.groupWords = Math.max(1, Math.ceil(ngroups / 32));
+    const W = this.groupWords;
+    this.groupMasks = new Int32Array((n - this.firstAccept) * W);
+    for (let st = this.firstAccept; st < n; st++) {
+      for (const id of this.outputs[st]!) for (const g of groupOf[id] ?? []) this.groupMasks[(st - this.firstAccept) * W + (g >>> 5)] |= 1 << (g & 31);
+    }
+  }
+
+  /** A zeroed mask of the size `scanGroups` fills. */
+  newMask(): Int32Array {
+    return new Int32Array(this.groupWords);
+  }
+
+  /** Set in `mask` the bit of every group with a keyword in `buf` (`mask` is OR-ed into, not cleared). */
+  scanGroups(buf: Uint8Array, mask: Int32Array): void {
+    const table = this.table;
+    const first = this.firstAccept;
+    const masks = this.groupMasks;
+    let s = 0;
+    if (this.groupWords === 1) {
+      let acc = 0;
+      for (let i = 0, n = buf.length; i < n; i++) {
+        s = table[(s << 8) | buf[i]];
+        if (s >= first) acc |= masks[s - first];
+      }
+      mask[0] |= acc;
+      return;
+    }
+    const W = this.groupWords;
+    for (let i = 0, n = buf.length; i < n; i++) {
+      s = table[(s << 8) | buf[i]];
+      if (s >= first) {
+        const o = (s - first) * W;
+        for (let w = 0; w < W; w++) mask[w] |= masks[o + w];
+      }
+    }
   }
 
   /** the ids of the keywords present in `buf` */

@@ -1,0 +1,3 @@
+module example.com/ordersmodel
+
+go 1.19

@@ -1,0 +1,351 @@
+/**
+ * One pass over one layer: every entry's metadata, whiteouts and opaque directories, and each analyzer's output
+ * for the files it wants. Used as is on the main thread (`scan.ts`) and inside the walker's worker threads
+ * (`walk-worker.ts`), so both give the same result by construction.
+ *
+ * Content handling: a wanted file is buffered once, capped at the largest `maxFileSize` of the analyzers that
+ * want it; analyzers with `stream` instead see the bytes as they go by (nothing is held for them); content no
+ * analyzer wants is skipped without a copy. Small wanted files are kept (within a budget) for hardlinks to them;
+ * a hardlink whose target was not kept is served by a second read of the layer (`resolveLinks`).
+ */
+import type { EntryMeta, LayerEntries, LayerEntry } from '../sources/types.js';
+import type { AnalyzerContext, FileSink, LayerAnalyzer } from './types.js';
+
+export const DEFAULT_MAX_FILE = 8 * 1024 * 1024;
+
+/** Contents kept for hardlinks to them: small files only, within a budget (else a second read serves them). */
+const KEEP_FILE_MAX = 256 * 1024;
+const KEEP_TOTAL_MAX = 8 * 1024 * 1024;
+
+export interface Walked {
+  entries: EntryMeta[];
+  whiteouts: string[];
+  opaqueDirs: string[];
+  /** analyzer name -> path -> output */
+  analyses: Record<string, Record<string, unknown>>;
+  warnings: string[];
+  uncompressedSize: number;
+  /** wanted hardlinks whose target's content was not kept */
+  unresolvedLinks: Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[] }>;
+}
+
+/** The entry metadata as a compact tuple (the cache and the worker threads exchange entries in this form). */
+export type CompactEntry = [string, string, number, number, number, number, string?, number?, number?, number?];
+
+export function compact(m: EntryMeta): CompactEntry {
+  const e: CompactEntry = [m.path, m.type, m.mode, m.uid, m.gid, m.size];
+  if (m.linkname !== undefined || m.mtime !== undefined || m.devmajor !== undefined) {
+    e.push(m.linkname ?? '', m.mtime ?? 0);
+    if (m.devmajor !== undefined) e.push(m.devmajor, m.devminor ?? 0);
+  }
+  return e;
+}
+
+export function expand(e: CompactEntry): EntryMeta {
+  const m: EntryMeta = { path: e[0], type: e[1] as EntryMeta['type'], mode: e[2], uid: e[3], gid: e[4], size: e[5] };
+  if (e.length > 6) {
+    if (e[6]) m.linkname = e[6];
+    if (e[7]) m.mtime = e[7];
+    if (e.length > 8) {
+      m.devmajor = e[8];
+      m.devminor = e[9];
+    }
+  }
+  return m;
+}
+
+interface Got {
+  content: Buffer;
+  truncated: boolean;
+}
+
+interface OpenSink {
+  analyzer: LayerAnalyzer;
+  sink: FileSink;
+  /** false once the sink declined more bytes (push returned false) or failed */
+  live: boolean;
+}
+
+function chunksOf(entry: LayerEntry): AsyncIterable<Buffer> {
+  return entry.chunks ? entry.chunks() : (entry.stream as AsyncIterable<Buffer>);
+}
+
+/**
+ * Read one entry's content once: buffered up to `cap` bytes (0: not buffered) and pushed to `sinks` as it goes by.
+ * The whole content is always consumed, so the next entry of a tar stream lines up.
+ */
+export async function readContent(entry: LayerEntry, cap: number, sinks: OpenSink[], warnings: string[]): Promise<Got | undefined> {
+  const size = entry.meta.size;
+  const buffered = cap > 0;
+  /** a file that arrives in one piece is handed over as that piece: no copy (the piece is never reused) */
+  let whole: Buffer | undefined;
+  let buf: Buffer | undefined;
+  let got = 0;
+  let truncated = size > cap;
+  let offset = 0;
+  let live = sinks.length;
+  for await (const c of chunksOf(entry)) {
+    if (live) {
+      for (const s of sinks) {
+        if (!s.live) continue;
+        let more: boolean | void;
+        try {
+          more = s.sink.push(c, offset);
+        } catch (e) {
+          warnings.push(`analyzer ${s.analyzer.name} failed on '${entry.meta.path}': ${(e as Error).message}`);
+          more = false;
+        }
+        if (more === false) {
+          s.live = false;
+          live--;
+        }
+      }
+    }
+    if (!buffered) {
+      offset += c.length;
+      continue;
+    }
+    if (offset === 0 && c.length === size && size <= cap) {
+      whole = c;
+      offset += c.length;
+      got = c.length;
+      continue;
+    }
+    if (whole) {
+      // more bytes than announced (a file source that grew): fall back to a copy
+      buf = Buffer.allocUnsafe(Math.min(cap, Math.max(whole.length * 2, whole.length + c.length)));
+      whole.copy(buf, 0);
+      whole = undefined;
+    }
+    offset += c.length;
+    // one buffer of the announced size (no chunk list + concat)
+    buf ??= Buffer.allocUnsafe(Math.min(size, cap));
+    if (got >= cap) {
+      truncated = true;
+      continue; // keep draining so the next entry lines up
+    }
+    const take = Math.min(c.length, cap - got);
+    if (got + take > buf.length) {
+      // more bytes than announced (a file source that grew): grow, still capped
+      const bigger = Buffer.allocUnsafe(Math.min(cap, Math.max(got + take, buf.length * 2)));
+      buf.copy(bigger, 0, 0, got);
+      buf = bigger;
+    }
+    c.copy(buf, got, 0, take);
+    got += take;
+    if (take < c.length) truncated = true;
+  }
+  if (!buffered) return undefined;
+  if (whole) return { content: whole, truncated: false };
+  if (!buf) return { content: Buffer.alloc(0), truncated };
+  return { content: got === buf.length ? buf : buf.subarray(0, got), truncated };
+}
+
+async function drain(entry: LayerEntry): Promise<void> {
+  if (entry.chunks) return; // tar-backed: skipped by the reader itself
+  for await (const _ of entry.stream) void _;
+}
+
+function safeWants(a: LayerAnalyzer, meta: EntryMeta, warnings: string[]): boolean {
+  try {
+    return a.wants(meta);
+  } catch (e) {
+    warnings.push(`analyzer ${a.name}: wants('${meta.path}') failed: ${(e as Error).message}`);
+    return false;
+  }
+}
+
+function openSinks(w: Walked, meta: EntryMeta, streaming: LayerAnalyzer[], ctx: AnalyzerContext): OpenSink[] {
+  const out: OpenSink[] = [];
+  for (const a of streaming) {
+    try {
+      out.push({ analyzer: a, sink: a.stream!(meta, ctx), live: true });
+    } catch (e) {
+      w.warnings.push(`analyzer ${a.name} failed on '${meta.path}': ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** After the last byte: every sink's result (also of those that stopped early) is recorded under the path. */
+function closeSinks(w: Walked, meta: EntryMeta, sinks: OpenSink[]): void {
+  for (const s of sinks) {
+    try {
+      const r = s.sink.end();
+      if (r !== undefined) (w.analyses[s.analyzer.name] ??= {})[meta.path] = r;
+    } catch (e) {
+      w.warnings.push(`analyzer ${s.analyzer.name} failed on '${meta.path}': ${(e as Error).message}`);
+    }
+  }
+}
+
+/**
+ * Run the buffering analyzers that want one file, right away (the content is dropped afterwards, so at most one
+ * wanted file is in memory at a time, plus the small ones kept for hardlinks).
+ */
+async function analyzeFile(w: Walked, meta: EntryMeta, got: Got, wanting: LayerAnalyzer[], ctx: AnalyzerContext): Promise<void> {
+  for (const a of wanting) {
+    const cap = a.maxFileSize ?? DEFAULT_MAX_FILE;
+    const content = got.content.length > cap ? got.content.subarray(0, cap) : got.content;
+    const truncated = got.truncated || got.content.length > cap;
+    try {
+      const r = await a.analyze(meta, content, { ...ctx, truncated });
+      if (r !== undefined) (w.analyses[a.name] ??= {})[meta.path] = r;
+    } catch (e) {
+      w.warnings.push(`analyzer ${a.name} failed on '${meta.path}': ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Read a file for the analyzers that want it: buffered ones get its (capped) content, streaming ones its bytes as they pass. */
+async function serveFile(w: Walked, entry: LayerEntry, meta: EntryMeta, wanting: LayerAnalyzer[], ctx: AnalyzerContext): Promise<Got | undefined> {
+  const buffered = wanting.filter((a) => !a.stream);
+  const streaming = wanting.filter((a) => a.stream);
+  const sinks = openSinks(w, meta, streaming, ctx);
+  const cap = buffered.length ? Math.max(...buffered.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE)) : 0;
+  const got = await readContent(entry, cap, sinks, w.warnings);
+  closeSinks(w, meta, sinks);
+  if (got) await analyzeFile(w, meta, got, buffered, ctx);
+  return got;
+}
+
+/** Serve content already in memory (a kept hardlink target) to every analyzer that wants it. */
+async function serveKept(w: Walked, meta: EntryMeta, got: Got, wanting: LayerAnalyzer[], ctx: AnalyzerContext): Promise<void> {
+  const streaming = wanting.filter((a) => a.stream);
+  const sinks = openSinks(w, meta, streaming, ctx);
+  for (const s of sinks) {
+    try {
+      s.sink.push(got.content, 0);
+    } catch (e) {
+      w.warnings.push(`analyzer ${s.analyzer.name} failed on '${meta.path}': ${(e as Error).message}`);
+    }
+  }
+  closeSinks(w, meta, sinks);
+  await analyzeFile(
+    w,
+    meta,
+    got,
+    wanting.filter((a) => !a.stream),
+    ctx,
+  );
+}
+
+/**
+ * One pass over a layer's entries: metadata, whiteouts, and the analyzers' outputs for the files they want.
+ * `ctx.layer` is the layer being read; for one-pass sources that learn a layer's identity only at its end
+ * it is provisional (index -1): analyzer outputs must not depend on it (they are cached by layer content).
+ */
+export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyzer[], ctx: AnalyzerContext, onBytes?: () => void): Promise<Walked> {
+  const w: Walked = { entries: [], whiteouts: [], opaqueDirs: [], analyses: {}, warnings: [], uncompressedSize: 0, unresolvedLinks: [] };
+  for (const a of analyzers) w.analyses[a.name] = {};
+  /** content of small wanted regular files, for hardlinks to them */
+  const kept = new Map<string, Got>();
+  let keptBytes = 0;
+  /** regular files seen so far, built only once a hardlink shows up (rare) */
+  let files: Map<string, EntryMeta> | undefined;
+  const links = new Map<string, string>();
+  let n = 0;
+  const wanting: LayerAnalyzer[] = [];
+  for await (const entry of entries) {
+    const meta = entry.meta;
+    if ((++n & 4095) === 0) onBytes?.();
+    const slash = meta.path.lastIndexOf('/');
+    const base = slash === -1 ? meta.path : meta.path.slice(slash + 1);
+    if (base.startsWith('.wh.')) {
+      const dir = slash === -1 ? '' : meta.path.slice(0, slash);
+      if (base === '.wh..wh..opq') w.opaqueDirs.push(dir);
+      else if (!base.startsWith('.wh..wh.')) {
+        const name = base.slice(4);
+        if (name) w.whiteouts.push(dir ? `${dir}/${name}` : name);
+      }
+      await drain(entry);
+      continue;
+    }
+    w.entries.push(meta);
+    if (meta.type === 'file') {
+      files?.set(meta.path, meta);
+      wanting.length = 0;
+      for (const a of analyzers) if (safeWants(a, meta, w.warnings)) wanting.push(a);
+      if (wanting.length) {
+        const got = await serveFile(w, entry, meta, wanting, ctx);
+        if (got && got.content.length <= KEEP_FILE_MAX && keptBytes + got.content.length <= KEEP_TOTAL_MAX) {
+          // a view into a larger piece of the stream is copied, so that keeping it does not keep the piece
+          const content = got.content.byteLength < got.content.buffer.byteLength ? Buffer.from(got.content) : got.content;
+          kept.set(meta.path, { content, truncated: got.truncated });
+          keptBytes += content.length;
+        }
+      } else await drain(entry);
+    } else if (meta.type === 'hardlink' && meta.linkname) {
+      // follow hardlink chains to the regular file seen earlier in this layer (bounded)
+      if (!files) {
+        files = new Map();
+        for (const e of w.entries) if (e.type === 'file') files.set(e.path, e);
+      }
+      let target = meta.linkname;
+      for (let hops = 0; hops < 40 && !files.has(target); hops++) {
+        const next = links.get(target);
+        if (!next || next === target) break;
+        target = next;
+      }
+      links.set(meta.path, meta.linkname);
+      const tmeta = files.get(target);
+      if (!tmeta) {
+        w.warnings.push(`hardlink '${meta.path}' -> '${meta.linkname}': no such file earlier in the layer`);
+        await drain(entry);
+        continue;
+      }
+      const asFile: EntryMeta = { ...tmeta, path: meta.path, type: 'file', linkname: target };
+      const want = analyzers.filter((a) => safeWants(a, asFile, w.warnings));
+      if (want.length) {
+        const got = kept.get(target);
+        // streaming analyzers need the whole file: a kept buffer that was truncated will not do
+        if (got && !(got.truncated && want.some((a) => a.stream))) await serveKept(w, asFile, got, want, ctx);
+        else w.unresolvedLinks.push({ meta: asFile, analyzers: want });
+      }
+      await drain(entry);
+    } else await drain(entry);
+  }
+  if (entries.warnings) w.warnings.push(...entries.warnings);
+  w.uncompressedSize = entries.stats?.uncompressedBytes ?? 0;
+  return w;
+}
+
+/** Second pass for wanted hardlinks whose target's content was not kept: read just those targets. */
+export async function resolveLinks(reopen: () => LayerEntries, w: Walked, ctx: AnalyzerContext): Promise<void> {
+  if (w.unresolvedLinks.length === 0) return;
+  const byTarget = new Map<string, Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[] }>>();
+  for (const l of w.unresolvedLinks) {
+    const list = byTarget.get(l.meta.linkname!) ?? [];
+    list.push(l);
+    byTarget.set(l.meta.linkname!, list);
+  }
+  const found = new Set<string>();
+  for await (const entry of reopen()) {
+    const list = byTarget.get(entry.meta.path);
+    if (!list || entry.meta.type !== 'file') {
+      await drain(entry);
+      continue;
+    }
+    found.add(entry.meta.path);
+    const buffered = [...new Set(list.flatMap((l) => l.analyzers.filter((a) => !a.stream)))];
+    const cap = buffered.length ? Math.max(...buffered.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE)) : 0;
+    // every link gets its own sinks (outputs are per path); the content is read once
+    const perLink = list.map((l) => ({ l, sinks: openSinks(w, l.meta, l.analyzers.filter((a) => a.stream), ctx) }));
+    const got = await readContent(entry, cap, perLink.flatMap((p) => p.sinks), w.warnings);
+    for (const { l, sinks } of perLink) {
+      closeSinks(w, l.meta, sinks);
+      if (got)
+        await analyzeFile(
+          w,
+          l.meta,
+          got,
+          l.analyzers.filter((a) => !a.stream),
+          ctx,
+        );
+    }
+  }
+  for (const l of w.unresolvedLinks) {
+    if (!found.has(l.meta.linkname!)) w.warnings.push(`hardlink '${l.meta.path}': target '${l.meta.linkname}' not found on a second read`);
+  }
+  w.unresolvedLinks = [];
+}
