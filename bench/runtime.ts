@@ -1,6 +1,6 @@
 /**
  * Runtime stage figures: docker run parsing + rules, compose loading (corpus and a generated 500-service
- * file with anchors), saved-inspect auditing, and compose hardening. Run: npx tsx bench/runtime.ts
+ * file with anchors), saved-inspect auditing, compose hardening, Kubernetes manifests (corpus, hardening). Run: npx tsx bench/runtime.ts
  */
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import { loadComposeSpecs } from '../src/runtime/compose/normalize.js';
 import { inspectToSpec } from '../src/runtime/inspect.js';
 import { hardenComposeText } from '../src/harden/compose.js';
 import { HARDEN_DEFAULTS } from '../src/harden/config.js';
+import { loadK8sText } from '../src/runtime/k8s.js';
+import { hardenK8sText } from '../src/harden/k8s.js';
 
 function time(label: string, n: number, unit: string, fn: () => void): void {
   fn(); // warm-up
@@ -49,5 +51,25 @@ time('saved docker inspect: normalise + all rules', 20_000, 'containers', () => 
 
 const sentry = readFileSync(join(corpus, 'sentry-self-hosted/docker-compose.yml'), 'utf8');
 time(`harden compose: sentry file (${(sentry.length / 1024).toFixed(0)} KiB, 22 services) + diff`, 20, 'files', () => {
-  hardenComposeText(sentry, 'docker-compose.yml', HARDEN_DEFAULTS);
+  // the real path: the file's .env is read for interpolation, as `harden compose` does
+  hardenComposeText(sentry, join(corpus, 'sentry-self-hosted/docker-compose.yml'), HARDEN_DEFAULTS);
+});
+
+// Kubernetes manifests: the corpus of real manifests (test/fixtures/k8s/corpus) and hardening a rendered bundle
+const k8sDir = join(import.meta.dirname, '../test/fixtures/k8s/corpus');
+const k8sFiles = readFileSync(join(k8sDir, 'SOURCES.md'), 'utf8').split('\n').map((l) => /^\| (\S+\.ya?ml) \|/.exec(l)?.[1]).filter((x): x is string => Boolean(x));
+const k8sTexts = k8sFiles.map((f) => [f, readFileSync(join(k8sDir, f), 'utf8')] as const);
+time(`k8s corpus: parse + audit all ${k8sFiles.length} manifests`, 20, 'corpus', () => {
+  for (const [f, t] of k8sTexts) for (const s of loadK8sText(t, f).specs) checkContainer(s);
+});
+time('k8s: parse + audit one manifest (corpus average)', 20 * k8sTexts.length, 'manifests', (() => {
+  let i = 0;
+  return () => {
+    const [f, t] = k8sTexts[i++ % k8sTexts.length]!;
+    for (const s of loadK8sText(t, f).specs) checkContainer(s);
+  };
+})());
+const bundle = readFileSync(join(k8sDir, 'microservices-demo/release_kubernetes-manifests.yaml'), 'utf8');
+time(`harden k8s: microservices-demo bundle (${(bundle.length / 1024).toFixed(0)} KiB) + diff`, 10, 'files', () => {
+  hardenK8sText(bundle, 'kubernetes-manifests.yaml', HARDEN_DEFAULTS);
 });

@@ -134,6 +134,8 @@ try {
   smoke('scan', ['scan', join(repo, 'examples', 'insecure-app'), '-f', 'sarif'], { json: (j) => (j.version === '2.1.0' && j.runs[0].results.length > 0 ? '' : 'no SARIF results') });
   smoke('compose', ['compose', ...composeFileFlag(), join(repo, 'examples', 'insecure-app', 'docker-compose.yml')], { stdout: /BW-RUNTIME-/ });
   smoke('run', ['run', '--', 'docker', 'run', '--privileged', 'alpine'], { stdout: /privileged/i });
+  smoke('k8s', ['k8s', fx('k8s/corpus/microservices-demo/release_kubernetes-manifests.yaml'), '-f', 'json'], { json: (j) => (j.findings.some((f) => f.location.workload) ? '' : 'no workload finding') });
+  smoke('harden k8s', ['harden', 'k8s', fx('k8s/corpus/k8s-examples/web_guestbook_frontend-deployment.yaml'), '--no-diff', '--no-engine'], { stdout: /allowPrivilegeEscalation: false/ });
   smoke('containers --from-inspect', ['containers', '--from-inspect', fx('runtime/inspect/privileged.json'), '-f', 'json'], { json: (j) => (j.findings.length > 0 ? '' : 'no findings') });
   smoke('harden run', ['harden', 'run', '--', 'docker', 'run', 'alpine'], { stdout: /--cap-drop/ });
   smoke('harden compose', ['harden', 'compose', ...composeFileFlag(), join(repo, 'examples', 'insecure-app', 'docker-compose.yml'), '--no-diff'], { stdout: /services:/ });

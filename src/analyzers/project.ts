@@ -15,11 +15,13 @@ import { parseErrorRule } from './build/rules/index.js';
 import { buildSettings } from './build/settings.js';
 import { composeAnalyzer } from '../runtime/compose/project-analyzer.js';
 import { ciFilesAnalyzer } from './registry/ci-files.js';
+import { k8sAnalyzer } from '../runtime/k8s-project-analyzer.js';
 
 export interface ProjectAnalyzer {
   name: string;
   matches(relPath: string): boolean;
-  analyze(absPath: string, relPath: string, cfg: BulwarkConfig): Promise<{ target: Target; findings: Finding[] }>;
+  /** undefined: the file is not this analyzer's kind after all (analyzers that recognise files by content) */
+  analyze(absPath: string, relPath: string, cfg: BulwarkConfig): Promise<{ target: Target; findings: Finding[] } | undefined>;
 }
 
 /** Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*, *.containerfile, Containerfile.* (any case). */
@@ -51,7 +53,7 @@ export const dockerfileAnalyzer: ProjectAnalyzer = {
   },
 };
 
-export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeAnalyzer, ciFilesAnalyzer];
+export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeAnalyzer, k8sAnalyzer, ciFilesAnalyzer];
 
 const ALWAYS_SKIP = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -117,6 +119,7 @@ export async function scanProject(
       if (!a.matches(rel)) continue;
       try {
         const r = await a.analyze(join(root, rel.split('/').join(sep)), rel, cfg);
+        if (!r) continue;
         targets.push(r.target);
         findings.push(...r.findings);
       } catch (e) {

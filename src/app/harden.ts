@@ -4,6 +4,7 @@
  *
  *   hardenCompose(file, config, opts)   compose text -> hardened text + unified diff (comments and layout kept)
  *   hardenRun(argv, config, opts)       docker run|create ARGS -> hardened command line + the list of changes
+ *   hardenK8s(file, config, opts)       Kubernetes manifests -> hardened text + unified diff (comments and layout kept)
  *
  * `opts.keep` leaves settings on purpose (`--keep`); the images' USER is looked up on the Docker engine when
  * one answers (so the non-root user is the image's own), else a numeric UID is used.
@@ -15,6 +16,8 @@ import { readSeccompProfileFile } from './profiles.js';
 import { hardenSettings } from '../harden/config.js';
 import { hardenComposeText, type HardenResult } from '../harden/compose.js';
 import { hardenRunArgs, type HardenRunResult } from '../harden/run.js';
+import { hardenK8sText, type HardenK8sResult } from '../harden/k8s.js';
+import { loadK8sText, MAX_MANIFEST_BYTES } from '../runtime/k8s.js';
 import { parseKeep } from '../harden/plan.js';
 import { MAX_COMPOSE_BYTES } from '../runtime/compose/load.js';
 import { readYamlText } from '../runtime/yaml.js';
@@ -80,6 +83,14 @@ export async function hardenRun(argv: string[], cfg: BulwarkConfig, opts: Harden
   const users = await imageUsers(image ? [image] : [], opts.engine);
   const settings = hardenSettings(cfg, p.seccompProfiles ? { seccompProfiles: p.seccompProfiles } : {});
   return { ...hardenRunArgs(argv, settings, { keep, imageUser: image ? users.get(image) : undefined }), warnings: p.warnings };
+}
+
+export async function hardenK8s(file: string, cfg: BulwarkConfig, opts: HardenUseOptions = {}): Promise<HardenK8sResult> {
+  const text = readYamlText(file, 'Kubernetes manifest', MAX_MANIFEST_BYTES);
+  const keep = parseKeep([...configKeep(cfg), ...(opts.keep ?? [])]);
+  const images = [...new Set(loadK8sText(text, file).specs.flatMap((s) => (s.image ? [s.image] : [])))];
+  const users = await imageUsers(images, opts.engine);
+  return hardenK8sText(text, file, hardenSettings(cfg), { keep, imageUsers: users });
 }
 
 /** `.bulwark.yaml` `harden.keep: [SETTING[=REASON], ...]` */

@@ -7,6 +7,7 @@
  *   auditCompose(opts)              compose files (merged, interpolated, profiles) -> Report + project dir
  *   auditContainers(opts)           Engine API containers -> Report
  *   auditInspectFiles(files)        saved `docker inspect` JSON -> Report
+ *   auditK8s(files)                 Kubernetes manifests (multi-document, rendered Helm output) -> Report
  */
 import type { Report } from '../core/report.js';
 import { UserError } from '../core/errors.js';
@@ -17,6 +18,7 @@ import { engineContainers, readInspectFile } from '../runtime/inspect.js';
 import { runtimeReport } from '../runtime/audit.js';
 import { redactRunArgv } from '../runtime/redact.js';
 import { EngineClient } from '../sources/engine/client.js';
+import { loadK8sFile } from '../runtime/k8s.js';
 import { profileWarnings, resolveProfiles } from '../profiles/resolve.js';
 
 /** `bulwark run -- docker run ...` */
@@ -89,5 +91,21 @@ export async function auditContainers(opts: AuditContainersOptions = {}): Promis
     specs.map((s) => ({ type: 'container', name: s.container ?? s.name, image: s.image, state: s.state })),
     specs,
     specs.length === 0 ? [`no ${opts.all ? '' : 'running '}containers on ${client.host}`] : profileWarnings(specs),
+  );
+}
+
+/** `bulwark k8s FILE...`: every container of every workload in the manifests. */
+export function auditK8s(files: string[]): Report {
+  if (files.length === 0) throw new UserError('usage: bulwark k8s FILE... (Kubernetes manifests, e.g. rendered `helm template` output)');
+  const loads = files.map((f) => loadK8sFile(f));
+  const specs = loads.flatMap((l) => l.specs);
+  // Localhost seccomp profiles are read under the kubelet's seccomp directory when it is on this machine
+  for (const s of specs) resolveProfiles(s);
+  const warnings = profileWarnings(specs);
+  for (const l of loads) if (l.specs.length === 0) warnings.push(`${l.file}: no workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob) in ${l.objects.length} object(s)`);
+  return runtimeReport(
+    loads.map((l) => ({ type: 'k8s', name: l.file })),
+    specs,
+    warnings,
   );
 }

@@ -884,7 +884,9 @@ export function applyField(b: SpecBuilder, nf: NativeField, value: unknown, ref:
     for (let i = 0; i < value.length; i++) applyOne(b, nf, type, value[i], items(i));
   } else if (type.shape === 'map' && value && typeof value === 'object') {
     for (const k of Object.keys(value)) applyOne(b, nf, type, (value as Record<string, unknown>)[k], items(k), k);
-  } else if (nf.native.one && (typeof value === 'string' || typeof value === 'number')) {
+  } else if ((nf.native.one || (nf.native.via && def.type === 'secopt')) && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
+    // a single scalar where a list is expected (`tmpfs: /run`), or a native scalar an adapter turns into
+    // the list type's items (Kubernetes `allowPrivilegeEscalation: false`, `procMount: Unmasked`)
     applyOne(b, nf, type, value, ref);
   } else if (value && typeof value === 'object' && type.shape === 'list' && nf.native.via) {
     applyOne(b, nf, type, value, ref);

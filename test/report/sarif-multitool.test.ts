@@ -46,6 +46,7 @@ test('SARIF of every command passes sarif-multitool validate with no error', { t
     ['compose-abs', ['compose', '--file', join(repo, 'compose.yaml')]],
     ['run', ['run', '--', 'docker', 'run', '--privileged', '-v', '/:/host', '-p', '80:80', 'alpine']],
     ['containers', ['containers', '--from-inspect', join(FX, 'runtime', 'inspect', 'privileged.json')]],
+    ['k8s', ['k8s', join(FX, 'k8s', 'corpus', 'microservices-demo', 'release_kubernetes-manifests.yaml')]],
     ['image', ['image', `rootfs:${join(FX, 'image', 'alpine-minirootfs-3.20.3-subset.tar.gz')}`, '--no-vulns', '--cache-dir', cache]],
     ['daemon', ['daemon', '--root', root]],
     ['host', ['host', '--root', root]],

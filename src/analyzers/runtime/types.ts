@@ -15,6 +15,8 @@ export interface HitInit {
   severity?: Severity;
   evidence?: Record<string, unknown>;
   remediation?: string;
+  /** this finding's upstream references, when narrower than the rule's (a rule covering two Trivy checks) */
+  references?: string[];
 }
 
 export function hit(meta: RuleMeta, spec: ContainerSpec, init: HitInit): Finding {
@@ -26,6 +28,7 @@ export function hit(meta: RuleMeta, spec: ContainerSpec, init: HitInit): Finding
     evidence: init.evidence,
     remediation: init.remediation ? { text: init.remediation } : undefined,
   });
+  if (init.references) f.references = init.references;
   // content keys only: the file, the service/container and what the finding is about; never the line or
   // the argument index, so reordering `docker run` flags or editing other lines keeps the fingerprint
   f.fingerprint = fingerprint(meta.id, spec.frontEnd, spec.file ?? '', identity(spec), init.key);

@@ -11,7 +11,7 @@ import { Option, type Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { resolveConfig } from '../output.js';
 import { composeFilesFrom } from '../../app/runtime.js';
-import { hardenCompose, hardenRun } from '../../app/harden.js';
+import { hardenCompose, hardenK8s, hardenRun } from '../../app/harden.js';
 import { severityRank, type Finding } from '../../core/finding.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -58,6 +58,29 @@ export function register(program: Command, ctx: CliContext): void {
       const cfg = resolveConfig({ config: opts.config }, [dirname(resolve(file))]);
       const res = await hardenCompose(file, cfg, { keep: opts.keep, engine: opts.engine ? undefined : false, seccompProfiles: opts.seccompProfile });
       for (const w of res.warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
+      if (opts.output) {
+        writeFileSync(opts.output, res.text);
+        if (opts.diff) process.stdout.write(res.diff);
+      } else {
+        process.stdout.write(res.text);
+        if (opts.diff) process.stderr.write(res.diff);
+      }
+      if (!opts.quiet) process.stderr.write(summary(res.changes, res.kept, res.notes, res.after));
+      ctx.setExitCode(0);
+    });
+  harden
+    .command('k8s')
+    .description('harden every container of Kubernetes manifests: remove escape paths, least privilege, limits; keeps comments and untouched lines, prints a unified diff')
+    .argument('<file>', 'manifest file (multi-document YAML; `helm template` output works as is)')
+    .option('-o, --output <file>', 'write the hardened manifests here (default: stdout; the diff then goes to stderr)')
+    .option('-c, --config <file>', 'config file with a `harden` section (default: .bulwark.yaml)')
+    .option('--keep <setting>', KEEP_HELP, collect)
+    .option('--no-diff', 'do not print the diff')
+    .option('--no-engine', 'do not ask the Docker engine for the images\' USER')
+    .option('-q, --quiet', 'print only the hardened manifests and the diff')
+    .action(async (file: string, opts: { output?: string; config?: string; diff: boolean; keep?: string[]; engine: boolean; quiet?: boolean }) => {
+      const cfg = resolveConfig({ config: opts.config }, [dirname(resolve(file))]);
+      const res = await hardenK8s(file, cfg, { keep: opts.keep, engine: opts.engine ? undefined : false });
       if (opts.output) {
         writeFileSync(opts.output, res.text);
         if (opts.diff) process.stdout.write(res.diff);

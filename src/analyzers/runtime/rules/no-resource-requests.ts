@@ -18,10 +18,10 @@ export default defineRule<ContainerSpec>(meta, (spec) => {
   if (spec.frontEnd !== 'k8s') return [];
   const out = [];
   if (spec.cpuReservation === undefined) {
-    out.push(hit(meta, spec, { fields: ['cpuReservation', 'cpus', ''], key: 'cpu-request', message: `${who(spec)} sets no CPU request`, evidence: { resource: 'cpu' } }));
+    out.push(hit(meta, spec, { fields: ['cpuReservation', 'cpus', ''], key: 'cpu-request', message: `${who(spec)} sets no CPU request`, evidence: { resource: 'cpu' }, references: ['KSV015', 'AVD-KSV-0015'] }));
   }
   if (spec.memoryReservation === undefined) {
-    out.push(hit(meta, spec, { fields: ['memoryReservation', 'memory', ''], key: 'memory-request', message: `${who(spec)} sets no memory request`, evidence: { resource: 'memory' } }));
+    out.push(hit(meta, spec, { fields: ['memoryReservation', 'memory', ''], key: 'memory-request', message: `${who(spec)} sets no memory request`, evidence: { resource: 'memory' }, references: ['KSV016', 'AVD-KSV-0016'] }));
   }
   return out;
 });
