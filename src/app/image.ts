@@ -178,7 +178,7 @@ export function imageSummary(scan: ImageScan, inv?: InventoryReport): { data: Im
   const total = layers.reduce((a, l) => a + l.size, 0);
   lines.push(`Layers:   ${layers.length} (${formatBytes(total)} uncompressed, ${scan.final.size} files in the final filesystem, ${scan.hidden.length} hidden by later layers)`);
   for (const l of layers) {
-    lines.push(`  ${String(l.index + 1).padStart(3)}  ${formatBytes(l.size).padStart(8)}  ${(l.diffId ?? l.digest).slice(7, 19) || '-'.padEnd(12)}  ${oneLine(l.createdBy)}`);
+    lines.push(`  ${String(l.index).padStart(3)}  ${formatBytes(l.size).padStart(8)}  ${(l.diffId ?? l.digest).slice(7, 19) || '-'.padEnd(12)}  ${oneLine(l.createdBy)}`);
   }
   if (inv) {
     const eco = Object.entries(counts).sort((a, b) => b[1] - a[1]);
@@ -209,9 +209,9 @@ export async function imageInventory(ref: string, opts: ImageScanOptions = {}): 
   return { scan, inv: buildInventory(scan) };
 }
 
-/** The layer walker's warnings, one line per warning, prefixed with the (1-based) layer. */
+/** The layer walker's warnings, one line per warning, prefixed with the layer (0-based, as in every location). */
 export function layerWarnings(scan: ImageScan): string[] {
-  return scan.layers.flatMap((l) => l.warnings.map((w) => `layer ${l.layer.index + 1}: ${w}`));
+  return scan.layers.flatMap((l) => l.warnings.map((w) => `layer ${l.layer.index}: ${w}`));
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Finding, Severity, Stage } from '../core/finding.js';
 import { isSeverity, SEVERITIES, severityRank, STAGES } from '../core/finding.js';
 import { InputError } from '../core/errors.js';
 import { z } from 'zod';
-import type { Report, Target } from '../core/report.js';
+import type { Report, ReportError, Target } from '../core/report.js';
 import { TOOL } from '../core/version.js';
 import { isDockerfileName, scanProject, walkProject } from '../analyzers/project.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
@@ -47,9 +47,84 @@ export interface ScanVulnOptions {
   explain?: boolean;
 }
 
+export interface ScanImagesOptions {
+  /** `--image [SERVICE=]REF`: scan REF, as the image of SERVICE (or of the services that name REF) */
+  explicit?: Array<{ service?: string; ref: string }>;
+  /** scan the images compose services name (`image:`, or `<project>-<service>` for `build:`) found in the local engine (default true) */
+  auto?: boolean;
+  cacheDir?: string;
+  /** a line per image scanned (progress on stderr) */
+  onImage?: (ref: string) => void;
+}
+
 export interface ScanDirectoryOptions {
   /** false: do not match lock files against the vulnerability database */
   vulnerabilities?: ScanVulnOptions | false;
+  /** false: no image scans at all */
+  images?: ScanImagesOptions | false;
+}
+
+/** `--image` values: `REF` or `SERVICE=REF` (a ref holds no '=' before its first '/' or ':'). */
+export function parseImageOption(v: string): { service?: string; ref: string } {
+  const m = /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(.+)$/.exec(v);
+  return m ? { service: m[1], ref: m[2]! } : { ref: v };
+}
+
+interface ImageScanResult {
+  findings: Finding[];
+  targets: Target[];
+  warnings: string[];
+  errors: ReportError[];
+}
+
+/**
+ * Scan the images the workloads run: explicit ones (any image source), then those compose names, read from the
+ * local engine only (an automatic scan never pulls). Each workload learns the name its image's findings carry.
+ */
+export async function scanWorkloadImages(workloads: Workload[], opts: ScanImagesOptions, vulns: ScanVulnOptions | false, cfg: BulwarkConfig): Promise<ImageScanResult> {
+  const res: ImageScanResult = { findings: [], targets: [], warnings: [], errors: [] };
+  const plan = new Map<string, { explicit: boolean; workloads: Workload[] }>();
+  const add = (ref: string, explicit: boolean, w?: Workload) => {
+    const e = plan.get(ref) ?? { explicit, workloads: [] };
+    e.explicit ||= explicit;
+    if (w) e.workloads.push(w);
+    plan.set(ref, e);
+  };
+  const bound = new Set<Workload>();
+  const svcName = (w: Workload) => w.spec.service ?? w.spec.name;
+  for (const x of opts.explicit ?? []) {
+    const ws = x.service ? workloads.filter((w) => svcName(w) === x.service) : workloads.filter((w) => w.image && (w.image === x.ref || `docker:${w.image}` === x.ref));
+    if (x.service && !ws.length) res.warnings.push(`--image ${x.service}=${x.ref}: no compose service '${x.service}' in the project`);
+    ws.forEach((w) => bound.add(w));
+    if (ws.length) ws.forEach((w) => add(x.ref, true, w));
+    else add(x.ref, true);
+  }
+  if (opts.auto !== false) {
+    for (const w of workloads) {
+      if (bound.has(w)) continue;
+      const name = w.image ?? (w.dockerfile && w.project ? `${w.project}-${svcName(w)}` : undefined);
+      if (name) add(`docker:${name}`, false, w);
+    }
+  }
+  if (!plan.size) return res;
+  const { auditImage } = await import('./image.js');
+  for (const [ref, p] of plan) {
+    opts.onImage?.(ref);
+    try {
+      const { report } = await auditImage(ref, { cacheDir: opts.cacheDir, config: cfg, vulnerabilities: vulns === false ? false : { ...vulns } });
+      const name = report.findings.find((f) => f.location.kind === 'image')?.location;
+      const imageName = name?.kind === 'image' ? name.image : report.targets[0]?.name;
+      for (const w of p.workloads) w.imageName = imageName;
+      res.findings.push(...report.findings);
+      res.targets.push(...report.targets.map((t) => ({ ...t, ...(p.workloads.length ? { workloads: p.workloads.map((w) => w.label) } : {}) })));
+      res.warnings.push(...(report.warnings ?? []).map((w) => `${ref}: ${w}`));
+    } catch (e) {
+      const msg = (e as Error).message.split('\n')[0]!;
+      if (p.explicit) res.errors.push({ kind: 'input', target: ref, message: msg });
+      else res.warnings.push(`${ref.replace(/^docker:/, '')} (${p.workloads.map((w) => w.label).join(', ')}): not scanned (${msg.slice(0, 160)}); build it or pass --image`);
+    }
+  }
+  return res;
 }
 
 /** The one line a scan without a database prints (the scan itself goes on). */
@@ -134,7 +209,7 @@ export function projectWorkloads(root: string, files: string[], warnings: string
         context = toRel(root, ctxAbs);
         if (!dockerfile || context === undefined) warnings.push(`${rel}: service ${name} builds from ${ctx}, outside the scanned directory`);
       }
-      out.push({ label: `service ${name} (${rel})`, spec, image: spec.image, dockerfile, context });
+      out.push({ label: `service ${name} (${rel})`, spec, image: spec.image, dockerfile, context, project: load.project.name });
     }
   }
   return out;
@@ -181,6 +256,12 @@ export function buildCopies(root: string, files: string[], workloads: Workload[]
   return out;
 }
 
+/** Whether a vulnerability database is there to match against (an explicit --db file is always used). */
+function dbUsable(v: ScanVulnOptions | false | undefined): boolean {
+  if (v === false) return false;
+  return Boolean(v?.dbFile) || existsSync(dbPath(v?.cacheDir));
+}
+
 /** `bulwark scan DIR` (root absolute; label is how the directory is named in the report). */
 export async function scanDirectory(root: string, label: string, cfg: BulwarkConfig, opts: ScanDirectoryOptions = {}): Promise<Report> {
   buildSettings(cfg); // a bad `build:` section is a usage error, not a per-file warning
@@ -191,12 +272,16 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
   const pipelineWarnings: string[] = [];
   const scanner = new SecretScanner(root, cfg);
   const workloads = projectWorkloads(root, files, pipelineWarnings);
+  const images: ImageScanResult =
+    opts.images === false
+      ? { findings: [], targets: [], warnings: [], errors: [] }
+      : await scanWorkloadImages(workloads, opts.images ?? {}, dbUsable(opts.vulnerabilities) ? (opts.vulnerabilities ?? {}) : false, cfg);
   const model: PipelineModel = {
     dockerfiles: files.filter(isDockerfileName),
     secrets: files.flatMap((f) => scanner.file(f)),
     copies: buildCopies(root, files, workloads, scanner, pipelineWarnings),
     workloads,
-    findings: [...project.findings, ...deps.findings],
+    findings: [...project.findings, ...deps.findings, ...images.findings],
   };
   const findings = checkPipeline(model);
   const fixes = topFixes(findings, model);
@@ -205,13 +290,15 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     { type: 'directory', name: label },
     ...project.targets,
     ...deps.lockfiles.map((l) => ({ type: 'lockfile', name: l.path, format: l.format, ecosystem: l.ecosystem, packages: l.packages })),
+    ...images.targets,
   ];
   return {
     tool: { ...TOOL },
     targets,
     findings,
     baseDir: root,
-    warnings: [...project.warnings, ...deps.warnings, ...pipelineWarnings],
+    warnings: [...project.warnings, ...deps.warnings, ...pipelineWarnings, ...images.warnings],
+    ...(images.errors.length ? { errors: images.errors } : {}),
     summary: {
       filesAnalysed: project.targets.length + deps.lockfiles.length,
       lockfiles: deps.lockfiles.length,
@@ -219,6 +306,7 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
       vulnerabilitiesChecked: deps.matched,
       secretsScannedFiles: scanner.scanned,
       workloads: workloads.length,
+      imagesScanned: images.targets.length,
       topFixes: fixes,
       ...(text ? { text } : {}),
     },

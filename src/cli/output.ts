@@ -23,18 +23,20 @@ export interface ReportOptions {
   ignorefile?: string;
   config?: string;
   showSuppressed?: boolean;
+  verbose?: boolean;
 }
 
 export function addReportOptions(cmd: Command, opts: { formats?: string[]; defaultFormat?: string } = {}): Command {
   return cmd
     // a format the command cannot fill is a usage error (`scan -f cyclonedx` would be an empty SBOM)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(opts.formats ?? ['table', 'json', 'sarif']))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(opts.formats ?? ['table', 'json', 'sarif', 'html']))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-s, --severity <levels>', 'minimum severity (e.g. "high") or a list ("HIGH,CRITICAL")')
     .addOption(new Option('--exit-code <code>', 'exit with this code when findings remain after filtering').argParser(parseExitCode))
     .option('--ignorefile <file>', 'ignore file (default: .bulwarkignore in the scanned directory or the current directory)')
     .option('-c, --config <file>', 'config file (default: .bulwark.yaml in the scanned directory or the current directory)')
-    .option('--show-suppressed', 'also show suppressed findings in table output');
+    .option('--show-suppressed', 'also show suppressed findings in table output')
+    .option('--verbose', 'table output: the full text of every finding (vulnerabilities are otherwise one table row each)');
 }
 
 export function parseIntStrict(v: string, flag: string): number {
@@ -98,7 +100,7 @@ export function emitReport(report: Report, opts: ReportOptions, dirs: string[] =
   const toFile = Boolean(opts.output);
   const color = !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   const cwd = process.cwd();
-  const text = renderer(filtered, { color, showSuppressed: opts.showSuppressed, cwd, srcRoot: sourceRoot(cwd) });
+  const text = renderer(filtered, { color, showSuppressed: opts.showSuppressed, verbose: opts.verbose, cwd, srcRoot: sourceRoot(cwd) });
   writeReport(text, opts.output);
   if (format !== 'table' || toFile) {
     for (const w of filtered.warnings ?? []) process.stderr.write(`warning: ${w}\n`);

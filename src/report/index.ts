@@ -3,12 +3,15 @@ import type { Report } from '../core/report.js';
 import { renderJson } from './json.js';
 import { renderTable } from './table.js';
 import { renderSarif } from './sarif.js';
+import { renderHtml } from './html.js';
 import { renderGithub, renderJunit } from './ci.js';
 
 export interface RenderOptions {
   color: boolean;
   /** show suppressed findings in human formats */
   showSuppressed?: boolean;
+  /** table format: the full text of every finding, vulnerabilities included (default: vulnerabilities as a package table) */
+  verbose?: boolean;
   /** the working directory the command ran in (relative paths in findings start there unless report.baseDir) */
   cwd?: string;
   /**
@@ -24,6 +27,7 @@ const renderers = new Map<string, Renderer>([
   ['json', renderJson],
   ['table', renderTable],
   ['sarif', renderSarif],
+  ['html', renderHtml],
   ['junit', renderJunit],
   ['github', renderGithub],
 ]);

@@ -30,7 +30,12 @@ export function renderTable(report: Report, opts: RenderOptions): string {
     byTarget.set(key, list);
   }
   if (report.summary && typeof report.summary.text === 'string') out.push(report.summary.text, '');
-  for (const [target, list] of byTarget) {
+  for (const [target, all] of byTarget) {
+    // vulnerabilities as a package table (Trivy's shape) unless --verbose; other findings as text
+    const vulns = opts.verbose ? [] : all.filter((f) => f.vulnerability);
+    const list = vulns.length ? all.filter((f) => !f.vulnerability) : all;
+    if (vulns.length) out.push(...vulnerabilityTables(target, vulns, opts.color));
+    if (!list.length) continue;
     out.push(opts.color ? `\x1b[1m${target}\x1b[0m` : target);
     for (const f of list) {
       const sev = paint(f.severity.toUpperCase().padEnd(8), f.severity, opts.color);
@@ -44,14 +49,15 @@ export function renderTable(report: Report, opts: RenderOptions): string {
     }
     out.push('');
   }
+  // warnings and errors come before the closing summary line, where they are seen
+  for (const w of report.warnings ?? []) out.push(`warning: ${w}`);
+  for (const e of report.errors ?? []) out.push(`error: ${e.target ? `${e.target}: ` : ''}${e.ruleId ? `${e.ruleId}: ` : ''}${e.message}`);
   const counts = SEVERITIES.map((s) => `${s}: ${visible.filter((f) => f.severity === s && !f.suppressed).length}`).join(', ');
   const targets = report.targets.length;
   out.push(
     `${targets} target${targets === 1 ? '' : 's'}, ${visible.filter((f) => !f.suppressed).length} finding(s) (${counts})` +
       (suppressed ? `, ${suppressed} suppressed` : ''),
   );
-  for (const w of report.warnings ?? []) out.push(`warning: ${w}`);
-  for (const e of report.errors ?? []) out.push(`error: ${e.target ? `${e.target}: ` : ''}${e.ruleId ? `${e.ruleId}: ` : ''}${e.message}`);
   return out.join('\n') + '\n';
 }
 
@@ -73,4 +79,88 @@ function shortLocation(f: Finding): string {
   const l = f.location;
   if (l.kind === 'file') return `line ${l.line}`;
   return formatLocation(l);
+}
+
+const ECOSYSTEM_LABELS: Record<string, string> = {
+  deb: 'OS packages (dpkg)',
+  apk: 'OS packages (apk)',
+  rpm: 'OS packages (rpm)',
+  npm: 'Node.js (npm)',
+  pypi: 'Python (pip)',
+  golang: 'Go (binaries and modules)',
+  maven: 'Java (Maven)',
+  gem: 'Ruby (gems)',
+  cargo: 'Rust (cargo)',
+  composer: 'PHP (composer)',
+  nuget: '.NET (NuGet)',
+};
+
+/** The advisory's one-line title: the message's text after "is affected by ID (aliases): ". */
+function vulnTitle(f: Finding): string {
+  const m = /\): (.*)$|^[^:]*affected by [^ :]+: (.*)$/.exec(f.message);
+  return (m?.[1] ?? m?.[2] ?? '').trim();
+}
+
+function clip(s: string, n: number): string {
+  const chars = [...s];
+  return chars.length <= n ? s : chars.slice(0, n - 1).join('') + '…';
+}
+
+/**
+ * Trivy-style tables, one per package type of a target: package | installed | fixed | vulnerability |
+ * severity | title, one row per package and vulnerability, the package named once per group of rows.
+ */
+export function vulnerabilityTables(target: string, findings: Finding[], color: boolean): string[] {
+  const out: string[] = [];
+  const byEco = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const eco = f.vulnerability!.package.ecosystem;
+    const l = byEco.get(eco) ?? [];
+    l.push(f);
+    byEco.set(eco, l);
+  }
+  for (const [eco, list] of byEco) {
+    // rows grouped by package (name, version), worst package first, its vulnerabilities worst first
+    const byPkg = new Map<string, Finding[]>();
+    for (const f of list) {
+      const p = f.vulnerability!.package;
+      const k = `${p.name}\u0000${p.version}`;
+      const l = byPkg.get(k) ?? [];
+      l.push(f);
+      byPkg.set(k, l);
+    }
+    const groups = [...byPkg.values()];
+    const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
+    for (const g of groups) g.sort((a, b) => rank(a) - rank(b) || (a.vulnerability!.id < b.vulnerability!.id ? -1 : a.vulnerability!.id > b.vulnerability!.id ? 1 : 0));
+    groups.sort((a, b) => rank(a[0]!) - rank(b[0]!) || (a[0]!.vulnerability!.package.name < b[0]!.vulnerability!.package.name ? -1 : 1));
+    const header = ['Package', 'Installed', 'Fixed', 'Vulnerability', 'Severity', 'Title'];
+    const rows: Array<{ cells: string[]; sev: Severity; first: boolean }> = [];
+    for (const g of groups) {
+      g.forEach((f, i) => {
+        const v = f.vulnerability!;
+        const id = v.id + (v.kev ? ' (KEV)' : '');
+        rows.push({
+          cells: [i === 0 ? clip(v.package.name, 32) : '', i === 0 ? clip(v.package.version, 24) : '', clip(v.fixedVersion ?? (v.status === 'affected' ? '' : v.status.replace(/_/g, ' ')), 24), id, f.severity.toUpperCase(), clip(vulnTitle(f), 60)],
+          sev: f.severity,
+          first: i === 0,
+        });
+      });
+    }
+    const widths = header.map((h, c) => Math.max([...h].length, ...rows.map((r) => [...r.cells[c]!].length)));
+    const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - [...s].length));
+    const line = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
+    const c = SEVERITIES.map((s) => [s, list.filter((f) => f.severity === s).length] as const).filter(([, n]) => n);
+    const title = `${target} (${ECOSYSTEM_LABELS[eco] ?? eco})`;
+    out.push(color ? `\x1b[1m${title}\x1b[0m` : title);
+    out.push(`Total: ${list.length} (${c.map(([s, n]) => `${s.toUpperCase()}: ${n}`).join(', ')})`, '');
+    out.push(line('┌', '┬', '┐'));
+    out.push('│ ' + header.map((h, i) => pad(h, widths[i]!)).join(' │ ') + ' │');
+    rows.forEach((r, i) => {
+      // a new package: a full rule; the next vulnerability of the same package: a rule right of the package cells
+      out.push(r.first || i === 0 ? line('├', '┼', '┤') : `│ ${' '.repeat(widths[0]!)} │ ${' '.repeat(widths[1]!)} ├${widths.slice(2).map((w) => '─'.repeat(w + 2)).join('┼')}┤`);
+      out.push('│ ' + r.cells.map((cell, k) => (k === 4 ? paint(pad(cell, widths[k]!), r.sev, color) : pad(cell, widths[k]!))).join(' │ ') + ' │');
+    });
+    out.push(line('└', '┴', '┘'), '');
+  }
+  return out;
 }

@@ -8,6 +8,8 @@ export interface ContextCopy {
   column: number;
   endLine: number;
   sources: string[];
+  /** the instruction as written (first line, at most 120 characters): "COPY . ." */
+  text: string;
   shipped: boolean;
 }
 
@@ -33,7 +35,8 @@ export function contextCopies(df: DockerfileModel): ContextCopy[] {
       if (kw !== 'COPY' && kw !== 'ADD') continue;
       const sources = copySources(inst);
       if (!sources) continue;
-      out.push({ instruction: kw, line: inst.line, column: inst.column, endLine: inst.endLine, sources, shipped: shipped.has(st.index) });
+      const text = inst.source.split('\n')[0]!.replace(/\s*\\$/, '').trim().slice(0, 120);
+      out.push({ instruction: kw, line: inst.line, column: inst.column, endLine: inst.endLine, sources, text, shipped: shipped.has(st.index) });
     }
   }
   return out;

@@ -73,12 +73,13 @@ export function workloadLinks(model: PipelineModel): WorkloadLink[] {
         for (const lf of c.lockfiles) for (const f of vulnsByFile.get(lf) ?? []) vulns.push({ finding: f, via: `copied into the image by ${c.instruction} at ${df}:${c.line}` });
       }
     }
-    if (w.image) {
-      for (const f of vulnsByImage.get(w.image) ?? []) {
+    const img = w.imageName ?? w.image;
+    if (img) {
+      for (const f of vulnsByImage.get(img) ?? []) {
         const l = f.location.kind === 'image' ? f.location : undefined;
-        vulns.push({ finding: f, via: `in image ${w.image}${l?.layerIndex !== undefined ? `, layer ${l.layerIndex}` : ''}` });
+        vulns.push({ finding: f, via: `in image ${img}${l?.layerIndex !== undefined ? `, layer ${l.layerIndex}` : ''}` });
       }
-      const ir = imageRoot.get(w.image) ?? [];
+      const ir = imageRoot.get(img) ?? [];
       root.push(...ir);
       if (ir.length && imageRunsAsRoot === undefined) imageRunsAsRoot = true;
     }

@@ -3,6 +3,7 @@
  * plus one line here. They run after every other stage of `scan DIR`.
  */
 import type { Finding } from '../../core/finding.js';
+import { formatLocation } from '../../core/finding.js';
 import { ruleSet, type Rule } from '../../core/rule.js';
 import type { PipelineModel } from './model.js';
 import { ROOT_RULES, workloadLinks } from './correlate.js';
@@ -22,6 +23,7 @@ export const pipelineRules = pipelineRuleSet.map((r) => r.meta);
  * them from the stage findings. Returns the findings of the whole scan.
  */
 export function checkPipeline(model: PipelineModel): Finding[] {
+  foldCopiedLockfiles(model);
   // a service that sets no user runs as the image's USER: when the project's Dockerfile that builds it sets a
   // non-root one, the runtime stage's "runs as root" (which could not see the image) does not hold
   for (const l of workloadLinks(model)) {
@@ -35,4 +37,34 @@ export function checkPipeline(model: PipelineModel): Finding[] {
   const replaced = new Set<string>();
   for (const f of added) for (const fp of (f.evidence?.replaces as string[] | undefined) ?? []) replaced.add(fp);
   return [...model.findings.filter((f) => !replaced.has(f.fingerprint)), ...added];
+}
+
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/**
+ * One problem, one entry: a lock file the Dockerfile copies into the image is read twice, from the project and
+ * from the scanned image; the image's copy of each vulnerability is folded into the lock file's finding (its
+ * image location kept in evidence.alsoIn). Runs before any link is computed.
+ */
+export function foldCopiedLockfiles(model: PipelineModel): void {
+  const drop = new Set<Finding>();
+  for (const w of model.workloads) {
+    if (!w.dockerfile || !w.imageName) continue;
+    const copied = new Set<string>();
+    for (const c of model.copies) if (c.dockerfile === w.dockerfile && c.shipped && (w.context === undefined || c.context === w.context)) c.lockfiles.forEach((l) => copied.add(l));
+    if (!copied.size) continue;
+    const key = (f: Finding, base: string) => `${base}|${f.vulnerability!.id}|${f.vulnerability!.package.name}|${f.vulnerability!.package.version}`;
+    const fromProject = new Map<string, Finding>();
+    for (const f of model.findings) if (f.vulnerability && f.location.kind === 'file' && copied.has(f.location.file)) fromProject.set(key(f, baseName(f.location.file)), f);
+    for (const f of model.findings) {
+      if (!f.vulnerability || f.location.kind !== 'image' || f.location.image !== w.imageName || !f.location.path) continue;
+      const twin = fromProject.get(key(f, baseName(f.location.path)));
+      if (!twin) continue;
+      drop.add(f);
+      const also = (twin.evidence?.alsoIn as string[] | undefined) ?? [];
+      also.push(formatLocation(f.location));
+      twin.evidence = { ...twin.evidence, alsoIn: also };
+    }
+  }
+  if (drop.size) model.findings = model.findings.filter((f) => !drop.has(f));
 }

@@ -18,6 +18,8 @@ export interface BuildCopy {
   endLine: number;
   /** the sources as written (relative to the context) */
   sources: string[];
+  /** the instruction as written (first line) */
+  text: string;
   /** the instruction's stage ships in the image (the last stage or one it is built FROM) */
   shipped: boolean;
   /** the build context directory, relative to the project root ('' = the root) */
@@ -40,6 +42,10 @@ export interface Workload {
   /** compose `build:`: the Dockerfile (relative to the project root) that builds its image, and its context */
   dockerfile?: string;
   context?: string;
+  /** compose project name (its default image name for `build:` is `<project>-<service>`) */
+  project?: string;
+  /** the name the findings of its scanned image carry (location.image), once scanned */
+  imageName?: string;
 }
 
 export interface PipelineModel {

@@ -59,6 +59,28 @@ function bySeverity(fs: Finding[]): Partial<Record<Severity, number>> {
   return o;
 }
 
+/** The exact change for the runtime settings whose finding says which value to change; undefined otherwise. */
+function exactChange(f: Finding, all: Finding[]): string | undefined {
+  const svc = f.location.kind === 'runtime' ? (f.location.service ? `service ${f.location.service}` : f.location.container ? `container ${f.location.container}` : undefined) : undefined;
+  if (!svc) return undefined;
+  const ev = f.evidence ?? {};
+  switch (f.ruleId) {
+    case 'BW-RUNTIME-021': {
+      const ports = all.map((x) => x.evidence ?? {}).filter((e) => e.containerPort !== undefined);
+      if (!ports.length) return undefined;
+      return `bind ${svc}'s published ports to 127.0.0.1: ${ports.map((e) => `"127.0.0.1:${e.hostPort ?? ''}:${e.containerPort}${e.protocol && e.protocol !== 'tcp' ? `/${e.protocol}` : ''}"`).join(', ')}`;
+    }
+    case 'BW-RUNTIME-002':
+      return typeof ev.capability === 'string' ? `drop ${all.map((x) => x.evidence?.capability).filter(Boolean).join(', ')} from ${svc} (cap_add)` : undefined;
+    case 'BW-RUNTIME-001':
+      return `remove privileged: true from ${svc}`;
+    case 'BW-RUNTIME-004':
+      return `take ${svc} off the host network (network_mode: host)`;
+    default:
+      return undefined;
+  }
+}
+
 export function topFixes(findings: Finding[], model: PipelineModel, limit = 5): TopFix[] {
   const groups = new Map<string, { kind: 'pkg' | 'ignore' | 'setting'; fs: Finding[] }>();
   const add = (k: string, kind: 'pkg' | 'ignore' | 'setting', f: Finding) => {
@@ -129,7 +151,7 @@ export function topFixes(findings: Finding[], model: PipelineModel, limit = 5): 
       }
       const where = formatLocation(f0.location);
       out.push({
-        title: f0.remediation.text.split(/(?<=\.)\s/)[0]!.slice(0, 200),
+        title: exactChange(f0, fs) ?? f0.remediation.text.split(/(?<=\.)\s/)[0]!.slice(0, 200),
         where,
         removes: { findings: fs.length, bySeverity: bySeverity(fs) },
         effect,

@@ -51,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--token <token>', 'bearer token for --server (default: $BULWARK_TOKEN)');
   addRegistryOptions(cmd);
   addSignatureOptions(cmd);
-  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
+  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
     const cfg = resolveConfig(opts);
     if (opts.requireSignature && !opts.key) throw new UserError('--require-signature needs --key <cosign.pub>');
     if (opts.key) loadPublicKey(opts.key); // a bad key file fails before any download

@@ -5,7 +5,7 @@ import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, resolveIgnores, type ReportOptions } from '../output.js';
 import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
-import { failOnFromConfig, gateFailures, parseFailOn, scanDirectory } from '../../app/scan.js';
+import { failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory } from '../../app/scan.js';
 
 interface Opts extends ReportOptions {
   cacheDir?: string;
@@ -14,6 +14,8 @@ interface Opts extends ReportOptions {
   ignoreUnfixed?: boolean;
   vex?: string[];
   failOn?: string;
+  image?: string[];
+  images?: boolean;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -28,8 +30,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-vulns', 'do not match lock files against the vulnerability database')
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fix yet')
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--image <[service=]ref>', 'also scan this image (as the image of SERVICE, or of the services naming it); any image reference bulwark image takes (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--no-images', 'do not scan the images compose services name, even when the local engine has them')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
-  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
+  addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
     try {
@@ -43,6 +47,14 @@ export function register(program: Command, ctx: CliContext): void {
     const report = await scanDirectory(root, dir, cfg, {
       vulnerabilities:
         opts.vulns === false ? false : { cacheDir: opts.cacheDir, dbFile: opts.db, ignoreUnfixed: opts.ignoreUnfixed, vexFiles: opts.vex },
+      images: {
+        explicit: (opts.image ?? []).map(parseImageOption),
+        auto: opts.images !== false,
+        cacheDir: opts.cacheDir,
+        onImage: (ref) => {
+          if (process.stderr.isTTY) process.stderr.write(`scanning image ${ref}...\n`);
+        },
+      },
     });
     let code = emitReport(report, opts, [root], cfg);
     // the gates see every finding (the --severity display filter does not hide one from them), ignores applied

@@ -26,7 +26,7 @@ export default defineRule<PipelineModel>(meta, (m) =>
           severity: s.severity === 'critical' || s.severity === 'high' ? 'critical' : s.severity,
           message:
             `${s.file} holds a ${s.kind} (line ${s.line}, ${s.redacted}); it is in the build context${c.context ? ` ${c.context}/` : ''}` +
-            `${c.dockerignore ? ` (not excluded by ${c.dockerignore})` : ' (no .dockerignore)'} and ${c.instruction} ${c.sources.join(' ')} ` +
+            `${c.dockerignore ? ` (not excluded by ${c.dockerignore})` : ' (no .dockerignore)'} and ${c.text} ` +
             `at ${c.dockerfile}:${c.line} bakes it into the image`,
           location: { kind: 'file', file: c.dockerfile, line: c.line, column: c.column, endLine: c.endLine },
           key: `${s.file}|${s.rule}|${s.digest}`,
