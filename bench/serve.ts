@@ -43,6 +43,16 @@ const shared = resolve(new URL('../../shared/data', import.meta.url).pathname);
 const WORK = join(process.env.BULWARK_BENCH_DIR ?? '/var/tmp/bulwark-bench', 'serve');
 mkdirSync(WORK, { recursive: true });
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+/** CPU seconds (user + system) a process has used: on a busy machine, CPU per request says more than wall time. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+const selfCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 const FEEDS = ['alpine-secdb', 'debian-tracker/bookworm-trixie.json', 'osv/go', 'osv/pypi', 'osv/ghsa', 'kev/known_exploited_vulnerabilities.json', 'nodejs-security-wg/npm'];
 
@@ -134,6 +144,9 @@ async function throughput(): Promise<void> {
   const dir = join(WORK, 'throughput');
   mkdirSync(dir, { recursive: true });
   const cache = join(dir, 'cache');
+  // indexed before the server starts: the indexing keeps this event loop busy, and an idle keep-alive
+  // connection the server closes meanwhile would be reused by the client afterwards
+  const reals = await realIndexes(join(dir, 'client-cache'));
   const srv = await startServer(['--tokens', tokensFile(dir), '--cache-dir', cache, '--rate-limit', '0', '-q', '--database', join(dir, `service-${process.pid}.db`)]);
   try {
     if (!existsSync(join(cache, 'db', 'vuln.db'))) {
@@ -148,7 +161,6 @@ async function throughput(): Promise<void> {
     } else {
       await call(srv.url, 'GET', '/api/v1/db', { token: TOKENS.read });
     }
-    const reals = await realIndexes(join(dir, 'client-cache'));
     const digests: string[] = [];
     // the real images: indexed by the server itself from the references
     for (const ref of realRefs()) {
@@ -181,6 +193,8 @@ async function throughput(): Promise<void> {
     const findings = (await call(srv.url, 'GET', `/api/v1/vulnerabilities/${digests[0]}`, { token: TOKENS.read })).body.findings.length;
     console.log(`first read per image (matching at request time): median ${cold[Math.floor(cold.length / 2)]!.toFixed(1)} ms, max ${cold[cold.length - 1]!.toFixed(1)} ms; ${findings} findings in ${realRefs()[0]}`);
     let i = 0;
+    const srvCpu0 = cpuSeconds(srv.proc.pid!);
+    const acCpu0 = selfCpu();
     const result = await autocannon({
       url: srv.url,
       connections: CONNECTIONS,
@@ -189,6 +203,12 @@ async function throughput(): Promise<void> {
       requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/vulnerabilities/${digests[i++ % digests.length]}` }) }],
     });
     const rps = result.requests.average;
+    const srvCpuMs = ((cpuSeconds(srv.proc.pid!) - srvCpu0) * 1000) / result.requests.total;
+    const acCpuMs = ((selfCpu() - acCpu0) * 1000) / result.requests.total;
+    console.log(
+      `CPU per request: server ${srvCpuMs.toFixed(2)} ms, load generator ${acCpuMs.toFixed(2)} ms; with one core each that bounds a quiet 2-core run at ` +
+        `~${Math.floor(1000 / Math.max(srvCpuMs, acCpuMs))} requests/s (response ${(Buffer.byteLength((await call(srv.url, 'GET', `/api/v1/vulnerabilities/${digests[0]}`, { token: TOKENS.read })).text) / 1024).toFixed(0)} KiB for ${realRefs()[0]})`,
+    );
     console.log(
       `autocannon: ${rps.toFixed(0)} requests/s (total ${result.requests.total}), latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; ` +
         `errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}`,
@@ -261,8 +281,10 @@ async function notify(): Promise<void> {
   previous?.close();
   const upd = await store.startUpdate('bench-b', 'bench');
   t0 = performance.now();
+  const cpu0 = selfCpu();
   const r = await notifier.round(upd.id, current!);
   const ms = performance.now() - t0;
+  console.log(`notification round CPU time: ${(selfCpu() - cpu0).toFixed(2)} s`);
   console.log(
     `notification round: ${(ms / 1000).toFixed(2)} s (${r.mode}: ${r.changedVulns} changed advisories, ${r.affectedImages} images affected, ` +
       `${r.rematchedPackages} distinct packages matched again, ${r.notifications} notifications)`,

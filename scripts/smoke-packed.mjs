@@ -149,6 +149,7 @@ try {
   smoke('image with vulnerabilities', ['image', alpine, '--cache-dir', cacheDir, '-f', 'json'], { json: (j) => (j.findings.some((f) => f.vulnerability) ? '' : 'no vulnerability finding') });
   smoke('image -f cyclonedx (vulnerabilities as a VDR)', ['image', alpine, '--cache-dir', cacheDir, '-f', 'cyclonedx'], { json: (j) => (j.bomFormat === 'CycloneDX' && j.vulnerabilities?.length > 0 ? '' : 'no vulnerabilities in the BOM') });
   smoke('image -f spdx', ['image', alpine, '--cache-dir', cacheDir, '-f', 'spdx'], { json: (j) => (j.spdxVersion === 'SPDX-2.3' ? '' : 'not SPDX 2.3') });
+  await serveSmoke();
   smoke('why', ['why', 'alpine', 'openssl', 'CVE-2024-5535', '--inventory', fx('vulndb/inventory/alpine-3.20.3.json'), '--cache-dir', cacheDir], { stdout: /MATCHED/ });
   smoke('version compare', [versionCompareCommand(commands), ...versionCompareArgs(commands), '--ecosystem', 'deb', '1.0-1', '1.0-2'], { stdout: /^-1$/m });
   smoke('daemon --root', ['daemon', '--root', rootTree, '-f', 'json'], { json: (j) => (j.findings.length > 0 ? '' : 'no findings') });
@@ -165,6 +166,97 @@ try {
   smoke('cis --root', ['cis', '--root', rootTree], { stdout: /Score:/ });
   await registrySmokes(smoke, fx('image/alpine-minirootfs-3.20.3-subset.tar.gz'), cacheDir);
   for (const [name, args] of extraCommandSmokes(commands)) smoke(name, args, {});
+
+  /**
+   * serve: the installed binary starts the service on the embedded store (the vulnerability database the db
+   * update case above built), a path under --allow-path is indexed over HTTP with a token (refused without
+   * one), its vulnerability report is read, and `image --server` prints the same findings as a local scan.
+   */
+  async function serveSmoke() {
+    covered.add('serve');
+    const t = Date.now();
+    const problems = [];
+    const allow = join(work, 'serve-allow');
+    mkdirSync(allow, { recursive: true });
+    const image = join(allow, 'alpine.tar.gz');
+    copyFileSync(fx('image/alpine-minirootfs-3.20.3-subset.tar.gz'), image);
+    const tokens = join(work, 'serve-tokens');
+    writeFileSync(tokens, 'smoke-read-token-0123456789 read\nsmoke-write-token-0123456789 read,write\n');
+    const srv = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--allow-path', allow, '--tokens', tokens, '--cache-dir', cacheDir, '-q'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    srv.stdout.on('data', (d) => (log += d));
+    srv.stderr.on('data', (d) => (log += d));
+    const exited = new Promise((res) => srv.once('exit', (code, signal) => res({ code, signal })));
+    try {
+      const url = await new Promise((res, rej) => {
+        const timer = setTimeout(() => rej(new Error('serve did not print "listening on" within 60 s')), 60_000);
+        srv.stderr.on('data', () => {
+          const m = /listening on (\S+)/.exec(log);
+          if (m) {
+            clearTimeout(timer);
+            res(m[1]);
+          }
+        });
+        void exited.then(({ code }) => {
+          clearTimeout(timer);
+          rej(new Error(`serve exited with ${code} before listening`));
+        });
+      });
+      const api = async (method, path, token, json) => {
+        const r = await fetch(url + path, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { 'content-type': 'application/json' } : {}) }, body: json ? JSON.stringify(json) : undefined, signal: AbortSignal.timeout(30_000) });
+        const text = await r.text();
+        let body;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        return { status: r.status, type: r.headers.get('content-type') ?? '', text, body };
+      };
+      const health = await api('GET', '/healthz');
+      if (health.status !== 200) problems.push(`/healthz answered ${health.status}`);
+      const openapi = await api('GET', '/api/v1/openapi.json');
+      if (openapi.body?.openapi !== '3.1.0') problems.push('no OpenAPI 3.1 document at /api/v1/openapi.json');
+      const anon = await api('POST', '/api/v1/index', undefined, { ref: image });
+      if (anon.status !== 401 || !anon.type.startsWith('application/problem+json')) problems.push(`POST /index without a token answered ${anon.status} ${anon.type}`);
+      const sub = await api('POST', '/api/v1/index', 'smoke-write-token-0123456789', { ref: `rootfs:${image}` });
+      if (sub.status !== 202 || !/^sha256:[a-f0-9]{64}$/.test(sub.body?.digest ?? '') || !sub.body?.job) problems.push(`POST /index answered ${sub.status}: ${sub.text.slice(0, 300)}`);
+      let report;
+      for (const deadline = Date.now() + 90_000; sub.status === 202 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+        const r = await api('GET', `/api/v1/vulnerabilities/${sub.body.digest}`, 'smoke-read-token-0123456789');
+        if (r.status === 200) {
+          report = r.body;
+          break;
+        }
+        if (r.status !== 202) {
+          problems.push(`GET /vulnerabilities answered ${r.status}: ${r.text.slice(0, 300)}`);
+          break;
+        }
+      }
+      if (!report) problems.push('no vulnerability report within 90 s');
+      else if (!report.findings?.some((f) => f.vulnerability?.id)) problems.push('the served report has no vulnerability finding');
+      // client mode: the same vulnerability findings as the local scan of the same image
+      const local = run(['image', alpine, '--cache-dir', cacheDir, '-f', 'json', '--no-checks']);
+      const remote = sh(bin, ['image', alpine, '--cache-dir', cacheDir, '-f', 'json', '--no-checks', '--server', url], { cwd, env: { ...env, BULWARK_TOKEN: 'smoke-write-token-0123456789' }, timeout: 120_000, encoding: 'utf8' });
+      const ids = (out) => {
+        try {
+          return JSON.parse(out).findings.filter((f) => f.vulnerability).map((f) => `${f.vulnerability.id} ${f.vulnerability.package.name}`).sort().join('\n');
+        } catch {
+          return undefined;
+        }
+      };
+      if (remote.status !== 0) problems.push(`image --server exited ${remote.status}: ${remote.stderr.slice(0, 500)}`);
+      else if (!ids(local.stdout) || ids(local.stdout) !== ids(remote.stdout)) problems.push('image --server did not print the vulnerability findings of the local scan');
+    } catch (e) {
+      problems.push(e.message);
+    } finally {
+      if (srv.exitCode === null) srv.kill('SIGTERM');
+      const { code, signal } = await exited;
+      if (code !== 0 && !problems.length) problems.push(`serve exited with ${code ?? signal} on SIGTERM`);
+    }
+    if (/\n\s+at .+:\d+:\d+\)?\n/.test(log)) problems.push('a stack trace in the server log');
+    check(`serve: index over HTTP, report, image --server (${Date.now() - t} ms)`, problems.length === 0, `${problems.join('; ')}\n--- server log\n${log.slice(-2000)}`);
+  }
 
   const uncovered = commands.filter((c) => !covered.has(c));
   check('every command in --help has a smoke case', uncovered.length === 0, `no smoke case for: ${uncovered.join(', ')}`);

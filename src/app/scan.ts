@@ -30,6 +30,8 @@ import { checkPipeline } from '../analyzers/pipeline/index.js';
 import { pipelineText, topFixes } from '../analyzers/pipeline/top-fixes.js';
 import { isComposeFileName } from '../runtime/compose/load.js';
 import { loadComposeSpecs } from '../runtime/compose/normalize.js';
+import { loadK8sText, looksLikeK8s, MAX_MANIFEST_BYTES } from '../runtime/k8s.js';
+import { readYamlText } from '../runtime/yaml.js';
 import { buildSettings } from '../analyzers/build/settings.js';
 import { LineFinder, projectInventory, type LockfileSummary } from '../inventory/lockfiles/project.js';
 import { lockfileReader } from '../inventory/lockfiles/index.js';
@@ -184,10 +186,14 @@ const toRel = (root: string, abs: string): string | undefined => {
   return r.startsWith('..') || isAbsolute(r) ? undefined : r.split(sep).join('/');
 };
 
-/** Compose services (and, once read, Kubernetes workloads) of the project: what runs which image, built from where. */
+/** Compose services and Kubernetes workload containers of the project: what runs which image, built from where. */
 export function projectWorkloads(root: string, files: string[], warnings: string[]): Workload[] {
   const out: Workload[] = [];
   for (const rel of files) {
+    if (/\.ya?ml$/i.test(rel) && !isComposeFileName(rel.slice(rel.lastIndexOf('/') + 1))) {
+      out.push(...k8sWorkloads(root, rel));
+      continue;
+    }
     if (!isComposeFileName(rel.slice(rel.lastIndexOf('/') + 1))) continue;
     let load;
     try {
@@ -213,6 +219,26 @@ export function projectWorkloads(root: string, files: string[], warnings: string
     }
   }
   return out;
+}
+
+/** The containers of a Kubernetes manifest file (recognised by content, as the k8s project analyzer does). */
+function k8sWorkloads(root: string, rel: string): Workload[] {
+  let text: string;
+  try {
+    text = readYamlText(join(root, rel.split('/').join(sep)), 'YAML file', MAX_MANIFEST_BYTES);
+  } catch {
+    return [];
+  }
+  if (!looksLikeK8s(text) || /\{\{[-\s]/.test(text)) return [];
+  try {
+    return loadK8sText(text, rel).specs.map((spec) => {
+      const wl = spec.workload;
+      const label = wl ? `${wl.kind} ${wl.name} container ${wl.container} (${rel})` : `container ${spec.name} (${rel})`;
+      return { label, spec, image: spec.image };
+    });
+  } catch {
+    return []; // the k8s analyzer reports why
+  }
 }
 
 /**

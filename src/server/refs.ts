@@ -1,6 +1,6 @@
 /**
- * What a client may ask the server to read. `docker:NAME` (the server's engine), registry references once a
- * registry source exists, and paths, only under the `--allow-path` roots:
+ * What a client may ask the server to read. `docker:NAME` (the server's engine), explicit registry references
+ * (HOST[:PORT]/REPO, registry:REF, docker://REF), and paths, only under the `--allow-path` roots:
  *
  *   /abs/path/image.tar                a docker save or OCI tar
  *   /abs/path/layout                   an OCI layout directory

@@ -58,7 +58,8 @@ before(async () => {
 });
 
 after(async () => {
-  await srv?.stop();
+  // SIGTERM is a clean stop: requests answered, stores closed, exit 0 (not the CLI's 143)
+  if (srv) assert.equal(await srv.stop(), 0, `exit code after SIGTERM\n${srv.log().slice(-1000)}`);
 });
 
 async function indexed(digest: string): Promise<Res> {

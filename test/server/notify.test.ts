@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { call, startServer, tokensFile, TOKENS, waitFor, type TestServer } from '../support/server.js';
 import { tempDir } from '../support/tmp.js';
+import { VulnStore } from '../../src/vulndb/index.js';
 import { ALPINE_ROOTFS, craftImage, SECDB, secdbWithoutOpensslFix } from './helpers.js';
 
 interface Received {
@@ -105,6 +106,9 @@ test('a database update notifies the images that gained a vulnerability; webhook
   const second = await update([SECDB]);
   assert.equal(second.notifications, 4, JSON.stringify(second));
   assert.equal(second.affectedImages >= 2, true);
+  // incremental (only the packages the change set names) when the database records its change set
+  const recordsChanges = typeof (VulnStore.prototype as { changes?: unknown }).changes === 'function';
+  assert.equal(second.detail?.mode, recordsChanges ? 'incremental' : 'full', JSON.stringify(second));
 
   const delivered = await waitFor(async () => (good.got.length >= 2 ? good.got : undefined), 'the retried delivery', 60_000);
   const [firstTry, retry] = delivered as [Received, Received];

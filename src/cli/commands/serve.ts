@@ -176,12 +176,23 @@ export function register(program: Command, ctx: CliContext): void {
       }
       process.stderr.write(`bulwark serve: listening on ${server.url} (node ${server.node})\n`);
       await new Promise<void>((resolve) => {
-        const stop = (sig: string) => {
+        // the server owns shutdown: the process entry's handlers (exit 130/143 at once) give way to a clean
+        // stop (requests answered, the running job handed back to the queue, stores closed, exit 0); a second
+        // signal while stopping ends the process the entry's way
+        let stopping = false;
+        const stop = (sig: 'SIGINT' | 'SIGTERM') => {
+          if (stopping) {
+            process.stderr.write(`bulwark serve: ${sig} again, exiting now\n`);
+            process.exit(sig === 'SIGINT' ? 130 : 143);
+          }
+          stopping = true;
           process.stderr.write(`bulwark serve: ${sig}, stopping\n`);
           void server.close().finally(resolve);
         };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
+        for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+          process.removeAllListeners(sig);
+          process.on(sig, () => stop(sig));
+        }
       });
       ctx.setExitCode(0);
     });
