@@ -10,10 +10,12 @@
  *  - composer: namespace = vendor, name = package; gem and cargo: the name as published.
  */
 import type { Ecosystem, OsInfo, Package } from './types.js';
+import { wellFormed } from '../core/unicode.js';
 
 /** Percent-encode one purl segment/value. ':' may stay literal (purl spec), everything unsafe is encoded. */
 export function purlEncode(s: string): string {
-  return encodeURIComponent(s).replace(/%3A/gi, ':');
+  // a lone UTF-16 surrogate (a JSON \ud800 escape in package.json) cannot be percent-encoded: U+FFFD stands in
+  return encodeURIComponent(wellFormed(s)).replace(/%3A/gi, ':');
 }
 
 export interface PurlParts {

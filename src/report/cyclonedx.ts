@@ -143,11 +143,17 @@ function addVulnerabilities(bom: CDX.Models.Bom, report: Report, byPurl: Map<str
       rating.method = cvssMethod(v.cvss.version);
     }
     vuln.ratings.add(rating);
+    // one affects entry per component and version: the same advisory found twice for one package (two paths
+    // with one purl) must not repeat it (the schema wants unique items)
+    const affected = new Set<string>();
     for (const f of findings) {
       const pkg = f.vulnerability!.package;
       const comps = (pkg.purl ? byPurl.get(pkg.purl) : undefined) ?? [];
       const status = f.vulnerability!.status === 'not_affected' ? Enums.Vulnerability.AffectStatus.Unaffected : Enums.Vulnerability.AffectStatus.Affected;
       for (const c of comps) {
+        const key = `${c.bomRef.value ?? ''}\u0000${pkg.version}\u0000${status}`;
+        if (affected.has(key)) continue;
+        affected.add(key);
         const affect = new Models.Vulnerability.Affect(c.bomRef);
         if (pkg.version) affect.versions.add(new Models.Vulnerability.AffectedSingleVersion(pkg.version, { status }));
         vuln.affects.add(affect);

@@ -19,6 +19,7 @@ import type { Finding, Location, Severity } from '../core/finding.js';
 import type { CheckOutcome, Report } from '../core/report.js';
 import type { RuleMeta } from '../core/rule.js';
 import type { RenderOptions } from './index.js';
+import { wellFormed } from '../core/unicode.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -279,6 +280,6 @@ function encodePath(p: string): string {
   return p
     .split('/')
     .filter((seg, i) => seg !== '' || i > 0)
-    .map((seg) => encodeURIComponent(seg))
+    .map((seg) => encodeURIComponent(wellFormed(seg)))
     .join('/');
 }

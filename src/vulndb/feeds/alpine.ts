@@ -6,6 +6,7 @@
  */
 import type { FeedSink } from '../store.js';
 import { defineFeed } from './feed.js';
+import { list, record, text } from './shape.js';
 
 export const ALPINE_FEED = 'alpine-secdb';
 
@@ -33,10 +34,14 @@ export function importAlpineSecdb(doc: SecDb, sink: FeedSink): void {
   }
   sink.namespace(ns);
   const seen = new Set<string>();
-  for (const p of doc.packages ?? []) {
-    const name = p?.pkg?.name;
-    const secfixes = p?.pkg?.secfixes;
-    if (!name || !secfixes || typeof secfixes !== 'object') continue;
+  for (const p of list(doc.packages)) {
+    const pkg = record(record(p)?.pkg);
+    const name = text(pkg?.name);
+    const secfixes = record(pkg?.secfixes);
+    if (!name || !secfixes) {
+      sink.count('malformed');
+      continue;
+    }
     for (const [fixed, ids] of Object.entries(secfixes)) {
       if (!Array.isArray(ids)) {
         sink.count('malformed');

@@ -14,6 +14,7 @@
  */
 import type { AffectedStatus, FeedSink, Range } from '../store.js';
 import { defineFeed } from './feed.js';
+import { text } from './shape.js';
 
 export const DEBIAN_FEED = 'debian-tracker';
 
@@ -39,8 +40,8 @@ export function isDebianTracker(d: unknown): boolean {
   return seen > 0;
 }
 
-export function urgencyToSeverity(u: string | undefined): string | undefined {
-  if (!u) return undefined;
+export function urgencyToSeverity(u: unknown): string | undefined {
+  if (!u || typeof u !== 'string') return undefined;
   const l = u.replace(/\*+$/, '').trim().toLowerCase();
   if (l === 'unimportant') return 'negligible';
   if (l === 'low' || l === 'medium' || l === 'high') return l;
@@ -63,11 +64,11 @@ export function importDebianTracker(data: Record<string, unknown>, sink: FeedSin
       // TEMP-… ids are the tracker's temporary ids for issues without a CVE yet: kept, they are real.
       if (!seenVuln.has(cve)) {
         seenVuln.add(cve);
-        const desc = (entry as { description?: string }).description;
+        const desc = text((entry as { description?: unknown }).description);
         sink.vuln({ id: cve, feed: DEBIAN_FEED, aliases: [], summary: desc, url: `https://security-tracker.debian.org/tracker/${cve}` });
       }
       for (const [codename, rel] of Object.entries(releases)) {
-        if (!rel || typeof rel !== 'object') continue;
+        if (!rel || typeof rel !== 'object' || Array.isArray(rel)) continue;
         const ns = `debian:${codename}`;
         sink.namespace(ns);
         const severity = urgencyToSeverity(rel.urgency);
@@ -76,7 +77,7 @@ export function importDebianTracker(data: Record<string, unknown>, sink: FeedSin
         let detail: string | undefined;
         let ranges: Range[];
         if (rel.status === 'resolved') {
-          const fv = rel.fixed_version;
+          const fv = text(rel.fixed_version);
           if (!fv) {
             sink.count('resolvedWithoutVersion');
             continue;
@@ -92,19 +93,19 @@ export function importDebianTracker(data: Record<string, unknown>, sink: FeedSin
         } else if (rel.status === 'open' || rel.status === 'undetermined') {
           ranges = [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }];
           if (rel.status === 'undetermined') detail = 'undetermined';
-          const reason = (rel.nodsa_reason ?? '').toLowerCase();
+          const reason = (text(rel.nodsa_reason) ?? '').toLowerCase();
           if (reason === 'ignored') {
             status = 'will_not_fix';
-            detail = `ignored${rel.nodsa ? `: ${rel.nodsa}` : ''}`;
+            detail = `ignored${text(rel.nodsa) ? `: ${rel.nodsa}` : ''}`;
           } else if (reason === 'postponed') {
             status = 'fix_deferred';
-            detail = `postponed${rel.nodsa ? `: ${rel.nodsa}` : ''}`;
-          } else if (reason === 'end-of-life' || (rel.urgency ?? '').toLowerCase() === 'end-of-life') {
+            detail = `postponed${text(rel.nodsa) ? `: ${rel.nodsa}` : ''}`;
+          } else if (reason === 'end-of-life' || (text(rel.urgency) ?? '').toLowerCase() === 'end-of-life') {
             status = 'end_of_life';
             detail = 'end-of-life: no longer supported by Debian security';
           } else if (typeof rel.nodsa === 'string') {
             status = 'will_not_fix';
-            detail = `no-dsa${rel.nodsa ? `: ${rel.nodsa}` : ''}`;
+            detail = `no-dsa${text(rel.nodsa) ? `: ${rel.nodsa}` : ''}`;
           }
         } else {
           sink.count(`unknownStatus:${String(rel.status)}`);

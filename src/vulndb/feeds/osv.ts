@@ -13,6 +13,7 @@ import type { FeedSink, Range, RangeEvent } from '../store.js';
 import { bestScore } from '../cvss.js';
 import { normaliseName, osvEcosystem } from './ecosystems.js';
 import { defineFeed } from './feed.js';
+import { list, record, text } from './shape.js';
 
 export interface OsvRecord {
   id: string;
@@ -52,6 +53,14 @@ function feedName(rec: OsvRecord): string {
 
 const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
 
+/** the CVSS vectors of a `severity` list */
+function cvssVectors(v: unknown): string[] {
+  return list(v)
+    .map(record)
+    .filter((s) => s && typeof s.type === 'string' && /^CVSS_V[234]$/.test(s.type) && typeof s.score === 'string')
+    .map((s) => s!.score as string);
+}
+
 /** Import one OSV record; returns false when it was skipped (withdrawn / malformed). */
 export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
   if (!isOsvRecord(rec)) {
@@ -62,27 +71,29 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
     sink.count('withdrawnSkipped');
     return false;
   }
-  const aliases = (rec.aliases ?? []).filter((a) => typeof a === 'string' && a !== rec.id);
-  const vectors = (rec.severity ?? []).filter((s) => s && /^CVSS_V[234]$/.test(s.type) && typeof s.score === 'string').map((s) => s.score);
+  const aliases = list(rec.aliases).filter((a): a is string => typeof a === 'string' && a !== rec.id);
+  const vectors = cvssVectors(rec.severity);
   const cvss = bestScore(vectors);
-  const label = typeof rec.database_specific?.severity === 'string' ? (rec.database_specific.severity as string) : undefined;
+  const label = text(record(rec.database_specific)?.severity);
   const feed = feedName(rec);
-  const advisory = (rec.references ?? []).find((r) => r.type === 'ADVISORY' || r.type === 'WEB')?.url;
+  const advisory = text(list(rec.references).map(record).find((r) => r?.type === 'ADVISORY' || r?.type === 'WEB')?.url);
   sink.vuln({
     id: rec.id,
     feed,
     aliases,
-    summary: rec.summary ?? (rec.details ? rec.details.split('\n')[0]!.slice(0, 200) : undefined),
-    published: rec.published,
-    modified: rec.modified,
+    summary: text(rec.summary) ?? text(rec.details)?.split('\n')[0]!.slice(0, 200),
+    published: text(rec.published),
+    modified: text(rec.modified),
     cvss,
     severityLabel: label,
     url: advisory,
   });
   let kept = 0;
-  for (const a of rec.affected ?? []) {
-    const ecoName = a.package?.ecosystem;
-    const name = a.package?.name;
+  for (const item of list(rec.affected)) {
+    const a = (record(item) ?? {}) as NonNullable<OsvRecord['affected']>[number];
+    const pkg = record(a.package);
+    const ecoName = text(pkg?.ecosystem);
+    const name = text(pkg?.name);
     if (!ecoName || !name) {
       sink.count('affectedWithoutPackage');
       continue;
@@ -94,7 +105,8 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
     }
     const ranges: Range[] = [];
     let git = 0;
-    for (const r of a.ranges ?? []) {
+    for (const r of list(a.ranges).map(record)) {
+      if (!r) continue;
       if (r.type === 'GIT') {
         git++;
         continue;
@@ -104,19 +116,19 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
         continue;
       }
       const events: RangeEvent[] = [];
-      for (const e of r.events ?? []) {
-        const k = EVENT_KEYS.find((key) => typeof e[key] === 'string');
-        if (k) events.push({ [k]: e[k] } as RangeEvent);
+      for (const e of list(r.events).map(record)) {
+        const k = e && EVENT_KEYS.find((key) => typeof e[key] === 'string');
+        if (e && k) events.push({ [k]: e[k] } as RangeEvent);
       }
       if (events.length) ranges.push({ type: r.type, events });
     }
     if (git) sink.count('gitRangesSkipped', git);
-    const versions = (a.versions ?? []).filter((v) => typeof v === 'string');
+    const versions = list(a.versions).filter((v): v is string => typeof v === 'string');
     if (!ranges.length && !versions.length) {
       sink.count(git ? 'gitOnlySkipped' : 'noRangesSkipped');
       continue;
     }
-    const pkgVectors = (a.severity ?? []).filter((s) => s && /^CVSS_V[234]$/.test(s.type)).map((s) => s.score);
+    const pkgVectors = cvssVectors(a.severity);
     if (pkgVectors.length) {
       const s = bestScore(pkgVectors);
       if (s) sink.score(rec.id, s);
