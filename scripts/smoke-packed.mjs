@@ -100,7 +100,7 @@ try {
   const invFile = join(work, 'alpine.inventory.json');
   const covered = new Set();
 
-  const run = (args, opts = {}) => sh(bin, args, { cwd, env, input: opts.input ?? '', timeout: 120_000 });
+  const run = (args, opts = {}) => sh(bin, args, { cwd, env: { ...env, ...(opts.env ?? {}) }, input: opts.input ?? '', timeout: 120_000 });
   function smoke(name, args, expect) {
     covered.add(args[0]);
     const t = Date.now();
@@ -149,6 +149,15 @@ try {
   smoke('image with vulnerabilities', ['image', alpine, '--cache-dir', cacheDir, '-f', 'json'], { json: (j) => (j.findings.some((f) => f.vulnerability) ? '' : 'no vulnerability finding') });
   smoke('image -f cyclonedx (vulnerabilities as a VDR)', ['image', alpine, '--cache-dir', cacheDir, '-f', 'cyclonedx'], { json: (j) => (j.bomFormat === 'CycloneDX' && j.vulnerabilities?.length > 0 ? '' : 'no vulnerabilities in the BOM') });
   smoke('image -f spdx', ['image', alpine, '--cache-dir', cacheDir, '-f', 'spdx'], { json: (j) => (j.spdxVersion === 'SPDX-2.3' ? '' : 'not SPDX 2.3') });
+  smoke('db match --sbom (a CycloneDX SBOM as input)', ['db', 'match', '--sbom', sbomFile, '--cache-dir', cacheDir, '-f', 'json'], { json: (j) => (j.findings.some((f) => f.vulnerability) ? '' : 'no vulnerability finding from the SBOM') });
+  smoke('db match --inventory (sbom -f json round-trip)', ['db', 'match', '--inventory', invFile, '--cache-dir', cacheDir, '-f', 'json'], { json: (j) => (j.findings.some((f) => f.vulnerability) ? '' : 'no vulnerability finding from the saved inventory') });
+  smoke('image sbom:FILE (Trivy SPDX)', ['image', `sbom:${fx('sbom/trivy-alpine-3.20.3.spdx.json')}`, '--cache-dir', cacheDir, '-f', 'json'], { json: (j) => (j.findings.some((f) => f.vulnerability) ? '' : 'no vulnerability finding from the SPDX SBOM') });
+  smoke('sbom sbom:FILE -f spdx (conversion)', ['sbom', `sbom:${sbomFile}`, '-f', 'spdx'], { json: (j) => (j.spdxVersion === 'SPDX-2.3' && j.packages.length > 1 ? '' : 'not an SPDX conversion') });
+  smoke('completion bash', ['completion', 'bash'], { stdout: /complete -o filenames -F _bulwark bulwark/ });
+  smoke('completion fish', ['completion', 'fish'], { stdout: /complete -c bulwark/ });
+  smoke('clean --dry-run', ['clean', '--cache-dir', cacheDir, '--dry-run'], { stdout: /would remove layers/ });
+  smoke('BULWARK_FORMAT=json (flags from the environment)', ['rules'], { env: { BULWARK_FORMAT: 'json' }, json: (j) => (Array.isArray(j) || Array.isArray(j.rules) ? '' : 'not the JSON rule list') });
+  smoke('--debug prints stage timings', ['image', alpine, '--no-vulns', '--cache-dir', cacheDir, '-f', 'json', '-o', '/dev/null', '--debug'], { stderr: /debug: index image .* ms/ });
   await serveSmoke();
   smoke('why', ['why', 'alpine', 'openssl', 'CVE-2024-5535', '--inventory', fx('vulndb/inventory/alpine-3.20.3.json'), '--cache-dir', cacheDir], { stdout: /MATCHED/ });
   smoke('version compare', [versionCompareCommand(commands), ...versionCompareArgs(commands), '--ecosystem', 'deb', '1.0-1', '1.0-2'], { stdout: /^-1$/m });
@@ -354,7 +363,7 @@ async function registrySmokes(smoke, layerFile, cacheDir) {
 
 /** Commands without a dedicated case above get one that must at least print their help. */
 function extraCommandSmokes(commands) {
-  const known = new Set(['rules', 'explain', 'dockerfile', 'scan', 'compose', 'run', 'containers', 'harden', 'image', 'sbom', 'db', 'why', 'version', 'version-compare', 'daemon', 'host', 'cis']);
+  const known = new Set(['rules', 'explain', 'dockerfile', 'scan', 'compose', 'run', 'containers', 'harden', 'image', 'sbom', 'db', 'why', 'version', 'version-compare', 'daemon', 'host', 'cis', 'completion', 'clean']);
   return commands.filter((c) => !known.has(c)).map((c) => [`${c} --help`, [c, '--help']]);
 }
 

@@ -27,9 +27,11 @@ import { buildInventory } from '../inventory/index.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
 import { originOfLayer, originSplit, runImageChecks, type LayerAttribution } from '../analyzers/image/index.js';
 import { vulnerabilityFindings, type VulnScanOptions, type VulnStore } from '../vulndb/index.js';
+import { loadInventoryDocument } from '../vulndb/saved-inventory.js';
 import { checkDbFile } from '../vulndb/store.js';
 import { dbPath } from '../vulndb/paths.js';
 import { UserError } from '../core/errors.js';
+import { timed } from '../core/timing.js';
 import { imageScanAnalyzers, packageDetectors } from './analyzers.js';
 
 export interface ImageScanOptions {
@@ -260,6 +262,42 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
   };
 }
 
+/** `sbom:FILE`: an image described by a saved inventory or a CycloneDX / SPDX JSON SBOM instead of its layers. */
+export const SBOM_PREFIX = 'sbom:';
+
+/**
+ * Index a saved inventory or SBOM (`bulwark image sbom:FILE`): its packages and OS as the inventory, no layers,
+ * no image checks (they need the image's files).
+ */
+export function indexSavedInventory(ref: string): ImageIndex {
+  const file = ref.startsWith(SBOM_PREFIX) ? ref.slice(SBOM_PREFIX.length) : ref;
+  const { inv, kind } = loadInventoryDocument(file);
+  const packages = withoutFileLists(inv.packages);
+  const counts: Record<string, number> = {};
+  for (const p of packages) counts[p.ecosystem] = (counts[p.ecosystem] ?? 0) + 1;
+  const name = inv.image?.name ?? file;
+  const os = inv.os ? (inv.os.prettyName ?? `${inv.os.id}${inv.os.versionId ? ` ${inv.os.versionId}` : ''}`) : undefined;
+  const summary: ImageSummary = { name, ref, kind: 'sbom', id: inv.image?.configDigest, os, layers: [], files: 0, hiddenFiles: 0, packages: counts };
+  const eco = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  const text = [
+    `SBOM:     ${file} (${kind})`,
+    `Image:    ${name}`,
+    ...(os ? [`OS:       ${os}`] : []),
+    `Packages: ${packages.length}${eco.length ? ` (${eco.map(([e, n]) => `${e} ${n}`).join(', ')})` : ''}`,
+  ].join('\n');
+  const digest = `sha256:${createHash('sha256').update(JSON.stringify({ os: inv.os ?? null, packages: packages.map((p) => p.purl || `${p.ecosystem}/${p.name}@${p.version}`) })).digest('hex')}`;
+  return {
+    digest,
+    ref,
+    target: { type: 'image', name, ref, ...(inv.image?.configDigest ? { id: inv.image.configDigest } : {}) },
+    summary,
+    summaryText: text,
+    inventory: { ...inv, packages },
+    findings: [],
+    warnings: [],
+  };
+}
+
 /** Match an inventory against the vulnerability database (opened from `dbFile` or the cache dir). */
 export function vulnerabilityReport(inv: InventoryReport, opts: VulnerabilityReportOptions = {}): VulnerabilityResult {
   return vulnerabilityFindings(inv, opts);
@@ -323,8 +361,9 @@ export function checkVulnerabilityDatabase(file: string): void {
 /** `bulwark image REF`: index, match, report. */
 export async function auditImage(ref: string, opts: AuditImageOptions = {}): Promise<{ report: Report; index: ImageIndex }> {
   // a missing or unusable database is found before the image is read (which can take minutes), not after
-  if (opts.vulnerabilities !== false) checkVulnerabilityDatabase(opts.vulnerabilities?.dbFile ?? dbPath(opts.vulnerabilities?.cacheDir ?? opts.cacheDir));
-  const index = await indexImage(ref, opts);
-  const vulns = opts.vulnerabilities === false ? undefined : vulnerabilityReport(index.inventory, { cacheDir: opts.cacheDir, ...opts.vulnerabilities });
+  const vopts = opts.vulnerabilities;
+  if (vopts !== false) timed('check vulnerability database', () => checkVulnerabilityDatabase(vopts?.dbFile ?? dbPath(vopts?.cacheDir ?? opts.cacheDir)));
+  const index = ref.startsWith(SBOM_PREFIX) ? timed('read SBOM', () => indexSavedInventory(ref)) : await timed('index image (walk, inventory, checks)', () => indexImage(ref, opts));
+  const vulns = vopts === false ? undefined : timed('match vulnerabilities', () => vulnerabilityReport(index.inventory, { cacheDir: opts.cacheDir, ...vopts }));
   return { report: imageReport(index, vulns), index };
 }

@@ -11,7 +11,8 @@ import type { Report } from '../core/report.js';
 import { TOOL } from '../core/version.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
 import { inventoryFromSbom } from '../inventory/sbom.js';
-import { imageInventory, layerWarnings, withoutFileLists, type ImageIndex, type ImageScanOptions } from './image.js';
+import { SBOM_PREFIX, imageInventory, layerWarnings, withoutFileLists, type ImageIndex, type ImageScanOptions } from './image.js';
+import { loadInventory } from '../vulndb/saved-inventory.js';
 
 /** The package list as text: one line per package, grouped by ecosystem. */
 export function packageTable(inv: Pick<InventoryReport, 'packages' | 'os' | 'image'>): string {
@@ -61,6 +62,8 @@ export interface SbomOptions extends ImageScanOptions {
 /** `bulwark sbom REF`: the image's packages as a Report. */
 export async function sbom(ref: string, opts: SbomOptions = {}): Promise<Report> {
   const { table, ...scanOpts } = opts;
+  // an SBOM or saved inventory in, another format out (CycloneDX <-> SPDX <-> json)
+  if (ref.startsWith(SBOM_PREFIX)) return sbomReport(loadInventory(ref.slice(SBOM_PREFIX.length)), ref, [], { table });
   const { scan, inv } = await imageInventory(ref, scanOpts);
   return sbomReport(inv, ref, layerWarnings(scan), { table });
 }

@@ -52,5 +52,7 @@ async function run(): Promise<void> {
   process.on('unhandledRejection', (e) => end(reportError(e, debug)));
   exitCode = () => mainState.exitCode;
   const code = await main(argv);
+  // --timeout: the abandoned work may still hold the event loop; the verdict is final
+  if (mainState.timedOut) end(code);
   if (!ending) process.exitCode = code;
 }

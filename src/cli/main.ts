@@ -13,6 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../core/version.js';
 import { UserError, describeError, isSystemError } from '../core/errors.js';
+import { enableTimings, timings } from '../core/timing.js';
+import { applyConventions, resetSettings, settings } from './conventions.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
@@ -37,7 +39,7 @@ const LONG_TAIL = 10_000;
 const TAIL_MARK = '\u0000bulwark:argv-tail';
 
 /** Commands whose module file has another name. */
-export const COMMAND_FILES: Record<string, string> = { explain: 'rules' };
+export const COMMAND_FILES: Record<string, string> = { explain: 'rules', 'version-compare': 'version' };
 
 const COMMANDS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'commands');
 
@@ -80,16 +82,20 @@ export async function buildProgram(ctx: CliContext, only?: string): Promise<Comm
     const mod = (await import(pathToFileURL(join(COMMANDS_DIR, f)).href)) as Partial<CommandModule>;
     if (typeof mod.register === 'function') mod.register(program, ctx);
   }
+  applyConventions(program);
   return program;
 }
 
 /** The exit code the running command has decided so far (for the process entry's closed-stdout handling). */
-export const mainState: { exitCode: number; argv: readonly string[] } = { exitCode: 0, argv: [] };
+export const mainState: { exitCode: number; argv: readonly string[]; warned: Set<string>; timedOut: boolean } = { exitCode: 0, argv: [], warned: new Set(), timedOut: false };
 
 /** Runs the CLI; returns the exit code (0 ok, N for --exit-code, 2 bad input or usage, 3 internal error). */
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   mainState.exitCode = 0;
+  mainState.warned = new Set(); // config files warned about in this run (a command may resolve its config twice)
+  mainState.timedOut = false;
+  resetSettings();
   const args = argv.slice(2);
   mainState.argv = args;
   let tail: string[] | undefined;
@@ -108,12 +114,36 @@ export async function main(argv: string[]): Promise<number> {
     argv: args,
   };
   const debug = args.includes('--debug') || process.env.BULWARK_DEBUG === '1' || process.env.BULWARK_DEBUG === 'true';
+  const t0 = performance.now();
+  let loaded = 0;
+  let timer: NodeJS.Timeout | undefined;
   try {
     const program = await buildProgram(ctx, commandName(args));
-    await program.parseAsync(argv);
+    loaded = performance.now() - t0;
+    // --timeout: the command's promise races a timer started when its action starts
+    let expire: (e: Error) => void = () => {};
+    const expired = new Promise<never>((_, reject) => (expire = reject));
+    program.hook('preAction', () => {
+      enableTimings(settings.debug);
+      const ms = settings.timeoutMs;
+      if (ms === undefined) return;
+      timer = setTimeout(() => {
+        mainState.timedOut = true;
+        expire(new UserError(`timed out after ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`} (--timeout)`, 2));
+      }, ms);
+      timer.unref();
+    });
+    await Promise.race([program.parseAsync(argv), expired]);
     return code;
   } catch (err) {
-    return reportError(err, debug);
+    return reportError(err, debug || settings.debug);
+  } finally {
+    if (timer) clearTimeout(timer);
+    if (settings.debug) {
+      const lines = [`debug: load command modules ${loaded.toFixed(1)} ms`, ...timings().map((t) => `debug: ${t.stage} ${t.ms.toFixed(1)} ms`), `debug: total ${(performance.now() - t0).toFixed(1)} ms`];
+      process.stderr.write(lines.join('\n') + '\n');
+    }
+    enableTimings(false);
   }
 }
 

@@ -8,12 +8,14 @@ import { Command, Option } from 'commander';
 import type { Report } from '../core/report.js';
 import { applyPolicy, exitCodeFor, parseSeverityFilter, sortFindings } from '../core/policy.js';
 import { loadIgnoreFile, parseIgnoreText, type IgnoreEntry } from '../core/ignore.js';
-import { findConfig, loadConfig, type BulwarkConfig } from '../core/config.js';
+import { findConfig, loadConfig, unknownKeysWarning, type BulwarkConfig } from '../core/config.js';
 import { getRenderer, rendererNames } from '../report/index.js';
 import { InputError, describeError } from '../core/errors.js';
 import { dedupeFingerprints } from '../core/rule.js';
 import { rulesCitedBy } from '../analyzers/registry.js';
 import { mainState } from './main.js';
+import { settings, useColor } from './conventions.js';
+import { timed } from '../core/timing.js';
 
 export interface ReportOptions {
   format?: string;
@@ -55,8 +57,15 @@ export function parseExitCode(v: string): number {
 export function resolveConfig(opts: ReportOptions, dirs: string[] = []): BulwarkConfig {
   const path = opts.config ?? findConfig([...dirs, process.cwd()]);
   if (opts.config && !existsSync(opts.config)) throw new InputError(`config file not found: ${opts.config}`);
-  return loadConfig(path);
+  const cfg = loadConfig(path);
+  const warning = unknownKeysWarning(cfg);
+  if (warning && path && !settings.quiet && !mainState.warned.has(path)) {
+    mainState.warned.add(path);
+    process.stderr.write(`warning: ${warning}\n`);
+  }
+  return cfg;
 }
+
 
 export function resolveIgnores(opts: ReportOptions, cfg: BulwarkConfig, dirs: string[] = []): IgnoreEntry[] {
   const entries: IgnoreEntry[] = [];
@@ -98,12 +107,12 @@ export function emitReport(report: Report, opts: ReportOptions, dirs: string[] =
   const code = reportExitCode(filtered, opts.exitCode ?? cfg['exit-code']);
   mainState.exitCode = code; // a reader that closes stdout early still gets the verdict
   const toFile = Boolean(opts.output);
-  const color = !toFile && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  const color = useColor(toFile);
   const cwd = process.cwd();
-  const text = renderer(filtered, { color, showSuppressed: opts.showSuppressed, verbose: opts.verbose, cwd, srcRoot: sourceRoot(cwd) });
-  writeReport(text, opts.output);
+  const text = timed(`render ${format}`, () => renderer(filtered, { color, showSuppressed: opts.showSuppressed, verbose: opts.verbose, cwd, srcRoot: sourceRoot(cwd) }));
+  timed('write report', () => writeReport(text, opts.output));
   if (format !== 'table' || toFile) {
-    for (const w of filtered.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+    if (!settings.quiet) for (const w of filtered.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
     for (const e of filtered.errors ?? []) process.stderr.write(`error: ${e.target ? `${e.target}: ` : ''}${e.ruleId ? `${e.ruleId}: ` : ''}${e.message}\n`);
   }
   return code;

@@ -1,9 +1,10 @@
 /** Progress of an image walk on stderr, when stderr is a terminal: layer n/N and bytes read. */
 import type { ScanProgress } from '../image/scan.js';
 import { formatBytes } from '../app/image.js';
+import { showProgress } from './conventions.js';
 
 export function progressPrinter(): { onProgress?: (e: ScanProgress) => void; end(): void } {
-  if (!process.stderr.isTTY) return { end() {} };
+  if (!showProgress()) return { end() {} };
   let last = 0;
   let shown = false;
   return {

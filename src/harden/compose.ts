@@ -122,7 +122,11 @@ export function hardenComposeText(text: string, file: string, settings: HardenSe
   const style = detectStyle(text);
   const renderOpts = { lineWidth: 0, indent: style.indent, indentSeq: style.indentSeq, flowCollectionPadding: false };
   const roundtrip = parseDocument(text, { merge: true, uniqueKeys: false }).toString(renderOpts);
-  const out = changes.length || kept.length ? preserveOriginal(text, roundtrip, doc.toString(renderOpts)) : text;
+  const rendered = doc.toString(renderOpts);
+  let out = changes.length || kept.length ? preserveOriginal(text, roundtrip, rendered) : text;
+  // a file that mixes sequence styles can defeat the line mapping: then the file is written as the YAML
+  // library renders it (valid, comments kept, original spacing lost)
+  if (out !== text && parseDocument(out, { uniqueKeys: false }).errors.length) out = rendered;
   const diff = createTwoFilesPatch(file, `${file} (hardened)`, text, out, '', '', { context: 3 });
   // re-audit what was written
   let after: Finding[] = [];

@@ -147,7 +147,11 @@ export function hardenK8sText(text: string, file: string, settings: HardenSettin
       continue;
     }
     const roundtrip = parseDocument(part.text, { merge: true, uniqueKeys: false }).toString(renderOpts);
-    let edited = preserveOriginal(part.text, roundtrip, doc.toString(renderOpts));
+    const rendered = doc.toString(renderOpts);
+    let edited = preserveOriginal(part.text, roundtrip, rendered);
+    // a file that mixes sequence styles can defeat the line mapping: then the document is written as the
+    // YAML library renders it (valid, comments kept, original spacing of this document lost)
+    if (parseDocument(edited, { uniqueKeys: false }).errors.length) edited = rendered;
     // keep the chunk's own ending (the next `---` follows directly)
     if (part.text.endsWith('\n') && !edited.endsWith('\n')) edited += '\n';
     if (!part.text.endsWith('\n') && edited.endsWith('\n')) edited = edited.slice(0, -1);

@@ -117,32 +117,63 @@ export function purlFor(pkg: Omit<Package, 'purl'> | Package, os?: OsInfo): stri
   }
 }
 
-/** Parse a purl (the inverse of formatPurl); undefined when it is not one. */
-export function parsePurl(purl: string): PurlParts | undefined {
-  const m = /^pkg:([A-Za-z][A-Za-z0-9.+-]*)\/([^?#@]*?)(?:@([^?#]*))?(?:\?([^#]*))?(?:#(.*))?$/.exec(purl.trim());
-  if (!m) return undefined;
-  const dec = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  };
-  const segs = m[2]!.split('/').filter(Boolean).map(dec);
-  const name = segs.pop();
-  if (!name) return undefined;
-  const qualifiers: Record<string, string> = {};
-  for (const kv of (m[4] ?? '').split('&')) {
-    if (!kv) continue;
-    const eq = kv.indexOf('=');
-    if (eq > 0) qualifiers[kv.slice(0, eq).toLowerCase()] = dec(kv.slice(eq + 1));
+const LOWERCASE_NAMESPACE = new Set(['apk', 'deb', 'rpm', 'bitbucket', 'github', 'alpm']);
+const LOWERCASE_NAME = new Set(['apk', 'deb', 'bitbucket', 'github', 'alpm']);
+
+function purlDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s; // a stray '%' is kept as written
   }
-  return {
-    type: m[1]!.toLowerCase(),
-    ...(segs.length ? { namespace: segs.join('/') } : {}),
-    name,
-    ...(m[3] !== undefined ? { version: dec(m[3]) } : {}),
-    qualifiers,
-    ...(m[5] ? { subpath: m[5] } : {}),
-  };
+}
+
+/**
+ * Parse a package URL (purl-spec "How to parse"): `pkg:type/namespace/name@version?qualifiers#subpath`.
+ * Returns undefined for a string that is not a purl. Linear in the length of the string.
+ */
+export function parsePurl(s: string): PurlParts | undefined {
+  if (typeof s !== 'string' || s.length > 4096 || !/^pkg:/i.test(s)) return undefined;
+  let rest = s.slice(4).replace(/^\/+/, '');
+  let subpath: string | undefined;
+  const hash = rest.indexOf('#');
+  if (hash >= 0) {
+    subpath = rest.slice(hash + 1).split('/').filter((x) => x && x !== '.' && x !== '..').map(purlDecode).join('/') || undefined;
+    rest = rest.slice(0, hash);
+  }
+  let qualifiers: Record<string, string> | undefined;
+  const q = rest.indexOf('?');
+  if (q >= 0) {
+    qualifiers = {};
+    for (const kv of rest.slice(q + 1).split('&')) {
+      const eq = kv.indexOf('=');
+      if (eq <= 0) continue;
+      const key = kv.slice(0, eq);
+      // keys are ASCII letters, digits, '.', '-', '_' and do not start with a digit (case is folded, not refused)
+      if (!/^[A-Za-z._-][A-Za-z0-9._-]*$/.test(key)) return undefined;
+      const v = purlDecode(kv.slice(eq + 1));
+      if (v) qualifiers[key.toLowerCase()] = v;
+    }
+    rest = rest.slice(0, q);
+  }
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return undefined;
+  const type = rest.slice(0, slash).toLowerCase();
+  if (!/^[a-z.+-][a-z0-9.+-]*$/.test(type) || type.startsWith('.') || type.startsWith('+') || type.startsWith('-')) return undefined;
+  rest = rest.slice(slash + 1).replace(/\/+$/, '');
+  // the version follows the last '@' after the last '/' (a literal '@scope' namespace is not a version)
+  let version: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at > rest.lastIndexOf('/')) {
+    version = purlDecode(rest.slice(at + 1)) || undefined;
+    rest = rest.slice(0, at);
+  }
+  const segs = rest.split('/').filter(Boolean).map(purlDecode);
+  let name = segs.pop();
+  if (!name) return undefined;
+  // the type-specific case rules of the purl-spec types Bulwark reads (and the two hosting types it lists)
+  if (LOWERCASE_NAMESPACE.has(type)) segs.forEach((x, i) => (segs[i] = x.toLowerCase()));
+  if (LOWERCASE_NAME.has(type)) name = name.toLowerCase();
+  if (type === 'pypi') name = name.toLowerCase().replace(/_/g, '-');
+  return { type, ...(segs.length ? { namespace: segs.join('/') } : {}), name, ...(version ? { version } : {}), ...(qualifiers ? { qualifiers } : {}), ...(subpath ? { subpath } : {}) };
 }

@@ -83,7 +83,7 @@ test('run, compose and inspect audits read the profiles they name', async () => 
   const dir = tempDir('bw-compose-prof-');
   writeFileSync(join(dir, 'p.json'), readFileSync(`${FIX}dangerous.json`));
   writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    image: x\n    security_opt: ["seccomp:./p.json"]\n');
-  const comp = JSON.parse((await runCli(['compose', '-f', join(dir, 'compose.yaml'), '--format', 'json'])).stdout);
+  const comp = JSON.parse((await runCli(['compose', '--file', join(dir, 'compose.yaml'), '--format', 'json'])).stdout);
   const f = comp.findings.find((x: { ruleId: string }) => x.ruleId === 'BW-SECCOMP-002');
   assert.equal(f.location.service, 'app');
   assert.equal(f.evidence.profile, join(dir, 'p.json'));

@@ -226,7 +226,7 @@ test('hostile YAML: alias bomb, invalid YAML, duplicate keys, huge file, deep ne
 
 test('CLI: compose -f; findings carry compose locations; SARIF shows the file and line', async () => {
   const dir = project({ 'docker-compose.yml': 'services:\n  web:\n    image: x\n    # the risky bit\n    privileged: true\n' });
-  const r = await runCli(['compose', '-f', join(dir, 'docker-compose.yml'), '--format', 'sarif']);
+  const r = await runCli(['compose', '--file', join(dir, 'docker-compose.yml'), '--format', 'sarif']);
   assert.equal(r.code, 0, r.stderr);
   const sarif = JSON.parse(r.stdout);
   const res = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'BW-RUNTIME-001');
@@ -239,7 +239,7 @@ test('CLI: compose -f; findings carry compose locations; SARIF shows the file an
   const r2 = await runCli(['compose', '--format', 'json'], { cwd: dir });
   assert.equal(r2.code, 0, r2.stderr);
   assert.ok(JSON.parse(r2.stdout).findings.some((f: { ruleId: string }) => f.ruleId === 'BW-ESCAPE-001'));
-  const bad = await runCli(['compose', '-f', join(dir, 'nope.yml')]);
+  const bad = await runCli(['compose', '--file', join(dir, 'nope.yml')]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /cannot read compose file/);
 });

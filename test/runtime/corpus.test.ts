@@ -57,7 +57,7 @@ test('.env next to the file drives interpolation and profiles (sentry: COMPOSE_P
 
 test('CLI on corpus files: exit 0 (first eight files; the parse tests above cover all)', async () => {
   for (const f of FILES.slice(0, 8)) {
-    const r = await runCli(['compose', '-f', join(DIR, f), '--format', 'json']);
+    const r = await runCli(['compose', '--file', join(DIR, f), '--format', 'json']);
     assert.equal(r.code, 0, `${f}: ${r.stderr}`);
   }
 });

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { UserError } from '../../core/errors.js';
+import { showProgress } from '../conventions.js';
 import { DEFAULT_SOURCES, databaseStatus, matchSavedInventory, maxAgeFromConfig, updateDatabase } from '../../app/vulnerabilities.js';
 
 function collect(v: string, prev: string[] = []): string[] {
@@ -26,9 +27,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description(`import vulnerability feeds into the local database (default: the ${DEFAULT_SOURCES.length} official feed URLs)`)
     .option('--source <path|url>', 'a feed file, directory, zip or URL (repeatable; replaces the default list)', collect, [])
     .option('--cache-dir <dir>', 'cache directory (default $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
-    .option('-q, --quiet', 'no progress display')
-    .action(async (opts: { source: string[]; cacheDir?: string; quiet?: boolean }) => {
-      const tty = Boolean(process.stderr.isTTY) && !opts.quiet;
+    .action(async (opts: { source: string[]; cacheDir?: string }) => {
+      const tty = showProgress();
       let last = '';
       const progress = tty
         ? (line: string) => {
@@ -92,8 +92,9 @@ export function register(program: Command, ctx: CliContext): void {
   addReportOptions(
     db
       .command('match')
-      .description('match a saved inventory (InventoryReport JSON) against the vulnerability database')
-      .requiredOption('--inventory <file>', 'InventoryReport JSON')
+      .description('match a saved inventory or an SBOM against the vulnerability database')
+      .option('--inventory <file>', 'saved inventory: `bulwark sbom -f json` output or InventoryReport JSON (any --sbom format is accepted too)')
+      .option('--sbom <file>', 'CycloneDX or SPDX JSON SBOM (Bulwark, Trivy, Syft...): packages by purl, the OS from its operating-system component')
       .option('--cache-dir <dir>', 'cache directory')
       .option('--db <file>', 'database file (default: <cache-dir>/db/vuln.db)')
       .option('--vex <file>', 'OpenVEX document (repeatable)', collect, [])
@@ -102,13 +103,15 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--max-age <days>', 'warn when the database is older than this many days (default 7)'),
   ).action(
     (
-      opts: ReportOptions & { inventory: string; cacheDir?: string; db?: string; vex: string[]; ignoreUnfixed?: boolean; explain?: boolean; maxAge?: string },
+      opts: ReportOptions & { inventory?: string; sbom?: string; cacheDir?: string; db?: string; vex: string[]; ignoreUnfixed?: boolean; explain?: boolean; maxAge?: string },
     ) => {
+      const file = opts.inventory ?? opts.sbom;
+      if (!file || (opts.inventory && opts.sbom)) throw new UserError('give one of --inventory FILE or --sbom FILE');
       const cfg = resolveConfig(opts);
       const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
       if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
       const format = opts.format ?? cfg.format ?? 'table';
-      const report = matchSavedInventory(opts.inventory, {
+      const report = matchSavedInventory(file, {
         cacheDir: opts.cacheDir,
         dbFile: opts.db,
         vexFiles: opts.vex,

@@ -35,7 +35,7 @@ interface Opts extends ReportOptions, RegistryCliOptions, SignatureCliOptions {
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('image')
-    .description('scan an image: HOST[:PORT]/REPO[:TAG|@DIGEST] from a registry, a bare NAME (local engine, then its registry), docker:NAME, a docker save tar, an OCI layout (dir or tar), dir:PATH or rootfs:FILE.tar[.gz]')
+    .description('scan an image: HOST[:PORT]/REPO[:TAG|@DIGEST] from a registry, a bare NAME (local engine, then its registry), docker:NAME, a docker save tar, an OCI layout (dir or tar), dir:PATH, rootfs:FILE.tar[.gz], or sbom:FILE (a CycloneDX / SPDX JSON SBOM or saved inventory: vulnerabilities only)')
     .argument('<ref>', 'image reference')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')

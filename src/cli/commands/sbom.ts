@@ -25,7 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
   const cmd = program
     .command('sbom')
     .description('list the packages of an image as an SBOM (CycloneDX 1.6 or SPDX 2.3 JSON, json, table)')
-    .argument('<ref>', 'image reference: HOST[:PORT]/REPO[:TAG|@DIGEST], NAME[:TAG], docker:NAME[:TAG], a docker save tar, an OCI layout, dir:PATH, rootfs:FILE')
+    .argument('<ref>', 'image reference: HOST[:PORT]/REPO[:TAG|@DIGEST], NAME[:TAG], docker:NAME[:TAG], a docker save tar, an OCI layout, dir:PATH, rootfs:FILE, or sbom:FILE (convert a CycloneDX / SPDX JSON SBOM or saved inventory)')
     .addOption(new Option('-f, --format <format>', `output format (${SBOM_FORMATS.join(', ')})`).default('cyclonedx'))
     .option('-o, --output <file>', 'write the SBOM to a file instead of stdout')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')

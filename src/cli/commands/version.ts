@@ -1,5 +1,5 @@
 /**
- * `bulwark version compare --ecosystem ECO A B` prints -1, 0 or 1 (A below, equal to, above B), using
+ * `bulwark version-compare --ecosystem ECO A B` (alias: `bulwark version compare`) prints -1, 0 or 1 (A below, equal to, above B), using
  * the same version order the vulnerability matcher uses, so users can check why a match happened.
  * `--stdin` reads `A<TAB>B` lines and prints one result per line.
  */
@@ -22,16 +22,18 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export function register(program: Command, ctx: CliContext): void {
-  const version = program.command('version').description('version order per ecosystem (the comparisons vulnerability matching makes)');
-  version
-    .command('compare')
-    .description('print -1, 0 or 1: A is lower than, equal to or higher than B')
+interface CompareOpts {
+  ecosystem?: string;
+  stdin?: boolean;
+}
+
+function compareCommand(cmd: Command, ctx: CliContext, usage: string): Command {
+  return cmd
     .argument('[a]', 'first version')
     .argument('[b]', 'second version')
     .option('-e, --ecosystem <name>', 'deb, apk, rpm, npm, pypi, go, maven, gem, cargo, composer (purl types and OSV names are accepted)')
     .option('--stdin', 'read "A<TAB>B" lines from standard input and print one result per line')
-    .action(async (a: string | undefined, b: string | undefined, opts: { ecosystem?: string; stdin?: boolean }) => {
+    .action(async (a: string | undefined, b: string | undefined, opts: CompareOpts) => {
       const c = versionComparator(opts.ecosystem);
       if (opts.stdin) {
         if (a !== undefined) throw new UserError('give either two versions or --stdin, not both');
@@ -52,8 +54,22 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.setExitCode(0);
         return;
       }
-      if (a === undefined || b === undefined) throw new UserError('two versions are needed: bulwark version compare --ecosystem ECO A B (or --stdin)');
+      if (a === undefined || b === undefined) throw new UserError(`two versions are needed: ${usage} --ecosystem ECO A B (or --stdin)`);
       process.stdout.write(`${compareVersions(c, a, b, '')}\n`);
       ctx.setExitCode(0);
     });
+}
+
+/**
+ * `bulwark version-compare` (`bulwark version compare` is kept as an alias; `bulwark version` alone is not the
+ * tool's version, which is `bulwark --version`).
+ */
+export function register(program: Command, ctx: CliContext): void {
+  compareCommand(
+    program.command('version-compare').description('print -1, 0 or 1: version A is lower than, equal to or higher than B in an ecosystem\'s order (the comparisons vulnerability matching makes)'),
+    ctx,
+    'bulwark version-compare',
+  );
+  const version = program.command('version', { hidden: true }).description('alias: bulwark version compare = bulwark version-compare (the tool version is bulwark --version)');
+  compareCommand(version.command('compare').description('same as bulwark version-compare'), ctx, 'bulwark version compare');
 }

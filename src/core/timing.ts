@@ -1,0 +1,31 @@
+/**
+ * Stage timings for `--debug`: the app layer and the CLI wrap their stages in `timed(name, fn)`; the CLI prints
+ * the list after the command. Recording is off unless enabled (one boolean test per stage otherwise).
+ */
+export interface StageTiming {
+  stage: string;
+  ms: number;
+}
+
+let enabled = false;
+let recorded: StageTiming[] = [];
+
+export function enableTimings(on: boolean): void {
+  enabled = on;
+  recorded = [];
+}
+
+export function timings(): StageTiming[] {
+  return recorded;
+}
+
+/** Run `fn`, recording how long it took under `stage` (sync or async). */
+export function timed<T>(stage: string, fn: () => T): T {
+  if (!enabled) return fn();
+  const t0 = performance.now();
+  const done = () => recorded.push({ stage, ms: performance.now() - t0 });
+  const r = fn();
+  if (r instanceof Promise) return r.finally(done) as T;
+  done();
+  return r;
+}
