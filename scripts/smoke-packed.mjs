@@ -8,6 +8,9 @@
 //   --no-build: pack the dist/ that is there (`npm ci` has just built it in CI) instead of building again;
 //   BULWARK_SMOKE_TARBALL=FILE tests that tarball instead of packing one.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -170,6 +173,7 @@ try {
     },
   });
   smoke('cis --root', ['cis', '--root', rootTree], { stdout: /Score:/ });
+  await registrySmokes(smoke, fx('image/alpine-minirootfs-3.20.3-subset.tar.gz'), cacheDir);
   for (const [name, args] of extraCommandSmokes(commands)) smoke(name, args, {});
 
   /**
@@ -295,6 +299,66 @@ function versionCompareCommand(commands) {
 
 function versionCompareArgs(commands) {
   return commands.includes('version-compare') ? [] : ['compare'];
+}
+
+/**
+ * Debian's docker-registry on a free 127.0.0.1 port (plain HTTP, deletes on), with a one-layer image pushed over
+ * the Registry HTTP API (the alpine rootfs fixture is the layer): `bulwark registry` audits it and `bulwark image`
+ * reads the image from it. Skipped (with a line saying so) where docker-registry is not installed.
+ */
+async function registrySmokes(smoke, layerFile, cacheDir) {
+  if (sh('sh', ['-c', 'command -v docker-registry']).status !== 0) {
+    console.log('# registry smoke skipped: docker-registry is not installed');
+    return;
+  }
+  const port = await new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
+    srv.on('error', reject);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-smoke-registry-'));
+  const config = join(dir, 'config.yml');
+  writeFileSync(config, ['version: 0.1', 'log:', '  level: error', '  accesslog:', '    disabled: true', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'storage')}`, '  delete:', '    enabled: true', 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'));
+  const child = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
+  const addr = `127.0.0.1:${port}`;
+  const base = `http://${addr}/v2`;
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${base}/`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 100 || child.exitCode !== null) throw new Error(`docker-registry did not start on ${addr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const sha = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    const layer = readFileSync(layerFile);
+    const cfg = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [sha(gunzipSync(layer))] } }));
+    for (const blob of [layer, cfg]) {
+      const start = await fetch(`${base}/smoke/alpine/blobs/uploads/`, { method: 'POST' });
+      const loc = new URL(start.headers.get('location'), base);
+      loc.searchParams.set('digest', sha(blob));
+      const put = await fetch(loc, { method: 'PUT', body: blob, headers: { 'content-type': 'application/octet-stream' } });
+      if (put.status !== 201) throw new Error(`blob upload: HTTP ${put.status}`);
+    }
+    const mt = 'application/vnd.oci.image.manifest.v1+json';
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: mt, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(cfg), size: cfg.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(layer), size: layer.length }] });
+    const put = await fetch(`${base}/smoke/alpine/manifests/3.20`, { method: 'PUT', body: manifest, headers: { 'content-type': mt } });
+    if (put.status !== 201) throw new Error(`manifest upload: HTTP ${put.status}`);
+    smoke('registry (a live docker-registry)', ['registry', addr, '-f', 'json'], {
+      json: (j) => {
+        const ids = new Set(j.findings.map((f) => f.ruleId));
+        const want = ['BW-REGISTRY-001', 'BW-REGISTRY-010', 'BW-REGISTRY-012'].filter((id) => !ids.has(id));
+        return want.length ? `missing ${want.join(', ')} (got ${[...ids].join(', ')})` : '';
+      },
+    });
+    smoke('image from a registry', ['image', `${addr}/smoke/alpine:3.20`, '--insecure-registry', addr, '--no-vulns', '--cache-dir', cacheDir, '-f', 'json'], {
+      json: (j) => (j.packages?.length > 0 && j.summary?.source?.kind === 'registry' ? '' : `no packages or not from the registry: ${JSON.stringify(j.summary?.source)}`),
+    });
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Commands without a dedicated case above get one that must at least print their help. */

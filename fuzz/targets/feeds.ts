@@ -15,9 +15,10 @@ function checkingSink(): FeedSink {
       str(a.package, 'affected.package');
       if (typeof a.ecosystem !== 'string') throw new Error(`importer emitted affected.ecosystem = ${JSON.stringify(a.ecosystem)}`);
     },
-    score: (id, s) => {
-      str(id, 'score id');
-      if (!Number.isFinite(s.score)) throw new Error(`importer emitted a score of ${s.score}`);
+    rating: (id, r) => {
+      str(id, 'rating id');
+      str(r.source, 'rating.source');
+      if (r.score !== undefined && !Number.isFinite(r.score)) throw new Error(`importer emitted a score of ${r.score}`);
     },
     kev: (k) => str(k.cve, 'kev.cve'),
     namespace: (ns) => str(ns, 'namespace'),

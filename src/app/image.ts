@@ -343,7 +343,15 @@ export function imageReport(index: ImageIndex, vulns?: VulnerabilityResult): Rep
     targets: [index.target],
     findings,
     packages: index.inventory.packages,
-    summary: { ...index.summary, ...(split ? { origin: split } : {}), ...(index.signature ? { signature: index.signature } : {}), inventory: { os: index.inventory.os, image: index.inventory.image }, text },
+    summary: {
+      ...index.summary,
+      ...(split ? { origin: split } : {}),
+      ...(index.signature ? { signature: index.signature } : {}),
+      inventory: { os: index.inventory.os, image: index.inventory.image },
+      // present when vulnerabilities were matched (the summary's counts then include the vulnerability part)
+      ...(vulns ? { vulnerabilities: vulns.findings.filter((f) => f.vulnerability).length } : {}),
+      text,
+    },
     warnings,
   };
 }

@@ -15,6 +15,7 @@ import {
   VulnStore,
   dbPath,
   maxAgeFromConfig,
+  severitySourcesFrom,
   loadInventory,
   stalenessWarning,
   updateDb,
@@ -26,8 +27,8 @@ import {
 import type { VulnStoreInfo } from '../vulndb/store.js';
 import { imageInventory, vulnerabilityReport, type VulnerabilityReportOptions } from './image.js';
 
-/** The feeds `updateDatabase` imports when no sources are given; the config's `vulndb.max-age-days`. */
-export { DEFAULT_SOURCES, maxAgeFromConfig };
+/** The feeds `updateDatabase` imports when no sources are given; the config's `vulndb.max-age-days` and `vulndb.severity-source`. */
+export { DEFAULT_SOURCES, maxAgeFromConfig, severitySourcesFrom };
 
 export interface DatabaseLocation {
   cacheDir?: string;

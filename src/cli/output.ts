@@ -25,6 +25,8 @@ export interface ReportOptions {
   ignorefile?: string;
   config?: string;
   showSuppressed?: boolean;
+  /** only vulnerabilities in CISA's KEV catalog (commands that match vulnerabilities add --kev-only) */
+  kevOnly?: boolean;
   verbose?: boolean;
 }
 
@@ -102,7 +104,7 @@ export function emitReport(report: Report, opts: ReportOptions, dirs: string[] =
   if (opts.output) checkOutputPath(opts.output);
   dedupeFingerprints(report.findings);
   // the renderers read rule metadata from the report (report/ imports core/ only)
-  const filtered = applyPolicy({ ...report, rules: report.rules ?? rulesCitedBy([...report.findings, ...(report.checks ?? [])]) }, { severities, ignores });
+  const filtered = applyPolicy({ ...report, rules: report.rules ?? rulesCitedBy([...report.findings, ...(report.checks ?? [])]) }, { severities, ignores, kevOnly: opts.kevOnly });
   sortFindings(filtered.findings);
   const code = reportExitCode(filtered, opts.exitCode ?? cfg['exit-code']);
   mainState.exitCode = code; // a reader that closes stdout early still gets the verdict

@@ -100,6 +100,27 @@ export interface PackageRef {
 
 export type VulnStatus = 'fixed' | 'affected' | 'will_not_fix' | 'fix_deferred' | 'end_of_life' | 'not_affected';
 
+/**
+ * One severity rating of a vulnerability, as one source published it. A finding keeps every rating the
+ * feeds carry (`ratings`) and says which one set its severity (`rating`).
+ */
+export interface SeverityRating {
+  /** who rated it: `debian`, `ubuntu`, `ghsa`, `nvd`, `nodejs-security-wg`, `osv-pypi`, ... */
+  source: string;
+  /** the rating on Bulwark's scale */
+  severity: Severity;
+  /** `CVSS:4.0`, `CVSS:3.1`, `CVSS:3.0`, `CVSS:2.0`, `CVSS` (a score without its vector), or `vendor` (the source's own word) */
+  method: string;
+  /** CVSS base score */
+  score?: number;
+  /** CVSS vector */
+  vector?: string;
+  /** the source's own word: Debian urgency, Ubuntu priority, GitHub's MODERATE */
+  label?: string;
+  /** the advisory id the rating was published under, when it is not the finding's id */
+  id?: string;
+}
+
 export interface VulnerabilityDetail {
   id: string;
   aliases: string[];
@@ -108,8 +129,15 @@ export interface VulnerabilityDetail {
   /** Debian's finer states: no-dsa, ignored, postponed, unimportant, ... */
   statusDetail?: string;
   fixedVersion?: string;
+  /** how the severity was chosen, in words: "debian urgency low", "ghsa CVSS:3.1 7.5", "none (no rating in any feed)" */
   severitySource?: string;
+  /** the rating that set `severity`; absent when the severity is `unknown` */
+  rating?: SeverityRating;
+  /** every rating the feeds carry for this vulnerability (its id and aliases), the chosen one first */
+  ratings?: SeverityRating[];
+  /** the CVSS of the chosen rating, else the first CVSS rating in preference order */
   cvss?: { score: number; vector: string; version: string };
+  /** CISA Known Exploited Vulnerabilities: in the catalog since dateAdded (sorted first within its severity) */
   kev?: { dateAdded: string; dueDate?: string; knownRansomware?: string };
   feed: string;
   /** "base" when the package comes from a base image layer, "app" when added on top */
@@ -153,6 +181,21 @@ export function fingerprint(ruleId: string, ...parts: Array<string | number | un
   for (const p of parts) data += '\u0000' + (p === undefined ? '' : String(p));
   // one-shot hashing (Node >= 20.12) is markedly cheaper than a Hash object when a scan has tens of
   // thousands of findings; both hash the same UTF-8 bytes
+  return (oneShotHash ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex')).slice(0, 32);
+}
+
+/**
+ * The parts of a fingerprint joined once, for hashing with many rule ids (one package, many advisories):
+ * `fingerprintWith(r, fingerprintParts(...p)) === fingerprint(r, ...p)`.
+ */
+export function fingerprintParts(...parts: Array<string | number | undefined>): string {
+  let data = '';
+  for (const p of parts) data += '\u0000' + (p === undefined ? '' : String(p));
+  return data;
+}
+
+export function fingerprintWith(ruleId: string, parts: string): string {
+  const data = ruleId + parts;
   return (oneShotHash ? oneShotHash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex')).slice(0, 32);
 }
 

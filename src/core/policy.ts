@@ -42,6 +42,46 @@ export interface PolicyOptions {
   severities: Set<Severity>;
   ignores: IgnoreEntry[];
   today?: Date;
+  /** keep only vulnerabilities in CISA's Known Exploited Vulnerabilities catalog (`--kev-only`) */
+  kevOnly?: boolean;
+}
+
+/**
+ * The counts a report's summary carries (`summary.counts`), over the findings that remain after filtering:
+ * unsuppressed findings per severity (every level, `unknown` included), suppressed ones, and for vulnerability
+ * findings: per severity, per rating source (the source whose rating set the severity; `none` when no feed rated
+ * it) and how many are known-exploited (KEV).
+ */
+export interface FindingCounts {
+  findings: number;
+  suppressed: number;
+  bySeverity: Record<Severity, number>;
+  vulnerabilities?: { total: number; bySeverity: Record<Severity, number>; byRatingSource: Record<string, number>; kev: number };
+}
+
+export function findingCounts(findings: Finding[], withVulnerabilities: boolean): FindingCounts {
+  const zero = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const out: FindingCounts = { findings: 0, suppressed: 0, bySeverity: zero() };
+  const v = withVulnerabilities ? { total: 0, bySeverity: zero(), byRatingSource: {} as Record<string, number>, kev: 0 } : undefined;
+  for (const f of findings) {
+    if (f.suppressed) {
+      out.suppressed++;
+      continue;
+    }
+    out.findings++;
+    out.bySeverity[f.severity]++;
+    if (!v || !f.vulnerability) continue;
+    v.total++;
+    v.bySeverity[f.severity]++;
+    const src = f.vulnerability.rating?.source ?? 'none';
+    v.byRatingSource[src] = (v.byRatingSource[src] ?? 0) + 1;
+    if (f.vulnerability.kev) v.kev++;
+  }
+  if (v) {
+    v.byRatingSource = Object.fromEntries(Object.entries(v.byRatingSource).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    out.vulnerabilities = v;
+  }
+  return out;
 }
 
 /**
@@ -53,8 +93,11 @@ export function applyPolicy(report: Report, opts: PolicyOptions): Report {
   const today = opts.today ?? new Date();
   const expiredSeen = new Set<IgnoreEntry>();
   const findings: Finding[] = [];
+  let vulnerabilityReport = false;
   for (const f of report.findings) {
+    if (f.vulnerability) vulnerabilityReport = true;
     if (!opts.severities.has(f.severity)) continue;
+    if (opts.kevOnly && !f.vulnerability?.kev) continue;
     if (!f.suppressed) {
       for (const e of opts.ignores) {
         if (!entryMatches(e, f)) continue;
@@ -71,7 +114,11 @@ export function applyPolicy(report: Report, opts: PolicyOptions): Report {
   for (const e of expiredSeen) {
     warnings.push(`ignore entry '${e.id}' at ${e.source}:${e.line} expired on ${e.expires} and no longer suppresses`);
   }
-  return { ...report, findings, warnings };
+  // the counts are over what the report shows; the vulnerability part when the command matched vulnerabilities
+  // (a report says it matched vulnerabilities by a numeric summary.vulnerabilities, even when none were found)
+  const matched = vulnerabilityReport || opts.kevOnly === true || typeof report.summary?.vulnerabilities === 'number';
+  const counts = findingCounts(findings, matched);
+  return { ...report, findings, warnings, summary: { ...(report.summary ?? {}), counts } };
 }
 
 /** The exit code for CI gates: `code` when any unsuppressed finding remains after filtering. */

@@ -133,16 +133,34 @@ function addVulnerabilities(bom: CDX.Models.Bom, report: Report, byPurl: Map<str
       ...(v.fixedVersion ? { recommendation: `Upgrade ${v.package.name} to ${v.fixedVersion} or later.` } : {}),
     });
     for (const alias of v.aliases) if (alias !== id) vuln.references.add(new Models.Vulnerability.Reference(alias, new Models.Vulnerability.Source({ name: v.feed })));
-    const rating = new Models.Vulnerability.Rating({
-      severity: CDX_SEVERITY[first.severity] ?? Enums.Vulnerability.Severity.Unknown,
-      source: new Models.Vulnerability.Source({ name: v.severitySource ?? v.feed }),
-    });
-    if (v.cvss) {
-      rating.score = v.cvss.score;
-      rating.vector = v.cvss.vector;
-      rating.method = cvssMethod(v.cvss.version);
+    // every rating the feeds carry, each under its source (the one that set the severity is named in a property);
+    // without any, one rating says the severity is unknown
+    for (const r of v.ratings ?? []) {
+      const rating = new Models.Vulnerability.Rating({
+        severity: CDX_SEVERITY[r.severity] ?? Enums.Vulnerability.Severity.Unknown,
+        source: new Models.Vulnerability.Source({ name: r.source }),
+        method: r.method.startsWith('CVSS:') ? cvssMethod(r.method.slice(5)) : Enums.Vulnerability.RatingMethod.Other,
+      });
+      if (r.method === 'vendor' && r.label) rating.justification = `${r.source}'s own rating: ${r.label}`;
+      if (r.score !== undefined) rating.score = r.score;
+      if (r.vector) rating.vector = r.vector;
+      vuln.ratings.add(rating);
     }
-    vuln.ratings.add(rating);
+    if (!v.ratings?.length) {
+      const rating = new Models.Vulnerability.Rating({
+        severity: CDX_SEVERITY[first.severity] ?? Enums.Vulnerability.Severity.Unknown,
+        source: new Models.Vulnerability.Source({ name: v.severitySource ?? v.feed }),
+      });
+      if (v.cvss) {
+        rating.score = v.cvss.score;
+        rating.vector = v.cvss.vector;
+        rating.method = cvssMethod(v.cvss.version);
+      }
+      vuln.ratings.add(rating);
+    }
+    vuln.properties.add(new Models.Property('bulwark:severity', first.severity));
+    if (v.severitySource) vuln.properties.add(new Models.Property('bulwark:severitySource', v.severitySource));
+    if (v.rating) vuln.properties.add(new Models.Property('bulwark:rating:chosen', `${v.rating.source} ${v.rating.method}`));
     // one affects entry per component and version: the same advisory found twice for one package (two paths
     // with one purl) must not repeat it (the schema wants unique items)
     const affected = new Set<string>();

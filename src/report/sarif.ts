@@ -96,8 +96,9 @@ export function toSarif(report: Report, opts: Pick<RenderOptions, 'cwd' | 'srcRo
         references: f.references,
         ...(f.vulnerability ? { vulnerability: f.vulnerability } : {}),
         ...(f.origin ? { origin: f.origin } : {}),
-        ...(f.vulnerability?.cvss || SECURITY_SEVERITY[f.severity] !== undefined
-          ? { 'security-severity': f.vulnerability?.cvss ? String(f.vulnerability.cvss.score) : SECURITY_SEVERITY[f.severity] }
+        // the score of the rating that set the severity (a vendor word has none: its level's number)
+        ...(f.vulnerability?.rating?.score !== undefined || SECURITY_SEVERITY[f.severity] !== undefined
+          ? { 'security-severity': f.vulnerability?.rating?.score !== undefined ? String(f.vulnerability.rating.score) : SECURITY_SEVERITY[f.severity] }
           : {}),
       },
     };

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { ProjectAnalyzer } from '../analyzers/project.js';
 import { checkContainer } from '../analyzers/runtime/index.js';
+import { checkContainerImage } from '../analyzers/registry/index.js';
 import { isComposeFileName } from './compose/load.js';
 import { loadK8sText, looksLikeK8s, MAX_MANIFEST_BYTES } from './k8s.js';
 import { readYamlText } from './yaml.js';
@@ -18,7 +19,7 @@ export const k8sAnalyzer: ProjectAnalyzer = {
     if (!looksLikeK8s(text) || /\{\{[-\s]/.test(text)) return undefined;
     // locations relative to the scanned directory, as for Dockerfiles and compose files
     const load = loadK8sText(text, relPath);
-    const findings = load.specs.flatMap((s) => checkContainer(s));
+    const findings = load.specs.flatMap((s) => [...checkContainer(s), ...checkContainerImage(s)]);
     return { target: { type: 'k8s', name: relPath, objects: load.objects.length, containers: load.specs.length }, findings };
   },
 };

@@ -1,6 +1,12 @@
-/** CVSS base scores (v2, v3.0, v3.1, v4.0) through ae-cvss-calculator, and score -> severity. */
+/**
+ * CVSS base scores (v2, v3.0, v3.1, v4.0) through ae-cvss-calculator, score -> severity, vendor words ->
+ * severity, and the two kinds of rating a feed records (`cvssRating`, `vendorRating`).
+ */
 import cvssLib from 'ae-cvss-calculator';
-import type { Severity } from '../core/finding.js';
+import type { Severity, SeverityRating } from '../core/finding.js';
+
+/** What a feed hands the sink: one rating, published under the advisory id it is recorded for. */
+export type RatingInput = Omit<SeverityRating, 'id'>;
 
 export interface CvssScore {
   score: number;
@@ -60,15 +66,28 @@ export function severityFromLabel(label: string | undefined): Severity | undefin
     case 'unimportant':
     case 'negligible':
       return 'info';
+    // Ubuntu's "untriaged", Debian's "not yet assigned" / "end-of-life": no rating
     default:
       return undefined;
   }
 }
 
-/** Prefer the newest CVSS version that validates. */
-export function bestScore(vectors: string[]): CvssScore | undefined {
-  const scored = vectors.map(scoreVector).filter((s): s is CvssScore => Boolean(s));
-  const rank = (v: string) => (v === '3.1' ? 4 : v === '3.0' ? 3 : v === '4.0' ? 2 : 1);
-  scored.sort((a, b) => rank(b.version) - rank(a.version));
-  return scored[0];
+/** A CVSS vector as a rating by `source`; undefined when the library does not accept the vector. */
+export function cvssRating(source: string, vector: string): RatingInput | undefined {
+  const s = scoreVector(vector);
+  if (!s) return undefined;
+  return { source, severity: severityFromScore(s.score), method: `CVSS:${s.version}`, score: s.score, vector: s.vector };
+}
+
+/** A bare CVSS score (no vector, version unknown) as a rating. */
+export function scoreRating(source: string, score: number): RatingInput | undefined {
+  if (!Number.isFinite(score) || score < 0 || score > 10) return undefined;
+  return { source, severity: severityFromScore(score), method: 'CVSS', score: Math.round(score * 10) / 10 };
+}
+
+/** A vendor word (Debian urgency, Ubuntu priority, GitHub's severity) as a rating; undefined when it rates nothing. */
+export function vendorRating(source: string, label: string | undefined): RatingInput | undefined {
+  const severity = severityFromLabel(label);
+  if (!severity || !label) return undefined;
+  return { source, severity, method: 'vendor', label: label.replace(/\*+$/, '').trim() };
 }

@@ -1,15 +1,22 @@
 /**
  * Downloads a feed URL into `<db dir>/downloads/`, with conditional requests: the ETag and
  * Last-Modified of the last download are sent back (If-None-Match / If-Modified-Since); a 304
- * reuses the stored copy. The body is streamed to a temp file and renamed, so an interrupted
- * download never replaces a good copy.
+ * reuses the stored copy. The body is streamed to a temp file (`.part-<pid>`) and renamed, so an
+ * interrupted download never replaces a good copy.
+ *
+ * Every request is bounded in time by one `timeoutMs` (default 30 s, `db update --timeout`):
+ * - connect: the TCP (and TLS) connection must be up within it;
+ * - headers: the response status and headers must have arrived within it of the connection;
+ * - progress: while the body streams, every window of that length must bring at least MIN_PROGRESS bytes,
+ *   so a peer that goes silent, or trickles a byte every few seconds, is cut off after one window.
+ * Redirects are followed (at most 5, http/https only); bodies are capped at MAX_DOWNLOAD_BYTES.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import type { Socket } from 'node:net';
 
 export interface DownloadMeta {
   url: string;
@@ -25,13 +32,32 @@ export interface DownloadResult {
   meta: DownloadMeta;
 }
 
-export const MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+export interface DownloadOptions {
+  /** bytes received so far and the announced length */
+  progress?: (received: number, total?: number) => void;
+  /** connect, header and progress timeout in ms (see the header); default DEFAULT_TIMEOUT_MS */
+  timeoutMs?: number;
+  maxBytes?: number;
+}
 
-export async function download(
-  url: string,
-  dir: string,
-  opts: { progress?: (received: number, total?: number) => void; timeoutMs?: number; fetchImpl?: typeof fetch } = {},
-): Promise<DownloadResult> {
+export const MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** bytes a body must bring in every timeout window */
+export const MIN_PROGRESS = 1024;
+const MAX_REDIRECTS = 5;
+
+/** A network failure worth a hint about offline use (no route, no name, refused, timed out). */
+export class NetworkError extends Error {
+  constructor(
+    message: string,
+    readonly host: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function download(url: string, dir: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
   mkdirSync(dir, { recursive: true });
   const key = createHash('sha256').update(url).digest('hex').slice(0, 24);
   const dataPath = join(dir, `${key}.data`);
@@ -47,34 +73,38 @@ export async function download(
   const headers: Record<string, string> = { 'user-agent': 'bulwark-vulndb', accept: '*/*' };
   if (prev?.etag) headers['if-none-match'] = prev.etag;
   if (prev?.lastModified) headers['if-modified-since'] = prev.lastModified;
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), opts.timeoutMs ?? 10 * 60_000);
-  try {
-    let res: Response;
-    try {
-      res = await (opts.fetchImpl ?? fetch)(url, { headers, signal: ctl.signal, redirect: 'follow' });
-    } catch (e) {
-      const cause = (e as { cause?: Error }).cause;
-      throw new Error(`cannot fetch ${url}: ${cause?.message ?? (e as Error).message}`);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = opts.maxBytes ?? MAX_DOWNLOAD_BYTES;
+
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const res = await request(current, headers, timeoutMs);
+    const status = res.statusCode ?? 0;
+    if (status >= 300 && status < 400 && status !== 304 && res.headers.location) {
+      res.resume();
+      if (hop >= MAX_REDIRECTS) throw new Error(`cannot fetch ${url}: more than ${MAX_REDIRECTS} redirects`);
+      const next = new URL(res.headers.location, current);
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`cannot fetch ${url}: redirect to ${next.protocol} refused`);
+      current = next.toString();
+      continue;
     }
-    if (res.status === 304 && prev) {
+    if (status === 304 && prev) {
+      res.resume();
       return { path: dataPath, notModified: true, meta: prev };
     }
-    if (!res.ok || !res.body) throw new Error(`cannot fetch ${url}: HTTP ${res.status} ${res.statusText}`);
-    const total = Number(res.headers.get('content-length') ?? '') || undefined;
-    if (total && total > MAX_DOWNLOAD_BYTES) throw new Error(`${url}: ${total} bytes is over the ${MAX_DOWNLOAD_BYTES}-byte limit`);
+    if (status < 200 || status >= 300) {
+      res.resume();
+      throw new Error(`cannot fetch ${url}: HTTP ${status} ${res.statusMessage ?? ''}`.trimEnd());
+    }
+    const total = Number(res.headers['content-length'] ?? '') || undefined;
+    if (total && total > maxBytes) {
+      res.destroy();
+      throw new Error(`${url}: ${total} bytes is over the ${maxBytes}-byte limit`);
+    }
     const tmp = `${dataPath}.part-${process.pid}`;
-    let received = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        received += chunk.length;
-        if (received > MAX_DOWNLOAD_BYTES) return cb(new Error(`${url}: over the ${MAX_DOWNLOAD_BYTES}-byte limit`));
-        opts.progress?.(received, total);
-        cb(null, chunk);
-      },
-    });
+    let received: number;
     try {
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), counter, createWriteStream(tmp));
+      received = await receive(res, tmp, { timeoutMs, maxBytes, total, progress: opts.progress, url });
     } catch (e) {
       rmSync(tmp, { force: true });
       throw new Error(`download of ${url} failed: ${(e as Error).message}`);
@@ -86,14 +116,130 @@ export async function download(
     renameSync(tmp, dataPath);
     const meta: DownloadMeta = {
       url,
-      etag: res.headers.get('etag') ?? undefined,
-      lastModified: res.headers.get('last-modified') ?? undefined,
+      etag: header(res, 'etag'),
+      lastModified: header(res, 'last-modified'),
       fetchedAt: new Date().toISOString(),
       bytes: received,
     };
     writeFileSync(metaPath, JSON.stringify(meta));
     return { path: dataPath, notModified: false, meta };
-  } finally {
-    clearTimeout(timer);
   }
+}
+
+function header(res: IncomingMessage, name: string): string | undefined {
+  const v = res.headers[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms / 1000} s`;
+}
+
+/** Sends a GET and resolves with the response once its headers are in, within the connect and header timeouts. */
+function request(url: string, headers: Record<string, string>, timeoutMs: number): Promise<IncomingMessage> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return Promise.reject(new Error(`cannot fetch ${url}: not a URL`));
+  }
+  const mod = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : undefined;
+  if (!mod) return Promise.reject(new Error(`cannot fetch ${url}: only http and https URLs are supported`));
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const fail = (e: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      req.destroy();
+      reject(e);
+    };
+    const req = mod.get(u, { headers, agent: false }, (res) => {
+      if (done) {
+        res.destroy();
+        return;
+      }
+      done = true;
+      clearTimeout(timer);
+      resolve(res);
+    });
+    let timer = setTimeout(
+      () => fail(new NetworkError(`cannot fetch ${url}: no connection to ${u.host} within ${seconds(timeoutMs)} (timed out)`, u.hostname, 'ETIMEDOUT')),
+      timeoutMs,
+    );
+    req.on('socket', (s: Socket) => {
+      const connected = () => {
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => fail(new NetworkError(`cannot fetch ${url}: ${u.host} sent no response headers within ${seconds(timeoutMs)} (timed out)`, u.hostname, 'ETIMEDOUT')),
+          timeoutMs,
+        );
+      };
+      if (!s.connecting) connected();
+      else s.once(u.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      const code = e.code ?? 'ERR';
+      fail(new NetworkError(`cannot fetch ${url}: ${e.message}`, u.hostname, code));
+    });
+  });
+}
+
+/** Streams the body to `file`, enforcing the progress timeout and the size cap; returns the byte count. */
+function receive(
+  res: IncomingMessage,
+  file: string,
+  o: { timeoutMs: number; maxBytes: number; total?: number; progress?: (n: number, total?: number) => void; url: string },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(file);
+    let received = 0;
+    let windowStart = 0;
+    let settled = false;
+    const finish = (e?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watch);
+      if (e) {
+        res.destroy();
+        out.destroy();
+        reject(e);
+      }
+    };
+    // every window must bring MIN_PROGRESS bytes: a silent or trickling peer is cut off after one window
+    const watch = setInterval(() => {
+      if (received - windowStart < MIN_PROGRESS) {
+        finish(new Error(`stalled: ${received - windowStart} bytes in the last ${seconds(o.timeoutMs)} (timed out)`));
+      }
+      windowStart = received;
+    }, o.timeoutMs);
+    res.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > o.maxBytes) {
+        finish(new Error(`over the ${o.maxBytes}-byte limit`));
+        return;
+      }
+      if (!out.write(chunk)) {
+        res.pause();
+        out.once('drain', () => res.resume());
+      }
+      o.progress?.(received, o.total);
+    });
+    res.on('error', (e) => finish(e));
+    res.on('aborted', () => finish(new Error('connection closed by the server')));
+    res.on('end', () => {
+      if (settled) return;
+      if (!res.complete) {
+        finish(new Error('connection closed by the server'));
+        return;
+      }
+      clearInterval(watch);
+      out.end(() => {
+        if (settled) return;
+        settled = true;
+        resolve(received);
+      });
+    });
+    out.on('error', (e) => finish(e));
+  });
 }

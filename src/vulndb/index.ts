@@ -16,26 +16,45 @@ import { VulnStore } from './store.js';
 import { dbPath } from './paths.js';
 import { matchInventoryDetailed, type MatchOptions } from './match/index.js';
 import { applyVex, loadVex } from './vex.js';
+import { parseSeveritySources } from './ratings.js';
 
 export { VulnStore, checkDbFile, SCHEMA_VERSION } from './store.js';
 export { dbPath, dbDir } from './paths.js';
 export { updateDb, DEFAULT_SOURCES, type UpdateOptions, type UpdateResult } from './update.js';
 export { matchInventory, matchInventoryDetailed, type MatchOptions, type MatchResult } from './match/index.js';
 export { why, type WhyResult } from './match/why.js';
+export { matchKeys, type MatchKey } from './match/keys.js';
+export { parseSeveritySources, knownRatingSources, chooseRating, defaultOrder } from './ratings.js';
+export type { ChangeSet } from './store.js';
 export { applyVex, parseVex, loadVex, type VexStatement } from './vex.js';
 export { vulndbRules, UNSUPPORTED_RELEASE_RULE } from './rules.js';
 export { loadInventory } from './saved-inventory.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 7;
 
-export const vulndbConfigSchema = z.object({ 'max-age-days': z.number().positive().optional() }).passthrough();
+export const vulndbConfigSchema = z
+  .object({
+    'max-age-days': z.number().positive().optional(),
+    /** rating sources in preference order, as --severity-source: "nvd,auto" or [nvd, auto] */
+    'severity-source': z.union([z.string(), z.array(z.string())]).optional(),
+  })
+  .passthrough();
 
 export function maxAgeFromConfig(cfg: BulwarkConfig | undefined): number | undefined {
   if (!cfg) return undefined;
   return configSection(cfg, 'vulndb', vulndbConfigSchema)?.['max-age-days'];
 }
 
+/** `--severity-source` (wins) or `.bulwark.yaml` `vulndb.severity-source`; undefined: the default order. */
+export function severitySourcesFrom(flag: string | undefined, cfg: BulwarkConfig | undefined): string[] | undefined {
+  if (flag !== undefined) return parseSeveritySources(flag);
+  const fromCfg = cfg ? configSection(cfg, 'vulndb', vulndbConfigSchema)?.['severity-source'] : undefined;
+  return parseSeveritySources(fromCfg);
+}
+
 export interface VulnScanOptions extends MatchOptions {
+  /** an open database to use (a server keeps one open); it is not closed */
+  store?: VulnStore;
   cacheDir?: string;
   /** explicit database file (tests, --db) */
   dbFile?: string;
@@ -52,7 +71,7 @@ export function stalenessWarning(store: VulnStore, maxAgeDays = DEFAULT_MAX_AGE_
 }
 
 export function vulnerabilityFindings(inv: InventoryReport, opts: VulnScanOptions = {}): { findings: Finding[]; warnings: string[] } {
-  const store = VulnStore.open(opts.dbFile ?? dbPath(opts.cacheDir));
+  const store = opts.store ?? VulnStore.open(opts.dbFile ?? dbPath(opts.cacheDir));
   try {
     const warnings: string[] = [];
     const stale = stalenessWarning(store, opts.maxAgeDays);
@@ -62,6 +81,6 @@ export function vulnerabilityFindings(inv: InventoryReport, opts: VulnScanOption
     for (const f of opts.vexFiles ?? []) warnings.push(...applyVex(res.findings, loadVex(f)));
     return { findings: res.findings, warnings };
   } finally {
-    store.close();
+    if (!opts.store) store.close();
   }
 }

@@ -2,21 +2,35 @@
  * The vulnerability database: one SQLite file (better-sqlite3). Readers open it read-only;
  * `update.ts` builds a new file aside with `DbWriter` and renames it into place.
  *
- * Tables
- * - meta(key, value): schema version, build time
+ * Tables written by the importers, one row set per imported source (so a source can be carried over
+ * from the previous database, or dropped, on its own):
  * - sources: one row per imported source (feed, location, validators, counts, error)
- * - vulns: one row per advisory and source (id, aliases, summary, CVSS, label)
- * - affected: one row per advisory x package x namespace, with OSV-style ranges (JSON) that the
- *   matcher evaluates; distro feeds are written in the same shape ({introduced:0},{fixed:X})
- * - scores: CVSS by id (advisory ids and their aliases), for enrichment across feeds
+ * - vulns: one row per advisory and source (id, aliases, summary, url)
+ * - affected: one row per advisory x package x namespace. Ranges are OSV-style events; the shape every
+ *   distro row has (`introduced 0`, then at most one `fixed`) is stored compactly as shape E/S plus the
+ *   fixed version, anything else as JSON (shape J); shape '' is "no range" (never affected). An explicit
+ *   versions list is stored in the order `listedIn` binary-searches (`sortVersionList`)
+ * - aliases: the alias links each source states, in both directions
+ * - ratings: severity ratings by advisory id (CVSS vectors scored, vendor words), with who rated
  * - kev: CISA Known Exploited Vulnerabilities
  * - namespaces: the distro releases each source covers ("debian:bookworm", "alpine:v3.20")
+ *
+ * Tables derived when the file is sealed (`finish`), read by the matcher:
+ * - packages: per (ecosystem, namespace, package) every advisory row packed into one text value, one line per
+ *   row; a scan reads one short B-tree entry per package it looks up (the compact range format)
+ * - advisories: per advisory id everything a finding needs beyond the row: alias links, summary, URLs,
+ *   ratings, KEV; and a digest of all that plus its rows, which tells what an update changed
+ * - changes / changed_packages: what this build changed against the database it replaced (`VulnStore.changes`)
  */
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { UserError } from '../core/errors.js';
+import type { Severity, SeverityRating } from '../core/finding.js';
+import type { RatingInput } from './cvss.js';
+import { findComparator, listedIn, sortVersionList, type VersionComparator } from './version/index.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const APPLICATION_ID = 0x42574442; // "BWDB"
 
 const DDL = `
@@ -28,30 +42,39 @@ CREATE TABLE sources (
 );
 CREATE TABLE vulns (
   id TEXT NOT NULL, source TEXT NOT NULL, feed TEXT NOT NULL, aliases TEXT NOT NULL DEFAULT '[]',
-  summary TEXT, published TEXT, modified TEXT,
-  cvss_score REAL, cvss_vector TEXT, cvss_version TEXT, severity_label TEXT, url TEXT,
+  summary TEXT, published TEXT, modified TEXT, url TEXT,
   PRIMARY KEY (id, source)
 );
 CREATE TABLE affected (
   vuln_id TEXT NOT NULL, source TEXT NOT NULL, feed TEXT NOT NULL,
   ecosystem TEXT NOT NULL, namespace TEXT NOT NULL, package TEXT NOT NULL,
-  ranges TEXT NOT NULL DEFAULT '[]', versions TEXT NOT NULL DEFAULT '[]',
+  shape TEXT NOT NULL, fixed TEXT, ranges TEXT, versions TEXT, vmin TEXT, vmax TEXT,
   status TEXT NOT NULL, status_detail TEXT, severity TEXT
 );
-CREATE INDEX affected_pkg ON affected (ecosystem, namespace, package);
-CREATE INDEX affected_vuln ON affected (vuln_id);
-CREATE TABLE aliases (alias TEXT NOT NULL, vuln_id TEXT NOT NULL, PRIMARY KEY (alias, vuln_id)) WITHOUT ROWID;
-CREATE TABLE scores (
-  id TEXT NOT NULL, source TEXT NOT NULL, score REAL NOT NULL, vector TEXT NOT NULL, version TEXT NOT NULL,
-  PRIMARY KEY (id, source, version)
+CREATE TABLE aliases (alias TEXT NOT NULL, vuln_id TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (alias, vuln_id, source)) WITHOUT ROWID;
+CREATE TABLE ratings (
+  id TEXT NOT NULL, source TEXT NOT NULL, rated_by TEXT NOT NULL, method TEXT NOT NULL, severity TEXT NOT NULL,
+  score REAL, vector TEXT, label TEXT,
+  PRIMARY KEY (id, source, rated_by, method)
 ) WITHOUT ROWID;
 CREATE TABLE kev (
   cve TEXT PRIMARY KEY, source TEXT NOT NULL, date_added TEXT NOT NULL, due_date TEXT, ransomware TEXT, name TEXT
 );
 CREATE TABLE namespaces (namespace TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (namespace, source)) WITHOUT ROWID;
+CREATE TABLE packages (
+  ecosystem TEXT NOT NULL, namespace TEXT NOT NULL, package TEXT NOT NULL, entries TEXT NOT NULL,
+  PRIMARY KEY (ecosystem, namespace, package)
+) WITHOUT ROWID;
+CREATE TABLE advisories (
+  id TEXT PRIMARY KEY, links TEXT, summary TEXT, urls TEXT, ratings TEXT, kev TEXT, digest TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE source_index (idx INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE changes (change TEXT NOT NULL, id TEXT NOT NULL);
+CREATE TABLE changed_packages (ecosystem TEXT NOT NULL, namespace TEXT NOT NULL, package TEXT NOT NULL);
 `;
 
-export const TABLES_BY_SOURCE = ['vulns', 'affected', 'scores', 'kev', 'namespaces'] as const;
+/** Tables whose rows belong to one source (copied or dropped per source). */
+export const TABLES_BY_SOURCE = ['vulns', 'affected', 'aliases', 'ratings', 'kev', 'namespaces'] as const;
 
 export type AffectedStatus = 'affected' | 'not_affected' | 'will_not_fix' | 'fix_deferred' | 'end_of_life';
 
@@ -74,8 +97,6 @@ export interface VulnRow {
   summary?: string;
   published?: string;
   modified?: string;
-  cvss?: { score: number; vector: string; version: string };
-  severityLabel?: string;
   url?: string;
 }
 
@@ -90,8 +111,25 @@ export interface AffectedRow {
   versions: string[];
   status: AffectedStatus;
   statusDetail?: string;
-  /** the feed's own rating of this vulnerability for this package (distro urgency) */
+  /** the feed's own rating of this vulnerability for this package, in its words (Debian urgency) */
   severity?: string;
+  /**
+   * Set when the row has the common shape (one range `introduced 0`, then at most one `fixed`, no versions
+   * list): the fixed version, or null when there is none. Lets the matcher compare without walking ranges.
+   */
+  simpleFixed?: string | null;
+  /**
+   * Does the versions list name `v` (by the comparator's equality)? Rows read from the database answer
+   * without decoding a long list when `v` lies outside its lowest..highest version.
+   */
+  lists?(cmp: VersionComparator, v: string): boolean;
+  /** the advisory page of this row's record (its source's URL for the id) */
+  url?: string;
+  /**
+   * false when the advisory id has nothing beyond this row and `url` (no summary, alias links, ratings or KEV):
+   * the matcher then skips its lookup. Undefined (rows built elsewhere): look it up.
+   */
+  more?: boolean;
 }
 
 export interface KevRow {
@@ -116,24 +154,108 @@ export interface SourceRow {
   carriedOver: boolean;
 }
 
+/** Everything about one advisory id the matcher needs beyond its rows (the `advisories` table). */
+export interface AdvisoryInfo {
+  id: string;
+  /** ids this one names as aliases or that name it, in any source */
+  links: string[];
+  summary?: string;
+  /** advisory page per source that published it */
+  urls?: Record<string, string>;
+  /** ratings published under this id (ids of the rating omitted: it is this one) */
+  ratings: SeverityRating[];
+  kev?: { dateAdded: string; dueDate?: string; knownRansomware?: string };
+}
+
 /** The receiving end of an importer: one per source being imported. */
 export interface FeedSink {
   vuln(v: Omit<VulnRow, 'source'>): void;
   affected(a: Omit<AffectedRow, 'source'>): void;
-  score(id: string, s: { score: number; vector: string; version: string }): void;
+  /** a severity rating published under advisory `id` */
+  rating(id: string, r: RatingInput): void;
   kev(k: KevRow): void;
   namespace(ns: string): void;
   /** counters shown by `db status` (skipped GIT ranges, withdrawn records, ...) */
   count(key: string, n?: number): void;
 }
 
-/** Writes a brand-new database file. Call `finish()` to seal it (ANALYZE, meta, integrity check). */
+/** What a database build changed against the one it replaced. */
+export interface ChangeSet {
+  /** false when there was no previous database of this schema to compare with (every advisory is new) */
+  previous: boolean;
+  /** build times of the replaced and the new database */
+  from?: string;
+  to: string;
+  /** advisory ids (CVE, GHSA, ... and ids known only through ratings or KEV) */
+  added: string[];
+  removed: string[];
+  modified: string[];
+  /**
+   * The packages the changed advisories (and the ids linked to them as aliases) name, before or after the
+   * change, keyed as the matcher looks them up: distro packages by source name in their release namespace,
+   * language packages by normalised name with namespace ''. Re-matching only inventory packages with these
+   * keys gives every finding the update can have added, removed or changed.
+   */
+  packages: Array<{ ecosystem: string; namespace: string; name: string }>;
+}
+
+// ---- the compact row format -------------------------------------------------------------------------
+
+const INTRO0: RangeEvent = Object.freeze({ introduced: '0' }) as RangeEvent;
+const EMPTY: string[] = Object.freeze([]) as unknown as string[];
+
+function isOnly(e: RangeEvent, key: keyof RangeEvent): boolean {
+  let n = 0;
+  for (const k in e) if ((e as Record<string, unknown>)[k] !== undefined) n++;
+  return n === 1 && typeof e[key] === 'string';
+}
+
+/** Ranges -> (shape, fixed, json): '' none, E/S one ECOSYSTEM/SEMVER range "introduced 0 [, fixed X]", J anything else. */
+export function encodeRanges(ranges: Range[]): { shape: string; fixed: string | null; json: string | null } {
+  if (!ranges.length) return { shape: '', fixed: null, json: null };
+  if (ranges.length === 1) {
+    const r = ranges[0]!;
+    const ev = r.events;
+    const letter = r.type === 'ECOSYSTEM' ? 'E' : r.type === 'SEMVER' ? 'S' : undefined;
+    if (letter && ev.length >= 1 && ev.length <= 2 && isOnly(ev[0]!, 'introduced') && ev[0]!.introduced === '0') {
+      if (ev.length === 1) return { shape: letter, fixed: null, json: null };
+      if (isOnly(ev[1]!, 'fixed')) return { shape: letter, fixed: ev[1]!.fixed!, json: null };
+    }
+  }
+  return { shape: 'J', fixed: null, json: JSON.stringify(ranges) };
+}
+
+export function decodeRanges(shape: string, fixed: string | null | undefined, json: string | null | undefined): Range[] {
+  switch (shape) {
+    case '':
+      return [];
+    case 'E':
+    case 'S': {
+      const type = shape === 'E' ? 'ECOSYSTEM' : 'SEMVER';
+      return [{ type, events: fixed ? [INTRO0, { fixed }] : [INTRO0] }];
+    }
+    default:
+      return json ? (JSON.parse(json) as Range[]) : [];
+  }
+}
+
+/**
+ * Fields of one packed line, in this order, tab-separated (no field holds a tab or a newline): vuln id, source
+ * index, feed label, status, shape, fixed, severity (the feed's word), status detail, the lowest and highest
+ * version of the sorted versions list the comparator accepts, the advisory page of this row's record, a flag
+ * ('1') when the advisory id has more to read from `advisories` (a summary, alias links, ratings, KEV, or pages
+ * from several sources), ranges JSON, versions JSON. Rows without the flag (most distro rows) need no lookup.
+ */
+
+// ---- writing ---------------------------------------------------------------------------------------
+
+/** Writes a brand-new database file. Call `finish()` to seal it (derived tables, ANALYZE, integrity check). */
 export class DbWriter {
   readonly db: Database.Database;
   private insVuln;
   private insAff;
   private insAlias;
-  private insScore;
+  private insRating;
   private insKev;
   private insNs;
 
@@ -145,18 +267,19 @@ export class DbWriter {
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.db.exec(DDL);
     this.insVuln = this.db.prepare(
-      `INSERT INTO vulns (id, source, feed, aliases, summary, published, modified, cvss_score, cvss_vector, cvss_version, severity_label, url)
-       VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+      `INSERT INTO vulns (id, source, feed, aliases, summary, published, modified, url)
+       VALUES (?,?,?,?,?,?,?,?)
        ON CONFLICT (id, source) DO UPDATE SET aliases = excluded.aliases, summary = COALESCE(vulns.summary, excluded.summary),
-         cvss_score = COALESCE(vulns.cvss_score, excluded.cvss_score), cvss_vector = COALESCE(vulns.cvss_vector, excluded.cvss_vector),
-         cvss_version = COALESCE(vulns.cvss_version, excluded.cvss_version), severity_label = COALESCE(vulns.severity_label, excluded.severity_label)`,
+         url = COALESCE(vulns.url, excluded.url)`,
     );
     this.insAff = this.db.prepare(
-      `INSERT INTO affected (vuln_id, source, feed, ecosystem, namespace, package, ranges, versions, status, status_detail, severity)
-       VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+      `INSERT INTO affected (vuln_id, source, feed, ecosystem, namespace, package, shape, fixed, ranges, versions, vmin, vmax, status, status_detail, severity)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     );
-    this.insAlias = this.db.prepare('INSERT OR IGNORE INTO aliases (alias, vuln_id) VALUES (?,?)');
-    this.insScore = this.db.prepare('INSERT OR REPLACE INTO scores (id, source, score, vector, version) VALUES (?,?,?,?,?)');
+    this.insAlias = this.db.prepare('INSERT OR IGNORE INTO aliases (alias, vuln_id, source) VALUES (?,?,?)');
+    this.insRating = this.db.prepare(
+      'INSERT OR REPLACE INTO ratings (id, source, rated_by, method, severity, score, vector, label) VALUES (?,?,?,?,?,?,?,?)',
+    );
     this.insKev = this.db.prepare('INSERT OR REPLACE INTO kev (cve, source, date_added, due_date, ransomware, name) VALUES (?,?,?,?,?,?)');
     this.insNs = this.db.prepare('INSERT OR IGNORE INTO namespaces (namespace, source) VALUES (?,?)');
   }
@@ -165,28 +288,36 @@ export class DbWriter {
   sink(source: string, stats: Record<string, number>): FeedSink {
     return {
       vuln: (v) => {
-        const aliases = [...new Set(v.aliases.filter((a) => a && a !== v.id))];
-        this.insVuln.run(
-          v.id, source, v.feed, JSON.stringify(aliases), v.summary ?? null, v.published ?? null, v.modified ?? null,
-          v.cvss?.score ?? null, v.cvss?.vector ?? null, v.cvss?.version ?? null, v.severityLabel ?? null, v.url ?? null,
-        );
+        const aliases = [...new Set(v.aliases.filter((a) => typeof a === 'string' && a && a !== v.id))];
+        this.insVuln.run(v.id, source, v.feed, JSON.stringify(aliases), v.summary ?? null, v.published ?? null, v.modified ?? null, v.url ?? null);
         for (const a of aliases) {
-          this.insAlias.run(a, v.id);
-          this.insAlias.run(v.id, a);
+          this.insAlias.run(a, v.id, source);
+          this.insAlias.run(v.id, a, source);
         }
-        if (v.cvss) for (const id of [v.id, ...aliases]) this.insScore.run(id, source, v.cvss.score, v.cvss.vector, v.cvss.version);
         stats.vulns = (stats.vulns ?? 0) + 1;
       },
       affected: (a) => {
+        const r = encodeRanges(a.ranges);
+        let versions: string | null = null;
+        let vmin: string | null = null;
+        let vmax: string | null = null;
+        if (a.versions.length) {
+          const sorted = sortVersionList(findComparator(a.ecosystem), a.versions);
+          versions = JSON.stringify(sorted.list);
+          if (sorted.valid) {
+            vmin = sorted.list[0]!;
+            vmax = sorted.list[sorted.valid - 1]!;
+          }
+        }
         this.insAff.run(
-          a.vulnId, source, a.feed, a.ecosystem, a.namespace, a.package, JSON.stringify(a.ranges), JSON.stringify(a.versions),
-          a.status, a.statusDetail ?? null, a.severity ?? null,
+          a.vulnId, source, a.feed, a.ecosystem, a.namespace, a.package, r.shape, r.fixed, r.json,
+          versions, vmin, vmax, a.status, a.statusDetail ?? null, a.severity ?? null,
         );
         stats.affected = (stats.affected ?? 0) + 1;
       },
-      score: (id, s) => {
-        this.insScore.run(id, source, s.score, s.vector, s.version);
-        stats.scores = (stats.scores ?? 0) + 1;
+      rating: (id, r) => {
+        this.insRating.run(id, source, r.source, r.method, r.severity, r.score ?? null, r.vector ?? null, r.label ?? null);
+        stats.ratings = (stats.ratings ?? 0) + 1;
       },
       kev: (k) => {
         this.insKev.run(k.cve, source, k.dateAdded, k.dueDate ?? null, k.ransomware ?? null, k.name ?? null);
@@ -211,24 +342,51 @@ export class DbWriter {
         JSON.stringify(s.stats), s.error ?? null, s.carriedOver ? 1 : 0);
   }
 
-  /** Copy every row of `source` from a previous database (a source that failed or was not modified). */
-  carryOver(oldPath: string, source: string): boolean {
-    if (!existsSync(oldPath)) return false;
+  /**
+   * Copies every row of `source` from a previous database (a source that failed, was not modified, or was
+   * not part of this update). Returns the source's row from the old database, or undefined when it had none
+   * or the old file cannot be read (another schema).
+   */
+  carryOver(oldPath: string, source: string, mark?: { error?: string }): SourceRow | undefined {
+    if (!existsSync(oldPath)) return undefined;
     try {
       checkDbFile(oldPath);
     } catch {
-      return false;
+      return undefined;
     }
     this.db.prepare('ATTACH DATABASE ? AS old').run(oldPath);
     try {
-      const had = this.db.prepare('SELECT * FROM old.sources WHERE name = ?').get(source) as Record<string, unknown> | undefined;
-      if (!had) return false;
-      for (const t of TABLES_BY_SOURCE) this.db.prepare(`INSERT OR IGNORE INTO main.${t} SELECT * FROM old.${t} WHERE source = ?`).run(source);
-      this.db.exec(`INSERT OR IGNORE INTO main.aliases SELECT a.* FROM old.aliases a`);
-      this.db.prepare('INSERT OR REPLACE INTO main.sources SELECT * FROM old.sources WHERE name = ?').run(source);
-      return true;
+      const had = this.db.prepare('SELECT * FROM old.sources WHERE name = ?').get(source) as RawSource | undefined;
+      if (!had) return undefined;
+      this.db.exec('BEGIN');
+      try {
+        for (const t of TABLES_BY_SOURCE) this.db.prepare(`INSERT OR IGNORE INTO main.${t} SELECT * FROM old.${t} WHERE source = ?`).run(source);
+        this.db.prepare('INSERT OR REPLACE INTO main.sources SELECT * FROM old.sources WHERE name = ?').run(source);
+        this.db.prepare('UPDATE main.sources SET carried_over = 1, error = ? WHERE name = ?').run(mark?.error ?? null, source);
+        this.db.exec('COMMIT');
+      } catch (e) {
+        this.db.exec('ROLLBACK');
+        throw e;
+      }
+      return toSource(had);
     } finally {
       this.db.exec('DETACH DATABASE old');
+    }
+  }
+
+  /** Names of the sources a previous database holds (empty when there is none or it cannot be read). */
+  static sourcesOf(oldPath: string): SourceRow[] {
+    if (!existsSync(oldPath)) return [];
+    try {
+      checkDbFile(oldPath);
+      const d = new Database(oldPath, { readonly: true, fileMustExist: true });
+      try {
+        return (d.prepare('SELECT * FROM sources ORDER BY name').all() as RawSource[]).map(toSource);
+      } finally {
+        d.close();
+      }
+    } catch {
+      return [];
     }
   }
 
@@ -236,19 +394,168 @@ export class DbWriter {
     return this.db.transaction(fn)();
   }
 
-  finish(): void {
-    const set = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+  /**
+   * Seals the file: indexes, the derived `packages` and `advisories` tables, the change set against
+   * `previousPath` (when it is a database of this schema), ANALYZE and an integrity check.
+   */
+  finish(previousPath?: string): ChangeSet {
+    const db = this.db;
+    db.exec('CREATE INDEX affected_vuln ON affected (vuln_id)');
+    db.exec('CREATE INDEX affected_source ON affected (source)');
+    db.exec('CREATE INDEX vulns_source ON vulns (source)');
+    db.exec('BEGIN');
+    db.exec('INSERT INTO source_index (name) SELECT name FROM sources ORDER BY name');
+    buildAdvisories(db);
+    buildPackages(db);
+    const builtAt = new Date().toISOString();
+    const set = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
     set.run('schema_version', String(SCHEMA_VERSION));
-    set.run('built_at', new Date().toISOString());
+    set.run('built_at', builtAt);
     set.run('tool', 'bulwark');
-    this.db.exec('ANALYZE');
-    const ok = this.db.pragma('quick_check', { simple: true });
+    db.exec('COMMIT');
+    // ATTACH is not allowed inside a transaction
+    const changes = computeChanges(db, previousPath, builtAt);
+    set.run('changes', JSON.stringify({ previous: changes.previous, from: changes.from, to: changes.to, added: changes.added.length, removed: changes.removed.length, modified: changes.modified.length, packages: changes.packages.length }));
+    db.exec('ANALYZE');
+    const ok = db.pragma('quick_check', { simple: true });
     if (ok !== 'ok') throw new Error(`new database failed its integrity check: ${String(ok)}`);
-    this.db.close();
+    db.close();
+    return changes;
   }
 
   abort(): void {
     if (this.db.open) this.db.close();
+  }
+}
+
+function buildPackages(db: Database.Database): void {
+  // one line per row, fields as in F, rows of a package in import order (an aggregate ORDER BY: SQLite >= 3.44)
+  const clean = (col: string) => `replace(replace(replace(COALESCE(${col}, ''), char(9), ' '), char(10), ' '), char(13), ' ')`;
+  db.exec(`INSERT INTO packages (ecosystem, namespace, package, entries)
+    SELECT a.ecosystem, a.namespace, a.package,
+      group_concat(
+        ${clean('a.vuln_id')} || char(9) || s.idx || char(9) || ${clean('a.feed')} || char(9) || a.status || char(9) || a.shape || char(9) ||
+        ${clean('a.fixed')} || char(9) || ${clean('a.severity')} || char(9) || ${clean('a.status_detail')} || char(9) ||
+        ${clean('a.vmin')} || char(9) || ${clean('a.vmax')} || char(9) || ${clean('v.url')} || char(9) ||
+        CASE WHEN adv.summary IS NULL AND adv.links IS NULL AND adv.ratings IS NULL AND adv.kev IS NULL AND
+                  (adv.urls IS NULL OR adv.urls NOT LIKE '%,%') THEN '' ELSE '1' END || char(9) ||
+        COALESCE(a.ranges, '') || char(9) || COALESCE(a.versions, ''),
+        char(10) ORDER BY a.rowid)
+    FROM affected a JOIN source_index s ON s.name = a.source
+      LEFT JOIN vulns v ON v.id = a.vuln_id AND v.source = a.source
+      LEFT JOIN advisories adv ON adv.id = a.vuln_id
+    GROUP BY a.ecosystem, a.namespace, a.package`);
+}
+
+/** Order of rating methods when listing one source's ratings (its own word, then newest CVSS first). */
+const METHOD_ORDER: Record<string, number> = { vendor: 0, 'CVSS:4.0': 1, 'CVSS:3.1': 2, 'CVSS:3.0': 3, CVSS: 4, 'CVSS:2.0': 5 };
+
+function buildAdvisories(db: Database.Database): void {
+  interface Acc {
+    links?: Set<string>;
+    summary?: string;
+    urls?: Record<string, string>;
+    ratings?: SeverityRating[];
+    kev?: AdvisoryInfo['kev'];
+    rows?: string[];
+  }
+  const acc = new Map<string, Acc>();
+  const get = (id: string): Acc => {
+    let a = acc.get(id);
+    if (!a) acc.set(id, (a = {}));
+    return a;
+  };
+  for (const [alias, id] of db.prepare('SELECT alias, vuln_id FROM aliases ORDER BY alias, vuln_id').raw(true).iterate() as Iterable<[string, string]>) {
+    const a = get(alias);
+    (a.links ??= new Set()).add(id);
+  }
+  for (const [id, source, summary, url] of db.prepare('SELECT id, source, summary, url FROM vulns ORDER BY id, source').raw(true).iterate() as Iterable<
+    [string, string, string | null, string | null]
+  >) {
+    const a = get(id);
+    if (summary && !a.summary) a.summary = summary;
+    if (url) (a.urls ??= {})[source] = url;
+  }
+  const seen = new Set<string>();
+  for (const [id, ratedBy, method, severity, score, vector, label] of db
+    .prepare('SELECT id, rated_by, method, severity, score, vector, label FROM ratings ORDER BY id, rated_by, method, source')
+    .raw(true)
+    .iterate() as Iterable<[string, string, string, Severity, number | null, string | null, string | null]>) {
+    const k = `${id}\u0000${ratedBy}\u0000${method}\u0000${vector ?? ''}\u0000${score ?? ''}\u0000${label ?? ''}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const r: SeverityRating = { source: ratedBy, severity, method };
+    if (score !== null) r.score = score;
+    if (vector !== null) r.vector = vector;
+    if (label !== null) r.label = label;
+    (get(id).ratings ??= []).push(r);
+  }
+  seen.clear();
+  for (const [cve, added, due, ransomware] of db.prepare('SELECT cve, date_added, due_date, ransomware FROM kev').raw(true).iterate() as Iterable<
+    [string, string, string | null, string | null]
+  >) {
+    get(cve).kev = { dateAdded: added, ...(due ? { dueDate: due } : {}), ...(ransomware ? { knownRansomware: ransomware } : {}) };
+  }
+  for (const r of db
+    .prepare('SELECT vuln_id, ecosystem, namespace, package, status, shape, fixed, severity, status_detail, ranges, versions FROM affected')
+    .raw(true)
+    .iterate() as Iterable<Array<string | null>>) {
+    (get(r[0]!).rows ??= []).push(r.slice(1).map((x) => x ?? '').join('\t'));
+  }
+  const ins = db.prepare('INSERT INTO advisories (id, links, summary, urls, ratings, kev, digest) VALUES (?,?,?,?,?,?,?)');
+  for (const [id, a] of acc) {
+    if (a.ratings) {
+      a.ratings.sort((x, y) => x.source.localeCompare(y.source) || (METHOD_ORDER[x.method] ?? 9) - (METHOD_ORDER[y.method] ?? 9));
+    }
+    const links = a.links ? JSON.stringify([...a.links].sort()) : null;
+    const ratings = a.ratings ? JSON.stringify(a.ratings) : null;
+    const kev = a.kev ? JSON.stringify(a.kev) : null;
+    const h = createHash('sha256');
+    h.update(links ?? '').update('\u0001').update(ratings ?? '').update('\u0001').update(kev ?? '').update('\u0001');
+    if (a.rows) for (const row of a.rows.sort()) h.update(row).update('\n');
+    ins.run(id, links, a.summary ?? null, a.urls ? JSON.stringify(a.urls) : null, ratings, kev, h.digest('hex').slice(0, 32));
+  }
+}
+
+function computeChanges(db: Database.Database, previousPath: string | undefined, builtAt: string): ChangeSet {
+  const none: ChangeSet = { previous: false, to: builtAt, added: [], removed: [], modified: [], packages: [] };
+  if (!previousPath || !existsSync(previousPath)) return none;
+  try {
+    checkDbFile(previousPath);
+  } catch {
+    return none;
+  }
+  db.prepare('ATTACH DATABASE ? AS prev').run(previousPath);
+  try {
+    const from = (db.prepare("SELECT value FROM prev.meta WHERE key = 'built_at'").get() as { value: string } | undefined)?.value;
+    const col = (sql: string) => (db.prepare(sql).raw(true).all() as Array<[string]>).map((r) => r[0]);
+    const added = col('SELECT id FROM main.advisories n WHERE NOT EXISTS (SELECT 1 FROM prev.advisories o WHERE o.id = n.id) ORDER BY id');
+    const removed = col('SELECT id FROM prev.advisories o WHERE NOT EXISTS (SELECT 1 FROM main.advisories n WHERE n.id = o.id) ORDER BY id');
+    const modified = col('SELECT n.id FROM main.advisories n JOIN prev.advisories o ON o.id = n.id WHERE o.digest <> n.digest ORDER BY n.id');
+    db.exec('BEGIN');
+    const insC = db.prepare('INSERT INTO changes (change, id) VALUES (?, ?)');
+    for (const id of added) insC.run('added', id);
+    for (const id of removed) insC.run('removed', id);
+    for (const id of modified) insC.run('modified', id);
+    // the changed ids and the ids linked to them (an NVD rating on a CVE changes the GHSA finding that aliases it)
+    db.exec('CREATE TEMP TABLE changed_ids (id TEXT PRIMARY KEY) WITHOUT ROWID');
+    db.exec(`INSERT OR IGNORE INTO changed_ids SELECT id FROM main.changes`);
+    db.exec(`INSERT OR IGNORE INTO changed_ids SELECT a.vuln_id FROM main.aliases a JOIN main.changes c ON c.id = a.alias`);
+    db.exec(`INSERT OR IGNORE INTO changed_ids SELECT a.vuln_id FROM prev.aliases a JOIN main.changes c ON c.id = a.alias`);
+    db.exec(`INSERT INTO changed_packages (ecosystem, namespace, package)
+      SELECT ecosystem, namespace, package FROM main.affected WHERE vuln_id IN (SELECT id FROM changed_ids)
+      UNION SELECT ecosystem, namespace, package FROM prev.affected WHERE vuln_id IN (SELECT id FROM changed_ids)`);
+    db.exec('DROP TABLE temp.changed_ids');
+    db.exec('COMMIT');
+    const packages = (db.prepare('SELECT ecosystem, namespace, package FROM changed_packages ORDER BY 1, 2, 3').all() as Array<{
+      ecosystem: string;
+      namespace: string;
+      package: string;
+    }>).map((p) => ({ ecosystem: p.ecosystem, namespace: p.namespace, name: p.package }));
+    return { previous: true, from, to: builtAt, added, removed, modified, packages };
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    db.exec('DETACH DATABASE prev');
   }
 }
 
@@ -291,31 +598,31 @@ export interface VulnStoreInfo {
   builtAt: string;
   ageMs: number;
   sources: SourceRow[];
-  counts: { vulns: number; affected: number; kev: number; scores: number; namespaces: string[] };
+  counts: { vulns: number; affected: number; kev: number; ratings: number; namespaces: string[] };
+  /** what the last update changed (counts), when it replaced a database of this schema */
+  lastChanges?: { previous: boolean; from?: string; to: string; added: number; removed: number; modified: number; packages: number };
 }
 
-/** Read side: opened read-only; prepared statements for the matcher. */
+// ---- reading ---------------------------------------------------------------------------------------
+
+/** Read side: opened read-only; prepared statements and caches for the matcher. */
 export class VulnStore {
   readonly db: Database.Database;
   private qPkg;
   private qPkgMany;
+  private qAdvMany;
   private qVulnsById;
   private qAliases;
-  private qScores;
+  private qRatings;
   private qKev;
   private qNs;
   private qByVuln;
-  private qPrefVulns;
-  private qPrefAliases;
-  private qPrefScores;
+  private sourceNames?: string[];
+  private pkgCache = new Map<string, AffectedRow[]>();
+  private advCache = new Map<string, AdvisoryInfo | null>();
   private vulnCache = new Map<string, VulnRow[]>();
   private aliasCache = new Map<string, string[]>();
-  private scoreCache = new Map<string, Array<{ source: string; score: number; vector: string; version: string }>>();
-  private kevMap?: Map<string, KevRow>;
-  private pkgCache = new Map<string, AffectedRow[]>();
   private nsCache?: Set<string>;
-  private namesCache = new Map<string, Set<string>>();
-  private qNames;
 
   private constructor(readonly path: string) {
     checkDbFile(path);
@@ -327,24 +634,17 @@ export class VulnStore {
       if (e instanceof UserError) throw e;
       throw new UserError(`vulnerability database ${path} is damaged (${(e as Error).message}): run 'bulwark db update'`);
     }
-    this.qPkg = this.db.prepare('SELECT * FROM affected WHERE ecosystem = ? AND namespace = ? AND package = ?');
+    this.qPkg = this.db.prepare('SELECT entries FROM packages WHERE ecosystem = ? AND namespace = ? AND package = ?').pluck(true);
     this.qPkgMany = this.db
-      .prepare(
-        `SELECT ${RAW_COLUMNS} FROM affected WHERE ecosystem = ? AND namespace = ? AND package IN (SELECT value FROM json_each(?)) ORDER BY package, rowid`,
-      )
+      .prepare('SELECT package, entries FROM packages WHERE ecosystem = ? AND namespace = ? AND package IN (SELECT value FROM json_each(?))')
       .raw(true);
-    this.qByVuln = this.db.prepare('SELECT * FROM affected WHERE vuln_id = ?');
-    this.qVulnsById = this.db.prepare('SELECT * FROM vulns WHERE id = ?');
-    this.qAliases = this.db.prepare('SELECT vuln_id FROM aliases WHERE alias = ?');
-    this.qScores = this.db.prepare('SELECT * FROM scores WHERE id = ?');
-    this.qKev = this.db.prepare('SELECT * FROM kev');
+    this.qAdvMany = this.db.prepare('SELECT id, links, summary, urls, ratings, kev FROM advisories WHERE id IN (SELECT value FROM json_each(?))').raw(true);
+    this.qByVuln = this.db.prepare('SELECT * FROM affected WHERE vuln_id = ? ORDER BY rowid');
+    this.qVulnsById = this.db.prepare('SELECT * FROM vulns WHERE id = ? ORDER BY source');
+    this.qAliases = this.db.prepare('SELECT DISTINCT vuln_id FROM aliases WHERE alias = ? ORDER BY vuln_id').pluck(true);
+    this.qRatings = this.db.prepare('SELECT ratings FROM advisories WHERE id = ?').pluck(true);
+    this.qKev = this.db.prepare('SELECT * FROM kev WHERE cve = ?');
     this.qNs = this.db.prepare('SELECT DISTINCT namespace FROM namespaces');
-    this.qNames = this.db.prepare('SELECT DISTINCT package FROM affected WHERE ecosystem = ? AND namespace = ?');
-    this.qPrefVulns = this.db
-      .prepare(`SELECT ${VULN_COLUMNS.join(', ')} FROM vulns WHERE id IN (SELECT value FROM json_each(?))`)
-      .raw(true);
-    this.qPrefAliases = this.db.prepare('SELECT alias, vuln_id FROM aliases WHERE alias IN (SELECT value FROM json_each(?))');
-    this.qPrefScores = this.db.prepare('SELECT * FROM scores WHERE id IN (SELECT value FROM json_each(?))');
   }
 
   static open(path: string): VulnStore {
@@ -355,50 +655,84 @@ export class VulnStore {
     this.db.close();
   }
 
-  /** names that have advisory rows in (ecosystem, namespace): lets the matcher skip empty lookups */
-  packagesIn(ecosystem: string, namespace: string): Set<string> {
-    const key = `${ecosystem}\u0000${namespace}`;
-    let s = this.namesCache.get(key);
-    if (!s) {
-      s = new Set((this.qNames.all(ecosystem, namespace) as Array<{ package: string }>).map((r) => r.package));
-      this.namesCache.set(key, s);
+  private source(idx: string): string {
+    if (!this.sourceNames) {
+      this.sourceNames = [];
+      for (const r of this.db.prepare('SELECT idx, name FROM source_index').all() as Array<{ idx: number; name: string }>) this.sourceNames[r.idx] = r.name;
     }
-    return s;
+    return this.sourceNames[Number(idx)] ?? '';
   }
 
+  private decode(ecosystem: string, namespace: string, pkg: string, entries: string): AffectedRow[] {
+    if (!this.sourceNames) this.source('0');
+    const out: AffectedRow[] = [];
+    let start = 0;
+    while (start < entries.length) {
+      let end = entries.indexOf('\n', start);
+      if (end < 0) end = entries.length;
+      out.push(new PackedRow(ecosystem, namespace, pkg, entries.slice(start, end), this.sourceNames!));
+      start = end + 1;
+    }
+    return out;
+  }
+
+  /** Advisory rows for one package (ecosystem, namespace, stored name), in import order. */
   affectedFor(ecosystem: string, namespace: string, pkg: string): AffectedRow[] {
-    if (!this.packagesIn(ecosystem, namespace).has(pkg)) return [];
     const key = `${ecosystem}\u0000${namespace}\u0000${pkg}`;
     let rows = this.pkgCache.get(key);
     if (!rows) {
-      rows = (this.qPkg.all(ecosystem, namespace, pkg) as RawAffected[]).map(toAffected);
-      if (this.pkgCache.size > 20000) this.pkgCache.clear();
+      const entries = this.qPkg.get(ecosystem, namespace, pkg) as string | undefined;
+      rows = entries ? this.decode(ecosystem, namespace, pkg, entries) : (EMPTY as unknown as AffectedRow[]);
+      if (this.pkgCache.size > 50_000) this.pkgCache.clear();
       this.pkgCache.set(key, rows);
     }
     return rows;
   }
 
-  /**
-   * Loads the advisory rows of many packages of one (ecosystem, namespace) in one query, so that the
-   * matcher's `affectedFor` calls that follow hit the cache. Rows keep the order `affectedFor` gives.
-   */
-  preloadAffected(ecosystem: string, namespace: string, pkgs: Iterable<string>): void {
-    const known = this.packagesIn(ecosystem, namespace);
+  /** Loads the rows of many packages of one (ecosystem, namespace) in one query; `affectedFor` then hits the cache. */
+  preloadAffected(ecosystem: string, namespace: string, pkgs: readonly string[]): void {
     const want: string[] = [];
     const seen = new Set<string>();
-    for (const p of pkgs) {
-      if (seen.has(p) || !known.has(p)) continue;
+    for (let i = 0; i < pkgs.length; i++) {
+      const p = pkgs[i]!;
+      if (seen.has(p)) continue;
       seen.add(p);
       if (!this.pkgCache.has(`${ecosystem}\u0000${namespace}\u0000${p}`)) want.push(p);
     }
-    if (want.length < 2) return;
-    if (this.pkgCache.size + want.length > 20000) this.pkgCache.clear();
-    const lists = new Map<string, AffectedRow[]>();
-    for (const p of want) lists.set(p, []);
-    for (const r of this.qPkgMany.all(ecosystem, namespace, JSON.stringify(want)) as unknown[][]) {
-      lists.get(r[3] as string)?.push(fromRaw(r, ecosystem, namespace));
+    if (!want.length) return;
+    if (this.pkgCache.size + want.length > 50_000) this.pkgCache.clear();
+    for (const p of want) this.pkgCache.set(`${ecosystem}\u0000${namespace}\u0000${p}`, EMPTY as unknown as AffectedRow[]);
+    for (const [p, entries] of this.qPkgMany.all(ecosystem, namespace, JSON.stringify(want)) as Array<[string, string]>) {
+      this.pkgCache.set(`${ecosystem}\u0000${namespace}\u0000${p}`, this.decode(ecosystem, namespace, p, entries));
     }
-    for (const [p, rows] of lists) this.pkgCache.set(`${ecosystem}\u0000${namespace}\u0000${p}`, rows);
+  }
+
+  /** Loads the advisory records of many ids in one query (ids without one are remembered as absent). */
+  preloadAdvisories(ids: Iterable<string>): void {
+    const want: string[] = [];
+    for (const id of ids) {
+      if (this.advCache.has(id)) continue;
+      this.advCache.set(id, null);
+      want.push(id);
+    }
+    if (!want.length) return;
+    for (const r of this.qAdvMany.all(JSON.stringify(want)) as Array<[string, string | null, string | null, string | null, string | null, string | null]>) {
+      const info: AdvisoryInfo = {
+        id: r[0],
+        links: r[1] ? (JSON.parse(r[1]) as string[]) : EMPTY,
+        ratings: r[4] ? (JSON.parse(r[4]) as SeverityRating[]) : (EMPTY as unknown as SeverityRating[]),
+      };
+      if (r[2]) info.summary = r[2];
+      if (r[3]) info.urls = JSON.parse(r[3]) as Record<string, string>;
+      if (r[5]) info.kev = JSON.parse(r[5]) as AdvisoryInfo['kev'];
+      this.advCache.set(r[0], info);
+    }
+  }
+
+  /** The advisory record of an id (links, summary, URLs, ratings, KEV); undefined when no source names it. */
+  advisory(id: string): AdvisoryInfo | undefined {
+    if (!this.advCache.has(id)) this.preloadAdvisories([id]);
+    return this.advCache.get(id) ?? undefined;
   }
 
   affectedByVuln(id: string): AffectedRow[] {
@@ -414,48 +748,25 @@ export class VulnStore {
     return v;
   }
 
-  /** ids that list `id` as an alias (and that `id` lists) */
+  /** ids that list `id` as an alias, and that `id` lists */
   aliasesOf(id: string): string[] {
     let a = this.aliasCache.get(id);
     if (!a) {
-      a = (this.qAliases.all(id) as Array<{ vuln_id: string }>).map((r) => r.vuln_id);
+      a = this.qAliases.all(id) as string[];
       this.aliasCache.set(id, a);
     }
     return a;
   }
 
-  /** Loads advisories, aliases and scores of many ids in three queries (the matcher calls this once per scan). */
-  prefetch(ids: Iterable<string>): void {
-    const missing = [...new Set(ids)].filter((i) => !this.vulnCache.has(i));
-    if (!missing.length) return;
-    const json = JSON.stringify(missing);
-    for (const i of missing) {
-      this.vulnCache.set(i, []);
-      this.aliasCache.set(i, []);
-      this.scoreCache.set(i, []);
-    }
-    for (const a of this.qPrefVulns.all(json) as unknown[][]) this.vulnCache.get(a[0] as string)!.push(toVuln(rawVuln(a)));
-    for (const r of this.qPrefAliases.all(json) as Array<{ alias: string; vuln_id: string }>) this.aliasCache.get(r.alias)!.push(r.vuln_id);
-    for (const r of this.qPrefScores.all(json) as Array<{ id: string; source: string; score: number; vector: string; version: string }>) this.scoreCache.get(r.id)!.push(r);
-  }
-
-  scores(id: string): Array<{ source: string; score: number; vector: string; version: string }> {
-    let s = this.scoreCache.get(id);
-    if (!s) {
-      s = this.qScores.all(id) as Array<{ source: string; score: number; vector: string; version: string }>;
-      this.scoreCache.set(id, s);
-    }
-    return s;
+  /** the ratings published under an id */
+  ratings(id: string): SeverityRating[] {
+    const r = this.qRatings.get(id) as string | null | undefined;
+    return r ? (JSON.parse(r) as SeverityRating[]) : [];
   }
 
   kev(cve: string): KevRow | undefined {
-    if (!this.kevMap) {
-      this.kevMap = new Map();
-      for (const r of this.qKev.all() as Array<{ cve: string; date_added: string; due_date: string | null; ransomware: string | null; name: string | null }>) {
-        this.kevMap.set(r.cve, { cve: r.cve, dateAdded: r.date_added, dueDate: r.due_date ?? undefined, ransomware: r.ransomware ?? undefined, name: r.name ?? undefined });
-      }
-    }
-    return this.kevMap.get(cve);
+    const r = this.qKev.get(cve) as { cve: string; date_added: string; due_date: string | null; ransomware: string | null; name: string | null } | undefined;
+    return r ? { cve: r.cve, dateAdded: r.date_added, dueDate: r.due_date ?? undefined, ransomware: r.ransomware ?? undefined, name: r.name ?? undefined } : undefined;
   }
 
   namespaces(): Set<string> {
@@ -463,10 +774,33 @@ export class VulnStore {
     return this.nsCache;
   }
 
+  /** What the update that built this database changed against the one it replaced. */
+  changes(): ChangeSet {
+    const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'changes'").pluck(true).get() as string | undefined;
+    const head = meta ? (JSON.parse(meta) as { previous: boolean; from?: string; to: string }) : { previous: false, to: this.builtAt() };
+    const ids = (c: string) => this.db.prepare('SELECT id FROM changes WHERE change = ? ORDER BY id').pluck(true).all(c) as string[];
+    return {
+      previous: head.previous,
+      ...(head.from ? { from: head.from } : {}),
+      to: head.to,
+      added: ids('added'),
+      removed: ids('removed'),
+      modified: ids('modified'),
+      packages: (this.db.prepare('SELECT ecosystem, namespace, package FROM changed_packages ORDER BY 1, 2, 3').raw(true).all() as Array<[string, string, string]>).map(
+        ([ecosystem, namespace, name]) => ({ ecosystem, namespace, name }),
+      ),
+    };
+  }
+
+  private builtAt(): string {
+    return (this.db.prepare("SELECT value FROM meta WHERE key = 'built_at'").get() as { value: string }).value;
+  }
+
   info(): VulnStoreInfo {
-    const builtAt = (this.db.prepare("SELECT value FROM meta WHERE key = 'built_at'").get() as { value: string }).value;
+    const builtAt = this.builtAt();
     const sources = (this.db.prepare('SELECT * FROM sources ORDER BY name').all() as RawSource[]).map(toSource);
     const c = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const ch = this.db.prepare("SELECT value FROM meta WHERE key = 'changes'").pluck(true).get() as string | undefined;
     return {
       path: this.path,
       builtAt,
@@ -476,18 +810,134 @@ export class VulnStore {
         vulns: c('SELECT COUNT(DISTINCT id) n FROM vulns'),
         affected: c('SELECT COUNT(*) n FROM affected'),
         kev: c('SELECT COUNT(*) n FROM kev'),
-        scores: c('SELECT COUNT(DISTINCT id) n FROM scores'),
+        ratings: c('SELECT COUNT(*) n FROM ratings'),
         namespaces: [...this.namespaces()].sort(),
       },
+      ...(ch ? { lastChanges: JSON.parse(ch) as VulnStoreInfo['lastChanges'] } : {}),
     };
   }
 
-  /** the newest import time among sources that imported without error (age shown by `db status`) */
+  /** the age of the oldest data among sources that imported without error (age shown by `db status`) */
   dataAgeMs(): number {
     const info = this.info();
     const times = info.sources.filter((s) => !s.error).map((s) => Date.parse(s.importedAt));
     return Date.now() - (times.length ? Math.min(...times) : Date.parse(info.builtAt));
   }
+}
+
+/**
+ * One advisory row decoded from a packed `packages` line. Ranges, versions and the source name are decoded
+ * on first use: a scan reads thousands of rows and compares most of them through `simpleFixed` alone.
+ */
+class PackedRow implements AffectedRow {
+  readonly vulnId: string;
+  readonly feed: string;
+  readonly status: AffectedStatus;
+  readonly statusDetail: string | undefined;
+  readonly severity: string | undefined;
+  readonly simpleFixed: string | null | undefined;
+  readonly url: string | undefined;
+  readonly more: boolean;
+  readonly ecosystem: string;
+  readonly namespace: string;
+  readonly package: string;
+  private readonly src: number;
+  private readonly shape: string;
+  private readonly fixedText: string;
+  private readonly vmin: string;
+  private readonly vmax: string;
+  /** the ranges and versions fields, undecoded ('\t' when both are empty) */
+  private readonly tail: string;
+  private r: Range[] | undefined;
+  private v: string[] | undefined;
+
+  /** `line` is one packed line: the fields of F, tab-separated */
+  constructor(ecosystem: string, namespace: string, pkg: string, line: string, private readonly names: string[]) {
+    this.ecosystem = ecosystem;
+    this.namespace = namespace;
+    this.package = pkg;
+    // eight leading fields, then the ranges and versions JSON kept undecoded
+    let a = 0;
+    let b = line.indexOf('\t', a);
+    this.vulnId = line.slice(a, b);
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.src = Number(line.slice(a, b));
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.feed = intern(line.slice(a, b));
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.status = intern(line.slice(a, b)) as AffectedStatus;
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.shape = line.slice(a, b);
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.fixedText = line.slice(a, b);
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.severity = b > a ? line.slice(a, b) : undefined;
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.statusDetail = b > a ? line.slice(a, b) : undefined;
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.vmin = line.slice(a, b);
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.vmax = line.slice(a, b);
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.url = b > a ? line.slice(a, b) : undefined;
+    a = b + 1;
+    b = line.indexOf('\t', a);
+    this.more = b > a;
+    const at = b + 1;
+    this.tail = line.slice(at);
+    this.simpleFixed = (this.shape === 'E' || this.shape === 'S') && this.tail.endsWith('\t') ? this.fixedText || null : undefined;
+  }
+
+  get source(): string {
+    return this.names[this.src] ?? '';
+  }
+
+  get ranges(): Range[] {
+    if (!this.r) {
+      const tab = this.tail.indexOf('\t');
+      this.r = decodeRanges(this.shape, this.fixedText, this.tail.slice(0, tab));
+    }
+    return this.r;
+  }
+
+  lists(cmp: VersionComparator, v: string): boolean {
+    const json = this.tail.slice(this.tail.indexOf('\t') + 1);
+    if (!json) return false;
+    // an exact hit needs no decoding (a version holding a quote or backslash is escaped in JSON: decode then)
+    if (!/["\\]/.test(v) && json.includes(`"${v}"`)) return true;
+    if (!this.vmin) return false; // no entry the comparator accepts: only exact hits count
+    if (cmp.valid(v) && (cmp.compare(v, this.vmin) < 0 || cmp.compare(v, this.vmax) > 0)) return false;
+    return listedIn(cmp, this.versions, v);
+  }
+
+  get versions(): string[] {
+    if (!this.v) {
+      const json = this.tail.slice(this.tail.indexOf('\t') + 1);
+      this.v = json ? (JSON.parse(json) as string[]) : EMPTY;
+    }
+    return this.v;
+  }
+}
+
+/** One string per distinct short label (feed names, statuses): rows share them instead of holding copies. */
+const interned = new Map<string, string>();
+function intern(s: string): string {
+  let v = interned.get(s);
+  if (v === undefined) {
+    if (interned.size > 1000) interned.clear();
+    interned.set(s, (v = s));
+  }
+  return v;
 }
 
 interface RawAffected {
@@ -497,30 +947,13 @@ interface RawAffected {
   ecosystem: string;
   namespace: string;
   package: string;
-  ranges: string;
-  versions: string;
+  shape: string;
+  fixed: string | null;
+  ranges: string | null;
+  versions: string | null;
   status: AffectedStatus;
   status_detail: string | null;
   severity: string | null;
-}
-const RAW_COLUMNS = 'vuln_id, source, feed, package, ranges, versions, status, status_detail, severity';
-const EMPTY_JSON_LIST = '[]';
-/** A row of RAW_COLUMNS (array form, the ecosystem and namespace known from the query). */
-function fromRaw(r: unknown[], ecosystem: string, namespace: string): AffectedRow {
-  const versions = r[5] as string;
-  return {
-    vulnId: r[0] as string,
-    source: r[1] as string,
-    feed: r[2] as string,
-    ecosystem,
-    namespace,
-    package: r[3] as string,
-    ranges: JSON.parse(r[4] as string) as Range[],
-    versions: versions === EMPTY_JSON_LIST ? [] : (JSON.parse(versions) as string[]),
-    status: r[6] as AffectedStatus,
-    statusDetail: (r[7] as string | null) ?? undefined,
-    severity: (r[8] as string | null) ?? undefined,
-  };
 }
 function toAffected(r: RawAffected): AffectedRow {
   return {
@@ -530,11 +963,12 @@ function toAffected(r: RawAffected): AffectedRow {
     ecosystem: r.ecosystem,
     namespace: r.namespace,
     package: r.package,
-    ranges: JSON.parse(r.ranges) as Range[],
-    versions: JSON.parse(r.versions) as string[],
+    ranges: decodeRanges(r.shape, r.fixed, r.ranges),
+    versions: r.versions ? (JSON.parse(r.versions) as string[]) : [],
     status: r.status,
     statusDetail: r.status_detail ?? undefined,
     severity: r.severity ?? undefined,
+    simpleFixed: (r.shape === 'E' || r.shape === 'S') && !r.versions ? (r.fixed ?? null) : undefined,
   };
 }
 interface RawVuln {
@@ -545,41 +979,17 @@ interface RawVuln {
   summary: string | null;
   published: string | null;
   modified: string | null;
-  cvss_score: number | null;
-  cvss_vector: string | null;
-  cvss_version: string | null;
-  severity_label: string | null;
   url: string | null;
-}
-const VULN_COLUMNS = ['id', 'source', 'feed', 'aliases', 'summary', 'published', 'modified', 'cvss_score', 'cvss_vector', 'cvss_version', 'severity_label', 'url'] as const;
-/** A row of VULN_COLUMNS in array form (raw mode skips building one object per row). */
-function rawVuln(a: unknown[]): RawVuln {
-  return {
-    id: a[0] as string,
-    source: a[1] as string,
-    feed: a[2] as string,
-    aliases: a[3] as string,
-    summary: a[4] as string | null,
-    published: a[5] as string | null,
-    modified: a[6] as string | null,
-    cvss_score: a[7] as number | null,
-    cvss_vector: a[8] as string | null,
-    cvss_version: a[9] as string | null,
-    severity_label: a[10] as string | null,
-    url: a[11] as string | null,
-  };
 }
 function toVuln(r: RawVuln): VulnRow {
   return {
     id: r.id,
     source: r.source,
     feed: r.feed,
-    aliases: r.aliases === EMPTY_JSON_LIST ? [] : (JSON.parse(r.aliases) as string[]),
+    aliases: JSON.parse(r.aliases) as string[],
     summary: r.summary ?? undefined,
     published: r.published ?? undefined,
     modified: r.modified ?? undefined,
-    cvss: r.cvss_score !== null && r.cvss_vector ? { score: r.cvss_score, vector: r.cvss_vector, version: r.cvss_version ?? '' } : undefined,
-    severityLabel: r.severity_label ?? undefined,
     url: r.url ?? undefined,
   };
 }

@@ -147,7 +147,7 @@ test('--username with --password-stdin, in a separate process', { skip }, () => 
   assert.doesNotMatch(wrong.stderr, /not-the-password/);
 });
 
-test('credentials from a docker-credential helper (credHelpers), CA from certs.d', { skip }, async () => {
+test('credentials from docker-credential helpers (credHelpers, then credsStore), CA from certs.d', { skip }, async () => {
   const bin = tempDir('bw-reg-helper-');
   // a helper speaking the docker-credential protocol: server URL on stdin, JSON on stdout
   writeFileSync(
@@ -171,8 +171,22 @@ test('credentials from a docker-credential helper (credHelpers), CA from certs.d
     } finally {
       await img.close();
     }
+    // credsStore: the default helper for every registry, through the CLI and $DOCKER_CONFIG; a credHelpers entry
+    // for the host still wins over it (here one that has nothing: the registry refuses anonymous pulls)
+    const storeCfg = tempDir('bw-reg-storecfg-');
+    writeDockerConfig(storeCfg, { credsStore: 'bwtest' });
+    setEnv({ DOCKER_CONFIG: storeCfg });
+    const viaStore = await runCli(['sbom', `${good.addr}/team/app:1`, '--ca-cert', pki.caCert, '--no-cache', '-f', 'json']);
+    assert.equal(viaStore.code, 0, viaStore.stderr);
+    assert.ok(JSON.parse(viaStore.stdout).packages.length >= 14);
+    writeFileSync(join(bin, 'docker-credential-bwnone'), '#!/bin/sh\necho "credentials not found in native keychain"\nexit 1\n');
+    chmodSync(join(bin, 'docker-credential-bwnone'), 0o755);
+    writeDockerConfig(storeCfg, { credsStore: 'bwtest', credHelpers: { [good.addr]: 'bwnone' } });
+    const helperFirst = await runCli(['sbom', `${good.addr}/team/app:1`, '--ca-cert', pki.caCert, '--no-cache', '-f', 'json']);
+    assert.equal(helperFirst.code, 2, helperFirst.stdout);
+    assert.doesNotMatch(helperFirst.stderr, new RegExp(PASSWORD));
   } finally {
-    setEnv({ PATH: env.PATH });
+    setEnv({ PATH: env.PATH, DOCKER_CONFIG: dockerConfig });
   }
 });
 

@@ -88,3 +88,32 @@ test('which files are pipeline files', () => {
   for (const p of ['.github/workflows/release.yaml', '.gitlab-ci.yml', 'Jenkinsfile', 'ci/Jenkinsfile.deploy', 'azure-pipelines.yml', '.circleci/config.yml', 'bitbucket-pipelines.yml', '.travis.yml', 'cloudbuild.yaml', 'scripts/push.sh', 'Makefile']) assert.ok(pipelineKind(p), p);
   for (const p of ['compose.yaml', 'README.md', 'src/app.ts', '.github/dependabot.yml', 'workflows/x.yml']) assert.equal(pipelineKind(p), undefined, p);
 });
+
+test('Kubernetes manifests: unpinned images through bulwark k8s and bulwark scan, pinned ones pass', async () => {
+  const dir = tempDir('bw-trust-k8s-');
+  const file = join(dir, 'deploy.yaml');
+  writeFileSync(
+    file,
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: { name: web }',
+      'spec:',
+      '  selector: { matchLabels: { app: web } }',
+      '  template:',
+      '    metadata: { labels: { app: web } }',
+      '    spec:',
+      '      containers:',
+      '        - name: web',
+      '          image: nginx:1.25',
+      '        - name: sidecar',
+      `          image: envoyproxy/envoy:v1.30@${DIGEST}`,
+      '',
+    ].join('\n'),
+  );
+  for (const rep of [await json(['k8s', file]), await json(['scan', dir])]) {
+    const pin = of(rep, 'BW-REGISTRY-030');
+    assert.equal(pin.length, 1, JSON.stringify(pin));
+    assert.match(pin[0].message, /'nginx:1\.25' by tag/);
+  }
+});

@@ -3,7 +3,7 @@
  * @microsoft/sarif-multitool), with no error: repository-relative URIs with originalUriBaseIds, regions where a
  * line is known. One validator run covers every file (the tool takes seconds to start).
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,6 +12,9 @@ import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 import { buildTree, loadTree } from '../daemon/tree.js';
+import { haveRegistryTools, skopeoCopy, startRegistry, type RunningRegistry } from '../registry/support/registries.js';
+import { TEST_PUB } from '../registry/support/cosign.js';
+import { ALPINE_IMAGE, dockerAvailable, ensureAlpineImage } from '../support/images.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const FX = join(REPO, 'test', 'fixtures');
@@ -49,6 +52,18 @@ test('SARIF of every command passes sarif-multitool validate with no error', { t
     ['host', ['host', '--root', root]],
     ['cis', ['cis', '--root', root]],
   ];
+  // the registry stage: a plain-HTTP docker-registry with deletes on (its audit), and an unsigned image read from it
+  let registry: RunningRegistry | undefined;
+  if (!haveRegistryTools() && dockerAvailable()) {
+    ensureAlpineImage();
+    registry = await startRegistry({ deletes: true });
+    await skopeoCopy(`docker-daemon:${ALPINE_IMAGE}`, `docker://${registry.addr}/team/app:1`, ['--dest-tls-verify=false']);
+    runs.push(
+      ['registry', ['registry', registry.addr]],
+      ['image-registry', ['image', `${registry.addr}/team/app:1`, '--insecure-registry', registry.addr, '--key', TEST_PUB, '--no-vulns', '--cache-dir', cache]],
+    );
+  }
+  after(() => registry?.stop());
   for (const [name, args, cwd] of runs) {
     const r = await runCli([...args, ...(args[0] === 'compose' ? ['--format'] : ['-f']), 'sarif', '-o', out(name)], cwd ? { cwd } : {});
     assert.ok(r.code === 0 || (name === 'dockerfile-binary' && r.code === 2), `${name}: exit ${r.code} ${r.stderr}`);
@@ -75,6 +90,13 @@ test('SARIF of every command passes sarif-multitool validate with no error', { t
   const cis = sarif('cis').runs[0]!;
   assert.equal(cis.originalUriBaseIds.HOSTROOT.uri, `file://${root}/`);
   assert.ok(cis.results.some((r: any) => r.locations[0].physicalLocation?.artifactLocation.uri === 'etc/docker/daemon.json'));
+  if (registry) {
+    const reg = sarif('registry').runs[0]!;
+    const ids = new Set(reg.results.map((r: any) => r.ruleId));
+    for (const id of ['BW-REGISTRY-001', 'BW-REGISTRY-010', 'BW-REGISTRY-012']) assert.ok(ids.has(id), `${id} in ${[...ids].join(', ')}`);
+    const unsigned = sarif('image-registry').runs[0]!.results.filter((r: any) => r.ruleId === 'BW-REGISTRY-020');
+    assert.equal(unsigned.length, 1);
+  }
   const binary = sarif('dockerfile-binary').runs[0]!;
   assert.equal(binary.invocations[0].executionSuccessful, false);
   assert.match(binary.invocations[0].toolExecutionNotifications[0].message.text, /binary content/);

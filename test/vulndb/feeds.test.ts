@@ -51,8 +51,9 @@ test('OSV importer: ranges, versions lists, withdrawn and GIT ranges counted, al
     assert.equal(store.vulns('GHSA-27h2-hvpr-p74q').length, 0);
     const lodash = store.vulns('GHSA-29mw-wpgm-hmr9')[0]!;
     assert.deepEqual(lodash.aliases, ['CVE-2020-28500']);
-    assert.equal(lodash.cvss?.score, 5.3);
-    assert.equal(lodash.severityLabel, 'MODERATE');
+    const rs = store.ratings('GHSA-29mw-wpgm-hmr9');
+    assert.deepEqual(rs.find((r) => r.method.startsWith('CVSS:'))?.score, 5.3);
+    assert.deepEqual(rs.find((r) => r.method === 'vendor'), { source: 'ghsa', severity: 'medium', method: 'vendor', label: 'MODERATE' });
     assert.ok(store.aliasesOf('CVE-2020-28500').includes('GHSA-29mw-wpgm-hmr9'));
     // one OSV record naming several packages gives one row per package
     const rows = store.affectedByVuln('GHSA-29mw-wpgm-hmr9').map((r) => r.package).sort();
@@ -90,7 +91,7 @@ test('Debian tracker: resolved/fixed_version, 0 = never affected, open, unimport
     const g = store.affectedFor('deb', 'debian:bookworm', 'glibc');
     const unimp = g.find((r) => r.vulnId === 'CVE-2019-1010022')!;
     assert.equal(unimp.status, 'affected');
-    assert.equal(unimp.severity, 'negligible');
+    assert.equal(unimp.severity, 'unimportant', "the tracker's own word is kept (rated info)");
     assert.equal(unimp.statusDetail, 'unimportant');
     const nodsa = g.find((r) => r.vulnId === 'CVE-2025-0395')!;
     assert.equal(nodsa.status, 'will_not_fix');
@@ -165,7 +166,7 @@ test('Node.js security WG: semver ranges become OSV events; advisories import wi
   }
 });
 
-test('NVD CVE JSON 2.0 enrichment stores the primary CVSS per CVE', () => {
+test('NVD CVE JSON 2.0: the primary CVSS of each version per CVE becomes an nvd rating', () => {
   const dir = tmpCache();
   const w = new DbWriter(join(dir, 'x.db'));
   const stats: Record<string, number> = {};
@@ -180,10 +181,10 @@ test('NVD CVE JSON 2.0 enrichment stores the primary CVSS per CVE', () => {
     },
     w.sink('nvd', stats),
   );
-  assert.equal(stats.scores, 1);
+  assert.equal(stats.ratings, 1);
   assert.equal(stats.malformed, 1);
-  const row = w.db.prepare('SELECT score FROM scores WHERE id = ?').get('CVE-2021-44228') as { score: number };
-  assert.equal(row.score, 10);
+  const row = w.db.prepare('SELECT score, rated_by, method, severity FROM ratings WHERE id = ?').get('CVE-2021-44228') as Record<string, unknown>;
+  assert.deepEqual(row, { score: 10, rated_by: 'nvd', method: 'CVSS:3.1', severity: 'critical' });
   w.abort();
 });
 

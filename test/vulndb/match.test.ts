@@ -13,6 +13,7 @@ import { applyVex, parseVex } from '../../src/vulndb/vex.js';
 import { loadInventory } from '../../src/vulndb/saved-inventory.js';
 import { vulnerabilityFindings, stalenessWarning } from '../../src/vulndb/index.js';
 import { findComparator } from '../../src/vulndb/version/index.js';
+import { sortFindings } from '../../src/core/policy.js';
 import { buildDb, fx, tmpCache } from './helpers.js';
 
 let store: VulnStore;
@@ -174,7 +175,7 @@ test('a hit through the explicit versions list still reports the fixed version f
   assert.equal(matchInventory({ packages: [pkg('pypi', 'pip', '23.3')], warnings: [] }, store).length, 0);
 });
 
-test('KEV raises a finding to at least high and flags it', () => {
+test('KEV flags a finding and keeps the severity its ratings give', () => {
   // CVE-2021-44228 (log4j) is in the KEV fixture and the GHSA fixture
   const inv: InventoryReport = { packages: [pkg('maven', 'org.apache.logging.log4j:log4j-core', '2.14.1')], warnings: [] };
   const fs = matchInventory(inv, store);
@@ -187,20 +188,32 @@ test('KEV raises a finding to at least high and flags it', () => {
   assert.equal(f.vulnerability!.kev!.dateAdded, '2021-12-10');
   assert.equal(f.vulnerability!.kev!.dueDate, '2021-12-24');
   assert.equal(f.evidence!.priority, 'known-exploited');
-  assert.ok(['high', 'critical'].includes(f.severity));
+  assert.equal(f.severity, 'critical', 'GHSA rates log4shell CRITICAL');
+  assert.equal(f.vulnerability!.rating!.source, 'ghsa');
   assert.match(f.title, /^\[KEV\]/);
 });
 
-test('KEV raises a low-rated OS finding to high', () => {
-  // construct nothing: reuse the tracker-states glibc finding and mark its CVE as known exploited via the store's KEV table
-  const inv = bookworm();
-  const base = matchInventory(inv, store).find((f) => f.ruleId === 'CVE-2019-1010022')!;
-  assert.equal(base.severity, 'info');
-  const fake = Object.create(store) as VulnStore;
-  fake.kev = (cve: string) => (cve === 'CVE-2019-1010022' ? { cve, dateAdded: '2024-01-01', dueDate: '2024-01-22' } : undefined);
-  const raised = matchInventory(inv, fake).find((f) => f.ruleId === 'CVE-2019-1010022')!;
-  assert.equal(raised.severity, 'high');
-  assert.equal(raised.evidence!.baseSeverity, 'info');
+test('KEV does not raise a low-rated OS finding: it stays info, is flagged, and sorts first among the info findings', async () => {
+  // the tracker-states glibc CVE-2019-1010022 (urgency unimportant) made known-exploited by an extra KEV document
+  const dir = tmpCache();
+  const kevFile = join(dir, 'kev.json');
+  writeFileSync(kevFile, JSON.stringify({ catalogVersion: '2024.01.01', dateReleased: '2024-01-01T00:00:00Z', vulnerabilities: [{ cveID: 'CVE-2019-1010022', dateAdded: '2024-01-01', dueDate: '2024-01-22', vulnerabilityName: 'test' }] }));
+  const db = await buildDb([fx('debian/tracker-states.json'), fx('debian/bookworm-trixie-subset.json'), kevFile]);
+  const s = VulnStore.open(db.path);
+  try {
+    const fs = matchInventory(bookworm(), s);
+    const f = fs.find((x) => x.ruleId === 'CVE-2019-1010022')!;
+    assert.equal(f.severity, 'info');
+    assert.deepEqual(f.vulnerability!.rating, { source: 'debian', severity: 'info', method: 'vendor', label: 'unimportant' });
+    assert.equal(f.vulnerability!.kev!.dateAdded, '2024-01-01');
+    assert.equal(f.evidence!.priority, 'known-exploited');
+    assert.match(f.title, /^\[KEV\] CVE-2019-1010022/);
+    const infos = sortFindings(fs.filter((x) => x.severity === 'info'));
+    assert.ok(infos.length > 1);
+    assert.equal(infos[0]!.ruleId, 'CVE-2019-1010022', 'known-exploited first within its severity');
+  } finally {
+    s.close();
+  }
 });
 
 test('--explain: file -> package -> advisory -> comparison -> status', () => {

@@ -8,7 +8,7 @@ import { UserError } from '../../core/errors.js';
 import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { withProgress } from '../progress.js';
 import { auditImage } from '../../app/image.js';
-import { maxAgeFromConfig } from '../../app/vulnerabilities.js';
+import { maxAgeFromConfig, severitySourcesFrom } from '../../app/vulnerabilities.js';
 import { addRegistryOptions, addSignatureOptions, registryOptionsFrom, type RegistryCliOptions, type SignatureCliOptions } from '../registry-options.js';
 import { loadPublicKey } from '../../registry/cosign.js';
 // the SBOM formats this command offers (commands are loaded one at a time: each imports the renderers it needs)
@@ -28,6 +28,7 @@ interface Opts extends ReportOptions, RegistryCliOptions, SignatureCliOptions {
   vex?: string[];
   maxAge?: string;
   db?: string;
+  severitySource?: string;
   server?: string;
   token?: string;
 }
@@ -47,6 +48,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--max-age <days>', 'warn when the vulnerability database is older than this (default 7)')
     .option('--db <file>', 'vulnerability database file (default: <cache dir>/db/vuln.db)')
+    .option('--severity-source <sources>', 'rating sources in preference order, e.g. "nvd,ghsa" or "debian,auto" (default: the distro for OS packages, GitHub/NVD for language packages)')
+    .option('--kev-only', "only vulnerabilities in CISA's Known Exploited Vulnerabilities catalog")
     .option('--server <url>', 'client mode: index here, match on a `bulwark serve` server (its database), print the same report')
     .option('--token <token>', 'bearer token for --server (default: $BULWARK_TOKEN)');
   addRegistryOptions(cmd);
@@ -60,7 +63,9 @@ export function register(program: Command, ctx: CliContext): void {
     if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
     if (opts.server) {
       if (opts.vulns === false) throw new UserError('--server matches vulnerabilities on the server; it does not combine with --no-vulns');
-      if (opts.db || opts.vex?.length || opts.ignoreUnfixed || opts.explain) throw new UserError('--db, --vex, --ignore-unfixed and --explain are local-database options; they do not combine with --server');
+      if (opts.db || opts.vex?.length || opts.ignoreUnfixed || opts.explain || opts.severitySource !== undefined) {
+        throw new UserError('--db, --vex, --ignore-unfixed, --explain and --severity-source are local-database options; they do not combine with --server');
+      }
       const { auditImageRemote } = await import('../../app/remote.js');
       const remote = await withProgress((onProgress) =>
         auditImageRemote(ref, {
@@ -101,6 +106,7 @@ export function register(program: Command, ctx: CliContext): void {
                 ignoreUnfixed: Boolean(opts.ignoreUnfixed),
                 explain: Boolean(opts.explain),
                 ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
+                severitySources: severitySourcesFrom(opts.severitySource, cfg),
               },
       }),
     );

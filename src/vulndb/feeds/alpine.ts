@@ -85,4 +85,5 @@ export default defineFeed<SecDb>({
   detect: isAlpineSecdb,
   import: (doc, sink) => importAlpineSecdb(doc, sink),
   labels: { [ALPINE_FEED]: 0 },
+  ratings: [],
 });

@@ -8,8 +8,9 @@
  * - open: affected, no fix yet; undetermined: affected, detail "undetermined";
  * - nodsa_reason "ignored" -> will_not_fix, "postponed" -> fix_deferred, a bare no-dsa ->
  *   will_not_fix with detail "no-dsa"; the tracker's text is kept in the detail;
- * - urgency is the distro's own rating: unimportant -> negligible (info), low, medium, high;
- *   "not yet assigned" and end-of-life carry no rating.
+ * - urgency is the distro's own rating, kept as the tracker's word on each row: unimportant (rated info),
+ *   low, medium, high; "not yet assigned" and end-of-life carry no rating. A trailing `*` (urgency set
+ *   without a fixed version yet) is dropped.
  * The derived feed in ../shared/data/debian-tracker has only resolved entries; the same parser reads both.
  */
 import type { AffectedStatus, FeedSink, Range } from '../store.js';
@@ -43,8 +44,7 @@ export function isDebianTracker(d: unknown): boolean {
 export function urgencyToSeverity(u: unknown): string | undefined {
   if (!u || typeof u !== 'string') return undefined;
   const l = u.replace(/\*+$/, '').trim().toLowerCase();
-  if (l === 'unimportant') return 'negligible';
-  if (l === 'low' || l === 'medium' || l === 'high') return l;
+  if (l === 'unimportant' || l === 'low' || l === 'medium' || l === 'high') return l;
   return undefined;
 }
 
@@ -72,7 +72,7 @@ export function importDebianTracker(data: Record<string, unknown>, sink: FeedSin
         const ns = `debian:${codename}`;
         sink.namespace(ns);
         const severity = urgencyToSeverity(rel.urgency);
-        const unimportant = severity === 'negligible';
+        const unimportant = severity === 'unimportant';
         let status: AffectedStatus = 'affected';
         let detail: string | undefined;
         let ranges: Range[];
@@ -136,4 +136,5 @@ export default defineFeed<Record<string, unknown>>({
   detect: (d): d is Record<string, unknown> => isDebianTracker(d),
   import: (doc, sink) => importDebianTracker(doc, sink),
   labels: { [DEBIAN_FEED]: 0 },
+  ratings: ['debian'],
 });

@@ -26,6 +26,11 @@ export interface Feed<Doc = unknown> {
    * id names the vulnerability: lower ranks first (distro feeds 0, GHSA and Go 1, other OSV 2, ...).
    */
   readonly labels: Readonly<Record<string, number>>;
+  /**
+   * The rating sources this feed records (`FeedSink.rating`, or the urgency on its rows): what
+   * `--severity-source` accepts. `nvd`, `ghsa`, `debian`, ...
+   */
+  readonly ratings: readonly string[];
 }
 
 /** Identity function that checks a feed literal against the contract. */

@@ -41,3 +41,11 @@ for (const f of FEEDS) for (const [label, rank] of Object.entries(f.labels)) ran
 export function labelRank(label: string): number {
   return ranks.get(label) ?? 3;
 }
+
+const raters = new Map<string, string>();
+for (const f of FEEDS) for (const label of Object.keys(f.labels)) if (f.ratings.length) raters.set(label, f.ratings[0]!);
+
+/** Who rates with the word a feed writes on its rows (`AffectedRow.severity`): the feed's first rating source. */
+export function rowRater(label: string): string | undefined {
+  return raters.get(label);
+}

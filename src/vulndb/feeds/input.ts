@@ -1,9 +1,16 @@
 /**
  * Reads feed documents from a file, a directory (recursively) or a zip archive (OSV's all.zip),
  * yielding one JSON document at a time so a large archive is never held whole in memory.
+ *
+ * Zip archives: yauzl reads the central directory once (entry names, sizes, offsets); the archive is refused
+ * before any entry is inflated when it holds more than MAX_ZIP_ENTRIES entries or its entries declare more than
+ * MAX_ZIP_TOTAL_BYTES together (a 46 MB bomb declaring 45 GB stops here, at once). Each entry is then read with
+ * one positioned read and inflated in one call capped at the size it declared (and at MAX_ZIP_ENTRY_BYTES), so
+ * an entry that lies about its size cannot expand further, and its CRC-32 is checked.
  */
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { InputError } from '../../core/errors.js';
 
@@ -17,7 +24,10 @@ export interface FeedDoc {
 export const MAX_DOC_BYTES = 512 * 1024 * 1024;
 /** Per-entry cap inside zip archives (OSV records are a few KB; a bomb is refused). */
 export const MAX_ZIP_ENTRY_BYTES = 16 * 1024 * 1024;
-export const MAX_ZIP_ENTRIES = 2_000_000;
+/** OSV's largest per-ecosystem all.zip holds well under 200,000 records */
+export const MAX_ZIP_ENTRIES = 1_000_000;
+/** What all entries of one archive may expand to together (OSV's largest all.zip expands to well under 2 GiB). */
+export const MAX_ZIP_TOTAL_BYTES = 4 * 1024 * 1024 * 1024;
 
 export function parseJson(text: string, name: string): unknown {
   try {
@@ -88,65 +98,81 @@ function readFileDoc(path: string, name: string): FeedDoc {
   return { name, data: parseJson(readFileSync(path, 'utf8'), name) };
 }
 
-async function* readZip(path: string, label: string): AsyncGenerator<FeedDoc> {
+interface ZipItem {
+  name: string;
+  offset: number;
+  compressed: number;
+  size: number;
+  method: number;
+  crc: number;
+}
+
+/** The central directory: every .json entry, after the count and total-size checks. */
+async function zipDirectory(path: string, label: string): Promise<ZipItem[]> {
   const zip = await new Promise<yauzl.ZipFile>((res, rej) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: true, strictFileNames: false, validateEntrySizes: true }, (err, z) =>
+    yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true }, (err, z) =>
       err ? rej(new InputError(`${label}: not a readable zip archive (${err.message})`)) : res(z),
     ),
   );
-  let count = 0;
   try {
-    while (true) {
-      const entry = await new Promise<yauzl.Entry | undefined>((res, rej) => {
-        const onEntry = (e: yauzl.Entry) => {
-          cleanup();
-          res(e);
-        };
-        const onEnd = () => {
-          cleanup();
-          res(undefined);
-        };
-        const onErr = (e: Error) => {
-          cleanup();
-          rej(new InputError(`${label}: damaged zip archive (${e.message})`));
-        };
-        const cleanup = () => {
-          zip.off('entry', onEntry);
-          zip.off('end', onEnd);
-          zip.off('error', onErr);
-        };
-        zip.on('entry', onEntry);
-        zip.on('end', onEnd);
-        zip.on('error', onErr);
+    if (zip.entryCount > MAX_ZIP_ENTRIES) throw new InputError(`${label}: ${zip.entryCount} entries, more than the limit of ${MAX_ZIP_ENTRIES}`);
+    const items: ZipItem[] = [];
+    let total = 0;
+    await new Promise<void>((res, rej) => {
+      zip.on('entry', (e: yauzl.Entry) => {
+        if (!e.fileName.endsWith('/') && e.fileName.endsWith('.json')) {
+          if (e.isEncrypted()) return rej(new InputError(`${label}: entry ${e.fileName} is encrypted`));
+          if (e.compressionMethod !== 0 && e.compressionMethod !== 8) {
+            return rej(new InputError(`${label}: entry ${e.fileName} uses compression method ${e.compressionMethod} (only stored and deflate are read)`));
+          }
+          if (e.uncompressedSize > MAX_ZIP_ENTRY_BYTES) {
+            return rej(new InputError(`${label}: entry ${e.fileName} declares ${e.uncompressedSize} bytes (limit ${MAX_ZIP_ENTRY_BYTES})`));
+          }
+          total += e.uncompressedSize;
+          if (total > MAX_ZIP_TOTAL_BYTES) {
+            return rej(new InputError(`${label}: its entries declare more than ${MAX_ZIP_TOTAL_BYTES} bytes together (a decompression bomb?); refused before reading`));
+          }
+          items.push({ name: e.fileName, offset: e.relativeOffsetOfLocalHeader, compressed: e.compressedSize, size: e.uncompressedSize, method: e.compressionMethod, crc: e.crc32 });
+        }
         zip.readEntry();
       });
-      if (!entry) return;
-      if (++count > MAX_ZIP_ENTRIES) throw new InputError(`${label}: more than ${MAX_ZIP_ENTRIES} entries`);
-      if (entry.fileName.endsWith('/') || !entry.fileName.endsWith('.json')) continue;
-      if (entry.uncompressedSize > MAX_ZIP_ENTRY_BYTES) {
-        throw new InputError(`${label}: entry ${entry.fileName} declares ${entry.uncompressedSize} bytes (limit ${MAX_ZIP_ENTRY_BYTES})`);
-      }
-      const text = await new Promise<string>((res, rej) => {
-        zip.openReadStream(entry, (err, stream) => {
-          if (err) return rej(new InputError(`${label}: cannot read ${entry.fileName} (${err.message})`));
-          const chunks: Buffer[] = [];
-          let n = 0;
-          stream.on('data', (c: Buffer) => {
-            n += c.length;
-            if (n > MAX_ZIP_ENTRY_BYTES) {
-              stream.destroy(new Error(`entry larger than ${MAX_ZIP_ENTRY_BYTES} bytes`));
-              return;
-            }
-            chunks.push(c);
-          });
-          stream.on('error', (e) => rej(new InputError(`${label}: ${entry.fileName}: ${e.message}`)));
-          stream.on('end', () => res(Buffer.concat(chunks).toString('utf8')));
-        });
-      });
-      yield { name: `${label}!${entry.fileName}`, data: parseJson(text, `${label}!${entry.fileName}`) };
-    }
+      zip.on('end', () => res());
+      zip.on('error', (e: Error) => rej(new InputError(`${label}: damaged zip archive (${e.message})`)));
+      zip.readEntry();
+    });
+    return items;
   } finally {
     zip.close();
   }
 }
 
+async function* readZip(path: string, label: string): AsyncGenerator<FeedDoc> {
+  const items = await zipDirectory(path, label);
+  const fd = openSync(path, 'r');
+  const head = Buffer.alloc(30);
+  try {
+    for (const it of items) {
+      const where = `${label}!${it.name}`;
+      if (readSync(fd, head, 0, 30, it.offset) !== 30 || head.readUInt32LE(0) !== 0x04034b50) throw new InputError(`${where}: damaged zip archive (bad local header)`);
+      const start = it.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+      const raw = Buffer.allocUnsafe(it.compressed);
+      if (readSync(fd, raw, 0, it.compressed, start) !== it.compressed) throw new InputError(`${where}: damaged zip archive (truncated entry)`);
+      let data: Buffer;
+      if (it.method === 0) data = raw;
+      else {
+        try {
+          // one byte over the declared size is enough to know the entry lies about it
+          data = inflateRawSync(raw, { maxOutputLength: Math.min(it.size, MAX_ZIP_ENTRY_BYTES) + 1 });
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new InputError(`${where}: ${code === 'ERR_BUFFER_TOO_LARGE' ? `expands beyond the ${it.size} bytes it declares` : `cannot inflate (${(e as Error).message})`}`);
+        }
+      }
+      if (data.length !== it.size) throw new InputError(`${where}: expands to ${data.length} bytes, not the ${it.size} it declares`);
+      if (crc32(data) !== it.crc) throw new InputError(`${where}: CRC-32 mismatch (damaged archive)`);
+      yield { name: where, data: parseJson(data.toString('utf8'), where) };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

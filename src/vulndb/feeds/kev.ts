@@ -40,4 +40,5 @@ export default defineFeed<KevDoc>({
   detect: isKev,
   import: (doc, sink) => ({ dataDate: importKev(doc, sink) }),
   labels: {},
+  ratings: [],
 });

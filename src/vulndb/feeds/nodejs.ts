@@ -8,7 +8,7 @@
  */
 import semver from 'semver';
 import type { FeedSink, Range, RangeEvent } from '../store.js';
-import { scoreVector } from '../cvss.js';
+import { cvssRating, scoreRating } from '../cvss.js';
 import { defineFeed } from './feed.js';
 
 export const NODEJS_FEED = 'nodejs-security-wg';
@@ -94,7 +94,6 @@ export function importNodejsNpm(doc: NpmAdvisory, sink: FeedSink): void {
     sink.count('unparseableRange');
     return;
   }
-  const cvss = doc.cvss_vector ? scoreVector(doc.cvss_vector) : undefined;
   sink.vuln({
     id,
     feed: NODEJS_FEED,
@@ -102,9 +101,12 @@ export function importNodejsNpm(doc: NpmAdvisory, sink: FeedSink): void {
     summary: doc.title,
     published: doc.created_at,
     modified: doc.updated_at,
-    cvss,
     url: `https://github.com/nodejs/security-wg/blob/main/vuln/npm/${doc.id}.json`,
   });
+  const rating =
+    (typeof doc.cvss_vector === 'string' ? cvssRating(NODEJS_FEED, doc.cvss_vector) : undefined) ??
+    (typeof doc.cvss_score === 'number' ? scoreRating(NODEJS_FEED, doc.cvss_score) : undefined);
+  if (rating) sink.rating(id, rating);
   sink.affected({
     vulnId: id,
     feed: NODEJS_FEED,
@@ -126,4 +128,5 @@ export default defineFeed<NpmAdvisory>({
   detect: isNodejsNpmAdvisory,
   import: (doc, sink) => importNodejsNpm(doc, sink),
   labels: { [NODEJS_FEED]: 4 },
+  ratings: [NODEJS_FEED],
 });

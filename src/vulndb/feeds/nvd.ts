@@ -1,9 +1,10 @@
 /**
- * NVD CVE JSON 2.0 (the API's response / the yearly feed files): used only to enrich findings with
- * CVSS where their own feed has none. Stores CVSS v3.1 / v3.0 / v4.0 / v2 primary metrics per CVE.
+ * NVD CVE JSON 2.0 (the API's response / the yearly feed files): ratings only, no package data. Records
+ * the CVSS v4.0, v3.1, v3.0 and v2 metrics of each CVE as `nvd` ratings (NVD's own "Primary" metric of each
+ * version when there is one, else the first), so a finding can show NVD's rating next to the others.
  */
 import type { FeedSink } from '../store.js';
-import { scoreVector } from '../cvss.js';
+import { cvssRating } from '../cvss.js';
 import { defineFeed } from './feed.js';
 
 export const NVD_FEED = 'nvd';
@@ -27,16 +28,14 @@ export function importNvd(doc: NvdDoc, sink: FeedSink): void {
       continue;
     }
     const metrics = v.cve?.metrics ?? {};
-    for (const key of ['cvssMetricV31', 'cvssMetricV30', 'cvssMetricV40', 'cvssMetricV2']) {
-      const list = metrics[key] ?? [];
-      const m = list.find((x) => x.type === 'Primary') ?? list[0];
+    for (const key of ['cvssMetricV40', 'cvssMetricV31', 'cvssMetricV30', 'cvssMetricV2']) {
+      const list = Array.isArray(metrics[key]) ? metrics[key] : [];
+      const m = list.find((x) => x?.type === 'Primary') ?? list[0];
       const vec = m?.cvssData?.vectorString;
-      if (!vec) continue;
-      const s = scoreVector(vec);
-      if (s) {
-        sink.score(id, s);
-        break;
-      }
+      if (typeof vec !== 'string') continue;
+      const r = cvssRating('nvd', vec);
+      if (r) sink.rating(id, r);
+      else sink.count('invalidVectors');
     }
   }
   sink.count('records', doc.vulnerabilities?.length ?? 0);
@@ -50,4 +49,5 @@ export default defineFeed<NvdDoc>({
   detect: isNvd,
   import: (doc, sink) => importNvd(doc, sink),
   labels: {},
+  ratings: ['nvd'],
 });

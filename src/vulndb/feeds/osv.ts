@@ -7,10 +7,12 @@
  * - GIT ranges cannot be compared with installed versions: they are skipped and counted
  *   (`gitRangesSkipped`; `gitOnlySkipped` when a package entry had nothing else);
  * - withdrawn records are skipped and counted;
- * - CVSS vectors (record- or package-level) are scored; GHSA's `database_specific.severity` is kept.
+ * - ratings: CVSS v2 / v3.x / v4.0 vectors (record- or package-level) are scored by the library, GitHub's
+ *   `database_specific.severity` and Ubuntu's priority (severity type "Ubuntu") are kept as the vendor's
+ *   words; each is credited to the record's publisher (`ghsa`, `ubuntu`, `osv-pypi`, `osv-go`, `osv`).
  */
 import type { FeedSink, Range, RangeEvent } from '../store.js';
-import { bestScore } from '../cvss.js';
+import { cvssRating, vendorRating, type RatingInput } from '../cvss.js';
 import { normaliseName, osvEcosystem } from './ecosystems.js';
 import { defineFeed } from './feed.js';
 import { list, record, text } from './shape.js';
@@ -51,15 +53,31 @@ function feedName(rec: OsvRecord): string {
   return OSV_FEED;
 }
 
-const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
-
-/** the CVSS vectors of a `severity` list */
-function cvssVectors(v: unknown): string[] {
-  return list(v)
-    .map(record)
-    .filter((s) => s && typeof s.type === 'string' && /^CVSS_V[234]$/.test(s.type) && typeof s.score === 'string')
-    .map((s) => s!.score as string);
+/** Who published the record, as a rating source. */
+export function osvPublisher(id: string): string {
+  if (/^(UBUNTU|USN|LSN)-/.test(id)) return 'ubuntu';
+  return feedName({ id } as OsvRecord);
 }
+
+/** The ratings of one `severity` list: CVSS vectors scored, Ubuntu's priority word kept. */
+function severityRatings(entries: unknown, publisher: string, sink: FeedSink): RatingInput[] {
+  const out: RatingInput[] = [];
+  for (const item of list(entries)) {
+    const s = record(item);
+    if (!s || typeof s.score !== 'string') continue;
+    if (s.type === 'CVSS_V2' || s.type === 'CVSS_V3' || s.type === 'CVSS_V4') {
+      const r = cvssRating(publisher, s.score);
+      if (r) out.push(r);
+      else sink.count('invalidVectors');
+    } else if (s.type === 'Ubuntu') {
+      const r = vendorRating('ubuntu', s.score);
+      if (r) out.push(r);
+    }
+  }
+  return out;
+}
+
+const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
 
 /** Import one OSV record; returns false when it was skipped (withdrawn / malformed). */
 export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
@@ -72,10 +90,12 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
     return false;
   }
   const aliases = list(rec.aliases).filter((a): a is string => typeof a === 'string' && a !== rec.id);
-  const vectors = cvssVectors(rec.severity);
-  const cvss = bestScore(vectors);
-  const label = text(record(rec.database_specific)?.severity);
   const feed = feedName(rec);
+  const publisher = osvPublisher(rec.id);
+  const ratings = severityRatings(rec.severity, publisher, sink);
+  const label = text(record(rec.database_specific)?.severity);
+  const labelRating = vendorRating(publisher, label);
+  if (labelRating) ratings.push(labelRating);
   const advisory = text(list(rec.references).map(record).find((r) => r?.type === 'ADVISORY' || r?.type === 'WEB')?.url);
   sink.vuln({
     id: rec.id,
@@ -84,10 +104,9 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
     summary: text(rec.summary) ?? text(rec.details)?.split('\n')[0]!.slice(0, 200),
     published: text(rec.published),
     modified: text(rec.modified),
-    cvss,
-    severityLabel: label,
     url: advisory,
   });
+  for (const r of ratings) sink.rating(rec.id, r);
   let kept = 0;
   for (const item of list(rec.affected)) {
     const a = (record(item) ?? {}) as NonNullable<OsvRecord['affected']>[number];
@@ -128,11 +147,7 @@ export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
       sink.count(git ? 'gitOnlySkipped' : 'noRangesSkipped');
       continue;
     }
-    const pkgVectors = cvssVectors(a.severity);
-    if (pkgVectors.length) {
-      const s = bestScore(pkgVectors);
-      if (s) sink.score(rec.id, s);
-    }
+    for (const r of severityRatings(a.severity, publisher, sink)) sink.rating(rec.id, r);
     if (eco.namespace) sink.namespace(eco.namespace);
     sink.affected({
       vulnId: rec.id,
@@ -162,4 +177,5 @@ export default defineFeed<OsvRecord>({
     return { dataDate: doc.modified };
   },
   labels: { ghsa: 1, 'osv-go': 1, 'osv-pypi': 2, [OSV_FEED]: 2 },
+  ratings: ['ghsa', 'osv-go', 'osv-pypi', 'ubuntu', OSV_FEED],
 });

@@ -7,9 +7,9 @@
 import type { InventoryReport, Package } from '../../inventory/types.js';
 import { findComparator } from '../version/index.js';
 import type { VulnStore } from '../store.js';
-import { evaluateRow, evaluateRowFast, sharedMemoComparator, type Verdict } from './evaluate.js';
+import { evaluateRow, evaluateRowFast, sharedMemoComparator } from './evaluate.js';
 import { distroNamespace } from './namespace.js';
-import { emptyResult, type FamilyResult } from './types.js';
+import { emptyResult, type FamilyResult, type RowMatch } from './types.js';
 
 export const DISTRO_ECOSYSTEMS = new Set(['deb', 'apk', 'rpm']);
 
@@ -53,27 +53,33 @@ export function matchDistro(inv: InventoryReport, store: VulnStore, keepNonMatch
       continue;
     }
     const cmp = sharedMemoComparator(`distro:${eco}`, base);
-    // binary packages of one source share (source name, source version): evaluate each advisory row once
-    const verdicts = new Map<string, Verdict[]>();
-    store.preloadAffected(eco, namespace, list.map((p) => distroKey(p).key));
-    for (const pkg of list) {
-      const { key, version } = distroKey(pkg);
-      const rows = store.affectedFor(eco, namespace, key);
-      if (!rows.length) continue;
+    const label = eco === 'deb' ? 'dpkg' : eco;
+    // binary packages of one source share (source name, source version): evaluate its rows once, share the result
+    const bySource = new Map<string, { hits: RowMatch[]; misses: RowMatch[] }>();
+    const keys = new Array<{ key: string; version: string }>(list.length);
+    const names = new Array<string>(list.length);
+    for (let i = 0; i < list.length; i++) names[i] = (keys[i] = distroKey(list[i]!)).key;
+    store.preloadAffected(eco, namespace, names);
+    for (let i = 0; i < list.length; i++) {
+      const pkg = list[i]!;
+      const { key, version } = keys[i]!;
       const vkey = `${key}\u0000${version}`;
-      let vs = verdicts.get(vkey);
-      if (!vs) {
-        vs = rows.map((row) => (explain ? evaluateRow(cmp, version, row, eco === 'deb' ? 'dpkg' : eco) : evaluateRowFast(cmp, version, row)));
-        verdicts.set(vkey, vs);
+      let got = bySource.get(vkey);
+      if (!got) {
+        got = { hits: [], misses: [] };
+        const rows = store.affectedFor(eco, namespace, key);
+        for (let r = 0; r < rows.length; r++) {
+          const row = rows[r]!;
+          const verdict = explain ? evaluateRow(cmp, version, row, label) : evaluateRowFast(cmp, version, row);
+          if (verdict.error) res.warnings.push(`${key} ${version} vs ${row.vulnId}: ${verdict.error}`);
+          const m: RowMatch = { key, version, ecosystem: eco, namespace, row, verdict };
+          if (verdict.affected) got.hits.push(m);
+          else if (keepNonMatches) got.misses.push(m);
+        }
+        bySource.set(vkey, got);
       }
-      for (let i = 0; i < rows.length; i++) {
-        const row = rows[i]!;
-        const verdict = vs[i]!;
-        if (verdict.error) res.warnings.push(`${pkg.name} ${version} vs ${row.vulnId}: ${verdict.error}`);
-        const m = { pkg, key, version, ecosystem: eco, namespace, row, verdict };
-        if (verdict.affected) res.matches.push(m);
-        else if (keepNonMatches) res.nonMatches.push(m);
-      }
+      if (got.hits.length) res.matches.push({ pkg, matches: got.hits });
+      if (got.misses.length) res.nonMatches.push({ pkg, matches: got.misses });
     }
   }
   return res;

@@ -2,7 +2,7 @@
  * Evaluates one advisory row against one installed version, recording every comparison made so
  * `--explain` and `bulwark why` can show them. Version order comes from src/vulndb/version.
  */
-import { affectedByEvents, type VersionComparator } from '../version/index.js';
+import { affectedByEvents, listedIn, type VersionComparator } from '../version/index.js';
 import type { AffectedRow } from '../store.js';
 
 export interface Verdict {
@@ -40,7 +40,11 @@ const NOT_AFFECTED: Verdict = Object.freeze({ affected: false, steps: NO_STEPS }
 export function evaluateRowFast(cmp: VersionComparator, installed: string, row: AffectedRow): Verdict {
   if (row.status === 'not_affected') return NOT_AFFECTED;
   try {
-    // the shape every distro row has: one range {introduced: "0"}, then at most one {fixed}
+    // the shape every distro row has, as the store flags it: one range {introduced: "0"}, then at most one {fixed}
+    const sf = row.simpleFixed;
+    if (sf === null) return { affected: true, fixed: undefined, steps: NO_STEPS };
+    if (sf !== undefined) return cmp.compare(installed, sf) < 0 ? { affected: true, fixed: sf, steps: NO_STEPS } : NOT_AFFECTED;
+    // the same shape in a row built elsewhere
     if (!row.versions.length && row.ranges.length === 1) {
       const ev = row.ranges[0]!.events;
       const e0 = ev[0];
@@ -52,7 +56,9 @@ export function evaluateRowFast(cmp: VersionComparator, installed: string, row: 
         }
       }
     }
-    for (const v of row.versions) if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) return { affected: true, fixed: fixedAbove(cmp, installed, row), steps: NO_STEPS };
+    if (row.lists ? row.lists(cmp, installed) : row.versions.length > 0 && listedIn(cmp, row.versions, installed)) {
+      return { affected: true, fixed: fixedAbove(cmp, installed, row), steps: NO_STEPS };
+    }
     for (const r of row.ranges) {
       if (!affectedByEvents(cmp, installed, r.events)) continue;
       let fixed: string | undefined;
@@ -125,13 +131,11 @@ export function evaluateRow(cmp: VersionComparator, installed: string, row: Affe
     return { affected: false, steps: [`${row.feed} says ${row.package} was never affected in ${row.namespace || 'this ecosystem'} (${row.statusDetail ?? 'not affected'})`] };
   }
   try {
-    for (const v of row.versions) {
-      if (v === installed || (cmp.valid(v) && cmp.compare(v, installed) === 0)) {
-        steps.push(`${installed} is listed among the affected versions`);
-        const fixed = fixedAbove(cmp, installed, row);
-        if (fixed) steps.push(`the advisory's ranges name ${fixed} as the next fixed version`);
-        return { affected: true, fixed, steps };
-      }
+    if (row.versions.length && listedIn(cmp, row.versions, installed)) {
+      steps.push(`${installed} is listed among the affected versions`);
+      const fixed = fixedAbove(cmp, installed, row);
+      if (fixed) steps.push(`the advisory's ranges name ${fixed} as the next fixed version`);
+      return { affected: true, fixed, steps };
     }
     if (row.versions.length) steps.push(`${installed} is not among the ${row.versions.length} listed affected versions`);
     for (const r of row.ranges) {

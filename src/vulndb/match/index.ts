@@ -6,27 +6,32 @@
  * here so there is ONE finding per package and vulnerability: advisories that alias one another
  * (CVE <-> GHSA <-> GO- <-> PYSEC <-> NSWG) become one finding listing every id.
  *
- * Severity: the distro's own rating first (Debian urgency), then CVSS (feed vector, then any score
- * for an alias, e.g. NVD enrichment), then GHSA's label; without any rating the finding is `unknown`
- * with severitySource "none". KEV: a finding whose CVE is in CISA's catalog is raised to at least
- * `high`, flagged (`vulnerability.kev`, evidence.priority = "known-exploited") and titled "[KEV]".
+ * Severity: every rating of the finding's ids (CVSS vectors, vendor words, NVD) plus the distro's urgency on
+ * the matched rows, ordered by `ratings.ts` (vendor first for OS packages, GitHub/NVD first for language
+ * packages, or `--severity-source`); the first sets the severity, all are listed. No rating: `unknown`.
+ * KEV: a finding whose id or alias is in CISA's catalog is flagged (`vulnerability.kev`,
+ * evidence.priority = "known-exploited", title "[KEV] ...") and sorts first within its severity; its
+ * severity stays what the ratings say.
  */
-import type { Finding, Severity, VulnStatus } from '../../core/finding.js';
-import { fingerprint, severityRank } from '../../core/finding.js';
+import type { Finding, Severity, SeverityRating, VulnStatus } from '../../core/finding.js';
+import { fingerprintParts, fingerprintWith } from '../../core/finding.js';
 import type { InventoryReport, Package } from '../../inventory/types.js';
-import type { KevRow, VulnRow, VulnStore } from '../store.js';
-import { severityFromLabel, severityFromScore } from '../cvss.js';
+import type { AdvisoryInfo, VulnStore } from '../store.js';
+import { vendorRating } from '../cvss.js';
+import { chooseRating, dedupeRatings, describeRating } from '../ratings.js';
 import { matchDistro } from './distro.js';
 import { matchLanguage } from './lang.js';
 import type { FamilyResult, RowMatch } from './types.js';
 import { UNSUPPORTED_RELEASE_RULE } from '../rules.js';
 import { makeFinding } from '../../core/rule.js';
 import { findComparator } from '../version/index.js';
-import { labelRank } from '../feeds/index.js';
+import { labelRank, rowRater } from '../feeds/index.js';
 
 export interface MatchOptions {
   ignoreUnfixed?: boolean;
   explain?: boolean;
+  /** rating sources in preference order (`--severity-source`; `auto` = the default order); undefined: the default */
+  severitySources?: string[];
 }
 
 export interface MatchResult {
@@ -66,120 +71,151 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
       }
     }
   }
-  const all = families.flatMap((f) => f.matches);
-  // advisories, then the aliases they name, in bulk
-  const matchedIds = [...new Set(all.map((m) => m.row.vulnId))];
-  store.prefetch(matchedIds);
-  store.prefetch(matchedIds.flatMap((id) => [...store.vulns(id).flatMap((v) => v.aliases), ...store.aliasesOf(id)]));
-  const byPkg = new Map<Package, RowMatch[]>();
-  for (const m of all) {
-    const list = byPkg.get(m.pkg);
-    if (list) list.push(m);
-    else byPkg.set(m.pkg, [m]);
-  }
-  // Packages with the same (ecosystem, namespace, name key, compared version) match the same advisory rows
-  // (every binary package of one Debian source, say): group and rate those once.
-  const groupCache = new Map<string, { ms: RowMatch[]; groups: Array<{ group: { ids: string[]; matches: RowMatch[] }; facts: GroupFacts }> }>();
-  for (const [pkg, ms] of byPkg) {
-    const m0 = ms[0]!;
-    const ck = `${m0.ecosystem}\u0000${m0.namespace}\u0000${m0.key}\u0000${m0.version}`;
-    let cached = groupCache.get(ck);
-    if (!cached || !sameRows(cached.ms, ms)) {
-      cached = { ms, groups: groupByAlias(ms, store).map((group) => ({ group, facts: groupFacts(group, store) })) };
-      groupCache.set(ck, cached);
+  // (plain indexed loops below: this runs once per scan over tens of thousands of rows, mostly before the JIT
+  // has optimised it, and for-of iterators and per-item closures are what cost most then)
+  // advisory records of the matched ids, then of the ids they link to as aliases, in two queries
+  const matchedIds = new Set<string>();
+  const seenArrays = new Set<RowMatch[]>();
+  for (let f = 0; f < families.length; f++) {
+    const pms = families[f]!.matches;
+    for (let i = 0; i < pms.length; i++) {
+      const ms = pms[i]!.matches;
+      if (seenArrays.has(ms)) continue;
+      seenArrays.add(ms);
+      for (let j = 0; j < ms.length; j++) if (ms[j]!.row.more !== false) matchedIds.add(ms[j]!.row.vulnId);
     }
-    for (const { group, facts } of cached.groups) {
-      const f = buildFinding(inv, imageName, pkg, group, facts, opts);
-      if (opts.ignoreUnfixed && f.vulnerability!.status !== 'fixed') continue;
-      findings.push(f);
+  }
+  store.preloadAdvisories(matchedIds);
+  const linked: string[] = [];
+  for (const id of matchedIds) {
+    const links = store.advisory(id)?.links;
+    if (links?.length) for (let i = 0; i < links.length; i++) linked.push(links[i]!);
+  }
+  if (linked.length) store.preloadAdvisories(linked);
+  // packages sharing one matches array (every binary package of one Debian source) are grouped and rated once
+  const groupCache = new Map<RowMatch[], GroupFacts[]>();
+  const origins = layerOrigins(inv);
+  let matchedPackages = 0;
+  for (let f = 0; f < families.length; f++) {
+    const pms = families[f]!.matches;
+    for (let i = 0; i < pms.length; i++) {
+      const pm = pms[i]!;
+      matchedPackages++;
+      let groups = groupCache.get(pm.matches);
+      if (!groups) {
+        const gs = groupByAlias(pm.matches, store);
+        groups = new Array<GroupFacts>(gs.length);
+        for (let g = 0; g < gs.length; g++) groups[g] = groupFacts(gs[g]!, store, opts);
+        groupCache.set(pm.matches, groups);
+      }
+      const ctx = packageContext(pm.pkg, pm.matches[0]!, imageName, origins);
+      for (let g = 0; g < groups.length; g++) {
+        const facts = groups[g]!;
+        if (opts.ignoreUnfixed && facts.status !== 'fixed') continue;
+        findings.push(buildFinding(ctx, facts, opts));
+      }
     }
   }
   return {
     findings,
     warnings,
-    stats: { packages: inv.packages.length, matchedPackages: byPkg.size, findings: findings.length, ms: performance.now() - t0 },
+    stats: { packages: inv.packages.length, matchedPackages, findings: findings.length, ms: performance.now() - t0 },
   };
 }
 
-function vulnFingerprint(id: string, imageName: string, pkg: Package): string {
-  return fingerprint(id, imageName, pkg.ecosystem, pkg.name, pkg.version, pkg.path);
-}
-
-function sameRows(a: RowMatch[], b: RowMatch[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.row !== y.row || x.key !== y.key || x.version !== y.version || x.ecosystem !== y.ecosystem || x.namespace !== y.namespace) return false;
-  }
-  return true;
+interface AliasGroup {
+  /** every id of the group, sorted */
+  ids: string[];
+  matches: RowMatch[];
 }
 
 function dedupe(a: string[]): string[] {
   return [...new Set(a)];
 }
 
-/** Union-find over advisory ids and their aliases, per package. */
-export function groupByAlias(ms: RowMatch[], store: VulnStore): Array<{ ids: string[]; matches: RowMatch[] }> {
+/** Groups a package's row matches by advisory, advisories that alias one another in one group (union-find). */
+export function groupByAlias(ms: RowMatch[], store: VulnStore): AliasGroup[] {
   // most advisories (distro CVEs) name no aliases and are named by none: each id is then its own group
   let linked = false;
-  for (const m of ms) {
-    const id = m.row.vulnId;
-    if (store.aliasesOf(id).length || store.vulns(id).some((v) => v.aliases.length)) {
-      linked = true;
-      break;
-    }
+  for (let i = 0; i < ms.length && !linked; i++) {
+    const row = ms[i]!.row;
+    linked = row.more !== false && Boolean(store.advisory(row.vulnId)?.links.length);
   }
   if (!linked) {
-    const byId = new Map<string, { ids: string[]; matches: RowMatch[] }>();
-    for (const m of ms) {
-      const g = byId.get(m.row.vulnId);
+    const out: AliasGroup[] = [];
+    const byId = new Map<string, AliasGroup>();
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i]!;
+      const id = m.row.vulnId;
+      const g = byId.get(id);
       if (g) g.matches.push(m);
-      else byId.set(m.row.vulnId, { ids: [m.row.vulnId], matches: [m] });
+      else {
+        const ng: AliasGroup = { ids: [id], matches: [m] };
+        byId.set(id, ng);
+        out.push(ng);
+      }
     }
-    return [...byId.values()];
+    return out;
   }
   const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let r = x;
-    while (parent.get(r) !== r) r = parent.get(r) ?? (parent.set(r, r), r);
-    parent.set(x, r);
-    return r;
-  };
-  const union = (a: string, b: string) => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(ra, rb);
-  };
   for (const m of ms) {
     const id = m.row.vulnId;
-    find(id);
-    for (const v of store.vulns(id)) for (const a of v.aliases) union(id, a);
-    for (const a of store.aliasesOf(id)) union(id, a);
+    find(parent, id);
+    for (const a of store.advisory(id)?.links ?? []) union(parent, id, a);
   }
   const groups = new Map<string, { ids: Set<string>; matches: RowMatch[] }>();
   for (const m of ms) {
-    const r = find(m.row.vulnId);
-    const g = groups.get(r) ?? { ids: new Set<string>(), matches: [] };
+    const r = find(parent, m.row.vulnId);
+    let g = groups.get(r);
+    if (!g) groups.set(r, (g = { ids: new Set<string>(), matches: [] }));
     g.matches.push(m);
-    groups.set(r, g);
   }
-  for (const [x] of parent) {
-    const g = groups.get(find(x));
-    if (g) g.ids.add(x);
-  }
-  return [...groups.values()].map((g) => ({ ids: [...g.ids].sort(), matches: g.matches }));
+  for (const x of parent.keys()) groups.get(find(parent, x))?.ids.add(x);
+  const out: AliasGroup[] = [];
+  for (const g of groups.values()) out.push({ ids: [...g.ids].sort(), matches: g.matches });
+  return out;
 }
 
+function find(parent: Map<string, string>, x: string): string {
+  let r = x;
+  for (;;) {
+    const p = parent.get(r);
+    if (p === undefined) {
+      parent.set(r, r);
+      break;
+    }
+    if (p === r) break;
+    r = p;
+  }
+  parent.set(x, r);
+  return r;
+}
 
+function union(parent: Map<string, string>, a: string, b: string): void {
+  const ra = find(parent, a);
+  const rb = find(parent, b);
+  if (ra !== rb) parent.set(ra, rb);
+}
+
+const CVE_ID = /^CVE-\d{4}-\d+$/;
+
+/** The id a finding is reported under: a CVE the matched rows carry, else the oldest CVE alias, else the best-ranked feed's id. */
 export function primaryId(ids: string[], matches: RowMatch[]): string {
-  if (ids.length === 1 && matches.every((m) => m.row.vulnId === ids[0])) return ids[0]!;
-  const cves = ids.filter((i) => /^CVE-\d{4}-\d+$/.test(i)).sort(cveSort);
-  const own = matches.map((m) => m.row.vulnId).find((i) => /^CVE-/.test(i));
-  if (own) return own;
-  if (cves.length) return cves[0]!;
-  const sorted = [...matches].sort((a, b) => labelRank(a.row.feed) - labelRank(b.row.feed));
-  return sorted[0]!.row.vulnId;
+  if (ids.length === 1) {
+    let same = true;
+    for (let i = 0; i < matches.length && same; i++) same = matches[i]!.row.vulnId === ids[0];
+    if (same) return ids[0]!;
+  }
+  for (let i = 0; i < matches.length; i++) {
+    const own = matches[i]!.row.vulnId;
+    if (own.startsWith('CVE-')) return own;
+  }
+  let cve: string | undefined;
+  for (const i of ids) if (CVE_ID.test(i) && (!cve || cveSort(i, cve) < 0)) cve = i;
+  if (cve) return cve;
+  let best = matches[0]!;
+  for (let i = 1; i < matches.length; i++) if (labelRank(matches[i]!.row.feed) < labelRank(best.row.feed)) best = matches[i]!;
+  return best.row.vulnId;
 }
 
 function cveSort(a: string, b: string): number {
@@ -190,116 +226,167 @@ function cveSort(a: string, b: string): number {
 
 const STATUS_RANK: Record<string, number> = { affected: 0, fix_deferred: 1, will_not_fix: 2, end_of_life: 3 };
 
-function bestMatch(ms: RowMatch[], cmpFixed: (a: string, b: string) => number): { status: VulnStatus; fixed?: string; main: RowMatch } {
-  // a fix from any feed wins over "no fix"; among fixes take the highest (every feed's fix is then included)
+/**
+ * The status of a group: a fix from any feed wins over "no fix", and among fixes the highest (every feed's
+ * fix is then included); without a fix, the most actionable status (affected before deferred, will-not-fix, EOL).
+ */
+function bestMatch(ms: RowMatch[]): { status: VulnStatus; fixed?: string; main: RowMatch } {
   if (ms.length === 1) {
     const only = ms[0]!;
     if (only.verdict.fixed) return { status: 'fixed', fixed: only.verdict.fixed, main: only };
     return { status: only.row.status === 'not_affected' ? 'affected' : (only.row.status as VulnStatus), main: only };
   }
-  const withFix = ms.filter((m) => m.verdict.fixed);
-  if (withFix.length) {
-    const main = withFix.reduce((a, b) => (safeCmp(cmpFixed, b.verdict.fixed!, a.verdict.fixed!) > 0 ? b : a));
-    return { status: 'fixed', fixed: main.verdict.fixed, main };
+  let withFix: RowMatch | undefined;
+  for (const m of ms) {
+    if (!m.verdict.fixed) continue;
+    if (!withFix || compareFixed(m, m.verdict.fixed, withFix.verdict.fixed!) > 0) withFix = m;
   }
-  const main = [...ms].sort((a, b) => (STATUS_RANK[a.row.status] ?? 9) - (STATUS_RANK[b.row.status] ?? 9))[0]!;
+  if (withFix) return { status: 'fixed', fixed: withFix.verdict.fixed, main: withFix };
+  let main = ms[0]!;
+  for (const m of ms) if ((STATUS_RANK[m.row.status] ?? 9) < (STATUS_RANK[main.row.status] ?? 9)) main = m;
   return { status: main.row.status === 'not_affected' ? 'affected' : (main.row.status as VulnStatus), main };
 }
 
-function safeCmp(cmp: (a: string, b: string) => number, a: string, b: string): number {
+/** Orders two fixed versions of one package's ecosystem (Go's with or without "v"); by text when they do not parse. */
+function compareFixed(m: RowMatch, a: string, b: string): number {
+  const cmp = findComparator(m.ecosystem);
+  if (!cmp) return 0;
+  const go = m.ecosystem === 'golang';
   try {
-    return cmp(a, b);
+    return cmp.compare(go ? a.replace(/^v/, '') : a, go ? b.replace(/^v/, '') : b);
   } catch {
     return a < b ? -1 : a > b ? 1 : 0;
   }
 }
 
+/** How a group's severity was chosen: the ordered ratings, the chosen one, and the words for severitySource. */
+export interface SeverityChoice {
+  severity: Severity;
+  source: string;
+  rating?: SeverityRating;
+  ratings: SeverityRating[];
+  cvss?: { score: number; vector: string; version: string };
+}
+
+/** The choice for a vulnerability no source rated (most distro advisories): shared, read-only. */
+const NO_RATING: SeverityChoice = Object.freeze({
+  severity: 'unknown',
+  source: 'none (no rating in any feed)',
+  ratings: Object.freeze([]) as unknown as SeverityRating[],
+});
+
+/**
+ * Every rating of the group's ids (each credited with the id it was published under, when that is not the
+ * primary id) and the urgency of the matched rows, ordered and chosen by `ratings.ts`.
+ */
 export function resolveSeverity(
   ids: string[],
+  primary: string,
   ms: RowMatch[],
   store: VulnStore,
-  vulnRows: VulnRow[] = ids.flatMap((i) => store.vulns(i)),
-): { severity: Severity; source: string; cvss?: { score: number; vector: string; version: string } } {
-  // the first CVSS v3 of the feeds' own, else their first CVSS of any version; else the same from scores by id
-  let cvss: { score: number; vector: string; version: string } | undefined;
-  let anyCvss: typeof cvss;
-  for (const v of vulnRows) {
-    if (!v.cvss) continue;
-    if (v.cvss.version.startsWith('3')) {
-      cvss = v.cvss;
-      break;
-    }
-    anyCvss ??= v.cvss;
+  order?: string[],
+  infos: Array<AdvisoryInfo | undefined> = ids.map((i) => store.advisory(i)),
+): SeverityChoice {
+  let all: SeverityRating[] | undefined;
+  for (let i = 0; i < ms.length; i++) {
+    const row = ms[i]!.row;
+    if (!row.severity) continue;
+    const rater = rowRater(row.feed);
+    const r = rater ? vendorRating(rater, row.severity) : undefined;
+    if (r) (all ??= []).push(row.vulnId === primary ? r : { ...r, id: row.vulnId });
   }
-  cvss ??= anyCvss;
-  if (!cvss) {
-    let s3: { score: number; vector: string; version: string } | undefined;
-    let first: typeof s3;
-    for (const i of ids) {
-      for (const x of store.scores(i)) {
-        first ??= x;
-        if (x.version.startsWith('3')) {
-          s3 = x;
-          break;
-        }
-      }
-      if (s3) break;
-    }
-    const s = s3 ?? first;
-    if (s) cvss = { score: s.score, vector: s.vector, version: s.version };
+  for (let i = 0; i < ids.length; i++) {
+    const rs = infos[i]?.ratings;
+    if (!rs?.length) continue;
+    for (let j = 0; j < rs.length; j++) (all ??= []).push(ids[i] === primary ? rs[j]! : { ...rs[j]!, id: ids[i] });
   }
-  const withSev = ms.find((m) => m.row.severity);
-  const distro = withSev ? { sev: withSev.row.severity, feed: withSev.row.feed } : undefined;
-  if (distro?.sev) {
-    const s = severityFromLabel(distro.sev);
-    if (s) return { severity: s, source: `${distro.feed} urgency ${distro.sev}`, cvss };
+  if (!all) return NO_RATING;
+  const namespace = ms[0]?.namespace ?? '';
+  const { chosen, ordered } = chooseRating(all.length > 1 ? dedupeRatings(all) : all, namespace, order);
+  let cvss = cvssOf(chosen);
+  for (let i = 0; !cvss && i < ordered.length; i++) cvss = cvssOf(ordered[i]);
+  Object.freeze(ordered);
+  if (!chosen) {
+    return { severity: 'unknown', source: `none (no rating from ${order?.join(', ') ?? 'the preferred sources'})`, ratings: ordered, ...(cvss ? { cvss } : {}) };
   }
-  if (cvss) return { severity: severityFromScore(cvss.score), source: `CVSS ${cvss.version} ${cvss.score}`, cvss };
-  const label = vulnRows.find((v) => v.severityLabel);
-  if (label) {
-    const s = severityFromLabel(label.severityLabel);
-    if (s) return { severity: s, source: `${label.feed} severity ${label.severityLabel}` };
-  }
-  return { severity: 'unknown', source: 'none (no rating in any feed)' };
+  return { severity: chosen.severity, source: describeRating(chosen), rating: chosen, ratings: ordered, ...(cvss ? { cvss } : {}) };
+}
+
+function cvssOf(r: SeverityRating | undefined): SeverityChoice['cvss'] {
+  return r && r.vector && r.score !== undefined && r.method.startsWith('CVSS:') ? { score: r.score, vector: r.vector, version: r.method.slice(5) } : undefined;
 }
 
 /** Everything about one alias group that does not depend on which package it was found in. */
 interface GroupFacts {
   id: string;
   aliases: string[];
+  matches: RowMatch[];
   status: VulnStatus;
   fixed?: string;
   main: RowMatch;
   severity: Severity;
-  baseSeverity: Severity;
-  sev: ReturnType<typeof resolveSeverity>;
-  kev?: KevRow;
-  feeds: string[];
-  summary?: string;
+  sev: SeverityChoice;
+  kev?: NonNullable<AdvisoryInfo['kev']>;
+  /** the feeds whose rows matched, comma-separated */
+  feed: string;
   references: string[];
+  /** "[KEV] ID" or "ID" */
+  titleHead: string;
   messageTail: string;
   remediationNoFix?: string;
 }
 
-function groupFacts(group: { ids: string[]; matches: RowMatch[] }, store: VulnStore): GroupFacts {
+const NO_ALIASES: string[] = Object.freeze([]) as unknown as string[];
+
+function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions): GroupFacts {
   const { ids, matches } = group;
   const id = primaryId(ids, matches);
-  const aliases = ids.filter((i) => i !== id);
-  const first = matches[0]!;
-  const cmpFixed = (a: string, b: string) => (first.verdict.fixed ? compareWith(first, a, b) : 0);
-  const { status, fixed, main } = bestMatch(matches, cmpFixed);
-  const vulnRows = ids.flatMap((i) => store.vulns(i));
-  const sev = resolveSeverity(ids, matches, store, vulnRows);
-  let severity = sev.severity;
-  let kev = store.kev(id);
-  for (let i = 0; !kev && i < aliases.length; i++) kev = store.kev(aliases[i]!);
-  if (kev && severityRank(severity) < severityRank('high')) severity = 'high';
-  const feeds: string[] = [];
-  for (const m of matches) if (!feeds.includes(m.row.feed)) feeds.push(m.row.feed);
-  const summary = vulnRows.find((v) => v.summary)?.summary;
-  const references = new Set<string>([id]);
-  for (const a of aliases) references.add(a);
-  for (const v of vulnRows) if (v.url && matches.some((m) => m.row.source === v.source)) references.add(v.url);
+  let aliases = NO_ALIASES;
+  if (ids.length > 1) {
+    aliases = [];
+    for (const i of ids) if (i !== id) aliases.push(i);
+    Object.freeze(aliases);
+  }
+  const { status, fixed, main } = bestMatch(matches);
+  // a single advisory whose rows carry everything (no summary, links, ratings or KEV): no lookup
+  let plain = ids.length === 1;
+  for (let i = 0; i < matches.length && plain; i++) plain = matches[i]!.row.more === false;
+  const infos = new Array<AdvisoryInfo | undefined>(ids.length);
+  let own: AdvisoryInfo | undefined;
+  if (!plain) {
+    for (let i = 0; i < ids.length; i++) {
+      infos[i] = store.advisory(ids[i]!);
+      if (ids[i] === id) own = infos[i];
+    }
+  }
+  const sev = resolveSeverity(ids, id, matches, store, opts.severitySources, infos);
+  let kev = own?.kev;
+  let summary = own?.summary;
+  for (let i = 0; i < infos.length; i++) {
+    kev ??= infos[i]?.kev;
+    summary ??= infos[i]?.summary;
+  }
+  let feed = matches[0]!.row.feed;
+  for (let i = 1; i < matches.length; i++) {
+    const f = matches[i]!.row.feed;
+    if (!(',' + feed + ',').includes(',' + f + ',')) feed += ',' + f;
+  }
+  const references: string[] = [id];
+  for (let i = 0; i < aliases.length; i++) references.push(aliases[i]!);
+  if (plain) {
+    for (let j = 0; j < matches.length; j++) {
+      const u = matches[j]!.row.url;
+      if (u && !references.includes(u)) references.push(u);
+    }
+  }
+  for (let i = 0; i < infos.length; i++) {
+    const urls = infos[i]?.urls;
+    if (!urls) continue;
+    for (let j = 0; j < matches.length; j++) {
+      const u = urls[matches[j]!.row.source];
+      if (u && !references.includes(u)) references.push(u);
+    }
+  }
   const remediationNoFix =
     status === 'will_not_fix'
       ? `no fix yet: the distro will not fix this (${main.row.statusDetail ?? 'will not fix'})`
@@ -313,89 +400,114 @@ function groupFacts(group: { ids: string[]; matches: RowMatch[] }, store: VulnSt
   return {
     id,
     aliases,
+    matches,
     status,
     fixed,
     main,
-    severity,
-    baseSeverity: sev.severity,
+    severity: sev.severity,
     sev,
     kev,
-    feeds,
-    summary,
-    references: [...references],
+    feed,
+    references: Object.freeze(references) as string[],
+    titleHead: kev ? `[KEV] ${id}` : id,
     messageTail: `${id}${aliases.length ? ` (${aliases.join(', ')})` : ''}${summary ? `: ${oneLine(summary)}` : ''}`,
     remediationNoFix,
   };
 }
 
-function buildFinding(
-  inv: InventoryReport,
-  imageName: string,
-  pkg: Package,
-  group: { ids: string[]; matches: RowMatch[] },
-  facts: GroupFacts,
-  opts: MatchOptions,
-): Finding {
-  const { matches } = group;
-  const { id, status, fixed, main, kev, severity } = facts;
-  const evidence: Record<string, unknown> = { matchedName: main.key, comparedVersion: main.version, namespace: main.namespace || undefined };
-  if (kev) {
-    evidence.priority = 'known-exploited';
-    evidence.baseSeverity = facts.baseSeverity;
-  }
-  const pkgLabel = pkg.sourceName && pkg.sourceName !== pkg.name ? `${pkg.name} (source ${pkg.sourceName})` : pkg.name;
-  const remediation = status === 'fixed' ? `upgrade ${pkgLabel} to ≥ ${fixed}` : facts.remediationNoFix!;
-  const layer = pkg.layerIndex !== undefined ? inv.image?.layers.find((l) => l.index === pkg.layerIndex) : undefined;
-  const origin = layer?.base === undefined ? undefined : layer.base ? 'base' : 'app';
-  const explanation = opts.explain ? explainChain(pkg, matches, status, fixed, id) : undefined;
+/** Base-image origin of each layer index, when the inventory knows it. */
+function layerOrigins(inv: InventoryReport): Map<number, 'base' | 'app'> {
+  const m = new Map<number, 'base' | 'app'>();
+  for (const l of inv.image?.layers ?? []) if (l.base !== undefined) m.set(l.index, l.base ? 'base' : 'app');
+  return m;
+}
+
+/**
+ * What every finding of one package shares. The location, package reference, evidence and remediation
+ * objects are shared (frozen) by that package's findings, and references, aliases and ratings by all findings
+ * of one advisory group: a scan can make tens of thousands of findings, and these are read-only data.
+ */
+interface PackageContext {
+  pkg: Package;
+  label: string;
+  /** " in NAME VERSION" (title) and "LABEL VERSION is affected by " (message) */
+  titleTail: string;
+  messageHead: string;
+  fpParts: string;
+  location: Finding['location'];
+  ref: NonNullable<Finding['vulnerability']>['package'];
+  evidence: Record<string, unknown>;
+  evidenceKev?: Record<string, unknown>;
+  origin?: 'base' | 'app';
+  remediations: Map<string, Finding['remediation']>;
+}
+
+function packageContext(pkg: Package, m: RowMatch, imageName: string, origins: Map<number, 'base' | 'app'>): PackageContext {
+  const label = pkg.sourceName && pkg.sourceName !== pkg.name ? `${pkg.name} (source ${pkg.sourceName})` : pkg.name;
+  return {
+    pkg,
+    label,
+    titleTail: ` in ${pkg.name} ${pkg.version}`,
+    messageHead: `${label} ${pkg.version} is affected by `,
+    fpParts: fingerprintParts(imageName, pkg.ecosystem, pkg.name, pkg.version, pkg.path),
+    location: Object.freeze({ kind: 'image', image: imageName, layerDigest: pkg.layerDigest, layerIndex: pkg.layerIndex, path: pkg.path }),
+    ref: Object.freeze({
+      name: pkg.name,
+      version: pkg.version,
+      ecosystem: pkg.ecosystem,
+      purl: pkg.purl,
+      layerDigest: pkg.layerDigest,
+      sourceName: pkg.sourceName,
+      sourceVersion: pkg.sourceVersion,
+    }),
+    evidence: Object.freeze({ matchedName: m.key, comparedVersion: m.version, namespace: m.namespace || undefined }),
+    origin: pkg.layerIndex !== undefined ? origins.get(pkg.layerIndex) : undefined,
+    remediations: new Map(),
+  };
+}
+
+function buildFinding(ctx: PackageContext, facts: GroupFacts, opts: MatchOptions): Finding {
+  const { pkg } = ctx;
+  const { id, status, fixed, main, kev } = facts;
+  const key = status === 'fixed' ? `\u0000${fixed}` : facts.remediationNoFix!;
+  let remediation = ctx.remediations.get(key);
+  if (!remediation) ctx.remediations.set(key, (remediation = Object.freeze({ text: status === 'fixed' ? `upgrade ${ctx.label} to ≥ ${fixed}` : facts.remediationNoFix! })));
+  const evidence = kev ? (ctx.evidenceKev ??= Object.freeze({ ...ctx.evidence, priority: 'known-exploited' })) : ctx.evidence;
   const f: Finding = {
     ruleId: id,
-    title: `${kev ? '[KEV] ' : ''}${id} in ${pkg.name} ${pkg.version}`,
-    severity,
+    title: facts.titleHead + ctx.titleTail,
+    severity: facts.severity,
     stage: 'image',
-    message: `${pkgLabel} ${pkg.version} is affected by ${facts.messageTail}`,
-    location: { kind: 'image', image: imageName, layerDigest: pkg.layerDigest, layerIndex: pkg.layerIndex, path: pkg.path },
-    remediation: { text: remediation },
-    references: facts.references.slice(),
-    fingerprint: vulnFingerprint(id, imageName, pkg),
+    message: ctx.messageHead + facts.messageTail,
+    location: ctx.location,
+    remediation,
+    references: facts.references,
+    fingerprint: fingerprintWith(id, ctx.fpParts),
     vulnerability: {
       id,
-      aliases: facts.aliases.slice(),
-      package: {
-        name: pkg.name,
-        version: pkg.version,
-        ecosystem: pkg.ecosystem,
-        purl: pkg.purl,
-        layerDigest: pkg.layerDigest,
-        sourceName: pkg.sourceName,
-        sourceVersion: pkg.sourceVersion,
-      },
+      aliases: facts.aliases,
+      package: ctx.ref,
       status,
       statusDetail: main.row.statusDetail,
       fixedVersion: fixed,
       severitySource: facts.sev.source,
+      rating: facts.sev.rating,
+      ratings: facts.sev.ratings,
       cvss: facts.sev.cvss,
-      kev: kev ? { dateAdded: kev.dateAdded, dueDate: kev.dueDate, knownRansomware: kev.ransomware } : undefined,
-      feed: facts.feeds.join(','),
-      origin,
-      explanation,
+      kev,
+      feed: facts.feed,
+      origin: ctx.origin,
+      explanation: opts.explain ? explainChain(pkg, facts.matches, status, fixed, id) : undefined,
     },
     evidence,
   };
-  if (origin) f.origin = origin;
+  if (ctx.origin) f.origin = ctx.origin;
   return f;
 }
 
 function oneLine(s: string): string {
   const l = s.replace(/\s+/g, ' ').trim();
   return l.length > 160 ? `${l.slice(0, 157)}...` : l;
-}
-
-function compareWith(m: RowMatch, a: string, b: string): number {
-  const cmp = findComparator(m.ecosystem);
-  if (!cmp) return 0;
-  const f = (v: string) => (m.ecosystem === 'golang' ? v.replace(/^v/, '') : v);
-  return cmp.compare(f(a), f(b));
 }
 
 /** file -> package -> advisory -> comparison -> status */

@@ -12,7 +12,7 @@ import type { VulnStore } from '../store.js';
 import { normaliseName } from '../feeds/ecosystems.js';
 import { evaluateRow, evaluateRowFast, sharedMemoComparator } from './evaluate.js';
 import { DISTRO_ECOSYSTEMS } from './distro.js';
-import { emptyResult, type FamilyResult } from './types.js';
+import { emptyResult, type FamilyResult, type RowMatch } from './types.js';
 
 /** "go1.21.3" -> "1.21.3", "go1.21" -> "1.21.0", "go1.21rc2" -> "1.21.0-rc.2"; undefined when not a Go release. */
 export function goToolchainToSemver(t: string): string | undefined {
@@ -70,7 +70,10 @@ export function matchLanguage(inv: InventoryReport, store: VulnStore, keepNonMat
     else names.set(pkg.ecosystem, [normaliseName(pkg.ecosystem, pkg.name)]);
   }
   for (const [eco, list] of names) store.preloadAffected(eco, '', list);
-  for (const pkg of pkgs) {
+  // packages that compare the same (ecosystem, name, version), copies of one npm package say, share one result
+  const seen = new Map<string, { hits: RowMatch[]; misses: RowMatch[] }>();
+  for (let p = 0; p < pkgs.length; p++) {
+    const pkg = pkgs[p]!;
     if (pkg.ownedBy) {
       owned.push(pkg);
       continue;
@@ -81,19 +84,31 @@ export function matchLanguage(inv: InventoryReport, store: VulnStore, keepNonMat
     }
     const cmp = cmps.get(pkg.ecosystem);
     if (!cmp) {
-      noCmp.set(pkg.ecosystem, [...(noCmp.get(pkg.ecosystem) ?? []), pkg]);
+      const list = noCmp.get(pkg.ecosystem);
+      if (list) list.push(pkg);
+      else noCmp.set(pkg.ecosystem, [pkg]);
       continue;
     }
     const key = normaliseName(pkg.ecosystem, pkg.name);
     const version = pkg.ecosystem === 'golang' && pkg.name !== 'stdlib' ? pkg.version.replace(/^v/, '') : pkg.version;
     if (pkg.ecosystem === 'golang' && (version === '(devel)' || version === '')) continue;
-    for (const row of store.affectedFor(pkg.ecosystem, '', key)) {
-      const verdict = explain ? evaluateRow(cmp, version, row, pkg.ecosystem) : evaluateRowFast(cmp, version, row);
-      if (verdict.error) res.warnings.push(`${pkg.name} ${version} vs ${row.vulnId}: ${verdict.error}`);
-      const m = { pkg, key, version, ecosystem: pkg.ecosystem, namespace: '', row, verdict };
-      if (verdict.affected) res.matches.push(m);
-      else if (keepNonMatches) res.nonMatches.push(m);
+    const vkey = `${pkg.ecosystem}\u0000${key}\u0000${version}`;
+    let got = seen.get(vkey);
+    if (!got) {
+      got = { hits: [], misses: [] };
+      const rows = store.affectedFor(pkg.ecosystem, '', key);
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r]!;
+        const verdict = explain ? evaluateRow(cmp, version, row, pkg.ecosystem) : evaluateRowFast(cmp, version, row);
+        if (verdict.error) res.warnings.push(`${pkg.name} ${version} vs ${row.vulnId}: ${verdict.error}`);
+        const m: RowMatch = { key, version, ecosystem: pkg.ecosystem, namespace: '', row, verdict };
+        if (verdict.affected) got.hits.push(m);
+        else if (keepNonMatches) got.misses.push(m);
+      }
+      seen.set(vkey, got);
     }
+    if (got.hits.length) res.matches.push({ pkg, matches: got.hits });
+    if (got.misses.length) res.nonMatches.push({ pkg, matches: got.misses });
   }
   if (owned.length) {
     res.unmatched.push({ reason: 'owned by an OS package: matched through the OS feed only', packages: owned });

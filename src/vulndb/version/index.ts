@@ -132,3 +132,58 @@ export function supportedEcosystems(): CanonicalEcosystem[] {
 export { inRange, affectedByEvents, type OsvRangeEvents, type OsvEvent } from './range.js';
 export { satisfiesNpmRange, validNpmRange, type NpmRangeOptions } from './npm.js';
 export { satisfiesPep440, parsePep440Specifier, specifierContains, normalizePep440, InvalidSpecifierError } from './pep440.js';
+
+/**
+ * An advisory's explicit list of affected versions, put in the order `listedIn` searches: the versions the
+ * comparator accepts, sorted by it, then the others in their given order. Done once when a feed is imported.
+ */
+export function sortVersionList(cmp: VersionComparator | undefined, list: string[]): { list: string[]; valid: number } {
+  if (!cmp) return { list, valid: 0 };
+  const valid: string[] = [];
+  const other: string[] = [];
+  for (const v of list) (cmp.valid(v) ? valid : other).push(v);
+  try {
+    valid.sort((a, b) => cmp.compare(a, b));
+  } catch {
+    return { list, valid: 0 }; // a comparator that cannot order its own valid versions: keep the list as given (searched linearly)
+  }
+  return { list: valid.concat(other), valid: valid.length };
+}
+
+/**
+ * Is `v` one of the listed versions, by the ecosystem's equality ("1.0" is "1.0.0" in PEP 440)? The list
+ * comes from `sortVersionList`: an exact string match, else a binary search of its sorted valid part, so a
+ * long list (PyPI advisories list every affected release) costs a few comparisons, not one per entry.
+ * A list that is not in that order, or an installed version the comparator rejects, is searched linearly.
+ */
+export function listedIn(cmp: VersionComparator, sorted: readonly string[], v: string): boolean {
+  if (sorted.includes(v)) return true;
+  if (!sorted.length) return false;
+  if (!cmp.valid(v)) return linear(cmp, sorted, v);
+  // the valid part is a prefix: find its end
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cmp.valid(sorted[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  const n = lo;
+  for (let i = n; i < sorted.length; i++) if (cmp.valid(sorted[i]!)) return linear(cmp, sorted, v); // not in listedIn order
+  if (n > 1 && cmp.compare(sorted[0]!, sorted[n - 1]!) > 0) return linear(cmp, sorted, v);
+  lo = 0;
+  hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = cmp.compare(sorted[mid]!, v);
+    if (c === 0) return true;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+function linear(cmp: VersionComparator, list: readonly string[], v: string): boolean {
+  for (const x of list) if (x === v || (cmp.valid(x) && cmp.compare(x, v) === 0)) return true;
+  return false;
+}
