@@ -32,8 +32,10 @@ export function renderTable(report: Report, opts: RenderOptions): string {
   if (report.summary && typeof report.summary.text === 'string') out.push(report.summary.text, '');
   for (const [target, all] of byTarget) {
     // vulnerabilities as a package table (Trivy's shape) unless --verbose; other findings as text
-    const vulns = opts.verbose ? [] : all.filter((f) => f.vulnerability);
-    const list = vulns.length ? all.filter((f) => !f.vulnerability) : all;
+    // (a finding that carries its evidence chain, asked for with --explain, is printed in full)
+    const vulns = opts.verbose ? [] : all.filter((f) => f.vulnerability && !f.vulnerability.explanation?.length);
+    const inTable = new Set(vulns);
+    const list = vulns.length ? all.filter((f) => !inTable.has(f)) : all;
     if (vulns.length) out.push(...vulnerabilityTables(target, vulns, opts.color));
     if (!list.length) continue;
     out.push(opts.color ? `\x1b[1m${target}\x1b[0m` : target);

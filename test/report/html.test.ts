@@ -226,6 +226,30 @@ describe('HTML report in Chromium', { skip: !haveChromium && 'needs /usr/bin/chr
     await page.close();
   });
 
+  test('the example project (scan): counts equal the JSON report, the pipeline top fixes are shown, a stage filter works', async () => {
+    const project = join(import.meta.dirname, '../../examples/pipeline');
+    const common = ['scan', project, '--no-images'];
+    const jr = await runCli([...common, '-f', 'json']);
+    assert.ok(jr.code === 0 || jr.code === 1, jr.stderr);
+    const json = JSON.parse(jr.stdout) as Report;
+    const out = join(work, 'project.html');
+    const hr = await runCli([...common, '-f', 'html', '-o', out]);
+    assert.ok(hr.code === 0 || hr.code === 1, hr.stderr);
+    const { page, ms, errors } = await open(out);
+    process.stdout.write(`# html report of examples/pipeline: ${json.findings.length} findings, opened in ${ms.toFixed(0)} ms\n`);
+    assert.deepEqual(errors, []);
+    const visible = json.findings.filter((f) => !f.suppressed);
+    assert.equal(await page.getAttribute('[data-total]', 'data-total'), String(visible.length));
+    assert.equal(await page.locator('#finding-list .finding').count(), visible.length);
+    const fixes = (json.summary?.topFixes as unknown[] | undefined) ?? [];
+    if (fixes.length) assert.equal(await page.locator('#fixes ol.fixes li').count(), fixes.length);
+    const stage = visible[0]!.stage;
+    await page.selectOption('#f-stage', stage);
+    assert.equal(await page.locator('#finding-list .finding:not([hidden])').count(), visible.filter((f) => f.stage === stage).length);
+    await page.screenshot({ path: join(SHOTS, 'report-project.png') });
+    await page.close();
+  });
+
   test('cis: the scorecard counts every check per section', async () => {
     const root = join(work, 'host-root');
     const { entries } = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/daemon/root-bad.json'), 'utf8')) as { entries: Array<{ path: string; type: string; mode?: string; content?: string }> };
