@@ -19,7 +19,8 @@ async function run(req: TaskRequest): Promise<TaskResponse> {
       return { id: req.id, ok: true, index, stats: { ms: Date.now() - t0, layersStreamed: lastScanStats.layersStreamed, layersFromCache: lastScanStats.layersFromCache } };
     }
     const { updateDatabase } = await import('../app/vulnerabilities.js');
-    const update = await updateDatabase({ cacheDir: req.cacheDir, sources: req.sources });
+    // a server's database is defined by its source list: an update rebuilds it from exactly these sources
+    const update = await updateDatabase({ cacheDir: req.cacheDir, sources: req.sources, replace: true });
     return { id: req.id, ok: true, update };
   } catch (e) {
     const err = e as Error;

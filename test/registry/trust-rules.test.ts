@@ -58,7 +58,7 @@ test('compose: unpinned images with their line, DOCKER_CONTENT_TRUST=0 in a serv
       '',
     ].join('\n'),
   );
-  const rep = await json(['compose', '-f', join(dir, 'compose.yaml')]);
+  const rep = await json(['compose', '--file', join(dir, 'compose.yaml')]);
   const pin = of(rep, 'BW-REGISTRY-030');
   assert.deepEqual(pin.map((f: any) => f.location.service), ['web']);
   assert.equal(pin[0].location.line, 3, 'points at the image line');
