@@ -28,7 +28,9 @@ type MatchKey = { ecosystem: string; namespace: string; name: string };
 type MatchKeysFn = (inv: InventoryReport) => Array<{ pkg: Package; key: MatchKey }>;
 type ChangeSet = { previous: boolean; from?: string; to: string; added: string[]; removed: string[]; modified: string[]; packages: MatchKey[] };
 
-const keyString = (k: MatchKey) => `${k.ecosystem}\u0000${k.namespace}\u0000${k.name}`;
+// a key is stored in TEXT columns and passed to PostgreSQL inside JSON lists: no NUL separator (jsonb refuses
+// \u0000), and JSON's own quoting keeps any package name unambiguous
+const keyString = (k: MatchKey) => JSON.stringify([k.ecosystem, k.namespace, k.name]);
 
 /** The matcher's keys of every package of an inventory (empty until the database exposes them). */
 export function packageKeys(inv: InventoryReport): KeyedPackage[] {
