@@ -136,6 +136,8 @@ export interface WorkloadRef {
   document: number;
   /** for items of a `List`: the item index */
   item?: number;
+  /** the pod (template) labels, string values only: what a Service's selector matches */
+  podLabels?: Record<string, string>;
 }
 
 export interface ContainerSpec {
