@@ -136,6 +136,8 @@ export interface WorkloadRef {
   document: number;
   /** for items of a `List`: the item index */
   item?: number;
+  /** the pod (template) labels, string values only: what a Service's selector matches */
+  podLabels?: Record<string, string>;
 }
 
 /** One `docker exec` session of a live container, as the engine keeps it. */
