@@ -27,6 +27,7 @@ import { contextCopies } from '../analyzers/pipeline/copies.js';
 import { contextFiles, filesCoveredBy, readDockerignore, SecretScanner } from '../analyzers/pipeline/secrets.js';
 import type { BuildCopy, PipelineModel, Workload } from '../analyzers/pipeline/model.js';
 import { checkPipeline } from '../analyzers/pipeline/index.js';
+import { applyServiceExposure, type ProjectK8sObject } from '../analyzers/pipeline/k8s-services.js';
 import { pipelineText, topFixes } from '../analyzers/pipeline/top-fixes.js';
 import { isComposeFileName } from '../runtime/compose/load.js';
 import { loadComposeSpecs } from '../runtime/compose/normalize.js';
@@ -189,9 +190,10 @@ const toRel = (root: string, abs: string): string | undefined => {
 /** Compose services and Kubernetes workload containers of the project: what runs which image, built from where. */
 export function projectWorkloads(root: string, files: string[], warnings: string[]): Workload[] {
   const out: Workload[] = [];
+  const k8sObjects: ProjectK8sObject[] = [];
   for (const rel of files) {
     if (/\.ya?ml$/i.test(rel) && !isComposeFileName(rel.slice(rel.lastIndexOf('/') + 1))) {
-      out.push(...k8sWorkloads(root, rel));
+      out.push(...k8sWorkloads(root, rel, k8sObjects));
       continue;
     }
     if (!isComposeFileName(rel.slice(rel.lastIndexOf('/') + 1))) continue;
@@ -218,11 +220,12 @@ export function projectWorkloads(root: string, files: string[], warnings: string
       out.push({ label: `service ${name} (${rel})`, spec, image: spec.image, dockerfile, context, project: load.project.name });
     }
   }
+  applyServiceExposure(out, k8sObjects);
   return out;
 }
 
 /** The containers of a Kubernetes manifest file (recognised by content, as the k8s project analyzer does). */
-function k8sWorkloads(root: string, rel: string): Workload[] {
+function k8sWorkloads(root: string, rel: string, objects: ProjectK8sObject[]): Workload[] {
   let text: string;
   try {
     text = readYamlText(join(root, rel.split('/').join(sep)), 'YAML file', MAX_MANIFEST_BYTES);
@@ -231,7 +234,9 @@ function k8sWorkloads(root: string, rel: string): Workload[] {
   }
   if (!looksLikeK8s(text) || /\{\{[-\s]/.test(text)) return [];
   try {
-    return loadK8sText(text, rel).specs.map((spec) => {
+    const load = loadK8sText(text, rel);
+    for (const o of load.objects) if (o.service || o.ingressBackends) objects.push({ ...o, file: rel });
+    return load.specs.map((spec) => {
       const wl = spec.workload;
       const label = wl ? `${wl.kind} ${wl.name} container ${wl.container} (${rel})` : `container ${spec.name} (${rel})`;
       return { label, spec, image: spec.image };

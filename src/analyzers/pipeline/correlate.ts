@@ -87,7 +87,7 @@ export function workloadLinks(model: PipelineModel): WorkloadLink[] {
     for (const f of model.findings) {
       if (f.ruleId === ROOT_RULES.runtime && runtimeService(f) === (w.spec.service ?? w.spec.name) && (!svcFile || !findingFile(f) || svcFile.endsWith(findingFile(f)!))) root.push(f);
     }
-    out.push({ workload: w, factors: exposureOf(w.spec, imageRunsAsRoot), vulns, root, imageRunsAsRoot });
+    out.push({ workload: w, factors: exposureOf(w.spec, imageRunsAsRoot, w.exposedBy), vulns, root, imageRunsAsRoot });
   }
   memo.set(model, out);
   return out;

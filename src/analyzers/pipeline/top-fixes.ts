@@ -46,6 +46,7 @@ const EFFECT_OF_FACTOR: Record<ExposureFactor['id'], string> = {
   'runtime-socket': 'an escape path (engine socket)',
   root: 'root in the container',
   published: 'exposure on every interface',
+  'k8s-service': 'exposure outside the cluster',
 };
 
 function countText(fs: Finding[], one: string, many: string): string {
