@@ -11,7 +11,7 @@ export const EXAMPLES: Record<string, string[]> = {
   'harden compose': ['bulwark harden compose --file compose.yaml', 'bulwark harden compose --file compose.yaml --no-diff > compose.hardened.yaml'],
   daemon: ['bulwark daemon', 'bulwark daemon -H tcp://10.0.0.5:2376 -f json', 'bulwark daemon --root /mnt/snapshot'],
   host: ['bulwark host', 'bulwark host --root /mnt/snapshot -f sarif -o host.sarif'],
-  cis: ['bulwark cis', 'bulwark cis -f json -o cis.json', 'bulwark cis --root /mnt/snapshot'],
+  cis: ['bulwark cis', 'bulwark cis --images in-use --containers running -f json -o cis.json', 'bulwark cis --root /mnt/snapshot --from-inspect containers.json'],
   registry: ['bulwark registry registry.example.com', 'bulwark registry 10.0.0.5:5000 --insecure-registry 10.0.0.5:5000 --repo app', 'bulwark registry ghcr.io --username me --password-stdin -f json < token.txt'],
   serve: ['bulwark serve --listen 127.0.0.1:8080 --tokens tokens.txt', 'bulwark serve --database postgres://bulwark@db/bulwark --workers 2 --webhook https://hooks.example/bulwark'],
   k8s: ['bulwark k8s deploy.yaml', 'bulwark k8s deploy.yaml service.yaml -f sarif -o k8s.sarif', 'helm template ./chart > all.yaml && bulwark k8s all.yaml'],

@@ -9,13 +9,22 @@ import { TOOL_VERSION } from '../core/version.js';
 import { InputError } from '../core/errors.js';
 import { collectHostEvidence, type CollectOptions } from './collect.js';
 import type { HostEvidence } from './types.js';
-import { renderCisText, runChecks, summarize } from '../analyzers/daemon/run.js';
+import { renderCisText, runChecks, summarize, type RunResult } from '../analyzers/daemon/run.js';
+import type { Finding } from '../core/finding.js';
+import { containerSection, containerSectionNotEvaluated } from '../analyzers/cis/containers.js';
+import { collectContainers, type WorkloadOptions } from './workloads.js';
 
 export interface AuditCommandOptions {
   host?: string;
   root?: string;
   configFile?: string;
   pid?: number;
+  /** `cis`: which containers section 5 checks (all | running) */
+  containers?: string;
+  /** `cis`: which images section 4 checks (all | in-use) */
+  images?: string;
+  /** `cis`: saved `docker inspect` files for section 5 (offline too) */
+  fromInspect?: string[];
 }
 
 export function validateAuditOptions(o: AuditCommandOptions): CollectOptions {
@@ -40,9 +49,26 @@ export function validateAuditOptions(o: AuditCommandOptions): CollectOptions {
   return out;
 }
 
-export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: CollectOptions, evIn?: HostEvidence): Promise<{ report: Report; evidence: HostEvidence }> {
+/** Sections 4 and 5 (the whole-benchmark `cis` run): the image and runtime rules over the engine's images and containers. */
+async function workloadSections(ev: HostEvidence, wo: WorkloadOptions): Promise<{ results: RunResult[]; findings: Finding[]; notes: string[]; summary: Record<string, unknown> }> {
+  const set = await collectContainers(ev, wo);
+  if ('error' in set) return { results: containerSectionNotEvaluated(set.error), findings: [], notes: [`section 5: not evaluated: ${set.error}`], summary: { containers: { error: set.error } } };
+  const five = containerSection(set, ev);
+  return {
+    ...five,
+    notes: [`section 5 checks ${set.what}${wo.containers === 'all' ? ' (--containers running: only running ones, as Docker Bench)' : ''}`],
+    summary: { containers: { selection: wo.containers, count: set.specs.length, names: set.specs.slice(0, 200).map((s) => s.container ?? s.name) } },
+  };
+}
+
+export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: CollectOptions, evIn?: HostEvidence, workloads?: WorkloadOptions): Promise<{ report: Report; evidence: HostEvidence }> {
   const ev = evIn ?? (await collectHostEvidence(opts));
   const { results, findings, errors } = runChecks(ev, scope);
+  const extra = scope === 'all' && workloads ? await workloadSections(ev, workloads) : undefined;
+  if (extra) {
+    results.push(...extra.results);
+    findings.push(...extra.findings);
+  }
   const cis = summarize(results);
   const target = ev.mode === 'offline' ? { type: 'host', name: ev.root, root: ev.root } : { type: scope === 'host' ? 'host' : 'daemon', name: ev.endpoint, ...(ev.daemon ? { pid: ev.daemon.pid } : {}) };
   const report: Report = {
@@ -50,8 +76,9 @@ export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: Collec
     targets: [target],
     findings,
     summary: {
-      text: renderCisText(results, ev),
+      text: renderCisText(results, ev, extra?.notes),
       cis,
+      ...(extra?.summary ?? {}),
       results: results.map((r) => ({
         ruleId: r.ruleId,
         cis: r.cis || undefined,

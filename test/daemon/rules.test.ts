@@ -100,6 +100,12 @@ const cases: Case[] = [
     good: { patch: (ev) => (ev.engine.networks = [{ Name: 'ingress', Driver: 'overlay', Options: {} }, { Name: 'backend', Driver: 'overlay', Options: { encrypted: '' } }]) },
   },
   {
+    id: 'BW-DAEMON-056',
+    bad: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: false } } },
+    good: { info: { Swarm: { LocalNodeState: 'inactive' } } },
+    badStatus: 'warn',
+  },
+  {
     id: 'BW-DAEMON-053',
     bad: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true, Cluster: { Spec: { EncryptionConfig: { AutoLockManagers: false } } } } } },
     good: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: true, Cluster: { Spec: { EncryptionConfig: { AutoLockManagers: true } } } } } },

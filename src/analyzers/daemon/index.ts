@@ -33,6 +33,7 @@ import sysconfigDockerPermsCheck from './rules/daemon-030-sysconfig-docker-perms
 import containerdSockPermsCheck from './rules/daemon-031-containerd-sock-perms.js';
 import imageSprawlCheck from './rules/daemon-040-image-sprawl.js';
 import containerSprawlCheck from './rules/daemon-041-container-sprawl.js';
+import swarmModeCheck from './rules/daemon-056-swarm-mode.js';
 import swarmManagersCheck from './rules/daemon-050-swarm-managers.js';
 import swarmPortCheck from './rules/daemon-051-swarm-port.js';
 import overlayEncryptionCheck from './rules/daemon-052-overlay-encryption.js';
@@ -89,6 +90,7 @@ export const hostRules: HostRule[] = ruleSet<HostRule>([
   etcDefaultDockerPermsCheck,
   sysconfigDockerPermsCheck,
   containerdSockPermsCheck,
+  swarmModeCheck,
   imageSprawlCheck,
   containerSprawlCheck,
   swarmManagersCheck,
