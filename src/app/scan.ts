@@ -34,6 +34,7 @@ import { loadComposeSpecs } from '../runtime/compose/normalize.js';
 import { loadK8sText, looksLikeK8s, MAX_MANIFEST_BYTES } from '../runtime/k8s.js';
 import { readYamlText } from '../runtime/yaml.js';
 import { buildSettings } from '../analyzers/build/settings.js';
+import { registryPolicy } from '../registry/allowed.js';
 import { LineFinder, projectInventory, type LockfileSummary } from '../inventory/lockfiles/project.js';
 import { lockfileReader } from '../inventory/lockfiles/index.js';
 import type { InventoryReport } from '../inventory/types.js';
@@ -298,6 +299,7 @@ function dbUsable(v: ScanVulnOptions | false | undefined): boolean {
 /** `bulwark scan DIR` (root absolute; label is how the directory is named in the report). */
 export async function scanDirectory(root: string, label: string, cfg: BulwarkConfig, opts: ScanDirectoryOptions = {}): Promise<Report> {
   buildSettings(cfg); // a bad `build:` section is a usage error, not a per-file warning
+  registryPolicy(cfg); // so is a bad allowedRegistries entry
   const walkWarnings: string[] = [];
   const files = await walkProject(root, walkWarnings);
   const project = await scanProject(root, cfg, undefined, { files, warnings: walkWarnings });

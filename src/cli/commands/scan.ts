@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { addReportOptions, emitReport, resolveConfig, resolveIgnores, type ReportOptions } from '../output.js';
+import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, resolveIgnores, type ReportOptions } from '../output.js';
+import { withAllowedRegistries } from '../../registry/allowed.js';
 import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
 import { failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory } from '../../app/scan.js';
@@ -18,6 +19,7 @@ interface Opts extends ReportOptions {
   images?: boolean;
   live?: boolean;
   host?: string;
+  allowedRegistries?: string[];
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -37,6 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--live', "add the engine's containers that run the project's services and workloads (matched by compose labels and image ID): their real settings set the exposure")
     .option('-H, --host <host>', 'Docker engine for --live (default: DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
+  addAllowedRegistriesOption(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
@@ -46,7 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
       throw new InputError(`no such directory: ${dir}`);
     }
     if (!st.isDirectory()) throw new InputError(`not a directory: ${dir} (use 'bulwark dockerfile ${dir}' for a single file)`);
-    const cfg = resolveConfig(opts, [root]);
+    const cfg = withAllowedRegistries(resolveConfig(opts, [root]), opts.allowedRegistries);
     const failOn = parseFailOn(opts.failOn) ?? failOnFromConfig(cfg);
     const report = await scanDirectory(root, dir, cfg, {
       vulnerabilities:
