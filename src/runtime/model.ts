@@ -162,6 +162,8 @@ export interface ContainerSpec {
   /** the first compose file (for reports) */
   file?: string;
   image?: string;
+  /** compose `build:`: the service runs the image it builds (its `image` names the result, not a pull) */
+  built?: boolean;
   /** Kubernetes: the workload and container this spec is */
   workload?: WorkloadRef;
   /** run-time user (--user, compose `user`, Config.User, Kubernetes runAsUser) */
