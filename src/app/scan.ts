@@ -34,6 +34,7 @@ import { loadComposeSpecs } from '../runtime/compose/normalize.js';
 import { loadK8sText, looksLikeK8s, MAX_MANIFEST_BYTES } from '../runtime/k8s.js';
 import { readYamlText } from '../runtime/yaml.js';
 import { buildSettings } from '../analyzers/build/settings.js';
+import { registryPolicy } from '../registry/allowed.js';
 import { LineFinder, projectInventory, type LockfileSummary } from '../inventory/lockfiles/project.js';
 import { lockfileReader } from '../inventory/lockfiles/index.js';
 import type { InventoryReport } from '../inventory/types.js';
@@ -65,6 +66,8 @@ export interface ScanDirectoryOptions {
   vulnerabilities?: ScanVulnOptions | false;
   /** false: no image scans at all */
   images?: ScanImagesOptions | false;
+  /** `--live`: add the engine's containers that run the project's workloads (src/app/live.ts) */
+  live?: { host?: string } | false;
 }
 
 /** `--image` values: `REF` or `SERVICE=REF` (a ref holds no '=' before its first '/' or ':'). */
@@ -296,6 +299,7 @@ function dbUsable(v: ScanVulnOptions | false | undefined): boolean {
 /** `bulwark scan DIR` (root absolute; label is how the directory is named in the report). */
 export async function scanDirectory(root: string, label: string, cfg: BulwarkConfig, opts: ScanDirectoryOptions = {}): Promise<Report> {
   buildSettings(cfg); // a bad `build:` section is a usage error, not a per-file warning
+  registryPolicy(cfg); // so is a bad allowedRegistries entry
   const walkWarnings: string[] = [];
   const files = await walkProject(root, walkWarnings);
   const project = await scanProject(root, cfg, undefined, { files, warnings: walkWarnings });
@@ -307,6 +311,8 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     opts.images === false
       ? { findings: [], targets: [], warnings: [], errors: [] }
       : await scanWorkloadImages(workloads, opts.images ?? {}, dbUsable(opts.vulnerabilities) ? (opts.vulnerabilities ?? {}) : false, cfg);
+  const live = opts.live ? await (await import('./live.js')).liveWorkloads(workloads, opts.live) : undefined;
+  if (live) workloads.push(...live.workloads);
   const model: PipelineModel = {
     dockerfiles: files.filter(isDockerfileName),
     secrets: files.flatMap((f) => scanner.file(f)),
@@ -322,13 +328,14 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     ...project.targets,
     ...deps.lockfiles.map((l) => ({ type: 'lockfile', name: l.path, format: l.format, ecosystem: l.ecosystem, packages: l.packages })),
     ...images.targets,
+    ...(live?.workloads ?? []).map((w) => ({ type: 'container', name: w.spec.container ?? w.spec.name, image: w.spec.image, state: w.live!.state, workloads: w.live!.workloads })),
   ];
   return {
     tool: { ...TOOL },
     targets,
     findings,
     baseDir: root,
-    warnings: [...project.warnings, ...deps.warnings, ...pipelineWarnings, ...images.warnings],
+    warnings: [...project.warnings, ...deps.warnings, ...pipelineWarnings, ...images.warnings, ...(live?.warnings ?? [])],
     ...(images.errors.length ? { errors: images.errors } : {}),
     summary: {
       filesAnalysed: project.targets.length + deps.lockfiles.length,
@@ -338,6 +345,7 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
       secretsScannedFiles: scanner.scanned,
       workloads: workloads.length,
       imagesScanned: images.targets.length,
+      ...(live ? { liveContainers: live.workloads.length } : {}),
       topFixes: fixes,
       ...(text ? { text } : {}),
     },

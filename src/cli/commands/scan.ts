@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { addReportOptions, emitReport, resolveConfig, resolveIgnores, type ReportOptions } from '../output.js';
+import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, resolveIgnores, type ReportOptions } from '../output.js';
+import { withAllowedRegistries } from '../../registry/allowed.js';
 import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
 import { failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory } from '../../app/scan.js';
@@ -16,6 +17,9 @@ interface Opts extends ReportOptions {
   failOn?: string;
   image?: string[];
   images?: boolean;
+  live?: boolean;
+  host?: string;
+  allowedRegistries?: string[];
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -32,7 +36,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--image <[service=]ref>', 'also scan this image (as the image of SERVICE, or of the services naming it); any image reference bulwark image takes (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--no-images', 'do not scan the images compose services name, even when the local engine has them')
+    .option('--live', "add the engine's containers that run the project's services and workloads (matched by compose labels and image ID): their real settings set the exposure")
+    .option('-H, --host <host>', 'Docker engine for --live (default: DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
+  addAllowedRegistriesOption(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
@@ -42,11 +49,12 @@ export function register(program: Command, ctx: CliContext): void {
       throw new InputError(`no such directory: ${dir}`);
     }
     if (!st.isDirectory()) throw new InputError(`not a directory: ${dir} (use 'bulwark dockerfile ${dir}' for a single file)`);
-    const cfg = resolveConfig(opts, [root]);
+    const cfg = withAllowedRegistries(resolveConfig(opts, [root]), opts.allowedRegistries);
     const failOn = parseFailOn(opts.failOn) ?? failOnFromConfig(cfg);
     const report = await scanDirectory(root, dir, cfg, {
       vulnerabilities:
         opts.vulns === false ? false : { cacheDir: opts.cacheDir, dbFile: opts.db, ignoreUnfixed: opts.ignoreUnfixed, vexFiles: opts.vex },
+      live: opts.live ? { host: opts.host } : false,
       images: {
         explicit: (opts.image ?? []).map(parseImageOption),
         auto: opts.images !== false,
