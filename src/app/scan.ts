@@ -66,6 +66,8 @@ export interface ScanDirectoryOptions {
   vulnerabilities?: ScanVulnOptions | false;
   /** false: no image scans at all */
   images?: ScanImagesOptions | false;
+  /** `--live`: add the engine's containers that run the project's workloads (src/app/live.ts) */
+  live?: { host?: string } | false;
 }
 
 /** `--image` values: `REF` or `SERVICE=REF` (a ref holds no '=' before its first '/' or ':'). */
@@ -309,6 +311,8 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     opts.images === false
       ? { findings: [], targets: [], warnings: [], errors: [] }
       : await scanWorkloadImages(workloads, opts.images ?? {}, dbUsable(opts.vulnerabilities) ? (opts.vulnerabilities ?? {}) : false, cfg);
+  const live = opts.live ? await (await import('./live.js')).liveWorkloads(workloads, opts.live) : undefined;
+  if (live) workloads.push(...live.workloads);
   const model: PipelineModel = {
     dockerfiles: files.filter(isDockerfileName),
     secrets: files.flatMap((f) => scanner.file(f)),
@@ -324,13 +328,14 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     ...project.targets,
     ...deps.lockfiles.map((l) => ({ type: 'lockfile', name: l.path, format: l.format, ecosystem: l.ecosystem, packages: l.packages })),
     ...images.targets,
+    ...(live?.workloads ?? []).map((w) => ({ type: 'container', name: w.spec.container ?? w.spec.name, image: w.spec.image, state: w.live!.state, workloads: w.live!.workloads })),
   ];
   return {
     tool: { ...TOOL },
     targets,
     findings,
     baseDir: root,
-    warnings: [...project.warnings, ...deps.warnings, ...pipelineWarnings, ...images.warnings],
+    warnings: [...project.warnings, ...deps.warnings, ...pipelineWarnings, ...images.warnings, ...(live?.warnings ?? [])],
     ...(images.errors.length ? { errors: images.errors } : {}),
     summary: {
       filesAnalysed: project.targets.length + deps.lockfiles.length,
@@ -340,6 +345,7 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
       secretsScannedFiles: scanner.scanned,
       workloads: workloads.length,
       imagesScanned: images.targets.length,
+      ...(live ? { liveContainers: live.workloads.length } : {}),
       topFixes: fixes,
       ...(text ? { text } : {}),
     },

@@ -17,6 +17,8 @@ interface Opts extends ReportOptions {
   failOn?: string;
   image?: string[];
   images?: boolean;
+  live?: boolean;
+  host?: string;
   allowedRegistries?: string[];
 }
 
@@ -34,6 +36,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--image <[service=]ref>', 'also scan this image (as the image of SERVICE, or of the services naming it); any image reference bulwark image takes (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--no-images', 'do not scan the images compose services name, even when the local engine has them')
+    .option('--live', "add the engine's containers that run the project's services and workloads (matched by compose labels and image ID): their real settings set the exposure")
+    .option('-H, --host <host>', 'Docker engine for --live (default: DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
   addAllowedRegistriesOption(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
@@ -50,6 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
     const report = await scanDirectory(root, dir, cfg, {
       vulnerabilities:
         opts.vulns === false ? false : { cacheDir: opts.cacheDir, dbFile: opts.db, ignoreUnfixed: opts.ignoreUnfixed, vexFiles: opts.vex },
+      live: opts.live ? { host: opts.host } : false,
       images: {
         explicit: (opts.image ?? []).map(parseImageOption),
         auto: opts.images !== false,
