@@ -19,6 +19,7 @@ interface Opts extends ReportOptions {
   images?: boolean;
   live?: boolean;
   host?: string;
+  baseCandidates?: string;
   allowedRegistries?: string[];
 }
 
@@ -36,6 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--image <[service=]ref>', 'also scan this image (as the image of SERVICE, or of the services naming it); any image reference bulwark image takes (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--no-images', 'do not scan the images compose services name, even when the local engine has them')
+    .option('--base-candidates <refs>', "comma-separated candidate base images (any image reference); say which removes the most of each scanned image's vulnerabilities without a major version change, as a top fix ('newer': only the newer tags the base's registry lists)")
     .option('--live', "add the engine's containers that run the project's services and workloads (matched by compose labels and image ID): their real settings set the exposure")
     .option('-H, --host <host>', 'Docker engine for --live (default: DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
@@ -55,6 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
       vulnerabilities:
         opts.vulns === false ? false : { cacheDir: opts.cacheDir, dbFile: opts.db, ignoreUnfixed: opts.ignoreUnfixed, vexFiles: opts.vex },
       live: opts.live ? { host: opts.host } : false,
+      ...(opts.baseCandidates !== undefined ? { baseCandidates: opts.baseCandidates.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
       images: {
         explicit: (opts.image ?? []).map(parseImageOption),
         auto: opts.images !== false,
