@@ -6,9 +6,10 @@ import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig
 import { withAllowedRegistries } from '../../registry/allowed.js';
 import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
+import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
 import { failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory } from '../../app/scan.js';
 
-interface Opts extends ReportOptions {
+interface Opts extends ReportOptions, RegistryCliOptions {
   cacheDir?: string;
   db?: string;
   vulns?: boolean;
@@ -42,6 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-H, --host <host>', 'Docker engine for --live (default: DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
   addAllowedRegistriesOption(cmd);
+  addRegistryOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
@@ -62,6 +64,7 @@ export function register(program: Command, ctx: CliContext): void {
         explicit: (opts.image ?? []).map(parseImageOption),
         auto: opts.images !== false,
         cacheDir: opts.cacheDir,
+        registry: await registryOptionsFrom(opts, opts.image?.length === 1 ? parseImageOption(opts.image[0]!).ref : undefined),
         onImage: (ref) => {
           if (process.stderr.isTTY) process.stderr.write(`scanning image ${ref}...\n`);
         },
