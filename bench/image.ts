@@ -22,15 +22,11 @@ import Database from 'better-sqlite3';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BENCH_DIR, ensureImage, IMAGE, log, withLock } from './realistic/image.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const shared = join(repo, '../shared');
-const BENCH_DIR = process.env.BULWARK_BENCH_DIR ?? '/var/tmp/bulwark-bench';
-/** bump when bench/realistic/ changes what the image holds: another value builds another image */
-const CONTENT_VERSION = '2';
-const IMAGE = `bulwark-bench/realistic:${CONTENT_VERSION}`;
-const IMAGE_DIR = join(BENCH_DIR, `realistic-${CONTENT_VERSION}`);
 const TRIVY = join(BENCH_DIR, 'tools', 'trivy');
 const REPS = Math.max(1, Number(process.env.BULWARK_BENCH_REPS ?? 1));
 
@@ -40,10 +36,6 @@ interface Run {
   rssMB: number;
   code: number;
   stderr: string;
-}
-
-function log(msg: string): void {
-  process.stderr.write(`[bench] ${msg}\n`);
 }
 
 /** Run a command under GNU time: wall, user + system CPU and peak RSS of the command (children included). */
@@ -58,44 +50,6 @@ function timed(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; all
   // bulwark exits 1 when it reports findings
   if (run.code > 1 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${run.code}: ${run.stderr.slice(-2000)}`);
   return run;
-}
-
-/** One builder at a time (several benches may ask for the image at once): a lock directory, stale after 2 h. */
-async function withLock<T>(name: string, fn: () => T): Promise<T> {
-  const lock = join(BENCH_DIR, `.${name}.lock`);
-  mkdirSync(BENCH_DIR, { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 2 * 3600_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        /* gone meanwhile */
-      }
-      await new Promise((r) => setTimeout(r, 5000));
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-function haveImage(): boolean {
-  return spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0;
-}
-
-function ensureImage(): { tar: string; oci: string } {
-  const tar = join(IMAGE_DIR, 'image.tar');
-  const oci = join(IMAGE_DIR, 'oci');
-  if (existsSync(tar) && existsSync(join(oci, 'index.json')) && haveImage()) return { tar, oci };
-  log(`building the realistic image ${IMAGE} under ${IMAGE_DIR} (once; about 20 minutes)...`);
-  mkdirSync(IMAGE_DIR, { recursive: true });
-  execFileSync('bash', [join(here, 'realistic', 'build.sh'), IMAGE_DIR, IMAGE], { stdio: ['ignore', 'inherit', 'inherit'] });
-  return { tar, oci };
 }
 
 function ensureTrivy(): string | undefined {
@@ -250,20 +204,30 @@ async function main(): Promise<void> {
   out.push(`image ${IMAGE}: ${manifest.layers.length} layers, ${(uncompressed / 1e9).toFixed(2)} GB uncompressed, ${(gz / 1e6).toFixed(0)} MB gzip, ${files.summary.files} files, packages ${JSON.stringify(files.summary.packages)}`);
   out.push(`load average before ${loadBefore.map((x) => x.toFixed(1)).join(' ')}, after ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores: figures taken above ~1 are noisy); ${REPS} run(s) per cold case, median`);
   out.push('');
-  out.push(`${'case'.padEnd(66)} ${'wall'.padStart(9)} ${'CPU'.padStart(9)} ${'peak RSS'.padStart(9)}  vs floor`);
-  out.push(`${'floor: node:zlib gunzip of every layer, one core'.padEnd(66)} ${s(floor.wallMs).padStart(9)} ${s(floor.cpuMs).padStart(9)} ${`${floor.rssMB.toFixed(0)} MB`.padStart(9)}  1.00x`);
-  for (const r of rows) out.push(`${r.label.padEnd(66)} ${s(r.run.wallMs).padStart(9)} ${s(r.run.cpuMs).padStart(9)} ${`${r.run.rssMB.toFixed(0)} MB`.padStart(9)}  ${(r.run.wallMs / floor.wallMs).toFixed(2)}x`);
+  // every row: wall and CPU (user + system, children included) side by side, and both ratios to the floor's
+  out.push(`${'case'.padEnd(66)} ${'wall'.padStart(9)} ${'CPU'.padStart(9)} ${'peak RSS'.padStart(9)}  ${'wall/floor'.padStart(10)} ${'CPU/floor'.padStart(10)}`);
+  out.push(`${'floor: node:zlib gunzip of every layer, one core'.padEnd(66)} ${s(floor.wallMs).padStart(9)} ${s(floor.cpuMs).padStart(9)} ${`${floor.rssMB.toFixed(0)} MB`.padStart(9)}  ${'1.00x'.padStart(10)} ${'1.00x'.padStart(10)}`);
+  for (const r of rows) out.push(`${r.label.padEnd(66)} ${s(r.run.wallMs).padStart(9)} ${s(r.run.cpuMs).padStart(9)} ${`${r.run.rssMB.toFixed(0)} MB`.padStart(9)}  ${`${(r.run.wallMs / floor.wallMs).toFixed(2)}x`.padStart(10)} ${`${(r.run.cpuMs / floor.cpuMs).toFixed(2)}x`.padStart(10)}`);
   out.push('');
   const goal = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  // each goal is stated on the wall clock; the CPU ratio beside it is what a loaded machine distorts least
+  // (a 2-core scan may spend up to 2x the floor's CPU and still meet a wall-clock goal of 1.0x)
+  const both = (a: Run, b: Run) => `${(a.wallMs / b.wallMs).toFixed(2)}x wall, ${(a.cpuMs / b.cpuMs).toFixed(2)}x CPU`;
   const rOci = coldOci.wallMs / floor.wallMs;
-  out.push(`goal: cold OCI <= 1.0x floor: ${rOci.toFixed(2)}x ${goal(rOci <= 1)}`);
-  if (trivyTar) out.push(`goal: cold tar <= Trivy SBOM-only on the tar: ${s(coldTar.wallMs)} vs ${s(trivyTar.wallMs)} = ${(coldTar.wallMs / trivyTar.wallMs).toFixed(2)}x ${goal(coldTar.wallMs <= trivyTar.wallMs)}`);
-  if (trivyOci) out.push(`      (OCI: bulwark ${s(coldOci.wallMs)} vs Trivy ${s(trivyOci.wallMs)} = ${(coldOci.wallMs / trivyOci.wallMs).toFixed(2)}x)`);
+  out.push(`goal: cold OCI <= 1.0x floor: ${both(coldOci, floor)} ${goal(rOci <= 1)}`);
+  if (trivyTar) out.push(`goal: cold tar <= Trivy SBOM-only on the tar: ${s(coldTar.wallMs)} vs ${s(trivyTar.wallMs)} wall, ${s(coldTar.cpuMs)} vs ${s(trivyTar.cpuMs)} CPU = ${both(coldTar, trivyTar)} ${goal(coldTar.wallMs <= trivyTar.wallMs)}`);
+  if (trivyOci) out.push(`      (OCI: bulwark ${s(coldOci.wallMs)} vs Trivy ${s(trivyOci.wallMs)} wall = ${both(coldOci, trivyOci)})`);
   const bw = rows.filter((r) => r.label.startsWith('bulwark'));
   const peak = Math.max(...bw.map((r) => r.run.rssMB));
-  out.push(`goal: peak RSS <= 250 MB on every source: max ${peak.toFixed(0)} MB ${goal(peak <= 250)}`);
-  const warm = [warmOci.wallMs / coldOci.wallMs, warmTar.wallMs / coldTar.wallMs, warmDocker.wallMs / coldDocker.wallMs];
-  out.push(`goal: warm <= 0.05x cold: OCI ${warm[0]!.toFixed(3)}, tar ${warm[1]!.toFixed(3)}, docker: ${warm[2]!.toFixed(3)} ${goal(Math.max(...warm) <= 0.05)}`);
+  const peakRow = bw.find((r) => r.run.rssMB === peak)!;
+  out.push(`goal: peak RSS <= 250 MB on every source: max ${peak.toFixed(0)} MB (${peakRow.label}) ${goal(peak <= 250)}`);
+  const warm: Array<[string, Run, Run]> = [
+    ['OCI', warmOci, coldOci],
+    ['tar', warmTar, coldTar],
+    ['docker:', warmDocker, coldDocker],
+  ];
+  const worstWarm = Math.max(...warm.map(([, w, c]) => w.wallMs / c.wallMs));
+  out.push(`goal: warm <= 0.05x cold: ${warm.map(([n, w, c]) => `${n} ${(w.wallMs / c.wallMs).toFixed(3)} wall / ${(w.cpuMs / c.cpuMs).toFixed(3)} CPU`).join(', ')} ${goal(worstWarm <= 0.05)}`);
   const over = (withChecks.wallMs - invOnly.wallMs) / invOnly.wallMs;
   const overCpu = (withChecks.cpuMs - invOnly.cpuMs) / invOnly.cpuMs;
   out.push(`goal: image checks <= 15% over inventory only: ${(over * 100).toFixed(1)}% wall, ${(overCpu * 100).toFixed(1)}% CPU ${goal(over <= 0.15)}`);

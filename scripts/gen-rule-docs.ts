@@ -17,7 +17,7 @@ const lines = [
   `${buildRules.length} rules. Upstream IDs: hadolint \`DLxxxx\`, Trivy \`DSxxx\` / \`AVD-DS-xxxx\`, CIS Docker Benchmark v1.6.0 \`CIS-x.y\`.`,
   'Inline pragmas: `# bulwark ignore=BW-BUILD-027` or `# hadolint ignore=DL3008` on the line(s) right above an instruction;',
   '`# bulwark global ignore=...` / `# hadolint global ignore=...` anywhere for the whole file. Settings: the `build:` section of',
-  '`.bulwark.yaml` (`allowedRegistries`, `labelSchema`, `strictLabels`, `maxFileSize`).',
+  '`.bulwark.yaml` (`allowedRegistries`, which falls back to the top-level list of docs/registry.md, `labelSchema`, `strictLabels`, `maxFileSize`).',
   '',
   'Commands: `bulwark dockerfile [FILES...]` lints files (`-` reads stdin); `bulwark dockerfile --fix` applies the fixes marked',
   '`--fix` below and prints a unified diff (`--fix --dry-run` prints the diff only; running it twice changes nothing the second',

@@ -41,7 +41,7 @@ for (const rel of assets) {
   copyFileSync(join(src, rel), join(dist, rel));
 }
 const { TOOL_VERSION } = await import(pathToFileURL(join(dist, 'core', 'version.js')).href);
-const { ruleCatalogueFromRegistry } = await import(pathToFileURL(join(dist, 'app', 'rules.js')).href);
+const { ruleCatalogueFromRegistry, ruleOrder } = await import(pathToFileURL(join(dist, 'app', 'rules.js')).href);
 const rules = await ruleCatalogueFromRegistry();
-writeFileSync(join(dist, 'rule-catalogue.json'), JSON.stringify({ version: TOOL_VERSION, rules }) + '\n');
+writeFileSync(join(dist, 'rule-catalogue.json'), JSON.stringify({ version: TOOL_VERSION, rules, byId: ruleOrder(rules) }) + '\n');
 console.log(`dist/: copied ${assets.length} data file(s) from src/, wrote the catalogue of ${rules.length} rules`);

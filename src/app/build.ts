@@ -13,6 +13,7 @@ import { parseErrorRule } from '../analyzers/build/rules/index.js';
 import { TOOL } from '../core/version.js';
 import { analyzeDockerfile, applyFixes } from '../analyzers/build/analyze.js';
 import { buildSettings } from '../analyzers/build/settings.js';
+import { registryPolicy } from '../registry/allowed.js';
 import type { BuildSettings } from '../analyzers/build/context.js';
 import { scanProject } from '../analyzers/project.js';
 
@@ -94,6 +95,7 @@ export function fixDockerfiles(inputs: DockerfileInput[], settings: BuildSetting
 /** `bulwark scan DIR`: every file a project analyzer knows under `root` (absolute), `.gitignore` respected. */
 export async function auditProject(root: string, label: string, cfg: BulwarkConfig): Promise<Report> {
   buildSettings(cfg); // a bad `build:` section is a usage error, not a per-file warning
+  registryPolicy(cfg); // so is a bad allowedRegistries entry
   const scan = await scanProject(root, cfg);
   return {
     tool: { ...TOOL },

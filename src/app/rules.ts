@@ -19,24 +19,40 @@ export async function ruleCatalogueFromRegistry(): Promise<RuleMeta[]> {
 }
 
 let cached: RuleMeta[] | undefined;
+/** The catalogue's rules sorted by ID, as the build wrote them (sorting here needs an ICU collator: 20 ms). */
+let cachedSorted: RuleMeta[] | undefined;
 
 /** Every rule, in registry order: from the built catalogue when there is one of this version. */
 export async function ruleCatalogue(): Promise<RuleMeta[]> {
   if (cached) return cached;
   try {
-    const doc = JSON.parse(readFileSync(CATALOGUE, 'utf8')) as { version?: string; rules?: RuleMeta[] };
-    if (doc.version === TOOL_VERSION && Array.isArray(doc.rules)) return (cached = doc.rules);
+    const doc = JSON.parse(readFileSync(CATALOGUE, 'utf8')) as { version?: string; rules?: RuleMeta[]; byId?: number[] };
+    if (doc.version === TOOL_VERSION && Array.isArray(doc.rules)) {
+      const rules = doc.rules;
+      if (Array.isArray(doc.byId) && doc.byId.length === rules.length) {
+        const sorted = doc.byId.map((i) => rules[i]);
+        if (sorted.every((r) => r !== undefined)) cachedSorted = sorted as RuleMeta[];
+      }
+      return (cached = rules);
+    }
   } catch {
     /* not built: read the registry */
   }
   return (cached = await ruleCatalogueFromRegistry());
 }
 
+/** The positions of `rules` in ID order (numeric-aware: BW-IMG-2 before BW-IMG-10). */
+export function ruleOrder(rules: readonly RuleMeta[]): number[] {
+  const byId = new Intl.Collator('en', { numeric: true }).compare;
+  return rules.map((_, i) => i).sort((a, b) => byId(rules[a]!.id, rules[b]!.id));
+}
+
 /** Every rule (of one stage), sorted by ID. */
 export async function listRules(opts: { stage?: string } = {}): Promise<RuleMeta[]> {
-  let rules = [...(await ruleCatalogue())];
+  const all = await ruleCatalogue();
+  let rules = cachedSorted ?? ruleOrder(all).map((i) => all[i]!);
   if (opts.stage) rules = rules.filter((r) => r.stage === opts.stage);
-  return rules.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  return rules;
 }
 
 /** One rule by its Bulwark ID or an upstream ID (DL3008, DS002, CIS-5.4, ...). */

@@ -8,26 +8,29 @@
  *   auditContainers(opts)           Engine API containers -> Report
  *   auditInspectFiles(files)        saved `docker inspect` JSON -> Report
  *   auditK8s(files)                 Kubernetes manifests (multi-document, rendered Helm output) -> Report
+ *
+ * Each takes a ContainerPolicy last: the registry policy (allowedRegistries) the images are checked against.
  */
+export type { ContainerPolicy } from '../runtime/audit.js';
 import type { Report } from '../core/report.js';
 import { UserError } from '../core/errors.js';
 import { runArgsToSpec } from '../runtime/runargs.js';
 import { loadComposeSpecs } from '../runtime/compose/normalize.js';
 import { defaultComposeFiles } from '../runtime/compose/load.js';
 import { engineContainers, readInspectFile } from '../runtime/inspect.js';
-import { runtimeReport } from '../runtime/audit.js';
+import { runtimeReport, type ContainerPolicy } from '../runtime/audit.js';
 import { redactRunArgv } from '../runtime/redact.js';
 import { EngineClient } from '../sources/engine/client.js';
 import { loadK8sFile } from '../runtime/k8s.js';
 import { profileWarnings, resolveProfiles } from '../profiles/resolve.js';
 
 /** `bulwark run -- docker run ...` */
-export function auditRunArgs(argv: string[]): Report {
+export function auditRunArgs(argv: string[], policy: ContainerPolicy = {}): Report {
   if (argv.length === 0) throw new UserError('usage: bulwark run -- docker run [ARGS] IMAGE [CMD]');
   const { spec, parsed } = runArgsToSpec(argv);
   resolveProfiles(spec, { baseDir: process.cwd() });
   // the command line is echoed as the target: never with an environment value or a credential in clear
-  return runtimeReport([{ type: 'run-args', name: redactRunArgv(argv, parsed).join(' ') }], [spec], profileWarnings([spec]));
+  return runtimeReport([{ type: 'run-args', name: redactRunArgv(argv, parsed).join(' ') }], [spec], profileWarnings([spec]), policy);
 }
 
 /** The compose files to read: the given ones, else compose.yaml / docker-compose.yml in `cwd`. */
@@ -43,6 +46,7 @@ export interface AuditComposeOptions {
   envFiles?: string[];
   projectDir?: string;
   projectName?: string;
+  policy?: ContainerPolicy;
 }
 
 /** `bulwark compose`: every service of the merged project; `projectDir` is where its config and ignore file live. */
@@ -60,15 +64,16 @@ export function auditCompose(opts: AuditComposeOptions): { report: Report; proje
     project.files.map((f) => ({ type: 'compose', name: f, project: project.name })),
     specs,
     profileWarnings(specs),
+    opts.policy,
   );
   return { report, projectDir: project.projectDir };
 }
 
 /** `bulwark containers --from-inspect FILE...` */
-export function auditInspectFiles(files: string[]): Report {
+export function auditInspectFiles(files: string[], policy: ContainerPolicy = {}): Report {
   const specs = files.flatMap((f) => readInspectFile(f));
   for (const s of specs) resolveProfiles(s);
-  return runtimeReport(files.map((f) => ({ type: 'inspect-file', name: f })), specs, profileWarnings(specs));
+  return runtimeReport(files.map((f) => ({ type: 'inspect-file', name: f })), specs, profileWarnings(specs), policy);
 }
 
 export interface AuditContainersOptions {
@@ -78,6 +83,7 @@ export interface AuditContainersOptions {
   all?: boolean;
   /** `docker ps --filter` style: key -> values */
   filters?: Record<string, string[]>;
+  policy?: ContainerPolicy;
 }
 
 /** `bulwark containers`: every (running) container of the engine. */
@@ -91,11 +97,12 @@ export async function auditContainers(opts: AuditContainersOptions = {}): Promis
     specs.map((s) => ({ type: 'container', name: s.container ?? s.name, image: s.image, state: s.state })),
     specs,
     specs.length === 0 ? [`no ${opts.all ? '' : 'running '}containers on ${client.host}`] : profileWarnings(specs),
+    opts.policy,
   );
 }
 
 /** `bulwark k8s FILE...`: every container of every workload in the manifests. */
-export function auditK8s(files: string[]): Report {
+export function auditK8s(files: string[], policy: ContainerPolicy = {}): Report {
   if (files.length === 0) throw new UserError('usage: bulwark k8s FILE... (Kubernetes manifests, e.g. rendered `helm template` output)');
   const loads = files.map((f) => loadK8sFile(f));
   const specs = loads.flatMap((l) => l.specs);
@@ -107,5 +114,6 @@ export function auditK8s(files: string[]): Report {
     loads.map((l) => ({ type: 'k8s', name: l.file })),
     specs,
     warnings,
+    policy,
   );
 }

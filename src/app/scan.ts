@@ -27,12 +27,16 @@ import { contextCopies } from '../analyzers/pipeline/copies.js';
 import { contextFiles, filesCoveredBy, readDockerignore, SecretScanner } from '../analyzers/pipeline/secrets.js';
 import type { BuildCopy, PipelineModel, Workload } from '../analyzers/pipeline/model.js';
 import { checkPipeline } from '../analyzers/pipeline/index.js';
-import { pipelineText, topFixes } from '../analyzers/pipeline/top-fixes.js';
+import { applyServiceExposure, type ProjectK8sObject } from '../analyzers/pipeline/k8s-services.js';
+import { bySeverity, countText, pipelineText, topFixes, type TopFix } from '../analyzers/pipeline/top-fixes.js';
+import { priorityOf } from '../analyzers/pipeline/correlate.js';
+import type { ImageIndex } from './image.js';
 import { isComposeFileName } from '../runtime/compose/load.js';
 import { loadComposeSpecs } from '../runtime/compose/normalize.js';
 import { loadK8sText, looksLikeK8s, MAX_MANIFEST_BYTES } from '../runtime/k8s.js';
 import { readYamlText } from '../runtime/yaml.js';
 import { buildSettings } from '../analyzers/build/settings.js';
+import { registryPolicy } from '../registry/allowed.js';
 import { LineFinder, projectInventory, type LockfileSummary } from '../inventory/lockfiles/project.js';
 import { lockfileReader } from '../inventory/lockfiles/index.js';
 import type { InventoryReport } from '../inventory/types.js';
@@ -78,6 +82,14 @@ export interface ScanDirectoryOptions {
   skip?: SkipSpec;
   /** --list-all-pkgs: the report lists every lock file package */
   listAllPkgs?: boolean;
+  /**
+   * `--base-candidates`: identify the base of each scanned image and propose the candidate base that removes the
+   * most of its vulnerabilities without a major version change (src/app/base-image.ts); `newer` alone asks only
+   * the base's registry for newer tags
+   */
+  baseCandidates?: string[];
+  /** `--live`: add the engine's containers that run the project's workloads (src/app/live.ts) */
+  live?: { host?: string } | false;
 }
 
 /** `--image` values: `REF` or `SERVICE=REF` (a ref holds no '=' before its first '/' or ':'). */
@@ -87,6 +99,8 @@ export function parseImageOption(v: string): { service?: string; ref: string } {
 }
 
 interface ImageScanResult {
+  /** each image scanned for the workloads, with its index (base image advice reads it) */
+  scanned: Array<{ ref: string; imageName?: string; index: ImageIndex; findings: Finding[]; workloads: Workload[] }>;
   findings: Finding[];
   targets: Target[];
   warnings: string[];
@@ -104,7 +118,7 @@ export async function scanWorkloadImages(
   cfg: BulwarkConfig,
   select: { scanners?: Partial<Scanners>; pkgTypes?: PkgTypes } = {},
 ): Promise<ImageScanResult> {
-  const res: ImageScanResult = { findings: [], targets: [], warnings: [], errors: [] };
+  const res: ImageScanResult = { scanned: [], findings: [], targets: [], warnings: [], errors: [] };
   const plan = new Map<string, { explicit: boolean; workloads: Workload[] }>();
   const add = (ref: string, explicit: boolean, w?: Workload) => {
     const e = plan.get(ref) ?? { explicit, workloads: [] };
@@ -133,7 +147,7 @@ export async function scanWorkloadImages(
   for (const [ref, p] of plan) {
     opts.onImage?.(ref);
     try {
-      const { report } = await auditImage(ref, {
+      const { report, index } = await auditImage(ref, {
         cacheDir: opts.cacheDir,
         config: cfg,
         vulnerabilities: vulns === false ? false : { ...vulns },
@@ -143,6 +157,7 @@ export async function scanWorkloadImages(
       const name = report.findings.find((f) => f.location.kind === 'image')?.location;
       const imageName = name?.kind === 'image' ? name.image : report.targets[0]?.name;
       for (const w of p.workloads) w.imageName = imageName;
+      res.scanned.push({ ref, imageName, index, findings: report.findings, workloads: p.workloads });
       res.findings.push(...report.findings);
       res.targets.push(...report.targets.map((t) => ({ ...t, ...(p.workloads.length ? { workloads: p.workloads.map((w) => w.label) } : {}) })));
       res.warnings.push(...(report.warnings ?? []).map((w) => `${ref}: ${w}`));
@@ -217,9 +232,10 @@ const toRel = (root: string, abs: string): string | undefined => {
 /** Compose services and Kubernetes workload containers of the project: what runs which image, built from where. */
 export function projectWorkloads(root: string, files: string[], warnings: string[]): Workload[] {
   const out: Workload[] = [];
+  const k8sObjects: ProjectK8sObject[] = [];
   for (const rel of files) {
     if (/\.ya?ml$/i.test(rel) && !isComposeFileName(rel.slice(rel.lastIndexOf('/') + 1))) {
-      out.push(...k8sWorkloads(root, rel));
+      out.push(...k8sWorkloads(root, rel, k8sObjects));
       continue;
     }
     if (!isComposeFileName(rel.slice(rel.lastIndexOf('/') + 1))) continue;
@@ -246,11 +262,12 @@ export function projectWorkloads(root: string, files: string[], warnings: string
       out.push({ label: `service ${name} (${rel})`, spec, image: spec.image, dockerfile, context, project: load.project.name });
     }
   }
+  applyServiceExposure(out, k8sObjects);
   return out;
 }
 
 /** The containers of a Kubernetes manifest file (recognised by content, as the k8s project analyzer does). */
-function k8sWorkloads(root: string, rel: string): Workload[] {
+function k8sWorkloads(root: string, rel: string, objects: ProjectK8sObject[]): Workload[] {
   let text: string;
   try {
     text = readYamlText(join(root, rel.split('/').join(sep)), 'YAML file', MAX_MANIFEST_BYTES);
@@ -259,7 +276,9 @@ function k8sWorkloads(root: string, rel: string): Workload[] {
   }
   if (!looksLikeK8s(text) || /\{\{[-\s]/.test(text)) return [];
   try {
-    return loadK8sText(text, rel).specs.map((spec) => {
+    const load = loadK8sText(text, rel);
+    for (const o of load.objects) if (o.service || o.ingressBackends) objects.push({ ...o, file: rel });
+    return load.specs.map((spec) => {
       const wl = spec.workload;
       const label = wl ? `${wl.kind} ${wl.name} container ${wl.container} (${rel})` : `container ${spec.name} (${rel})`;
       return { label, spec, image: spec.image };
@@ -328,6 +347,44 @@ function lockfileLicenseFindings(root: string, packages: InventoryReport['packag
   return findings;
 }
 
+/**
+ * Base image advice for every scanned image: its base (identifyBase) and the best candidate (adviseBase), as a top
+ * fix "upgrade base image X → Y" whose score is the priority of the vulnerabilities it removes.
+ */
+async function baseImageFixes(scanned: ImageScanResult['scanned'], candidates: string[], model: PipelineModel, vulns: ScanVulnOptions, cfg: BulwarkConfig): Promise<{ fixes: TopFix[]; warnings: string[]; bases: Array<Record<string, unknown>> }> {
+  const b = await import('./base-image.js');
+  const warnings: string[] = [];
+  const fixes: TopFix[] = [];
+  const bases: Array<Record<string, unknown>> = [];
+  const scan = b.candidateScanner({ cacheDir: vulns.cacheDir, config: cfg, vulnerabilities: { ...vulns } });
+  const explicit = candidates.filter((c) => c !== 'newer');
+  for (const s of scanned) {
+    const image = s.imageName ?? s.ref;
+    const base = await b.identifyBase(s.index);
+    const entry: Record<string, unknown> = { image, base: base.name ?? null, method: base.method, baseLayers: base.layers };
+    bases.push(entry);
+    if (base.method === 'none' || base.layers === 0) {
+      warnings.push(`base image of ${image}: not identified (no base annotation, no known image whose layers it starts with); --base-candidates not applied`);
+      continue;
+    }
+    const all = [...new Set([...explicit, ...(await b.newerRegistryTags(base.name, (w) => warnings.push(w)))])];
+    const advice = await b.adviseBase(image, model.findings, base, all, scan);
+    for (const sk of advice?.skipped ?? []) warnings.push(`base image candidate ${sk.ref} for ${image}: ${sk.why}`);
+    if (!advice) continue;
+    entry.advice = { candidate: advice.candidate, removes: advice.removed.length, adds: advice.added };
+    const where = s.workloads.find((w) => w.dockerfile)?.dockerfile ?? `image ${image}`;
+    fixes.push({
+      title: `upgrade base image ${base.name ?? `of ${image}`} → ${advice.candidate}`,
+      where,
+      removes: { findings: advice.removed.length, bySeverity: bySeverity(advice.removed) },
+      effect: `removes ${countText(advice.removed, 'vulnerability', 'vulnerabilities')}${advice.added ? `, adds ${advice.added}` : ''}`,
+      score: advice.removed.reduce((a, f) => a + priorityOf(f, model).score, 0),
+      ruleIds: [...new Set(advice.removed.map((f) => f.ruleId))],
+    });
+  }
+  return { fixes, warnings, bases };
+}
+
 /** Whether a vulnerability database is there to match against (an explicit --db file is always used). */
 function dbUsable(v: ScanVulnOptions | false | undefined): boolean {
   if (v === false) return false;
@@ -337,6 +394,7 @@ function dbUsable(v: ScanVulnOptions | false | undefined): boolean {
 /** `bulwark scan DIR` (root absolute; label is how the directory is named in the report). */
 export async function scanDirectory(root: string, label: string, cfg: BulwarkConfig, opts: ScanDirectoryOptions = {}): Promise<Report> {
   buildSettings(cfg); // a bad `build:` section is a usage error, not a per-file warning
+  registryPolicy(cfg); // so is a bad allowedRegistries entry
   const sel = { vuln: true, secret: true, misconfig: true, license: false, ...opts.scanners };
   const skip = skipMatcher(opts.skip);
   const walkWarnings: string[] = [];
@@ -351,8 +409,10 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
   const workloads = projectWorkloads(root, files, pipelineWarnings);
   const images: ImageScanResult =
     opts.images === false
-      ? { findings: [], targets: [], warnings: [], errors: [] }
+      ? { scanned: [], findings: [], targets: [], warnings: [], errors: [] }
       : await scanWorkloadImages(workloads, opts.images ?? {}, dbUsable(vulnOpts) ? vulnOpts || {} : false, cfg, { scanners: sel, ...(opts.pkgTypes ? { pkgTypes: opts.pkgTypes } : {}) });
+  const live = opts.live ? await (await import('./live.js')).liveWorkloads(workloads, opts.live) : undefined;
+  if (live) workloads.push(...live.workloads);
   const model: PipelineModel = {
     dockerfiles: files.filter(isDockerfileName),
     secrets: files.flatMap((f) => scanner.file(f)),
@@ -361,13 +421,15 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     findings: [...project.findings, ...deps.findings, ...images.findings],
   };
   const findings = checkPipeline(model);
-  const fixes = topFixes(findings, model);
+  const base = opts.baseCandidates && dbUsable(vulnOpts) ? await baseImageFixes(images.scanned, opts.baseCandidates, model, vulnOpts || {}, cfg) : undefined;
+  const fixes = topFixes(findings, model, 5, base?.fixes);
   const text = pipelineText(findings, fixes);
   const targets: Target[] = [
     { type: 'directory', name: label },
     ...project.targets,
     ...deps.lockfiles.map((l) => ({ type: 'lockfile', name: l.path, format: l.format, ecosystem: l.ecosystem, packages: l.packages })),
     ...images.targets,
+    ...(live?.workloads ?? []).map((w) => ({ type: 'container', name: w.spec.container ?? w.spec.name, image: w.spec.image, state: w.live!.state, workloads: w.live!.workloads })),
   ];
   return {
     tool: { ...TOOL },
@@ -375,7 +437,15 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     findings,
     ...(opts.listAllPkgs ? { packages: deps.inventory.packages } : {}),
     baseDir: root,
-    warnings: [...project.warnings, ...deps.warnings, ...pipelineWarnings, ...images.warnings],
+    warnings: [
+      ...project.warnings,
+      ...deps.warnings,
+      ...pipelineWarnings,
+      ...images.warnings,
+      ...(live?.warnings ?? []),
+      ...(base?.warnings ?? []),
+      ...(opts.baseCandidates && !base ? ['--base-candidates: needs the vulnerability database (bulwark db update); no base image advice'] : []),
+    ],
     ...(images.errors.length ? { errors: images.errors } : {}),
     summary: {
       filesAnalysed: project.targets.length + deps.lockfiles.length,
@@ -385,6 +455,8 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
       secretsScannedFiles: scanner.scanned,
       workloads: workloads.length,
       imagesScanned: images.targets.length,
+      ...(live ? { liveContainers: live.workloads.length } : {}),
+      ...(base ? { baseImages: base.bases } : {}),
       topFixes: fixes,
       ...(text ? { text } : {}),
     },

@@ -43,6 +43,15 @@ export function addReportOptions(cmd: Command, opts: { formats?: string[]; defau
     .option('--verbose', 'table output: the full text of every finding (vulnerabilities are otherwise one table row each)');
 }
 
+/** `--allowed-registries`: the registry policy of the commands that see images (src/registry/allowed.ts). */
+export function addAllowedRegistriesOption(cmd: Command): Command {
+  return cmd.option(
+    '--allowed-registries <list>',
+    'registries images may come from, comma-separated (repeatable; replaces allowedRegistries in .bulwark.yaml): HOST[:PORT], *.DOMAIN, HOST[:PORT]/PATH, docker.io for Docker Hub',
+    (v: string, prev: string[] = []) => [...prev, v],
+  );
+}
+
 export function parseIntStrict(v: string, flag: string): number {
   if (!/^-?\d+$/.test(v)) throw new InputError(`${flag} takes a whole number, got '${v}'`);
   return Number(v);

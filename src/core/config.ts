@@ -16,6 +16,8 @@ const baseSchema = z
     ignorefile: z.string().optional(),
     /** inline ignore entries, same syntax as .bulwarkignore lines */
     ignore: z.array(z.string()).optional(),
+    /** where images may come from (src/registry/allowed.ts): containers, and Dockerfiles unless build.allowedRegistries is set */
+    allowedRegistries: z.array(z.string()).optional(),
   })
   .passthrough();
 
@@ -24,7 +26,7 @@ const baseSchema = z
  * (read with `configSection`). A stage that adds a section adds its name here; any other key is a warning
  * (a misspelt `severty:` must not be ignored silently).
  */
-export const CONFIG_KEYS = ['format', 'severity', 'exit-code', 'ignorefile', 'ignore', 'vulndb', 'imageChecks', 'secrets', 'build', 'harden', 'serve'];
+export const CONFIG_KEYS = ['format', 'severity', 'exit-code', 'ignorefile', 'ignore', 'allowedRegistries', 'vulndb', 'imageChecks', 'secrets', 'build', 'harden', 'serve'];
 
 export type BulwarkConfig = z.infer<typeof baseSchema> & {
   __path?: string;

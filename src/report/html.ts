@@ -269,12 +269,12 @@ function checksSection(checks: CheckOutcome[]): string {
     bySection.set(k, l);
   }
   const keys = [...bySection.keys()].sort((a, b) => (a === b ? 0 : /^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a < b ? -1 : 1));
-  let h = `<section id="checks" aria-labelledby="h-checks"><h2 id="h-checks">Benchmark scorecard</h2><table class="counts"><caption>Checks per section</caption><thead><tr><th scope="col">Section</th>${statuses.map((s) => `<th scope="col">${s}</th>`).join('')}<th scope="col">Score</th></tr></thead><tbody>`;
+  let h = `<section id="checks" aria-labelledby="h-checks"><h2 id="h-checks">Benchmark scorecard</h2><table class="counts"><caption>Checks per section</caption><thead><tr><th scope="col">Section</th>${statuses.map((s) => `<th scope="col">${s}</th>`).join('')}<th scope="col" title="Docker Bench's score: +1 per passed check, -1 per failed or warned one (manual checks are info)">Score</th><th scope="col">Passed</th></tr></thead><tbody>`;
   for (const k of keys) {
     const l = bySection.get(k)!;
     const n = (s: string) => l.filter((c) => c.status === s).length;
     const scored = n('pass') + n('fail') + n('warn');
-    h += `<tr><th scope="row">${esc(k)} ${esc(SECTION_NAMES[k] ?? '')}</th>${statuses.map((s) => `<td data-section="${esc(k)}" data-status="${s}">${n(s)}</td>`).join('')}<td>${scored ? `${Math.round((100 * n('pass')) / scored)}%` : '-'}</td></tr>`;
+    h += `<tr><th scope="row">${esc(k)} ${esc(SECTION_NAMES[k] ?? '')}</th>${statuses.map((s) => `<td data-section="${esc(k)}" data-status="${s}">${n(s)}</td>`).join('')}<td data-section="${esc(k)}" data-score="${n('pass') - n('fail') - n('warn')}">${n('pass') - n('fail') - n('warn')}</td><td>${scored ? `${Math.round((100 * n('pass')) / scored)}%` : '-'}</td></tr>`;
   }
   h += `</tbody></table><details><summary>Every check (${checks.length})</summary><div class="scroll"><table><thead><tr><th scope="col">Check</th><th scope="col">Status</th><th scope="col">Title</th><th scope="col">Result</th></tr></thead><tbody>`;
   for (const c of checks) {

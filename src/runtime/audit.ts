@@ -4,20 +4,27 @@ import type { Report, Target } from '../core/report.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { checkContainer } from '../analyzers/runtime/index.js';
 import { checkContainerImage } from '../analyzers/registry/index.js';
+import type { AllowedRegistry } from '../registry/allowed.js';
 import type { ContainerSpec } from './model.js';
 
-export function auditSpecs(specs: ContainerSpec[]): Finding[] {
+/** What the audits of containers take besides the containers: the registry policy in force. */
+export interface ContainerPolicy {
+  /** allowedRegistries (src/registry/allowed.ts); undefined: any registry */
+  allowedRegistries?: readonly AllowedRegistry[];
+}
+
+export function auditSpecs(specs: ContainerSpec[], policy: ContainerPolicy = {}): Finding[] {
   const out: Finding[] = [];
-  for (const s of specs) for (const f of [...checkContainer(s), ...checkContainerImage(s)]) out.push(f);
+  for (const s of specs) for (const f of [...checkContainer(s), ...checkContainerImage(s, policy.allowedRegistries)]) out.push(f);
   return out;
 }
 
-export function runtimeReport(targets: Target[], specs: ContainerSpec[], warnings: string[] = []): Report {
+export function runtimeReport(targets: Target[], specs: ContainerSpec[], warnings: string[] = [], policy: ContainerPolicy = {}): Report {
   // one pass: findings per container counted as they are made (no per-container scan of every finding)
   const findings: Finding[] = [];
   const containers = specs.map((s) => {
-    // the runtime rules, then the registry stage's view of the container's image (pinning, content trust)
-    const own = [...checkContainer(s), ...checkContainerImage(s)];
+    // the runtime rules, then the registry stage's view of the container's image (pinning, content trust, allowed registries)
+    const own = [...checkContainer(s), ...checkContainerImage(s, policy.allowedRegistries)];
     for (const f of own) findings.push(f);
     return {
       name: s.service ?? s.container ?? s.name,

@@ -40,6 +40,7 @@ export function inspectToSpec(c: J, image?: ImageFacts, where = 'inspect'): Cont
   if (typeof c.Id === 'string' && c.Id) spec.containerId = c.Id;
   if (typeof c.State?.Pid === 'number' && c.State.Pid > 0) spec.pid = c.State.Pid;
   if (typeof c.AppArmorProfile === 'string') spec.appArmorProfile = c.AppArmorProfile;
+  if (typeof c.Image === 'string' && c.Image.startsWith('sha256:')) spec.imageId = c.Image;
   spec.at[''] = { field: 'Config' };
   const b = new SpecBuilder(spec, {
     where: (r) => `${where}: ${r.field}`,
@@ -116,6 +117,7 @@ export async function engineContainers(client: EngineClient, opts: { all?: boole
   if (opts.filters && Object.keys(opts.filters).length) query.filters = JSON.stringify(opts.filters);
   const list = await client.json<Array<{ Id: string }>>('/containers/json', query);
   const images = new Map<string, { facts: ImageFacts; env: string[] } | undefined>();
+  const refIds = new Map<string, string | undefined>();
   const out: ContainerSpec[] = [];
   for (const item of list) {
     let c: J;
@@ -138,7 +140,59 @@ export async function engineContainers(client: EngineClient, opts: { all?: boole
     const img = images.get(imageId);
     const spec = inspectToSpec(c, img?.facts, `container ${item.Id.slice(0, 12)}`);
     if (img) markImageEnv(spec, img.env);
+    await liveDetails(client, c, spec, refIds);
     out.push(spec);
   }
   return out;
+}
+
+const MAX_EXECS = 50;
+
+/**
+ * What only the live engine knows: the image ID the container's image reference names today, the processes of a
+ * running container (from the host side: GET /containers/{id}/top runs nothing inside), and the exec sessions
+ * the engine still holds. A container removed meanwhile, or an engine refusing one of these, leaves the field unset.
+ */
+async function liveDetails(client: EngineClient, c: J, spec: ContainerSpec, refIds: Map<string, string | undefined>): Promise<void> {
+  const ref = typeof c.Config?.Image === 'string' ? c.Config.Image : '';
+  if (ref && !ref.startsWith('sha256:')) {
+    if (!refIds.has(ref)) {
+      const id = await client
+        .json<J>(`/images/${encodeURIComponent(ref)}/json`)
+        .then((i) => (typeof i?.Id === 'string' ? i.Id : undefined))
+        .catch(() => undefined);
+      refIds.set(ref, id);
+    }
+    const now = refIds.get(ref);
+    if (now) spec.imageRefId = now;
+  }
+  const id = encodeURIComponent(String(c.Id ?? ''));
+  if (c.State?.Running === true) {
+    try {
+      const top = await client.json<{ Titles?: string[]; Processes?: string[][] }>(`/containers/${id}/top`);
+      const col = Math.max(0, (top.Titles ?? []).findIndex((t) => t === 'CMD' || t === 'COMMAND'));
+      spec.processes = (top.Processes ?? []).map((p) => String(p[col] ?? p[p.length - 1] ?? ''));
+    } catch {
+      // stopped meanwhile
+    }
+  }
+  const ids: unknown[] = Array.isArray(c.ExecIDs) ? c.ExecIDs.slice(0, MAX_EXECS) : [];
+  if (ids.length) {
+    spec.execs = [];
+    for (const e of ids) {
+      try {
+        const x = await client.json<J>(`/exec/${encodeURIComponent(String(e))}/json`);
+        const pc = (x.ProcessConfig ?? {}) as J;
+        spec.execs.push({
+          id: String(e),
+          privileged: pc.privileged === true,
+          user: typeof pc.user === 'string' ? pc.user : '',
+          command: [pc.entrypoint, ...(Array.isArray(pc.arguments) ? pc.arguments : [])].filter((v) => typeof v === 'string').join(' '),
+          running: x.Running === true,
+        });
+      } catch {
+        // the engine dropped it meanwhile
+      }
+    }
+  }
 }

@@ -67,6 +67,10 @@ export interface K8sObject {
   path: Array<string | number>;
   /** the line of the object's `kind:` key */
   line?: number;
+  /** a Service: its type (ClusterIP when unset), selector (string values) and ports */
+  service?: { type: string; selector?: Record<string, string>; ports: Array<{ port?: number; nodePort?: number }> };
+  /** an Ingress: the Services its rules and default backend send traffic to */
+  ingressBackends?: string[];
 }
 
 export interface K8sLoad {
@@ -140,6 +144,8 @@ function readDocument(doc: Document, lc: LineCounter, file: string, d: number, o
       path,
       line: pos.get(PK([...path, 'kind']))?.line,
     };
+    if (kind === 'Service') obj.service = serviceOf(o);
+    else if (kind === 'Ingress') obj.ingressBackends = ingressBackends(o);
     out.objects.push(obj);
     const wk = WORKLOAD_KINDS[kind];
     if (!wk) return;
@@ -147,6 +153,47 @@ function readDocument(doc: Document, lc: LineCounter, file: string, d: number, o
     if (out.specs.length > MAX_WORKLOADS) throw new InputError(`${file}: more than ${MAX_WORKLOADS} containers; split the file`);
   };
   visitObject(data as Record<string, J>, [], 0);
+}
+
+/** string-valued entries of a mapping (labels, selectors); anything else is not a label */
+function stringMap(v: J): Record<string, string> | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v as Record<string, J>)) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
+  return out;
+}
+
+function serviceOf(o: Record<string, J>): NonNullable<K8sObject['service']> {
+  const spec = o.spec && typeof o.spec === 'object' && !Array.isArray(o.spec) ? o.spec : {};
+  const ports = Array.isArray(spec.ports) ? spec.ports.filter((p: J) => p && typeof p === 'object' && !Array.isArray(p)) : [];
+  return {
+    type: typeof spec.type === 'string' ? spec.type : 'ClusterIP',
+    ...(stringMap(spec.selector) ? { selector: stringMap(spec.selector) } : {}),
+    ports: ports.map((p: Record<string, J>) => ({
+      ...(typeof p.port === 'number' ? { port: p.port } : {}),
+      ...(typeof p.nodePort === 'number' ? { nodePort: p.nodePort } : {}),
+    })),
+  };
+}
+
+/** networking.k8s.io/v1 (`backend.service.name`) and the older extensions/v1beta1 (`backend.serviceName`) */
+function ingressBackends(o: Record<string, J>): string[] {
+  const out = new Set<string>();
+  const add = (b: J) => {
+    if (!b || typeof b !== 'object') return;
+    const n = b.service && typeof b.service === 'object' ? b.service.name : b.serviceName;
+    if (typeof n === 'string') out.add(n);
+  };
+  const spec = o.spec && typeof o.spec === 'object' ? o.spec : {};
+  add(spec.defaultBackend);
+  add(spec.backend);
+  if (Array.isArray(spec.rules)) {
+    for (const r of spec.rules) {
+      const paths = r && typeof r === 'object' && r.http && typeof r.http === 'object' ? r.http.paths : undefined;
+      if (Array.isArray(paths)) for (const p of paths) add(p && typeof p === 'object' ? p.backend : undefined);
+    }
+  }
+  return [...out];
 }
 
 function where(p: Pos | undefined, file: string): string {
@@ -180,6 +227,7 @@ function workloadSpecs(
   const podMeta = getAt(o, wk.meta);
   const annotations: Record<string, J> = podMeta && typeof podMeta.annotations === 'object' && podMeta.annotations ? podMeta.annotations : {};
   const annotationsPath = [...objPath, ...wk.meta, 'annotations'];
+  const podLabels = podMeta && typeof podMeta === 'object' ? stringMap(podMeta.labels) : undefined;
   const ref = (path: Array<string | number>): SourceRef => {
     const p = posOf(path);
     return { field: path.join('.'), ...(p ? { file: p.file, line: p.line, column: p.column } : { file }) };
@@ -215,6 +263,7 @@ function workloadSpecs(
         file,
         document: obj.document,
         ...(typeof objPath[1] === 'number' ? { item: objPath[1] } : {}),
+        ...(podLabels ? { podLabels } : {}),
       };
       const kindWord = containerType === 'container' ? 'container' : containerType === 'initContainer' ? 'init container' : 'ephemeral container';
       const b = new SpecBuilder(spec, {

@@ -136,6 +136,19 @@ export interface WorkloadRef {
   document: number;
   /** for items of a `List`: the item index */
   item?: number;
+  /** the pod (template) labels, string values only: what a Service's selector matches */
+  podLabels?: Record<string, string>;
+}
+
+/** One `docker exec` session of a live container, as the engine keeps it. */
+export interface ExecSession {
+  id: string;
+  privileged: boolean;
+  /** `--user` of the exec ('' = the container's user) */
+  user: string;
+  /** entrypoint and arguments */
+  command: string;
+  running: boolean;
 }
 
 export interface ContainerSpec {
@@ -149,6 +162,8 @@ export interface ContainerSpec {
   /** the first compose file (for reports) */
   file?: string;
   image?: string;
+  /** compose `build:`: the service runs the image it builds (its `image` names the result, not a pull) */
+  built?: boolean;
   /** Kubernetes: the workload and container this spec is */
   workload?: WorkloadRef;
   /** run-time user (--user, compose `user`, Config.User, Kubernetes runAsUser) */
@@ -220,6 +235,14 @@ export interface ContainerSpec {
   seccompMode?: 0 | 1 | 2;
   /** live and inspected containers: the AppArmor profile the engine applied ('' when the host has no AppArmor) */
   appArmorProfile?: string;
+  /** live and inspected containers: the ID of the image the container was created from (inspect `Image`) */
+  imageId?: string;
+  /** live containers: the image ID the container's image reference (`Config.Image`) names today, when it still names one */
+  imageRefId?: string;
+  /** live running containers: the command line of every process (GET /containers/{id}/top), host side, nothing run inside */
+  processes?: string[];
+  /** live containers: the exec sessions the engine still holds (inspect ExecIDs → GET /exec/{id}/json) */
+  execs?: ExecSession[];
   /** source location per model field (see the file comment) */
   at: Record<string, SourceRef>;
 }

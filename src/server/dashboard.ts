@@ -194,8 +194,8 @@ export function registerDashboardPages(app: FastifyInstance, ctx: ServerContext,
     if (!index) return send(reply, 404, page('Not found', `<main><h1>Not found</h1><p>No index for ${esc(digest)}.</p></main>`, label(p)));
     let vulns: { findings: Finding[]; warnings: string[] } | undefined;
     if (ctx.vulns.current()) {
-      const body = await ctx.vulns.reportJson(digest, image.name, async () => index);
-      if (body) vulns = JSON.parse(body) as { findings: Finding[]; warnings: string[] };
+      const cached = await ctx.vulns.report(digest, image.name, async () => index);
+      if (cached) vulns = JSON.parse(cached.body.toString('utf8')) as { findings: Finding[]; warnings: string[] };
     }
     const report = imageReport(index, vulns);
     if (!vulns) report.warnings = [...(report.warnings ?? []), 'no vulnerability database on the server yet: vulnerabilities are not shown'];

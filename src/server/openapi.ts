@@ -257,7 +257,12 @@ export const ROUTES: RouteSpec[] = [
   },
   {
     method: 'GET', url: '/api/v1/vulnerabilities/:digest', summary: 'The vulnerabilities of an image under the current database (matched at request time)', scope: 'read', params: { digest },
-    responses: { 200: { description: 'matched', schema: 'VulnerabilityReport' }, 202: { description: 'not indexed yet', schema: 'Pending' }, ...problemResponses(401, 404, 422, 503) },
+    responses: {
+      200: { description: 'matched (with an ETag; br or gzip when Accept-Encoding allows)', schema: 'VulnerabilityReport' },
+      202: { description: 'not indexed yet', schema: 'Pending' },
+      304: { description: 'not modified: If-None-Match names the current report' },
+      ...problemResponses(401, 404, 422, 503),
+    },
   },
   {
     method: 'GET', url: '/api/v1/images', summary: 'List images, newest first', scope: 'read',

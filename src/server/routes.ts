@@ -22,7 +22,7 @@ import { HttpError, problem, PROBLEM_TYPE } from './problem.js';
 import { refKind, resolvePathRef } from './refs.js';
 import type { DbUpdateRecord, DeliveryRecord, ImageRecord, JobRecord, NotificationRecord, ServiceStore } from './store/index.js';
 import type { DbUpdater } from './updater.js';
-import type { VulnDatabase } from './vulns.js';
+import { etagMatches, pickEncoding, type CachedReport, type VulnDatabase } from './vulns.js';
 import type { IndexWorker } from './worker.js';
 
 export interface ServerContext {
@@ -240,6 +240,21 @@ async function indexedImage(ctx: ServerContext, digest: string, reply: FastifyRe
   return image;
 }
 
+/**
+ * A cached report as it is: its bytes (compressed when the client accepts br or gzip), an ETag, and 304 for
+ * a matching If-None-Match. The body was checked against the VulnerabilityReport schema when it was built,
+ * so nothing is serialised or validated here.
+ */
+async function sendReport(req: Req, reply: FastifyReply, ctx: ServerContext, digest: string, report: CachedReport): Promise<FastifyReply> {
+  const coding = pickEncoding(req.headers['accept-encoding']);
+  reply.header('vary', 'accept-encoding').header('cache-control', 'private, no-cache');
+  if (etagMatches(req.headers['if-none-match'], report.etag)) return reply.code(304).header('etag', coding ? `${report.etag.slice(0, -1)}-${coding}"` : report.etag).send();
+  reply.type('application/json; charset=utf-8');
+  if (!coding) return reply.header('etag', report.etag).send(report.body);
+  const bytes = await ctx.vulns.encoded(digest, report, coding);
+  return reply.header('etag', `${report.etag.slice(0, -1)}-${coding}"`).header('content-encoding', coding).send(bytes);
+}
+
 function cursor(next: { createdAt: number; digest: string } | undefined): string | undefined {
   return next ? Buffer.from(`${next.createdAt}:${next.digest}`).toString('base64url') : undefined;
 }
@@ -264,9 +279,9 @@ const HANDLERS: Record<string, Handler> = {
     const image = await indexedImage(ctx, req.params.digest!, reply);
     if ('pending' in image) return image.pending;
     if (!ctx.vulns.current()) throw new HttpError(503, 'no vulnerability database yet: POST /api/v1/db/update (admin) or start with --update-interval');
-    const body = await ctx.vulns.reportJson(image.digest, image.name, () => ctx.store.getIndex(image.digest));
-    if (body === undefined) throw new HttpError(404, `no image ${image.digest}`);
-    return reply.type('application/json; charset=utf-8').send(body);
+    const report = await ctx.vulns.report(image.digest, image.name, () => ctx.store.getIndex(image.digest));
+    if (report === undefined) throw new HttpError(404, `no image ${image.digest}`);
+    return sendReport(req, reply, ctx, image.digest, report);
   },
   'GET /api/v1/images': async (req, _reply, ctx) => {
     const q = req.query as { name?: string; state?: ImageRecord['state']; os?: string; limit: number; next?: string };

@@ -46,7 +46,7 @@ test('a secret present in the final filesystem says so; overwritten files are ex
   assert.match(b!.message, /overwritten in layer 1 but still extractable from layer 0/);
 });
 
-test('default allow-list: docs, package test fixtures, CA stores, examples do not fire; config can turn it off', async () => {
+test('default allow rules: docs, package test fixtures, CA stores, package examples do not fire; config can turn them off', async () => {
   const pem = fake.rsaPem();
   const files = [
     'usr/share/doc/foo/key.pem',
@@ -55,8 +55,8 @@ test('default allow-list: docs, package test fixtures, CA stores, examples do no
     'app/node_modules/x/test/fixtures/key.pem',
     'root/go/pkg/mod/example.com/m@v1.0.0/testdata/key.pem',
     'etc/ssl/certs/bundle.pem',
-    'opt/app/README.md',
-    'opt/app/config/examples/key.pem',
+    'srv/app/node_modules/x/README.md',
+    'srv/app/node_modules/x/examples/key.pem',
   ].map((path) => ({ path, content: pem }));
   const scan = await synthScan([{ files }]);
   assert.deepEqual(secretsOf(checkImage(scan, undefined, {})), []);

@@ -185,8 +185,8 @@ test('the example project: the scan shows the correlated chain from the image an
   const chains = rep.findings.filter((f) => f.ruleId === 'BW-PIPELINE-010').map((f) => f.message);
   // the base image's openssl, through the image the service runs
   assert.ok(chains.some((m) => /^CVE-2024-9143 in (libcrypto3|libssl3) 3\.3\.2-r0 \([^)]*layer 0[^)]*\) → in image \S+, layer 0 → service web \(compose\.yaml\) publishes 0\.0\.0\.0:8080, adds SYS_ADMIN and runs as root$/.test(m)), chains.join('\n'));
-  // the Kubernetes Deployment of the same container name runs the same image, privileged
-  assert.ok(chains.some((m) => /→ in image \S+, layer 0 → Deployment web container web \(k8s\/deployment\.yaml\) is privileged/.test(m)), chains.join('\n'));
+  // the Kubernetes Deployment of the same container name runs the same image, privileged, behind a LoadBalancer
+  assert.ok(chains.some((m) => /→ in image \S+, layer 0 → Deployment web container web \(k8s\/deployment\.yaml\) is exposed by Service web \(LoadBalancer, port 80\), is privileged/.test(m)), chains.join('\n'));
   // one problem, one entry: the image's copy of the lock file is folded into the project's lock file findings
   assert.deepEqual(rep.findings.filter((f) => f.location.kind === 'image' && f.location.path?.endsWith('package-lock.json')), []);
   const minimist = rep.findings.find((f) => f.ruleId === 'CVE-2021-44906')!;

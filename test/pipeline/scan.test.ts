@@ -149,3 +149,30 @@ test('compose build.context decides the context of the Dockerfile it names', asy
   const p2 = rep.findings.filter((f) => f.ruleId === 'BW-PIPELINE-002');
   assert.deepEqual(p2.map((f) => `${f.location.file} ${f.message.split(' ')[0]}`), ['docker/api.Dockerfile secrets/prod.pem']);
 });
+
+test('one problem, one entry: BW-BUILD-074 (key file by name) folds into BW-PIPELINE-002 (its content) at the same COPY', async () => {
+  const dir = tempDir('bw-scan-keyfold-');
+  write(dir, {
+    'deploy.key': privateKey(),
+    '.npmrc': 'registry=https://registry.npmjs.org/\n',
+    'Dockerfile': 'FROM alpine:3.20\nCOPY deploy.key /etc/app/\nCOPY .npmrc /root/\nCOPY . /srv\nUSER nobody\n',
+  });
+  const { rep } = await scan(dir, '--no-vulns');
+  const at = (id: string) => rep.findings.filter((f) => f.ruleId === id).map((f) => `${f.location.file}:${f.location.line}`).sort();
+  // line 2: both rules see deploy.key -> one BW-PIPELINE-002 with both locations; line 4 (COPY . /srv): 002 only
+  assert.deepEqual(at('BW-PIPELINE-002'), ['Dockerfile:2', 'Dockerfile:4']);
+  // .npmrc holds no token: the name alone is the finding, 074 stays
+  assert.deepEqual(at('BW-BUILD-074'), ['Dockerfile:3']);
+  const folded = rep.findings.find((f) => f.ruleId === 'BW-PIPELINE-002' && f.location.line === 2) as F & { evidence: Record<string, unknown> };
+  assert.deepEqual(folded.evidence.rules, ['BW-PIPELINE-002', 'BW-BUILD-074']);
+  assert.deepEqual(folded.evidence.locations, ['Dockerfile:2:1', 'deploy.key:1']);
+  assert.equal((folded.evidence.replaces as string[]).length, 1);
+  assert.match(folded.message, /also BW-BUILD-074: a key file by its name/);
+  const plain = rep.findings.find((f) => f.ruleId === 'BW-PIPELINE-002' && f.location.line === 4) as F & { evidence: Record<string, unknown> };
+  assert.equal(plain.evidence.replaces, undefined);
+  // without the pipeline's content check (the key excluded from the context), the lint finding stands alone
+  write(dir, { '.dockerignore': 'deploy.key\n' });
+  const again = await scan(dir, '--no-vulns');
+  assert.deepEqual(again.rep.findings.filter((f) => f.ruleId === 'BW-BUILD-074').map((f) => f.location.line).sort(), [2, 3]);
+  assert.ok(!again.rep.findings.some((f) => f.ruleId === 'BW-PIPELINE-002' && f.location.line === 2));
+});

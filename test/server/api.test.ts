@@ -9,8 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { runCli } from '../support/cli.js';
@@ -134,6 +136,57 @@ describe('bulwark serve API', () => {
     assert.equal(idx.body.index.summary.layers.length, 1);
     assert.equal(idx.body.index.attribution.method, 'none');
     assert.ok(idx.body.index.findings.some((f: any) => f.ruleId === 'BW-IMAGE-001'), 'image checks are part of the index');
+  });
+
+  test('a report is served as cached bytes: ETag and 304, br and gzip when accepted, the same JSON each way', async () => {
+    const path = `/api/v1/vulnerabilities/${digest}`;
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        const u = new URL(srv.url + path);
+        const req = httpRequest({ host: u.hostname, port: u.port, path, headers: { authorization: `Bearer ${TOKENS.read}`, ...headers } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d: Buffer) => chunks.push(d));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const record = (r: { status: number; body: Buffer }) =>
+      seen.push({ route: 'GET /api/v1/vulnerabilities/:digest', res: { status: r.status, headers: new Headers(), body: r.body.length ? JSON.parse(r.body.toString('utf8')) : undefined, text: r.body.toString('utf8') } });
+
+    const plain = await get({ 'accept-encoding': 'identity' });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.match(String(plain.headers['content-type']), /^application\/json/);
+    assert.equal(plain.headers['content-length'], String(plain.body.length));
+    const etag = String(plain.headers.etag);
+    assert.match(etag, /^"[A-Za-z0-9_-]{32}"$/);
+    assert.match(String(plain.headers.vary), /accept-encoding/);
+    const json = JSON.parse(plain.body.toString('utf8'));
+    assert.equal(json.digest, digest);
+    assert.ok(json.findings.some((f: any) => f.ruleId === 'CVE-2024-9143'));
+    record(plain);
+    assert.deepEqual((await get({})).body, plain.body, 'the same bytes again');
+
+    const gz = await get({ 'accept-encoding': 'gzip, deflate' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(gz.headers.etag, `${etag.slice(0, -1)}-gzip"`);
+    assert.deepEqual(gunzipSync(gz.body), plain.body);
+    const br = await get({ 'accept-encoding': 'gzip;q=0.5, br' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(br.headers.etag, `${etag.slice(0, -1)}-br"`);
+    assert.deepEqual(brotliDecompressSync(br.body), plain.body);
+    assert.equal((await get({ 'accept-encoding': 'br;q=0, gzip' })).headers['content-encoding'], 'gzip');
+
+    for (const inm of [etag, `W/${etag}`, `"other", ${etag}`, String(gz.headers.etag), '*']) {
+      const nm = await get({ 'if-none-match': inm });
+      assert.equal(nm.status, 304, inm);
+      assert.equal(nm.body.length, 0);
+      record(nm);
+    }
+    const changed = await get({ 'if-none-match': '"not-this-one"' });
+    assert.equal(changed.status, 200);
+    assert.deepEqual(changed.body, plain.body);
   });
 
   test('path references stay under --allow-path: absolute outside, .., symlinks, non-files', async () => {

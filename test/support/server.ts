@@ -32,8 +32,8 @@ export interface TestServer {
   kill9(): Promise<void>;
 }
 
-export async function startServer(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<TestServer> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--listen', '127.0.0.1:0', ...args], {
+export async function startServer(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<TestServer> {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ENTRY, 'serve', '--listen', '127.0.0.1:0', ...args], {
     cwd: REPO,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,8 +12,8 @@ import type { ResolvedSetting } from '../../host/settings.js';
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info' | 'not-evaluated' | 'error';
 export const STATUSES: CheckStatus[] = ['pass', 'fail', 'warn', 'info', 'not-evaluated', 'error'];
 
-/** CIS v1.6.0 sections this audit covers; "K" = kernel/runtime escapes (Bulwark only). */
-export type Section = Extract<CisSection, '1' | '2' | '3' | '6' | '7' | 'K'>;
+/** CIS v1.6.0 sections this audit covers (4 and 5 through the image and runtime rules, src/analyzers/cis); "K" = kernel/runtime escapes (Bulwark only). */
+export type Section = Extract<CisSection, '1' | '2' | '3' | '4' | '5' | '6' | '7' | 'K'>;
 
 export interface CheckResult {
   status: CheckStatus;

@@ -33,6 +33,7 @@ import sysconfigDockerPermsCheck from './rules/daemon-030-sysconfig-docker-perms
 import containerdSockPermsCheck from './rules/daemon-031-containerd-sock-perms.js';
 import imageSprawlCheck from './rules/daemon-040-image-sprawl.js';
 import containerSprawlCheck from './rules/daemon-041-container-sprawl.js';
+import swarmModeCheck from './rules/daemon-056-swarm-mode.js';
 import swarmManagersCheck from './rules/daemon-050-swarm-managers.js';
 import swarmPortCheck from './rules/daemon-051-swarm-port.js';
 import overlayEncryptionCheck from './rules/daemon-052-overlay-encryption.js';
@@ -48,6 +49,7 @@ import runcEscapesCheck from './rules/host-011-runc-escapes.js';
 import containerdEscapesCheck from './rules/host-012-containerd-escapes.js';
 import daemonSeccompProfileCheck from './rules/daemon-060-seccomp-profile.js';
 import noLsmCheck from './rules/host-020-no-lsm.js';
+import contentTrustCheck from './rules/host-030-content-trust.js';
 
 /** Every daemon and host rule, in CIS order. */
 export const hostRules: HostRule[] = ruleSet<HostRule>([
@@ -56,6 +58,7 @@ export const hostRules: HostRule[] = ruleSet<HostRule>([
   auditRulesCheck,
   versionsCheck,
   noLsmCheck,
+  contentTrustCheck,
   rootlessCheck,
   iccCheck,
   logLevelCheck,
@@ -89,6 +92,7 @@ export const hostRules: HostRule[] = ruleSet<HostRule>([
   etcDefaultDockerPermsCheck,
   sysconfigDockerPermsCheck,
   containerdSockPermsCheck,
+  swarmModeCheck,
   imageSprawlCheck,
   containerSprawlCheck,
   swarmManagersCheck,

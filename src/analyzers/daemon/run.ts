@@ -18,17 +18,23 @@ export interface RunResult extends CheckResult {
 }
 
 export interface CisSummary {
-  /** like docker-bench: "Checks" counts every result, "Score" = pass − (fail + warn) */
+  /**
+   * Docker Bench's score: "Checks" counts every result, "Score" = pass − (fail + warn). Only scored checks ever
+   * pass, fail or warn: manual (unscored) ones answer info, so the sum is Docker Bench's "+1 per scored PASS,
+   * −1 per scored WARN". The same per section.
+   */
   checks: number;
   score: number;
   counts: Record<CheckStatus, number>;
-  sections: Array<{ section: Section; title: string; counts: Record<CheckStatus, number> }>;
+  sections: Array<{ section: Section; title: string; checks: number; score: number; counts: Record<CheckStatus, number> }>;
 }
 
 export const SECTION_TITLES: Record<Section, string> = {
   '1': '1 Host configuration',
   '2': '2 Docker daemon configuration',
   '3': '3 Docker daemon configuration files',
+  '4': '4 Container images and build file',
+  '5': '5 Container runtime',
   '6': '6 Docker security operations',
   '7': '7 Docker Swarm configuration',
   K: 'Kernel and runtime escapes (Bulwark)',
@@ -41,6 +47,8 @@ export function runChecks(ev: HostEvidence, scope: 'daemon' | 'host' | 'all', ru
   for (const c of rules) {
     if (scope !== 'all' && c.meta.stage !== scope) continue;
     const { section, ids: cisIds } = cisPlacement(c);
+    // section 4 (images, with the client's content trust) belongs to the whole-benchmark run only
+    if (section === '4' && scope !== 'all') continue;
     let rs: CheckResult[];
     try {
       // section 2 reads the daemon's configuration: without it (and without /info) a default is not a pass
@@ -96,12 +104,18 @@ export function summarize(results: RunResult[]): CisSummary {
     s[r.status]++;
     bySection.set(r.section, s);
   }
-  const order: Section[] = ['1', '2', '3', '6', '7', 'K'];
+  const order: Section[] = ['1', '2', '3', '4', '5', '6', '7', 'K'];
+  const total = (c: Record<CheckStatus, number>) => STATUSES.reduce((n, st) => n + c[st], 0);
   return {
     checks: results.length,
     score: counts.pass - counts.fail - counts.warn,
     counts,
-    sections: order.filter((s) => bySection.has(s)).map((s) => ({ section: s, title: SECTION_TITLES[s], counts: bySection.get(s)! })),
+    sections: order
+      .filter((s) => bySection.has(s))
+      .map((s) => {
+        const c = bySection.get(s)!;
+        return { section: s, title: SECTION_TITLES[s], checks: total(c), score: c.pass - c.fail - c.warn, counts: c };
+      }),
   };
 }
 
@@ -114,15 +128,16 @@ function cisOrder(a: RunResult, b: RunResult): number {
 }
 
 /** The docker-bench-like text table: grouped by section, one line per result, then the score. */
-export function renderCisText(results: RunResult[], ev: HostEvidence): string {
+export function renderCisText(results: RunResult[], ev: HostEvidence, notes: string[] = []): string {
   const lines: string[] = [];
   lines.push(`Bulwark CIS Docker Benchmark v1.6.0 audit (${ev.mode}${ev.mode === 'offline' ? ` --root ${ev.root}` : ''})`);
   lines.push(`endpoint: ${ev.endpoint}${ev.daemon ? `  dockerd PID ${ev.daemon.pid} (${ev.daemon.identifiedBy})` : ''}`);
   lines.push(`daemon flags from: ${ev.daemonArgsSource}; daemon.json: ${ev.configFile.path} (${ev.configFile.facts.exists ? 'present' : 'absent'})`);
+  lines.push(...notes);
   const sum = summarize(results);
   for (const sec of sum.sections) {
     const c = sec.counts;
-    lines.push('', `[${sec.title}]  pass ${c.pass}, fail ${c.fail}, warn ${c.warn}, info ${c.info}, not evaluated ${c['not-evaluated']}${c.error ? `, ERROR ${c.error}` : ''}`);
+    lines.push('', `[${sec.title}]  score ${sec.score}: pass ${c.pass}, fail ${c.fail}, warn ${c.warn}, info ${c.info}, not evaluated ${c['not-evaluated']}${c.error ? `, ERROR ${c.error}` : ''}`);
     for (const r of results.filter((x) => x.section === sec.section).sort(cisOrder)) {
       lines.push(`[${LABEL[r.status].padEnd(4)}] ${(r.cis || '-').padEnd(7)} ${r.ruleId.padEnd(13)} ${r.message}`);
     }

@@ -10,11 +10,12 @@
  */
 import type { Severity } from '../../core/finding.js';
 import type { ContainerSpec } from '../../runtime/model.js';
+import type { ServiceExposure } from './k8s-services.js';
 
 export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 10, high: 7, medium: 4, low: 1, unknown: 1, info: 0 };
 
 export interface ExposureFactor {
-  id: 'published' | 'host-network' | 'privileged' | 'escape-caps' | 'runtime-socket' | 'host-pid' | 'root';
+  id: 'published' | 'k8s-service' | 'host-network' | 'privileged' | 'escape-caps' | 'runtime-socket' | 'host-pid' | 'root';
   weight: number;
   /** "publishes 0.0.0.0:443", "runs as root" */
   text: string;
@@ -22,6 +23,7 @@ export interface ExposureFactor {
 
 export const FACTOR_WEIGHTS: Record<ExposureFactor['id'], number> = {
   published: 1,
+  'k8s-service': 1,
   'host-network': 1,
   privileged: 1,
   'runtime-socket': 1,
@@ -44,19 +46,22 @@ export function isRootUser(user: string | undefined): boolean {
  * The exposure factors of a workload. `imageRunsAsRoot`: what the Dockerfile (or image config) says when the
  * workload sets no user (undefined = unknown: no root factor is claimed).
  */
-export function exposureOf(spec: ContainerSpec, imageRunsAsRoot?: boolean): ExposureFactor[] {
+export function exposureOf(spec: ContainerSpec, imageRunsAsRoot?: boolean, exposedBy?: ServiceExposure[]): ExposureFactor[] {
   const out: ExposureFactor[] = [];
   const f = (id: ExposureFactor['id'], text: string) => out.push({ id, weight: FACTOR_WEIGHTS[id], text });
   const open = spec.ports.filter((p) => p.hostPort !== undefined && (!p.hostIp || p.hostIp === '0.0.0.0' || p.hostIp === '::' || p.hostIp === '[::]'));
   if (open.length) f('published', `publishes ${open.map((p) => `0.0.0.0:${p.hostPort}`).join(', ')}`);
   else if (spec.publishAll) f('published', 'publishes every exposed port on all interfaces');
+  if (exposedBy?.length) f('k8s-service', `is exposed by ${exposedBy.map((e) => e.text).join(', ')}`);
   if (spec.networkMode === 'host') f('host-network', 'uses the host network');
   if (spec.privileged) f('privileged', 'is privileged');
   const caps = spec.capAdd.map((c) => c.toUpperCase().replace(/^CAP_/, '')).filter((c) => ESCAPE_CAPS.has(c));
   if (caps.length && !spec.privileged) f('escape-caps', `adds ${caps.join(', ')}`);
   if (spec.mounts.some((m) => m.source && SOCKETS.test(m.source))) f('runtime-socket', 'mounts the container engine socket');
   if (spec.pidMode === 'host') f('host-pid', "shares the host's PID namespace");
-  const root = spec.user !== undefined ? isRootUser(spec.user) : imageRunsAsRoot;
+  // a container's inspect data holds the user it really runs as (the image's USER is merged into Config.User):
+  // none is root
+  const root = spec.frontEnd === 'container' ? isRootUser(spec.user ?? '') : spec.user !== undefined ? isRootUser(spec.user) : imageRunsAsRoot;
   if (root) f('root', 'runs as root');
   return out;
 }

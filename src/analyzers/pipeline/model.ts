@@ -7,6 +7,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { ContainerSpec } from '../../runtime/model.js';
 import type { FileSecret } from './secrets.js';
+import type { ServiceExposure } from './k8s-services.js';
 
 /** A COPY or ADD of a Dockerfile, with what it takes from the build context. */
 export interface BuildCopy {
@@ -46,6 +47,10 @@ export interface Workload {
   project?: string;
   /** the name the findings of its scanned image carry (location.image), once scanned */
   imageName?: string;
+  /** `--live`: a container of the engine, matched to the project workloads it runs (src/app/live.ts) */
+  live?: { state: string; matchedBy: string; workloads: string[] };
+  /** Kubernetes: the LoadBalancer / NodePort Services and Ingresses that reach its pods (k8s-services.ts) */
+  exposedBy?: ServiceExposure[];
 }
 
 export interface PipelineModel {

@@ -91,7 +91,7 @@ export class SecretScanner {
     const out: FileSecret[] = [];
     for (const h of hits) {
       const r = this.rules.get(h.rule);
-      if (!r) continue;
+      if (!r || this.resolved.allowedBy(rel, r.id)) continue;
       out.push({ file: rel, line: h.line, catalogueId: r.ruleId, rule: r.id, kind: r.kind, severity: r.severity as Severity, redacted: h.redacted, digest: h.digest });
     }
     return out;

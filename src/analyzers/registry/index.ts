@@ -4,10 +4,11 @@
  * rule by adding its file and one line here.
  */
 import type { Finding } from '../../core/finding.js';
-import { ruleSet, type Rule, type RuleMeta } from '../../core/rule.js';
+import { ruleSet, type RuleMeta } from '../../core/rule.js';
 import type { RegistryEvidence } from '../../registry/audit.js';
 import type { SignatureVerdict } from '../../registry/cosign.js';
-import type { RegistryRule, SignatureRule } from './rule.js';
+import type { ContainerImageRule, RegistryRule, SignatureRule } from './rule.js';
+import type { AllowedRegistry } from '../../registry/allowed.js';
 import type { ContainerSpec } from '../../runtime/model.js';
 import plainHttp from './rules/plain-http.js';
 import tlsOldProtocol from './rules/tls-old-protocol.js';
@@ -28,6 +29,7 @@ import signatureDigestMismatch from './rules/signature-digest-mismatch.js';
 import ciContentTrustOff from './rules/ci-content-trust-off.js';
 import containerImageNotPinned from './rules/container-image-not-pinned.js';
 import containerContentTrustOff from './rules/container-content-trust-off.js';
+import imageRegistryNotAllowed from './rules/image-registry-not-allowed.js';
 
 export const registryRuleSet: RegistryRule[] = ruleSet<RegistryRule>([
   plainHttp,
@@ -55,12 +57,13 @@ export function checkSignature(verdict: SignatureVerdict, opts: { required: bool
   return signatureRuleSet.flatMap((r) => r.check({ verdict, required: opts.required }));
 }
 
-/** Where the images of containers come from (pinning, content trust): over the runtime stage's ContainerSpec. */
-export const containerImageRuleSet: Array<Rule<ContainerSpec>> = ruleSet<Rule<ContainerSpec>>([containerImageNotPinned, containerContentTrustOff]);
+/** Where the images of containers come from (pinning, content trust, allowed registries): over the runtime stage's ContainerSpec. */
+export const containerImageRuleSet: ContainerImageRule[] = ruleSet<ContainerImageRule>([containerImageNotPinned, containerContentTrustOff, imageRegistryNotAllowed]);
 
 /** The registry-stage findings about one container's image (run by the runtime audits next to their own rules). */
-export function checkContainerImage(spec: ContainerSpec): Finding[] {
-  return containerImageRuleSet.flatMap((r) => r.check(spec));
+export function checkContainerImage(spec: ContainerSpec, allowedRegistries?: readonly AllowedRegistry[]): Finding[] {
+  const input = { spec, allowedRegistries };
+  return containerImageRuleSet.flatMap((r) => r.check(input));
 }
 
 /** Every rule of the registry stage (metadata), for `bulwark rules` and SARIF. */

@@ -1,13 +1,15 @@
 /**
- * The registry stage's rule inputs and finding helpers. Two inputs, one contract (`defineRule` in
- * core/rule.ts): the evidence collected from one registry endpoint (src/registry/audit.ts), and the cosign
- * verdict for one image (src/registry/cosign.ts). Endpoint findings point at the registry URL and the
+ * The registry stage's rule inputs and finding helpers. Three inputs, one contract (`defineRule` in
+ * core/rule.ts): the evidence collected from one registry endpoint (src/registry/audit.ts), the cosign
+ * verdict for one image (src/registry/cosign.ts), and a container's image with the registry policy. Endpoint findings point at the registry URL and the
  * aspect probed (`tls.certificate`, `/v2/_catalog`, ...); signature findings at the image.
  */
 import type { Finding, Severity } from '../../core/finding.js';
 import { makeFinding, type Rule, type RuleMeta } from '../../core/rule.js';
 import type { RegistryEvidence } from '../../registry/audit.js';
 import type { SignatureVerdict } from '../../registry/cosign.js';
+import type { AllowedRegistry } from '../../registry/allowed.js';
+import type { ContainerSpec } from '../../runtime/model.js';
 
 export type RegistryRule = Rule<RegistryEvidence>;
 
@@ -18,6 +20,15 @@ export interface SignatureInput {
 }
 
 export type SignatureRule = Rule<SignatureInput>;
+
+/** A container's image as the registry stage sees it: the runtime model and the registry policy in force. */
+export interface ContainerImageInput {
+  spec: ContainerSpec;
+  /** `allowedRegistries` (src/registry/allowed.ts); undefined: no policy */
+  allowedRegistries?: readonly AllowedRegistry[];
+}
+
+export type ContainerImageRule = Rule<ContainerImageInput>;
 
 export interface RegistryHit {
   /** what was probed: `tls.protocols`, `tls.certificate`, `/v2/_catalog`, `auth`, ... */

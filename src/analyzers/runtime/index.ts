@@ -58,6 +58,10 @@ import apparmorCapSysAdmin from './rules/apparmor-cap-sys-admin.js';
 import apparmorMount from './rules/apparmor-mount.js';
 import apparmorMissingDeny from './rules/apparmor-missing-deny.js';
 import apparmorNotEnforced from './rules/apparmor-not-enforced.js';
+import sshServerRunning from './rules/ssh-server-running.js';
+import execPrivileged from './rules/exec-privileged.js';
+import execRootUser from './rules/exec-root-user.js';
+import imageOutdated from './rules/image-outdated.js';
 
 export const runtimeRuleSet: RuntimeRule[] = ruleSet<RuntimeRule>([
   privileged,
@@ -112,6 +116,10 @@ export const runtimeRuleSet: RuntimeRule[] = ruleSet<RuntimeRule>([
   apparmorMount,
   apparmorMissingDeny,
   apparmorNotEnforced,
+  sshServerRunning,
+  execPrivileged,
+  execRootUser,
+  imageOutdated,
 ]);
 
 /** Every rule of the runtime stage (metadata); the checks live beside it. */

@@ -4,8 +4,10 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { addReportOptions, emitReport, type ReportOptions } from '../output.js';
+import { dirname, resolve } from 'node:path';
+import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { auditCompose, composeFilesFrom } from '../../app/runtime.js';
+import { registryPolicy, withAllowedRegistries } from '../../registry/allowed.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -15,6 +17,7 @@ export interface ComposeCliOptions extends ReportOptions {
   envFile?: string[];
   projectDirectory?: string;
   projectName?: string;
+  allowedRegistries?: string[];
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -26,14 +29,19 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--env-file <file>', 'environment file for interpolation (repeatable; default: .env in the project directory)', collect)
     .option('--project-directory <dir>', 'project directory (default: the first file\'s directory)')
     .option('-p, --project-name <name>', 'project name');
+  addAllowedRegistriesOption(cmd);
   addReportOptions(cmd).action((opts: ComposeCliOptions) => {
+    const files = composeFilesFrom(opts);
+    // the config of the project directory (where the report's ignore file is looked up too)
+    const cfg = withAllowedRegistries(resolveConfig(opts, [resolve(opts.projectDirectory ?? dirname(resolve(files[0]!)))]), opts.allowedRegistries);
     const { report, projectDir } = auditCompose({
-      files: composeFilesFrom(opts),
+      files,
       profiles: opts.profile,
       envFiles: opts.envFile,
       projectDir: opts.projectDirectory,
       projectName: opts.projectName,
+      policy: { allowedRegistries: registryPolicy(cfg) },
     });
-    ctx.setExitCode(emitReport(report, opts, [projectDir]));
+    ctx.setExitCode(emitReport(report, opts, [projectDir], cfg));
   });
 }

@@ -1,7 +1,8 @@
 /** `bulwark containers [--all] [--filter k=v]` (Engine API) or `--from-inspect FILE.json` (saved docker inspect). */
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { addReportOptions, emitReport, type ReportOptions } from '../output.js';
+import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
+import { registryPolicy, withAllowedRegistries } from '../../registry/allowed.js';
 import { auditContainers, auditInspectFiles } from '../../app/runtime.js';
 import { UserError } from '../../core/errors.js';
 
@@ -12,6 +13,7 @@ interface Opts extends ReportOptions {
   fromInspect?: string[];
   filter?: string[];
   host?: string;
+  allowedRegistries?: string[];
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -22,9 +24,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--from-inspect <file>', 'read saved `docker inspect` JSON instead of asking the engine (repeatable)', collect)
     .option('--filter <key=value>', 'engine filter, as `docker ps --filter` (name=, label=, id=, status=; repeatable)', collect)
     .option('-H, --host <host>', 'Docker engine (default: DOCKER_HOST or unix:///var/run/docker.sock)');
+  addAllowedRegistriesOption(cmd);
   addReportOptions(cmd).action(async (opts: Opts) => {
+    const cfg = withAllowedRegistries(resolveConfig(opts), opts.allowedRegistries);
+    const policy = { allowedRegistries: registryPolicy(cfg) };
     if (opts.fromInspect?.length) {
-      ctx.setExitCode(emitReport(auditInspectFiles(opts.fromInspect), opts));
+      ctx.setExitCode(emitReport(auditInspectFiles(opts.fromInspect, policy), opts, [], cfg));
       return;
     }
     const filters: Record<string, string[]> = {};
@@ -33,7 +38,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (eq <= 0) throw new UserError(`--filter takes key=value, got '${f}'`);
       (filters[f.slice(0, eq)] ??= []).push(f.slice(eq + 1));
     }
-    const report = await auditContainers({ host: opts.host, all: opts.all, filters });
-    ctx.setExitCode(emitReport(report, opts));
+    const report = await auditContainers({ host: opts.host, all: opts.all, filters, policy });
+    ctx.setExitCode(emitReport(report, opts, [], cfg));
   });
 }

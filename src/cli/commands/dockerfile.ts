@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
+import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
+import { withAllowedRegistries } from '../../registry/allowed.js';
 import { InputError } from '../../core/errors.js';
 import { auditDockerfiles, dockerfileSettings, fixDockerfiles, type DockerfileInput } from '../../app/build.js';
 import { describeSize, readBounded } from '../input.js';
@@ -10,6 +11,7 @@ import { describeSize, readBounded } from '../input.js';
 interface DockerfileOptions extends ReportOptions {
   fix?: boolean;
   dryRun?: boolean;
+  allowedRegistries?: string[];
 }
 
 /** Read a Dockerfile argument with the size limit applied while reading ('-' = stdin); unreadable input is an InputError (exit 2). */
@@ -32,8 +34,9 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('[files...]', "Dockerfiles to lint ('-' reads stdin)", ['Dockerfile'])
     .option('--fix', 'apply safe fixes to the files and print a unified diff')
     .option('--dry-run', 'with --fix: print the diff only, change nothing');
+  addAllowedRegistriesOption(cmd);
   addReportOptions(cmd).action(async (files: string[], opts: DockerfileOptions) => {
-    const cfg = resolveConfig(opts, []);
+    const cfg = withAllowedRegistries(resolveConfig(opts, []), opts.allowedRegistries);
     const settings = dockerfileSettings(cfg);
     if (opts.dryRun && !opts.fix) throw new InputError('--dry-run only makes sense with --fix');
     const inputs: Array<DockerfileInput & { file: string }> = [];

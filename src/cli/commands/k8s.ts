@@ -1,7 +1,8 @@
 /** `bulwark k8s FILE...`: audit the workloads of Kubernetes manifests (multi-document YAML, rendered Helm output). */
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { addReportOptions, emitReport, type ReportOptions } from '../output.js';
+import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
+import { registryPolicy, withAllowedRegistries } from '../../registry/allowed.js';
 import { dirname, resolve } from 'node:path';
 import { auditK8s } from '../../app/runtime.js';
 
@@ -10,7 +11,10 @@ export function register(program: Command, ctx: CliContext): void {
     .command('k8s')
     .description('audit Kubernetes manifests: every container of Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs (and Lists of them)')
     .argument('<files...>', 'manifest files (multi-document YAML; `helm template` output works as is)');
-  addReportOptions(cmd).action((files: string[], opts: ReportOptions) => {
-    ctx.setExitCode(emitReport(auditK8s(files), opts, [dirname(resolve(files[0]!))]));
+  addAllowedRegistriesOption(cmd);
+  addReportOptions(cmd).action((files: string[], opts: ReportOptions & { allowedRegistries?: string[] }) => {
+    const dirs = [dirname(resolve(files[0]!))];
+    const cfg = withAllowedRegistries(resolveConfig(opts, dirs), opts.allowedRegistries);
+    ctx.setExitCode(emitReport(auditK8s(files, { allowedRegistries: registryPolicy(cfg) }), opts, dirs, cfg));
   });
 }

@@ -17,11 +17,10 @@ export function register(program: Command, ctx: CliContext): void {
         return;
       }
       if (opts.format !== 'table') throw new UserError(`unknown format '${opts.format}' (table, json)`);
-      for (const r of rules) {
-        process.stdout.write(`${r.id.padEnd(16)} ${r.severity.padEnd(8)} ${r.stage.padEnd(8)} ${r.title}${r.references.length ? `  [${r.references.join(', ')}]` : ''}\n`);
-      }
+      // one write: a write per line is a system call per line on a pipe
+      const lines = rules.map((r) => `${r.id.padEnd(16)} ${r.severity.padEnd(8)} ${r.stage.padEnd(8)} ${r.title}${r.references.length ? `  [${r.references.join(', ')}]` : ''}\n`);
       const bySev = SEVERITIES.map((s) => `${s}: ${rules.filter((r) => r.severity === s).length}`).join(', ');
-      process.stdout.write(`${rules.length} rules (${bySev})\n`);
+      process.stdout.write(`${lines.join('')}${rules.length} rules (${bySev})\n`);
       ctx.setExitCode(0);
     });
 

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { addReportOptions, emitReport, resolveConfig, resolveIgnores, type ReportOptions } from '../output.js';
+import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, resolveIgnores, type ReportOptions } from '../output.js';
+import { withAllowedRegistries } from '../../registry/allowed.js';
 import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
 import { failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory } from '../../app/scan.js';
@@ -19,6 +20,10 @@ interface Opts extends ReportOptions, SelectorCliOptions {
   failOn?: string;
   image?: string[];
   images?: boolean;
+  live?: boolean;
+  host?: string;
+  baseCandidates?: string;
+  allowedRegistries?: string[];
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -35,8 +40,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--image <[service=]ref>', 'also scan this image (as the image of SERVICE, or of the services naming it); any image reference bulwark image takes (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--no-images', 'do not scan the images compose services name, even when the local engine has them')
+    .option('--base-candidates <refs>', "comma-separated candidate base images (any image reference); say which removes the most of each scanned image's vulnerabilities without a major version change, as a top fix ('newer': only the newer tags the base's registry lists)")
+    .option('--live', "add the engine's containers that run the project's services and workloads (matched by compose labels and image ID): their real settings set the exposure")
+    .option('-H, --host <host>', 'Docker engine for --live (default: DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
   addSelectorOptions(cmd, ['scanners', 'pkg-types', 'skip', 'list-all-pkgs'], 'scanners to run, a list of vuln (lock files, images), secret (repository, build contexts, images), misconfig (Dockerfiles, compose, Kubernetes, CI files, image settings), license (lock files, images) (default vuln,secret,misconfig)');
+  addAllowedRegistriesOption(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
@@ -46,7 +55,7 @@ export function register(program: Command, ctx: CliContext): void {
       throw new InputError(`no such directory: ${dir}`);
     }
     if (!st.isDirectory()) throw new InputError(`not a directory: ${dir} (use 'bulwark dockerfile ${dir}' for a single file)`);
-    const cfg = resolveConfig(opts, [root]);
+    const cfg = withAllowedRegistries(resolveConfig(opts, [root]), opts.allowedRegistries);
     const failOn = parseFailOn(opts.failOn) ?? failOnFromConfig(cfg);
     const skip = skipFrom(opts);
     const report = await scanDirectory(root, dir, cfg, {
@@ -56,6 +65,8 @@ export function register(program: Command, ctx: CliContext): void {
       listAllPkgs: Boolean(opts.listAllPkgs),
       vulnerabilities:
         opts.vulns === false ? false : { cacheDir: opts.cacheDir, dbFile: opts.db, ignoreUnfixed: opts.ignoreUnfixed, vexFiles: opts.vex },
+      live: opts.live ? { host: opts.host } : false,
+      ...(opts.baseCandidates !== undefined ? { baseCandidates: opts.baseCandidates.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
       images: {
         explicit: (opts.image ?? []).map(parseImageOption),
         auto: opts.images !== false,

@@ -39,6 +39,7 @@ export function serviceToSpec(project: ComposeProject, name: string): ContainerS
   if (svc === null || typeof svc !== 'object' || Array.isArray(svc)) b.fail(refOf([]), 'a service must be a mapping');
   const s = svc as Record<string, J>;
   b.at('', refOf([]));
+  if (s.build !== undefined && s.build !== null) spec.built = true;
   if (s.container_name !== undefined && s.container_name !== null) spec.container = b.str(s.container_name, refOf(['container_name']), 'container_name');
   for (const nf of COMPOSE_FIELDS) {
     const path = nf.native.key.split('.');

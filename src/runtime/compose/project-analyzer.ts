@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import type { ProjectAnalyzer } from '../../analyzers/project.js';
 import { checkContainer } from '../../analyzers/runtime/index.js';
+import { registryPolicy } from '../../registry/allowed.js';
 import { checkContainerImage } from '../../analyzers/registry/index.js';
 import { isComposeFileName } from './load.js';
 import { loadComposeSpecs } from './normalize.js';
@@ -9,10 +10,11 @@ import { loadComposeSpecs } from './normalize.js';
 export const composeAnalyzer: ProjectAnalyzer = {
   name: 'compose',
   matches: (relPath) => isComposeFileName(basename(relPath)),
-  async analyze(absPath, relPath) {
+  async analyze(absPath, relPath, cfg) {
     const { project, specs } = loadComposeSpecs({ files: [absPath] });
     const root = absPath.slice(0, absPath.length - relPath.length);
-    const findings = specs.flatMap((s) => [...checkContainer(s), ...checkContainerImage(s)]);
+    const allowed = registryPolicy(cfg);
+    const findings = specs.flatMap((s) => [...checkContainer(s), ...checkContainerImage(s, allowed)]);
     for (const f of findings) {
       if (f.location.kind === 'runtime' && f.location.file?.startsWith(root)) f.location.file = f.location.file.slice(root.length);
     }

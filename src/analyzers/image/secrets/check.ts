@@ -91,6 +91,7 @@ function layerSecrets(ctx: ImageCheckContext, resolved: ResolvedSecrets, analyze
         for (const hit of out as SecretHit[]) {
           const rule = resolved.byId.get(hit.rule);
           if (!rule) continue; // disabled
+          if (resolved.allowedBy(path, rule.id)) continue; // test data, examples, docs of a vendored tree
           const fin = ctx.finalFile(path);
           const hidden = hiddenBy.get(`${idx}|${path}`);
           const state: Occurrence['state'] = fin && fin.layerIndex === idx ? 'final' : hidden ? 'hidden' : 'gone';

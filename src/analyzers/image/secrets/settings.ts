@@ -4,19 +4,22 @@
  *   secrets:
  *     disable: [generic-password, BW-SECRET-018]   # kind ids or catalogue ids
  *     allowPaths: ["opt/app/fixtures/**"]          # extra globs no rule fires on
- *     defaultAllowPaths: true                      # false: also scan docs, package test dirs, CA stores
+ *     allowRules:                                  # extra allow rules, same shape as allow-rules.json
+ *       - { id: our-fixtures, paths: ["srv/app/test/keys/**"], kinds: [private-key] }
+ *     disableAllowRules: [go-toolchain-tests]      # built-in allow rules (allow-rules.json) by id
+ *     defaultAllowPaths: true                      # false: no built-in allow rule at all
  *     rules:                                        # your own kinds, same shape as the built-in table
  *       - id: acme-api-key
  *         regex: "acme_[a-z0-9]{32}"
  *         keywords: [acme_]
  *         severity: high
  */
-import picomatch from 'picomatch';
 import { z } from 'zod';
 import { configSection, type BulwarkConfig } from '../../../core/config.js';
 import { InputError } from '../../../core/errors.js';
 import { SEVERITIES } from '../../../core/finding.js';
-import { BUILTIN_SECRET_RULES, DEFAULT_ALLOW_PATHS, type SecretRuleData } from './rules-table.js';
+import { allowRuleSchema, builtinAllowRules, compileAllowRules, type AllowRule } from './allow-rules.js';
+import { BUILTIN_SECRET_RULES, type SecretRuleData } from './rules-table.js';
 
 export const CUSTOM_RULE_ID = 'BW-SECRET-099';
 
@@ -34,12 +37,17 @@ const customRuleSchema = z.object({
   severity: z.enum(SEVERITIES).default('high'),
 });
 
-export const secretsSchema = z.object({
-  disable: z.array(z.string()).default([]),
-  allowPaths: z.array(z.string()).default([]),
-  defaultAllowPaths: z.boolean().default(true),
-  rules: z.array(customRuleSchema).default([]),
-});
+export const secretsSchema = z
+  .object({
+    disable: z.array(z.string()).default([]),
+    allowPaths: z.array(z.string()).default([]),
+    allowRules: z.array(allowRuleSchema).default([]),
+    disableAllowRules: z.array(z.string()).default([]),
+    defaultAllowPaths: z.boolean().default(true),
+    rules: z.array(customRuleSchema).default([]),
+  })
+  // a misspelt key (allowRule:, disableAllowRule:) must not be ignored silently
+  .strict();
 
 export type SecretsSettings = z.infer<typeof secretsSchema>;
 
@@ -51,8 +59,12 @@ export interface ResolvedSecrets {
   custom: SecretRuleData[];
   /** every active rule by kind id */
   byId: Map<string, SecretRuleData>;
-  /** true when no rule fires on this path */
+  /** the allow rules in force: the built-in ones not disabled, then the user's */
+  allowRules: AllowRule[];
+  /** true when no rule fires on this path (an allow rule for every kind covers it): the file need not be read */
   allowed(path: string): boolean;
+  /** the id of the allow rule that covers a secret of kind `kind` (a kind id) on `path`, or undefined */
+  allowedBy(path: string, kind: string): string | undefined;
 }
 
 export function readSecretsSettings(cfg: BulwarkConfig): SecretsSettings {
@@ -92,13 +104,35 @@ export function resolveSecrets(cfg: BulwarkConfig): ResolvedSecrets {
   const active = (r: SecretRuleData) => !disabled.has(r.id.toLowerCase()) && !disabled.has(r.ruleId.toLowerCase());
   const builtin = BUILTIN_SECRET_RULES.filter(active);
   const custom = customRuleData(settings).filter(active);
-  const allowList = [...(settings.defaultAllowPaths ? DEFAULT_ALLOW_PATHS : []), ...settings.allowPaths];
-  const allowMatch = allowList.length ? picomatch(allowList, { dot: true }) : () => false;
+  const allowRules = resolveAllowRules(settings, [...BUILTIN_SECRET_RULES, ...custom].map((r) => r.id));
+  const matcher = compileAllowRules(allowRules);
   return {
     settings,
     builtin,
     custom,
     byId: new Map([...builtin, ...custom].map((r) => [r.id, r])),
-    allowed: (p) => allowMatch(p),
+    allowRules,
+    allowed: (p) => matcher.wholePath(p) !== undefined,
+    allowedBy: (p, kind) => matcher.hit(p, kind),
   };
+}
+
+/** Built-in allow rules minus disabled ones, the user's rules, and `allowPaths` as one rule of every kind. */
+function resolveAllowRules(settings: SecretsSettings, kindIds: string[]): AllowRule[] {
+  const builtin = builtinAllowRules();
+  const ids = new Set(builtin.map((r) => r.id));
+  for (const id of settings.disableAllowRules) {
+    if (!ids.has(id)) throw new InputError(`secrets.disableAllowRules: no built-in allow rule '${id}' (known: ${[...ids].join(', ')})`);
+  }
+  const kinds = new Set(kindIds);
+  for (const r of settings.allowRules) {
+    if (ids.has(r.id)) throw new InputError(`secrets.allowRules: id '${r.id}' is a built-in allow rule id; choose another`);
+    for (const k of r.kinds ?? []) if (!kinds.has(k)) throw new InputError(`secrets.allowRules '${r.id}': unknown secret kind '${k}' (kinds: ${kindIds.join(', ')})`);
+  }
+  const off = new Set(settings.disableAllowRules);
+  return [
+    ...(settings.defaultAllowPaths ? builtin.filter((r) => !off.has(r.id)) : []),
+    ...settings.allowRules,
+    ...(settings.allowPaths.length ? [{ id: 'config-allowPaths', description: 'secrets.allowPaths in the config', paths: settings.allowPaths }] : []),
+  ];
 }

@@ -1,5 +1,5 @@
 import { defineRule, type RuleMeta } from '../../../core/rule.js';
-import type { ContainerSpec } from '../../../runtime/model.js';
+import type { ContainerImageInput } from '../rule.js';
 import { hit, who } from '../../runtime/types.js';
 
 const meta: RuleMeta = {
@@ -16,7 +16,7 @@ const meta: RuleMeta = {
 
 const OFF = /^(0|false|no|off)?$/i;
 
-export default defineRule<ContainerSpec>(meta, (spec) => {
+export default defineRule<ContainerImageInput>(meta, ({ spec }) => {
   const out = [];
   if (spec.disableContentTrust) {
     out.push(hit(meta, spec, { fields: ['disableContentTrust'], key: 'disable-content-trust', message: `${who(spec)} is started with --disable-content-trust: its image is pulled without signature verification`, severity: 'high' }));

@@ -1,5 +1,5 @@
 import { defineRule, type RuleMeta } from '../../../core/rule.js';
-import type { ContainerSpec } from '../../../runtime/model.js';
+import type { ContainerImageInput } from '../rule.js';
 import { hit, who } from '../../runtime/types.js';
 
 const meta: RuleMeta = {
@@ -17,7 +17,7 @@ const meta: RuleMeta = {
 /** Deployment descriptions only: a live container's image was already resolved by the engine. */
 const DESCRIPTIONS = new Set(['run-args', 'compose', 'k8s']);
 
-export default defineRule<ContainerSpec>(meta, (spec) => {
+export default defineRule<ContainerImageInput>(meta, ({ spec }) => {
   const image = spec.image?.trim();
   if (!image || !DESCRIPTIONS.has(spec.frontEnd) || image.includes('@')) return [];
   // compose interpolation left unresolved: the value is not known here
