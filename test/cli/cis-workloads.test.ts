@@ -207,6 +207,15 @@ test('cis --root: sections 4 and 5 not evaluated with the reason; --from-inspect
   assert.deepEqual(offenders(byCis(rep2, '5.5')), [`${PREFIX}priv`]);
   assert.equal(byCis(rep2, '5.16').status, 'pass');
 
+  // hostile input: a device never ends, so it is refused before reading (one line, exit 2)
+  const dev = await runCli(['cis', '--root', root, '--from-inspect', '/dev/zero']);
+  assert.equal(dev.code, 2);
+  assert.match(dev.stderr, /not a regular file/);
+  const junk = join(work, 'junk.json');
+  writeFileSync(junk, '[{"Config": 1}]');
+  const j = await runCli(['cis', '--root', root, '--from-inspect', junk]);
+  assert.equal(j.code, 2);
+  assert.match(j.stderr, /not a container inspect object/);
   const bad = await runCli(['cis', '--root', root, '--containers', 'some']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--containers: expected all or running/);
