@@ -13,7 +13,7 @@ export const EXAMPLES: Record<string, string[]> = {
   host: ['bulwark host', 'bulwark host --root /mnt/snapshot -f sarif -o host.sarif'],
   cis: ['bulwark cis', 'bulwark cis --images in-use --containers running -f json -o cis.json', 'bulwark cis --root /mnt/snapshot --from-inspect containers.json'],
   registry: ['bulwark registry registry.example.com', 'bulwark registry 10.0.0.5:5000 --insecure-registry 10.0.0.5:5000 --repo app', 'bulwark registry ghcr.io --username me --password-stdin -f json < token.txt'],
-  serve: ['bulwark serve --listen 127.0.0.1:8080 --tokens tokens.txt', 'bulwark serve --database postgres://bulwark@db/bulwark --workers 2 --webhook https://hooks.example/bulwark'],
+  serve: ['bulwark serve --listen 127.0.0.1:8080 --tokens tokens.txt', 'bulwark serve --database postgres://bulwark@db/bulwark --workers 2 --webhook https://hooks.example/bulwark', 'bulwark serve --tokens tokens.txt --ca-cert registry-ca.pem --insecure-registry 10.0.0.5:5000'],
   k8s: ['bulwark k8s deploy.yaml', 'bulwark k8s deploy.yaml service.yaml -f sarif -o k8s.sarif --allowed-registries ghcr.io/acme', 'helm template ./chart > all.yaml && bulwark k8s all.yaml'],
   'harden k8s': ['bulwark harden k8s deploy.yaml', 'bulwark harden k8s deploy.yaml --output deploy.hardened.yaml --no-diff'],
   rules: ['bulwark rules', 'bulwark rules --stage image', 'bulwark rules | grep SECRET'],
