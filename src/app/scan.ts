@@ -31,6 +31,7 @@ import { applyServiceExposure, type ProjectK8sObject } from '../analyzers/pipeli
 import { bySeverity, countText, pipelineText, topFixes, type TopFix } from '../analyzers/pipeline/top-fixes.js';
 import { priorityOf } from '../analyzers/pipeline/correlate.js';
 import type { ImageIndex } from './image.js';
+import type { RegistryOptions } from '../sources/registry.js';
 import { isComposeFileName } from '../runtime/compose/load.js';
 import { loadComposeSpecs } from '../runtime/compose/normalize.js';
 import { loadK8sText, looksLikeK8s, MAX_MANIFEST_BYTES } from '../runtime/k8s.js';
@@ -61,6 +62,8 @@ export interface ScanImagesOptions {
   /** scan the images compose services name (`image:`, or `<project>-<service>` for `build:`) found in the local engine (default true) */
   auto?: boolean;
   cacheDir?: string;
+  /** registry trust and credentials (`--insecure-registry`, `--ca-cert`, ...) for registry references */
+  registry?: RegistryOptions;
   /** a line per image scanned (progress on stderr) */
   onImage?: (ref: string) => void;
 }
@@ -150,6 +153,7 @@ export async function scanWorkloadImages(
       const { report, index } = await auditImage(ref, {
         cacheDir: opts.cacheDir,
         config: cfg,
+        registry: opts.registry,
         vulnerabilities: vulns === false ? false : { ...vulns },
         ...(select.scanners ? { scanners: select.scanners } : {}),
         ...(select.pkgTypes ? { pkgTypes: select.pkgTypes } : {}),
@@ -351,12 +355,12 @@ function lockfileLicenseFindings(root: string, packages: InventoryReport['packag
  * Base image advice for every scanned image: its base (identifyBase) and the best candidate (adviseBase), as a top
  * fix "upgrade base image X → Y" whose score is the priority of the vulnerabilities it removes.
  */
-async function baseImageFixes(scanned: ImageScanResult['scanned'], candidates: string[], model: PipelineModel, vulns: ScanVulnOptions, cfg: BulwarkConfig): Promise<{ fixes: TopFix[]; warnings: string[]; bases: Array<Record<string, unknown>> }> {
+async function baseImageFixes(scanned: ImageScanResult['scanned'], candidates: string[], model: PipelineModel, vulns: ScanVulnOptions, cfg: BulwarkConfig, registry?: RegistryOptions): Promise<{ fixes: TopFix[]; warnings: string[]; bases: Array<Record<string, unknown>> }> {
   const b = await import('./base-image.js');
   const warnings: string[] = [];
   const fixes: TopFix[] = [];
   const bases: Array<Record<string, unknown>> = [];
-  const scan = b.candidateScanner({ cacheDir: vulns.cacheDir, config: cfg, vulnerabilities: { ...vulns } });
+  const scan = b.candidateScanner({ cacheDir: vulns.cacheDir, config: cfg, registry, vulnerabilities: { ...vulns } });
   const explicit = candidates.filter((c) => c !== 'newer');
   for (const s of scanned) {
     const image = s.imageName ?? s.ref;
@@ -367,7 +371,7 @@ async function baseImageFixes(scanned: ImageScanResult['scanned'], candidates: s
       warnings.push(`base image of ${image}: not identified (no base annotation, no known image whose layers it starts with); --base-candidates not applied`);
       continue;
     }
-    const all = [...new Set([...explicit, ...(await b.newerRegistryTags(base.name, (w) => warnings.push(w)))])];
+    const all = [...new Set([...explicit, ...(await b.newerRegistryTags(base.name, (w) => warnings.push(w), registry))])];
     const advice = await b.adviseBase(image, model.findings, base, all, scan);
     for (const sk of advice?.skipped ?? []) warnings.push(`base image candidate ${sk.ref} for ${image}: ${sk.why}`);
     if (!advice) continue;
@@ -421,7 +425,8 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     findings: [...project.findings, ...deps.findings, ...images.findings],
   };
   const findings = checkPipeline(model);
-  const base = opts.baseCandidates && dbUsable(vulnOpts) ? await baseImageFixes(images.scanned, opts.baseCandidates, model, vulnOpts || {}, cfg) : undefined;
+  const registry = opts.images ? opts.images.registry : undefined;
+  const base = opts.baseCandidates && dbUsable(vulnOpts) ? await baseImageFixes(images.scanned, opts.baseCandidates, model, vulnOpts || {}, cfg, registry) : undefined;
   const fixes = topFixes(findings, model, 5, base?.fixes);
   const text = pipelineText(findings, fixes);
   const targets: Target[] = [

@@ -6,12 +6,13 @@ import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig
 import { withAllowedRegistries } from '../../registry/allowed.js';
 import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
+import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
 import { failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory } from '../../app/scan.js';
 import { packageTable } from '../../app/sbom.js';
 import type { Package } from '../../core/inventory.js';
 import { addSelectorOptions, scannersFrom, skipFrom, type SelectorCliOptions } from '../selectors.js';
 
-interface Opts extends ReportOptions, SelectorCliOptions {
+interface Opts extends ReportOptions, RegistryCliOptions, SelectorCliOptions {
   cacheDir?: string;
   db?: string;
   vulns?: boolean;
@@ -46,6 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
   addSelectorOptions(cmd, ['scanners', 'pkg-types', 'skip', 'list-all-pkgs'], 'scanners to run, a list of vuln (lock files, images), secret (repository, build contexts, images), misconfig (Dockerfiles, compose, Kubernetes, CI files, image settings), license (lock files, images) (default vuln,secret,misconfig)');
   addAllowedRegistriesOption(cmd);
+  addRegistryOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
@@ -71,6 +73,7 @@ export function register(program: Command, ctx: CliContext): void {
         explicit: (opts.image ?? []).map(parseImageOption),
         auto: opts.images !== false,
         cacheDir: opts.cacheDir,
+        registry: await registryOptionsFrom(opts, opts.image?.length === 1 ? parseImageOption(opts.image[0]!).ref : undefined),
         onImage: (ref) => {
           if (process.stderr.isTTY) process.stderr.write(`scanning image ${ref}...\n`);
         },
