@@ -61,6 +61,16 @@ export function register(program: Command, ctx: CliContext): void {
     const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
     const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
     if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
+    // what the image is read with, locally or before it is sent to a server
+    const source = {
+      platform: opts.platform,
+      cacheDir: opts.cacheDir,
+      noCache: opts.cache === false,
+      checks: opts.checks !== false,
+      config: cfg,
+      registry,
+      ...(opts.key ? { signature: { key: opts.key, required: Boolean(opts.requireSignature) } } : {}),
+    };
     if (opts.server) {
       if (opts.vulns === false) throw new UserError('--server matches vulnerabilities on the server; it does not combine with --no-vulns');
       if (opts.db || opts.vex?.length || opts.ignoreUnfixed || opts.explain || opts.severitySource !== undefined) {
@@ -68,18 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const { auditImageRemote } = await import('../../app/remote.js');
       const remote = await withProgress((onProgress) =>
-        auditImageRemote(ref, {
-          server: opts.server!,
-          token: opts.token ?? process.env.BULWARK_TOKEN,
-          platform: opts.platform,
-          cacheDir: opts.cacheDir,
-          noCache: opts.cache === false,
-          onProgress,
-          checks: opts.checks !== false,
-          config: cfg,
-          registry,
-          ...(opts.key ? { signature: { key: opts.key, required: Boolean(opts.requireSignature) } } : {}),
-        }),
+        auditImageRemote(ref, { ...source, server: opts.server!, token: opts.token ?? process.env.BULWARK_TOKEN, onProgress }),
       );
       const code = emitReport(remote.report, opts, [], cfg);
       const signed = (remote.report.summary?.signature as { status?: string } | undefined)?.status === 'valid';
@@ -88,14 +87,8 @@ export function register(program: Command, ctx: CliContext): void {
     }
     const { report } = await withProgress((onProgress) =>
       auditImage(ref, {
-        platform: opts.platform,
-        cacheDir: opts.cacheDir,
-        noCache: opts.cache === false,
+        ...source,
         onProgress,
-        checks: opts.checks !== false,
-        config: cfg,
-        registry,
-        ...(opts.key ? { signature: { key: opts.key, required: Boolean(opts.requireSignature) } } : {}),
         vulnerabilities:
           opts.vulns === false
             ? false
