@@ -22,15 +22,11 @@ import Database from 'better-sqlite3';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BENCH_DIR, ensureImage, IMAGE, log, withLock } from './realistic/image.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
 const shared = join(repo, '../shared');
-const BENCH_DIR = process.env.BULWARK_BENCH_DIR ?? '/var/tmp/bulwark-bench';
-/** bump when bench/realistic/ changes what the image holds: another value builds another image */
-const CONTENT_VERSION = '2';
-const IMAGE = `bulwark-bench/realistic:${CONTENT_VERSION}`;
-const IMAGE_DIR = join(BENCH_DIR, `realistic-${CONTENT_VERSION}`);
 const TRIVY = join(BENCH_DIR, 'tools', 'trivy');
 const REPS = Math.max(1, Number(process.env.BULWARK_BENCH_REPS ?? 1));
 
@@ -40,10 +36,6 @@ interface Run {
   rssMB: number;
   code: number;
   stderr: string;
-}
-
-function log(msg: string): void {
-  process.stderr.write(`[bench] ${msg}\n`);
 }
 
 /** Run a command under GNU time: wall, user + system CPU and peak RSS of the command (children included). */
@@ -58,44 +50,6 @@ function timed(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; all
   // bulwark exits 1 when it reports findings
   if (run.code > 1 && !opts.allowFail) throw new Error(`${cmd} ${args.join(' ')} exited ${run.code}: ${run.stderr.slice(-2000)}`);
   return run;
-}
-
-/** One builder at a time (several benches may ask for the image at once): a lock directory, stale after 2 h. */
-async function withLock<T>(name: string, fn: () => T): Promise<T> {
-  const lock = join(BENCH_DIR, `.${name}.lock`);
-  mkdirSync(BENCH_DIR, { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 2 * 3600_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        /* gone meanwhile */
-      }
-      await new Promise((r) => setTimeout(r, 5000));
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-function haveImage(): boolean {
-  return spawnSync('docker', ['image', 'inspect', IMAGE], { stdio: 'ignore' }).status === 0;
-}
-
-function ensureImage(): { tar: string; oci: string } {
-  const tar = join(IMAGE_DIR, 'image.tar');
-  const oci = join(IMAGE_DIR, 'oci');
-  if (existsSync(tar) && existsSync(join(oci, 'index.json')) && haveImage()) return { tar, oci };
-  log(`building the realistic image ${IMAGE} under ${IMAGE_DIR} (once; about 20 minutes)...`);
-  mkdirSync(IMAGE_DIR, { recursive: true });
-  execFileSync('bash', [join(here, 'realistic', 'build.sh'), IMAGE_DIR, IMAGE], { stdio: ['ignore', 'inherit', 'inherit'] });
-  return { tar, oci };
 }
 
 function ensureTrivy(): string | undefined {

@@ -5,7 +5,7 @@
  * with a vulnerability database (built from the committed feed subsets), cold (first run in the process) and warm.
  * Usage: npm run bench -- scan   (target: < 2 s without image scans)
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -85,15 +85,26 @@ try {
   await run('with database (committed feed subsets), first', { cacheDir: cache });
   const warmRun = await run('with database, warm', { cacheDir: cache });
   const warm = warmRun.secs;
-  // the command as users run it (a fresh process; from src/ through tsx, so it includes TypeScript loading)
+  // the command as users run it (a fresh process)
+  // bash's `times` gives the child's CPU (user + system), which Node cannot read for a spawned process
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../src/cli/bin.ts'), 'scan', root, '--cache-dir', cache, '--no-images', '-f', 'json', '-o', '/dev/null'], { encoding: 'utf8' });
+  // the installed command (dist/, after `npm run build`) when it is built, else from src/ through tsx
+  const built = existsSync(join(import.meta.dirname, '../dist/cli/bin.js'));
+  const entry = built ? [join(import.meta.dirname, '../bin/bulwark.js')] : ['--import', 'tsx', join(import.meta.dirname, '../src/cli/bin.ts')];
+  const argv = [process.execPath, ...entry, 'scan', root, '--cache-dir', cache, '--no-images', '-f', 'json', '-o', '/dev/null'];
+  const r = spawnSync('bash', ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'bench', ...argv], { encoding: 'utf8' });
   const cliSecs = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`bulwark scan (new process via tsx, with database): ${cliSecs.toFixed(2)} s wall, exit ${r.status}`);
+  const tl = r.stderr.trim().split('\n').pop() ?? '';
+  const tm = [...tl.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  const cliCpu = tm.length === 2 ? `${(tm[0]! + tm[1]!).toFixed(2)} s CPU` : 'CPU unknown';
+  console.log(`bulwark scan (new process, ${built ? 'bin/bulwark.js from dist/' : 'src/ through tsx, TypeScript loading included'}, with database): ${cliSecs.toFixed(2)} s wall, ${cliCpu}, exit ${r.status}`);
   const load = loadavg()[0]!;
+  // on a loaded machine the wall time measures the other processes: the verdict then goes by CPU time, and says so
+  const busy = load > cpus().length;
+  const judged = busy ? warmRun.cpu : warm;
   console.log(
-    `target < 2 s without image scans: ${warm < 2 ? 'met' : 'NOT met'} (${warm.toFixed(2)} s wall, ${warmRun.cpu.toFixed(2)} s CPU in-process)` +
-      (load > cpus().length ? `; load ${load.toFixed(1)} on ${cpus().length} CPUs: wall time is not meaningful, the CPU time is what a quiet machine's wall time approaches` : ''),
+    `target < 2 s without image scans: ${judged < 2 ? 'met' : 'NOT met'} by ${busy ? 'CPU' : 'wall'} time (${warm.toFixed(2)} s wall, ${warmRun.cpu.toFixed(2)} s CPU in-process)` +
+      (busy ? `; load ${load.toFixed(1)} on ${cpus().length} CPUs: wall time is not meaningful, the CPU time is what a quiet machine's wall time approaches` : ''),
   );
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; machine: ${cpus().length} CPUs, load average (1 min) ${loadavg()[0]!.toFixed(1)}`);
 } finally {

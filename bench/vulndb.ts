@@ -72,9 +72,10 @@ try {
   const lang = (eco: Ecosystem, n: number) => {
     const rows = store.db
       .prepare("SELECT package, MIN(ranges) AS r FROM affected WHERE ecosystem = ? AND namespace = '' GROUP BY package ORDER BY package LIMIT ?")
-      .all(eco, n) as Array<{ package: string; r: string }>;
+      .all(eco, n) as Array<{ package: string; r: string | null }>;
     for (const row of rows) {
-      const ev = (JSON.parse(row.r) as Array<{ events: Array<{ fixed?: string }> }>).flatMap((x) => x.events).find((e) => e.fixed)?.fixed ?? '0.0.1';
+      // packages whose rows list versions only (no ranges) take 0.0.1
+      const ev = ((row.r ? JSON.parse(row.r) : []) as Array<{ events: Array<{ fixed?: string }> }>).flatMap((x) => x.events).find((e) => e.fixed)?.fixed ?? '0.0.1';
       pkgs.push(mk(eco, row.package, eco === 'golang' ? `v${ev}` : ev, i++));
     }
   };

@@ -28,7 +28,10 @@ import { contextFiles, filesCoveredBy, readDockerignore, SecretScanner } from '.
 import type { BuildCopy, PipelineModel, Workload } from '../analyzers/pipeline/model.js';
 import { checkPipeline } from '../analyzers/pipeline/index.js';
 import { applyServiceExposure, type ProjectK8sObject } from '../analyzers/pipeline/k8s-services.js';
-import { pipelineText, topFixes } from '../analyzers/pipeline/top-fixes.js';
+import { bySeverity, countText, pipelineText, topFixes, type TopFix } from '../analyzers/pipeline/top-fixes.js';
+import { priorityOf } from '../analyzers/pipeline/correlate.js';
+import type { ImageIndex } from './image.js';
+import type { RegistryOptions } from '../sources/registry.js';
 import { isComposeFileName } from '../runtime/compose/load.js';
 import { loadComposeSpecs } from '../runtime/compose/normalize.js';
 import { loadK8sText, looksLikeK8s, MAX_MANIFEST_BYTES } from '../runtime/k8s.js';
@@ -57,6 +60,8 @@ export interface ScanImagesOptions {
   /** scan the images compose services name (`image:`, or `<project>-<service>` for `build:`) found in the local engine (default true) */
   auto?: boolean;
   cacheDir?: string;
+  /** registry trust and credentials (`--insecure-registry`, `--ca-cert`, ...) for registry references */
+  registry?: RegistryOptions;
   /** a line per image scanned (progress on stderr) */
   onImage?: (ref: string) => void;
 }
@@ -66,6 +71,14 @@ export interface ScanDirectoryOptions {
   vulnerabilities?: ScanVulnOptions | false;
   /** false: no image scans at all */
   images?: ScanImagesOptions | false;
+  /**
+   * `--base-candidates`: identify the base of each scanned image and propose the candidate base that removes the
+   * most of its vulnerabilities without a major version change (src/app/base-image.ts); `newer` alone asks only
+   * the base's registry for newer tags
+   */
+  baseCandidates?: string[];
+  /** `--live`: add the engine's containers that run the project's workloads (src/app/live.ts) */
+  live?: { host?: string } | false;
 }
 
 /** `--image` values: `REF` or `SERVICE=REF` (a ref holds no '=' before its first '/' or ':'). */
@@ -75,6 +88,8 @@ export function parseImageOption(v: string): { service?: string; ref: string } {
 }
 
 interface ImageScanResult {
+  /** each image scanned for the workloads, with its index (base image advice reads it) */
+  scanned: Array<{ ref: string; imageName?: string; index: ImageIndex; findings: Finding[]; workloads: Workload[] }>;
   findings: Finding[];
   targets: Target[];
   warnings: string[];
@@ -86,7 +101,7 @@ interface ImageScanResult {
  * local engine only (an automatic scan never pulls). Each workload learns the name its image's findings carry.
  */
 export async function scanWorkloadImages(workloads: Workload[], opts: ScanImagesOptions, vulns: ScanVulnOptions | false, cfg: BulwarkConfig): Promise<ImageScanResult> {
-  const res: ImageScanResult = { findings: [], targets: [], warnings: [], errors: [] };
+  const res: ImageScanResult = { scanned: [], findings: [], targets: [], warnings: [], errors: [] };
   const plan = new Map<string, { explicit: boolean; workloads: Workload[] }>();
   const add = (ref: string, explicit: boolean, w?: Workload) => {
     const e = plan.get(ref) ?? { explicit, workloads: [] };
@@ -115,10 +130,11 @@ export async function scanWorkloadImages(workloads: Workload[], opts: ScanImages
   for (const [ref, p] of plan) {
     opts.onImage?.(ref);
     try {
-      const { report } = await auditImage(ref, { cacheDir: opts.cacheDir, config: cfg, vulnerabilities: vulns === false ? false : { ...vulns } });
+      const { report, index } = await auditImage(ref, { cacheDir: opts.cacheDir, config: cfg, registry: opts.registry, vulnerabilities: vulns === false ? false : { ...vulns } });
       const name = report.findings.find((f) => f.location.kind === 'image')?.location;
       const imageName = name?.kind === 'image' ? name.image : report.targets[0]?.name;
       for (const w of p.workloads) w.imageName = imageName;
+      res.scanned.push({ ref, imageName, index, findings: report.findings, workloads: p.workloads });
       res.findings.push(...report.findings);
       res.targets.push(...report.targets.map((t) => ({ ...t, ...(p.workloads.length ? { workloads: p.workloads.map((w) => w.label) } : {}) })));
       res.warnings.push(...(report.warnings ?? []).map((w) => `${ref}: ${w}`));
@@ -288,6 +304,44 @@ export function buildCopies(root: string, files: string[], workloads: Workload[]
   return out;
 }
 
+/**
+ * Base image advice for every scanned image: its base (identifyBase) and the best candidate (adviseBase), as a top
+ * fix "upgrade base image X → Y" whose score is the priority of the vulnerabilities it removes.
+ */
+async function baseImageFixes(scanned: ImageScanResult['scanned'], candidates: string[], model: PipelineModel, vulns: ScanVulnOptions, cfg: BulwarkConfig, registry?: RegistryOptions): Promise<{ fixes: TopFix[]; warnings: string[]; bases: Array<Record<string, unknown>> }> {
+  const b = await import('./base-image.js');
+  const warnings: string[] = [];
+  const fixes: TopFix[] = [];
+  const bases: Array<Record<string, unknown>> = [];
+  const scan = b.candidateScanner({ cacheDir: vulns.cacheDir, config: cfg, registry, vulnerabilities: { ...vulns } });
+  const explicit = candidates.filter((c) => c !== 'newer');
+  for (const s of scanned) {
+    const image = s.imageName ?? s.ref;
+    const base = await b.identifyBase(s.index);
+    const entry: Record<string, unknown> = { image, base: base.name ?? null, method: base.method, baseLayers: base.layers };
+    bases.push(entry);
+    if (base.method === 'none' || base.layers === 0) {
+      warnings.push(`base image of ${image}: not identified (no base annotation, no known image whose layers it starts with); --base-candidates not applied`);
+      continue;
+    }
+    const all = [...new Set([...explicit, ...(await b.newerRegistryTags(base.name, (w) => warnings.push(w), registry))])];
+    const advice = await b.adviseBase(image, model.findings, base, all, scan);
+    for (const sk of advice?.skipped ?? []) warnings.push(`base image candidate ${sk.ref} for ${image}: ${sk.why}`);
+    if (!advice) continue;
+    entry.advice = { candidate: advice.candidate, removes: advice.removed.length, adds: advice.added };
+    const where = s.workloads.find((w) => w.dockerfile)?.dockerfile ?? `image ${image}`;
+    fixes.push({
+      title: `upgrade base image ${base.name ?? `of ${image}`} → ${advice.candidate}`,
+      where,
+      removes: { findings: advice.removed.length, bySeverity: bySeverity(advice.removed) },
+      effect: `removes ${countText(advice.removed, 'vulnerability', 'vulnerabilities')}${advice.added ? `, adds ${advice.added}` : ''}`,
+      score: advice.removed.reduce((a, f) => a + priorityOf(f, model).score, 0),
+      ruleIds: [...new Set(advice.removed.map((f) => f.ruleId))],
+    });
+  }
+  return { fixes, warnings, bases };
+}
+
 /** Whether a vulnerability database is there to match against (an explicit --db file is always used). */
 function dbUsable(v: ScanVulnOptions | false | undefined): boolean {
   if (v === false) return false;
@@ -307,8 +361,10 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
   const workloads = projectWorkloads(root, files, pipelineWarnings);
   const images: ImageScanResult =
     opts.images === false
-      ? { findings: [], targets: [], warnings: [], errors: [] }
+      ? { scanned: [], findings: [], targets: [], warnings: [], errors: [] }
       : await scanWorkloadImages(workloads, opts.images ?? {}, dbUsable(opts.vulnerabilities) ? (opts.vulnerabilities ?? {}) : false, cfg);
+  const live = opts.live ? await (await import('./live.js')).liveWorkloads(workloads, opts.live) : undefined;
+  if (live) workloads.push(...live.workloads);
   const model: PipelineModel = {
     dockerfiles: files.filter(isDockerfileName),
     secrets: files.flatMap((f) => scanner.file(f)),
@@ -317,20 +373,31 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     findings: [...project.findings, ...deps.findings, ...images.findings],
   };
   const findings = checkPipeline(model);
-  const fixes = topFixes(findings, model);
+  const registry = opts.images ? opts.images.registry : undefined;
+  const base = opts.baseCandidates && dbUsable(opts.vulnerabilities) ? await baseImageFixes(images.scanned, opts.baseCandidates, model, opts.vulnerabilities || {}, cfg, registry) : undefined;
+  const fixes = topFixes(findings, model, 5, base?.fixes);
   const text = pipelineText(findings, fixes);
   const targets: Target[] = [
     { type: 'directory', name: label },
     ...project.targets,
     ...deps.lockfiles.map((l) => ({ type: 'lockfile', name: l.path, format: l.format, ecosystem: l.ecosystem, packages: l.packages })),
     ...images.targets,
+    ...(live?.workloads ?? []).map((w) => ({ type: 'container', name: w.spec.container ?? w.spec.name, image: w.spec.image, state: w.live!.state, workloads: w.live!.workloads })),
   ];
   return {
     tool: { ...TOOL },
     targets,
     findings,
     baseDir: root,
-    warnings: [...project.warnings, ...deps.warnings, ...pipelineWarnings, ...images.warnings],
+    warnings: [
+      ...project.warnings,
+      ...deps.warnings,
+      ...pipelineWarnings,
+      ...images.warnings,
+      ...(live?.warnings ?? []),
+      ...(base?.warnings ?? []),
+      ...(opts.baseCandidates && !base ? ['--base-candidates: needs the vulnerability database (bulwark db update); no base image advice'] : []),
+    ],
     ...(images.errors.length ? { errors: images.errors } : {}),
     summary: {
       filesAnalysed: project.targets.length + deps.lockfiles.length,
@@ -340,6 +407,8 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
       secretsScannedFiles: scanner.scanned,
       workloads: workloads.length,
       imagesScanned: images.targets.length,
+      ...(live ? { liveContainers: live.workloads.length } : {}),
+      ...(base ? { baseImages: base.bases } : {}),
       topFixes: fixes,
       ...(text ? { text } : {}),
     },

@@ -14,7 +14,7 @@ export function registerAuditCommand(program: Command, ctx: CliContext, name: st
     .option('--pid <pid>', 'PID of the dockerd to audit (default: found from the socket)', (v) => parseIntStrict(v, '--pid'));
   if (scope === 'all') {
     cmd
-      .option('--images <which>', 'section 4: every local image (all) or the images of existing containers (in-use)', 'all')
+      .option('--images <which>', 'section 4: every local image (all) or the images of the containers section 5 checks (in-use)', 'all')
       .option('--containers <which>', 'section 5: every container, running or stopped (all), or running ones only (running, as Docker Bench)', 'all')
       .option('--from-inspect <file>', 'section 5 from saved `docker inspect` JSON instead of the engine (repeatable; works with --root)', (v: string, prev: string[] = []) => [...prev, v]);
   }

@@ -8,6 +8,7 @@ import { InputError } from '../core/errors.js';
 import type { RegistryOptions } from '../sources/registry.js';
 import { hasExplicitRegistry, parseReference } from '../registry/reference.js';
 import { registryRefBody } from '../sources/registry.js';
+import { Trust } from '../registry/trust.js';
 
 export interface RegistryCliOptions {
   insecureRegistry?: string[];
@@ -31,13 +32,19 @@ export interface SignatureCliOptions {
   requireSignature?: boolean;
 }
 
-export function addRegistryOptions(cmd: Command): Command {
+/** How registries are reached: --insecure-registry, --ca-cert, --registry-timeout (also `bulwark serve`'s). */
+export function addRegistryTrustOptions(cmd: Command): Command {
   return cmd
     .option('--insecure-registry <host[:port]>', 'allow plain HTTP (and unchecked TLS) for this registry; repeatable', collect)
     .option('--ca-cert <file>', 'trust this CA (PEM) for registries, besides the system roots and /etc/docker/certs.d/HOST/ca.crt; repeatable', collect)
-    .option('--username <user>', 'registry user name (with --password-stdin); default: the credentials of ~/.docker/config.json')
-    .option('--password-stdin', 'read the registry password or token from standard input')
     .option('--registry-timeout <seconds>', 'registry connect/response timeout in seconds (default 30)');
+}
+
+/** The trust options plus credentials (--username with --password-stdin), for the commands that read images. */
+export function addRegistryOptions(cmd: Command): Command {
+  return addRegistryTrustOptions(cmd)
+    .option('--username <user>', 'registry user name (with --password-stdin); default: the credentials of ~/.docker/config.json')
+    .option('--password-stdin', 'read the registry password or token from standard input');
 }
 
 async function readStdin(cap = 64 * 1024): Promise<string> {
@@ -67,7 +74,10 @@ export function registryOf(target: string): string | undefined {
 export async function registryOptionsFrom(opts: RegistryCliOptions, target: string | undefined, extra: { noCache?: boolean; warn?: (m: string) => void } = {}): Promise<RegistryOptions> {
   const out: RegistryOptions = {};
   if (opts.insecureRegistry?.length) out.insecureRegistries = opts.insecureRegistry;
-  if (opts.caCert?.length) out.caCerts = opts.caCert;
+  if (opts.caCert?.length) {
+    out.caCerts = opts.caCert;
+    new Trust({ caCerts: opts.caCert }); // an unreadable or non-PEM file fails now, before any request
+  }
   if (opts.registryTimeout !== undefined) {
     const s = Number(opts.registryTimeout);
     if (!(s > 0) || s > 3600) throw new InputError(`--registry-timeout takes seconds between 0 and 3600, got '${opts.registryTimeout}'`);

@@ -67,4 +67,9 @@ export interface InventoryReport {
   packages: Package[];
   /** non-fatal problems (unsupported formats, truncated databases, ...) */
   warnings: string[];
+  /**
+   * package databases that were not read to the end (a package-count cap): the packages from them are the first
+   * ones only (absent when every database was read whole)
+   */
+  incomplete?: Array<{ path: string; ecosystem: string; reason: string; limit: number; layerIndex: number }>;
 }

@@ -278,6 +278,8 @@ export async function collectHostEvidence(opts: CollectOptions = {}): Promise<Ho
     rootless,
     daemonUser: { uid: daemonUid, name: pw?.name, home, runtimeDir, primaryGid: pw?.gid, subgids },
     engine,
+    // the auditing process's own environment: what a docker client started from this shell would do (CIS 4.5)
+    ...(offline ? {} : { clientEnv: { ...(env.DOCKER_CONTENT_TRUST !== undefined ? { DOCKER_CONTENT_TRUST: env.DOCKER_CONTENT_TRUST } : {}) } }),
     daemon,
     daemonArgs: argv,
     daemonArgsSource: argvSource,

@@ -12,7 +12,8 @@ import type { HostEvidence } from './types.js';
 import { renderCisText, runChecks, summarize, type RunResult } from '../analyzers/daemon/run.js';
 import type { Finding } from '../core/finding.js';
 import { containerSection, containerSectionNotEvaluated } from '../analyzers/cis/containers.js';
-import { collectContainers, type WorkloadOptions } from './workloads.js';
+import { imageSection, imageSectionNotEvaluated } from '../analyzers/cis/images.js';
+import { collectContainers, collectImages, type WorkloadOptions } from './workloads.js';
 
 export interface AuditCommandOptions {
   host?: string;
@@ -51,14 +52,35 @@ export function validateAuditOptions(o: AuditCommandOptions): CollectOptions {
 
 /** Sections 4 and 5 (the whole-benchmark `cis` run): the image and runtime rules over the engine's images and containers. */
 async function workloadSections(ev: HostEvidence, wo: WorkloadOptions): Promise<{ results: RunResult[]; findings: Finding[]; notes: string[]; summary: Record<string, unknown> }> {
+  const results: RunResult[] = [];
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  const summary: Record<string, unknown> = {};
   const set = await collectContainers(ev, wo);
-  if ('error' in set) return { results: containerSectionNotEvaluated(set.error), findings: [], notes: [`section 5: not evaluated: ${set.error}`], summary: { containers: { error: set.error } } };
-  const five = containerSection(set, ev);
-  return {
-    ...five,
-    notes: [`section 5 checks ${set.what}${wo.containers === 'all' ? ' (--containers running: only running ones, as Docker Bench)' : ''}`],
-    summary: { containers: { selection: wo.containers, count: set.specs.length, names: set.specs.slice(0, 200).map((s) => s.container ?? s.name) } },
-  };
+  const imgs = await collectImages(ev, wo, 'error' in set ? undefined : set.specs);
+  if ('error' in imgs) {
+    results.push(...imageSectionNotEvaluated(imgs.error));
+    notes.push(`section 4: not evaluated: ${imgs.error}`);
+    summary.images = { error: imgs.error };
+  } else {
+    const four = imageSection(imgs);
+    results.push(...four.results);
+    findings.push(...four.findings);
+    notes.push(`section 4 checks ${imgs.what}, from their config and history${wo.images === 'all' ? ' (--images in-use: only those of the checked containers)' : ''}`);
+    summary.images = { selection: wo.images, count: imgs.images.length, names: imgs.images.slice(0, 200).map((i) => i.name), ...(imgs.skipped.length ? { skipped: imgs.skipped } : {}) };
+  }
+  if ('error' in set) {
+    results.push(...containerSectionNotEvaluated(set.error));
+    notes.push(`section 5: not evaluated: ${set.error}`);
+    summary.containers = { error: set.error };
+  } else {
+    const five = containerSection(set, ev);
+    results.push(...five.results);
+    findings.push(...five.findings);
+    notes.push(`section 5 checks ${set.what}${wo.containers === 'all' && !wo.fromInspect ? ' (--containers running: only running ones, as Docker Bench)' : ''}`);
+    summary.containers = { selection: wo.containers, count: set.specs.length, names: set.specs.slice(0, 200).map((s) => s.container ?? s.name) };
+  }
+  return { results, findings, notes, summary };
 }
 
 export async function auditReport(scope: 'daemon' | 'host' | 'all', opts: CollectOptions, evIn?: HostEvidence, workloads?: WorkloadOptions): Promise<{ report: Report; evidence: HostEvidence }> {

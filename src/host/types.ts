@@ -136,6 +136,8 @@ export interface HostEvidence {
   /** the daemon's user: home (rootless config lives there), runtime dir, subordinate gid ranges */
   daemonUser: { uid: number; name?: string; home: string; runtimeDir?: string; primaryGid?: number; subgids: Array<{ start: number; count: number }> };
   engine: EngineFacts;
+  /** live audits: the docker client variables of the auditing process's environment (unset offline: unknown) */
+  clientEnv?: { DOCKER_CONTENT_TRUST?: string };
   daemon?: DaemonProcess;
   /** the dockerd argv actually used for settings (from the process, or the unit's ExecStart offline) */
   daemonArgs: string[];

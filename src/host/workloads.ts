@@ -8,6 +8,8 @@ import { engineContainers, readInspectFile } from '../runtime/inspect.js';
 import { resolveProfiles } from '../profiles/resolve.js';
 import type { ContainerSpec } from '../runtime/model.js';
 import type { HostEvidence } from './types.js';
+import { openDockerDaemon } from '../sources/docker-daemon.js';
+import type { LocalImage } from '../analyzers/cis/images.js';
 
 export interface WorkloadOptions {
   /** section 5: every container (default: running, created, exited: a stopped one restarts with its settings) or running ones (Docker Bench) */
@@ -52,4 +54,37 @@ export async function collectContainers(ev: HostEvidence, wo: WorkloadOptions): 
     if (e instanceof InputError) throw e;
     return { error: `containers could not be listed: ${(e as Error).message}` };
   }
+}
+
+const MAX_IMAGES = 5000;
+
+/**
+ * Section 4's images: every local image (GET /images/json, as `docker images`), or with `in-use` the images of
+ * the containers section 5 checks. Each is described by its config and history only (no layer is read).
+ */
+export async function collectImages(ev: HostEvidence, wo: WorkloadOptions, containers?: ContainerSpec[]): Promise<{ images: LocalImage[]; what: string; skipped: string[] } | { error: string }> {
+  const client = engineFor(ev);
+  if (typeof client === 'string') return { error: client.replace(/; give saved .*$/, '') };
+  const listed = ev.engine.images;
+  if (!listed) return { error: `the image list is not available (${ev.engine.error ?? 'not queried'})` };
+  const digests = new Map(listed.map((i) => [String(i.Id ?? ''), Array.isArray(i.RepoDigests) ? (i.RepoDigests as unknown[]).map(String) : []]));
+  let ids = listed.map((i) => String(i.Id ?? '')).filter(Boolean);
+  if (wo.images === 'in-use') {
+    if (!containers) return { error: 'the containers could not be listed, so the images in use are unknown' };
+    const used = new Set(containers.map((c) => c.imageId).filter(Boolean));
+    ids = ids.filter((id) => used.has(id));
+  }
+  const images: LocalImage[] = [];
+  const skipped: string[] = [];
+  for (const id of ids.slice(0, MAX_IMAGES)) {
+    try {
+      const image = await openDockerDaemon(id, { client });
+      const tag = image.repoTags.find((t) => t && t !== '<none>:<none>');
+      images.push({ name: tag ?? id.replace(/^sha256:/, '').slice(0, 12), id, image, repoDigests: digests.get(id) ?? [] });
+    } catch {
+      skipped.push(id); // removed between the list and the inspect
+    }
+  }
+  const what = wo.images === 'in-use' ? `${images.length} image(s) of the checked containers` : `${images.length} local image(s)`;
+  return { images, what, skipped };
 }

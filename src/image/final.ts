@@ -9,9 +9,18 @@ import type { FinalFile, HiddenFile, LayerResult } from './types.js';
 
 function removeUnder(final: Map<string, FinalFile>, prefixes: Set<string>, includeSelf: boolean, hiddenBy: number, how: HiddenFile['how'], hidden: HiddenFile[]): void {
   if (prefixes.size === 0) return;
+  // a few prefixes (the usual case): a startsWith per prefix, no substring made per path and ancestor
+  const few = prefixes.size <= 16 ? [...prefixes].filter((q) => q !== '').map((q) => `${q}/`) : undefined;
   for (const [p, f] of final) {
     let hit = includeSelf && prefixes.has(p);
-    if (!hit) {
+    if (!hit && few) {
+      for (const q of few) {
+        if (p.startsWith(q)) {
+          hit = true;
+          break;
+        }
+      }
+    } else if (!hit) {
       let i = p.lastIndexOf('/');
       while (i > 0) {
         if (prefixes.has(p.slice(0, i))) {

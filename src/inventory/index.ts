@@ -150,6 +150,7 @@ export function buildInventory(scan: ImageScan): InventoryReport {
   }
 
   const packages: Package[] = [];
+  const incomplete: NonNullable<InventoryReport['incomplete']> = [];
   const fileLists = new Map<string, string[]>();
   for (const a of inventoryAnalyzers) {
     if (a === osAnalyzer) continue;
@@ -158,6 +159,7 @@ export function buildInventory(scan: ImageScan): InventoryReport {
       for (const w of o.warnings ?? []) warnings.push(w);
       if (o.fileList) fileLists.set(o.fileList.pkg, o.fileList.files);
       const layerOf = scan.final.get(path)!.layerIndex;
+      if (o.incomplete) incomplete.push({ path, ...o.incomplete, layerIndex: layerOf });
       for (const d of o.packages ?? []) {
         const li = intro.get(path)?.get(pkgKey(d, path)) ?? layerOf;
         const p: Package = { ...d, path: d.path ?? path, purl: '', layerIndex: li } as Package;
@@ -197,6 +199,7 @@ export function buildInventory(scan: ImageScan): InventoryReport {
 
   const inv: InventoryReport = { packages: kept, warnings };
   if (os) inv.os = os;
+  if (incomplete.length) inv.incomplete = incomplete;
   const img = scan.image;
   inv.image = {
     name: img.name,

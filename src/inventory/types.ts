@@ -16,4 +16,6 @@ export interface DetectorOutput {
   /** dpkg info/*.list: the package (name or name:arch) this file lists, and its files */
   fileList?: { pkg: string; files: string[] };
   warnings?: string[];
+  /** the file was not read to the end (a package-count cap): the packages are the first ones only */
+  incomplete?: { reason: string; ecosystem: string; limit: number };
 }

@@ -163,6 +163,13 @@ export function toSarif(report: Report, opts: Pick<RenderOptions, 'cwd' | 'srcRo
   };
   const bases = uris.originalUriBaseIds();
   if (bases) run.originalUriBaseIds = bases;
+  // benchmark audits: Docker Bench's score, in total and per section (pass +1, fail/warn -1; manual checks are info)
+  const cis = report.summary?.cis as { checks?: number; score?: number; sections?: Array<{ section: string; title: string; checks: number; score: number }> } | undefined;
+  if (cis && typeof cis.score === 'number') {
+    run.properties = {
+      cisScore: { checks: cis.checks, score: cis.score, sections: (cis.sections ?? []).map((x) => ({ section: x.section, title: x.title, checks: x.checks, score: x.score })) },
+    };
+  }
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

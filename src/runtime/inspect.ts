@@ -89,7 +89,10 @@ export function markImageEnv(spec: ContainerSpec, imageEnv: string[]): void {
 export function readInspectFile(path: string): ContainerSpec[] {
   let text: string;
   try {
-    if (statSync(path).size > 256 * 1024 * 1024) throw new InputError(`${path}: larger than 256 MiB`);
+    const st = statSync(path);
+    // a device or FIFO reports size 0 and may never end: only regular files are read
+    if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
+    if (st.size > 256 * 1024 * 1024) throw new InputError(`${path}: larger than 256 MiB`);
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof InputError) throw e;

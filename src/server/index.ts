@@ -8,6 +8,7 @@
  *
  * startServer() returns once it listens; close() stops the loops, the task processes and the store.
  */
+import type { RegistryOptions } from '../sources/registry.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -64,6 +65,8 @@ export interface ServeOptions {
   config?: BulwarkConfig;
   /** docker:NAME references (the server's engine) accepted; default true */
   allowDocker?: boolean;
+  /** registry references: trust (--ca-cert, --insecure-registry) and timeouts, as `bulwark image` takes them */
+  registry?: RegistryOptions;
   /** log one JSON line per event to stderr */
   log?: boolean;
 }
@@ -176,6 +179,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     jobTimeoutMs: opts.jobTimeoutMs ?? 30 * 60_000,
     allowRoots: roots,
     ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.registry ? { registry: opts.registry } : {}),
     log,
   });
   const updater = new DbUpdater(store, vulns, tasks, notifierLoop, metrics, {
@@ -217,6 +221,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<RunningServe
     maxAttempts: opts.maxAttempts ?? 3,
     rateLimit: opts.rateLimit ?? 50,
     allowDocker: opts.allowDocker !== false,
+    ...(opts.registry ? { registry: opts.registry } : {}),
     dashboardDir: opts.dashboardDir,
     isNotifier: () => notifier,
     log,

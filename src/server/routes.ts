@@ -3,6 +3,7 @@
  * authentication and scopes, a per-client rate limit, problem+json errors, request metrics, and the hook
  * that serves the dashboard at `/` (dashboard.ts; or the static files of --dashboard DIR).
  */
+import type { RegistryOptions } from '../sources/registry.js';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, realpathSync, rmSync, statSync, createReadStream } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
@@ -41,6 +42,8 @@ export interface ServerContext {
   maxAttempts: number;
   rateLimit: number;
   allowDocker: boolean;
+  /** trust and timeouts for registry references (--ca-cert, --insecure-registry) */
+  registry?: RegistryOptions;
   dashboardDir?: string;
   isNotifier: () => boolean;
   log: (msg: string, extra?: Record<string, unknown>) => void;
@@ -130,7 +133,7 @@ async function saveUpload(body: Readable, path: string, max: number): Promise<nu
 async function identify(ref: string, ctx: ServerContext, platform?: string): Promise<{ digest: string; name: string }> {
   let img;
   try {
-    img = await openImage(ref, { tmpDir: ctx.tmpDir, ...(platform ? { platform } : {}) });
+    img = await openImage(ref, { tmpDir: ctx.tmpDir, ...(platform ? { platform } : {}), ...(ctx.registry ? { registry: ctx.registry } : {}) });
   } catch (e) {
     if (e instanceof UserError) throw new HttpError(422, e.message);
     const err = e as NodeJS.ErrnoException;

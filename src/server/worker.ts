@@ -8,6 +8,7 @@
 import { rmSync } from 'node:fs';
 import type { ImageIndex } from '../app/image.js';
 import type { BulwarkConfig } from '../core/config.js';
+import type { RegistryOptions } from '../sources/registry.js';
 import type { Metrics } from './metrics.js';
 import { resolvePathRef } from './refs.js';
 import { HttpError } from './problem.js';
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   jobTimeoutMs: number;
   allowRoots: string[];
   config?: BulwarkConfig;
+  /** trust and timeouts for registry references (--ca-cert, --insecure-registry) */
+  registry?: RegistryOptions;
   /** poll interval when the queue is empty */
   idleMs?: number;
   log: (msg: string, extra?: Record<string, unknown>) => void;
@@ -102,7 +105,7 @@ export class IndexWorker {
       if (job.kind === 'ref' && !ref.startsWith('docker:') && !ref.startsWith('docker-daemon:') && (ref.startsWith('/') || /^(oci|docker-archive|rootfs|dir):/.test(ref))) {
         ref = resolvePathRef(ref, this.opts.allowRoots);
       }
-      const { index, stats } = await this.tasks.index(ref, { cacheDir: this.opts.cacheDir, ...(this.opts.config ? { config: this.opts.config } : {}) }, this.opts.jobTimeoutMs);
+      const { index, stats } = await this.tasks.index(ref, { cacheDir: this.opts.cacheDir, ...(this.opts.config ? { config: this.opts.config } : {}), ...(this.opts.registry ? { registry: this.opts.registry } : {}) }, this.opts.jobTimeoutMs);
       if (index.digest !== job.digest) throw new TaskError(`the image changed since it was submitted (now ${index.digest})`, true);
       const fixed: ImageIndex = { ...index, ref: job.kind === 'upload' ? 'upload' : job.ref, target: { ...index.target, ref: job.kind === 'upload' ? 'upload' : job.ref } };
       const { keys, verdicts } = this.baseline.of(fixed);

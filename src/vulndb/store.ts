@@ -628,6 +628,10 @@ export class VulnStore {
     checkDbFile(path);
     try {
       this.db = new Database(path, { readonly: true, fileMustExist: true });
+      // read through a memory map instead of a read() per page: a scan's first match reads megabytes of packed rows
+      // (2.7 MB for the 457 Debian sources of the bench's stress inventory: 55 ms of CPU through read(), 17 ms mapped).
+      // Updates never write a database in place (a new file is renamed over it), so the mapping stays valid.
+      this.db.pragma('mmap_size = 268435456');
       const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
       if (!meta || Number(meta.value) !== SCHEMA_VERSION) throw new Error('schema version row missing');
     } catch (e) {

@@ -1,11 +1,12 @@
 /**
  * Acceptance on the real engine: a docker-built image planting secrets and dangerous files, scanned through
- * the real source and layer walker; and the unmodified Alpine / Debian bookworm images give no secret finding.
+ * the real source and layer walker, with the Go toolchain's test key and aws-sdk's API examples where they install
+ * (no finding: only the plants are reported); and the unmodified Alpine / Debian bookworm images give no secret finding.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkImage, imageContentAnalyzers, attributeLayers } from '../../src/analyzers/image/index.js';
@@ -29,7 +30,11 @@ const plants = {
   npm: fake.npmToken(),
   envPw: fake.password(),
   argPw: fake.password(),
+  sshKey: '',
+  vendoredAws: fake.awsSecret(),
 };
+/** real files vendored trees ship (test/fixtures/secrets/vendored): the allow rules let them through */
+const VENDORED = new URL('../fixtures/secrets/vendored/', import.meta.url).pathname;
 
 async function scanOf(ref: string): Promise<{ scan: ImageScan; findings: Finding[] }> {
   const scan = await analyzeImage(`docker:${ref}`, { analyzers: [...inventoryAnalyzers, ...imageContentAnalyzers], cacheDir });
@@ -49,6 +54,21 @@ before(() => {
   writeFileSync(join(ctxDir, 'repo', '.git', 'HEAD'), 'ref: refs/heads/main\n');
   writeFileSync(join(ctxDir, 'repo', '.git', 'config'), '[core]\n\trepositoryformatversion = 0\n');
   writeFileSync(join(ctxDir, 'repo', 'main.sh'), 'echo hi\n');
+  // a private key where keys live, and a package that ships its .env: found although one is in node_modules
+  plants.sshKey = fake.pkcs8Pem();
+  mkdirSync(join(ctxDir, 'more', 'root', '.ssh'), { recursive: true });
+  writeFileSync(join(ctxDir, 'more', 'root', '.ssh', 'id_ed25519'), plants.sshKey, { mode: 0o600 });
+  mkdirSync(join(ctxDir, 'more', 'srv', 'app', 'node_modules', 'leaky-pkg'), { recursive: true });
+  writeFileSync(join(ctxDir, 'more', 'srv', 'app', 'node_modules', 'leaky-pkg', '.env'), `AWS_SECRET_ACCESS_KEY=${plants.vendoredAws}\n`);
+  // not planted: the Go toolchain's test key and example, aws-sdk's API examples, where those packages install them
+  const put = (rel: string, fixture: string) => {
+    mkdirSync(join(ctxDir, 'more', rel, '..'), { recursive: true });
+    copyFileSync(join(VENDORED, fixture), join(ctxDir, 'more', rel));
+  };
+  put('usr/share/go-1.19/src/crypto/tls/testdata/example-key.pem', 'go-example-key.pem');
+  put('usr/share/go-1.19/src/crypto/tls/example_test.go', 'go-example_test.go.txt');
+  put('srv/app/node_modules/aws-sdk/apis/sso-oidc-2019-06-10.examples.json', 'aws-sdk-sso-oidc-2019-06-10.examples.json');
+  put('srv/app/node_modules/aws-sdk/apis/iam-2010-05-08.examples.json', 'aws-sdk-iam-2010-05-08.examples.json');
   writeFileSync(
     join(ctxDir, 'Dockerfile'),
     [
@@ -62,6 +82,7 @@ before(() => {
       'RUN cp /bin/busybox /usr/local/bin/rootsh && chmod 4755 /usr/local/bin/rootsh',
       'RUN mkdir -p /srv/shared && chmod 0777 /srv/shared',
       'COPY repo/ /srv/app/',
+      'COPY more/ /',
       'USER 65534',
       '',
     ].join('\n'),
@@ -82,7 +103,7 @@ after(() => {
 
 const loc = (f: Finding) => (f.location.kind === 'image' ? f.location : assert.fail('not an image location'));
 
-test('every plant is reported with the right layer; deleted ones as still extractable', { skip, timeout: 15 * 60_000 }, async () => {
+test('every plant is reported with the right layer, deleted ones as still extractable; vendored test keys and API examples are not', { skip, timeout: 15 * 60_000 }, async () => {
   const { scan, findings } = await scanOf(TAG);
   const layerOf = (needle: string) => {
     const i = scan.image.layers.findIndex((l) => (l.createdBy ?? '').includes(needle));
@@ -123,6 +144,18 @@ test('every plant is reported with the right layer; deleted ones as still extrac
   assert.equal(loc(arg).layerIndex, argLayer);
   assert.match(loc(arg).field ?? '', /^history\[\d+\]\.created_by$/);
 
+  const moreLayer = layerOf(' in / '); // COPY more/ / (the legacy builder records 'COPY dir:<hash> in / ')
+  const ssh = find('BW-SECRET-001', (f) => loc(f).path === 'root/.ssh/id_ed25519');
+  assert.equal(loc(ssh).layerIndex, moreLayer);
+  const leaky = find('BW-SECRET-004', (f) => loc(f).path === 'srv/app/node_modules/leaky-pkg/.env');
+  assert.match(leaky.message, /present in the final filesystem/);
+
+  // every secret finding is a plant: nothing from the vendored test keys and API examples
+  const planted = new Set(['opt/plant/id_rsa', 'opt/plant/.env', 'root/.npmrc', 'root/.ssh/id_ed25519', 'srv/app/node_modules/leaky-pkg/.env', 'config.Env', 'history']);
+  const where = (f: Finding) => loc(f).path ?? (loc(f).field ?? '').replace(/\[.*$/, '');
+  const unplanted = findings.filter((f) => f.ruleId.startsWith('BW-SECRET') && !planted.has(where(f)));
+  assert.deepEqual(unplanted.map((f) => `${f.ruleId} ${f.message}`), []);
+
   const suid = find('BW-IMAGE-011', (f) => loc(f).path === 'usr/local/bin/rootsh');
   assert.equal(suid.severity, 'high');
   assert.equal(loc(suid).layerIndex, suidLayer);
@@ -139,7 +172,7 @@ test('every plant is reported with the right layer; deleted ones as still extrac
 
   // no secret value anywhere in the output
   const json = JSON.stringify(findings);
-  for (const v of [plants.awsId, plants.awsSecret, plants.npm, plants.envPw, plants.argPw, plants.rsa.split('\n')[1]]) {
+  for (const v of [plants.awsId, plants.awsSecret, plants.npm, plants.envPw, plants.argPw, plants.rsa.split('\n')[1], plants.sshKey.split('\n')[1], plants.vendoredAws]) {
     assert.ok(!json.includes(v.slice(4)), 'a secret value leaked into the findings');
   }
 });

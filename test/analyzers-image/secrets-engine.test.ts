@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { SecretMatcher, redact, shannonEntropy } from '../../src/analyzers/image/secrets/engine.js';
 import { BUILTIN_SECRET_RULES } from '../../src/analyzers/image/secrets/rules-table.js';
 import { fake } from './fake-secrets.js';
+import picomatch from 'picomatch';
+
+const picomatchRe = (g: string) => picomatch.makeRe(g, { dot: true }).source;
 
 const m = new SecretMatcher(BUILTIN_SECRET_RULES);
 const kinds = (text: string, path = 'app/config.yaml') => m.scan(text, path).map((h) => h.rule);
@@ -134,4 +137,43 @@ test('a file with thousands of keyword occurrences still finds the secret', () =
   const tok = fake.githubToken();
   const text = 'token token pass secret\n'.repeat(3000) + `ghp: ${tok}\n`;
   assert.deepEqual(m.scan(text, 'x/y.conf').map((h) => h.rule), ['github-token']);
+});
+
+test('anchored rules (the regex tried only where a keyword can start a match) find exactly what the full search finds', () => {
+  // the same rules, unanchored: a no-op group at the end makes the regex differ from the built-in one
+  const anchoredIds = ['url-credentials', 'generic-password'];
+  const plain = new SecretMatcher(BUILTIN_SECRET_RULES.map((r) => (anchoredIds.includes(r.id) ? { ...r, regex: `${r.regex}(?:)` } : r)));
+  // texts built from the pieces these rules care about: word runs of every length around the keywords, quotes,
+  // separators across lines, schemes, credentials, case variants, several matches per line
+  const pieces = ['password', 'PassWD', 'pwd', 'secret', 'Client_Secret', 'api_key', 'APIKEY', 'access_token', 'auth-token', 'token', 'pass', 'x', 'a1', 'db', '_', '-', '__', '=', ':', '=>', ' ', '  ', '\n', '\t', '"', "'", ',', ';', '}', 'https://', 'HTTP://', 'postgresql://', 'mongodb+srv://', 'rediss://', 'user', '@', 'host.io', 'db.example.com', 'Zq8#kP2$vL9!', 'hunter2', 'Tr0ub4dor&3xY', '.', '/', 'A'.repeat(41), 'b'.repeat(40)];
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  let compared = 0;
+  let withHits = 0;
+  for (let i = 0; i < 3000; i++) {
+    let text = '';
+    const len = 3 + rnd(60);
+    for (let j = 0; j < len; j++) text += pieces[rnd(pieces.length)];
+    for (const path of ['etc/app.conf', 'app/settings.yaml']) {
+      const a = m.scanBuffer(Buffer.from(text, 'latin1'), path);
+      const b = plain.scanBuffer(Buffer.from(text, 'latin1'), path);
+      assert.deepEqual(a, b, JSON.stringify(text));
+      compared++;
+      if (a.length) withHits++;
+    }
+  }
+  assert.equal(compared, 6000);
+  // the generated texts do exercise both rules
+  assert.ok(withHits > 300, `only ${withHits} texts with hits`);
+});
+
+test('path-limited rules: the base-name prefilter admits every path a rule glob matches', () => {
+  const paths = ['.npmrc', 'root/.npmrc', 'etc/npmrc', 'root/.docker/config.json', '.docker/config.json', 'home/u/.dockercfg', 'root/.git-credentials', 'root/.config/git/credentials', 'root/.pgpass', 'root/.bash_history', 'a/.lesshst', '.env', 'app/.env', 'app/.env.local', '.env.production', 'app/prod.env', 'app/.env.example', 'app/config.json', 'app/env', 'app/.envrc', 'app/x.env.bak'];
+  for (const p of paths) {
+    const want = BUILTIN_SECRET_RULES.filter((r) => r.paths).some((r) => r.paths!.some((g) => new RegExp(picomatchRe(g)).test(p)));
+    assert.equal(m.wantsPath(p), want, p);
+  }
 });

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerAvailable, ensureAlpineImage, ALPINE_OLD_IMAGE } from '../support/images.js';
 import { runCli } from '../support/cli.js';
@@ -22,6 +22,9 @@ const skip = HAVE_DOCKER ? false : 'no Docker engine reachable';
 const PREFIX = `bwcis${process.pid}-`;
 const NET = `${PREFIX}net`;
 const TAG = `${PREFIX}img:1`;
+/** built images: one that passes the scored image checks, one that fails them */
+const GOOD = `${PREFIX}good:1`;
+const BAD = `${PREFIX}bad:1`;
 const work = tempDir('bw-cis-');
 /** a static binary that only waits, mounted as /usr/sbin/sshd: a process named sshd without an SSH server */
 const SSHD = join(work, 'sshd');
@@ -46,12 +49,22 @@ function cleanup(): void {
   if (ids) docker(['rm', '-f', ...ids.split('\n')], true);
   docker(['network', 'rm', NET], true);
   docker(['rmi', TAG], true); // a tag only: the images under it are the shared test images
+  docker(['rmi', GOOD, BAD], true);
+}
+
+function build(tag: string, dockerfile: string): void {
+  const ctx = join(work, tag.replace(/[^a-z0-9]/g, '_'));
+  mkdirSync(ctx, { recursive: true });
+  writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
+  writeFileSync(join(ctx, 'f.txt'), 'hello\n');
+  execFileSync('docker', ['build', '-q', '-t', tag, ctx], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, env: { ...process.env, DOCKER_BUILDKIT: '0' } });
 }
 
 let image = '';
 let live: Report & { summary: { cis: { sections: Array<{ section: string; checks: number; score: number; counts: Record<string, number> }> } } };
+let inUse: Report & { summary: { images: { names: string[] }; containers: { names: string[] } } };
 const byCis = (r: Report, cis: string): CheckOutcome => r.checks!.find((c) => c.cis === cis)!;
-const offenders = (c: CheckOutcome): string[] => ((c.evidence?.offenders as Array<{ container: string }>) ?? []).map((o) => o.container);
+const offenders = (c: CheckOutcome): string[] => ((c.evidence?.offenders as Array<{ container?: string; image?: string }>) ?? []).map((o) => o.container ?? o.image!);
 
 before(async () => {
   if (!HAVE_DOCKER) return;
@@ -73,9 +86,23 @@ before(async () => {
   docker(['create', '--name', `${PREFIX}stale`, '--network', NET, TAG, 'busybox', 'sleep', '600']);
   ensureAlpineImage();
   docker(['tag', ALPINE_OLD_IMAGE, TAG]);
-  const r = await runCli(['cis', '-f', 'json']);
-  assert.equal(r.code, 0, r.stderr);
-  live = JSON.parse(r.stdout);
+  build(GOOD, `FROM ${image}\nCOPY f.txt /f.txt\nUSER 65534\nHEALTHCHECK CMD true\n`);
+  // the package index update fails offline: '|| true' keeps it alone in its RUN, which is the point
+  build(BAD, `FROM ${image}\nADD f.txt /f.txt\nENV API_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\nRUN apk update || true\n`);
+  docker(['create', '--name', `${PREFIX}badimg`, '--network', NET, BAD, 'busybox', 'sleep', '600']);
+  const prev = process.env.DOCKER_CONTENT_TRUST;
+  process.env.DOCKER_CONTENT_TRUST = '1';
+  try {
+    const r = await runCli(['cis', '-f', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    live = JSON.parse(r.stdout);
+    const u = await runCli(['cis', '--images', 'in-use', '--containers', 'running', '-f', 'json']);
+    assert.equal(u.code, 0, u.stderr);
+    inUse = JSON.parse(u.stdout);
+  } finally {
+    if (prev === undefined) delete process.env.DOCKER_CONTENT_TRUST;
+    else process.env.DOCKER_CONTENT_TRUST = prev;
+  }
 });
 
 after(() => {
@@ -108,6 +135,36 @@ test('cis live: section 5 has every check 5.1-5.32, each once, with the offendin
   for (const c of five.filter((x) => CIS5.find((d) => d.cis === x.cis)?.manual)) assert.ok(c.status === 'info', `${c.cis} is manual: ${c.status}`);
 });
 
+test('cis live: section 4 over every local image, per check, and the content trust of the environment', { skip }, () => {
+  const four = live.checks!.filter((c) => c.section === '4');
+  assert.deepEqual(four.map((c) => c.cis).sort(), ['4.1', '4.10', '4.11', '4.12', '4.2', '4.3', '4.4', '4.5', '4.6', '4.7', '4.8', '4.9']);
+  assert.equal(byCis(live, '4.5').status, 'pass', 'DOCKER_CONTENT_TRUST=1 in the environment');
+  for (const [cis, status] of [['4.1', 'fail'], ['4.6', 'fail'], ['4.10', 'fail'], ['4.7', 'info'], ['4.9', 'info']] as const) {
+    const c = byCis(live, cis);
+    assert.equal(c.status, status, `${cis}: ${c.message}`);
+    assert.ok(offenders(c).includes(BAD), `${cis} names ${BAD}: ${c.message}`);
+    assert.ok(!offenders(c).includes(GOOD), `${cis} passes ${GOOD}`);
+  }
+  // the base image's own root filesystem (ADD file:... in /) is not an ADD of the build
+  assert.ok(!offenders(byCis(live, '4.9')).includes(image));
+  for (const cis of ['4.2', '4.3', '4.4', '4.8', '4.11', '4.12']) assert.equal(byCis(live, cis).status, 'info', `${cis} is manual`);
+  for (const c of live.checks!.filter((x) => x.status === 'fail' || x.status === 'warn')) assert.ok(c.remediation && c.remediation.length > 10, `${c.cis} ${c.ruleId}: no remediation`);
+  assert.ok(live.findings.some((f) => f.ruleId === 'BW-SECRET-007' && (f.location as { image?: string }).image === BAD), 'the token in ENV is a finding of the secret rule');
+  assert.ok(!JSON.stringify(live).includes('ghp_abcdefghijklmnopqrstuvwxyz0123456789'), 'the secret is redacted');
+  const sec = live.summary.cis.sections.find((s) => s.section === '4')!;
+  assert.equal(sec.checks, 12);
+  assert.equal(sec.score, four.filter((c) => c.status === 'pass').length - four.filter((c) => c.status === 'fail' || c.status === 'warn').length);
+});
+
+test('cis --images in-use --containers running: only running containers and the images they use', { skip }, () => {
+  assert.ok(inUse.summary.containers.names.includes(`${PREFIX}hard`));
+  assert.ok(!inUse.summary.containers.names.includes(`${PREFIX}priv`), 'a created container is not running');
+  assert.ok(inUse.summary.images.names.includes(image));
+  assert.ok(!inUse.summary.images.names.includes(BAD), 'the bad image is used only by a created container');
+  assert.ok(!inUse.summary.images.names.includes(GOOD), 'no container uses the good image');
+  assert.equal(byCis(inUse, '5.5').status === 'fail' && offenders(byCis(inUse, '5.5')).includes(`${PREFIX}priv`), false);
+});
+
 test('section 5 over chosen containers: exact statuses and score', { skip }, async () => {
   const client = new EngineClient();
   const specs = await engineContainers(client, { all: true, filters: { name: [PREFIX] } });
@@ -138,6 +195,9 @@ test('cis --root: sections 4 and 5 not evaluated with the reason; --from-inspect
   const five = rep.checks!.filter((c) => c.section === '5' && c.cis !== '5.1');
   assert.equal(five.length, CIS5.length);
   assert.ok(five.every((c) => c.status === 'not-evaluated' && /no engine/.test(c.message)), JSON.stringify(five[0]));
+  const four = rep.checks!.filter((c) => c.section === '4');
+  assert.equal(four.length, 12);
+  assert.ok(four.every((c) => c.status === 'not-evaluated'), JSON.stringify(four.find((c) => c.status !== 'not-evaluated')));
 
   const file = join(work, 'inspect.json');
   writeFileSync(file, docker(['inspect', `${PREFIX}priv`, `${PREFIX}hard`]));
@@ -148,6 +208,15 @@ test('cis --root: sections 4 and 5 not evaluated with the reason; --from-inspect
   assert.deepEqual(offenders(byCis(rep2, '5.5')), [`${PREFIX}priv`]);
   assert.equal(byCis(rep2, '5.16').status, 'pass');
 
+  // hostile input: a device never ends, so it is refused before reading (one line, exit 2)
+  const dev = await runCli(['cis', '--root', root, '--from-inspect', '/dev/zero']);
+  assert.equal(dev.code, 2);
+  assert.match(dev.stderr, /not a regular file/);
+  const junk = join(work, 'junk.json');
+  writeFileSync(junk, '[{"Config": 1}]');
+  const j = await runCli(['cis', '--root', root, '--from-inspect', junk]);
+  assert.equal(j.code, 2);
+  assert.match(j.stderr, /not a container inspect object/);
   const bad = await runCli(['cis', '--root', root, '--containers', 'some']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--containers: expected all or running/);

@@ -24,7 +24,12 @@ test('cis --format json: a structured result for every check (pass, fail, warn, 
   assert.equal(rep.findings.length, checks.filter((c) => c.status === 'fail' || c.status === 'warn').length);
 
   const s = await runCli(['cis', '--root', root, '-f', 'sarif']);
-  const run = (JSON.parse(s.stdout) as { runs: Array<{ results: Array<{ kind: string; level: string; ruleId: string; ruleIndex: number }>; tool: { driver: { rules: Array<{ id: string }> } } }> }).runs[0]!;
+  const run = (JSON.parse(s.stdout) as { runs: Array<{ results: Array<{ kind: string; level: string; ruleId: string; ruleIndex: number }>; tool: { driver: { rules: Array<{ id: string }> } }; properties: { cisScore: { score: number; sections: Array<{ section: string; score: number; checks: number }> } } }> }).runs[0]!;
+  // the score per section and in total travels in the run's property bag, as in the JSON summary
+  const sum = rep.summary.cis as unknown as { score: number; sections: Array<{ section: string; score: number; checks: number }> };
+  assert.equal(run.properties.cisScore.score, sum.score);
+  assert.deepEqual(run.properties.cisScore.sections.map((x) => `${x.section}:${x.score}/${x.checks}`), sum.sections.map((x) => `${x.section}:${x.score}/${x.checks}`));
+  assert.deepEqual(run.properties.cisScore.sections.map((x) => x.section), ['1', '2', '3', '4', '5', '6', '7', 'K']);
   const kinds = (k: string) => run.results.filter((x) => x.kind === k).length;
   assert.equal(kinds('pass'), rep.summary.cis.counts.pass);
   assert.equal(kinds('fail'), rep.findings.length);

@@ -99,6 +99,7 @@ const cases: Case[] = [
     bad: { patch: (ev) => (ev.engine.networks = [{ Name: 'ingress', Driver: 'overlay', Options: {} }, { Name: 'backend', Driver: 'overlay', Options: {} }]) },
     good: { patch: (ev) => (ev.engine.networks = [{ Name: 'ingress', Driver: 'overlay', Options: {} }, { Name: 'backend', Driver: 'overlay', Options: { encrypted: '' } }]) },
   },
+  { id: 'BW-HOST-030', bad: { patch: (ev) => (ev.clientEnv = {}) }, good: { patch: (ev) => (ev.clientEnv = { DOCKER_CONTENT_TRUST: '1' }) }, badStatus: 'warn' },
   {
     id: 'BW-DAEMON-056',
     bad: { info: { Swarm: { LocalNodeState: 'active', ControlAvailable: false } } },

@@ -51,7 +51,11 @@ test('SARIF of every command passes sarif-multitool validate with no error', { t
     ['daemon', ['daemon', '--root', root]],
     ['host', ['host', '--root', root]],
     ['cis', ['cis', '--root', root]],
+    // sections 4 and 5 offline from saved inspect output: container findings and check results of their own
+    ['cis-inspect', ['cis', '--root', root, '--from-inspect', join(FX, 'runtime', 'inspect', 'privileged.json')]],
   ];
+  // the whole benchmark live: image and container findings (sections 4 and 5) from the engine's own images and containers
+  if (dockerAvailable()) runs.push(['cis-live', ['cis']]);
   // the registry stage: a plain-HTTP docker-registry with deletes on (its audit), and an unsigned image read from it
   let registry: RunningRegistry | undefined;
   if (!haveRegistryTools() && dockerAvailable()) {

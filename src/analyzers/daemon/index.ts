@@ -49,6 +49,7 @@ import runcEscapesCheck from './rules/host-011-runc-escapes.js';
 import containerdEscapesCheck from './rules/host-012-containerd-escapes.js';
 import daemonSeccompProfileCheck from './rules/daemon-060-seccomp-profile.js';
 import noLsmCheck from './rules/host-020-no-lsm.js';
+import contentTrustCheck from './rules/host-030-content-trust.js';
 
 /** Every daemon and host rule, in CIS order. */
 export const hostRules: HostRule[] = ruleSet<HostRule>([
@@ -57,6 +58,7 @@ export const hostRules: HostRule[] = ruleSet<HostRule>([
   auditRulesCheck,
   versionsCheck,
   noLsmCheck,
+  contentTrustCheck,
   rootlessCheck,
   iccCheck,
   logLevelCheck,

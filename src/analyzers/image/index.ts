@@ -34,6 +34,7 @@ import gitDir from './files/git-dir.js';
 import packageCaches from './files/package-caches.js';
 import coreDumps from './files/core-dumps.js';
 import wastedBytes from './files/wasted-bytes.js';
+import inventoryIncomplete from './files/inventory-incomplete.js';
 import privateKey from './secrets/rules/secret-001-private-key.js';
 import encryptedPrivateKey from './secrets/rules/secret-002-encrypted-private-key.js';
 import awsAccessKeyId from './secrets/rules/secret-003-aws-access-key-id.js';
@@ -107,6 +108,7 @@ export const imageRuleSet: ImageRule[] = ruleSet<ImageRule>([
   packageCaches,
   coreDumps,
   wastedBytes,
+  inventoryIncomplete,
   ...secretRules,
 ]);
 

@@ -61,10 +61,15 @@ export function workloadLinks(model: PipelineModel): WorkloadLink[] {
     const vulns: WorkloadLink['vulns'] = [];
     const root: Finding[] = [];
     let imageRunsAsRoot: boolean | undefined;
+    // a live container's user is known from its inspect data (exposure.ts); the stage root findings belong to the
+    // service or workload it was matched to, which reports them once (BW-PIPELINE-011)
+    const addRoot = (fs: Finding[]) => {
+      if (!w.live) root.push(...fs);
+    };
     if (w.dockerfile) {
       const df = w.dockerfile;
       const rootHere = buildRoot.get(df) ?? [];
-      root.push(...rootHere);
+      addRoot(rootHere);
       // a Dockerfile of the project that builds this image: its final USER decides when the service sets none
       if (model.dockerfiles?.includes(df)) imageRunsAsRoot = rootHere.length > 0;
       for (const c of model.copies) {
@@ -80,12 +85,12 @@ export function workloadLinks(model: PipelineModel): WorkloadLink[] {
         vulns.push({ finding: f, via: `in image ${img}${l?.layerIndex !== undefined ? `, layer ${l.layerIndex}` : ''}` });
       }
       const ir = imageRoot.get(img) ?? [];
-      root.push(...ir);
+      addRoot(ir);
       if (ir.length && imageRunsAsRoot === undefined) imageRunsAsRoot = true;
     }
     const svcFile = w.spec.file;
     for (const f of model.findings) {
-      if (f.ruleId === ROOT_RULES.runtime && runtimeService(f) === (w.spec.service ?? w.spec.name) && (!svcFile || !findingFile(f) || svcFile.endsWith(findingFile(f)!))) root.push(f);
+      if (!w.live && f.ruleId === ROOT_RULES.runtime && runtimeService(f) === (w.spec.service ?? w.spec.name) && (!svcFile || !findingFile(f) || svcFile.endsWith(findingFile(f)!))) root.push(f);
     }
     out.push({ workload: w, factors: exposureOf(w.spec, imageRunsAsRoot, w.exposedBy), vulns, root, imageRunsAsRoot });
   }

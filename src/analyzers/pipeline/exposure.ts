@@ -59,7 +59,9 @@ export function exposureOf(spec: ContainerSpec, imageRunsAsRoot?: boolean, expos
   if (caps.length && !spec.privileged) f('escape-caps', `adds ${caps.join(', ')}`);
   if (spec.mounts.some((m) => m.source && SOCKETS.test(m.source))) f('runtime-socket', 'mounts the container engine socket');
   if (spec.pidMode === 'host') f('host-pid', "shares the host's PID namespace");
-  const root = spec.user !== undefined ? isRootUser(spec.user) : imageRunsAsRoot;
+  // a container's inspect data holds the user it really runs as (the image's USER is merged into Config.User):
+  // none is root
+  const root = spec.frontEnd === 'container' ? isRootUser(spec.user ?? '') : spec.user !== undefined ? isRootUser(spec.user) : imageRunsAsRoot;
   if (root) f('root', 'runs as root');
   return out;
 }

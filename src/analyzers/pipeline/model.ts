@@ -47,6 +47,8 @@ export interface Workload {
   project?: string;
   /** the name the findings of its scanned image carry (location.image), once scanned */
   imageName?: string;
+  /** `--live`: a container of the engine, matched to the project workloads it runs (src/app/live.ts) */
+  live?: { state: string; matchedBy: string; workloads: string[] };
   /** Kubernetes: the LoadBalancer / NodePort Services and Ingresses that reach its pods (k8s-services.ts) */
   exposedBy?: ServiceExposure[];
 }

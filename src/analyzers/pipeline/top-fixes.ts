@@ -49,12 +49,12 @@ const EFFECT_OF_FACTOR: Record<ExposureFactor['id'], string> = {
   'k8s-service': 'exposure outside the cluster',
 };
 
-function countText(fs: Finding[], one: string, many: string): string {
+export function countText(fs: Finding[], one: string, many: string): string {
   const by = SEVERITIES.map((s) => [s, fs.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   return `${fs.length} ${fs.length === 1 ? one : many}${by.length ? ` (${by.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`;
 }
 
-function bySeverity(fs: Finding[]): Partial<Record<Severity, number>> {
+export function bySeverity(fs: Finding[]): Partial<Record<Severity, number>> {
   const o: Partial<Record<Severity, number>> = {};
   for (const f of fs) o[f.severity] = (o[f.severity] ?? 0) + 1;
   return o;
@@ -82,7 +82,8 @@ function exactChange(f: Finding, all: Finding[]): string | undefined {
   }
 }
 
-export function topFixes(findings: Finding[], model: PipelineModel, limit = 5): TopFix[] {
+/** `extra`: fixes computed elsewhere that compete in the same ranking (base image advice, src/app/base-image.ts). */
+export function topFixes(findings: Finding[], model: PipelineModel, limit = 5, extra: TopFix[] = []): TopFix[] {
   const groups = new Map<string, { kind: 'pkg' | 'ignore' | 'setting'; fs: Finding[] }>();
   const add = (k: string, kind: 'pkg' | 'ignore' | 'setting', f: Finding) => {
     const g = groups.get(k);
@@ -161,6 +162,7 @@ export function topFixes(findings: Finding[], model: PipelineModel, limit = 5): 
       });
     }
   }
+  out.push(...extra);
   out.sort((a, b) => b.score - a.score || b.removes.findings - a.removes.findings || (a.title < b.title ? -1 : 1));
   return out.slice(0, limit);
 }

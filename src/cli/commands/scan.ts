@@ -6,9 +6,10 @@ import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig
 import { withAllowedRegistries } from '../../registry/allowed.js';
 import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
+import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
 import { failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory } from '../../app/scan.js';
 
-interface Opts extends ReportOptions {
+interface Opts extends ReportOptions, RegistryCliOptions {
   cacheDir?: string;
   db?: string;
   vulns?: boolean;
@@ -17,6 +18,9 @@ interface Opts extends ReportOptions {
   failOn?: string;
   image?: string[];
   images?: boolean;
+  live?: boolean;
+  host?: string;
+  baseCandidates?: string;
   allowedRegistries?: string[];
 }
 
@@ -34,8 +38,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--vex <file>', 'OpenVEX document; not_affected statements suppress (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--image <[service=]ref>', 'also scan this image (as the image of SERVICE, or of the services naming it); any image reference bulwark image takes (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--no-images', 'do not scan the images compose services name, even when the local engine has them')
+    .option('--base-candidates <refs>', "comma-separated candidate base images (any image reference); say which removes the most of each scanned image's vulnerabilities without a major version change, as a top fix ('newer': only the newer tags the base's registry lists)")
+    .option('--live', "add the engine's containers that run the project's services and workloads (matched by compose labels and image ID): their real settings set the exposure")
+    .option('-H, --host <host>', 'Docker engine for --live (default: DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
   addAllowedRegistriesOption(cmd);
+  addRegistryOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
@@ -50,10 +58,13 @@ export function register(program: Command, ctx: CliContext): void {
     const report = await scanDirectory(root, dir, cfg, {
       vulnerabilities:
         opts.vulns === false ? false : { cacheDir: opts.cacheDir, dbFile: opts.db, ignoreUnfixed: opts.ignoreUnfixed, vexFiles: opts.vex },
+      live: opts.live ? { host: opts.host } : false,
+      ...(opts.baseCandidates !== undefined ? { baseCandidates: opts.baseCandidates.split(',').map((x) => x.trim()).filter(Boolean) } : {}),
       images: {
         explicit: (opts.image ?? []).map(parseImageOption),
         auto: opts.images !== false,
         cacheDir: opts.cacheDir,
+        registry: await registryOptionsFrom(opts, opts.image?.length === 1 ? parseImageOption(opts.image[0]!).ref : undefined),
         onImage: (ref) => {
           if (process.stderr.isTTY) process.stderr.write(`scanning image ${ref}...\n`);
         },

@@ -9,6 +9,7 @@ import { parseIntStrict } from '../output.js';
 import { configSection, loadConfig } from '../../core/config.js';
 import { UserError } from '../../core/errors.js';
 import { isSeverity, type Severity } from '../../core/finding.js';
+import { addRegistryTrustOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -49,10 +50,13 @@ const serveSection = z
     'max-body': z.union([z.string(), z.number()]).optional(),
     'rate-limit': z.number().min(0).optional(),
     dashboard: z.string().optional(),
+    'insecure-registry': z.array(z.string()).optional(),
+    'ca-cert': z.array(z.string()).optional(),
+    'registry-timeout': z.union([z.string(), z.number()]).optional(),
   })
   .strict();
 
-interface Opts {
+interface Opts extends RegistryCliOptions {
   listen?: string;
   allowPath?: string[];
   tokens?: string;
@@ -88,7 +92,7 @@ function severityOf(v: string | undefined, flag: string): Severity | undefined {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('serve')
     .description('run the service: index images once, read their vulnerabilities under the current database, get notified of changes (HTTP API, see docs/service.md)')
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8080)')
@@ -115,85 +119,92 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--rate-limit <n>', 'requests per second per client (default 50; 0 = off)', (v) => parseIntStrict(v, '--rate-limit'))
     .option('--dashboard <dir>', 'serve the static files of this directory at /')
     .option('--no-docker', 'refuse docker:NAME references')
-    .option('-q, --quiet', 'no log lines on stderr')
-    .action(async (opts: Opts) => {
-      const cfg = loadConfig(opts.config);
-      const sec = configSection(cfg, 'serve', serveSection) ?? {};
-      const { readFileSync } = await import('node:fs');
-      const secretFile = opts.webhookSecretFile;
-      let webhooks: Array<{ url: string; secret: string; minSeverity?: Severity }> = (sec.webhooks ?? []).map((w) => ({
-        url: w.url,
-        secret: w.secret,
-        ...(w['min-severity'] ? { minSeverity: severityOf(w['min-severity'], 'serve.webhooks.min-severity')! } : {}),
-      }));
-      if (opts.webhook?.length) {
-        if (!secretFile) throw new UserError('--webhook needs --webhook-secret-file');
-        const secret = readFileSync(secretFile, 'utf8').trim();
-        if (secret.length < 16) throw new UserError(`the webhook secret in ${secretFile} is shorter than 16 characters`);
-        webhooks = [...webhooks, ...opts.webhook.map((url) => ({ url, secret }))];
-      }
-      const interval = opts.updateInterval ?? (sec['update-interval'] !== undefined ? String(sec['update-interval']) : undefined);
-      const { startServer } = await import('../../server/index.js');
-      let server;
-      try {
-        server = await startServer({
-          listen: opts.listen ?? sec.listen,
-          cacheDir: opts.cacheDir,
-          database: opts.database ?? sec.database,
-          allowPaths: [...(opts.allowPath ?? []), ...(sec['allow-path'] ?? [])],
-          tokensFile: opts.tokens ?? sec.tokens,
-          jwtKeyFile: opts.jwtKey ?? sec['jwt-key'],
-          jwtIssuers: opts.jwtIssuer ?? sec['jwt-issuer'],
-          publicReads: opts.publicReads ?? sec['public-reads'],
-          tlsCert: opts.tlsCert ?? sec['tls-cert'],
-          tlsKey: opts.tlsKey ?? sec['tls-key'],
-          updateIntervalMs: interval ? parseDuration(interval, '--update-interval') : 0,
-          dbSources: opts.dbSource ?? sec['db-source'],
-          notifySeverity: severityOf(opts.notifySeverity ?? sec['notify-severity'], '--notify-severity'),
-          webhooks,
-          workers: opts.workers ?? sec.workers,
-          delivery: {
-            ...(opts.webhookAttempts !== undefined ? { maxAttempts: Math.max(1, opts.webhookAttempts) } : {}),
-            ...(opts.webhookBackoff !== undefined ? { backoffMs: Math.max(1, parseDuration(opts.webhookBackoff, '--webhook-backoff')) } : {}),
-          },
-          maxUploadBytes: opts.maxUpload ? parseSize(opts.maxUpload, '--max-upload') : sec['max-upload'] !== undefined ? parseSize(String(sec['max-upload']), 'serve.max-upload') : undefined,
-          maxBodyBytes: opts.maxBody ? parseSize(opts.maxBody, '--max-body') : sec['max-body'] !== undefined ? parseSize(String(sec['max-body']), 'serve.max-body') : undefined,
-          rateLimit: opts.rateLimit ?? sec['rate-limit'],
-          dashboardDir: opts.dashboard ?? sec.dashboard,
-          config: cfg,
-          allowDocker: opts.docker !== false,
-          log: !opts.quiet,
-        });
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        if (e instanceof UserError) throw e;
-        if (err.code === 'EADDRINUSE') throw new UserError(`cannot listen on ${opts.listen ?? sec.listen ?? '127.0.0.1:8080'}: address in use`);
-        if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || /password|authentication|database .* does not exist/i.test(err.message)) {
-          throw new UserError(`cannot open the service database: ${err.message}`);
-        }
-        if (err.code === 'ENOENT' || err.code === 'EACCES' || /^--/.test(err.message)) throw new UserError(err.message);
-        throw e;
-      }
-      process.stderr.write(`bulwark serve: listening on ${server.url} (node ${server.node})\n`);
-      await new Promise<void>((resolve) => {
-        // the server owns shutdown: the process entry's handlers (exit 130/143 at once) give way to a clean
-        // stop (requests answered, the running job handed back to the queue, stores closed, exit 0); a second
-        // signal while stopping ends the process the entry's way
-        let stopping = false;
-        const stop = (sig: 'SIGINT' | 'SIGTERM') => {
-          if (stopping) {
-            process.stderr.write(`bulwark serve: ${sig} again, exiting now\n`);
-            process.exit(sig === 'SIGINT' ? 130 : 143);
-          }
-          stopping = true;
-          process.stderr.write(`bulwark serve: ${sig}, stopping\n`);
-          void server.close().finally(resolve);
-        };
-        for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-          process.removeAllListeners(sig);
-          process.on(sig, () => stop(sig));
-        }
+    .option('-q, --quiet', 'no log lines on stderr');
+  // registry references in POST /api/v1/index are read with the same trust as `bulwark image`
+  addRegistryTrustOptions(cmd).action(async (opts: Opts) => {
+    const cfg = loadConfig(opts.config);
+    const sec = configSection(cfg, 'serve', serveSection) ?? {};
+    const registry = await registryOptionsFrom({
+      insecureRegistry: opts.insecureRegistry ?? sec['insecure-registry'],
+      caCert: opts.caCert ?? sec['ca-cert'],
+      registryTimeout: opts.registryTimeout ?? (sec['registry-timeout'] !== undefined ? String(sec['registry-timeout']) : undefined),
+    }, undefined);
+    const { readFileSync } = await import('node:fs');
+    const secretFile = opts.webhookSecretFile;
+    let webhooks: Array<{ url: string; secret: string; minSeverity?: Severity }> = (sec.webhooks ?? []).map((w) => ({
+      url: w.url,
+      secret: w.secret,
+      ...(w['min-severity'] ? { minSeverity: severityOf(w['min-severity'], 'serve.webhooks.min-severity')! } : {}),
+    }));
+    if (opts.webhook?.length) {
+      if (!secretFile) throw new UserError('--webhook needs --webhook-secret-file');
+      const secret = readFileSync(secretFile, 'utf8').trim();
+      if (secret.length < 16) throw new UserError(`the webhook secret in ${secretFile} is shorter than 16 characters`);
+      webhooks = [...webhooks, ...opts.webhook.map((url) => ({ url, secret }))];
+    }
+    const interval = opts.updateInterval ?? (sec['update-interval'] !== undefined ? String(sec['update-interval']) : undefined);
+    const { startServer } = await import('../../server/index.js');
+    let server;
+    try {
+      server = await startServer({
+        listen: opts.listen ?? sec.listen,
+        cacheDir: opts.cacheDir,
+        database: opts.database ?? sec.database,
+        allowPaths: [...(opts.allowPath ?? []), ...(sec['allow-path'] ?? [])],
+        tokensFile: opts.tokens ?? sec.tokens,
+        jwtKeyFile: opts.jwtKey ?? sec['jwt-key'],
+        jwtIssuers: opts.jwtIssuer ?? sec['jwt-issuer'],
+        publicReads: opts.publicReads ?? sec['public-reads'],
+        tlsCert: opts.tlsCert ?? sec['tls-cert'],
+        tlsKey: opts.tlsKey ?? sec['tls-key'],
+        updateIntervalMs: interval ? parseDuration(interval, '--update-interval') : 0,
+        dbSources: opts.dbSource ?? sec['db-source'],
+        notifySeverity: severityOf(opts.notifySeverity ?? sec['notify-severity'], '--notify-severity'),
+        webhooks,
+        workers: opts.workers ?? sec.workers,
+        delivery: {
+          ...(opts.webhookAttempts !== undefined ? { maxAttempts: Math.max(1, opts.webhookAttempts) } : {}),
+          ...(opts.webhookBackoff !== undefined ? { backoffMs: Math.max(1, parseDuration(opts.webhookBackoff, '--webhook-backoff')) } : {}),
+        },
+        maxUploadBytes: opts.maxUpload ? parseSize(opts.maxUpload, '--max-upload') : sec['max-upload'] !== undefined ? parseSize(String(sec['max-upload']), 'serve.max-upload') : undefined,
+        maxBodyBytes: opts.maxBody ? parseSize(opts.maxBody, '--max-body') : sec['max-body'] !== undefined ? parseSize(String(sec['max-body']), 'serve.max-body') : undefined,
+        rateLimit: opts.rateLimit ?? sec['rate-limit'],
+        dashboardDir: opts.dashboard ?? sec.dashboard,
+        config: cfg,
+        allowDocker: opts.docker !== false,
+        registry,
+        log: !opts.quiet,
       });
-      ctx.setExitCode(0);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (e instanceof UserError) throw e;
+      if (err.code === 'EADDRINUSE') throw new UserError(`cannot listen on ${opts.listen ?? sec.listen ?? '127.0.0.1:8080'}: address in use`);
+      if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || /password|authentication|database .* does not exist/i.test(err.message)) {
+        throw new UserError(`cannot open the service database: ${err.message}`);
+      }
+      if (err.code === 'ENOENT' || err.code === 'EACCES' || /^--/.test(err.message)) throw new UserError(err.message);
+      throw e;
+    }
+    process.stderr.write(`bulwark serve: listening on ${server.url} (node ${server.node})\n`);
+    await new Promise<void>((resolve) => {
+      // the server owns shutdown: the process entry's handlers (exit 130/143 at once) give way to a clean
+      // stop (requests answered, the running job handed back to the queue, stores closed, exit 0); a second
+      // signal while stopping ends the process the entry's way
+      let stopping = false;
+      const stop = (sig: 'SIGINT' | 'SIGTERM') => {
+        if (stopping) {
+          process.stderr.write(`bulwark serve: ${sig} again, exiting now\n`);
+          process.exit(sig === 'SIGINT' ? 130 : 143);
+        }
+        stopping = true;
+        process.stderr.write(`bulwark serve: ${sig}, stopping\n`);
+        void server.close().finally(resolve);
+      };
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+        process.removeAllListeners(sig);
+        process.on(sig, () => stop(sig));
+      }
     });
+    ctx.setExitCode(0);
+  });
 }

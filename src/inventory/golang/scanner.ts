@@ -108,6 +108,11 @@ export class BuildInfoScanner {
     }
     const is64 = b[4] === 2;
     const le = b[5] === 1;
+    // the ELF header is 52 bytes (32-bit) or 64 bytes (64-bit): a shorter file is not read past its end
+    if (is64 && b.length < 64) {
+      this.notElf = true;
+      return;
+    }
     const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
     const u32 = (o: number) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
     const u64 = (o: number) => (le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o));

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
-import type { SecretRuleData } from './rules-table.js';
-import { KeywordScanner } from './keyword-scanner.js';
+import { BUILTIN_SECRET_RULES, type SecretRuleData } from './rules-table.js';
+import { KeywordScanner, newKeywordHits, type KeywordHits } from './keyword-scanner.js';
 
 export interface SecretHit {
   /** the data rule's id (kind id) */
@@ -28,6 +28,44 @@ export interface CompiledRule {
   pathMatch?: (p: string) => boolean;
   allowPath?: (p: string) => boolean;
   allowValues: RegExp[];
+  /**
+   * Set for rules whose every match starts at a place its keywords locate (see ANCHORS): the regex is tried only
+   * there, sticky, instead of searching the whole text.
+   */
+  anchor?: Anchor;
+  sticky?: RegExp;
+}
+
+/**
+ * Where a match of an anchored rule can start, given one occurrence of one of its keywords:
+ *   'keyword': at the occurrence itself (the match begins with the keyword: `https://`, ...);
+ *   'word': at the start of the run of [A-Za-z0-9_-] characters that holds the occurrence (generic-password:
+ *           a lookbehind `(?<![A-Za-z0-9_-])` then only characters of that class up to and including the keyword
+ *           word, at most WORD_REACH characters after the start).
+ * Every match contains an occurrence of one of the rule's keywords at such a place, so trying the sticky regex
+ * at every such start in ascending order, from the end of the previous match, finds exactly the matches the
+ * global regex finds (the leftmost match at or after the previous end, at each step), with the same groups.
+ * Only the built-in rules are anchored, and only while their regex, flags and keywords are the built-in ones.
+ */
+type Anchor = 'keyword' | 'word';
+
+const ANCHORS: Record<string, Anchor> = { 'url-credentials': 'keyword', 'generic-password': 'word' };
+
+/** generic-password: up to 4 x 41 prefix characters, then the keyword at most 7 characters into the word */
+const WORD_REACH = 4 * 41 + 16;
+
+function anchorOf(data: SecretRuleData): Anchor | undefined {
+  const kind = ANCHORS[data.id];
+  if (!kind) return undefined;
+  const b = BUILTIN_SECRET_RULES.find((r) => r.id === data.id);
+  if (!b || b.regex !== data.regex || (b.flags ?? '') !== (data.flags ?? '') || b.paths || data.paths || b.fileOnly || data.fileOnly) return undefined;
+  if (b.keywords.length !== data.keywords.length || b.keywords.some((k, i) => k !== data.keywords[i])) return undefined;
+  return kind;
+}
+
+/** [A-Za-z0-9_-] */
+function wordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
 }
 
 const MAX_HITS_PER_FILE = 50;
@@ -44,6 +82,7 @@ export function compileRule(data: SecretRuleData): CompiledRule {
     flags.delete('y');
     re = new RegExp(data.regex, [...flags].join(''));
   }
+  const anchor = re ? anchorOf(data) : undefined;
   return {
     data,
     re,
@@ -51,6 +90,31 @@ export function compileRule(data: SecretRuleData): CompiledRule {
     pathMatch: globs(data.paths),
     allowPath: globs(data.allowPaths),
     allowValues: (data.allowValues ?? []).map((v) => new RegExp(v, 'i')),
+    ...(anchor && re ? { anchor, sticky: new RegExp(re.source, re.flags.replace('g', '') + 'y') } : {}),
+  };
+}
+
+/**
+ * A quick necessary condition for "one of these globs matches the path", on the base name alone: a glob whose
+ * last segment is a plain name (`.npmrc` after `**` and a slash, `git/credentials`) needs that base name, one whose last segment has
+ * only `*` wildcards (`.env.*`) needs the base name to match that segment. Globs with other syntax (braces,
+ * classes, extglobs, `?`, a trailing `**`) make it always true. The globs themselves are tested only when it holds:
+ * picomatch's regexes cost about 1 s per image when run on every file.
+ */
+function baseNameFilter(list: string[]): (p: string) => boolean {
+  if (list.length === 0) return () => false;
+  const names = new Set<string>();
+  const segs: RegExp[] = [];
+  for (const g of list) {
+    const last = g.slice(g.lastIndexOf('/') + 1);
+    if (/[{}()[\]!\\+@?]/.test(g) || last === '' || last.includes('**')) return () => true;
+    if (last.includes('*')) segs.push(picomatch.makeRe(last, { dot: true }));
+    else names.add(last);
+  }
+  const union = segs.length ? new RegExp(segs.map((r) => `(?:${r.source})`).join('|')) : undefined;
+  return (p) => {
+    const base = p.slice(p.lastIndexOf('/') + 1);
+    return names.has(base) || (union !== undefined && union.test(base));
   };
 }
 
@@ -88,10 +152,18 @@ export class SecretMatcher {
   /** rules that run without a keyword hit (no keywords, not path-limited), as a rule mask */
   private readonly baseMask: Int32Array;
   private readonly mask: Int32Array;
+  /** false when no path-limited rule can want the path (a test of its base name) */
+  private readonly anyPathRule: (p: string) => boolean;
+  /** the keyword occurrences of the last scan, for anchored rules */
+  private readonly hits: KeywordHits = newKeywordHits();
+  private readonly recording: boolean;
+  /** per rule (table index): the scanner's ids of its keywords */
+  private readonly ruleKeywordIds: Array<Set<number>>;
 
   constructor(rules: SecretRuleData[]) {
     this.rules = rules.map(compileRule);
     this.pathRules = this.rules.filter((r) => r.pathMatch);
+    this.anyPathRule = baseNameFilter(this.pathRules.flatMap((r) => r.data.paths ?? []));
     this.alwaysRun = this.rules.filter((r) => !r.pathMatch && r.keywords.length === 0);
     const words = Math.max(1, Math.ceil(this.rules.length / 32));
     this.baseMask = new Int32Array(words);
@@ -103,11 +175,36 @@ export class SecretMatcher {
     const groups = kws.map((k) => this.rules.flatMap((r, i) => (!r.pathMatch && r.keywords.includes(k) ? [i] : [])));
     this.keywordScanner = kws.length ? new KeywordScanner(kws, groups) : undefined;
     this.mask = new Int32Array(Math.max(words, this.keywordScanner?.groupWords ?? 0));
+    this.ruleKeywordIds = this.rules.map((r) => new Set(r.pathMatch ? [] : r.keywords.map((k) => kws.indexOf(k)).filter((i) => i >= 0)));
+    this.recording = this.rules.some((r) => r.anchor);
   }
 
   /** Rules limited to paths (dotfiles like .npmrc): true when one of them wants `path`. */
   wantsPath(path: string): boolean {
-    return this.pathRules.some((r) => r.pathMatch!(path));
+    return this.anyPathRule(path) && this.pathRules.some((r) => r.pathMatch!(path));
+  }
+
+  /** The places where a match of anchored rule `r` (table index `ri`) can start, ascending, from the last scan. */
+  private anchoredStarts(r: CompiledRule, ri: number, text: string): number[] {
+    const scanner = this.keywordScanner!;
+    const ids = this.ruleKeywordIds[ri]!;
+    const { ends, states, count } = this.hits;
+    const out: number[] = [];
+    for (let h = 0; h < count; h++) {
+      for (const id of scanner.keywordsAt(states[h]!)) {
+        if (!ids.has(id)) continue;
+        const at = ends[h]! - scanner.keywords[id]!.length + 1;
+        if (r.anchor === 'keyword') out.push(at);
+        else {
+          let s = at;
+          while (s > 0 && at - s <= WORD_REACH && wordChar(text.charCodeAt(s - 1))) s--;
+          // a run that starts further back cannot hold a match that reaches this occurrence
+          if (at - s <= WORD_REACH) out.push(s);
+        }
+      }
+    }
+    out.sort((a, b) => a - b);
+    return out;
   }
 
   /** The rules to run on these bytes, in table order (which decides the rule that wins a value two rules match). */
@@ -115,14 +212,15 @@ export class SecretMatcher {
     const mask = this.mask;
     mask.fill(0);
     mask.set(this.baseMask);
-    if (path !== undefined) {
+    if (path !== undefined && this.anyPathRule(path)) {
       for (const r of this.pathRules) {
         if (!r.pathMatch!(path)) continue;
         const i = this.rules.indexOf(r);
         mask[i >>> 5] |= 1 << (i & 31);
       }
     }
-    this.keywordScanner?.scanGroups(bytes, mask);
+    if (this.recording) this.keywordScanner?.scanGroupsRecording(bytes, mask, this.hits);
+    else this.keywordScanner?.scanGroups(bytes, mask);
     const out: CompiledRule[] = [];
     for (let w = 0; w < mask.length; w++) {
       let m = mask[w]!;
@@ -182,13 +280,36 @@ export class SecretMatcher {
         hits.push({ rule: r.data.id, line: 1, redacted: `(${text.length} bytes)`, length: text.length, digest: secretDigest(text.slice(0, 4096)) });
         continue;
       }
-      const re = r.re!;
-      re.lastIndex = 0;
+      let next: () => RegExpExecArray | null;
+      if (r.sticky) {
+        // anchored: the sticky regex at each possible start at or after the previous match's end
+        const starts = this.anchoredStarts(r, this.rules.indexOf(r), text);
+        const re = r.sticky;
+        let k = 0;
+        let from = 0;
+        next = () => {
+          for (; k < starts.length; k++) {
+            const at = starts[k]!;
+            if (at < from) continue;
+            re.lastIndex = at;
+            const m = re.exec(text);
+            if (m === null) continue;
+            k++;
+            from = m[0].length === 0 ? at + 1 : at + m[0].length;
+            return m;
+          }
+          return null;
+        };
+      } else {
+        const re = r.re!;
+        re.lastIndex = 0;
+        next = () => re.exec(text);
+      }
       let m: RegExpExecArray | null;
       let n = 0;
-      while ((m = re.exec(text)) !== null) {
+      while ((m = next()) !== null) {
         if (m[0].length === 0) {
-          re.lastIndex++;
+          if (!r.sticky) r.re!.lastIndex++;
           continue;
         }
         const value = (m.groups?.secret ?? m[0]).trim();

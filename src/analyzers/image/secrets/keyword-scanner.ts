@@ -118,6 +118,54 @@ export class KeywordScanner {
     }
   }
 
+  /**
+   * `scanGroups` that also records every keyword occurrence (overlapping ones too) into `hits`: for the rules
+   * whose regex runs only where their keywords are (SecretMatcher's anchored rules).
+   */
+  scanGroupsRecording(buf: Uint8Array, mask: Int32Array, hits: KeywordHits): void {
+    if (this.groupWords !== 1) {
+      this.scanGroupsRecordingWide(buf, mask, hits);
+      return;
+    }
+    // the same loop as scanGroups: an occurrence is rare next to the bytes, so it is recorded out of line
+    const table = this.table;
+    const first = this.firstAccept;
+    const masks = this.groupMasks;
+    hits.count = 0;
+    let acc = 0;
+    let s = 0;
+    for (let i = 0, n = buf.length; i < n; i++) {
+      s = table[(s << 8) | buf[i]];
+      if (s >= first) {
+        acc |= masks[s - first];
+        record(hits, i, s);
+      }
+    }
+    mask[0] |= acc;
+  }
+
+  private scanGroupsRecordingWide(buf: Uint8Array, mask: Int32Array, hits: KeywordHits): void {
+    const table = this.table;
+    const first = this.firstAccept;
+    const masks = this.groupMasks;
+    const W = this.groupWords;
+    hits.count = 0;
+    let s = 0;
+    for (let i = 0, n = buf.length; i < n; i++) {
+      s = table[(s << 8) | buf[i]];
+      if (s >= first) {
+        const o = (s - first) * W;
+        for (let w = 0; w < W; w++) mask[w] |= masks[o + w];
+        record(hits, i, s);
+      }
+    }
+  }
+
+  /** The ids of the keywords that end at accepting state `state` (a state from `KeywordHits.states`). */
+  keywordsAt(state: number): readonly number[] {
+    return this.outputs[state] ?? [];
+  }
+
   /** the ids of the keywords present in `buf` */
   scan(buf: Uint8Array): Set<number> {
     const found = new Set<number>();
@@ -130,4 +178,30 @@ export class KeywordScanner {
     }
     return found;
   }
+}
+
+/** Keyword occurrences recorded by `scanGroupsRecording`: the end offset (inclusive) and the state of each. */
+export interface KeywordHits {
+  ends: Int32Array;
+  states: Int32Array;
+  count: number;
+}
+
+export function newKeywordHits(): KeywordHits {
+  return { ends: new Int32Array(1024), states: new Int32Array(1024), count: 0 };
+}
+
+function record(hits: KeywordHits, end: number, state: number): void {
+  const c = hits.count;
+  if (c === hits.ends.length) {
+    const ends = new Int32Array(c * 2);
+    ends.set(hits.ends);
+    hits.ends = ends;
+    const states = new Int32Array(c * 2);
+    states.set(hits.states);
+    hits.states = states;
+  }
+  hits.ends[c] = end;
+  hits.states[c] = state;
+  hits.count = c + 1;
 }
