@@ -99,9 +99,12 @@ try {
   const cliCpu = tm.length === 2 ? `${(tm[0]! + tm[1]!).toFixed(2)} s CPU` : 'CPU unknown';
   console.log(`bulwark scan (new process, ${built ? 'bin/bulwark.js from dist/' : 'src/ through tsx, TypeScript loading included'}, with database): ${cliSecs.toFixed(2)} s wall, ${cliCpu}, exit ${r.status}`);
   const load = loadavg()[0]!;
+  // on a loaded machine the wall time measures the other processes: the verdict then goes by CPU time, and says so
+  const busy = load > cpus().length;
+  const judged = busy ? warmRun.cpu : warm;
   console.log(
-    `target < 2 s without image scans: ${warm < 2 ? 'met' : 'NOT met'} (${warm.toFixed(2)} s wall, ${warmRun.cpu.toFixed(2)} s CPU in-process)` +
-      (load > cpus().length ? `; load ${load.toFixed(1)} on ${cpus().length} CPUs: wall time is not meaningful, the CPU time is what a quiet machine's wall time approaches` : ''),
+    `target < 2 s without image scans: ${judged < 2 ? 'met' : 'NOT met'} by ${busy ? 'CPU' : 'wall'} time (${warm.toFixed(2)} s wall, ${warmRun.cpu.toFixed(2)} s CPU in-process)` +
+      (busy ? `; load ${load.toFixed(1)} on ${cpus().length} CPUs: wall time is not meaningful, the CPU time is what a quiet machine's wall time approaches` : ''),
   );
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; machine: ${cpus().length} CPUs, load average (1 min) ${loadavg()[0]!.toFixed(1)}`);
 } finally {

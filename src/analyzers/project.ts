@@ -58,7 +58,7 @@ export const projectAnalyzers: ProjectAnalyzer[] = [dockerfileAnalyzer, composeA
 const ALWAYS_SKIP = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 /** Files under `root` (relative, '/'-separated), honouring .gitignore files at every level. */
-export async function walkProject(root: string, warnings: string[] = []): Promise<string[]> {
+export async function walkProject(root: string, warnings: string[] = [], skip?: (rel: string, isDir?: boolean) => boolean): Promise<string[]> {
   const out: string[] = [];
   const visit = (dirRel: string, rules: Array<{ base: string; ig: Ignore }>): void => {
     const abs = join(root, dirRel);
@@ -88,7 +88,7 @@ export async function walkProject(root: string, warnings: string[] = []): Promis
         const r = base ? rel.slice(base.length + 1) : rel;
         return ig.ignores(isDir ? `${r}/` : r);
       });
-      if (ignored) continue;
+      if (ignored || skip?.(rel, isDir)) continue;
       if (isDir) visit(rel, local);
       else out.push(rel);
     }

@@ -7,6 +7,7 @@ import { runtimeRules } from './runtime/index.js';
 import { daemonRules } from './daemon/index.js';
 import { registryRules } from './registry/index.js';
 import { pipelineRules } from './pipeline/index.js';
+import { licenseRules } from './license/index.js';
 
 let catalogue: Map<string, RuleMeta> | undefined;
 
@@ -17,7 +18,7 @@ export function allRules(): RuleMeta[] {
 export function ruleMap(): Map<string, RuleMeta> {
   if (!catalogue) {
     catalogue = new Map();
-    for (const r of [...buildRules, ...imageRules, ...registryRules, ...runtimeRules, ...daemonRules, ...pipelineRules]) {
+    for (const r of [...buildRules, ...imageRules, ...registryRules, ...runtimeRules, ...daemonRules, ...pipelineRules, ...licenseRules]) {
       if (catalogue.has(r.id)) throw new Error(`duplicate rule id ${r.id}`);
       catalogue.set(r.id, r);
     }

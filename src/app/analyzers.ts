@@ -7,12 +7,18 @@ import type { BulwarkConfig } from '../core/config.js';
 import type { LayerAnalyzer } from '../image/types.js';
 import { inventoryAnalyzers } from '../inventory/index.js';
 import { imageContentAnalyzersFor } from '../analyzers/image/index.js';
+import { imageFilesAnalyzer } from '../analyzers/image/files-analyzer.js';
 
 /** The package detectors: what `sbom`, `why` and an index without checks run. */
 export const packageDetectors: readonly LayerAnalyzer[] = inventoryAnalyzers;
 
-/** The analyzers of a full image scan: detectors, plus the checks' analyzers (and the config's custom secret rules). */
-export function imageScanAnalyzers(opts: { checks?: boolean; config?: BulwarkConfig } = {}): LayerAnalyzer[] {
+/**
+ * The analyzers of a full image scan: detectors, plus the checks' analyzers (and the config's custom secret rules).
+ * `secret: false` (--scanners without secret) leaves the secret analyzers out, `misconfig: false` the file facts
+ * analyzer: the walker then never reads a file for them.
+ */
+export function imageScanAnalyzers(opts: { checks?: boolean; config?: BulwarkConfig; secret?: boolean; misconfig?: boolean } = {}): LayerAnalyzer[] {
   if (opts.checks === false) return [...packageDetectors];
-  return [...packageDetectors, ...imageContentAnalyzersFor(opts.config ?? {})];
+  const content = imageContentAnalyzersFor(opts.config ?? {}).filter((a) => (a === imageFilesAnalyzer ? opts.misconfig !== false : opts.secret !== false));
+  return [...packageDetectors, ...content];
 }

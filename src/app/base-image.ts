@@ -20,6 +20,7 @@ import { severityRank } from '../core/finding.js';
 import type { BulwarkConfig } from '../core/config.js';
 import { EngineClient } from '../sources/engine/client.js';
 import type { ImageIndex } from './image.js';
+import type { RegistryOptions } from '../sources/registry.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type J = Record<string, any>;
@@ -127,7 +128,7 @@ function cmpParts(a: number[], b: number[]): number {
  * Newer tags of the base's repository in its registry, same major version, highest first. Only for a base named
  * with an explicit registry host (Docker Hub is not asked); a registry that does not answer gives none.
  */
-export async function newerRegistryTags(base: string | undefined, warn: (w: string) => void): Promise<string[]> {
+export async function newerRegistryTags(base: string | undefined, warn: (w: string) => void, registry: RegistryOptions = {}): Promise<string[]> {
   if (!base) return [];
   const { parseReference } = await import('../registry/reference.js');
   let ref;
@@ -141,7 +142,7 @@ export async function newerRegistryTags(base: string | undefined, warn: (w: stri
   if (!cur) return [];
   try {
     const { RegistryClient } = await import('../registry/client.js');
-    const tags = await new RegistryClient(ref.registry).tags(ref.repository);
+    const tags = await new RegistryClient(ref.registry, registry).tags(ref.repository);
     return tags
       .map((t) => ({ t, v: versionParts(t) }))
       .filter((x): x is { t: string; v: number[] } => Boolean(x.v) && x.v![0] === cur[0] && cmpParts(x.v!, cur) > 0)
@@ -162,14 +163,14 @@ export interface CandidateScanner {
 }
 
 /** Make a scanner that scans each candidate once with auditImage (the same database and config). */
-export function candidateScanner(opts: { cacheDir?: string; config: BulwarkConfig; vulnerabilities: Record<string, unknown> }): CandidateScanner {
+export function candidateScanner(opts: { cacheDir?: string; config: BulwarkConfig; registry?: RegistryOptions; vulnerabilities: Record<string, unknown> }): CandidateScanner {
   const memo = new Map<string, Promise<Finding[]>>();
   return (ref) => {
     let p = memo.get(ref);
     if (!p) {
       p = (async () => {
         const { auditImage } = await import('./image.js');
-        const { report } = await auditImage(ref, { cacheDir: opts.cacheDir, config: opts.config, vulnerabilities: { ...opts.vulnerabilities } });
+        const { report } = await auditImage(ref, { cacheDir: opts.cacheDir, config: opts.config, registry: opts.registry, vulnerabilities: { ...opts.vulnerabilities } });
         return report.findings.filter((f) => f.vulnerability);
       })();
       memo.set(ref, p);

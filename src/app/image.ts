@@ -33,6 +33,8 @@ import { dbPath } from '../vulndb/paths.js';
 import { UserError } from '../core/errors.js';
 import { timed } from '../core/timing.js';
 import { imageScanAnalyzers, packageDetectors } from './analyzers.js';
+import { selectPackages, type PkgTypes, type Scanners, type SkipSpec } from '../core/selectors.js';
+import { imagePackageLocation, licenseFindings } from '../analyzers/license/index.js';
 
 export interface ImageScanOptions {
   /** os/arch[/variant] of a multi-platform image (default linux/amd64) */
@@ -45,6 +47,10 @@ export interface ImageScanOptions {
   concurrency?: number;
   /** registry credentials, trust and limits (registry references and bare names) */
   registry?: RegistryOptions;
+  /** --skip-dirs / --skip-files: paths no analyzer reads */
+  skip?: SkipSpec;
+  /** --pkg-types: the packages kept in the inventory (and so matched); default both */
+  pkgTypes?: PkgTypes;
 }
 
 export interface IndexImageOptions extends ImageScanOptions {
@@ -56,6 +62,11 @@ export interface IndexImageOptions extends ImageScanOptions {
   now?: Date;
   /** verify the image's cosign signature with this public key file (registry images) */
   signature?: { key: string; required: boolean };
+  /**
+   * --scanners: `secret` / `misconfig` false leave out the secret checks / the configuration and file checks (and
+   * their layer analyzers); `license` true adds the licence findings. Default: secret and misconfig, no licence.
+   */
+  scanners?: Partial<Scanners>;
 }
 
 /** One layer as the index records it. */
@@ -207,8 +218,10 @@ export function withoutFileLists(packages: Package[]): Package[] {
 
 /** Walk an image once with the package detectors and coalesce the inventory (file lists kept). */
 export async function imageInventory(ref: string, opts: ImageScanOptions = {}): Promise<{ scan: ImageScan; inv: InventoryReport }> {
-  const scan = await analyzeImage(ref, { ...opts, analyzers: [...packageDetectors] });
-  return { scan, inv: buildInventory(scan) };
+  const { pkgTypes, ...rest } = opts;
+  const scan = await analyzeImage(ref, { ...rest, analyzers: [...packageDetectors] });
+  const inv = buildInventory(scan);
+  return { scan, inv: { ...inv, packages: selectPackages(inv.packages, pkgTypes) } };
 }
 
 /** The layer walker's warnings, one line per warning, prefixed with the layer (0-based, as in every location). */
@@ -222,7 +235,9 @@ export function layerWarnings(scan: ImageScan): string[] {
  * base-image index, so a later image built on it is attributed by layer prefix).
  */
 export async function indexImage(ref: string, opts: IndexImageOptions = {}): Promise<ImageIndex> {
-  const checks = opts.checks !== false;
+  const secret = opts.scanners?.secret !== false;
+  const misconfig = opts.scanners?.misconfig !== false;
+  const checks = opts.checks !== false && (secret || misconfig);
   const scan = await analyzeImage(ref, {
     platform: opts.platform,
     cacheDir: opts.cacheDir,
@@ -230,16 +245,21 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
     onProgress: opts.onProgress,
     concurrency: opts.concurrency,
     ...(opts.registry ? { registry: opts.registry } : {}),
-    analyzers: imageScanAnalyzers({ checks, config: opts.config }),
+    ...(opts.skip ? { skip: opts.skip } : {}),
+    analyzers: imageScanAnalyzers({ checks, config: opts.config, secret, misconfig }),
   });
-  const inv = buildInventory(scan);
+  const fullInv = buildInventory(scan);
+  // the checks see every package (sudo installed is a finding whatever --pkg-types says); the report and the
+  // matcher see the selected types only
+  const inv = { ...fullInv, packages: selectPackages(fullInv.packages, opts.pkgTypes) };
   let findings: Finding[] = [];
   let attribution: LayerAttribution | undefined;
   if (checks) {
-    const res = runImageChecks(scan, inv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, ...(opts.now ? { now: opts.now } : {}) });
+    const res = runImageChecks(scan, fullInv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, ...(opts.now ? { now: opts.now } : {}), only: { secret, misconfig } });
     findings = res.findings;
     attribution = res.attribution;
   }
+  if (opts.scanners?.license) findings = [...findings, ...licenseFindings(inv.packages, imagePackageLocation(scan.image.name || ref))];
   let signature: SignatureVerdict | undefined;
   if (opts.signature) {
     const sig = await imageSignature(scan.image, opts.signature.key, { registry: opts.registry, required: opts.signature.required });
@@ -371,7 +391,13 @@ export async function auditImage(ref: string, opts: AuditImageOptions = {}): Pro
   // a missing or unusable database is found before the image is read (which can take minutes), not after
   const vopts = opts.vulnerabilities;
   if (vopts !== false) timed('check vulnerability database', () => checkVulnerabilityDatabase(vopts?.dbFile ?? dbPath(vopts?.cacheDir ?? opts.cacheDir)));
-  const index = ref.startsWith(SBOM_PREFIX) ? timed('read SBOM', () => indexSavedInventory(ref)) : await timed('index image (walk, inventory, checks)', () => indexImage(ref, opts));
+  let index: ImageIndex;
+  if (ref.startsWith(SBOM_PREFIX)) {
+    const saved = timed('read SBOM', () => indexSavedInventory(ref));
+    const packages = selectPackages(saved.inventory.packages, opts.pkgTypes);
+    const license = opts.scanners?.license ? licenseFindings(packages, imagePackageLocation(saved.target.name)) : [];
+    index = { ...saved, inventory: { ...saved.inventory, packages }, findings: [...saved.findings, ...license] };
+  } else index = await timed('index image (walk, inventory, checks)', () => indexImage(ref, opts));
   const vulns = vopts === false ? undefined : timed('match vulnerabilities', () => vulnerabilityReport(index.inventory, { cacheDir: opts.cacheDir, ...vopts }));
   return { report: imageReport(index, vulns), index };
 }

@@ -13,6 +13,7 @@ import type { InventoryReport, Package } from '../inventory/types.js';
 import { inventoryFromSbom } from '../inventory/sbom.js';
 import { SBOM_PREFIX, imageInventory, layerWarnings, withoutFileLists, type ImageIndex, type ImageScanOptions } from './image.js';
 import { loadInventory } from '../vulndb/saved-inventory.js';
+import { selectPackages } from '../core/selectors.js';
 
 /** The package list as text: one line per package, grouped by ecosystem. */
 export function packageTable(inv: Pick<InventoryReport, 'packages' | 'os' | 'image'>): string {
@@ -63,7 +64,10 @@ export interface SbomOptions extends ImageScanOptions {
 export async function sbom(ref: string, opts: SbomOptions = {}): Promise<Report> {
   const { table, ...scanOpts } = opts;
   // an SBOM or saved inventory in, another format out (CycloneDX <-> SPDX <-> json)
-  if (ref.startsWith(SBOM_PREFIX)) return sbomReport(loadInventory(ref.slice(SBOM_PREFIX.length)), ref, [], { table });
+  if (ref.startsWith(SBOM_PREFIX)) {
+    const inv = loadInventory(ref.slice(SBOM_PREFIX.length));
+    return sbomReport({ ...inv, packages: selectPackages(inv.packages, opts.pkgTypes) }, ref, [], { table });
+  }
   const { scan, inv } = await imageInventory(ref, scanOpts);
   return sbomReport(inv, ref, layerWarnings(scan), { table });
 }

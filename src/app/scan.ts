@@ -31,6 +31,7 @@ import { applyServiceExposure, type ProjectK8sObject } from '../analyzers/pipeli
 import { bySeverity, countText, pipelineText, topFixes, type TopFix } from '../analyzers/pipeline/top-fixes.js';
 import { priorityOf } from '../analyzers/pipeline/correlate.js';
 import type { ImageIndex } from './image.js';
+import type { RegistryOptions } from '../sources/registry.js';
 import { isComposeFileName } from '../runtime/compose/load.js';
 import { loadComposeSpecs } from '../runtime/compose/normalize.js';
 import { loadK8sText, looksLikeK8s, MAX_MANIFEST_BYTES } from '../runtime/k8s.js';
@@ -42,6 +43,8 @@ import { lockfileReader } from '../inventory/lockfiles/index.js';
 import type { InventoryReport } from '../inventory/types.js';
 import { dbPath } from '../vulndb/paths.js';
 import { maxAgeFromConfig, vulnerabilityFindings } from '../vulndb/index.js';
+import { selectPackages, skipMatcher, type PkgTypes, type Scanners, type SkipSpec } from '../core/selectors.js';
+import { licenseFindings } from '../analyzers/license/index.js';
 
 export interface ScanVulnOptions {
   cacheDir?: string;
@@ -59,6 +62,8 @@ export interface ScanImagesOptions {
   /** scan the images compose services name (`image:`, or `<project>-<service>` for `build:`) found in the local engine (default true) */
   auto?: boolean;
   cacheDir?: string;
+  /** registry trust and credentials (`--insecure-registry`, `--ca-cert`, ...) for registry references */
+  registry?: RegistryOptions;
   /** a line per image scanned (progress on stderr) */
   onImage?: (ref: string) => void;
 }
@@ -68,6 +73,18 @@ export interface ScanDirectoryOptions {
   vulnerabilities?: ScanVulnOptions | false;
   /** false: no image scans at all */
   images?: ScanImagesOptions | false;
+  /**
+   * --scanners: vuln (lock files and images matched), secret (project secrets, secrets COPY bakes in, image
+   * secrets), misconfig (Dockerfiles, compose, Kubernetes, CI files; image configuration and file checks), license
+   * (lock file and image packages). Default: all but license.
+   */
+  scanners?: Partial<Scanners>;
+  /** --pkg-types: lock file packages are `library`; images keep the selected types */
+  pkgTypes?: PkgTypes;
+  /** --skip-dirs / --skip-files: project paths (relative to the scanned directory) no analyzer reads */
+  skip?: SkipSpec;
+  /** --list-all-pkgs: the report lists every lock file package */
+  listAllPkgs?: boolean;
   /**
    * `--base-candidates`: identify the base of each scanned image and propose the candidate base that removes the
    * most of its vulnerabilities without a major version change (src/app/base-image.ts); `newer` alone asks only
@@ -97,7 +114,13 @@ interface ImageScanResult {
  * Scan the images the workloads run: explicit ones (any image source), then those compose names, read from the
  * local engine only (an automatic scan never pulls). Each workload learns the name its image's findings carry.
  */
-export async function scanWorkloadImages(workloads: Workload[], opts: ScanImagesOptions, vulns: ScanVulnOptions | false, cfg: BulwarkConfig): Promise<ImageScanResult> {
+export async function scanWorkloadImages(
+  workloads: Workload[],
+  opts: ScanImagesOptions,
+  vulns: ScanVulnOptions | false,
+  cfg: BulwarkConfig,
+  select: { scanners?: Partial<Scanners>; pkgTypes?: PkgTypes } = {},
+): Promise<ImageScanResult> {
   const res: ImageScanResult = { scanned: [], findings: [], targets: [], warnings: [], errors: [] };
   const plan = new Map<string, { explicit: boolean; workloads: Workload[] }>();
   const add = (ref: string, explicit: boolean, w?: Workload) => {
@@ -127,7 +150,14 @@ export async function scanWorkloadImages(workloads: Workload[], opts: ScanImages
   for (const [ref, p] of plan) {
     opts.onImage?.(ref);
     try {
-      const { report, index } = await auditImage(ref, { cacheDir: opts.cacheDir, config: cfg, vulnerabilities: vulns === false ? false : { ...vulns } });
+      const { report, index } = await auditImage(ref, {
+        cacheDir: opts.cacheDir,
+        config: cfg,
+        registry: opts.registry,
+        vulnerabilities: vulns === false ? false : { ...vulns },
+        ...(select.scanners ? { scanners: select.scanners } : {}),
+        ...(select.pkgTypes ? { pkgTypes: select.pkgTypes } : {}),
+      });
       const name = report.findings.find((f) => f.location.kind === 'image')?.location;
       const imageName = name?.kind === 'image' ? name.image : report.targets[0]?.name;
       for (const w of p.workloads) w.imageName = imageName;
@@ -165,8 +195,10 @@ export interface DependencyScan {
  * Lock files under `root` -> vulnerability findings located at the lock file line that pins the package
  * (stage `build`: they are the project's inputs, before any image exists).
  */
-export function dependencyFindings(root: string, files: string[], label: string, opts: ScanVulnOptions | false, cfg?: BulwarkConfig): DependencyScan {
-  const { inventory, lockfiles } = projectInventory(root, files, label);
+export function dependencyFindings(root: string, files: string[], label: string, opts: ScanVulnOptions | false, cfg?: BulwarkConfig, pkgTypes?: PkgTypes): DependencyScan {
+  const read = projectInventory(root, files, label);
+  const lockfiles = read.lockfiles;
+  const inventory = { ...read.inventory, packages: selectPackages(read.inventory.packages, pkgTypes) };
   const warnings = [...inventory.warnings];
   const base = { findings: [] as Finding[], lockfiles, inventory };
   if (opts === false || inventory.packages.length === 0) return { ...base, warnings, matched: false };
@@ -264,7 +296,7 @@ function k8sWorkloads(root: string, rel: string, objects: ProjectK8sObject[]): W
  * Every Dockerfile's COPY/ADD instructions with the secrets they would bake into the image. A Dockerfile's context
  * is its directory, or the `build.context` of the compose services that build it.
  */
-export function buildCopies(root: string, files: string[], workloads: Workload[], scanner: SecretScanner, warnings: string[]): BuildCopy[] {
+export function buildCopies(root: string, files: string[], workloads: Workload[], scanner: Pick<SecretScanner, 'file'>, warnings: string[], skip?: (rel: string) => boolean): BuildCopy[] {
   const out: BuildCopy[] = [];
   const contexts = new Map<string, string[]>();
   for (const rel of files.filter(isDockerfileName)) {
@@ -287,6 +319,7 @@ export function buildCopies(root: string, files: string[], workloads: Workload[]
       let list = contexts.get(key);
       if (!list) {
         list = contextFiles(ctxAbs, ign.text, warnings);
+        if (skip) list = list.filter((f) => !skip(ctx ? `${ctx}/${f}` : f));
         contexts.set(key, list);
       }
       for (const c of copies) {
@@ -301,16 +334,33 @@ export function buildCopies(root: string, files: string[], workloads: Workload[]
   return out;
 }
 
+/** Licence findings of lock file packages (npm's package-lock v2+ records each package's licence), at the pinning line. */
+function lockfileLicenseFindings(root: string, packages: InventoryReport['packages']): Finding[] {
+  const finders = new Map<string, LineFinder | undefined>();
+  const findings = licenseFindings(packages, (p) => {
+    if (!finders.has(p.path)) {
+      try {
+        finders.set(p.path, new LineFinder(readFileSync(join(root, p.path.split('/').join(sep)), 'utf8')));
+      } catch {
+        finders.set(p.path, undefined);
+      }
+    }
+    return { kind: 'file', file: p.path, line: finders.get(p.path)?.line(p.name, p.version) ?? 1, column: 1 };
+  });
+  for (const f of findings) f.stage = 'build';
+  return findings;
+}
+
 /**
  * Base image advice for every scanned image: its base (identifyBase) and the best candidate (adviseBase), as a top
  * fix "upgrade base image X → Y" whose score is the priority of the vulnerabilities it removes.
  */
-async function baseImageFixes(scanned: ImageScanResult['scanned'], candidates: string[], model: PipelineModel, vulns: ScanVulnOptions, cfg: BulwarkConfig): Promise<{ fixes: TopFix[]; warnings: string[]; bases: Array<Record<string, unknown>> }> {
+async function baseImageFixes(scanned: ImageScanResult['scanned'], candidates: string[], model: PipelineModel, vulns: ScanVulnOptions, cfg: BulwarkConfig, registry?: RegistryOptions): Promise<{ fixes: TopFix[]; warnings: string[]; bases: Array<Record<string, unknown>> }> {
   const b = await import('./base-image.js');
   const warnings: string[] = [];
   const fixes: TopFix[] = [];
   const bases: Array<Record<string, unknown>> = [];
-  const scan = b.candidateScanner({ cacheDir: vulns.cacheDir, config: cfg, vulnerabilities: { ...vulns } });
+  const scan = b.candidateScanner({ cacheDir: vulns.cacheDir, config: cfg, registry, vulnerabilities: { ...vulns } });
   const explicit = candidates.filter((c) => c !== 'newer');
   for (const s of scanned) {
     const image = s.imageName ?? s.ref;
@@ -321,7 +371,7 @@ async function baseImageFixes(scanned: ImageScanResult['scanned'], candidates: s
       warnings.push(`base image of ${image}: not identified (no base annotation, no known image whose layers it starts with); --base-candidates not applied`);
       continue;
     }
-    const all = [...new Set([...explicit, ...(await b.newerRegistryTags(base.name, (w) => warnings.push(w)))])];
+    const all = [...new Set([...explicit, ...(await b.newerRegistryTags(base.name, (w) => warnings.push(w), registry))])];
     const advice = await b.adviseBase(image, model.findings, base, all, scan);
     for (const sk of advice?.skipped ?? []) warnings.push(`base image candidate ${sk.ref} for ${image}: ${sk.why}`);
     if (!advice) continue;
@@ -349,28 +399,34 @@ function dbUsable(v: ScanVulnOptions | false | undefined): boolean {
 export async function scanDirectory(root: string, label: string, cfg: BulwarkConfig, opts: ScanDirectoryOptions = {}): Promise<Report> {
   buildSettings(cfg); // a bad `build:` section is a usage error, not a per-file warning
   registryPolicy(cfg); // so is a bad allowedRegistries entry
+  const sel = { vuln: true, secret: true, misconfig: true, license: false, ...opts.scanners };
+  const skip = skipMatcher(opts.skip);
   const walkWarnings: string[] = [];
-  const files = await walkProject(root, walkWarnings);
-  const project = await scanProject(root, cfg, undefined, { files, warnings: walkWarnings });
-  const deps = dependencyFindings(root, files, label, opts.vulnerabilities ?? {}, cfg);
+  const files = await walkProject(root, walkWarnings, skip);
+  // misconfig off: no Dockerfile, compose, Kubernetes or CI file analyzer reads anything
+  const project = await scanProject(root, cfg, sel.misconfig ? undefined : [], { files, warnings: walkWarnings });
+  const vulnOpts = sel.vuln ? (opts.vulnerabilities ?? {}) : false;
+  const deps = dependencyFindings(root, files, label, vulnOpts, cfg, opts.pkgTypes);
+  if (sel.license) deps.findings.push(...lockfileLicenseFindings(root, deps.inventory.packages));
   const pipelineWarnings: string[] = [];
-  const scanner = new SecretScanner(root, cfg);
+  const scanner: Pick<SecretScanner, 'file' | 'scanned'> = sel.secret ? new SecretScanner(root, cfg) : { file: () => [], scanned: 0 };
   const workloads = projectWorkloads(root, files, pipelineWarnings);
   const images: ImageScanResult =
     opts.images === false
       ? { scanned: [], findings: [], targets: [], warnings: [], errors: [] }
-      : await scanWorkloadImages(workloads, opts.images ?? {}, dbUsable(opts.vulnerabilities) ? (opts.vulnerabilities ?? {}) : false, cfg);
+      : await scanWorkloadImages(workloads, opts.images ?? {}, dbUsable(vulnOpts) ? vulnOpts || {} : false, cfg, { scanners: sel, ...(opts.pkgTypes ? { pkgTypes: opts.pkgTypes } : {}) });
   const live = opts.live ? await (await import('./live.js')).liveWorkloads(workloads, opts.live) : undefined;
   if (live) workloads.push(...live.workloads);
   const model: PipelineModel = {
     dockerfiles: files.filter(isDockerfileName),
     secrets: files.flatMap((f) => scanner.file(f)),
-    copies: buildCopies(root, files, workloads, scanner, pipelineWarnings),
+    copies: buildCopies(root, files, workloads, scanner, pipelineWarnings, skip),
     workloads,
     findings: [...project.findings, ...deps.findings, ...images.findings],
   };
   const findings = checkPipeline(model);
-  const base = opts.baseCandidates && dbUsable(opts.vulnerabilities) ? await baseImageFixes(images.scanned, opts.baseCandidates, model, opts.vulnerabilities || {}, cfg) : undefined;
+  const registry = opts.images ? opts.images.registry : undefined;
+  const base = opts.baseCandidates && dbUsable(vulnOpts) ? await baseImageFixes(images.scanned, opts.baseCandidates, model, vulnOpts || {}, cfg, registry) : undefined;
   const fixes = topFixes(findings, model, 5, base?.fixes);
   const text = pipelineText(findings, fixes);
   const targets: Target[] = [
@@ -384,6 +440,7 @@ export async function scanDirectory(root: string, label: string, cfg: BulwarkCon
     tool: { ...TOOL },
     targets,
     findings,
+    ...(opts.listAllPkgs ? { packages: deps.inventory.packages } : {}),
     baseDir: root,
     warnings: [
       ...project.warnings,

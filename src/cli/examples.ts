@@ -1,9 +1,9 @@
 /** Two or three examples per sub-command, printed at the end of its --help (see conventions.ts). */
 export const EXAMPLES: Record<string, string[]> = {
   dockerfile: ['bulwark dockerfile Dockerfile', 'bulwark dockerfile - -f json < Dockerfile', 'bulwark dockerfile Dockerfile --fix --exit-code 1 -s high'],
-  image: ['bulwark image docker:alpine:3.20', 'bulwark image app.tar -f sarif -o image.sarif --exit-code 1 -s critical', 'bulwark image sbom:bom.cdx.json --ignore-unfixed'],
-  sbom: ['bulwark sbom docker:alpine:3.20 -o bom.cdx.json', 'bulwark sbom app.tar -f spdx -o bom.spdx.json', 'bulwark sbom sbom:bom.cdx.json -f spdx   # convert'],
-  scan: ['bulwark scan .', 'bulwark scan ./service -f sarif -o bulwark.sarif', 'bulwark scan . --exit-code 1 -s high', 'bulwark scan . --live', 'bulwark scan . --base-candidates alpine:3.21,alpine:3.22'],
+  image: ['bulwark image docker:alpine:3.20', 'bulwark image app.tar -f sarif -o image.sarif --exit-code 1 -s critical', 'bulwark image sbom:bom.cdx.json --ignore-unfixed', 'bulwark image app.tar --scanners vuln,license --pkg-types library --skip-dirs "**/testdata" --list-all-pkgs'],
+  sbom: ['bulwark sbom docker:alpine:3.20 -o bom.cdx.json', 'bulwark sbom app.tar -f spdx -o bom.spdx.json', 'bulwark sbom sbom:bom.cdx.json -f spdx   # convert', 'bulwark sbom app.tar --pkg-types os --skip-files "**/*.whl"'],
+  scan: ['bulwark scan .', 'bulwark scan ./service -f sarif -o bulwark.sarif', 'bulwark scan . --exit-code 1 -s high', 'bulwark scan . --live', 'bulwark scan . --base-candidates alpine:3.21,alpine:3.22', 'bulwark scan . --scanners misconfig,secret --skip-dirs "vendor,**/fixtures"'],
   compose: ['bulwark compose', 'bulwark compose --file compose.yaml --file compose.prod.yaml', 'bulwark compose --allowed-registries registry.example.com:5000,docker.io/library'],
   run: ['bulwark run -- docker run --privileged -v /:/host alpine', 'bulwark run -f json -- docker run -p 80:80 nginx'],
   containers: ['bulwark containers', 'bulwark containers --all -f json', 'bulwark containers --from-inspect inspect.json'],

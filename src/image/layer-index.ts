@@ -31,5 +31,5 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export function storeLayer(cache: LayerCache, key: string, w: Pick<Walked, 'entries' | 'whiteouts' | 'opaqueDirs' | 'uncompressedSize' | 'warnings'>, analyses: Record<string, Record<string, unknown>>, ran: LayerAnalyzer[], compacted?: CompactEntry[]): void {
   const idx: CachedIndex = { entries: compacted ?? w.entries.map(compact), whiteouts: w.whiteouts, opaqueDirs: w.opaqueDirs, uncompressedSize: w.uncompressedSize, warnings: w.warnings };
   cache.put(key, '_entries', WALKER_VERSION, idx);
-  for (const a of ran) cache.put(key, a.name, a.version, analyses[a.name] ?? {});
+  for (const a of ran) cache.put(key, a.cacheName ?? a.name, a.version, analyses[a.name] ?? {});
 }

@@ -9,6 +9,8 @@ import type { RegistryOptions } from '../sources/registry.js';
 import { cacheRoot } from './cache.js';
 import { scanImage, type ScanProgress } from './scan.js';
 import type { ImageScan, LayerAnalyzer } from './types.js';
+import { skipMatcher, type SkipSpec } from '../core/selectors.js';
+import { skippingAnalyzers } from './skip.js';
 
 export interface AnalyzeImageOptions {
   /** the layer analyzers to run (names must be unique) */
@@ -21,6 +23,8 @@ export interface AnalyzeImageOptions {
   concurrency?: number;
   /** registry credentials, trust and limits, for registry references */
   registry?: RegistryOptions;
+  /** --skip-dirs / --skip-files: paths no analyzer reads and no check sees */
+  skip?: SkipSpec;
 }
 
 export async function analyzeImage(ref: string, opts: AnalyzeImageOptions): Promise<ImageScan> {
@@ -29,7 +33,9 @@ export async function analyzeImage(ref: string, opts: AnalyzeImageOptions): Prom
   if (opts.registry) srcOpts.registry = opts.registry;
   const image = await openImage(ref, srcOpts);
   try {
-    return await scanImage(image, opts.analyzers, {
+    const skipPath = skipMatcher(opts.skip);
+    return await scanImage(image, skippingAnalyzers(opts.analyzers, opts.skip), {
+      ...(skipPath ? { skipPath } : {}),
       cacheDir: opts.cacheDir,
       noCache: opts.noCache,
       onProgress: opts.onProgress,

@@ -47,6 +47,8 @@ export interface ScanOptions {
    * layers to read add up to at least 32 MiB; 'threads' whenever allowed; 'main' always on the main thread.
    */
   walkIn?: 'auto' | 'threads' | 'main';
+  /** paths left out of the entries (--skip-dirs / --skip-files; the analyzers were made blind to them already) */
+  skipPath?: (path: string, isDir?: boolean) => boolean;
 }
 
 /** Statistics of the last scan, for tests and the bench. */
@@ -72,7 +74,7 @@ function fromCache(cache: LayerCache, key: string, analyzers: LayerAnalyzer[]): 
   const analyses: Record<string, Record<string, unknown>> = {};
   const missing: LayerAnalyzer[] = [];
   for (const a of analyzers) {
-    const r = cache.get(key, a.name, a.version, isRecord);
+    const r = cache.get(key, a.cacheName ?? a.name, a.version, isRecord);
     if (r) analyses[a.name] = r;
     else missing.push(a);
   }
@@ -263,7 +265,8 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   }
 
   for (const [i, first] of dupOf) results[i] = { ...results[first]!, layer: image.layers[i]! };
-  const layers = results as LayerResult[];
+  const skip = opts.skipPath;
+  const layers = skip ? (results as LayerResult[]).map((r) => ({ ...r, entries: r.entries.filter((e) => !skip(e.path, e.type === 'dir')) })) : (results as LayerResult[]);
   const { final, hidden } = stackLayers(layers);
   return { image, layers, final, hidden };
 }

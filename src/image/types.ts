@@ -41,6 +41,8 @@ export interface AnalyzerOrigin {
 export interface LayerAnalyzer<R = unknown> {
   name: string;
   version: number;
+  /** the name its outputs are cached under (default `name`): an analyzer that sees fewer files caches apart */
+  cacheName?: string;
   /** the files it wants; called for every regular file (and hardlink resolved to its content) */
   wants(meta: EntryMeta): boolean;
   /** larger wanted files are passed with `truncated: true` and only the first maxFileSize bytes; default 8 MiB */

@@ -148,6 +148,7 @@ test('cis live: section 4 over every local image, per check, and the content tru
   // the base image's own root filesystem (ADD file:... in /) is not an ADD of the build
   assert.ok(!offenders(byCis(live, '4.9')).includes(image));
   for (const cis of ['4.2', '4.3', '4.4', '4.8', '4.11', '4.12']) assert.equal(byCis(live, cis).status, 'info', `${cis} is manual`);
+  for (const c of live.checks!.filter((x) => x.status === 'fail' || x.status === 'warn')) assert.ok(c.remediation && c.remediation.length > 10, `${c.cis} ${c.ruleId}: no remediation`);
   assert.ok(live.findings.some((f) => f.ruleId === 'BW-SECRET-007' && (f.location as { image?: string }).image === BAD), 'the token in ENV is a finding of the secret rule');
   assert.ok(!JSON.stringify(live).includes('ghp_abcdefghijklmnopqrstuvwxyz0123456789'), 'the secret is redacted');
   const sec = live.summary.cis.sections.find((s) => s.section === '4')!;

@@ -1,5 +1,5 @@
 /**
- * A hostile dpkg status: 114 MB, 1.35 million installed packages (the issue's case: it took 54 s and 1.6 GB, then
+ * A hostile dpkg status: 114 MB, 1.01 million installed packages (the issue's case: it took 54 s and 1.6 GB, then
  * read "only in part"). The detector streams it: the scan ends in bounded time and memory with the first 100,000
  * packages and a BW-IMAGE-020 finding saying the inventory is incomplete. A real status gives no such finding.
  */
@@ -70,8 +70,8 @@ test('BW-IMAGE-020: a status over the package cap is a finding at its layer and 
   assert.deepEqual(checkImage(real, rinv, {}).filter((x) => x.ruleId === 'BW-IMAGE-020'), []);
 });
 
-test('a 114 MB status with 1.35 M packages: bulwark image ends in bounded time and memory, with the finding', { timeout: 180_000 }, () => {
-  const status = hugeStatus(1_350_000);
+test('a 114 MB status with 1.01 M packages: bulwark image ends in bounded time and memory, with the finding', { timeout: 180_000 }, () => {
+  const status = hugeStatus(1_010_000);
   assert.ok(status.length > 114_000_000, `${status.length} bytes`);
   const tar = join(work, 'rootfs.tar');
   const fd = openSync(tar, 'w');
@@ -95,7 +95,7 @@ test('a 114 MB status with 1.35 M packages: bulwark image ends in bounded time a
   assert.equal(hit.length, 1, JSON.stringify(results.map((x) => x.ruleId)));
   assert.match(hit[0]!.message.text, /var\/lib\/dpkg\/status lists more than 100000 installed packages/);
   assert.match(r.stderr, /the inventory is incomplete/);
-  // the figures on a shared 2-core machine: about 300 MB and 15 s; before, 1.6 GB and 54 s
+  // measured on the shared 2-core machine under load: 22-35 s and 360-390 MB peak RSS (before: 54 s and 1.6 GB)
   console.log(`# 114 MB status: ${seconds.toFixed(1)} s, peak RSS ${Math.round(rss / 1024)} MB`);
   assert.ok(rss > 0 && rss < 600 * 1024, `peak RSS ${rss} kB`);
   assert.ok(seconds < 150, `${seconds} s`);

@@ -15,6 +15,7 @@ import { tempDir } from '../support/tmp.js';
 import { buildDb, fx } from '../vulndb/helpers.js';
 import { ALPINE_IMAGE, ALPINE_OLD_IMAGE, dockerAvailable, ensureAlpineImage } from '../support/images.js';
 import { majorOf } from '../../src/app/base-image.js';
+import { haveRegistryTools, skopeoCopy, startRegistry } from '../registry/support/registries.js';
 
 const docker = dockerAvailable();
 const skip = docker ? false : 'no Docker engine';
@@ -102,4 +103,36 @@ test('major versions of tags', () => {
   assert.equal(majorOf('localhost:5000/app'), undefined);
   assert.equal(majorOf('debian:bookworm'), undefined);
   assert.equal(majorOf('debian:12.8@sha256:' + 'a'.repeat(64)), 12);
+});
+
+test('with a registry-named base: the newer tags of the same major version the registry lists are the candidates', { skip: skip || haveRegistryTools() || false }, async () => {
+  const reg = await startRegistry({});
+  const tagged: string[] = [];
+  try {
+    const push = (from: string, tag: string) => skopeoCopy(`docker-daemon:${from}`, `docker://${reg.addr}/alpine:${tag}`, ['--dest-tls-verify=false']);
+    await push(ALPINE_OLD_IMAGE, '3.11.13');
+    await push(ALPINE_OLD_IMAGE, '3.10.9'); // older: not a candidate
+    await push(ALPINE_IMAGE, '3.20.3');
+    await push(ALPINE_IMAGE, '4.1'); // another major version: not a candidate
+    // the engine's copy of the base carries the registry name (as after `docker pull`): the layer-prefix match names it so
+    const base = `${reg.addr}/alpine:3.11.13`;
+    d('tag', ALPINE_OLD_IMAGE, base);
+    tagged.push(base);
+    const fresh = (await buildDb([fx('base-advice'), fx('alpine')])).cacheDir;
+    const r = await runCli(['scan', project(APP), '--cache-dir', fresh, '-f', 'json', '--base-candidates', 'newer', '--insecure-registry', reg.addr]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const rep = JSON.parse(r.stdout) as Rep;
+    assert.equal(rep.summary.baseImages![0]!.base, base);
+    assert.deepEqual(rep.summary.baseImages![0]!.advice, { candidate: `${reg.addr}/alpine:3.20.3`, removes: 5, adds: 5 });
+    assert.equal(rep.summary.topFixes[0]!.title, `upgrade base image ${base} → ${reg.addr}/alpine:3.20.3`);
+    // without --insecure-registry the registry's tags cannot be listed: one warning, no advice, no failure
+    const noTrust = await runCli(['scan', project(APP), '--cache-dir', fresh, '-f', 'json', '--base-candidates', 'newer']);
+    assert.ok(noTrust.code === 0 || noTrust.code === 1, noTrust.stderr);
+    const nt = JSON.parse(noTrust.stdout) as Rep;
+    assert.ok(!nt.summary.topFixes.some((f) => f.title.startsWith('upgrade base image')));
+    assert.ok(nt.warnings!.some((w) => w.startsWith(`base image ${base}: the registry's tags could not be listed`)), nt.warnings!.join('\n'));
+  } finally {
+    for (const t of tagged) d('rmi', t);
+    await reg.stop();
+  }
 });

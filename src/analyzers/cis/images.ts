@@ -23,6 +23,8 @@ export interface Cis4Check {
   /** the image rules that decide it (secret rules: every BW-SECRET-*); the first names the result */
   rules: string[];
   manual?: boolean;
+  /** when no single rule's remediation fits (4.10: every secret rule) */
+  remediation?: string;
 }
 
 export const CIS4: Cis4Check[] = [
@@ -34,7 +36,12 @@ export const CIS4: Cis4Check[] = [
   { cis: '4.7', title: 'Update instructions are not used alone in Dockerfiles', rules: [], manual: true },
   { cis: '4.8', title: 'setuid and setgid permissions are removed', rules: [], manual: true },
   { cis: '4.9', title: 'COPY is used instead of ADD in Dockerfiles', rules: [], manual: true },
-  { cis: '4.10', title: 'Secrets are not stored in Dockerfiles', rules: ['BW-SECRET-*'] },
+  {
+    cis: '4.10',
+    title: 'Secrets are not stored in Dockerfiles',
+    rules: ['BW-SECRET-*'],
+    remediation: 'Rotate the secret, then rebuild without it: pass it at run time (docker secrets, an env file outside the image) or to the build with RUN --mount=type=secret, never as ENV, ARG or LABEL.',
+  },
   { cis: '4.11', title: 'Only verified packages are installed', rules: [], manual: true },
   { cis: '4.12', title: 'All signed artifacts are validated', rules: [], manual: true },
 ];
@@ -73,7 +80,7 @@ function result(c: Cis4Check, r: CheckResult): RunResult {
     ruleId: c.rules[0] && !c.rules[0].endsWith('*') ? c.rules[0] : `CIS-${c.cis}`,
     title: meta ? `${c.title} (${meta.title})` : c.title,
     section: '4',
-    ...(r.status === 'fail' || r.status === 'warn' ? { remediation: r.remediation ?? meta?.remediation } : {}),
+    ...(r.status === 'fail' || r.status === 'warn' ? { remediation: r.remediation ?? c.remediation ?? meta?.remediation } : {}),
   };
 }
 

@@ -127,15 +127,23 @@ export function imageContentAnalyzersFor(cfg: BulwarkConfig): LayerAnalyzer[] {
   return custom ? [...imageContentAnalyzers, custom] : imageContentAnalyzers;
 }
 
+/** Which image checks run (--scanners): the secret rules, and the configuration and file rules (misconfig). */
+export interface ImageCheckKinds {
+  secret: boolean;
+  misconfig: boolean;
+}
+
 /** Every finding of the image content/config checks, each with `origin` base|app. */
-export function checkImage(scan: ImageScan, inventory: InventoryReport | undefined, cfg: BulwarkConfig, opts: CheckOptions = {}): Finding[] {
+export function checkImage(scan: ImageScan, inventory: InventoryReport | undefined, cfg: BulwarkConfig, opts: CheckOptions & { only?: ImageCheckKinds } = {}): Finding[] {
   const settings = ImageCheckContext.settingsFrom(cfg);
   const att = opts.attribution ?? attributeLayers(scan, { cacheDir: opts.cacheDir });
   const ctx = new ImageCheckContext(scan, inventory, cfg, settings, att, opts.now ?? new Date());
   const disabled = new Set(settings.disable.map((d) => d.toUpperCase()));
   const out: Finding[] = [];
+  const secret = new Set<ImageRule>(secretRules);
   for (const r of imageRuleSet) {
     if (disabled.has(r.meta.id)) continue;
+    if (opts.only && !(secret.has(r) ? opts.only.secret : opts.only.misconfig)) continue;
     out.push(...r.check(ctx));
   }
   dedupeFingerprints(out);
@@ -191,11 +199,11 @@ export function runImageChecks(
   scan: ImageScan,
   inventory: InventoryReport | undefined,
   cfg: BulwarkConfig,
-  opts: { cacheDir?: string; noCache?: boolean; now?: Date } = {},
+  opts: { cacheDir?: string; noCache?: boolean; now?: Date; only?: ImageCheckKinds } = {},
 ): { findings: Finding[]; attribution: LayerAttribution; split: OriginSplit } {
   const dir = opts.noCache ? undefined : join(cacheRoot(opts.cacheDir), 'base-images');
   const attribution = attributeLayers(scan, dir ? { cacheDir: dir } : {});
-  const findings = checkImage(scan, inventory, cfg, { attribution, ...(opts.now ? { now: opts.now } : {}) });
+  const findings = checkImage(scan, inventory, cfg, { attribution, ...(opts.now ? { now: opts.now } : {}), ...(opts.only ? { only: opts.only } : {}) });
   if (dir) {
     const ids = scan.image.config.rootfs?.diff_ids ?? scan.image.layers.map((l) => l.diffId ?? l.digest);
     try {

@@ -27,6 +27,12 @@ function nodes(program: Command): Node[] {
   return out;
 }
 
+/**
+ * The values a flag completes to: its fixed choices, or the words of a list flag (`--scanners vuln,secret`), which
+ * declares them as `completeWith` (commander's choices would refuse a list).
+ */
+export const valuesOf = (o: Option): string[] | undefined => (o.argChoices?.length ? o.argChoices : (o as Option & { completeWith?: string[] }).completeWith);
+
 const flagsOf = (n: Node) => [...n.options.flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f))), '--help'];
 /** shell-safe words only: command and flag names are [a-z0-9-] */
 const word = (s: string) => s.replace(/[^A-Za-z0-9_.:/=-]/g, '');
@@ -53,8 +59,8 @@ export function bashScript(program: Command): string {
     '  case "$path:$prev" in',
     ...all.flatMap((n) =>
       n.options
-        .filter((o) => o.argChoices?.length)
-        .map((o) => `    "${n.path}:${o.long}"${o.short ? `|"${n.path}:${o.short}"` : ''}) COMPREPLY=($(compgen -W "${o.argChoices!.map(word).join(' ')}" -- "$cur")); return 0 ;;`),
+        .filter((o) => valuesOf(o)?.length)
+        .map((o) => `    "${n.path}:${o.long}"${o.short ? `|"${n.path}:${o.short}"` : ''}) COMPREPLY=($(compgen -W "${valuesOf(o)!.map(word).join(' ')}" -- "$cur")); return 0 ;;`),
     ),
     '  esac',
     '  if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$opts" -- "$cur")); return 0; fi',
@@ -116,7 +122,7 @@ export function fishScript(program: Command): string {
       const parts = [`complete -c bulwark -n ${fishQuote(cond)}`];
       if (o.long) parts.push(`-l ${word(o.long.replace(/^--/, ''))}`);
       if (o.short) parts.push(`-s ${word(o.short.replace(/^-/, ''))}`);
-      if (o.required || o.optional) parts.push(o.argChoices?.length ? `-x -a ${fishQuote(o.argChoices.join(' '))}` : '-r -F');
+      if (o.required || o.optional) parts.push(valuesOf(o)?.length ? `-x -a ${fishQuote(valuesOf(o)!.join(' '))}` : '-r -F');
       parts.push(`-d ${fishQuote(o.description.replace(/ \(env: [^)]*\)$/, '').slice(0, 80))}`);
       out.push(parts.join(' '));
     }

@@ -12,8 +12,10 @@ import { maxAgeFromConfig, severitySourcesFrom } from '../../app/vulnerabilities
 import { addRegistryOptions, addSignatureOptions, registryOptionsFrom, type RegistryCliOptions, type SignatureCliOptions } from '../registry-options.js';
 import { loadPublicKey } from '../../registry/cosign.js';
 import { getRenderer } from '../../report/index.js';
+import { addSelectorOptions, rejectSelectorsWithServer, scannersFrom, skipFrom, type SelectorCliOptions } from '../selectors.js';
+import { packageTable } from '../../app/sbom.js';
 
-interface Opts extends ReportOptions, RegistryCliOptions, SignatureCliOptions {
+interface Opts extends ReportOptions, RegistryCliOptions, SignatureCliOptions, SelectorCliOptions {
   platform?: string;
   cacheDir?: string;
   cache?: boolean;
@@ -50,6 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--kev-only', "only vulnerabilities in CISA's Known Exploited Vulnerabilities catalog")
     .option('--server <url>', 'client mode: index here, match on a `bulwark serve` server (its database), print the same report')
     .option('--token <token>', 'bearer token for --server (default: $BULWARK_TOKEN)');
+  addSelectorOptions(cmd, ['scanners', 'pkg-types', 'skip', 'list-all-pkgs']);
   addRegistryOptions(cmd);
   addSignatureOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
@@ -65,7 +68,10 @@ export function register(program: Command, ctx: CliContext): void {
     const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
     const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
     if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
+    const scanners = scannersFrom(opts);
+    const skip = skipFrom(opts);
     if (opts.server) {
+      rejectSelectorsWithServer(opts);
       if (opts.vulns === false) throw new UserError('--server matches vulnerabilities on the server; it does not combine with --no-vulns');
       if (opts.db || opts.vex?.length || opts.ignoreUnfixed || opts.explain || opts.severitySource !== undefined) {
         throw new UserError('--db, --vex, --ignore-unfixed, --explain and --severity-source are local-database options; they do not combine with --server');
@@ -99,9 +105,12 @@ export function register(program: Command, ctx: CliContext): void {
         checks: opts.checks !== false,
         config: cfg,
         registry,
+        scanners,
+        ...(skip ? { skip } : {}),
+        ...(opts.pkgTypes ? { pkgTypes: opts.pkgTypes } : {}),
         ...(opts.key ? { signature: { key: opts.key, required: Boolean(opts.requireSignature) } } : {}),
         vulnerabilities:
-          opts.vulns === false
+          !scanners.vuln
             ? false
             : {
                 cacheDir: opts.cacheDir,
@@ -114,6 +123,10 @@ export function register(program: Command, ctx: CliContext): void {
               },
       }),
     );
+    if (opts.listAllPkgs && typeof report.summary?.text === 'string') {
+      // table output: every package after the image summary (JSON lists every package always)
+      report.summary.text += `\n\n${packageTable({ packages: (report.packages ?? []) as Parameters<typeof packageTable>[0]['packages'] })}`;
+    }
     const code = emitReport(report, opts, [], cfg);
     // --require-signature is a gate of its own: no valid signature fails it whatever the filters say
     const signed = (report.summary?.signature as { status?: string } | undefined)?.status === 'valid';

@@ -10,12 +10,13 @@ import { withProgress } from '../progress.js';
 import { InputError } from '../../core/errors.js';
 import { sbom } from '../../app/sbom.js';
 import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
+import { addSelectorOptions, skipFrom, type SelectorCliOptions } from '../selectors.js';
 import '../../report/cyclonedx.js';
 import '../../report/spdx.js';
 
 export const SBOM_FORMATS = ['cyclonedx', 'spdx', 'json', 'table'];
 
-interface Opts extends ReportOptions, RegistryCliOptions {
+interface Opts extends ReportOptions, RegistryCliOptions, SelectorCliOptions {
   platform?: string;
   cacheDir?: string;
   cache?: boolean;
@@ -31,12 +32,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
     .option('--no-cache', 'do not read or write the layer cache');
+  addSelectorOptions(cmd, ['pkg-types', 'skip']);
   addRegistryOptions(cmd).action(async (ref: string, opts: Opts) => {
       const format = opts.format === 'spdx-json' ? 'spdx' : opts.format ?? 'cyclonedx';
       if (!SBOM_FORMATS.includes(format)) throw new InputError(`unknown SBOM format '${opts.format}' (${SBOM_FORMATS.join(', ')})`);
       const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
       const report = await withProgress((onProgress) =>
-        sbom(ref, { platform: opts.platform, cacheDir: opts.cacheDir, noCache: opts.cache === false, onProgress, table: format === 'table', registry }),
+        sbom(ref, { platform: opts.platform, cacheDir: opts.cacheDir, noCache: opts.cache === false, onProgress, table: format === 'table', registry, ...(opts.pkgTypes ? { pkgTypes: opts.pkgTypes } : {}), ...(skipFrom(opts) ? { skip: skipFrom(opts) } : {}) }),
       );
       ctx.setExitCode(emitReport(report, { format, output: opts.output }));
     });

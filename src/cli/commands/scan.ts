@@ -6,9 +6,13 @@ import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig
 import { withAllowedRegistries } from '../../registry/allowed.js';
 import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
+import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
 import { failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory } from '../../app/scan.js';
+import { packageTable } from '../../app/sbom.js';
+import type { Package } from '../../core/inventory.js';
+import { addSelectorOptions, scannersFrom, skipFrom, type SelectorCliOptions } from '../selectors.js';
 
-interface Opts extends ReportOptions {
+interface Opts extends ReportOptions, RegistryCliOptions, SelectorCliOptions {
   cacheDir?: string;
   db?: string;
   vulns?: boolean;
@@ -41,7 +45,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--live', "add the engine's containers that run the project's services and workloads (matched by compose labels and image ID): their real settings set the exposure")
     .option('-H, --host <host>', 'Docker engine for --live (default: DOCKER_HOST or unix:///var/run/docker.sock)')
     .option('--fail-on <gates>', "per-stage gate: 'high' (every stage) or 'image=critical,runtime=high'; exit 1 (or --exit-code) when a stage reaches its level");
+  addSelectorOptions(cmd, ['scanners', 'pkg-types', 'skip', 'list-all-pkgs'], 'scanners to run, a list of vuln (lock files, images), secret (repository, build contexts, images), misconfig (Dockerfiles, compose, Kubernetes, CI files, image settings), license (lock files, images) (default vuln,secret,misconfig)');
   addAllowedRegistriesOption(cmd);
+  addRegistryOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
     const root = resolve(dir);
     let st;
@@ -53,7 +59,12 @@ export function register(program: Command, ctx: CliContext): void {
     if (!st.isDirectory()) throw new InputError(`not a directory: ${dir} (use 'bulwark dockerfile ${dir}' for a single file)`);
     const cfg = withAllowedRegistries(resolveConfig(opts, [root]), opts.allowedRegistries);
     const failOn = parseFailOn(opts.failOn) ?? failOnFromConfig(cfg);
+    const skip = skipFrom(opts);
     const report = await scanDirectory(root, dir, cfg, {
+      scanners: scannersFrom(opts),
+      ...(opts.pkgTypes ? { pkgTypes: opts.pkgTypes } : {}),
+      ...(skip ? { skip } : {}),
+      listAllPkgs: Boolean(opts.listAllPkgs),
       vulnerabilities:
         opts.vulns === false ? false : { cacheDir: opts.cacheDir, dbFile: opts.db, ignoreUnfixed: opts.ignoreUnfixed, vexFiles: opts.vex },
       live: opts.live ? { host: opts.host } : false,
@@ -62,11 +73,16 @@ export function register(program: Command, ctx: CliContext): void {
         explicit: (opts.image ?? []).map(parseImageOption),
         auto: opts.images !== false,
         cacheDir: opts.cacheDir,
+        registry: await registryOptionsFrom(opts, opts.image?.length === 1 ? parseImageOption(opts.image[0]!).ref : undefined),
         onImage: (ref) => {
           if (process.stderr.isTTY) process.stderr.write(`scanning image ${ref}...\n`);
         },
       },
     });
+    if (opts.listAllPkgs && report.summary) {
+      const table = packageTable({ packages: (report.packages ?? []) as Package[] });
+      report.summary.text = typeof report.summary.text === 'string' ? `${report.summary.text}\n\n${table}` : table;
+    }
     let code = emitReport(report, opts, [root], cfg);
     // the gates see every finding (the --severity display filter does not hide one from them), ignores applied
     const gated = failOn ? applyPolicy(report, { severities: parseSeverityFilter(undefined), ignores: resolveIgnores(opts, cfg, [root]) }) : undefined;

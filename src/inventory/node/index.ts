@@ -13,6 +13,16 @@ const PKG_ROOT = /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/
 const DEBIAN_ROOT = /^usr\/(?:share\/nodejs|lib\/nodejs|lib\/[^/]+-linux-gnu[^/]*\/nodejs)\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
 const LOCKS = new Set(['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml']);
 
+/** YAML lock file text as data; an alias to an anchor that does not exist (a ReferenceError in `yaml`) is a syntax error too */
+function readYaml(text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (e) {
+    if (e instanceof ReferenceError) throw new SyntaxError(`invalid YAML: ${e.message}`);
+    throw e;
+  }
+}
+
 export function isPackageRoot(path: string): boolean {
   return PKG_ROOT.test(path) || DEBIAN_ROOT.test(path);
 }
@@ -108,7 +118,7 @@ export function parseYarnLock(text: string): DetectedPackage[] {
   const out: DetectedPackage[] = [];
   if (/^__metadata:/m.test(text)) {
     // berry: YAML
-    const doc = parseYaml(text) as Record<string, { version?: string; resolution?: string; languageName?: string; linkType?: string }>;
+    const doc = readYaml(text) as Record<string, { version?: string; resolution?: string; languageName?: string; linkType?: string }>;
     for (const [key, v] of Object.entries(doc ?? {})) {
       if (key === '__metadata' || !v || typeof v !== 'object' || !v.version) continue;
       if (v.resolution && /@(workspace|link|portal|patch):/.test(v.resolution) && !/@npm:/.test(v.resolution)) continue;
@@ -151,7 +161,7 @@ export function pnpmKey(key: string): { name: string; version: string } | undefi
 }
 
 export function parsePnpmLock(text: string): DetectedPackage[] {
-  const doc = parseYaml(text) as { packages?: Record<string, { version?: string; dev?: boolean; name?: string }> };
+  const doc = readYaml(text) as { packages?: Record<string, { version?: string; dev?: boolean; name?: string }> };
   const out: DetectedPackage[] = [];
   for (const [key, v] of Object.entries(doc?.packages ?? {})) {
     const k = pnpmKey(key);

@@ -120,7 +120,7 @@ export function rpmPackageFromHeader(h: Map<number, HeaderValue>): RpmPackageInf
     }
   } else {
     const old = h.get(TAG.OLDFILENAMES);
-    if (Array.isArray(old)) for (const f of old as string[]) files.push(f.replace(/^\/+/, ''));
+    if (Array.isArray(old)) for (const f of old as unknown[]) if (typeof f === 'string') files.push(f.replace(/^\/+/, '')); // (a damaged header can give the tag another type)
   }
   return {
     name,

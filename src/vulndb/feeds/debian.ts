@@ -51,13 +51,14 @@ export function urgencyToSeverity(u: unknown): string | undefined {
 export function importDebianTracker(data: Record<string, unknown>, sink: FeedSink): void {
   const seenVuln = new Set<string>();
   for (const [source, cves] of Object.entries(data)) {
-    if (!cves || typeof cves !== 'object') {
+    // an empty source package name matches nothing (and names no package to store)
+    if (!cves || typeof cves !== 'object' || source.trim() === '') {
       sink.count('malformed');
       continue;
     }
     for (const [cve, entry] of Object.entries(cves as Record<string, unknown>)) {
       const releases = (entry as { releases?: Record<string, ReleaseEntry> })?.releases;
-      if (!releases || typeof releases !== 'object') {
+      if (!releases || typeof releases !== 'object' || cve.trim() === '') {
         sink.count('malformed');
         continue;
       }

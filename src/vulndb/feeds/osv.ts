@@ -81,7 +81,8 @@ const EVENT_KEYS = ['introduced', 'fixed', 'last_affected', 'limit'] as const;
 
 /** Import one OSV record; returns false when it was skipped (withdrawn / malformed). */
 export function importOsvRecord(rec: OsvRecord, sink: FeedSink): boolean {
-  if (!isOsvRecord(rec)) {
+  // an empty id names nothing: the record cannot be stored or matched
+  if (!isOsvRecord(rec) || rec.id.trim() === '') {
     sink.count('malformed');
     return false;
   }
