@@ -23,8 +23,9 @@ export function rpmDbKind(path: string): 'sqlite' | 'bdb' | undefined {
 export function sqliteBlobs(content: Buffer): Buffer[] {
   const db = new Database(content, { readonly: true });
   try {
-    const rows = db.prepare('SELECT blob FROM Packages ORDER BY hnum').all() as Array<{ blob: Buffer }>;
-    return rows.map((r) => Buffer.from(r.blob));
+    const rows = db.prepare('SELECT blob FROM Packages ORDER BY hnum').all() as Array<{ blob: unknown }>;
+    // a damaged database can hold NULL, a number or text where a header blob belongs: only blobs are headers
+    return rows.filter((r) => Buffer.isBuffer(r.blob)).map((r) => Buffer.from(r.blob as Buffer));
   } finally {
     db.close();
   }
