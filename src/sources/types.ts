@@ -143,6 +143,11 @@ export interface OpenedImage {
   configDigest?: string;
   config: ImageConfig;
   layers: LayerRef[];
+  /**
+   * The bytes a full walk reads, for progress, when the layers' own sizes do not say (an Engine API save stream:
+   * the sum of the image's layer sizes from its history). Progress clamps to it, so an estimate is fine.
+   */
+  totalBytes?: number;
   platform?: string;
   /** annotations of the manifest / index entry (org.opencontainers.image.base.name, ...) */
   annotations?: Record<string, string>;

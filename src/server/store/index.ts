@@ -279,13 +279,9 @@ export class ServiceStore {
     return `SELECT ${fields.join(', ')} FROM json_to_recordset(CAST(:list AS json)) AS x(${fields.map((f) => `${f} ${types[f] ?? 'text'}`).join(', ')})`;
   }
 
-  /** A table of one `value` column from a JSON array parameter `:list`: one statement, any length. */
-  private listTable(t: SqlDb): string {
-    return t.dialect === 'sqlite' ? 'json_each(:list)' : 'json_array_elements_text(CAST(:list AS json)) AS j(value)';
-  }
-
-  private inList(t: SqlDb): string {
-    return `SELECT value FROM ${this.listTable(t)}`;
+  /** `SELECT value FROM` the JSON array in parameter `:param` (default `:list`): one statement, any length. */
+  private inList(t: SqlDb, param = 'list'): string {
+    return t.dialect === 'sqlite' ? `SELECT value FROM json_each(:${param})` : `SELECT value FROM json_array_elements_text(CAST(:${param} AS json)) AS j(value)`;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -556,10 +552,9 @@ export class ServiceStore {
   async storedVerdicts(digests: string[], packages?: string[]): Promise<Map<string, StoredVerdict[]>> {
     const out = new Map<string, StoredVerdict[]>();
     const pkgList = packages ? JSON.stringify(packages) : undefined;
-    const inPkgs = this.db.dialect === 'sqlite' ? 'SELECT value FROM json_each(:pkgs)' : 'SELECT value FROM json_array_elements_text(CAST(:pkgs AS json)) AS p(value)';
     for (const part of chunks(digests, 250)) {
       const rows = await this.db.all<Row>(
-        `SELECT digest, vuln_id, package, severity, detail FROM image_vulns WHERE digest IN (${this.inList(this.db)})${pkgList ? ` AND package IN (${inPkgs})` : ''}`,
+        `SELECT digest, vuln_id, package, severity, detail FROM image_vulns WHERE digest IN (${this.inList(this.db)})${pkgList ? ` AND package IN (${this.inList(this.db, 'pkgs')})` : ''}`,
         { list: JSON.stringify(part), ...(pkgList ? { pkgs: pkgList } : {}) },
       );
       for (const r of rows) {
@@ -573,16 +568,8 @@ export class ServiceStore {
 
   /** The stored verdicts of many images at once. */
   async verdictsOf(digests: string[]): Promise<Map<string, VulnVerdict[]>> {
-    const out = new Map<string, VulnVerdict[]>();
-    for (const part of chunks(digests, 500)) {
-      const rows = await this.db.all<Row>(`SELECT digest, vuln_id, package, severity, detail FROM image_vulns WHERE digest IN (${this.inList(this.db)})`, { list: JSON.stringify(part) });
-      for (const r of rows) {
-        const list = out.get(String(r.digest)) ?? [];
-        list.push({ vulnId: String(r.vuln_id), package: String(r.package), severity: String(r.severity), detail: json(r.detail) ?? {} });
-        out.set(String(r.digest), list);
-      }
-    }
-    return out;
+    const stored = await this.storedVerdicts(digests);
+    return new Map([...stored].map(([d, vs]) => [d, vs.map((v) => ({ ...v, detail: json<Record<string, unknown>>(v.detail) ?? {} }))]));
   }
 
   /** The stored indexes of many images at once (indexed ones only). */
