@@ -11,10 +11,13 @@
  *    read token: once without Accept-Encoding (the JSON bytes), once with `br, gzip`. Printed: requests/s,
  *    latency p50/p99, and CPU milliseconds per request of the server process (/proc) and of the load generator,
  *    which stay meaningful while the machine is shared. Goal: >= 1,000 requests/s, p99 < 50 ms.
- * 2. Notification computation. 1,000 indexed images (the same real and synthesized inventories) in an
- *    embedded store with their verdicts under database A; database B is A with 10,000 Debian advisories
- *    changed (their fixed versions moved), built by the same update code (so it records its change set);
- *    the notification round against B is timed. Goal: < 5 s.
+ * 2. Notification computation. 1,000 indexed images in an embedded store (the real inventories of
+ *    bulwark-test/bookworm-app:12 and alpine:3.20.3 from test/fixtures/vulndb/inventory, and synthesized
+ *    variants) with their verdicts under database A; database B is A with 10,000 Debian advisories changed
+ *    (fixed versions moved up): every fixed advisory of the source packages the images hold, then the rest in
+ *    file order, the worst case for the incremental path. B is built by the same update code (so it records its
+ *    change set); the notification round against B is timed (wall and CPU, CPU by phase) with how many images
+ *    and packages it matched again and how many verdicts it rewrote. Goal: < 5 s.
  *
  *   npx tsx bench/serve.ts [--part throughput|notify] [--duration S] [--connections N] [--identity-only] [--profile DIR]
  * Work files under $BULWARK_BENCH_DIR (default /var/tmp/bulwark-bench)/serve; ../shared is found beside the
@@ -26,12 +29,11 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import type { ImageIndex } from '../src/app/image.js';
-import { indexImage } from '../src/app/image.js';
 import type { Package } from '../src/inventory/types.js';
 import { updateDb } from '../src/vulndb/update.js';
 import { Metrics } from '../src/server/metrics.js';
 import { Notifier } from '../src/server/notify.js';
-import { packageKeys } from '../src/server/changes.js';
+import { keyedIdentities } from '../src/server/changes.js';
 import { ServiceStore } from '../src/server/store/index.js';
 import { VulnDatabase } from '../src/server/vulns.js';
 import { call, startServer, tokensFile, TOKENS } from '../test/support/server.js';
@@ -153,11 +155,6 @@ function synthesize(real: ImageIndex, n: number, alt: Map<string, string[]>): Im
   };
 }
 
-async function realIndexes(cacheDir: string): Promise<ImageIndex[]> {
-  const out: ImageIndex[] = [];
-  for (const ref of realRefs()) out.push(await indexImage(ref, { cacheDir, checks: false }));
-  return out;
-}
 
 // ------------------------------------------------------------------------------------------------
 
@@ -300,25 +297,50 @@ async function throughput(): Promise<void> {
   }
 }
 
-/** The Debian tracker with the fixed version of `count` advisories moved up (a re-fix): database B. */
-function changedTracker(out: string, count: number): number {
+/**
+ * The Debian tracker with the fixed version of `count` advisories moved up (a re-fix): database B. The
+ * advisories of the source packages the indexed Debian images hold go first (every one of them changes), the
+ * rest in file order: the update touches as much of the fleet as it can.
+ */
+function changedTracker(out: string, count: number, held: Set<string>): { changed: number; held: number } {
   const tracker = JSON.parse(readFileSync(join(shared, 'debian-tracker/bookworm-trixie.json'), 'utf8')) as Record<string, Record<string, { releases?: Record<string, { fixed_version?: string; status?: string }> }>>;
   const changed = new Set<string>();
-  for (const cves of Object.values(tracker)) {
-    for (const [id, c] of Object.entries(cves)) {
+  let inHeld = 0;
+  const sources = Object.keys(tracker).sort((a, b) => Number(held.has(b)) - Number(held.has(a)));
+  for (const src of sources) {
+    for (const [id, c] of Object.entries(tracker[src]!)) {
       if (changed.size >= count) break;
       const r = c.releases?.bookworm;
       if (!r?.fixed_version || r.fixed_version === '0') continue;
       r.fixed_version = `${r.fixed_version}+bench1`;
-      changed.add(id);
+      changed.add(`${src}/${id}`);
+      if (held.has(src)) inHeld++;
     }
   }
   writeFileSync(out, JSON.stringify(tracker));
-  return changed.size;
+  return { changed: changed.size, held: inHeld };
+}
+
+/** A real inventory of the test images (test/fixtures/vulndb/inventory) as a minimal index. */
+function inventoryIndex(file: string, name: string, n: number): ImageIndex {
+  const inventory = JSON.parse(readFileSync(new URL(`../test/fixtures/vulndb/inventory/${file}`, import.meta.url), 'utf8')) as ImageIndex['inventory'];
+  const digest = `sha256:${(0xf00d0000 + n).toString(16).padStart(64, '0')}`;
+  return {
+    digest,
+    ref: name,
+    target: { kind: 'image', name, ref: name },
+    summary: { name, layers: [], os: inventory.os?.prettyName },
+    summaryText: '',
+    inventory,
+    findings: [],
+    warnings: [],
+  } as unknown as ImageIndex;
 }
 
 async function notify(): Promise<void> {
   console.log(`\n--- notification round: 1,000 images, a database update changing 10,000 advisories (load ${load()}) ---`);
+  const started = Date.now();
+  const phase = (what: string) => console.log(`  [${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
   const dir = join(WORK, 'notify');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -326,48 +348,49 @@ async function notify(): Promise<void> {
   const others = FEEDS.filter((f) => !f.startsWith('debian-tracker')).map((f) => join(shared, f));
   const trackerA = join(dir, 'tracker-a.json');
   writeFileSync(trackerA, readFileSync(join(shared, 'debian-tracker/bookworm-trixie.json')));
-  let t0 = Date.now();
   await updateDb({ cacheDir, sources: [trackerA, ...others] });
-  console.log(`database A built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  phase('database A built from ../shared/data');
 
   const store = await ServiceStore.open(join(dir, 'service.db'));
   const vulns = new VulnDatabase(join(cacheDir, 'db', 'vuln.db'));
   const metrics = new Metrics();
   metrics.histogram('bulwark_notification_round_seconds', '', [1]);
   const notifier = new Notifier(store, metrics, { node: 'bench', minSeverity: 'low', perDelivery: 500, log: () => undefined });
-  const reals = await realIndexes(join(WORK, 'client-cache'));
+  // the real inventories of bulwark-test/bookworm-app:12 and bulwark-test/alpine:3.20.3, then synthesized variants
+  const reals = [inventoryIndex('bookworm-app-full.json', 'bulwark-test/bookworm-app:12', 1), inventoryIndex('alpine-3.20.3.json', 'bulwark-test/alpine:3.20.3', 2)];
   const alt = alternativeVersions();
-  t0 = Date.now();
   for (let n = 0; n < 1000; n++) {
     const idx = n < reals.length ? reals[n]! : synthesize(reals[n % reals.length]!, 10_000 + n, alt);
-    const keys = [...new Set(packageKeys(idx.inventory).map((k) => k.key))];
+    const keys = keyedIdentities(idx.inventory);
     // verdicts come from the baseline round below (one pass for all images)
     await store.storeIndexed({ name: idx.summary.name, ref: idx.ref, kind: 'index' }, { index: idx, keys, verdicts: [] });
   }
+  phase(`1,000 images stored (${reals.map((r) => `${r.summary.name}: ${r.inventory.packages.length} packages`).join(', ')}, and 998 variants)`);
   const base = await store.startUpdate('bench-a', 'bench');
   const r0 = await notifier.round(base.id, vulns.current()!);
-  console.log(`1,000 images stored and their verdicts under A recorded in ${((Date.now() - t0) / 1000).toFixed(1)} s (${r0.mode}, ${r0.rematchedPackages} distinct packages matched)`);
+  phase(`their verdicts under A recorded (${r0.mode} round, ${r0.rematchedPackages} distinct packages matched)`);
 
   const trackerB = join(dir, 'tracker-b.json');
-  const changed = changedTracker(trackerB, 10_000);
+  const held = new Set(reals.flatMap((r) => r.inventory.packages.filter((p) => p.ecosystem === 'deb').map((p) => p.sourceName ?? p.name)));
+  const changed = changedTracker(trackerB, 10_000, held);
   rmSync(trackerA);
   writeFileSync(trackerA, readFileSync(trackerB)); // same source name: the update replaces that source's advisories
-  t0 = Date.now();
   await updateDb({ cacheDir, sources: [trackerA, ...others] });
-  console.log(`database B (${changed} advisories changed) built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  phase(`database B built: ${changed.changed} Debian advisories changed, ${changed.held} of them in source packages the images hold`);
   const { previous, current } = vulns.reload();
   previous?.close();
   const upd = await store.startUpdate('bench-b', 'bench');
-  t0 = performance.now();
+  const t0 = performance.now();
   const cpu0 = selfCpu();
   const r = await notifier.round(upd.id, current!);
   const ms = performance.now() - t0;
-  console.log(`notification round CPU time: ${(selfCpu() - cpu0).toFixed(2)} s`);
+  const cpu = selfCpu() - cpu0;
   console.log(
-    `notification round: ${(ms / 1000).toFixed(2)} s (${r.mode}: ${r.changedVulns} changed advisories, ${r.affectedImages} images affected, ` +
-      `${r.rematchedPackages} distinct packages matched again, ${r.notifications} notifications)`,
+    `notification round: ${(ms / 1000).toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU (${r.mode}: ${r.changedVulns} changed advisories, ${r.affectedImages} of 1,000 images affected, ` +
+      `${r.rematchedImagePackages} image packages re-matched as ${r.rematchedPackages} distinct packages, ${r.verdictsWritten} verdicts written and ${r.verdictsDeleted} deleted, ${r.notifications} notifications)`,
   );
-  console.log(`goal < 5 s: ${ms < 5000 ? 'MET' : 'NOT MET'} (load ${load()})`);
+  console.log(`  CPU by phase: ${Object.entries(r.cpuMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}`);
+  console.log(`goal < 5 s: ${cpu < 5 ? 'MET' : 'NOT MET'} on CPU time, ${ms < 5000 ? 'MET' : 'NOT MET'} on wall time (load ${load()})`);
   vulns.close();
   await store.close();
 }

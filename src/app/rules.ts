@@ -18,6 +18,20 @@ export async function ruleCatalogueFromRegistry(): Promise<RuleMeta[]> {
   return JSON.parse(JSON.stringify(allRules())) as RuleMeta[];
 }
 
+/**
+ * The built catalogue read synchronously (undefined when there is none of this version: running from src/, or a
+ * stale dist/). What report rendering uses to cite rules without loading every stage's analyzers.
+ */
+export function builtCatalogue(): RuleMeta[] | undefined {
+  try {
+    const doc = JSON.parse(readFileSync(CATALOGUE, 'utf8')) as { version?: string; rules?: RuleMeta[] };
+    if (doc.version === TOOL_VERSION && Array.isArray(doc.rules)) return doc.rules;
+  } catch {
+    /* not built */
+  }
+  return undefined;
+}
+
 let cached: RuleMeta[] | undefined;
 /** The catalogue's rules sorted by ID, as the build wrote them (sorting here needs an ICU collator: 20 ms). */
 let cachedSorted: RuleMeta[] | undefined;

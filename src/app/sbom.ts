@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Report } from '../core/report.js';
 import { TOOL } from '../core/version.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
-import { inventoryFromSbom } from '../inventory/sbom.js';
+import { inventoryFromSbom } from '../inventory/sbom-document.js';
 import { SBOM_PREFIX, imageInventory, layerWarnings, withoutFileLists, type ImageIndex, type ImageScanOptions } from './image.js';
 import { loadInventory } from '../vulndb/saved-inventory.js';
 import { selectPackages } from '../core/selectors.js';

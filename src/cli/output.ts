@@ -12,10 +12,34 @@ import { findConfig, loadConfig, unknownKeysWarning, type BulwarkConfig } from '
 import { getRenderer, rendererNames } from '../report/index.js';
 import { InputError, describeError } from '../core/errors.js';
 import { dedupeFingerprints } from '../core/rule.js';
-import { rulesCitedBy } from '../analyzers/registry.js';
+import type { Finding } from '../core/finding.js';
+import type { RuleMeta } from '../core/rule.js';
+import { builtCatalogue } from '../app/rules.js';
 import { mainState } from './main.js';
 import { settings, useColor } from './conventions.js';
 import { timed } from '../core/timing.js';
+
+/**
+ * Rule metadata by ID, for the rules a report cites: from the built catalogue (dist/rule-catalogue.json, written
+ * from the registry by the build), so that rendering a report does not load every stage's analyzers (an image
+ * scan loaded some 230 modules of build, runtime, daemon and registry rules for this alone); from the registry
+ * when running from the sources.
+ */
+const ruleById: Map<string, RuleMeta> = await (async () => {
+  const built = builtCatalogue();
+  if (built) return new Map(built.map((r) => [r.id, r]));
+  return (await import('../analyzers/registry.js')).ruleMap();
+})();
+
+/** The catalogue entries of the rules these findings cite (for `Report.rules`), in first-cited order. */
+function rulesCitedBy(findings: Array<Pick<Finding, 'ruleId'>>): RuleMeta[] {
+  const out = new Map<string, RuleMeta>();
+  for (const f of findings) {
+    const r = ruleById.get(f.ruleId);
+    if (r && !out.has(r.id)) out.set(r.id, r);
+  }
+  return [...out.values()];
+}
 
 export interface ReportOptions {
   format?: string;

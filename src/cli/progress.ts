@@ -1,4 +1,9 @@
-/** Progress of an image walk on stderr, when stderr is a terminal: layer n/N and bytes read. */
+/**
+ * Progress of an image walk on stderr, only on a terminal (stdout and stderr both TTYs, showProgress): the image's
+ * bytes read against its total, which never goes down (the walker's tracker), the layer, and the seconds since
+ * the command's work started. The first update is printed as soon as the image is open; later ones at most every
+ * 100 ms.
+ */
 import type { ScanProgress } from '../image/scan.js';
 import { formatBytes } from '../app/image.js';
 import { showProgress } from './conventions.js';
@@ -7,13 +12,14 @@ export function progressPrinter(): { onProgress?: (e: ScanProgress) => void; end
   if (!showProgress()) return { end() {} };
   let last = 0;
   let shown = false;
+  const start = Date.now();
   return {
     onProgress(e: ScanProgress) {
       const now = Date.now();
-      if (!e.done && now - last < 100) return;
+      if (shown && !e.done && now - last < 100) return;
       last = now;
-      const size = e.layerBytes ? ` / ${formatBytes(e.layerBytes)}` : '';
-      process.stderr.write(`\r\x1b[Klayer ${e.layer + 1}/${e.layers}${e.cached ? ' (cached)' : ''}  ${formatBytes(e.bytes)}${size}`);
+      const of = e.totalBytes !== undefined ? ` / ${formatBytes(e.totalBytes)} (${e.totalBytes ? Math.floor((100 * e.doneBytes) / e.totalBytes) : 100}%)` : '';
+      process.stderr.write(`\r\x1b[K${formatBytes(e.doneBytes)}${of}  layer ${e.layer + 1}/${e.layers}${e.cached ? ' (cached)' : ''}  ${((now - start) / 1000).toFixed(1)}s`);
       shown = true;
     },
     end() {

@@ -10,6 +10,12 @@ import type { ContainerSpec } from '../runtime/model.js';
 import type { HostEvidence } from './types.js';
 import { openDockerDaemon } from '../sources/docker-daemon.js';
 import type { LocalImage } from '../analyzers/cis/images.js';
+import type { OpenedImage } from '../sources/types.js';
+import type { ImageScan } from '../image/types.js';
+import { LayerCache } from '../image/cache.js';
+import { layerCacheKey, scanImage, WALKER_VERSION } from '../image/scan.js';
+import { isIndex, isRecord } from '../image/layer-index.js';
+import { imageFilesAnalyzer } from '../analyzers/image/files-analyzer.js';
 
 export interface WorkloadOptions {
   /** section 5: every container (default: running, created, exited: a stopped one restarts with its settings) or running ones (Docker Bench) */
@@ -76,15 +82,37 @@ export async function collectImages(ev: HostEvidence, wo: WorkloadOptions, conta
   }
   const images: LocalImage[] = [];
   const skipped: string[] = [];
+  const cache = new LayerCache();
   for (const id of ids.slice(0, MAX_IMAGES)) {
     try {
       const image = await openDockerDaemon(id, { client });
       const tag = image.repoTags.find((t) => t && t !== '<none>:<none>');
-      images.push({ name: tag ?? id.replace(/^sha256:/, '').slice(0, 12), id, image, repoDigests: digests.get(id) ?? [] });
+      const scan = await cachedScan(image, cache);
+      images.push({ name: tag ?? id.replace(/^sha256:/, '').slice(0, 12), id, image, repoDigests: digests.get(id) ?? [], ...(scan ? { scan } : {}) });
     } catch {
       skipped.push(id); // removed between the list and the inspect
     }
   }
   const what = wo.images === 'in-use' ? `${images.length} image(s) of the checked containers` : `${images.length} local image(s)`;
   return { images, what, skipped };
+}
+
+/**
+ * The image's files, when every layer is in Bulwark's layer cache from an earlier `bulwark image` scan (entries
+ * and the files analyzer's facts): then the scan reads no layer. Otherwise undefined: reading every layer of
+ * every local image is not what a benchmark run should cost.
+ */
+async function cachedScan(image: OpenedImage, cache: LayerCache): Promise<ImageScan | undefined> {
+  if (image.layers.length === 0) return undefined;
+  for (const l of image.layers) {
+    const key = layerCacheKey(l);
+    if (!key) return undefined;
+    if (!cache.get(key, '_entries', WALKER_VERSION, isIndex)) return undefined;
+    if (!cache.get(key, imageFilesAnalyzer.name, imageFilesAnalyzer.version, isRecord)) return undefined;
+  }
+  try {
+    return await scanImage(image, [imageFilesAnalyzer], { walkIn: 'main' });
+  } catch {
+    return undefined;
+  }
 }

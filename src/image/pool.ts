@@ -53,7 +53,8 @@ export async function walkInWorkers(
         onStart?.(l.index);
         let r: WalkReply;
         try {
-          r = (await pool.run(task)) as WalkReply;
+          // a streamed layer's port moves to the worker that reads it
+          r = (await pool.run(task, l.blob.kind === 'port' ? { transferList: [l.blob.port] } : {})) as WalkReply;
         } catch (e) {
           // the thread itself died (out of memory, a crash): not the layer's fault
           throw new Error(`walking layer ${l.index + 1} in a worker thread failed: ${(e as Error).message}`);

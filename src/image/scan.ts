@@ -33,6 +33,32 @@ export interface ScanProgress {
   layerBytes?: number;
   cached: boolean;
   done: boolean;
+  /** bytes of the whole image read so far (cached layers count as read): never goes down */
+  doneBytes: number;
+  /** bytes of the whole image (layer sizes, or the source's estimate), at least doneBytes; undefined when unknown */
+  totalBytes?: number;
+}
+
+type LayerProgress = Omit<ScanProgress, 'doneBytes' | 'totalBytes'>;
+
+/**
+ * The image-wide progress of a walk: per-layer bytes (several layers at once) summed into one value that never goes
+ * down, against a total from the layers' sizes or the source's estimate (never below the value).
+ */
+function progressTracker(image: OpenedImage, onProgress: ((e: ScanProgress) => void) | undefined): (e: LayerProgress) => void {
+  if (!onProgress) return () => {};
+  const sizes = image.layers.map((l) => l.size);
+  const total = image.totalBytes ?? (sizes.every((n) => n !== undefined) ? sizes.reduce<number>((a, n) => a + n!, 0) : undefined);
+  const perLayer = new Map<number, number>();
+  let value = 0;
+  return (e) => {
+    const full = e.layerBytes ?? sizes[e.layer] ?? e.bytes;
+    perLayer.set(e.layer, Math.max(perLayer.get(e.layer) ?? 0, e.done ? Math.max(full, e.bytes) : e.bytes));
+    let sum = 0;
+    for (const v of perLayer.values()) sum += v;
+    value = Math.max(value, total !== undefined && !e.done ? Math.min(sum, total) : sum);
+    onProgress({ ...e, doneBytes: value, ...(total !== undefined ? { totalBytes: Math.max(total, value) } : {}) });
+  };
 }
 
 export interface ScanOptions {
@@ -129,6 +155,9 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   }
   const cache = opts.noCache ? undefined : new LayerCache(opts.cacheDir);
   const total = image.layers.length;
+  const progress = progressTracker(image, opts.onProgress);
+  // the first update comes as soon as the image is open: nothing read yet, the total known
+  if (total) progress({ layer: 0, layers: total, bytes: 0, layerBytes: image.layers[0]!.size, cached: false, done: false });
   const results: Array<LayerResult | undefined> = new Array(total);
   const need = new Map<number, LayerAnalyzer[]>();
   lastScanStats.layersStreamed = 0;
@@ -150,7 +179,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
           warnings: c.index.warnings,
         };
         lastScanStats.layersFromCache++;
-        opts.onProgress?.({ layer: layer.index, layers: total, bytes: layer.size ?? 0, layerBytes: layer.size, cached: true, done: true });
+        progress({ layer: layer.index, layers: total, bytes: layer.size ?? 0, layerBytes: layer.size, cached: true, done: true });
         continue;
       }
       // the entries index is rebuilt together with the missing analyzers; cached analyzers are reused
@@ -183,16 +212,17 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     for (const a of analyzers) analyses[a.name] = (toRun.includes(a) ? ran[a.name] : cached[a.name]) ?? {};
     return analyses;
   };
-  const done = (layer: LayerRef) => {
+  /** `read`: the layer's tar bytes, for a layer whose blob size the source does not give (an uncompressed stream) */
+  const done = (layer: LayerRef, read: number) => {
     lastScanStats.layersStreamed++;
-    opts.onProgress?.({ layer: layer.index, layers: total, bytes: layer.size ?? 0, layerBytes: layer.size, cached: false, done: true });
+    progress({ layer: layer.index, layers: total, bytes: layer.size ?? read, layerBytes: layer.size ?? read, cached: false, done: true });
   };
   const finish = async (layer: LayerRef, w: Walked, toRun: LayerAnalyzer[]): Promise<void> => {
     const key = layerCacheKey(layer);
     const analyses = merged(w.analyses, key, toRun);
     store(cache, key, w, analyses, toRun);
     results[layer.index] = toResult(layer, w, analyses);
-    done(layer);
+    done(layer, w.uncompressedSize);
   };
   const concurrency = Math.max(1, opts.concurrency ?? Math.min(2, availableParallelism()));
 
@@ -201,8 +231,8 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     await image.streamLayers(new Set(need.keys()), async (s) => {
       const known = s.layer;
       const toRun = known ? (need.get(known.index) ?? []) : analyzers;
-      const progress = () => opts.onProgress?.({ layer: known?.index ?? seen.size, layers: total, bytes: s.entries.stats?.compressedBytes ?? 0, layerBytes: known?.size, cached: false, done: false });
-      const w = await walkEntries(s.entries, toRun, { layer: known ?? { index: -1, digest: '' }, imageName: image.name }, progress);
+      const onBytes = () => progress({ layer: known?.index ?? seen.size, layers: total, bytes: s.entries.stats?.compressedBytes ?? 0, layerBytes: known?.size, cached: false, done: false });
+      const w = await walkEntries(s.entries, toRun, { layer: known ?? { index: -1, digest: '' }, imageName: image.name }, onBytes);
       const layer = known ?? s.identify();
       if (!layer || seen.has(layer.index) || !need.has(layer.index)) return;
       seen.add(layer.index);
@@ -227,9 +257,9 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
         const [index, toRun] = next;
         const layer = image.layers[index]!;
         const entries = image.layerEntries(index);
-        const progress = () => opts.onProgress?.({ layer: index, layers: total, bytes: entries.stats?.compressedBytes ?? 0, layerBytes: layer.size, cached: false, done: false });
+        const onBytes = () => progress({ layer: index, layers: total, bytes: entries.stats?.compressedBytes ?? 0, layerBytes: layer.size, cached: false, done: false });
         const ctx: AnalyzerContext = { layer, imageName: image.name };
-        const w = await walkEntries(entries, toRun, ctx, progress);
+        const w = await walkEntries(entries, toRun, ctx, onBytes);
         await resolveLinks(() => image.layerEntries(index), w, ctx);
         await finish(layer, w, toRun);
       }
@@ -252,9 +282,9 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
             // the worker cached the entries and what it ran; only a partly cached layer needs the merge written
             results[index] = { layer, entries: r.entries.map(expand), whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, analyses, uncompressedSize: r.uncompressedSize, warnings: r.warnings };
             lastScanStats.layersInWorkers++;
-            done(layer);
+            done(layer, r.uncompressedSize);
           },
-          (index) => opts.onProgress?.({ layer: index, layers: total, bytes: 0, layerBytes: image.layers[index]!.size, cached: false, done: false }),
+          (index) => progress({ layer: index, layers: total, bytes: 0, layerBytes: image.layers[index]!.size, cached: false, done: false }),
         ),
       );
     }

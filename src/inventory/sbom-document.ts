@@ -271,8 +271,10 @@ function fromCycloneDx(doc: Obj, label: string): InventoryReport {
   const inv: InventoryReport = { packages, warnings, ...(os ? { os } : {}) };
   const name = str(subject?.name);
   if (name) {
-    const id = subject ? properties(subject).get('bulwark:image:id') : undefined;
-    inv.image = { name, ref: label, kind: 'sbom', ...(id ? { configDigest: id } : {}), layers: [] };
+    const props = subject ? properties(subject) : undefined;
+    const id = props?.get('bulwark:image:id');
+    const manifest = props?.get('bulwark:image:manifestDigest');
+    inv.image = { name, ref: label, kind: 'sbom', ...(id ? { configDigest: id } : {}), ...(manifest ? { manifestDigest: manifest } : {}), layers: [] };
   }
   return inv;
 }
@@ -296,6 +298,7 @@ function fromSpdx(doc: Obj, label: string): InventoryReport {
   const skips = new Skips();
   let os: OsInfo | undefined;
   let image: string | undefined;
+  let imageId: string | undefined;
   for (const p of list) {
     if (!isObj(p)) continue;
     const purpose = typeof p.primaryPackagePurpose === 'string' ? p.primaryPackagePurpose.replace(/-/g, '_') : '';
@@ -305,6 +308,9 @@ function fromSpdx(doc: Obj, label: string): InventoryReport {
     }
     if (purpose === 'CONTAINER') {
       image ??= str(p.name);
+      // Bulwark's SPDX writer puts the image ID (config digest) in the container's versionInfo
+      const v = str(p.versionInfo);
+      if (v && /^sha256:[0-9a-f]{64}$/.test(v)) imageId ??= v;
       continue;
     }
     const purl = spdxPurl(p);
@@ -336,5 +342,20 @@ function fromSpdx(doc: Obj, label: string): InventoryReport {
   const warnings = skips.warnings(label);
   os = finishOs(os, packages, label, warnings);
   const name = image ?? str(doc.name);
-  return { packages, warnings, ...(os ? { os } : {}), ...(name ? { image: { name, ref: label, kind: 'sbom', layers: [] } } : {}) };
+  return { packages, warnings, ...(os ? { os } : {}), ...(name ? { image: { name, ref: label, kind: 'sbom', ...(imageId ? { configDigest: imageId } : {}), layers: [] } } : {}) };
+}
+
+/**
+ * A CycloneDX or SPDX JSON document as the service indexes it (`POST /api/v1/index {"sbom": ...}`): the same
+ * reading as `sbom:FILE` and `db match --sbom`, plus the subject's name and digest (the image's manifest digest,
+ * else its ID, when the SBOM names them). Anything else, a saved inventory included, is refused.
+ */
+export function inventoryFromSbom(doc: unknown, label = 'SBOM'): { inventory: InventoryReport; name?: string; digest?: string; format: 'cyclonedx' | 'spdx' } {
+  if (!isObj(doc) || (doc.bomFormat !== 'CycloneDX' && typeof doc.spdxVersion !== 'string')) {
+    throw new InputError('not an SBOM: expected CycloneDX JSON (bomFormat "CycloneDX") or SPDX JSON (spdxVersion "SPDX-2.x")');
+  }
+  const { inv, kind } = inventoryFromDocument(doc, label);
+  const { image, ...inventory } = inv;
+  const digest = image?.manifestDigest ?? image?.configDigest;
+  return { inventory, format: kind as 'cyclonedx' | 'spdx', ...(image?.name ? { name: image.name } : {}), ...(digest ? { digest } : {}) };
 }

@@ -39,6 +39,32 @@ export function packageKeys(inv: InventoryReport): KeyedPackage[] {
   return fn(inv).map((k) => ({ pkg: k.pkg, key: keyString(k.key) }));
 }
 
+/** The identity of a package for matching: everything but where it was found (JSON, own keys in order). */
+export function matchIdentity(p: Package): string {
+  const { path: _p, layerIndex: _li, layerDigest: _ld, files: _f, ...rest } = p;
+  return JSON.stringify(rest);
+}
+
+/** One key of an image and the match identities of its packages under that key. */
+export interface KeyedIdentities {
+  key: string;
+  packages: string[];
+}
+
+/**
+ * The keys of an inventory, each with the packages the matcher looks up under it (as match identities): what
+ * the service stores per image so that a notification round reads only the packages a change set names.
+ */
+export function keyedIdentities(inv: InventoryReport): KeyedIdentities[] {
+  const by = new Map<string, Set<string>>();
+  for (const k of packageKeys(inv)) {
+    let set = by.get(k.key);
+    if (!set) by.set(k.key, (set = new Set()));
+    set.add(matchIdentity(k.pkg));
+  }
+  return [...by].map(([key, ids]) => ({ key, packages: [...ids] }));
+}
+
 /** What the update that built `store` changed, when the database records it. */
 export function changeSetOf(store: VulnStore): Changes | undefined {
   const fn = (store as unknown as { changes?: () => ChangeSet | undefined }).changes;

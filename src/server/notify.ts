@@ -1,10 +1,12 @@
 /**
  * Notifications: after every database update, which indexed images gained or lost a vulnerability at or
  * above the configured severity. Incremental: only the packages the changed advisories name are matched
- * again (the images holding them are found through `image_keys`), identical packages of many images are
- * matched once, and the new verdicts are compared with the stored ones (`image_vulns`). When the database's
- * change set does not follow on from the last notified database (a round was missed), every image is
- * matched again: slower, same answer.
+ * again. `image_keys` holds, per image and key, the match identities of the packages under that key, so the
+ * round reads just the rows of the changed keys (and each image's OS from `images.inventory_os`), never an
+ * index; identical packages of many images are matched once, the new verdicts are compared with the stored
+ * ones of those packages (`image_vulns`), and only the verdicts that changed are written. When the database's
+ * change set does not follow on from the last notified database (a round was missed), every image is matched
+ * again from its stored index: slower, same answer (test/server/notify-incremental.test.ts compares them).
  *
  * Each change becomes a notification row and, per webhook, signed deliveries (see deliver.ts); the round,
  * its verdicts, notifications and deliveries are written in one transaction.
@@ -16,9 +18,9 @@ import type { Finding } from '../core/finding.js';
 import { SEVERITIES, severityRank, type Severity } from '../core/finding.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
 import type { VulnStore } from '../vulndb/index.js';
-import { changeSetOf, packageKeys } from './changes.js';
+import { changeSetOf, keyedIdentities, matchIdentity, type KeyedIdentities } from './changes.js';
 import type { Metrics } from './metrics.js';
-import type { NotificationRecord, ServiceStore, VulnVerdict, WebhookRecord } from './store/index.js';
+import type { NotificationRecord, ServiceStore, StoredVerdict, VulnVerdict, WebhookRecord } from './store/index.js';
 import type { VulnDatabase } from './vulns.js';
 
 /** `ecosystem/name@version`: how a package is named in verdicts and notifications. */
@@ -63,8 +65,8 @@ export function verdictsFrom(findings: Finding[]): VulnVerdict[] {
 export class Baseline {
   constructor(private readonly vulns: VulnDatabase) {}
 
-  of(index: ImageIndex): { keys: string[]; verdicts: VulnVerdict[] } {
-    const keys = [...new Set(packageKeys(index.inventory).map((k) => k.key))];
+  of(index: ImageIndex): { keys: KeyedIdentities[]; verdicts: VulnVerdict[] } {
+    const keys = keyedIdentities(index.inventory);
     const store = this.vulns.current();
     return { keys, verdicts: store ? verdictsFrom(this.vulns.match(index).findings) : [] };
   }
@@ -83,20 +85,36 @@ export interface RoundSummary {
   mode: 'incremental' | 'full' | 'baseline';
   changedVulns: number;
   affectedImages: number;
+  /** distinct packages matched again (identical packages of many images count once) */
   rematchedPackages: number;
+  /** packages matched again, summed over the affected images */
+  rematchedImagePackages: number;
+  /** verdict rows written (new or changed) and deleted */
+  verdictsWritten: number;
+  verdictsDeleted: number;
   notifications: number;
   deliveries: number;
   ms: number;
+  /** CPU milliseconds by phase: reading what to match and the stored verdicts, matching, comparing, writing */
+  cpuMs: { read: number; match: number; compare: number; write: number };
 }
 
 const META_NOTIFIED = 'notified_db_built_at';
 const BATCH = 250;
 
-/** The identity of a package for matching: everything but where it was found. */
-function matchIdentity(p: Package): string {
-  const { path: _p, layerIndex: _li, layerDigest: _ld, files: _f, ...rest } = p;
-  return JSON.stringify(rest);
+/** A new verdict with its detail serialised once (shared by every image holding the package). */
+interface NewVerdict extends VulnVerdict {
+  detailJson: string;
 }
+
+/** What one image needs matched: its name, its inventory's OS (JSON text) and the match identities concerned. */
+interface Target {
+  name: string;
+  os: string;
+  identities: Set<string>;
+}
+
+const verdictKey = (v: { vulnId: string; package: string }) => `${v.vulnId}\u0000${v.package}`;
 
 export class Notifier {
   constructor(
@@ -112,6 +130,7 @@ export class Notifier {
   /**
    * One notification round against `current` (the database now in use). `updateId` is the db_updates row it
    * closes. With no database notified before, the round only records verdicts (no flood on the first load).
+   * Only verdicts that changed are written (new, gone, or another severity or detail).
    */
   async round(updateId: string, current: VulnStore): Promise<RoundSummary> {
     const t0 = Date.now();
@@ -121,66 +140,91 @@ export class Notifier {
     const incremental = Boolean(cs && cs.previous && last !== undefined && cs.from === last);
     const silent = last === undefined;
     const keySet = incremental ? new Set(cs!.keys) : undefined;
-    const digests = keySet ? await this.store.digestsForKeys([...keySet]) : await this.allIndexed();
+    // incremental: the stored packages under the changed keys, per image (no index is read)
+    const keyed = keySet ? await this.keyedByImage([...keySet]) : undefined;
+    const digests = keyed ? [...keyed.keys()].sort() : await this.allIndexed();
     const threshold = severityRank(this.opts.minSeverity);
     const webhooks = silent ? [] : await this.store.listWebhooks();
     const notifications: Array<Omit<NotificationRecord, 'seq' | 'acknowledgedAt'>> = [];
-    const verdictUpdates: Array<{ digest: string; packages: string[]; verdicts: VulnVerdict[] }> = [];
+    const upserts: Array<StoredVerdict & { digest: string }> = [];
+    const deletes: Array<{ digest: string; vulnId: string; package: string }> = [];
     let rematched = 0;
-    for (let i = 0; i < digests.length; i += BATCH) {
-      const part = digests.slice(i, i + BATCH);
-      const [indexes, stored] = await Promise.all([this.store.indexesOf(part), this.store.verdictsOf(part)]);
-      const r = this.rematch(indexes, keySet, current);
+    let imagePackages = 0;
+    let affected = 0;
+    // CPU milliseconds per phase (process.cpuUsage: what the round itself costs on a shared machine)
+    const phases = { read: 0, match: 0, compare: 0, write: 0 };
+    let mark = process.cpuUsage();
+    const lap = (phase: keyof typeof phases) => {
+      const d = process.cpuUsage(mark);
+      phases[phase] += (d.user + d.system) / 1000;
+      mark = process.cpuUsage();
+    };
+    lap('read');
+    // incremental: the packages concerned are few, so one pass matches every distinct package once; full: the
+    // indexes are read a batch at a time
+    const batch = keyed ? Math.max(1, digests.length) : BATCH;
+    for (let i = 0; i < digests.length; i += batch) {
+      const part = digests.slice(i, i + batch);
+      const targets = await this.targets(part, keySet, keyed);
+      affected += targets.size;
+      lap('read');
+      const r = this.rematch(targets, current);
       rematched += r.unique;
-      for (const [digest, { packages, verdicts }] of r.perImage) {
-        const index = indexes.get(digest)!;
-        verdictUpdates.push({ digest, packages: [...packages], verdicts });
+      lap('match');
+      const stored = await this.store.storedVerdicts([...targets.keys()], keyed ? [...r.packageIds] : undefined);
+      lap('read');
+      const now = Date.now();
+      for (const [digest, mine] of r.perImage) {
+        imagePackages += mine.packages.size;
+        const before = new Map((stored.get(digest) ?? []).filter((v) => mine.packages.has(v.package)).map((v) => [verdictKey(v), v]));
+        for (const [k, v] of mine.verdicts) {
+          const b = before.get(k);
+          if (!b || b.severity !== v.severity || b.detail !== v.detailJson) upserts.push({ digest, vulnId: v.vulnId, package: v.package, severity: v.severity, detail: v.detailJson });
+        }
+        for (const [k, b] of before) if (!mine.verdicts.has(k)) deletes.push({ digest, vulnId: b.vulnId, package: b.package });
         if (silent) continue;
-        const before = (stored.get(digest) ?? []).filter((v) => packages.has(v.package) && severityRank(v.severity as Severity) >= threshold);
-        const after = verdicts.filter((v) => severityRank(v.severity as Severity) >= threshold);
-        const key = (v: VulnVerdict) => `${v.vulnId}\u0000${v.package}`;
-        const beforeKeys = new Set(before.map(key));
-        const afterKeys = new Set(after.map(key));
-        const now = Date.now();
-        const add = (v: VulnVerdict, reason: 'added' | 'removed') =>
-          notifications.push({
-            id: randomUUID(),
-            updateId,
-            digest,
-            image: index.summary.name,
-            reason,
-            vulnId: v.vulnId,
-            package: v.package,
-            severity: v.severity,
-            body: v.detail,
-            createdAt: now,
-          });
-        for (const v of after) if (!beforeKeys.has(key(v))) add(v, 'added');
-        for (const v of before) if (!afterKeys.has(key(v))) add(v, 'removed');
+        const high = (sev: string) => severityRank(sev as Severity) >= threshold;
+        const add = (v: { vulnId: string; package: string; severity: string }, body: Record<string, unknown>, reason: 'added' | 'removed') =>
+          notifications.push({ id: randomUUID(), updateId, digest, image: targets.get(digest)!.name, reason, vulnId: v.vulnId, package: v.package, severity: v.severity, body, createdAt: now });
+        for (const [k, v] of mine.verdicts) {
+          const b = before.get(k);
+          if (high(v.severity) && !(b && high(b.severity))) add(v, v.detail, 'added');
+        }
+        for (const [k, b] of before) {
+          const v = mine.verdicts.get(k);
+          if (high(b.severity) && !(v && high(v.severity))) add(b, JSON.parse(b.detail) as Record<string, unknown>, 'removed');
+        }
       }
     }
+    lap('compare');
+    const mode = silent ? 'baseline' : incremental ? 'incremental' : 'full';
     const deliveries = this.deliveries(updateId, builtAt, notifications, webhooks);
     await this.store.recordRound({
       updateId,
-      verdicts: verdictUpdates,
+      verdicts: { upserts, deletes },
       notifications,
       deliveries,
       notifiedBuiltAt: builtAt,
       summary: {
         changedVulns: cs ? cs.changed : 0,
-        affectedImages: digests.length,
+        affectedImages: affected,
         dbBuiltAt: builtAt,
-        detail: { mode: silent ? 'baseline' : incremental ? 'incremental' : 'full', rematchedPackages: rematched, deliveries: deliveries.length },
+        detail: { mode, rematchedPackages: rematched, rematchedImagePackages: imagePackages, verdictsWritten: upserts.length, verdictsDeleted: deletes.length, deliveries: deliveries.length },
       },
     });
+    lap('write');
     const summary: RoundSummary = {
-      mode: silent ? 'baseline' : incremental ? 'incremental' : 'full',
+      mode,
       changedVulns: cs ? cs.changed : 0,
-      affectedImages: digests.length,
+      affectedImages: affected,
       rematchedPackages: rematched,
+      rematchedImagePackages: imagePackages,
+      verdictsWritten: upserts.length,
+      verdictsDeleted: deletes.length,
       notifications: notifications.length,
       deliveries: deliveries.length,
       ms: Date.now() - t0,
+      cpuMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])) as RoundSummary['cpuMs'],
     };
     this.metrics.inc('bulwark_notifications_total', undefined, notifications.length);
     this.metrics.observe('bulwark_notification_round_seconds', summary.ms / 1000);
@@ -193,42 +237,89 @@ export class Notifier {
     return rows.map((r) => r.digest);
   }
 
+  /** The image_keys rows of the changed keys, by image (packages null: stored before they were recorded). */
+  private async keyedByImage(keys: string[]): Promise<Map<string, Array<string | null>>> {
+    const out = new Map<string, Array<string | null>>();
+    for (const r of await this.store.keyedPackages(keys)) {
+      const list = out.get(r.digest) ?? [];
+      list.push(r.packages);
+      out.set(r.digest, list);
+    }
+    return out;
+  }
+
   /**
-   * Match the affected packages of these images: per OS, one inventory of the distinct packages (identical
-   * packages of many images are matched once), then the verdicts handed back to every image holding them.
+   * What to match per image. Incremental: the packages stored under the changed keys, and the inventory's OS;
+   * an image stored before those were recorded falls back to its index. Full: every package of the index.
    */
-  private rematch(indexes: Map<string, ImageIndex>, keySet: Set<string> | undefined, store: VulnStore): {
+  private async targets(part: string[], keySet: Set<string> | undefined, keyed: Map<string, Array<string | null>> | undefined): Promise<Map<string, Target>> {
+    const facts = await this.store.matchFacts(part);
+    const out = new Map<string, Target>();
+    const fromIndex: string[] = [];
+    for (const digest of part) {
+      const f = facts.get(digest);
+      if (!f) continue; // deleted meanwhile, or not indexed
+      const rows = keyed?.get(digest);
+      if (!rows || f.os === null || rows.some((r) => r === null)) {
+        fromIndex.push(digest);
+        continue;
+      }
+      const identities = new Set<string>();
+      for (const r of rows) for (const id of JSON.parse(r!) as string[]) identities.add(id);
+      out.set(digest, { name: f.name, os: f.os, identities });
+    }
+    if (fromIndex.length) {
+      const indexes = await this.store.indexesOf(fromIndex);
+      for (const digest of fromIndex) {
+        const index = indexes.get(digest);
+        if (!index) continue;
+        const inv = index.inventory;
+        const identities = keySet
+          ? new Set(keyedIdentities(inv).filter((k) => keySet.has(k.key)).flatMap((k) => k.packages))
+          : new Set(inv.packages.map(matchIdentity));
+        out.set(digest, { name: facts.get(digest)!.name, os: JSON.stringify(inv.os ?? null), identities });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Match the targets: per OS, one inventory of the distinct packages (identical packages of many images are
+   * matched once), then the verdicts handed back to every image holding them. Of two verdicts for the same
+   * (advisory, package id) in one image, the more severe is kept.
+   */
+  private rematch(targets: Map<string, Target>, store: VulnStore): {
     unique: number;
-    perImage: Map<string, { packages: Set<string>; verdicts: VulnVerdict[] }>;
+    packageIds: Set<string>;
+    perImage: Map<string, { packages: Set<string>; verdicts: Map<string, NewVerdict> }>;
   } {
-    const groups = new Map<string, { os: InventoryReport['os']; packages: Package[]; byIdentity: Map<string, number> }>();
-    const holders = new Map<string, Array<{ digest: string; group: string; slot: number }>>();
-    const perImage = new Map<string, { packages: Set<string>; verdicts: VulnVerdict[] }>();
-    for (const [digest, index] of indexes) {
-      const inv = index.inventory;
-      const affected = keySet ? packageKeys(inv).filter((k) => keySet.has(k.key)).map((k) => k.pkg) : inv.packages;
-      const osKey = JSON.stringify(inv.os ?? null);
-      let g = groups.get(osKey);
-      if (!g) groups.set(osKey, (g = { os: inv.os, packages: [], byIdentity: new Map() }));
-      const mine = { packages: new Set<string>(), verdicts: [] as VulnVerdict[] };
+    type Group = { os: InventoryReport['os'] | null; packages: Package[]; ids: string[]; slots: Map<string, number>; holders: string[][] };
+    const groups = new Map<string, Group>();
+    const perImage = new Map<string, { packages: Set<string>; verdicts: Map<string, NewVerdict> }>();
+    const packageIds = new Set<string>();
+    for (const [digest, t] of targets) {
+      let g = groups.get(t.os);
+      if (!g) groups.set(t.os, (g = { os: JSON.parse(t.os) as InventoryReport['os'] | null, packages: [], ids: [], slots: new Map(), holders: [] }));
+      const mine = { packages: new Set<string>(), verdicts: new Map<string, NewVerdict>() };
       perImage.set(digest, mine);
-      for (const p of new Set(affected)) {
-        mine.packages.add(packageId(p));
-        const id = matchIdentity(p);
-        let slot = g.byIdentity.get(id);
+      for (const identity of t.identities) {
+        let slot = g.slots.get(identity);
         if (slot === undefined) {
           slot = g.packages.length;
-          g.byIdentity.set(id, slot);
+          g.slots.set(identity, slot);
+          const p = JSON.parse(identity) as Package;
           // the slot number as the path: findings name it in their location, which maps them back
-          g.packages.push({ ...p, path: `#${slot}`, layerIndex: undefined, layerDigest: undefined });
+          g.packages.push({ ...p, path: `#${slot}` });
+          g.ids.push(packageId(p));
+          g.holders.push([]);
         }
-        const list = holders.get(`${osKey}\u0000${slot}`) ?? [];
-        list.push({ digest, group: osKey, slot });
-        holders.set(`${osKey}\u0000${slot}`, list);
+        g.holders[slot]!.push(digest);
+        mine.packages.add(g.ids[slot]!);
+        packageIds.add(g.ids[slot]!);
       }
     }
     let unique = 0;
-    for (const [osKey, g] of groups) {
+    for (const g of groups.values()) {
       if (!g.packages.length) continue;
       unique += g.packages.length;
       const inv: InventoryReport = { packages: g.packages, ...(g.os ? { os: g.os } : {}), warnings: [] };
@@ -243,11 +334,20 @@ export class Notifier {
         bySlot.set(slot, list);
       }
       for (const [slot, fs] of bySlot) {
-        const vs = verdictsFrom(fs);
-        for (const h of holders.get(`${osKey}\u0000${slot}`) ?? []) perImage.get(h.digest)!.verdicts.push(...vs);
+        const vs: NewVerdict[] = verdictsFrom(fs).map((v) => ({ ...v, detailJson: JSON.stringify(v.detail) }));
+        for (const digest of g.holders[slot] ?? []) {
+          const mine = perImage.get(digest)!.verdicts;
+          for (const v of vs) {
+            const k = verdictKey(v);
+            const prev = mine.get(k);
+            const rank = severityRank(v.severity as Severity);
+            const prevRank = prev ? severityRank(prev.severity as Severity) : -Infinity;
+            if (!prev || rank > prevRank || (rank === prevRank && v.detailJson < prev.detailJson)) mine.set(k, v);
+          }
+        }
       }
     }
-    return { unique, perImage };
+    return { unique, packageIds, perImage };
   }
 
   /** Webhook deliveries: per receiver, its notifications (at its own minimum severity) in pages. */

@@ -211,6 +211,9 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
     configDigest: inspect.Id,
     config,
     layers,
+    // the save stream carries each layer as an uncompressed tar: the history's layer sizes (content bytes) add up to
+    // a little less than what is read, and progress clamps to what has been read
+    ...(hist.length ? { totalBytes: hist.reduce((a, h) => a + Math.max(0, h.Size ?? 0), 0) } : {}),
     platform: platformOf(config),
     async streamLayers(need: Set<number>, visit: (l: StreamedLayer) => Promise<void>) {
       const done = new Set<number>();

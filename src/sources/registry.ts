@@ -21,6 +21,7 @@ import { familiarName, formatReference, hasExplicitRegistry, manifestRef, parseR
 import type { BlobStore } from './blobstore.js';
 import { DEFAULT_PLATFORM, parsePlatform } from './oci-layout.js';
 import { parseConfig, platformOf, storedImage } from './stored-image.js';
+import { servePort, type ServedPort } from './layer-port.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
 
 export interface RegistryOptions extends RegistryClientOptions {
@@ -174,7 +175,19 @@ async function open(ref: string, r: ImageReference, client: RegistryClient, opts
     ...(m.annotations ? { annotations: m.annotations } : {}),
     layers: m.layers.map((l) => ({ path: l.digest, digest: l.digest, size: l.size, mediaType: l.mediaType })),
   });
-  img.close = async () => client.close();
+  // layers go to the walker's worker threads through a port each: this thread receives, the workers walk
+  const served: ServedPort[] = [];
+  img.layerBlob = async (index: number) => {
+    const l = m.layers[index];
+    if (!l) return undefined;
+    const s = servePort(() => client.blobStream(repo, l.digest, l.size, `layer ${index + 1} (${l.digest}) of ${full}`));
+    served.push(s);
+    return { kind: 'port', port: s.port, size: l.size };
+  };
+  img.close = async () => {
+    for (const s of served) s.close();
+    client.close();
+  };
   details.set(img, { reference: r, topDigest: top.digest, topMediaType: top.mediaType, manifestDigest: chosen.digest, client });
   return img;
 }

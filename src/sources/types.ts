@@ -128,7 +128,19 @@ export interface LayerBlobTarSplit {
   size?: number;
 }
 
-export type LayerBlob = LayerBlobFile | LayerBlobTarSplit;
+/**
+ * A layer streamed by the main thread (a registry connection) and read in a worker thread through a MessagePort
+ * (`layer-port.ts`); verified against the layer's digest and diff_id like a file.
+ */
+export interface LayerBlobPort {
+  kind: 'port';
+  port: import('node:worker_threads').MessagePort;
+  /** the compressed size the manifest announces */
+  size?: number;
+  limits?: Partial<LayerLimits>;
+}
+
+export type LayerBlob = LayerBlobFile | LayerBlobTarSplit | LayerBlobPort;
 
 export interface OpenedImage {
   /** what the user typed */
@@ -143,6 +155,11 @@ export interface OpenedImage {
   configDigest?: string;
   config: ImageConfig;
   layers: LayerRef[];
+  /**
+   * The bytes a full walk reads, for progress, when the layers' own sizes do not say (an Engine API save stream:
+   * the sum of the image's layer sizes from its history). Progress clamps to it, so an estimate is fine.
+   */
+  totalBytes?: number;
   platform?: string;
   /** annotations of the manifest / index entry (org.opencontainers.image.base.name, ...) */
   annotations?: Record<string, string>;

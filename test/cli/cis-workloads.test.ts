@@ -88,11 +88,16 @@ before(async () => {
   docker(['tag', ALPINE_OLD_IMAGE, TAG]);
   build(GOOD, `FROM ${image}\nCOPY f.txt /f.txt\nUSER 65534\nHEALTHCHECK CMD true\n`);
   // the package index update fails offline: '|| true' keeps it alone in its RUN, which is the point
-  build(BAD, `FROM ${image}\nADD f.txt /f.txt\nENV API_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\nRUN apk update || true\n`);
+  build(BAD, `FROM ${image}\nADD f.txt /f.txt\nENV API_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789\nRUN apk update || true\nRUN cp /bin/busybox /usr/local/bin/suidbox && chmod 4755 /usr/local/bin/suidbox\n`);
   docker(['create', '--name', `${PREFIX}badimg`, '--network', NET, BAD, 'busybox', 'sleep', '600']);
   const prev = process.env.DOCKER_CONTENT_TRUST;
+  const prevCache = process.env.BULWARK_CACHE_DIR;
   process.env.DOCKER_CONTENT_TRUST = '1';
+  // 4.8 reads the files of images whose layers an earlier `bulwark image` scan put in the layer cache
+  process.env.BULWARK_CACHE_DIR = join(work, 'cache');
   try {
+    const scan = await runCli(['image', `docker:${BAD}`, '--no-vulns', '-f', 'json']);
+    assert.equal(scan.code, 0, scan.stderr);
     const r = await runCli(['cis', '-f', 'json']);
     assert.equal(r.code, 0, r.stderr);
     live = JSON.parse(r.stdout);
@@ -102,6 +107,8 @@ before(async () => {
   } finally {
     if (prev === undefined) delete process.env.DOCKER_CONTENT_TRUST;
     else process.env.DOCKER_CONTENT_TRUST = prev;
+    if (prevCache === undefined) delete process.env.BULWARK_CACHE_DIR;
+    else process.env.BULWARK_CACHE_DIR = prevCache;
   }
 });
 
@@ -148,6 +155,11 @@ test('cis live: section 4 over every local image, per check, and the content tru
   // the base image's own root filesystem (ADD file:... in /) is not an ADD of the build
   assert.ok(!offenders(byCis(live, '4.9')).includes(image));
   for (const cis of ['4.2', '4.3', '4.4', '4.8', '4.11', '4.12']) assert.equal(byCis(live, cis).status, 'info', `${cis} is manual`);
+  // 4.8: the scanned image's setuid file, found from the layer cache; the never-scanned good image is named as not read
+  const su = byCis(live, '4.8');
+  assert.ok(offenders(su).includes(BAD), su.message);
+  assert.ok((su.evidence!.notRead as string[]).includes(GOOD), su.message);
+  assert.ok(live.findings.some((f) => f.ruleId === 'BW-IMAGE-011' && f.severity === 'high' && /suidbox/.test(f.message)));
   for (const c of live.checks!.filter((x) => x.status === 'fail' || x.status === 'warn')) assert.ok(c.remediation && c.remediation.length > 10, `${c.cis} ${c.ruleId}: no remediation`);
   assert.ok(live.findings.some((f) => f.ruleId === 'BW-SECRET-007' && (f.location as { image?: string }).image === BAD), 'the token in ENV is a finding of the secret rule');
   assert.ok(!JSON.stringify(live).includes('ghp_abcdefghijklmnopqrstuvwxyz0123456789'), 'the secret is redacted');

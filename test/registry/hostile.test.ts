@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 import { tarBuffer } from '../image/support/craft.js';
+import { openRegistryImage } from '../../src/sources/registry.js';
+import { lastScanStats, scanImage } from '../../src/image/scan.js';
+import { packageDetectors } from '../../src/app/analyzers.js';
 
 const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -187,6 +190,29 @@ test('a layer blob that is not what its digest says: the error names the blob', 
   assert.equal(swappedLayer.length, plainLayer.length);
   assertCleanError(await scan('wrong-blob'), new RegExp(`layer 1 \\(sha256:[a-f0-9]{12}\\): digest mismatch: the manifest says ${sha(plainLayer)}, the blob is ${sha(swappedLayer)}`));
   assertCleanError(await scan('short-blob'), new RegExp(`layer 1 \\(${sha(layer)}\\) .*sent 50 of the ${layer.length} bytes`));
+});
+
+test('the same blobs walked in worker threads (the port a registry layer streams through): the same errors, nothing left open', async () => {
+  const open = (repo: string) => openRegistryImage(`${addr}/${repo}:1`, { registry: { insecureRegistries: [addr], transport: { timeoutMs: 2000, idleTimeoutMs: 5000, documentTimeoutMs: 5000 } } });
+  const good = await open('good');
+  try {
+    const s = await scanImage(good, [...packageDetectors], { noCache: true, walkIn: 'threads' });
+    assert.ok(s.final.size > 0);
+    assert.equal(lastScanStats.layersInWorkers, good.layers.length, 'every layer was walked in a worker thread');
+  } finally {
+    await good.close();
+  }
+  for (const [repo, re] of [
+    ['wrong-blob', new RegExp(`layer 1 \\(sha256:[a-f0-9]{12}\\): digest mismatch: the manifest says ${sha(plainLayer)}, the blob is ${sha(swappedLayer)}`)],
+    ['short-blob', new RegExp(`layer 1 \\(${sha(layer)}\\) .*sent 50 of the ${layer.length} bytes`)],
+  ] as const) {
+    const img = await open(repo);
+    try {
+      await assert.rejects(scanImage(img, [...packageDetectors], { noCache: true, walkIn: 'threads' }), (e: Error) => e.name !== 'Error' && re.test(e.message));
+    } finally {
+      await img.close();
+    }
+  }
 });
 
 test('a blob longer than its descriptor is cut there', async () => {

@@ -62,7 +62,9 @@ export function foldCopiedLockfiles(model: PipelineModel): void {
       if (!twin) continue;
       drop.add(f);
       const also = (twin.evidence?.alsoIn as string[] | undefined) ?? [];
-      also.push(formatLocation(f.location));
+      // several workloads (two services, a live container) can run the same image: one location once
+      const loc = formatLocation(f.location);
+      if (!also.includes(loc)) also.push(loc);
       twin.evidence = { ...twin.evidence, alsoIn: also };
     }
   }

@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ImageIndex } from '../../app/image.js';
 import { PgDb, SqliteDb, type SqlDb } from './sql.js';
-import { SCHEMA_VERSION, schemaSql } from './schema.js';
+import { MIGRATIONS, SCHEMA_VERSION, schemaSql } from './schema.js';
+import type { KeyedIdentities } from '../changes.js';
 
 export type ImageState = 'pending' | 'indexed' | 'failed';
 export type JobState = 'queued' | 'running' | 'done' | 'failed';
@@ -54,6 +55,14 @@ export interface VulnVerdict {
   package: string;
   severity: string;
   detail: Record<string, unknown>;
+}
+
+/** A verdict as stored: its detail still JSON text. */
+export interface StoredVerdict {
+  vulnId: string;
+  package: string;
+  severity: string;
+  detail: string;
 }
 
 export interface NotificationRecord {
@@ -111,7 +120,8 @@ export interface DbUpdateRecord {
 /** What an index job leaves: the index, the keys its packages are matched under, the first verdicts. */
 export interface IndexOutcome {
   index: ImageIndex;
-  keys: string[];
+  /** the image's keys, each with the match identities of its packages under it */
+  keys: KeyedIdentities[];
   verdicts: VulnVerdict[];
   stats?: Record<string, unknown>;
 }
@@ -252,6 +262,11 @@ export class ServiceStore {
       const v = await t.get<{ value: string }>("SELECT value FROM service_meta WHERE key = 'schema_version'");
       if (!v) await t.run("INSERT INTO service_meta (key, value) VALUES ('schema_version', :v)", { v: String(SCHEMA_VERSION) });
       else if (Number(v.value) > SCHEMA_VERSION) throw new Error(`the service database has schema ${v.value}, newer than this Bulwark (${SCHEMA_VERSION})`);
+      else if (Number(v.value) < SCHEMA_VERSION) {
+        // columns added since: older rows keep NULL there, and the readers fall back to the stored index
+        for (let n = Number(v.value) + 1; n <= SCHEMA_VERSION; n++) for (const sql of MIGRATIONS[n] ?? []) await t.exec(sql);
+        await t.run("UPDATE service_meta SET value = :v WHERE key = 'schema_version'", { v: String(SCHEMA_VERSION) });
+      }
     });
   }
 
@@ -259,13 +274,14 @@ export class ServiceStore {
     return this.db.close();
   }
 
-  /** A table of one `value` column from a JSON array parameter `:list`: one statement, any length. */
-  private listTable(t: SqlDb): string {
-    return t.dialect === 'sqlite' ? 'json_each(:list)' : 'json_array_elements_text(CAST(:list AS json)) AS j(value)';
+  /** PostgreSQL: a SELECT of the named fields from a JSON array of objects in `:list` (text unless `types` says). */
+  private recordSet(fields: string[], types: Record<string, string> = {}): string {
+    return `SELECT ${fields.join(', ')} FROM json_to_recordset(CAST(:list AS json)) AS x(${fields.map((f) => `${f} ${types[f] ?? 'text'}`).join(', ')})`;
   }
 
-  private inList(t: SqlDb): string {
-    return `SELECT value FROM ${this.listTable(t)}`;
+  /** `SELECT value FROM` the JSON array in parameter `:param` (default `:list`): one statement, any length. */
+  private inList(t: SqlDb, param = 'list'): string {
+    return t.dialect === 'sqlite' ? `SELECT value FROM json_each(:${param})` : `SELECT value FROM json_array_elements_text(CAST(:${param} AS json)) AS j(value)`;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -359,17 +375,13 @@ export class ServiceStore {
     const digest = out.index.digest;
     const os = out.index.summary.os ?? null;
     await t.run(
-      `UPDATE images SET state = 'indexed', index_json = :index, indexed_at = :now, os = :os, packages = :packages, error = NULL WHERE digest = :digest AND job = :job`,
-      { index: JSON.stringify(out.index), now, os, packages: out.index.inventory.packages.length, digest, job: jobId },
+      `UPDATE images SET state = 'indexed', index_json = :index, indexed_at = :now, os = :os, packages = :packages, error = NULL, inventory_os = :invOs WHERE digest = :digest AND job = :job`,
+      { index: JSON.stringify(out.index), now, os, packages: out.index.inventory.packages.length, digest, job: jobId, invOs: JSON.stringify(out.index.inventory.os ?? null) },
     );
     await t.run('DELETE FROM image_keys WHERE digest = :digest', { digest });
     await t.run('DELETE FROM image_vulns WHERE digest = :digest', { digest });
-    for (const part of chunks(out.keys, 500)) {
-      await t.run(`INSERT INTO image_keys (key, digest) SELECT DISTINCT value, :digest FROM ${this.listTable(t)} WHERE true ON CONFLICT DO NOTHING`, {
-        digest,
-        list: JSON.stringify(part),
-      });
-    }
+    const keys = out.keys.map((k) => ({ k: k.key, d: digest, p: JSON.stringify(k.packages) }));
+    await this.insertRows(t, 'image_keys', ['key', 'digest', 'packages'], ['k', 'd', 'p'], keys, 'ON CONFLICT DO NOTHING');
     await this.insertVerdicts(t, digest, out.verdicts);
   }
 
@@ -379,16 +391,18 @@ export class ServiceStore {
     await this.insertRows(t, 'image_vulns', ['digest', 'vuln_id', 'package', 'severity', 'detail'], ['d', 'v', 'p', 's', 'x'], rows, 'ON CONFLICT (digest, vuln_id, package) DO NOTHING');
   }
 
-  /** INSERT ... SELECT from a JSON array of objects (all values text or numbers as named by `types`). */
+  /**
+   * Insert many rows: on SQLite one prepared statement per row (no JSON to decode, no round trip), on
+   * PostgreSQL INSERT ... SELECT from a JSON array of objects, a few hundred rows per statement (values text or
+   * as `types` names them).
+   */
   private async insertRows(t: SqlDb, table: string, columns: string[], fields: string[], rows: Array<Record<string, string | number | null>>, tail = '', types: Record<string, string> = {}): Promise<void> {
+    if (t.dialect === 'sqlite') {
+      await t.runEach(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${fields.map((f) => `:${f}`).join(', ')}) ${tail}`, rows);
+      return;
+    }
     for (const part of chunks(rows, 400)) {
-      if (t.dialect === 'sqlite') {
-        const sel = fields.map((f) => `json_extract(value, '$.${f}')`).join(', ');
-        await t.run(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${sel} FROM json_each(:list) WHERE true ${tail}`, { list: JSON.stringify(part) });
-      } else {
-        const defs = fields.map((f) => `${f} ${types[f] ?? 'text'}`).join(', ');
-        await t.run(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${fields.join(', ')} FROM json_to_recordset(CAST(:list AS json)) AS x(${defs}) ${tail}`, { list: JSON.stringify(part) });
-      }
+      await t.run(`INSERT INTO ${table} (${columns.join(', ')}) ${this.recordSet(fields, types)} ${tail}`, { list: JSON.stringify(part) });
     }
   }
 
@@ -512,28 +526,50 @@ export class ServiceStore {
   // ---------------------------------------------------------------------------------------------
   // notifications
 
-  /** Digests of the indexed images having a package under any of these keys. */
-  async digestsForKeys(keys: string[]): Promise<string[]> {
-    const out = new Set<string>();
+  /** The (digest, key, packages) rows of these keys: the packages a change set names, image by image. */
+  async keyedPackages(keys: string[]): Promise<Array<{ digest: string; key: string; packages: string | null }>> {
+    const out: Array<{ digest: string; key: string; packages: string | null }> = [];
     for (const part of chunks(keys, 2000)) {
-      const rows = await this.db.all<{ digest: string }>(`SELECT DISTINCT digest FROM image_keys WHERE key IN (${this.inList(this.db)})`, { list: JSON.stringify(part) });
-      for (const r of rows) out.add(r.digest);
+      out.push(...(await this.db.all<{ digest: string; key: string; packages: string | null }>(`SELECT digest, key, packages FROM image_keys WHERE key IN (${this.inList(this.db)})`, { list: JSON.stringify(part) })));
     }
-    return [...out];
+    return out;
   }
 
-  /** The stored verdicts of many images at once. */
-  async verdictsOf(digests: string[]): Promise<Map<string, VulnVerdict[]>> {
-    const out = new Map<string, VulnVerdict[]>();
+  /** Name and inventory OS (JSON text; null for images indexed before it was recorded) of indexed images. */
+  async matchFacts(digests: string[]): Promise<Map<string, { name: string; os: string | null }>> {
+    const out = new Map<string, { name: string; os: string | null }>();
     for (const part of chunks(digests, 500)) {
-      const rows = await this.db.all<Row>(`SELECT digest, vuln_id, package, severity, detail FROM image_vulns WHERE digest IN (${this.inList(this.db)})`, { list: JSON.stringify(part) });
+      const rows = await this.db.all<{ digest: string; name: string; inventory_os: string | null }>(
+        `SELECT digest, name, inventory_os FROM images WHERE state = 'indexed' AND digest IN (${this.inList(this.db)})`,
+        { list: JSON.stringify(part) },
+      );
+      for (const r of rows) out.set(r.digest, { name: r.name, os: r.inventory_os });
+    }
+    return out;
+  }
+
+  /** The stored verdicts of these images, only of these packages when given; `detail` as stored (JSON text). */
+  async storedVerdicts(digests: string[], packages?: string[]): Promise<Map<string, StoredVerdict[]>> {
+    const out = new Map<string, StoredVerdict[]>();
+    const pkgList = packages ? JSON.stringify(packages) : undefined;
+    for (const part of chunks(digests, 250)) {
+      const rows = await this.db.all<Row>(
+        `SELECT digest, vuln_id, package, severity, detail FROM image_vulns WHERE digest IN (${this.inList(this.db)})${pkgList ? ` AND package IN (${this.inList(this.db, 'pkgs')})` : ''}`,
+        { list: JSON.stringify(part), ...(pkgList ? { pkgs: pkgList } : {}) },
+      );
       for (const r of rows) {
         const list = out.get(String(r.digest)) ?? [];
-        list.push({ vulnId: String(r.vuln_id), package: String(r.package), severity: String(r.severity), detail: json(r.detail) ?? {} });
+        list.push({ vulnId: String(r.vuln_id), package: String(r.package), severity: String(r.severity), detail: String(r.detail) });
         out.set(String(r.digest), list);
       }
     }
     return out;
+  }
+
+  /** The stored verdicts of many images at once. */
+  async verdictsOf(digests: string[]): Promise<Map<string, VulnVerdict[]>> {
+    const stored = await this.storedVerdicts(digests);
+    return new Map([...stored].map(([d, vs]) => [d, vs.map((v) => ({ ...v, detail: json<Record<string, unknown>>(v.detail) ?? {} }))]));
   }
 
   /** The stored indexes of many images at once (indexed ones only). */
@@ -555,7 +591,8 @@ export class ServiceStore {
    */
   async recordRound(round: {
     updateId: string;
-    verdicts: Array<{ digest: string; packages: string[]; verdicts: VulnVerdict[] }>;
+    /** verdicts new or changed (upserted), and gone (deleted) */
+    verdicts: { upserts: Array<StoredVerdict & { digest: string }>; deletes: Array<{ digest: string; vulnId: string; package: string }> };
     notifications: Array<Omit<NotificationRecord, 'seq' | 'acknowledgedAt'>>;
     deliveries: Array<{ id: string; webhook: string; body: string }>;
     /** the database these verdicts are from: the next round's change set must start here */
@@ -563,12 +600,17 @@ export class ServiceStore {
     summary: { changedVulns: number; affectedImages: number; dbBuiltAt?: string; detail?: Record<string, unknown> };
   }): Promise<void> {
     await this.db.tx(async (t) => {
-      for (const v of round.verdicts) {
-        for (const part of chunks(v.packages, 500)) {
-          await t.run(`DELETE FROM image_vulns WHERE digest = :digest AND package IN (${this.inList(t)})`, { digest: v.digest, list: JSON.stringify(part) });
-        }
-        await this.insertVerdicts(t, v.digest, v.verdicts);
-      }
+      const gone = round.verdicts.deletes.map((d) => ({ d: d.digest, v: d.vulnId, p: d.package }));
+      if (t.dialect === 'sqlite') await t.runEach('DELETE FROM image_vulns WHERE digest = :d AND vuln_id = :v AND package = :p', gone);
+      else for (const part of chunks(gone, 400)) await t.run(`DELETE FROM image_vulns WHERE (digest, vuln_id, package) IN (${this.recordSet(['d', 'v', 'p'])})`, { list: JSON.stringify(part) });
+      await this.insertRows(
+        t,
+        'image_vulns',
+        ['digest', 'vuln_id', 'package', 'severity', 'detail'],
+        ['d', 'v', 'p', 's', 'x'],
+        round.verdicts.upserts.map((v) => ({ d: v.digest, v: v.vulnId, p: v.package, s: v.severity, x: v.detail })),
+        'ON CONFLICT (digest, vuln_id, package) DO UPDATE SET severity = excluded.severity, detail = excluded.detail',
+      );
       await this.insertRows(
         t,
         'notifications',

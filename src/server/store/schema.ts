@@ -1,3 +1,8 @@
+/** Columns each schema version added to an existing database (ALTER TABLE ... ADD COLUMN, both engines). */
+export const MIGRATIONS: Record<number, string[]> = {
+  2: ['ALTER TABLE images ADD COLUMN inventory_os TEXT', 'ALTER TABLE image_keys ADD COLUMN packages TEXT'],
+};
+
 /**
  * The service schema, the same tables on SQLite and PostgreSQL. Times are milliseconds since the epoch
  * (BIGINT), JSON documents are TEXT, booleans are INTEGER 0/1. Only the auto-numbered sequence columns differ.
@@ -5,13 +10,15 @@
  *  images         one row per indexed digest; `index_json` (the ImageIndex) is written in the same transaction
  *                 that sets state = 'indexed', so a half-written report is never visible
  *  jobs           the index queue (queued -> running (leased) -> done | failed); an expired lease is re-claimed
- *  image_keys     digest -> the vulnerability-database keys its packages are matched under (notifications)
+ *  image_keys     digest -> the vulnerability-database keys its packages are matched under, with those packages
+ *                 (their match identities, JSON): a notification round reads only the rows of the changed keys
+ *                 (images.inventory_os is the inventory's OS, the other half of what matching needs)
  *  image_vulns    the last vulnerability verdicts per image (the baseline a database update is compared to)
  *  db_updates     database refreshes and their notification round
  *  notifications  one row per (image, vulnerability, package, change) at or above the configured severity
  *  webhooks       receivers; deliveries: one signed POST each, retried with backoff, dead-lettered after N
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export function schemaSql(dialect: 'sqlite' | 'postgres'): string {
   const seq = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
@@ -29,7 +36,8 @@ CREATE TABLE IF NOT EXISTS images (
   error TEXT,
   created_at BIGINT NOT NULL,
   indexed_at BIGINT,
-  index_json TEXT
+  index_json TEXT,
+  inventory_os TEXT
 );
 CREATE INDEX IF NOT EXISTS images_name ON images (name);
 CREATE INDEX IF NOT EXISTS images_created ON images (created_at, digest);
@@ -55,6 +63,7 @@ CREATE INDEX IF NOT EXISTS jobs_digest ON jobs (digest);
 CREATE TABLE IF NOT EXISTS image_keys (
   key TEXT NOT NULL,
   digest TEXT NOT NULL,
+  packages TEXT,
   PRIMARY KEY (key, digest)
 );
 CREATE INDEX IF NOT EXISTS image_keys_digest ON image_keys (digest);

@@ -1,0 +1,158 @@
+/**
+ * The incremental notification round (only the packages the update's change set names, read from image_keys)
+ * gives exactly what matching every image again gives: the same notifications and the same stored verdicts.
+ * Real feed subsets and the real inventories of the test images (bookworm-app subset, Alpine 3.20.3), plus
+ * variants whose versions sit on the fixed versions the update moves. Database B, built by the same update code
+ * over database A: openssl re-fixes (fixed versions moved up: added), expat advisories withdrawn (removed), perl
+ * urgencies raised (severity changed, no notification), the Alpine openssl fix appearing (added). Three service
+ * stores see the same images and rounds: incremental, full (the change set does not follow on), and incremental
+ * for images stored before the packages per key were recorded (falls back to the stored index); on SQLite, and
+ * on a throw-away PostgreSQL cluster when its binaries are installed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ImageIndex } from '../../src/app/image.js';
+import type { Package } from '../../src/inventory/types.js';
+import { keyedIdentities } from '../../src/server/changes.js';
+import { Metrics } from '../../src/server/metrics.js';
+import { Notifier, type RoundSummary } from '../../src/server/notify.js';
+import { ServiceStore } from '../../src/server/store/index.js';
+import { VulnStore } from '../../src/vulndb/index.js';
+import { updateDb } from '../../src/vulndb/update.js';
+import pg from 'pg';
+import { postgresBin, startPostgres } from '../support/postgres.js';
+import { tempDir } from '../support/tmp.js';
+import { fx } from '../vulndb/helpers.js';
+import { secdbWithoutOpensslFix, SECDB } from './helpers.js';
+
+type Tracker = Record<string, Record<string, { releases: Record<string, { fixed_version?: string; urgency?: string; status?: string }> }>>;
+
+const work = tempDir('bw-notify-inc-');
+const cacheDir = join(work, 'cache');
+const debianFile = join(work, 'debian-tracker.json');
+const alpineFile = join(work, 'alpine-main.json');
+const trackerA = JSON.parse(readFileSync(fx('debian/bookworm-trixie-subset.json'), 'utf8')) as Tracker;
+const fixedOf = (src: string) => Object.entries(trackerA[src]!).filter(([, v]) => v.releases.bookworm?.fixed_version && v.releases.bookworm.fixed_version !== '0');
+const movedOpenssl = fixedOf('openssl').slice(-15);
+const withdrawnExpat = fixedOf('expat').slice(-4).map(([id]) => id);
+
+function trackerB(): Tracker {
+  const t = structuredClone(trackerA);
+  for (const [id] of movedOpenssl) t.openssl![id]!.releases.bookworm!.fixed_version += '+t1';
+  for (const id of withdrawnExpat) delete t.expat![id];
+  for (const [id] of fixedOf('perl').slice(-10)) t.perl![id]!.releases.bookworm!.urgency = 'high';
+  return t;
+}
+
+function index(file: string, name: string, n: number, vary?: (p: Package) => Package): ImageIndex {
+  const inventory = JSON.parse(readFileSync(fx('inventory', file), 'utf8')) as ImageIndex['inventory'];
+  if (vary) inventory.packages = inventory.packages.map(vary);
+  return {
+    digest: `sha256:${n.toString(16).padStart(64, '0')}`,
+    ref: name,
+    target: { kind: 'image', name, ref: name },
+    summary: { name, layers: [] },
+    summaryText: '',
+    inventory,
+    findings: [],
+    warnings: [],
+  } as unknown as ImageIndex;
+}
+
+/** The real inventories, then variants on the openssl fixed versions B moves and on an older expat. */
+function images(): ImageIndex[] {
+  const out = [index('bookworm-app-subset.json', 'bookworm-app', 1), index('alpine-3.20.3.json', 'alpine', 2)];
+  movedOpenssl.slice(-4).forEach(([, v], i) => {
+    const fixed = v.releases.bookworm!.fixed_version!;
+    out.push(
+      index('bookworm-app-subset.json', `variant-${i}`, 10 + i, (p) =>
+        p.sourceName === 'openssl' ? { ...p, version: fixed, sourceVersion: fixed } : p.sourceName === 'expat' && i % 2 ? { ...p, version: '2.5.0-1', sourceVersion: '2.5.0-1' } : p,
+      ),
+    );
+  });
+  return out;
+}
+
+async function build(sources: { debian: Tracker; alpine: string }): Promise<void> {
+  writeFileSync(debianFile, JSON.stringify(sources.debian));
+  writeFileSync(alpineFile, readFileSync(sources.alpine));
+  await updateDb({ cacheDir, sources: [debianFile, alpineFile, fx('osv/ghsa'), fx('nodejs/npm')] });
+}
+
+async function dump(store: ServiceStore, updateId: string): Promise<{ notifications: string[]; verdicts: string[] }> {
+  const n = await store.db.all<Record<string, unknown>>('SELECT digest, image, reason, vuln_id, package, severity, body FROM notifications WHERE update_id = :u', { u: updateId });
+  const v = await store.db.all<Record<string, unknown>>('SELECT digest, vuln_id, package, severity, detail FROM image_vulns');
+  const line = (r: Record<string, unknown>) => JSON.stringify(Object.values(r));
+  return { notifications: n.map(line).sort(), verdicts: v.map(line).sort() };
+}
+
+/** The three stores' locations: SQLite files, or three databases of one throw-away PostgreSQL cluster. */
+async function compare(locations: string[]): Promise<void> {
+  await build({ debian: trackerA, alpine: secdbWithoutOpensslFix(work) });
+  const dbFile = join(cacheDir, 'db', 'vuln.db');
+  const stores = await Promise.all(locations.map((l) => ServiceStore.open(l)));
+  const notifiers = stores.map((s) => new Notifier(s, new Metrics(), { node: 'test', minSeverity: 'unknown', perDelivery: 500, log: () => undefined }));
+  const imgs = images();
+  let a = VulnStore.open(dbFile);
+  for (const [i, store] of stores.entries()) {
+    for (const idx of imgs) await store.storeIndexed({ name: idx.summary.name, ref: idx.ref, kind: 'index' }, { index: idx, keys: keyedIdentities(idx.inventory), verdicts: [] });
+    const base = await notifiers[i]!.round((await store.startUpdate('a', 'test')).id, a);
+    assert.equal(base.mode, 'baseline');
+  }
+  a.close();
+  const baseline = await dump(stores[0]!, '');
+  assert.ok(baseline.verdicts.length > 100, `${baseline.verdicts.length} verdicts under A`);
+  for (const s of stores.slice(1)) assert.deepEqual((await dump(s, '')).verdicts, baseline.verdicts, 'the same baseline everywhere');
+
+  // the full store forgets which database it notified last: its change set no longer follows on
+  await stores[1]!.db.run(`UPDATE service_meta SET value = 'some other database' WHERE key = 'notified_db_built_at'`);
+  // images stored before the packages per key (and the inventory's OS) were recorded
+  await stores[2]!.db.run(`UPDATE image_keys SET packages = NULL WHERE digest = :d`, { d: imgs[0]!.digest });
+  await stores[2]!.db.run(`UPDATE images SET inventory_os = NULL WHERE digest = :d`, { d: imgs[2]!.digest });
+
+  await build({ debian: trackerB(), alpine: SECDB });
+  const b = VulnStore.open(dbFile);
+  const rounds: RoundSummary[] = [];
+  const results: Array<{ notifications: string[]; verdicts: string[] }> = [];
+  for (const [i, store] of stores.entries()) {
+    const upd = await store.startUpdate('b', 'test');
+    rounds.push(await notifiers[i]!.round(upd.id, b));
+    results.push(await dump(store, upd.id));
+  }
+  b.close();
+  assert.deepEqual(rounds.map((r) => r.mode), ['incremental', 'full', 'incremental']);
+  const [inc, full, legacy] = results as [typeof results[0], typeof results[0], typeof results[0]];
+  const reasons = (r: typeof inc) => new Set(r.notifications.map((l) => JSON.parse(l)[2]));
+  assert.deepEqual([...reasons(full)].sort(), ['added', 'removed'], 'the update both adds and removes vulnerabilities');
+  assert.ok(full.notifications.some((l) => l.includes('"alpine"')), 'the Alpine openssl fix notifies the Alpine image');
+  assert.ok(full.notifications.some((l) => l.includes('"variant-0"') && l.includes('"added"')), 'a re-fix past an image\'s version notifies it');
+  assert.deepEqual(inc.notifications, full.notifications);
+  assert.deepEqual(inc.verdicts, full.verdicts);
+  assert.deepEqual(legacy.notifications, full.notifications);
+  assert.deepEqual(legacy.verdicts, full.verdicts);
+  assert.notDeepEqual(full.verdicts, baseline.verdicts, 'the verdicts changed');
+  assert.ok(rounds[0]!.rematchedImagePackages < rounds[1]!.rematchedImagePackages / 2, `incremental re-matched ${rounds[0]!.rematchedImagePackages} image packages, full ${rounds[1]!.rematchedImagePackages}`);
+  assert.ok(rounds[0]!.verdictsWritten > 0 && rounds[0]!.verdictsDeleted > 0, JSON.stringify(rounds[0]));
+  for (const s of stores) await s.close();
+}
+
+const NAMES = ['bw_incremental', 'bw_full', 'bw_legacy'];
+
+test('an incremental round notifies and records exactly what a full recomputation does (SQLite)', async () => {
+  await compare(NAMES.map((n) => join(work, `${n}.db`)));
+});
+
+test('the same on PostgreSQL', { skip: postgresBin() ? false : 'PostgreSQL is not installed (apt-get install postgresql)', timeout: 5 * 60_000 }, async () => {
+  const server = await startPostgres();
+  try {
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    for (const n of NAMES) await admin.query(`CREATE DATABASE ${n}`);
+    await admin.end();
+    await compare(NAMES.map((n) => server.url.replace(/\/postgres$/, `/${n}`)));
+  } finally {
+    server.stop();
+  }
+});
