@@ -49,7 +49,8 @@ export function parseImageRef(raw: string, value: string, unresolved: boolean): 
 
 function offsetOf(lines: string[], startLine: number, p: Pos): number {
   let off = 0;
-  for (let l = startLine; l < p.line; l++) off += lines[l]!.length + 1;
+  // (a lone '\r' can end a line for the tokenizer but not for `lines`: a position past the last line adds nothing)
+  for (let l = startLine; l < p.line; l++) off += (lines[l]?.length ?? 0) + 1;
   return off + p.character;
 }
 
