@@ -56,7 +56,8 @@ function build(tag: string, dockerfile: string): void {
   const ctx = join(work, tag.replace(/[^a-z0-9]/g, '_'));
   mkdirSync(ctx, { recursive: true });
   writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
-  writeFileSync(join(ctx, 'f.txt'), 'hello\n');
+  // content of its own per image: identical COPY/ADD layers would let the good image be read from the bad one's cached layers
+  writeFileSync(join(ctx, 'f.txt'), `hello from ${tag}\n`);
   execFileSync('docker', ['build', '-q', '-t', tag, ctx], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, env: { ...process.env, DOCKER_BUILDKIT: '0' } });
 }
 
