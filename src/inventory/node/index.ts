@@ -69,7 +69,9 @@ function npmName(key: string): string {
 }
 
 export function parsePackageLock(text: string): DetectedPackage[] {
-  const j = JSON.parse(text) as {
+  const parsed: unknown = JSON.parse(text);
+  // a document that is not an object (null, a number, a list) holds no packages
+  const j = (parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {}) as {
     lockfileVersion?: number;
     packages?: Record<string, { name?: string; version?: string; dev?: boolean; link?: boolean; license?: string }>;
     dependencies?: Record<string, unknown>;
@@ -80,7 +82,7 @@ export function parsePackageLock(text: string): DetectedPackage[] {
       if (!key || !v || typeof v !== 'object' || v.link) continue; // "" is the root project
       if (!key.includes('node_modules/')) continue; // workspace folders
       const name = v.name ?? npmName(key);
-      if (!v.version || !name) continue;
+      if (typeof v.version !== 'string' || !v.version || typeof name !== 'string' || !name) continue;
       const p: DetectedPackage = { name, version: v.version, ecosystem: 'npm', fromLockfile: true };
       if (v.dev) p.dev = true;
       if (typeof v.license === 'string') p.licenses = [v.license];
