@@ -54,6 +54,83 @@ export function expand(e: CompactEntry): EntryMeta {
   return m;
 }
 
+/**
+ * A layer's entries packed for the worker threads' replies and the layer cache: the strings of every entry (type,
+ * path, and the link name when `compact` would keep one) joined by NUL, which no tar name holds (C strings), and the
+ * numbers in one Float64Array (exact for every integer a tar header gives), PACKED_NUMS per entry. One string and one
+ * typed array instead of an object or an array per entry: the reply of a layer of 90,000 files is a 5 MB copy, not
+ * 90,000 cloned arrays, and the cache reads back without a JSON parse. A name that does hold a NUL (hostile PAX
+ * records) makes `json` true: the strings are then a JSON array. `unpack(pack(e))` gives exactly `e.map(compact).map(expand)`.
+ */
+export interface PackedEntries {
+  count: number;
+  strings: string;
+  json?: boolean;
+  numbers: Float64Array;
+}
+
+export const PACKED_NUMS = 8;
+
+export function pack(entries: EntryMeta[]): PackedEntries {
+  const numbers = new Float64Array(entries.length * PACKED_NUMS);
+  const parts: string[] = [];
+  let nul = false;
+  let j = 0;
+  for (const m of entries) {
+    parts.push(m.type, m.path);
+    if (m.path.includes('\0')) nul = true;
+    numbers[j] = m.mode;
+    numbers[j + 1] = m.uid;
+    numbers[j + 2] = m.gid;
+    numbers[j + 3] = m.size;
+    if (m.linkname !== undefined || m.mtime !== undefined || m.devmajor !== undefined) {
+      const ln = m.linkname ?? '';
+      if (ln.includes('\0')) nul = true;
+      parts.push(ln);
+      numbers[j + 4] = m.devmajor !== undefined ? 2 : 1;
+      numbers[j + 5] = m.mtime ?? 0;
+      if (m.devmajor !== undefined) {
+        numbers[j + 6] = m.devmajor;
+        numbers[j + 7] = m.devminor ?? 0;
+      }
+    }
+    j += PACKED_NUMS;
+  }
+  return nul ? { count: entries.length, strings: JSON.stringify(parts), json: true, numbers } : { count: entries.length, strings: parts.join('\0'), numbers };
+}
+
+/** The entries of `pack`, as `expand` would give them; throws on a record that does not add up. */
+export function unpack(p: PackedEntries): EntryMeta[] {
+  const n = p.count;
+  if (p.numbers.length !== n * PACKED_NUMS) throw new Error('packed entries: wrong number count');
+  const s: unknown = n === 0 ? [] : p.json ? JSON.parse(p.strings) : p.strings.split('\0');
+  if (!Array.isArray(s)) throw new Error('packed entries: strings');
+  const nums = p.numbers;
+  const out: EntryMeta[] = new Array(n);
+  let k = 0;
+  for (let i = 0, j = 0; i < n; i++, j += PACKED_NUMS) {
+    const type = s[k++] as EntryMeta['type'];
+    const path = s[k++] as string;
+    if (typeof path !== 'string' || typeof type !== 'string') throw new Error('packed entries: too few strings');
+    const m: EntryMeta = { path, type, mode: nums[j]!, uid: nums[j + 1]!, gid: nums[j + 2]!, size: nums[j + 3]! };
+    const extra = nums[j + 4];
+    if (extra) {
+      const ln = s[k++] as string;
+      if (typeof ln !== 'string') throw new Error('packed entries: too few strings');
+      if (ln) m.linkname = ln;
+      const mt = nums[j + 5];
+      if (mt) m.mtime = mt;
+      if (extra === 2) {
+        m.devmajor = nums[j + 6];
+        m.devminor = nums[j + 7];
+      }
+    }
+    out[i] = m;
+  }
+  if (k !== s.length) throw new Error('packed entries: too many strings');
+  return out;
+}
+
 interface Got {
   content: Buffer;
   truncated: boolean;

@@ -11,7 +11,7 @@
  * Each change becomes a notification row and, per webhook, signed deliveries (see deliver.ts); the round,
  * its verdicts, notifications and deliveries are written in one transaction.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ImageIndex } from '../app/image.js';
 import { vulnerabilityReport } from '../app/image.js';
 import type { Finding } from '../core/finding.js';
@@ -20,7 +20,7 @@ import type { InventoryReport, Package } from '../inventory/types.js';
 import type { VulnStore } from '../vulndb/index.js';
 import { changeSetOf, keyedIdentities, matchIdentity, type KeyedIdentities } from './changes.js';
 import type { Metrics } from './metrics.js';
-import type { NotificationRecord, ServiceStore, StoredVerdict, VulnVerdict, WebhookRecord } from './store/index.js';
+import type { NotificationRecord, ServiceStore, StoredVerdict, VerdictDetail, VulnVerdict, WebhookRecord } from './store/index.js';
 import type { VulnDatabase } from './vulns.js';
 
 /** `ecosystem/name@version`: how a package is named in verdicts and notifications. */
@@ -61,14 +61,33 @@ export function verdictsFrom(findings: Finding[]): VulnVerdict[] {
   return [...out.values()];
 }
 
-/** The first verdicts and the keys of a freshly indexed image. */
+/**
+ * The key a matched package's verdict details are kept under (verdict_details): its inventory's OS (JSON text,
+ * as images.inventory_os holds it) and its match identity. Every image holding that package under that OS
+ * shares the row.
+ */
+export function detailKey(os: string, identity: string): string {
+  return createHash('sha256').update(os).update('\n').update(identity).digest('hex').slice(0, 32);
+}
+
+/**
+ * The first verdicts and the keys of a freshly indexed image: matched as a notification round matches (the
+ * distinct packages, each verdict under its package's dkey), so a round compares like with like.
+ */
 export class Baseline {
   constructor(private readonly vulns: VulnDatabase) {}
 
   of(index: ImageIndex): { keys: KeyedIdentities[]; verdicts: VulnVerdict[] } {
     const keys = keyedIdentities(index.inventory);
     const store = this.vulns.current();
-    return { keys, verdicts: store ? verdictsFrom(this.vulns.match(index).findings) : [] };
+    if (!store) return { keys, verdicts: [] };
+    const target: Target = { name: index.summary.name, os: JSON.stringify(index.inventory.os ?? null), identities: new Set(index.inventory.packages.map(matchIdentity)) };
+    const m = matchTargets(new Map([[index.digest, target]]), store);
+    const verdicts: VulnVerdict[] = [];
+    for (const slots of m.perImage.get(index.digest)?.values() ?? []) {
+      for (const v of (slots.length === 1 ? slots[0]!.verdicts : merged(slots)).values()) verdicts.push({ vulnId: v.vulnId, package: v.package, severity: v.severity, detail: v.detail, dkey: v.dkey });
+    }
+    return { keys, verdicts };
   }
 }
 
@@ -89,22 +108,30 @@ export interface RoundSummary {
   rematchedPackages: number;
   /** packages matched again, summed over the affected images */
   rematchedImagePackages: number;
-  /** verdict rows written (new or changed) and deleted */
+  /** verdict rows written (new, or another severity or dkey) and deleted */
   verdictsWritten: number;
   verdictsDeleted: number;
+  /** verdict details written (new or changed), shared by the images holding their package */
+  detailsWritten: number;
   notifications: number;
   deliveries: number;
   ms: number;
   /** CPU milliseconds by phase: reading what to match and the stored verdicts, matching, comparing, writing */
   cpuMs: { read: number; match: number; compare: number; write: number };
+  /** wall milliseconds by the same phases */
+  wallMs: { read: number; match: number; compare: number; write: number };
 }
 
 const META_NOTIFIED = 'notified_db_built_at';
 const BATCH = 250;
 
-/** A new verdict with its detail serialised once (shared by every image holding the package). */
+/**
+ * A new verdict with its detail serialised once (shared by every image holding the package), and the dkey of
+ * the package it was found on.
+ */
 interface NewVerdict extends VulnVerdict {
   detailJson: string;
+  dkey: string;
 }
 
 /** What one image needs matched: its name, its inventory's OS (JSON text) and the match identities concerned. */
@@ -113,8 +140,6 @@ interface Target {
   os: string;
   identities: Set<string>;
 }
-
-const verdictKey = (v: { vulnId: string; package: string }) => `${v.vulnId}\u0000${v.package}`;
 
 export class Notifier {
   constructor(
@@ -144,20 +169,43 @@ export class Notifier {
     const keyed = keySet ? await this.keyedByImage([...keySet]) : undefined;
     const digests = keyed ? [...keyed.keys()].sort() : await this.allIndexed();
     const threshold = severityRank(this.opts.minSeverity);
+    const highs = new Map<string, boolean>();
+    const high = (sev: string) => {
+      let h = highs.get(sev);
+      if (h === undefined) highs.set(sev, (h = severityRank(sev as Severity) >= threshold));
+      return h;
+    };
     const webhooks = silent ? [] : await this.store.listWebhooks();
     const notifications: Array<Omit<NotificationRecord, 'seq' | 'acknowledgedAt'>> = [];
+    // removed notifications whose body is a stored detail of verdict_details, filled in once those are read
+    const removedBodies: Array<{ n: Omit<NotificationRecord, 'seq' | 'acknowledgedAt'>; key: string }> = [];
     const upserts: Array<StoredVerdict & { digest: string }> = [];
     const deletes: Array<{ digest: string; vulnId: string; package: string }> = [];
+    // verdict details: as stored (of every dkey matched, read once), and as this round found them
+    const oldDetails = new Map<string, string>();
+    const readDkeys = new Set<string>();
+    const newDetails = new Map<string, VerdictDetail>();
+    const matchedDkeys = new Set<string>();
+    const readDetails = async (dkeys: Iterable<string>) => {
+      const want = [...dkeys].filter((k) => !readDkeys.has(k));
+      for (const k of want) readDkeys.add(k);
+      if (want.length) for (const d of await this.store.detailsUnder(want)) oldDetails.set(`${d.dkey} ${d.vulnId}`, d.detail);
+    };
     let rematched = 0;
     let imagePackages = 0;
     let affected = 0;
     // CPU milliseconds per phase (process.cpuUsage: what the round itself costs on a shared machine)
     const phases = { read: 0, match: 0, compare: 0, write: 0 };
+    const walls = { read: 0, match: 0, compare: 0, write: 0 };
     let mark = process.cpuUsage();
+    let wallMark = performance.now();
     const lap = (phase: keyof typeof phases) => {
       const d = process.cpuUsage(mark);
       phases[phase] += (d.user + d.system) / 1000;
       mark = process.cpuUsage();
+      const now = performance.now();
+      walls[phase] += now - wallMark;
+      wallMark = now;
     };
     lap('read');
     // incremental: the packages concerned are few, so one pass matches every distinct package once; full: the
@@ -168,33 +216,79 @@ export class Notifier {
       const targets = await this.targets(part, keySet, keyed);
       affected += targets.size;
       lap('read');
-      const r = this.rematch(targets, current);
+      const r = matchTargets(targets, current);
       rematched += r.unique;
+      for (const [k, d] of r.details) newDetails.set(k, d);
+      for (const k of r.dkeys) matchedDkeys.add(k);
       lap('match');
       const stored = await this.store.storedVerdicts([...targets.keys()], keyed ? [...r.packageIds] : undefined);
+      await readDetails(r.dkeys);
       lap('read');
       const now = Date.now();
-      for (const [digest, mine] of r.perImage) {
-        imagePackages += mine.packages.size;
-        const before = new Map((stored.get(digest) ?? []).filter((v) => mine.packages.has(v.package)).map((v) => [verdictKey(v), v]));
-        for (const [k, v] of mine.verdicts) {
-          const b = before.get(k);
-          if (!b || b.severity !== v.severity || b.detail !== v.detailJson) upserts.push({ digest, vulnId: v.vulnId, package: v.package, severity: v.severity, detail: v.detailJson });
+      const added = (digest: string, image: string, v: NewVerdict) =>
+        notifications.push({ id: randomUUID(), updateId, digest, image, reason: 'added', vulnId: v.vulnId, package: v.package, severity: v.severity, body: v.detail, createdAt: now });
+      const removed = (digest: string, image: string, b: StoredVerdict) => {
+        const n = { id: randomUUID(), updateId, digest, image, reason: 'removed' as const, vulnId: b.vulnId, package: b.package, severity: b.severity, body: {}, createdAt: now };
+        notifications.push(n);
+        if (b.dkey) removedBodies.push({ n, key: `${b.dkey} ${b.vulnId}` });
+        else n.body = JSON.parse(b.detail) as Record<string, unknown>;
+      };
+      const upsert = (digest: string, v: NewVerdict) => upserts.push({ digest, vulnId: v.vulnId, package: v.package, severity: v.severity, detail: '', dkey: v.dkey });
+      for (const [digest, held] of r.perImage) {
+        imagePackages += held.size;
+        const image = targets.get(digest)!.name;
+        // the stored verdicts of the packages matched again, by package: only their severity and dkey are
+        // compared (a detail that changed is rewritten once in verdict_details, not per image)
+        const rows = new Map<string, StoredVerdict[]>();
+        for (const v of stored.get(digest) ?? []) {
+          if (!held.has(v.package)) continue;
+          const list = rows.get(v.package);
+          if (list) list.push(v);
+          else rows.set(v.package, [v]);
         }
-        for (const [k, b] of before) if (!mine.verdicts.has(k)) deletes.push({ digest, vulnId: b.vulnId, package: b.package });
-        if (silent) continue;
-        const high = (sev: string) => severityRank(sev as Severity) >= threshold;
-        const add = (v: { vulnId: string; package: string; severity: string }, body: Record<string, unknown>, reason: 'added' | 'removed') =>
-          notifications.push({ id: randomUUID(), updateId, digest, image: targets.get(digest)!.name, reason, vulnId: v.vulnId, package: v.package, severity: v.severity, body, createdAt: now });
-        for (const [k, v] of mine.verdicts) {
-          const b = before.get(k);
-          if (high(v.severity) && !(b && high(b.severity))) add(v, v.detail, 'added');
-        }
-        for (const [k, b] of before) {
-          const v = mine.verdicts.get(k);
-          if (high(b.severity) && !(v && high(v.severity))) add(b, JSON.parse(b.detail) as Record<string, unknown>, 'removed');
+        for (const [pkg, slots] of held) {
+          const fresh = slots.length === 1 ? slots[0]!.verdicts : merged(slots);
+          const before = rows.get(pkg) ?? [];
+          let kept = 0;
+          for (const b of before) {
+            const v = fresh.get(b.vulnId);
+            if (!v) {
+              deletes.push({ digest, vulnId: b.vulnId, package: b.package });
+              if (!silent && high(b.severity)) removed(digest, image, b);
+              continue;
+            }
+            kept++;
+            if (v.severity !== b.severity || v.dkey !== b.dkey) upsert(digest, v);
+            if (silent) continue;
+            const [was, is] = [high(b.severity), high(v.severity)];
+            if (is && !was) added(digest, image, v);
+            else if (was && !is) removed(digest, image, b);
+          }
+          if (kept === fresh.size) continue;
+          const had = new Set(before.map((b) => b.vulnId));
+          for (const v of fresh.values()) {
+            if (had.has(v.vulnId)) continue;
+            upsert(digest, v);
+            if (!silent && high(v.severity)) added(digest, image, v);
+          }
         }
       }
+    }
+    // the bodies of removed verdicts: their last detail (under a dkey this round did not match: read now)
+    await readDetails(removedBodies.map((r) => r.key.slice(0, r.key.indexOf(' '))));
+    for (const r of removedBodies) {
+      const d = oldDetails.get(r.key);
+      if (d !== undefined) r.n.body = JSON.parse(d) as Record<string, unknown>;
+    }
+    // details: written where new or changed; the matched dkeys' details this round did not find are dropped
+    // once no verdict names them
+    const detailUpserts: VerdictDetail[] = [];
+    for (const [k, d] of newDetails) if (oldDetails.get(k) !== d.detail) detailUpserts.push(d);
+    const gone: Array<{ dkey: string; vulnId: string }> = [];
+    for (const k of oldDetails.keys()) {
+      if (newDetails.has(k)) continue;
+      const sp = k.indexOf(' ');
+      if (matchedDkeys.has(k.slice(0, sp))) gone.push({ dkey: k.slice(0, sp), vulnId: k.slice(sp + 1) });
     }
     lap('compare');
     const mode = silent ? 'baseline' : incremental ? 'incremental' : 'full';
@@ -202,6 +296,7 @@ export class Notifier {
     await this.store.recordRound({
       updateId,
       verdicts: { upserts, deletes },
+      details: { upserts: detailUpserts, gone },
       notifications,
       deliveries,
       notifiedBuiltAt: builtAt,
@@ -209,7 +304,10 @@ export class Notifier {
         changedVulns: cs ? cs.changed : 0,
         affectedImages: affected,
         dbBuiltAt: builtAt,
-        detail: { mode, rematchedPackages: rematched, rematchedImagePackages: imagePackages, verdictsWritten: upserts.length, verdictsDeleted: deletes.length, deliveries: deliveries.length },
+        detail: {
+          mode, rematchedPackages: rematched, rematchedImagePackages: imagePackages, verdictsWritten: upserts.length, verdictsDeleted: deletes.length,
+          detailsWritten: detailUpserts.length, deliveries: deliveries.length,
+        },
       },
     });
     lap('write');
@@ -221,10 +319,12 @@ export class Notifier {
       rematchedImagePackages: imagePackages,
       verdictsWritten: upserts.length,
       verdictsDeleted: deletes.length,
+      detailsWritten: detailUpserts.length,
       notifications: notifications.length,
       deliveries: deliveries.length,
       ms: Date.now() - t0,
       cpuMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])) as RoundSummary['cpuMs'],
+      wallMs: Object.fromEntries(Object.entries(walls).map(([k, v]) => [k, Math.round(v)])) as RoundSummary['wallMs'],
     };
     this.metrics.inc('bulwark_notifications_total', undefined, notifications.length);
     this.metrics.observe('bulwark_notification_round_seconds', summary.ms / 1000);
@@ -283,73 +383,6 @@ export class Notifier {
     return out;
   }
 
-  /**
-   * Match the targets: per OS, one inventory of the distinct packages (identical packages of many images are
-   * matched once), then the verdicts handed back to every image holding them. Of two verdicts for the same
-   * (advisory, package id) in one image, the more severe is kept.
-   */
-  private rematch(targets: Map<string, Target>, store: VulnStore): {
-    unique: number;
-    packageIds: Set<string>;
-    perImage: Map<string, { packages: Set<string>; verdicts: Map<string, NewVerdict> }>;
-  } {
-    type Group = { os: InventoryReport['os'] | null; packages: Package[]; ids: string[]; slots: Map<string, number>; holders: string[][] };
-    const groups = new Map<string, Group>();
-    const perImage = new Map<string, { packages: Set<string>; verdicts: Map<string, NewVerdict> }>();
-    const packageIds = new Set<string>();
-    for (const [digest, t] of targets) {
-      let g = groups.get(t.os);
-      if (!g) groups.set(t.os, (g = { os: JSON.parse(t.os) as InventoryReport['os'] | null, packages: [], ids: [], slots: new Map(), holders: [] }));
-      const mine = { packages: new Set<string>(), verdicts: new Map<string, NewVerdict>() };
-      perImage.set(digest, mine);
-      for (const identity of t.identities) {
-        let slot = g.slots.get(identity);
-        if (slot === undefined) {
-          slot = g.packages.length;
-          g.slots.set(identity, slot);
-          const p = JSON.parse(identity) as Package;
-          // the slot number as the path: findings name it in their location, which maps them back
-          g.packages.push({ ...p, path: `#${slot}` });
-          g.ids.push(packageId(p));
-          g.holders.push([]);
-        }
-        g.holders[slot]!.push(digest);
-        mine.packages.add(g.ids[slot]!);
-        packageIds.add(g.ids[slot]!);
-      }
-    }
-    let unique = 0;
-    for (const g of groups.values()) {
-      if (!g.packages.length) continue;
-      unique += g.packages.length;
-      const inv: InventoryReport = { packages: g.packages, ...(g.os ? { os: g.os } : {}), warnings: [] };
-      const { findings } = vulnerabilityReport(inv, { store, dbFile: store.path });
-      const bySlot = new Map<number, Finding[]>();
-      for (const f of findings) {
-        const path = f.location.kind === 'image' ? f.location.path : undefined;
-        if (!path?.startsWith('#') || !f.vulnerability) continue;
-        const slot = Number(path.slice(1));
-        const list = bySlot.get(slot) ?? [];
-        list.push(f);
-        bySlot.set(slot, list);
-      }
-      for (const [slot, fs] of bySlot) {
-        const vs: NewVerdict[] = verdictsFrom(fs).map((v) => ({ ...v, detailJson: JSON.stringify(v.detail) }));
-        for (const digest of g.holders[slot] ?? []) {
-          const mine = perImage.get(digest)!.verdicts;
-          for (const v of vs) {
-            const k = verdictKey(v);
-            const prev = mine.get(k);
-            const rank = severityRank(v.severity as Severity);
-            const prevRank = prev ? severityRank(prev.severity as Severity) : -Infinity;
-            if (!prev || rank > prevRank || (rank === prevRank && v.detailJson < prev.detailJson)) mine.set(k, v);
-          }
-        }
-      }
-    }
-    return { unique, packageIds, perImage };
-  }
-
   /** Webhook deliveries: per receiver, its notifications (at its own minimum severity) in pages. */
   private deliveries(updateId: string, builtAt: string, notifications: Array<Omit<NotificationRecord, 'seq' | 'acknowledgedAt'>>, webhooks: WebhookRecord[]): Array<{ id: string; webhook: string; body: string }> {
     const out: Array<{ id: string; webhook: string; body: string }> = [];
@@ -375,4 +408,100 @@ export class Notifier {
     }
     return out;
   }
+}
+
+/** A distinct package matched once: its dkey, its package id, and its verdicts by advisory. */
+interface Slot {
+  dkey: string;
+  pkgId: string;
+  verdicts: Map<string, NewVerdict>;
+}
+
+/**
+ * The verdicts of one package id in an image holding it as several distinct packages (another arch, another
+ * source): per advisory the more severe, on a tie the smaller detail.
+ */
+function merged(slots: Slot[]): Map<string, NewVerdict> {
+  const out = new Map<string, NewVerdict>();
+  for (const s of slots) {
+    for (const v of s.verdicts.values()) {
+      const prev = out.get(v.vulnId);
+      if (prev) {
+        const rank = severityRank(v.severity as Severity);
+        const prevRank = severityRank(prev.severity as Severity);
+        if (!(rank > prevRank || (rank === prevRank && v.detailJson < prev.detailJson))) continue;
+      }
+      out.set(v.vulnId, v);
+    }
+  }
+  return out;
+}
+
+/**
+ * Match the targets: per OS, one inventory of the distinct packages (identical packages of many images are
+ * matched once, their verdicts shared), and per image its packages by package id. Each verdict carries the
+ * dkey of its package; `details` holds the detail of every (dkey, advisory) found.
+ */
+function matchTargets(targets: Map<string, Target>, store: VulnStore): {
+  unique: number;
+  packageIds: Set<string>;
+  dkeys: string[];
+  details: Map<string, VerdictDetail>;
+  perImage: Map<string, Map<string, Slot[]>>;
+} {
+  type Group = { osText: string; os: InventoryReport['os'] | null; packages: Package[]; slots: Slot[]; byIdentity: Map<string, number> };
+  const groups = new Map<string, Group>();
+  const perImage = new Map<string, Map<string, Slot[]>>();
+  const packageIds = new Set<string>();
+  for (const [digest, t] of targets) {
+    let g = groups.get(t.os);
+    if (!g) groups.set(t.os, (g = { osText: t.os, os: JSON.parse(t.os) as InventoryReport['os'] | null, packages: [], slots: [], byIdentity: new Map() }));
+    const held = new Map<string, Slot[]>();
+    perImage.set(digest, held);
+    for (const identity of t.identities) {
+      let n = g.byIdentity.get(identity);
+      if (n === undefined) {
+        n = g.packages.length;
+        g.byIdentity.set(identity, n);
+        const p = JSON.parse(identity) as Package;
+        // the slot number as the path: findings name it in their location, which maps them back
+        g.packages.push({ ...p, path: `#${n}` });
+        g.slots.push({ dkey: detailKey(g.osText, identity), pkgId: packageId(p), verdicts: new Map() });
+      }
+      const slot = g.slots[n]!;
+      const list = held.get(slot.pkgId);
+      if (list) list.push(slot);
+      else held.set(slot.pkgId, [slot]);
+      packageIds.add(slot.pkgId);
+    }
+  }
+  let unique = 0;
+  const dkeys: string[] = [];
+  const details = new Map<string, VerdictDetail>();
+  for (const g of groups.values()) {
+    if (!g.packages.length) continue;
+    unique += g.packages.length;
+    for (const s of g.slots) dkeys.push(s.dkey);
+    const inv: InventoryReport = { packages: g.packages, ...(g.os ? { os: g.os } : {}), warnings: [] };
+    const { findings } = vulnerabilityReport(inv, { store, dbFile: store.path });
+    const bySlot = new Map<number, Finding[]>();
+    for (const f of findings) {
+      const path = f.location.kind === 'image' ? f.location.path : undefined;
+      if (!path?.startsWith('#') || !f.vulnerability) continue;
+      const n = Number(path.slice(1));
+      const list = bySlot.get(n);
+      if (list) list.push(f);
+      else bySlot.set(n, [f]);
+    }
+    for (const [n, fs] of bySlot) {
+      const slot = g.slots[n]!;
+      for (const v of verdictsFrom(fs)) {
+        const detailJson = JSON.stringify(v.detail);
+        details.set(`${slot.dkey} ${v.vulnId}`, { dkey: slot.dkey, vulnId: v.vulnId, detail: detailJson });
+        // findings name the slot's own package: one verdict per advisory
+        slot.verdicts.set(v.vulnId, { ...v, detailJson, dkey: slot.dkey });
+      }
+    }
+  }
+  return { unique, packageIds, dkeys, details, perImage };
 }

@@ -8,7 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { Decompress as ZstdDecompress } from 'fzstd';
+import { Decompress as ZstdDecompress } from '../vendor/fzstd/index.js';
 import { InputError } from '../core/errors.js';
 import type { EntryMeta, LayerEntry, LayerRef } from './types.js';
 import { TarError, TarReader, decodeName, type TarHeader } from './tar/reader.js';
@@ -163,7 +163,7 @@ async function* unzstd(src: AsyncIterable<Buffer>, what: string, guard: OutputGu
   const out: Buffer[] = [];
   let ended = false;
   let produced = 0;
-  // fzstd emits every block of a push synchronously: check the limits per block, and push small slices,
+  // the decoder (a patched fzstd, src/vendor/fzstd) emits every block of a push synchronously: check the limits per block, and push small slices,
   // so a bomb cannot grow the pending output past (slice size x ratio limit) before it is caught
   const d = new ZstdDecompress((chunk, final) => {
     produced += chunk.byteLength;
@@ -184,6 +184,8 @@ async function* unzstd(src: AsyncIterable<Buffer>, what: string, guard: OutputGu
     d.push(new Uint8Array(0), true);
   } catch (e) {
     if (e instanceof LayerError || e instanceof TarError) throw e;
+    // the decoder's codes: 1 = a window above its limit (a genuine but unusual stream), the rest are corrupt data
+    if ((e as { code?: unknown }).code === 1) throw new LayerError(`${what}: zstd stream not supported (${(e as Error).message})`);
     throw new LayerError(`${what}: corrupt zstd stream (${(e as Error).message})`);
   }
   while (out.length) yield out.shift()!;

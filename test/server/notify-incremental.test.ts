@@ -83,7 +83,10 @@ async function build(sources: { debian: Tracker; alpine: string }): Promise<void
 
 async function dump(store: ServiceStore, updateId: string): Promise<{ notifications: string[]; verdicts: string[] }> {
   const n = await store.db.all<Record<string, unknown>>('SELECT digest, image, reason, vuln_id, package, severity, body FROM notifications WHERE update_id = :u', { u: updateId });
-  const v = await store.db.all<Record<string, unknown>>('SELECT digest, vuln_id, package, severity, detail FROM image_vulns');
+  // a verdict's detail: in verdict_details under its dkey, or inline (a row from schema 2)
+  const v = await store.db.all<Record<string, unknown>>(
+    `SELECT v.digest, v.vuln_id, v.package, v.severity, COALESCE(d.detail, v.detail) AS detail FROM image_vulns v LEFT JOIN verdict_details d ON d.dkey = v.dkey AND d.vuln_id = v.vuln_id`,
+  );
   const line = (r: Record<string, unknown>) => JSON.stringify(Object.values(r));
   return { notifications: n.map(line).sort(), verdicts: v.map(line).sort() };
 }
@@ -111,6 +114,13 @@ async function compare(locations: string[]): Promise<void> {
   // images stored before the packages per key (and the inventory's OS) were recorded
   await stores[2]!.db.run(`UPDATE image_keys SET packages = NULL WHERE digest = :d`, { d: imgs[0]!.digest });
   await stores[2]!.db.run(`UPDATE images SET inventory_os = NULL WHERE digest = :d`, { d: imgs[2]!.digest });
+  // verdicts written before their details moved to verdict_details: inline, no dkey
+  const inline = await stores[2]!.db.run(
+    `UPDATE image_vulns SET detail = (SELECT d.detail FROM verdict_details d WHERE d.dkey = image_vulns.dkey AND d.vuln_id = image_vulns.vuln_id), dkey = NULL WHERE digest = :d`,
+    { d: imgs[3]!.digest },
+  );
+  assert.ok(inline > 10, `${inline} verdicts made inline`);
+  assert.deepEqual((await dump(stores[2]!, '')).verdicts, baseline.verdicts, 'the inline details are the shared ones');
 
   await build({ debian: trackerB(), alpine: SECDB });
   const b = VulnStore.open(dbFile);
@@ -128,6 +138,14 @@ async function compare(locations: string[]): Promise<void> {
   assert.deepEqual([...reasons(full)].sort(), ['added', 'removed'], 'the update both adds and removes vulnerabilities');
   assert.ok(full.notifications.some((l) => l.includes('"alpine"')), 'the Alpine openssl fix notifies the Alpine image');
   assert.ok(full.notifications.some((l) => l.includes('"variant-0"') && l.includes('"added"')), 'a re-fix past an image\'s version notifies it');
+  for (const r of [inc, full, legacy]) {
+    for (const l of r.notifications) {
+      const [, , , vulnId, pkg, , body] = JSON.parse(l) as string[];
+      const detail = JSON.parse(body!) as { id?: string; package?: { name: string; version: string } };
+      assert.equal(detail.id, vulnId, `the body of ${l.slice(0, 200)} is its verdict's detail`);
+      assert.ok(pkg!.endsWith(`/${detail.package?.name}@${detail.package?.version}`), l.slice(0, 200));
+    }
+  }
   assert.deepEqual(inc.notifications, full.notifications);
   assert.deepEqual(inc.verdicts, full.verdicts);
   assert.deepEqual(legacy.notifications, full.notifications);
@@ -135,6 +153,13 @@ async function compare(locations: string[]): Promise<void> {
   assert.notDeepEqual(full.verdicts, baseline.verdicts, 'the verdicts changed');
   assert.ok(rounds[0]!.rematchedImagePackages < rounds[1]!.rematchedImagePackages / 2, `incremental re-matched ${rounds[0]!.rematchedImagePackages} image packages, full ${rounds[1]!.rematchedImagePackages}`);
   assert.ok(rounds[0]!.verdictsWritten > 0 && rounds[0]!.verdictsDeleted > 0, JSON.stringify(rounds[0]));
+  // a re-fix that changes only a verdict's detail (the fixed version) rewrites the shared detail, not the image's row
+  const head = (l: string) => l.slice(0, l.indexOf(',"{')); // digest, advisory, package, severity
+  const before = new Set(baseline.verdicts.map(head));
+  const detailOnly = inc.verdicts.filter((l) => !baseline.verdicts.includes(l) && before.has(head(l)));
+  assert.ok(detailOnly.length > 0, 'some verdicts changed only in their detail');
+  assert.ok(rounds[0]!.detailsWritten >= 1, JSON.stringify(rounds[0]));
+  assert.equal(rounds[0]!.verdictsWritten, inc.verdicts.filter((l) => !before.has(head(l))).length, 'only new verdicts and new severities are written per image');
   for (const s of stores) await s.close();
 }
 

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ImageIndex } from '../../app/image.js';
 import { PgDb, SqliteDb, type SqlDb } from './sql.js';
-import { MIGRATIONS, SCHEMA_VERSION, schemaSql } from './schema.js';
+import { LATE_INDEXES, MIGRATIONS, SCHEMA_VERSION, schemaSql } from './schema.js';
 import type { KeyedIdentities } from '../changes.js';
 
 export type ImageState = 'pending' | 'indexed' | 'failed';
@@ -55,13 +55,23 @@ export interface VulnVerdict {
   package: string;
   severity: string;
   detail: Record<string, unknown>;
+  /** the key of the matched package (inventory OS and match identity) its detail is kept under, shared by every image holding it */
+  dkey?: string;
 }
 
-/** A verdict as stored: its detail still JSON text. */
+/** A verdict as stored: its detail still JSON text, '' when it is kept in verdict_details under `dkey`. */
 export interface StoredVerdict {
   vulnId: string;
   package: string;
   severity: string;
+  detail: string;
+  dkey: string | null;
+}
+
+/** A verdict's detail as verdict_details keeps it. */
+export interface VerdictDetail {
+  dkey: string;
+  vulnId: string;
   detail: string;
 }
 
@@ -267,6 +277,7 @@ export class ServiceStore {
         for (let n = Number(v.value) + 1; n <= SCHEMA_VERSION; n++) for (const sql of MIGRATIONS[n] ?? []) await t.exec(sql);
         await t.run("UPDATE service_meta SET value = :v WHERE key = 'schema_version'", { v: String(SCHEMA_VERSION) });
       }
+      for (const sql of LATE_INDEXES) await t.exec(sql);
     });
   }
 
@@ -385,10 +396,25 @@ export class ServiceStore {
     await this.insertVerdicts(t, digest, out.verdicts);
   }
 
-  /** Insert verdicts in batches: one statement per few hundred rows, whatever the engine. */
+  /**
+   * Insert verdicts in batches: one statement per few hundred rows, whatever the engine. A verdict with a dkey
+   * has its detail kept in verdict_details (a row there already, written by a round or another image, stays:
+   * rounds keep those rows current).
+   */
   private async insertVerdicts(t: SqlDb, digest: string, verdicts: VulnVerdict[]): Promise<void> {
-    const rows = verdicts.map((v) => ({ d: digest, v: v.vulnId, p: v.package, s: v.severity, x: JSON.stringify(v.detail) }));
-    await this.insertRows(t, 'image_vulns', ['digest', 'vuln_id', 'package', 'severity', 'detail'], ['d', 'v', 'p', 's', 'x'], rows, 'ON CONFLICT (digest, vuln_id, package) DO NOTHING');
+    const rows = verdicts.map((v) => ({ d: digest, v: v.vulnId, p: v.package, s: v.severity, x: v.dkey ? '' : JSON.stringify(v.detail), k: v.dkey ?? null }));
+    const details = new Map<string, Record<string, string>>();
+    for (const v of verdicts) if (v.dkey) details.set(`${v.dkey} ${v.vulnId}`, { k: v.dkey, v: v.vulnId, x: JSON.stringify(v.detail) });
+    await this.insertRows(t, 'verdict_details', ['dkey', 'vuln_id', 'detail'], ['k', 'v', 'x'], [...details.values()], 'ON CONFLICT (dkey, vuln_id) DO NOTHING');
+    await this.insertRows(t, 'image_vulns', ['digest', 'vuln_id', 'package', 'severity', 'detail', 'dkey'], ['d', 'v', 'p', 's', 'x', 'k'], rows, 'ON CONFLICT (digest, vuln_id, package) DO NOTHING');
+  }
+
+  /** Details of these (dkey, advisory) pairs that no image's verdict names any more. */
+  private async dropUnusedDetails(t: SqlDb, pairs: Array<{ dkey: string; vulnId: string }>): Promise<void> {
+    const unused = 'NOT EXISTS (SELECT 1 FROM image_vulns i WHERE i.dkey = verdict_details.dkey AND i.vuln_id = verdict_details.vuln_id)';
+    const rows = pairs.map((p) => ({ k: p.dkey, v: p.vulnId }));
+    if (t.dialect === 'sqlite') await t.runEach(`DELETE FROM verdict_details WHERE dkey = :k AND vuln_id = :v AND ${unused}`, rows);
+    else for (const part of chunks(rows, 400)) await t.run(`DELETE FROM verdict_details WHERE (dkey, vuln_id) IN (${this.recordSet(['k', 'v'])}) AND ${unused}`, { list: JSON.stringify(part) });
   }
 
   /**
@@ -510,7 +536,9 @@ export class ServiceStore {
     return this.db.tx(async (t) => {
       const n = await t.run('DELETE FROM images WHERE digest = :digest', { digest });
       await t.run('DELETE FROM image_keys WHERE digest = :digest', { digest });
+      const pairs = await t.all<{ dkey: string; vuln_id: string }>('SELECT dkey, vuln_id FROM image_vulns WHERE digest = :digest AND dkey IS NOT NULL', { digest });
       await t.run('DELETE FROM image_vulns WHERE digest = :digest', { digest });
+      await this.dropUnusedDetails(t, pairs.map((p) => ({ dkey: p.dkey, vulnId: p.vuln_id })));
       await t.run(`DELETE FROM jobs WHERE digest = :digest AND state <> 'running'`, { digest });
       return n > 0;
     });
@@ -548,28 +576,44 @@ export class ServiceStore {
     return out;
   }
 
-  /** The stored verdicts of these images, only of these packages when given; `detail` as stored (JSON text). */
-  async storedVerdicts(digests: string[], packages?: string[]): Promise<Map<string, StoredVerdict[]>> {
+  /**
+   * The stored verdicts of these images, only of these packages when given. `detail` as the row holds it: ''
+   * for a detail kept in verdict_details (`withDetails` reads it from there).
+   */
+  async storedVerdicts(digests: string[], packages?: string[], withDetails = false): Promise<Map<string, StoredVerdict[]>> {
     const out = new Map<string, StoredVerdict[]>();
     const pkgList = packages ? JSON.stringify(packages) : undefined;
+    const sql = withDetails
+      ? 'SELECT v.digest, v.vuln_id, v.package, v.severity, COALESCE(d.detail, v.detail) AS detail, v.dkey FROM image_vulns v LEFT JOIN verdict_details d ON d.dkey = v.dkey AND d.vuln_id = v.vuln_id'
+      : 'SELECT v.digest, v.vuln_id, v.package, v.severity, v.detail, v.dkey FROM image_vulns v';
     for (const part of chunks(digests, 250)) {
-      const rows = await this.db.all<Row>(
-        `SELECT digest, vuln_id, package, severity, detail FROM image_vulns WHERE digest IN (${this.inList(this.db)})${pkgList ? ` AND package IN (${this.inList(this.db, 'pkgs')})` : ''}`,
+      const rows = await this.db.all<{ digest: string; vuln_id: string; package: string; severity: string; detail: string; dkey: string | null }>(
+        `${sql} WHERE v.digest IN (${this.inList(this.db)})${pkgList ? ` AND v.package IN (${this.inList(this.db, 'pkgs')})` : ''}`,
         { list: JSON.stringify(part), ...(pkgList ? { pkgs: pkgList } : {}) },
       );
       for (const r of rows) {
-        const list = out.get(String(r.digest)) ?? [];
-        list.push({ vulnId: String(r.vuln_id), package: String(r.package), severity: String(r.severity), detail: String(r.detail) });
-        out.set(String(r.digest), list);
+        let list = out.get(r.digest);
+        if (!list) out.set(r.digest, (list = []));
+        list.push({ vulnId: r.vuln_id, package: r.package, severity: r.severity, detail: r.detail, dkey: r.dkey });
       }
     }
     return out;
   }
 
-  /** The stored verdicts of many images at once. */
+  /** The stored verdicts of many images at once, with their details. */
   async verdictsOf(digests: string[]): Promise<Map<string, VulnVerdict[]>> {
-    const stored = await this.storedVerdicts(digests);
-    return new Map([...stored].map(([d, vs]) => [d, vs.map((v) => ({ ...v, detail: json<Record<string, unknown>>(v.detail) ?? {} }))]));
+    const stored = await this.storedVerdicts(digests, undefined, true);
+    return new Map([...stored].map(([d, vs]) => [d, vs.map((v) => ({ vulnId: v.vulnId, package: v.package, severity: v.severity, detail: json<Record<string, unknown>>(v.detail) ?? {}, ...(v.dkey ? { dkey: v.dkey } : {}) }))]));
+  }
+
+  /** The verdict details kept under these dkeys (every advisory of each). */
+  async detailsUnder(dkeys: string[]): Promise<VerdictDetail[]> {
+    const out: VerdictDetail[] = [];
+    for (const part of chunks(dkeys, 2000)) {
+      const rows = await this.db.all<{ dkey: string; vuln_id: string; detail: string }>(`SELECT dkey, vuln_id, detail FROM verdict_details WHERE dkey IN (${this.inList(this.db)})`, { list: JSON.stringify(part) });
+      for (const r of rows) out.push({ dkey: r.dkey, vulnId: r.vuln_id, detail: r.detail });
+    }
+    return out;
   }
 
   /** The stored indexes of many images at once (indexed ones only). */
@@ -593,6 +637,8 @@ export class ServiceStore {
     updateId: string;
     /** verdicts new or changed (upserted), and gone (deleted) */
     verdicts: { upserts: Array<StoredVerdict & { digest: string }>; deletes: Array<{ digest: string; vulnId: string; package: string }> };
+    /** verdict details new or changed, and those the round no longer found (dropped unless a verdict still names them) */
+    details: { upserts: VerdictDetail[]; gone: Array<{ dkey: string; vulnId: string }> };
     notifications: Array<Omit<NotificationRecord, 'seq' | 'acknowledgedAt'>>;
     deliveries: Array<{ id: string; webhook: string; body: string }>;
     /** the database these verdicts are from: the next round's change set must start here */
@@ -606,11 +652,20 @@ export class ServiceStore {
       await this.insertRows(
         t,
         'image_vulns',
-        ['digest', 'vuln_id', 'package', 'severity', 'detail'],
-        ['d', 'v', 'p', 's', 'x'],
-        round.verdicts.upserts.map((v) => ({ d: v.digest, v: v.vulnId, p: v.package, s: v.severity, x: v.detail })),
-        'ON CONFLICT (digest, vuln_id, package) DO UPDATE SET severity = excluded.severity, detail = excluded.detail',
+        ['digest', 'vuln_id', 'package', 'severity', 'detail', 'dkey'],
+        ['d', 'v', 'p', 's', 'x', 'k'],
+        round.verdicts.upserts.map((v) => ({ d: v.digest, v: v.vulnId, p: v.package, s: v.severity, x: v.detail, k: v.dkey })),
+        'ON CONFLICT (digest, vuln_id, package) DO UPDATE SET severity = excluded.severity, detail = excluded.detail, dkey = excluded.dkey',
       );
+      await this.insertRows(
+        t,
+        'verdict_details',
+        ['dkey', 'vuln_id', 'detail'],
+        ['k', 'v', 'x'],
+        round.details.upserts.map((d) => ({ k: d.dkey, v: d.vulnId, x: d.detail })),
+        'ON CONFLICT (dkey, vuln_id) DO UPDATE SET detail = excluded.detail',
+      );
+      await this.dropUnusedDetails(t, round.details.gone);
       await this.insertRows(
         t,
         'notifications',

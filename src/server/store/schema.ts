@@ -1,7 +1,13 @@
 /** Columns each schema version added to an existing database (ALTER TABLE ... ADD COLUMN, both engines). */
 export const MIGRATIONS: Record<number, string[]> = {
   2: ['ALTER TABLE images ADD COLUMN inventory_os TEXT', 'ALTER TABLE image_keys ADD COLUMN packages TEXT'],
+  // verdict details move to verdict_details (one row per matched package and advisory, shared by the images
+  // holding it); rows written before keep their detail inline (dkey NULL) until a round rewrites them
+  3: ['ALTER TABLE image_vulns ADD COLUMN dkey TEXT'],
 };
+
+/** Indexes on columns a migration adds: created after the migrations (schemaSql runs before them). */
+export const LATE_INDEXES = ['CREATE INDEX IF NOT EXISTS image_vulns_detail ON image_vulns (dkey, vuln_id)'];
 
 /**
  * The service schema, the same tables on SQLite and PostgreSQL. Times are milliseconds since the epoch
@@ -13,12 +19,18 @@ export const MIGRATIONS: Record<number, string[]> = {
  *  image_keys     digest -> the vulnerability-database keys its packages are matched under, with those packages
  *                 (their match identities, JSON): a notification round reads only the rows of the changed keys
  *                 (images.inventory_os is the inventory's OS, the other half of what matching needs)
- *  image_vulns    the last vulnerability verdicts per image (the baseline a database update is compared to)
+ *  image_vulns    the last vulnerability verdicts per image (the baseline a database update is compared to):
+ *                 advisory, package, severity and `dkey`, the key of the matched package (its inventory OS and
+ *                 match identity) under which verdict_details keeps the detail; `detail` is '' then (a row from
+ *                 schema 2 has its detail inline and dkey NULL)
+ *  verdict_details  (dkey, advisory) -> the verdict's detail (JSON), one row for every image holding that
+ *                 package: a database update that only changes details (a fixed version, a score) rewrites
+ *                 these rows, not one row per image
  *  db_updates     database refreshes and their notification round
  *  notifications  one row per (image, vulnerability, package, change) at or above the configured severity
  *  webhooks       receivers; deliveries: one signed POST each, retried with backoff, dead-lettered after N
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export function schemaSql(dialect: 'sqlite' | 'postgres'): string {
   const seq = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
@@ -73,7 +85,14 @@ CREATE TABLE IF NOT EXISTS image_vulns (
   package TEXT NOT NULL,
   severity TEXT NOT NULL,
   detail TEXT NOT NULL,
+  dkey TEXT,
   PRIMARY KEY (digest, vuln_id, package)
+);
+CREATE TABLE IF NOT EXISTS verdict_details (
+  dkey TEXT NOT NULL,
+  vuln_id TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (dkey, vuln_id)
 );
 CREATE TABLE IF NOT EXISTS db_updates (
   id TEXT PRIMARY KEY,

@@ -109,7 +109,9 @@ export function importDebianTracker(data: Record<string, unknown>, sink: FeedSin
             detail = `no-dsa${text(rel.nodsa) ? `: ${rel.nodsa}` : ''}`;
           }
         } else {
-          sink.count(`unknownStatus:${String(rel.status)}`);
+          // the status as the feed spells it when it is text; otherwise only its type (String() of an object with a
+          // non-function toString key throws)
+          sink.count(`unknownStatus:${typeof rel.status === 'string' ? rel.status.slice(0, 40) : `(${rel.status === null ? 'null' : typeof rel.status})`}`);
           continue;
         }
         if (unimportant) detail = detail ? `unimportant; ${detail}` : 'unimportant';
