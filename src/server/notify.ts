@@ -108,6 +108,11 @@ export interface RoundSummary {
   rematchedPackages: number;
   /** packages matched again, summed over the affected images */
   rematchedImagePackages: number;
+  /**
+   * of those, the image packages whose stored verdict rows were compared (incremental: the rest are packages
+   * whose verdicts kept their advisories and severities)
+   */
+  comparedImagePackages: number;
   /** verdict rows written (new, or another severity or dkey) and deleted */
   verdictsWritten: number;
   verdictsDeleted: number;
@@ -182,15 +187,41 @@ export class Notifier {
     const upserts: Array<StoredVerdict & { digest: string }> = [];
     const deletes: Array<{ digest: string; vulnId: string; package: string }> = [];
     // verdict details: as stored (of every dkey matched, read once), and as this round found them
-    const oldDetails = new Map<string, string>();
+    const oldDetails = new Map<string, VerdictDetail>();
+    const oldCount = new Map<string, number>();
     const readDkeys = new Set<string>();
     const newDetails = new Map<string, VerdictDetail>();
     const matchedDkeys = new Set<string>();
     const readDetails = async (dkeys: Iterable<string>) => {
       const want = [...dkeys].filter((k) => !readDkeys.has(k));
       for (const k of want) readDkeys.add(k);
-      if (want.length) for (const d of await this.store.detailsUnder(want)) oldDetails.set(`${d.dkey} ${d.vulnId}`, d.detail);
+      if (!want.length) return;
+      for (const d of await this.store.detailsUnder(want)) {
+        oldDetails.set(`${d.dkey} ${d.vulnId}`, d);
+        oldCount.set(d.dkey, (oldCount.get(d.dkey) ?? 0) + 1);
+      }
     };
+    // Incremental: a package whose verdicts kept their advisories and severities (its details say so) leaves
+    // the rows of the images holding it alone, as they agree with its details; those rows are compared image
+    // by image only for packages whose verdicts changed, packages an image holds twice (merged), and images
+    // with verdicts from before verdict_details. A full round compares every image's rows.
+    const changed = new Map<Slot, boolean>();
+    const slotChanged = (slot: Slot): boolean => {
+      let c = changed.get(slot);
+      if (c !== undefined) return c;
+      c = (oldCount.get(slot.dkey) ?? 0) !== slot.verdicts.size;
+      if (!c) {
+        for (const v of slot.verdicts.values()) {
+          if (oldDetails.get(`${slot.dkey} ${v.vulnId}`)?.severity !== v.severity) {
+            c = true;
+            break;
+          }
+        }
+      }
+      changed.set(slot, c);
+      return c;
+    };
+    let compared = 0;
     let rematched = 0;
     let imagePackages = 0;
     let affected = 0;
@@ -221,8 +252,22 @@ export class Notifier {
       for (const [k, d] of r.details) newDetails.set(k, d);
       for (const k of r.dkeys) matchedDkeys.add(k);
       lap('match');
-      const stored = await this.store.storedVerdicts([...targets.keys()], keyed ? [...r.packageIds] : undefined);
       await readDetails(r.dkeys);
+      // the packages of each image whose stored rows are compared
+      const inline = incremental ? await this.store.inlineVerdictImages([...targets.keys()]) : undefined;
+      const compare = new Map<string, Array<[string, Slot[]]>>();
+      const comparedIds = new Set<string>();
+      for (const [digest, held] of r.perImage) {
+        const mine: Array<[string, Slot[]]> = [];
+        for (const [pkg, slots] of held) {
+          if (inline && !inline.has(digest) && slots.length === 1 && !slotChanged(slots[0]!)) continue;
+          mine.push([pkg, slots]);
+          comparedIds.add(pkg);
+        }
+        if (mine.length) compare.set(digest, mine);
+        compared += mine.length;
+      }
+      const stored = await this.store.storedVerdicts([...compare.keys()], keyed ? [...comparedIds] : undefined);
       lap('read');
       const now = Date.now();
       const added = (digest: string, image: string, v: NewVerdict) =>
@@ -234,19 +279,18 @@ export class Notifier {
         else n.body = JSON.parse(b.detail) as Record<string, unknown>;
       };
       const upsert = (digest: string, v: NewVerdict) => upserts.push({ digest, vulnId: v.vulnId, package: v.package, severity: v.severity, detail: '', dkey: v.dkey });
-      for (const [digest, held] of r.perImage) {
-        imagePackages += held.size;
+      for (const held of r.perImage.values()) imagePackages += held.size;
+      for (const [digest, mine] of compare) {
         const image = targets.get(digest)!.name;
-        // the stored verdicts of the packages matched again, by package: only their severity and dkey are
-        // compared (a detail that changed is rewritten once in verdict_details, not per image)
+        // the stored verdicts of the packages compared, by package: only their severity and dkey are compared
+        // (a detail that changed is rewritten once in verdict_details, not per image)
         const rows = new Map<string, StoredVerdict[]>();
         for (const v of stored.get(digest) ?? []) {
-          if (!held.has(v.package)) continue;
           const list = rows.get(v.package);
           if (list) list.push(v);
           else rows.set(v.package, [v]);
         }
-        for (const [pkg, slots] of held) {
+        for (const [pkg, slots] of mine) {
           const fresh = slots.length === 1 ? slots[0]!.verdicts : merged(slots);
           const before = rows.get(pkg) ?? [];
           let kept = 0;
@@ -278,12 +322,15 @@ export class Notifier {
     await readDetails(removedBodies.map((r) => r.key.slice(0, r.key.indexOf(' '))));
     for (const r of removedBodies) {
       const d = oldDetails.get(r.key);
-      if (d !== undefined) r.n.body = JSON.parse(d) as Record<string, unknown>;
+      if (d !== undefined) r.n.body = JSON.parse(d.detail) as Record<string, unknown>;
     }
     // details: written where new or changed; the matched dkeys' details this round did not find are dropped
     // once no verdict names them
     const detailUpserts: VerdictDetail[] = [];
-    for (const [k, d] of newDetails) if (oldDetails.get(k) !== d.detail) detailUpserts.push(d);
+    for (const [k, d] of newDetails) {
+      const o = oldDetails.get(k);
+      if (o?.detail !== d.detail || o.severity !== d.severity) detailUpserts.push(d);
+    }
     const gone: Array<{ dkey: string; vulnId: string }> = [];
     for (const k of oldDetails.keys()) {
       if (newDetails.has(k)) continue;
@@ -305,7 +352,7 @@ export class Notifier {
         affectedImages: affected,
         dbBuiltAt: builtAt,
         detail: {
-          mode, rematchedPackages: rematched, rematchedImagePackages: imagePackages, verdictsWritten: upserts.length, verdictsDeleted: deletes.length,
+          mode, rematchedPackages: rematched, rematchedImagePackages: imagePackages, comparedImagePackages: compared, verdictsWritten: upserts.length, verdictsDeleted: deletes.length,
           detailsWritten: detailUpserts.length, deliveries: deliveries.length,
         },
       },
@@ -317,6 +364,7 @@ export class Notifier {
       affectedImages: affected,
       rematchedPackages: rematched,
       rematchedImagePackages: imagePackages,
+      comparedImagePackages: compared,
       verdictsWritten: upserts.length,
       verdictsDeleted: deletes.length,
       detailsWritten: detailUpserts.length,
@@ -495,11 +543,13 @@ function matchTargets(targets: Map<string, Target>, store: VulnStore): {
     }
     for (const [n, fs] of bySlot) {
       const slot = g.slots[n]!;
-      for (const v of verdictsFrom(fs)) {
-        const detailJson = JSON.stringify(v.detail);
-        details.set(`${slot.dkey} ${v.vulnId}`, { dkey: slot.dkey, vulnId: v.vulnId, detail: detailJson });
+      for (const v of verdictsFrom(fs) as NewVerdict[]) {
+        // (fresh objects: completed in place)
+        v.detailJson = JSON.stringify(v.detail);
+        v.dkey = slot.dkey;
+        details.set(`${slot.dkey} ${v.vulnId}`, { dkey: slot.dkey, vulnId: v.vulnId, detail: v.detailJson, severity: v.severity });
         // findings name the slot's own package: one verdict per advisory
-        slot.verdicts.set(v.vulnId, { ...v, detailJson, dkey: slot.dkey });
+        slot.verdicts.set(v.vulnId, v);
       }
     }
   }
