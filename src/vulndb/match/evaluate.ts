@@ -3,7 +3,7 @@
  * `--explain` and `bulwark why` can show them. Version order comes from src/vulndb/version.
  */
 import { affectedByEvents, listedIn, type VersionComparator } from '../version/index.js';
-import type { AffectedRow } from '../store.js';
+import type { AffectedRow, PackedPackage } from '../store.js';
 
 export interface Verdict {
   affected: boolean;
@@ -72,6 +72,46 @@ export function evaluateRowFast(cmp: VersionComparator, installed: string, row: 
     const msg = (e as Error).message;
     return { affected: false, steps: [`version comparison failed: ${msg}`], error: msg };
   }
+}
+
+/**
+ * The rows of a packed package that affect `installed`, with their verdicts, in import order, and the rows whose
+ * evaluation failed (their verdict carries the error): what `evaluateRowFast` over every row gives, less the rows
+ * that do not affect it. The range index (`rangeIndex` in store.ts) lists the rows of the common shape sorted by
+ * fixed version, so one binary search finds them; other rows are evaluated one by one. Undefined when the index
+ * cannot be used (an installed version the comparator does not accept, a comparison that throws): the caller
+ * then evaluates every row.
+ */
+export function affectingRows(cmp: VersionComparator, installed: string, p: PackedPackage): Array<{ row: AffectedRow; verdict: Verdict }> | undefined {
+  const n = p.fixedCount();
+  const found: Array<{ at: number; verdict: Verdict }> = [];
+  if (n) {
+    if (!cmp.valid(installed)) return undefined;
+    // the first sorted fixed version above `installed`: it and every later one affect it
+    let lo = 0;
+    let hi = n;
+    try {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cmp.compare(installed, p.fixedAt(mid)) < 0) hi = mid;
+        else lo = mid + 1;
+      }
+    } catch {
+      return undefined;
+    }
+    for (let i = lo; i < n; i++) found.push({ at: p.fixedOffsetAt(i), verdict: { affected: true, fixed: p.fixedAt(i), steps: NO_STEPS } });
+  }
+  const unfixed = p.unfixed();
+  for (let i = 0; i < unfixed.length; i++) found.push({ at: unfixed[i]!, verdict: { affected: true, fixed: undefined, steps: NO_STEPS } });
+  const others = p.others();
+  for (let i = 0; i < others.length; i++) {
+    const verdict = evaluateRowFast(cmp, installed, p.rowAt(others[i]!));
+    if (verdict.affected || verdict.error) found.push({ at: others[i]!, verdict });
+  }
+  found.sort((a, b) => a.at - b.at);
+  const out = new Array<{ row: AffectedRow; verdict: Verdict }>(found.length);
+  for (let i = 0; i < found.length; i++) out[i] = { row: p.rowAt(found[i]!.at), verdict: found[i]!.verdict };
+  return out;
 }
 
 /** A comparator that remembers results (distro images compare the same source version for every binary package). */
