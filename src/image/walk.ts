@@ -99,6 +99,18 @@ export function pack(entries: EntryMeta[]): PackedEntries {
   return nul ? { count: entries.length, strings: JSON.stringify(parts), json: true, numbers } : { count: entries.length, strings: parts.join('\0'), numbers };
 }
 
+/**
+ * A number read from a Float64Array is a double: stored in an object field as is, V8 boxes it (a 16-byte heap
+ * number per field, 750,000 of them for a 150,000-entry image). Small integers are handed over as int32, as JSON.parse
+ * and the tar reader give them.
+ */
+function num(v: number): number {
+  return (v | 0) === v ? v | 0 : v;
+}
+
+/** The entry types as shared constants (split() would make a string per entry). */
+const TYPES = new Map<string, EntryMeta['type']>((['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'other'] as const).map((t) => [t, t]));
+
 /** The entries of `pack`, as `expand` would give them; throws on a record that does not add up. */
 export function unpack(p: PackedEntries): EntryMeta[] {
   const n = p.count;
@@ -109,20 +121,29 @@ export function unpack(p: PackedEntries): EntryMeta[] {
   const out: EntryMeta[] = new Array(n);
   let k = 0;
   for (let i = 0, j = 0; i < n; i++, j += PACKED_NUMS) {
-    const type = s[k++] as EntryMeta['type'];
+    const t = s[k++] as string;
     const path = s[k++] as string;
-    if (typeof path !== 'string' || typeof type !== 'string') throw new Error('packed entries: too few strings');
-    const m: EntryMeta = { path, type, mode: nums[j]!, uid: nums[j + 1]!, gid: nums[j + 2]!, size: nums[j + 3]! };
+    if (typeof path !== 'string' || typeof t !== 'string') throw new Error('packed entries: too few strings');
+    const type = TYPES.get(t) ?? (t as EntryMeta['type']);
+    const mode = num(nums[j]!);
+    const uid = num(nums[j + 1]!);
+    const gid = num(nums[j + 2]!);
+    const size = num(nums[j + 3]!);
     const extra = nums[j + 4];
-    if (extra) {
-      const ln = s[k++] as string;
-      if (typeof ln !== 'string') throw new Error('packed entries: too few strings');
-      if (ln) m.linkname = ln;
-      const mt = nums[j + 5];
-      if (mt) m.mtime = mt;
+    let m: EntryMeta;
+    if (!extra) m = { path, type, mode, uid, gid, size };
+    else {
+      const linkname = s[k++] as string;
+      if (typeof linkname !== 'string') throw new Error('packed entries: too few strings');
+      const mtime = num(nums[j + 5]!);
+      // one literal per shape: properties added one by one would give every object a separate property array
+      if (linkname && mtime) m = { path, type, mode, uid, gid, size, linkname, mtime };
+      else if (linkname) m = { path, type, mode, uid, gid, size, linkname };
+      else if (mtime) m = { path, type, mode, uid, gid, size, mtime };
+      else m = { path, type, mode, uid, gid, size };
       if (extra === 2) {
-        m.devmajor = nums[j + 6];
-        m.devminor = nums[j + 7];
+        m.devmajor = num(nums[j + 6]!);
+        m.devminor = num(nums[j + 7]!);
       }
     }
     out[i] = m;
