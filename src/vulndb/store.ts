@@ -1011,28 +1011,28 @@ class PackedRow implements AffectedRow {
   readonly ecosystem: string;
   readonly namespace: string;
   readonly package: string;
-  private readonly src: number;
   private readonly shape: string;
   private readonly fixedText: string;
-  private readonly vmin: string;
-  private readonly vmax: string;
-  /** the ranges and versions fields, undecoded ('\t' when both are empty) */
-  private readonly tail: string;
+  /** where the source index, the lowest version and the ranges field start in `line` (read on demand) */
+  private readonly srcAt: number;
+  private readonly vminAt: number;
+  private readonly tailAt: number;
   private r: Range[] | undefined;
   private v: string[] | undefined;
 
   /** `line` is one packed line: the fields of F, tab-separated */
-  constructor(ecosystem: string, namespace: string, pkg: string, line: string, private readonly names: string[]) {
+  constructor(ecosystem: string, namespace: string, pkg: string, private readonly line: string, private readonly names: string[]) {
     this.ecosystem = ecosystem;
     this.namespace = namespace;
     this.package = pkg;
-    // eight leading fields, then the ranges and versions JSON kept undecoded
+    // the fields every match reads are sliced now; the source, the versions list bounds, the ranges and the
+    // versions list only when asked (most rows are compared through their fixed version alone)
     let a = 0;
     let b = line.indexOf('\t', a);
     this.vulnId = line.slice(a, b);
     a = b + 1;
+    this.srcAt = a;
     b = line.indexOf('\t', a);
-    this.src = Number(line.slice(a, b));
     a = b + 1;
     b = line.indexOf('\t', a);
     this.feed = intern(line.slice(a, b));
@@ -1041,7 +1041,7 @@ class PackedRow implements AffectedRow {
     this.status = intern(line.slice(a, b)) as AffectedStatus;
     a = b + 1;
     b = line.indexOf('\t', a);
-    this.shape = line.slice(a, b);
+    this.shape = b === a + 1 ? (line.charCodeAt(a) === 69 ? 'E' : line.charCodeAt(a) === 83 ? 'S' : line.charCodeAt(a) === 74 ? 'J' : line.slice(a, b)) : line.slice(a, b);
     a = b + 1;
     b = line.indexOf('\t', a);
     this.fixedText = line.slice(a, b);
@@ -1052,47 +1052,51 @@ class PackedRow implements AffectedRow {
     b = line.indexOf('\t', a);
     this.statusDetail = b > a ? line.slice(a, b) : undefined;
     a = b + 1;
-    b = line.indexOf('\t', a);
-    this.vmin = line.slice(a, b);
-    a = b + 1;
-    b = line.indexOf('\t', a);
-    this.vmax = line.slice(a, b);
+    this.vminAt = a;
+    b = line.indexOf('\t', line.indexOf('\t', a) + 1); // past the lowest and the highest version
     a = b + 1;
     b = line.indexOf('\t', a);
     this.url = b > a ? line.slice(a, b) : undefined;
     a = b + 1;
     b = line.indexOf('\t', a);
     this.more = b > a;
-    const at = b + 1;
-    this.tail = line.slice(at);
-    this.simpleFixed = (this.shape === 'E' || this.shape === 'S') && this.tail.endsWith('\t') ? this.fixedText || null : undefined;
+    this.tailAt = b + 1;
+    // the common shape without a versions list (the line then ends with the empty versions field)
+    this.simpleFixed = (this.shape === 'E' || this.shape === 'S') && line.charCodeAt(line.length - 1) === 9 ? this.fixedText || null : undefined;
   }
 
   get source(): string {
-    return this.names[this.src] ?? '';
+    return this.names[Number(this.line.slice(this.srcAt, this.line.indexOf('\t', this.srcAt)))] ?? '';
   }
 
   get ranges(): Range[] {
     if (!this.r) {
-      const tab = this.tail.indexOf('\t');
-      this.r = decodeRanges(this.shape, this.fixedText, this.tail.slice(0, tab));
+      const tab = this.line.indexOf('\t', this.tailAt);
+      this.r = decodeRanges(this.shape, this.fixedText, this.line.slice(this.tailAt, tab));
     }
     return this.r;
   }
 
+  private versionsJson(): string {
+    return this.line.slice(this.line.indexOf('\t', this.tailAt) + 1);
+  }
+
   lists(cmp: VersionComparator, v: string): boolean {
-    const json = this.tail.slice(this.tail.indexOf('\t') + 1);
+    const json = this.versionsJson();
     if (!json) return false;
     // an exact hit needs no decoding (a version holding a quote or backslash is escaped in JSON: decode then)
     if (!/["\\]/.test(v) && json.includes(`"${v}"`)) return true;
-    if (!this.vmin) return false; // no entry the comparator accepts: only exact hits count
-    if (cmp.valid(v) && (cmp.compare(v, this.vmin) < 0 || cmp.compare(v, this.vmax) > 0)) return false;
+    const e = this.line.indexOf('\t', this.vminAt);
+    if (e === this.vminAt) return false; // no entry the comparator accepts: only exact hits count
+    const vmin = this.line.slice(this.vminAt, e);
+    const vmax = this.line.slice(e + 1, this.line.indexOf('\t', e + 1));
+    if (cmp.valid(v) && (cmp.compare(v, vmin) < 0 || cmp.compare(v, vmax) > 0)) return false;
     return listedIn(cmp, this.versions, v);
   }
 
   get versions(): string[] {
     if (!this.v) {
-      const json = this.tail.slice(this.tail.indexOf('\t') + 1);
+      const json = this.versionsJson();
       this.v = json ? (JSON.parse(json) as string[]) : EMPTY;
     }
     return this.v;

@@ -82,9 +82,11 @@ export function evaluateRowFast(cmp: VersionComparator, installed: string, row: 
  * cannot be used (an installed version the comparator does not accept, a comparison that throws): the caller
  * then evaluates every row.
  */
-export function affectingRows(cmp: VersionComparator, installed: string, p: PackedPackage): Array<{ row: AffectedRow; verdict: Verdict }> | undefined {
+export function affectingRows(cmp: VersionComparator, installed: string, p: PackedPackage): Array<{ at: number; row: AffectedRow; verdict: Verdict }> | undefined {
   const n = p.fixedCount();
-  const found: Array<{ at: number; verdict: Verdict }> = [];
+  const found: Array<{ at: number; row: AffectedRow; verdict: Verdict }> = [];
+  // every list below is in import order except the sorted one: sort only when two lists contributed
+  let lists = 0;
   if (n) {
     if (!cmp.valid(installed)) return undefined;
     // the first sorted fixed version above `installed`: it and every later one affect it
@@ -99,19 +101,37 @@ export function affectingRows(cmp: VersionComparator, installed: string, p: Pack
     } catch {
       return undefined;
     }
-    for (let i = lo; i < n; i++) found.push({ at: p.fixedOffsetAt(i), verdict: { affected: true, fixed: p.fixedAt(i), steps: NO_STEPS } });
+    if (lo < n) lists += n - lo > 1 ? 2 : 1;
+    for (let i = lo; i < n; i++) {
+      const at = p.fixedOffsetAt(i);
+      const row = p.rowAt(at);
+      found.push({ at, row, verdict: { affected: true, fixed: row.simpleFixed!, steps: NO_STEPS } });
+    }
   }
   const unfixed = p.unfixed();
-  for (let i = 0; i < unfixed.length; i++) found.push({ at: unfixed[i]!, verdict: { affected: true, fixed: undefined, steps: NO_STEPS } });
-  const others = p.others();
-  for (let i = 0; i < others.length; i++) {
-    const verdict = evaluateRowFast(cmp, installed, p.rowAt(others[i]!));
-    if (verdict.affected || verdict.error) found.push({ at: others[i]!, verdict });
+  if (unfixed.length) lists++;
+  for (let i = 0; i < unfixed.length; i++) {
+    const at = unfixed[i]!;
+    found.push({ at, row: p.rowAt(at), verdict: { affected: true, fixed: undefined, steps: NO_STEPS } });
   }
-  found.sort((a, b) => a.at - b.at);
-  const out = new Array<{ row: AffectedRow; verdict: Verdict }>(found.length);
-  for (let i = 0; i < found.length; i++) out[i] = { row: p.rowAt(found[i]!.at), verdict: found[i]!.verdict };
-  return out;
+  const others = p.others();
+  let fromOthers = false;
+  for (let i = 0; i < others.length; i++) {
+    const at = others[i]!;
+    const row = p.rowAt(at);
+    const verdict = evaluateRowFast(cmp, installed, row);
+    if (verdict.affected || verdict.error) {
+      found.push({ at, row, verdict });
+      fromOthers = true;
+    }
+  }
+  if (fromOthers) lists++;
+  if (lists > 1) found.sort(byOffset);
+  return found;
+}
+
+function byOffset(a: { at: number }, b: { at: number }): number {
+  return a.at - b.at;
 }
 
 /** A comparator that remembers results (distro images compare the same source version for every binary package). */
