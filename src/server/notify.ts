@@ -109,8 +109,8 @@ export interface RoundSummary {
   /** packages matched again, summed over the affected images */
   rematchedImagePackages: number;
   /**
-   * of those, the image packages whose stored verdict rows were compared (incremental: the rest are packages
-   * whose verdicts kept their advisories and severities)
+   * of those, the image packages whose stored verdict rows were read and compared (incremental: the others take
+   * the changes of their package's stored details, worked out once per package)
    */
   comparedImagePackages: number;
   /** verdict rows written (new, or another severity or dkey) and deleted */
@@ -188,7 +188,7 @@ export class Notifier {
     const deletes: Array<{ digest: string; vulnId: string; package: string }> = [];
     // verdict details: as stored (of every dkey matched, read once), and as this round found them
     const oldDetails = new Map<string, VerdictDetail>();
-    const oldCount = new Map<string, number>();
+    const oldByDkey = new Map<string, VerdictDetail[]>();
     const readDkeys = new Set<string>();
     const newDetails = new Map<string, VerdictDetail>();
     const matchedDkeys = new Set<string>();
@@ -198,28 +198,38 @@ export class Notifier {
       if (!want.length) return;
       for (const d of await this.store.detailsUnder(want)) {
         oldDetails.set(`${d.dkey} ${d.vulnId}`, d);
-        oldCount.set(d.dkey, (oldCount.get(d.dkey) ?? 0) + 1);
+        const list = oldByDkey.get(d.dkey);
+        if (list) list.push(d);
+        else oldByDkey.set(d.dkey, [d]);
       }
     };
-    // Incremental: a package whose verdicts kept their advisories and severities (its details say so) leaves
-    // the rows of the images holding it alone, as they agree with its details; those rows are compared image
-    // by image only for packages whose verdicts changed, packages an image holds twice (merged), and images
-    // with verdicts from before verdict_details. A full round compares every image's rows.
-    const changed = new Map<Slot, boolean>();
-    const slotChanged = (slot: Slot): boolean => {
-      let c = changed.get(slot);
-      if (c !== undefined) return c;
-      c = (oldCount.get(slot.dkey) ?? 0) !== slot.verdicts.size;
-      if (!c) {
+    // Incremental: the stored rows of an image's package agree with the stored details of that package (the
+    // index baseline and every round write both together), so what changes for every image holding a package
+    // is what changed between its stored details and its new verdicts: worked out once per package, then
+    // applied to each holder without reading its rows. Rows are read and compared image by image for packages
+    // an image holds twice (merged verdicts), images with verdicts from before verdict_details, and packages
+    // whose details have no severity yet (schema 3); a full round compares every image's rows.
+    type SlotDiff = { added: NewVerdict[]; gone: VerdictDetail[]; resevered: Array<[VerdictDetail, NewVerdict]> } | undefined;
+    const diffs = new Map<Slot, SlotDiff>();
+    const diffOf = (slot: Slot): SlotDiff => {
+      if (diffs.has(slot)) return diffs.get(slot);
+      let d: SlotDiff = { added: [], gone: [], resevered: [] };
+      for (const o of oldByDkey.get(slot.dkey) ?? []) {
+        if (o.severity === null) {
+          d = undefined; // (schema 3)
+          break;
+        }
+        if (!slot.verdicts.has(o.vulnId)) d.gone.push(o);
+      }
+      if (d) {
         for (const v of slot.verdicts.values()) {
-          if (oldDetails.get(`${slot.dkey} ${v.vulnId}`)?.severity !== v.severity) {
-            c = true;
-            break;
-          }
+          const o = oldDetails.get(`${slot.dkey} ${v.vulnId}`);
+          if (!o) d.added.push(v);
+          else if (o.severity !== v.severity) d.resevered.push([o, v]);
         }
       }
-      changed.set(slot, c);
-      return c;
+      diffs.set(slot, d);
+      return d;
     };
     let compared = 0;
     let rematched = 0;
@@ -253,22 +263,6 @@ export class Notifier {
       for (const k of r.dkeys) matchedDkeys.add(k);
       lap('match');
       await readDetails(r.dkeys);
-      // the packages of each image whose stored rows are compared
-      const inline = incremental ? await this.store.inlineVerdictImages([...targets.keys()]) : undefined;
-      const compare = new Map<string, Array<[string, Slot[]]>>();
-      const comparedIds = new Set<string>();
-      for (const [digest, held] of r.perImage) {
-        const mine: Array<[string, Slot[]]> = [];
-        for (const [pkg, slots] of held) {
-          if (inline && !inline.has(digest) && slots.length === 1 && !slotChanged(slots[0]!)) continue;
-          mine.push([pkg, slots]);
-          comparedIds.add(pkg);
-        }
-        if (mine.length) compare.set(digest, mine);
-        compared += mine.length;
-      }
-      const stored = await this.store.storedVerdicts([...compare.keys()], keyed ? [...comparedIds] : undefined);
-      lap('read');
       const now = Date.now();
       const added = (digest: string, image: string, v: NewVerdict) =>
         notifications.push({ id: randomUUID(), updateId, digest, image, reason: 'added', vulnId: v.vulnId, package: v.package, severity: v.severity, body: v.detail, createdAt: now });
@@ -279,7 +273,44 @@ export class Notifier {
         else n.body = JSON.parse(b.detail) as Record<string, unknown>;
       };
       const upsert = (digest: string, v: NewVerdict) => upserts.push({ digest, vulnId: v.vulnId, package: v.package, severity: v.severity, detail: '', dkey: v.dkey });
-      for (const held of r.perImage.values()) imagePackages += held.size;
+      // the packages of each image whose stored rows are compared; the others take their package's changes
+      const inline = incremental ? await this.store.inlineVerdictImages([...targets.keys()]) : undefined;
+      lap('read');
+      const compare = new Map<string, Array<[string, Slot[]]>>();
+      const comparedIds = new Set<string>();
+      for (const [digest, held] of r.perImage) {
+        imagePackages += held.size;
+        const image = targets.get(digest)!.name;
+        const mine: Array<[string, Slot[]]> = [];
+        for (const [pkg, slots] of held) {
+          const d = inline && !inline.has(digest) && slots.length === 1 ? diffOf(slots[0]!) : undefined;
+          if (!d) {
+            mine.push([pkg, slots]);
+            comparedIds.add(pkg);
+            continue;
+          }
+          for (const v of d.added) {
+            upsert(digest, v);
+            if (!silent && high(v.severity)) added(digest, image, v);
+          }
+          for (const o of d.gone) {
+            deletes.push({ digest, vulnId: o.vulnId, package: pkg });
+            if (!silent && high(o.severity!)) removed(digest, image, { vulnId: o.vulnId, package: pkg, severity: o.severity!, detail: '', dkey: o.dkey });
+          }
+          for (const [o, v] of d.resevered) {
+            upsert(digest, v);
+            if (silent) continue;
+            const [was, is] = [high(o.severity!), high(v.severity)];
+            if (is && !was) added(digest, image, v);
+            else if (was && !is) removed(digest, image, { vulnId: o.vulnId, package: pkg, severity: o.severity!, detail: '', dkey: o.dkey });
+          }
+        }
+        if (mine.length) compare.set(digest, mine);
+        compared += mine.length;
+      }
+      lap('compare');
+      const stored = compare.size ? await this.store.storedVerdicts([...compare.keys()], keyed ? [...comparedIds] : undefined) : new Map<string, StoredVerdict[]>();
+      lap('read');
       for (const [digest, mine] of compare) {
         const image = targets.get(digest)!.name;
         // the stored verdicts of the packages compared, by package: only their severity and dkey are compared
@@ -404,6 +435,9 @@ export class Notifier {
     const facts = await this.store.matchFacts(part);
     const out = new Map<string, Target>();
     const fromIndex: string[] = [];
+    // the same packages under a key recur across images (a shared base): each distinct list is parsed once, and
+    // its identities are then the same strings for every image
+    const lists = new Map<string, string[]>();
     for (const digest of part) {
       const f = facts.get(digest);
       if (!f) continue; // deleted meanwhile, or not indexed
@@ -413,7 +447,11 @@ export class Notifier {
         continue;
       }
       const identities = new Set<string>();
-      for (const r of rows) for (const id of JSON.parse(r!) as string[]) identities.add(id);
+      for (const r of rows) {
+        let ids = lists.get(r!);
+        if (!ids) lists.set(r!, (ids = JSON.parse(r!) as string[]));
+        for (const id of ids) identities.add(id);
+      }
       out.set(digest, { name: f.name, os: f.os, identities });
     }
     if (fromIndex.length) {
