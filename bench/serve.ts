@@ -392,7 +392,7 @@ async function notify(): Promise<void> {
       `${r.affectedImages} images affected, ${r.notifications} notifications produced (goal < 5 s: ${goal(ms < 5000)} on wall time, ${goal(cpu < 5)} on CPU time; load ${load()})`,
   );
   console.log(
-    `  ${r.mode} round: ${r.rematchedImagePackages} image packages re-matched as ${r.rematchedPackages} distinct packages; ` +
+    `  ${r.mode} round: ${r.rematchedImagePackages} image packages re-matched as ${r.rematchedPackages} distinct packages, ${r.comparedImagePackages} of them compared row by row (the others take their package's changes); ` +
       `${r.verdictsWritten} image verdicts written, ${r.verdictsDeleted} deleted, ${r.detailsWritten} shared verdict details written`,
   );
   const by = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ');

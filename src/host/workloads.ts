@@ -13,8 +13,8 @@ import type { LocalImage } from '../analyzers/cis/images.js';
 import type { OpenedImage } from '../sources/types.js';
 import type { ImageScan } from '../image/types.js';
 import { LayerCache } from '../image/cache.js';
-import { layerCacheKey, scanImage, WALKER_VERSION } from '../image/scan.js';
-import { isIndex, isRecord } from '../image/layer-index.js';
+import { layerCacheKey, scanImage } from '../image/scan.js';
+import { isRecord, readIndex } from '../image/layer-index.js';
 import { imageFilesAnalyzer } from '../analyzers/image/files-analyzer.js';
 
 export interface WorkloadOptions {
@@ -107,7 +107,7 @@ async function cachedScan(image: OpenedImage, cache: LayerCache): Promise<ImageS
   for (const l of image.layers) {
     const key = layerCacheKey(l);
     if (!key) return undefined;
-    if (!cache.get(key, '_entries', WALKER_VERSION, isIndex)) return undefined;
+    if (!readIndex(cache, key)) return undefined;
     if (!cache.get(key, imageFilesAnalyzer.name, imageFilesAnalyzer.version, isRecord)) return undefined;
   }
   try {

@@ -92,6 +92,50 @@ export class LayerCache {
     }
   }
 
+  private binPath(key: string, name: string, version: number): string {
+    return join(this.dir, key.slice(0, 2), key, `${safeName(name)}.v${version}.bin.gz`);
+  }
+
+  /**
+   * A binary entry: a JSON header (checked like `get`'s documents) and a payload of raw bytes, gzip-compressed
+   * together. For data that JSON would make large or slow to read back (a layer's packed entries).
+   */
+  getBinary<T>(key: string, name: string, version: number, validate: (header: unknown) => header is T): { header: T; payload: Buffer } | undefined {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(this.binPath(key, name, version));
+    } catch {
+      this.misses++;
+      return undefined;
+    }
+    try {
+      const raw = gunzipSync(buf);
+      const len = raw.readUInt32LE(0);
+      if (len > raw.length - 4) throw new Error('shape');
+      const doc = JSON.parse(raw.toString('utf8', 4, 4 + len)) as { key?: string; name?: string; version?: number; data?: unknown };
+      if (doc.key !== key || doc.name !== name || doc.version !== version || !validate(doc.data)) throw new Error('shape');
+      this.hits++;
+      return { header: doc.data, payload: raw.subarray(4 + len) };
+    } catch {
+      this.misses++;
+      return undefined;
+    }
+  }
+
+  putBinary(key: string, name: string, version: number, header: unknown, payload: Buffer[]): void {
+    const p = this.binPath(key, name, version);
+    try {
+      mkdirSync(join(this.dir, key.slice(0, 2), key), { recursive: true });
+      const head = Buffer.from(JSON.stringify({ key, name, version, data: header }), 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(head.length, 0);
+      writeFileAtomic(p, gzipSync(Buffer.concat([len, head, ...payload]), { level: 1 }));
+      this.writes++;
+    } catch {
+      // a read-only or full cache dir must not fail the scan
+    }
+  }
+
   put(key: string, name: string, version: number, data: unknown): void {
     const p = this.path(key, name, version);
     try {

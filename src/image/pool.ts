@@ -29,43 +29,72 @@ function workerFile(): string {
   return `data:text/javascript,${encodeURIComponent(src)}`;
 }
 
+/**
+ * The young generation of each worker's V8 heap, in MiB. V8's default (up to 3 x 16 MiB semi-spaces per isolate)
+ * is sized for allocation-heavy servers; a walk allocates many short-lived chunks and objects, and with the default
+ * each worker thread held 30-50 MiB of mostly empty new space. 8 MiB keeps scavenges cheap and the heap small.
+ */
+const WORKER_YOUNG_MB = 8;
+
+/**
+ * Walk layers in `threads` worker threads. Each thread pulls the next layer from `next` when it is free, so a
+ * caller can share one queue between the workers and its own thread; `next` returning undefined ends that thread's
+ * loop. The first failure stops every thread from taking more layers and is what the returned promise rejects with.
+ */
 export async function walkInWorkers(
-  layers: WorkerLayer[],
+  next: () => WorkerLayer | undefined,
+  threads: number,
   imageName: string,
-  concurrency: number,
   onDone: (index: number, toRun: LayerAnalyzer[], reply: WalkReply) => void,
   onStart?: (index: number) => void,
+  stopped?: () => boolean,
 ): Promise<void> {
-  if (layers.length === 0) return;
-  const threads = Math.max(1, Math.min(concurrency, layers.length));
-  const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 0 });
+  const first = next();
+  if (!first) return;
+  threads = Math.max(1, threads);
+  const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 0, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
   let failed: unknown;
+  let pending: WorkerLayer | undefined = first;
+  const take = (): WorkerLayer | undefined => {
+    if (failed !== undefined || stopped?.()) return undefined;
+    if (pending) {
+      const l = pending;
+      pending = undefined;
+      return l;
+    }
+    return next();
+  };
+  const runOne = async (l: WorkerLayer): Promise<void> => {
+    const task: WalkTask = {
+      blob: l.blob,
+      layer: l.layer,
+      imageName,
+      analyzers: l.toRun.map((a) => ({ ...a.origin!, name: a.name, version: a.version })),
+      ...(l.cache ? { cache: l.cache } : {}),
+    };
+    onStart?.(l.index);
+    let r: WalkReply;
+    try {
+      // a streamed layer's port moves to the worker that reads it
+      r = (await pool.run(task, l.blob.kind === 'port' ? { transferList: [l.blob.port] } : {})) as WalkReply;
+    } catch (e) {
+      // the thread itself died (out of memory, a crash): not the layer's fault
+      throw new Error(`walking layer ${l.index + 1} in a worker thread failed: ${(e as Error).message}`);
+    }
+    if (r.error) throw r.error.user ? new UserError(r.error.message, r.error.exitCode ?? 2) : new Error(r.error.message);
+    onDone(l.index, l.toRun, r);
+  };
   try {
     await Promise.all(
-      layers.map(async (l) => {
-        const task: WalkTask = {
-          blob: l.blob,
-          layer: l.layer,
-          imageName,
-          analyzers: l.toRun.map((a) => ({ ...a.origin!, name: a.name, version: a.version })),
-          ...(l.cache ? { cache: l.cache } : {}),
-        };
-        onStart?.(l.index);
-        let r: WalkReply;
-        try {
-          // a streamed layer's port moves to the worker that reads it
-          r = (await pool.run(task, l.blob.kind === 'port' ? { transferList: [l.blob.port] } : {})) as WalkReply;
-        } catch (e) {
-          // the thread itself died (out of memory, a crash): not the layer's fault
-          throw new Error(`walking layer ${l.index + 1} in a worker thread failed: ${(e as Error).message}`);
+      Array.from({ length: threads }, async () => {
+        for (let l = take(); l; l = take()) {
+          try {
+            await runOne(l);
+          } catch (e) {
+            failed ??= e;
+            throw failed;
+          }
         }
-        if (r.error) {
-          const err = r.error.user ? new UserError(r.error.message, r.error.exitCode ?? 2) : new Error(r.error.message);
-          failed ??= err;
-          pool.cancelPendingTasks();
-          throw err;
-        }
-        onDone(l.index, l.toRun, r);
       }),
     );
   } catch (e) {

@@ -17,9 +17,8 @@ import type { AnalyzerContext, ImageScan, LayerAnalyzer, LayerResult } from './t
 import { availableParallelism } from 'node:os';
 import { LayerCache } from './cache.js';
 import { stackLayers } from './final.js';
-import { expand, resolveLinks, walkEntries, type Walked } from './walk.js';
-import { isIndex, isRecord, storeLayer, WALKER_VERSION, type CachedIndex } from './layer-index.js';
-import { walkInWorkers } from './pool.js';
+import { resolveLinks, unpack, walkEntries, type Walked } from './walk.js';
+import { isRecord, readIndex, storeLayer, WALKER_VERSION, type CachedIndex } from './layer-index.js';
 
 export { WALKER_VERSION };
 
@@ -96,7 +95,7 @@ export function layerCacheKey(layer: LayerRef): string | undefined {
 }
 
 function fromCache(cache: LayerCache, key: string, analyzers: LayerAnalyzer[]): { index?: CachedIndex; analyses: Record<string, Record<string, unknown>>; missing: LayerAnalyzer[] } {
-  const index = cache.get(key, '_entries', WALKER_VERSION, isIndex);
+  const index = readIndex(cache, key);
   const analyses: Record<string, Record<string, unknown>> = {};
   const missing: LayerAnalyzer[] = [];
   for (const a of analyzers) {
@@ -171,7 +170,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
       if (c.index && c.missing.length === 0) {
         results[layer.index] = {
           layer,
-          entries: c.index.entries.map(expand),
+          entries: c.index.entries,
           whiteouts: c.index.whiteouts,
           opaqueDirs: c.index.opaqueDirs,
           analyses: c.analyses,
@@ -249,48 +248,70 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   } else if (need.size > 0) {
     // biggest first: with layers of very different sizes, that keeps every worker busy until the end
     const order = [...need].sort((a, b) => (image.layers[b[0]]!.size ?? 0) - (image.layers[a[0]]!.size ?? 0) || a[0] - b[0]);
-    const threaded = await workerPlan(image, order, opts.walkIn ?? 'auto');
+    const mode = opts.walkIn ?? 'auto';
+    const threaded = await workerPlan(image, order, mode);
     const inMain = order.filter(([i]) => !threaded.has(i));
-    const inMainQueue = [...inMain];
-    const mainWorker = async () => {
-      for (let next = inMainQueue.shift(); next; next = inMainQueue.shift()) {
-        const [index, toRun] = next;
-        const layer = image.layers[index]!;
-        const entries = image.layerEntries(index);
-        const onBytes = () => progress({ layer: index, layers: total, bytes: entries.stats?.compressedBytes ?? 0, layerBytes: layer.size, cached: false, done: false });
-        const ctx: AnalyzerContext = { layer, imageName: image.name };
-        const w = await walkEntries(entries, toRun, ctx, onBytes);
-        await resolveLinks(() => image.layerEntries(index), w, ctx);
-        await finish(layer, w, toRun);
+    const toThreads = order.filter(([i]) => threaded.has(i));
+    let failed = false;
+    const walkHere = async (index: number, toRun: LayerAnalyzer[]) => {
+      const layer = image.layers[index]!;
+      const entries = image.layerEntries(index);
+      const onBytes = () => progress({ layer: index, layers: total, bytes: entries.stats?.compressedBytes ?? 0, layerBytes: layer.size, cached: false, done: false });
+      const ctx: AnalyzerContext = { layer, imageName: image.name };
+      const w = await walkEntries(entries, toRun, ctx, onBytes);
+      await resolveLinks(() => image.layerEntries(index), w, ctx);
+      await finish(layer, w, toRun);
+    };
+    const mainLoop = (queue: Array<[number, LayerAnalyzer[]]>) => async () => {
+      try {
+        for (let next = failed ? undefined : queue.shift(); next; next = failed ? undefined : queue.shift()) await walkHere(next[0], next[1]);
+      } catch (e) {
+        failed = true;
+        throw e;
       }
     };
+    // 'auto' with local blobs: the main thread walks too, from the same biggest-first queue as the workers, so
+    // two cores need one worker thread, not two (each worker is a V8 isolate with its own heap and analyzers).
+    // A streamed registry layer keeps the main thread free: it forwards the HTTP chunks to the workers.
+    const mainJoins = mode === 'auto' && concurrency > 1 && inMain.length === 0 && toThreads.length > 1 && [...threaded.values()].every((b) => b.kind !== 'port');
     const jobs: Array<Promise<void>> = [];
-    if (threaded.size) {
+    if (toThreads.length) {
+      const threads = Math.min(mainJoins ? concurrency - 1 : concurrency, toThreads.length);
+      // tinypool and the worker bootstrap are loaded only when a scan starts threads (never on a warm scan)
+      const { walkInWorkers } = await import('./pool.js');
       jobs.push(
         walkInWorkers(
-          order.filter(([i]) => threaded.has(i)).map(([index, toRun]) => {
+          () => {
+            const next = toThreads.shift();
+            if (!next) return undefined;
+            const [index, toRun] = next;
             const layer = image.layers[index]!;
             const key = layerCacheKey(layer);
             return { index, blob: threaded.get(index)!, layer, toRun, cache: cache && key ? { dir: cache.root, key } : undefined };
-          }),
+          },
+          threads,
           image.name,
-          concurrency,
           (index, toRun, r) => {
             const layer = image.layers[index]!;
             const key = layerCacheKey(layer);
             const analyses = merged(r.analyses, key, toRun);
             // the worker cached the entries and what it ran; only a partly cached layer needs the merge written
-            results[index] = { layer, entries: r.entries.map(expand), whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, analyses, uncompressedSize: r.uncompressedSize, warnings: r.warnings };
+            results[index] = { layer, entries: unpack(r.entries), whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, analyses, uncompressedSize: r.uncompressedSize, warnings: r.warnings };
             lastScanStats.layersInWorkers++;
             done(layer, r.uncompressedSize);
           },
           (index) => progress({ layer: index, layers: total, bytes: 0, layerBytes: image.layers[index]!.size, cached: false, done: false }),
-        ),
+          () => failed,
+        ).catch((e) => {
+          failed = true;
+          throw e;
+        }),
       );
+      if (mainJoins) jobs.push(mainLoop(toThreads)());
     }
     // layers that cannot go to a worker (rare: an analyzer without an origin) walk here meanwhile, one at a time
     const n = Math.min(inMain.length, threaded.size ? 1 : concurrency);
-    jobs.push(...Array.from({ length: n }, mainWorker));
+    jobs.push(...Array.from({ length: n }, mainLoop(inMain)));
     await Promise.all(jobs);
   }
 

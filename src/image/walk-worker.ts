@@ -1,13 +1,13 @@
 /**
  * The walker's worker thread: one task = one layer, read from local disk, hashed, decompressed, parsed and
  * analysed here (`walk.ts`, the same code the main thread runs), its entries index and analyzer outputs written
- * to the layer cache, and the result sent back in compact form. Analyzers are loaded from their `origin`.
+ * to the layer cache, and the result sent back in packed form (`pack`). Analyzers are loaded from their `origin`.
  * Errors come back as data (`error`), so that a bad layer still ends as a one-line user error.
  */
 import type { LayerBlob, LayerRef } from '../sources/types.js';
 import type { AnalyzerOrigin, LayerAnalyzer } from './types.js';
 import { UserError } from '../core/errors.js';
-import { compact, resolveLinks, walkEntries, type CompactEntry } from './walk.js';
+import { pack, resolveLinks, walkEntries, type PackedEntries } from './walk.js';
 import { openLayerBlob } from '../sources/layer-blob.js';
 import { LayerCache } from './cache.js';
 import { storeLayer } from './layer-index.js';
@@ -22,7 +22,8 @@ export interface WalkTask {
 }
 
 export interface WalkReply {
-  entries: CompactEntry[];
+  /** the entries, packed (one string and one typed array: cheap to send, and what the cache stores) */
+  entries: PackedEntries;
   whiteouts: string[];
   opaqueDirs: string[];
   analyses: Record<string, Record<string, unknown>>;
@@ -55,7 +56,9 @@ export default async function walkLayerTask(task: WalkTask): Promise<WalkReply> 
     const ctx = { layer: task.layer, imageName: task.imageName };
     const w = await walkEntries(openLayerBlob(task.blob, task.layer), analyzers, ctx);
     await resolveLinks(() => openLayerBlob(task.blob, task.layer), w, ctx);
-    const entries = w.entries.map(compact);
+    const entries = pack(w.entries);
+    // the objects are not needed any more: let a collection during the cache write reclaim them
+    w.entries = [];
     if (task.cache) storeLayer(new LayerCache(task.cache.dir), task.cache.key, w, w.analyses, analyzers, entries);
     return {
       entries,
@@ -66,6 +69,6 @@ export default async function walkLayerTask(task: WalkTask): Promise<WalkReply> 
       uncompressedSize: w.uncompressedSize,
     };
   } catch (e) {
-    return { entries: [], whiteouts: [], opaqueDirs: [], analyses: {}, warnings: [], uncompressedSize: 0, error: { message: (e as Error).message, user: e instanceof UserError, ...(e instanceof UserError ? { exitCode: e.exitCode } : {}) } };
+    return { entries: { count: 0, strings: '', numbers: new Float64Array(0) }, whiteouts: [], opaqueDirs: [], analyses: {}, warnings: [], uncompressedSize: 0, error: { message: (e as Error).message, user: e instanceof UserError, ...(e instanceof UserError ? { exitCode: e.exitCode } : {}) } };
   }
 }

@@ -108,6 +108,11 @@ export interface RoundSummary {
   rematchedPackages: number;
   /** packages matched again, summed over the affected images */
   rematchedImagePackages: number;
+  /**
+   * of those, the image packages whose stored verdict rows were read and compared (incremental: the others take
+   * the changes of their package's stored details, worked out once per package)
+   */
+  comparedImagePackages: number;
   /** verdict rows written (new, or another severity or dkey) and deleted */
   verdictsWritten: number;
   verdictsDeleted: number;
@@ -182,15 +187,51 @@ export class Notifier {
     const upserts: Array<StoredVerdict & { digest: string }> = [];
     const deletes: Array<{ digest: string; vulnId: string; package: string }> = [];
     // verdict details: as stored (of every dkey matched, read once), and as this round found them
-    const oldDetails = new Map<string, string>();
+    const oldDetails = new Map<string, VerdictDetail>();
+    const oldByDkey = new Map<string, VerdictDetail[]>();
     const readDkeys = new Set<string>();
     const newDetails = new Map<string, VerdictDetail>();
     const matchedDkeys = new Set<string>();
     const readDetails = async (dkeys: Iterable<string>) => {
       const want = [...dkeys].filter((k) => !readDkeys.has(k));
       for (const k of want) readDkeys.add(k);
-      if (want.length) for (const d of await this.store.detailsUnder(want)) oldDetails.set(`${d.dkey} ${d.vulnId}`, d.detail);
+      if (!want.length) return;
+      for (const d of await this.store.detailsUnder(want)) {
+        oldDetails.set(`${d.dkey} ${d.vulnId}`, d);
+        const list = oldByDkey.get(d.dkey);
+        if (list) list.push(d);
+        else oldByDkey.set(d.dkey, [d]);
+      }
     };
+    // Incremental: the stored rows of an image's package agree with the stored details of that package (the
+    // index baseline and every round write both together), so what changes for every image holding a package
+    // is what changed between its stored details and its new verdicts: worked out once per package, then
+    // applied to each holder without reading its rows. Rows are read and compared image by image for packages
+    // an image holds twice (merged verdicts), images with verdicts from before verdict_details, and packages
+    // whose details have no severity yet (schema 3); a full round compares every image's rows.
+    type SlotDiff = { added: NewVerdict[]; gone: VerdictDetail[]; resevered: Array<[VerdictDetail, NewVerdict]> } | undefined;
+    const diffs = new Map<Slot, SlotDiff>();
+    const diffOf = (slot: Slot): SlotDiff => {
+      if (diffs.has(slot)) return diffs.get(slot);
+      let d: SlotDiff = { added: [], gone: [], resevered: [] };
+      for (const o of oldByDkey.get(slot.dkey) ?? []) {
+        if (o.severity === null) {
+          d = undefined; // (schema 3)
+          break;
+        }
+        if (!slot.verdicts.has(o.vulnId)) d.gone.push(o);
+      }
+      if (d) {
+        for (const v of slot.verdicts.values()) {
+          const o = oldDetails.get(`${slot.dkey} ${v.vulnId}`);
+          if (!o) d.added.push(v);
+          else if (o.severity !== v.severity) d.resevered.push([o, v]);
+        }
+      }
+      diffs.set(slot, d);
+      return d;
+    };
+    let compared = 0;
     let rematched = 0;
     let imagePackages = 0;
     let affected = 0;
@@ -221,9 +262,7 @@ export class Notifier {
       for (const [k, d] of r.details) newDetails.set(k, d);
       for (const k of r.dkeys) matchedDkeys.add(k);
       lap('match');
-      const stored = await this.store.storedVerdicts([...targets.keys()], keyed ? [...r.packageIds] : undefined);
       await readDetails(r.dkeys);
-      lap('read');
       const now = Date.now();
       const added = (digest: string, image: string, v: NewVerdict) =>
         notifications.push({ id: randomUUID(), updateId, digest, image, reason: 'added', vulnId: v.vulnId, package: v.package, severity: v.severity, body: v.detail, createdAt: now });
@@ -234,19 +273,55 @@ export class Notifier {
         else n.body = JSON.parse(b.detail) as Record<string, unknown>;
       };
       const upsert = (digest: string, v: NewVerdict) => upserts.push({ digest, vulnId: v.vulnId, package: v.package, severity: v.severity, detail: '', dkey: v.dkey });
+      // the packages of each image whose stored rows are compared; the others take their package's changes
+      const inline = incremental ? await this.store.inlineVerdictImages([...targets.keys()]) : undefined;
+      lap('read');
+      const compare = new Map<string, Array<[string, Slot[]]>>();
+      const comparedIds = new Set<string>();
       for (const [digest, held] of r.perImage) {
         imagePackages += held.size;
         const image = targets.get(digest)!.name;
-        // the stored verdicts of the packages matched again, by package: only their severity and dkey are
-        // compared (a detail that changed is rewritten once in verdict_details, not per image)
+        const mine: Array<[string, Slot[]]> = [];
+        for (const [pkg, slots] of held) {
+          const d = inline && !inline.has(digest) && slots.length === 1 ? diffOf(slots[0]!) : undefined;
+          if (!d) {
+            mine.push([pkg, slots]);
+            comparedIds.add(pkg);
+            continue;
+          }
+          for (const v of d.added) {
+            upsert(digest, v);
+            if (!silent && high(v.severity)) added(digest, image, v);
+          }
+          for (const o of d.gone) {
+            deletes.push({ digest, vulnId: o.vulnId, package: pkg });
+            if (!silent && high(o.severity!)) removed(digest, image, { vulnId: o.vulnId, package: pkg, severity: o.severity!, detail: '', dkey: o.dkey });
+          }
+          for (const [o, v] of d.resevered) {
+            upsert(digest, v);
+            if (silent) continue;
+            const [was, is] = [high(o.severity!), high(v.severity)];
+            if (is && !was) added(digest, image, v);
+            else if (was && !is) removed(digest, image, { vulnId: o.vulnId, package: pkg, severity: o.severity!, detail: '', dkey: o.dkey });
+          }
+        }
+        if (mine.length) compare.set(digest, mine);
+        compared += mine.length;
+      }
+      lap('compare');
+      const stored = compare.size ? await this.store.storedVerdicts([...compare.keys()], keyed ? [...comparedIds] : undefined) : new Map<string, StoredVerdict[]>();
+      lap('read');
+      for (const [digest, mine] of compare) {
+        const image = targets.get(digest)!.name;
+        // the stored verdicts of the packages compared, by package: only their severity and dkey are compared
+        // (a detail that changed is rewritten once in verdict_details, not per image)
         const rows = new Map<string, StoredVerdict[]>();
         for (const v of stored.get(digest) ?? []) {
-          if (!held.has(v.package)) continue;
           const list = rows.get(v.package);
           if (list) list.push(v);
           else rows.set(v.package, [v]);
         }
-        for (const [pkg, slots] of held) {
+        for (const [pkg, slots] of mine) {
           const fresh = slots.length === 1 ? slots[0]!.verdicts : merged(slots);
           const before = rows.get(pkg) ?? [];
           let kept = 0;
@@ -278,12 +353,15 @@ export class Notifier {
     await readDetails(removedBodies.map((r) => r.key.slice(0, r.key.indexOf(' '))));
     for (const r of removedBodies) {
       const d = oldDetails.get(r.key);
-      if (d !== undefined) r.n.body = JSON.parse(d) as Record<string, unknown>;
+      if (d !== undefined) r.n.body = JSON.parse(d.detail) as Record<string, unknown>;
     }
     // details: written where new or changed; the matched dkeys' details this round did not find are dropped
     // once no verdict names them
     const detailUpserts: VerdictDetail[] = [];
-    for (const [k, d] of newDetails) if (oldDetails.get(k) !== d.detail) detailUpserts.push(d);
+    for (const [k, d] of newDetails) {
+      const o = oldDetails.get(k);
+      if (o?.detail !== d.detail || o.severity !== d.severity) detailUpserts.push(d);
+    }
     const gone: Array<{ dkey: string; vulnId: string }> = [];
     for (const k of oldDetails.keys()) {
       if (newDetails.has(k)) continue;
@@ -305,7 +383,7 @@ export class Notifier {
         affectedImages: affected,
         dbBuiltAt: builtAt,
         detail: {
-          mode, rematchedPackages: rematched, rematchedImagePackages: imagePackages, verdictsWritten: upserts.length, verdictsDeleted: deletes.length,
+          mode, rematchedPackages: rematched, rematchedImagePackages: imagePackages, comparedImagePackages: compared, verdictsWritten: upserts.length, verdictsDeleted: deletes.length,
           detailsWritten: detailUpserts.length, deliveries: deliveries.length,
         },
       },
@@ -317,6 +395,7 @@ export class Notifier {
       affectedImages: affected,
       rematchedPackages: rematched,
       rematchedImagePackages: imagePackages,
+      comparedImagePackages: compared,
       verdictsWritten: upserts.length,
       verdictsDeleted: deletes.length,
       detailsWritten: detailUpserts.length,
@@ -356,6 +435,9 @@ export class Notifier {
     const facts = await this.store.matchFacts(part);
     const out = new Map<string, Target>();
     const fromIndex: string[] = [];
+    // the same packages under a key recur across images (a shared base): each distinct list is parsed once, and
+    // its identities are then the same strings for every image
+    const lists = new Map<string, string[]>();
     for (const digest of part) {
       const f = facts.get(digest);
       if (!f) continue; // deleted meanwhile, or not indexed
@@ -365,7 +447,11 @@ export class Notifier {
         continue;
       }
       const identities = new Set<string>();
-      for (const r of rows) for (const id of JSON.parse(r!) as string[]) identities.add(id);
+      for (const r of rows) {
+        let ids = lists.get(r!);
+        if (!ids) lists.set(r!, (ids = JSON.parse(r!) as string[]));
+        for (const id of ids) identities.add(id);
+      }
       out.set(digest, { name: f.name, os: f.os, identities });
     }
     if (fromIndex.length) {
@@ -495,11 +581,13 @@ function matchTargets(targets: Map<string, Target>, store: VulnStore): {
     }
     for (const [n, fs] of bySlot) {
       const slot = g.slots[n]!;
-      for (const v of verdictsFrom(fs)) {
-        const detailJson = JSON.stringify(v.detail);
-        details.set(`${slot.dkey} ${v.vulnId}`, { dkey: slot.dkey, vulnId: v.vulnId, detail: detailJson });
+      for (const v of verdictsFrom(fs) as NewVerdict[]) {
+        // (fresh objects: completed in place)
+        v.detailJson = JSON.stringify(v.detail);
+        v.dkey = slot.dkey;
+        details.set(`${slot.dkey} ${v.vulnId}`, { dkey: slot.dkey, vulnId: v.vulnId, detail: v.detailJson, severity: v.severity });
         // findings name the slot's own package: one verdict per advisory
-        slot.verdicts.set(v.vulnId, { ...v, detailJson, dkey: slot.dkey });
+        slot.verdicts.set(v.vulnId, v);
       }
     }
   }

@@ -17,7 +17,9 @@
  *
  * Tables derived when the file is sealed (`finish`), read by the matcher:
  * - packages: per (ecosystem, namespace, package) every advisory row packed into one text value, one line per
- *   row; a scan reads one short B-tree entry per package it looks up (the compact range format)
+ *   row; a scan reads one short B-tree entry per package it looks up (the compact range format). Beside it, `idx`
+ *   (the range index, `buildRangeIndex`): the rows of the common shape sorted by their fixed version, so the
+ *   matcher finds the rows that affect an installed version by binary search and decodes only those
  * - advisories: per advisory id everything a finding needs beyond the row: alias links, summary, URLs,
  *   ratings, KEV; and a digest of all that plus its rows, which tells what an update changed
  * - changes / changed_packages: what this build changed against the database it replaced (`VulnStore.changes`)
@@ -30,7 +32,7 @@ import type { Severity, SeverityRating } from '../core/finding.js';
 import type { RatingInput } from './cvss.js';
 import { findComparator, listedIn, sortVersionList, type VersionComparator } from './version/index.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 export const APPLICATION_ID = 0x42574442; // "BWDB"
 
 const DDL = `
@@ -62,7 +64,7 @@ CREATE TABLE kev (
 );
 CREATE TABLE namespaces (namespace TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY (namespace, source)) WITHOUT ROWID;
 CREATE TABLE packages (
-  ecosystem TEXT NOT NULL, namespace TEXT NOT NULL, package TEXT NOT NULL, entries TEXT NOT NULL,
+  ecosystem TEXT NOT NULL, namespace TEXT NOT NULL, package TEXT NOT NULL, entries TEXT NOT NULL, idx TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (ecosystem, namespace, package)
 ) WITHOUT ROWID;
 CREATE TABLE advisories (
@@ -407,6 +409,7 @@ export class DbWriter {
     db.exec('INSERT INTO source_index (name) SELECT name FROM sources ORDER BY name');
     buildAdvisories(db);
     buildPackages(db);
+    buildRangeIndex(db);
     const builtAt = new Date().toISOString();
     const set = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
     set.run('schema_version', String(SCHEMA_VERSION));
@@ -445,6 +448,57 @@ function buildPackages(db: Database.Database): void {
       LEFT JOIN vulns v ON v.id = a.vuln_id AND v.source = a.source
       LEFT JOIN advisories adv ON adv.id = a.vuln_id
     GROUP BY a.ecosystem, a.namespace, a.package`);
+}
+
+/**
+ * The range index of every package (`packages.idx`), so a scan does not evaluate every row of a package: text,
+ * one item per line:
+ * - line 1: the offsets (in `entries`, comma-separated) of the rows of the common shape ("introduced 0", no
+ *   versions list) without a fix: they affect every version;
+ * - line 2: the offsets of the rows the matcher must evaluate one by one (other shapes, a versions list, a fixed
+ *   version the ecosystem's comparator does not accept, an ecosystem without one);
+ * - then one line per row of the common shape with a fix, `fixed TAB offset`, sorted by the fixed version in the
+ *   ecosystem's order: an installed version is affected by exactly the rows from the first fixed version above it.
+ * Rows stated not affected are in no list (they never match). An offset is where the row's line starts.
+ */
+export function rangeIndex(ecosystem: string, entries: string): string {
+  const cmp = findComparator(ecosystem);
+  const unfixed: number[] = [];
+  const other: number[] = [];
+  const sorted: Array<{ fixed: string; at: number }> = [];
+  let at = 0;
+  while (at < entries.length) {
+    let end = entries.indexOf('\n', at);
+    if (end < 0) end = entries.length;
+    const f = entries.slice(at, end).split('\t');
+    const status = f[3];
+    const simple = (f[4] === 'E' || f[4] === 'S') && !f[12] && !f[13];
+    if (status !== 'not_affected') {
+      if (simple && !f[5]) unfixed.push(at);
+      else if (simple && cmp && cmp.valid(f[5]!)) sorted.push({ fixed: f[5]!, at });
+      else other.push(at);
+    }
+    at = end + 1;
+  }
+  if (sorted.length > 1) {
+    try {
+      sorted.sort((a, b) => cmp!.compare(a.fixed, b.fixed) || a.at - b.at);
+    } catch {
+      // a comparator that cannot order versions it accepts: evaluate those rows one by one
+      for (const r of sorted) other.push(r.at);
+      other.sort((a, b) => a - b);
+      sorted.length = 0;
+    }
+  }
+  let out = `${unfixed.join(',')}\n${other.join(',')}`;
+  for (const r of sorted) out += `\n${r.fixed}\t${r.at}`;
+  return out;
+}
+
+function buildRangeIndex(db: Database.Database): void {
+  const rows = db.prepare('SELECT ecosystem, namespace, package, entries FROM packages').raw(true).all() as Array<[string, string, string, string]>;
+  const upd = db.prepare('UPDATE packages SET idx = ? WHERE ecosystem = ? AND namespace = ? AND package = ?');
+  for (const [eco, ns, pkg, entries] of rows) upd.run(rangeIndex(eco, entries), eco, ns, pkg);
 }
 
 /** Order of rating methods when listing one source's ratings (its own word, then newest CVSS first). */
@@ -618,7 +672,7 @@ export class VulnStore {
   private qNs;
   private qByVuln;
   private sourceNames?: string[];
-  private pkgCache = new Map<string, AffectedRow[]>();
+  private pkgCache = new Map<string, PackedPackage | null>();
   private advCache = new Map<string, AdvisoryInfo | null>();
   private vulnCache = new Map<string, VulnRow[]>();
   private aliasCache = new Map<string, string[]>();
@@ -638,9 +692,9 @@ export class VulnStore {
       if (e instanceof UserError) throw e;
       throw new UserError(`vulnerability database ${path} is damaged (${(e as Error).message}): run 'bulwark db update'`);
     }
-    this.qPkg = this.db.prepare('SELECT entries FROM packages WHERE ecosystem = ? AND namespace = ? AND package = ?').pluck(true);
+    this.qPkg = this.db.prepare('SELECT entries, idx FROM packages WHERE ecosystem = ? AND namespace = ? AND package = ?').raw(true);
     this.qPkgMany = this.db
-      .prepare('SELECT package, entries FROM packages WHERE ecosystem = ? AND namespace = ? AND package IN (SELECT value FROM json_each(?))')
+      .prepare('SELECT package, entries, idx FROM packages WHERE ecosystem = ? AND namespace = ? AND package IN (SELECT value FROM json_each(?))')
       .raw(true);
     this.qAdvMany = this.db.prepare('SELECT id, links, summary, urls, ratings, kev FROM advisories WHERE id IN (SELECT value FROM json_each(?))').raw(true);
     this.qByVuln = this.db.prepare('SELECT * FROM affected WHERE vuln_id = ? ORDER BY rowid');
@@ -667,33 +721,33 @@ export class VulnStore {
     return this.sourceNames[Number(idx)] ?? '';
   }
 
-  private decode(ecosystem: string, namespace: string, pkg: string, entries: string): AffectedRow[] {
+  private names(): string[] {
     if (!this.sourceNames) this.source('0');
-    const out: AffectedRow[] = [];
-    let start = 0;
-    while (start < entries.length) {
-      let end = entries.indexOf('\n', start);
-      if (end < 0) end = entries.length;
-      out.push(new PackedRow(ecosystem, namespace, pkg, entries.slice(start, end), this.sourceNames!));
-      start = end + 1;
+    return this.sourceNames!;
+  }
+
+  /**
+   * The packed rows of one package (ecosystem, namespace, stored name) with their range index, undecoded;
+   * undefined when no advisory names the package.
+   */
+  packedFor(ecosystem: string, namespace: string, pkg: string): PackedPackage | undefined {
+    const key = `${ecosystem}\u0000${namespace}\u0000${pkg}`;
+    let p = this.pkgCache.get(key);
+    if (p === undefined) {
+      const r = this.qPkg.get(ecosystem, namespace, pkg) as [string, string] | undefined;
+      p = r ? new PackedPackage(ecosystem, namespace, pkg, r[0], r[1], this.names()) : null;
+      if (this.pkgCache.size > 50_000) this.pkgCache.clear();
+      this.pkgCache.set(key, p);
     }
-    return out;
+    return p ?? undefined;
   }
 
   /** Advisory rows for one package (ecosystem, namespace, stored name), in import order. */
   affectedFor(ecosystem: string, namespace: string, pkg: string): AffectedRow[] {
-    const key = `${ecosystem}\u0000${namespace}\u0000${pkg}`;
-    let rows = this.pkgCache.get(key);
-    if (!rows) {
-      const entries = this.qPkg.get(ecosystem, namespace, pkg) as string | undefined;
-      rows = entries ? this.decode(ecosystem, namespace, pkg, entries) : (EMPTY as unknown as AffectedRow[]);
-      if (this.pkgCache.size > 50_000) this.pkgCache.clear();
-      this.pkgCache.set(key, rows);
-    }
-    return rows;
+    return this.packedFor(ecosystem, namespace, pkg)?.rows() ?? (EMPTY as unknown as AffectedRow[]);
   }
 
-  /** Loads the rows of many packages of one (ecosystem, namespace) in one query; `affectedFor` then hits the cache. */
+  /** Loads the rows of many packages of one (ecosystem, namespace) in one query; `packedFor` then hits the cache. */
   preloadAffected(ecosystem: string, namespace: string, pkgs: readonly string[]): void {
     const want: string[] = [];
     const seen = new Set<string>();
@@ -705,9 +759,10 @@ export class VulnStore {
     }
     if (!want.length) return;
     if (this.pkgCache.size + want.length > 50_000) this.pkgCache.clear();
-    for (const p of want) this.pkgCache.set(`${ecosystem}\u0000${namespace}\u0000${p}`, EMPTY as unknown as AffectedRow[]);
-    for (const [p, entries] of this.qPkgMany.all(ecosystem, namespace, JSON.stringify(want)) as Array<[string, string]>) {
-      this.pkgCache.set(`${ecosystem}\u0000${namespace}\u0000${p}`, this.decode(ecosystem, namespace, p, entries));
+    for (const p of want) this.pkgCache.set(`${ecosystem}\u0000${namespace}\u0000${p}`, null);
+    const names = this.names();
+    for (const [p, entries, idx] of this.qPkgMany.all(ecosystem, namespace, JSON.stringify(want)) as Array<[string, string, string]>) {
+      this.pkgCache.set(`${ecosystem}\u0000${namespace}\u0000${p}`, new PackedPackage(ecosystem, namespace, p, entries, idx, names));
     }
   }
 
@@ -832,6 +887,115 @@ export class VulnStore {
 }
 
 /**
+ * One package's packed rows (`packages.entries`) and range index (`packages.idx`, see `rangeIndex`), read from
+ * the database and decoded row by row on demand: a scan decodes only the rows that affect the installed version.
+ */
+export class PackedPackage {
+  private byOffset = new Map<number, PackedRow>();
+  private all: AffectedRow[] | undefined;
+  /** line starts of the index (lazily) */
+  private lines: number[] | undefined;
+
+  constructor(
+    readonly ecosystem: string,
+    readonly namespace: string,
+    readonly pkg: string,
+    private readonly entries: string,
+    private readonly idx: string,
+    private readonly names: string[],
+  ) {}
+
+  /** The row whose line starts at `offset` (one object per row). */
+  rowAt(offset: number): AffectedRow {
+    let r = this.byOffset.get(offset);
+    if (!r) {
+      let end = this.entries.indexOf('\n', offset);
+      if (end < 0) end = this.entries.length;
+      r = new PackedRow(this.ecosystem, this.namespace, this.pkg, this.entries.slice(offset, end), this.names);
+      this.byOffset.set(offset, r);
+    }
+    return r;
+  }
+
+  /** Every row, in import order. */
+  rows(): AffectedRow[] {
+    if (!this.all) {
+      const out: AffectedRow[] = [];
+      const e = this.entries;
+      let start = 0;
+      while (start < e.length) {
+        let end = e.indexOf('\n', start);
+        if (end < 0) end = e.length;
+        out.push(this.rowAt(start));
+        start = end + 1;
+      }
+      this.all = out;
+    }
+    return this.all;
+  }
+
+  private indexLines(): number[] {
+    if (!this.lines) {
+      const l = [0];
+      const x = this.idx;
+      for (let i = x.indexOf('\n'); i >= 0; i = x.indexOf('\n', i + 1)) l.push(i + 1);
+      this.lines = l;
+    }
+    return this.lines;
+  }
+
+  /** Offsets of the rows of the common shape without a fix (they affect every version), ascending. */
+  unfixed(): number[] {
+    const l = this.indexLines();
+    return offsets(this.idx, 0, l.length > 1 ? l[1]! - 1 : this.idx.length);
+  }
+
+  /** Offsets of the rows to evaluate one by one, ascending. */
+  others(): number[] {
+    const l = this.indexLines();
+    return l.length > 1 ? offsets(this.idx, l[1]!, l.length > 2 ? l[2]! - 1 : this.idx.length) : [];
+  }
+
+  /** How many rows of the common shape with a fix the index sorts. */
+  fixedCount(): number {
+    return Math.max(0, this.indexLines().length - 2);
+  }
+
+  /** The fixed version of the i-th sorted row (ascending in the ecosystem's order). */
+  fixedAt(i: number): string {
+    const l = this.indexLines();
+    const a = l[i + 2]!;
+    return this.idx.slice(a, this.idx.indexOf('\t', a));
+  }
+
+  /** The row offset of the i-th sorted row. */
+  fixedOffsetAt(i: number): number {
+    const l = this.indexLines();
+    const a = this.idx.indexOf('\t', l[i + 2]!) + 1;
+    const b = i + 3 < l.length ? l[i + 3]! - 1 : this.idx.length;
+    let n = 0;
+    for (let k = a; k < b; k++) n = n * 10 + (this.idx.charCodeAt(k) - 48);
+    return n;
+  }
+}
+
+/** The comma-separated decimal numbers of x[a..b). */
+function offsets(x: string, a: number, b: number): number[] {
+  const out: number[] = [];
+  if (a >= b) return out;
+  let n = 0;
+  for (let k = a; k < b; k++) {
+    const c = x.charCodeAt(k);
+    if (c === 44) {
+      out.push(n);
+      n = 0;
+    } else n = n * 10 + (c - 48);
+  }
+  out.push(n);
+  return out;
+}
+
+/**
  * One advisory row decoded from a packed `packages` line. Ranges, versions and the source name are decoded
  * on first use: a scan reads thousands of rows and compares most of them through `simpleFixed` alone.
  */
@@ -847,28 +1011,28 @@ class PackedRow implements AffectedRow {
   readonly ecosystem: string;
   readonly namespace: string;
   readonly package: string;
-  private readonly src: number;
   private readonly shape: string;
   private readonly fixedText: string;
-  private readonly vmin: string;
-  private readonly vmax: string;
-  /** the ranges and versions fields, undecoded ('\t' when both are empty) */
-  private readonly tail: string;
+  /** where the source index, the lowest version and the ranges field start in `line` (read on demand) */
+  private readonly srcAt: number;
+  private readonly vminAt: number;
+  private readonly tailAt: number;
   private r: Range[] | undefined;
   private v: string[] | undefined;
 
   /** `line` is one packed line: the fields of F, tab-separated */
-  constructor(ecosystem: string, namespace: string, pkg: string, line: string, private readonly names: string[]) {
+  constructor(ecosystem: string, namespace: string, pkg: string, private readonly line: string, private readonly names: string[]) {
     this.ecosystem = ecosystem;
     this.namespace = namespace;
     this.package = pkg;
-    // eight leading fields, then the ranges and versions JSON kept undecoded
+    // the fields every match reads are sliced now; the source, the versions list bounds, the ranges and the
+    // versions list only when asked (most rows are compared through their fixed version alone)
     let a = 0;
     let b = line.indexOf('\t', a);
     this.vulnId = line.slice(a, b);
     a = b + 1;
+    this.srcAt = a;
     b = line.indexOf('\t', a);
-    this.src = Number(line.slice(a, b));
     a = b + 1;
     b = line.indexOf('\t', a);
     this.feed = intern(line.slice(a, b));
@@ -877,7 +1041,7 @@ class PackedRow implements AffectedRow {
     this.status = intern(line.slice(a, b)) as AffectedStatus;
     a = b + 1;
     b = line.indexOf('\t', a);
-    this.shape = line.slice(a, b);
+    this.shape = b === a + 1 ? (line.charCodeAt(a) === 69 ? 'E' : line.charCodeAt(a) === 83 ? 'S' : line.charCodeAt(a) === 74 ? 'J' : line.slice(a, b)) : line.slice(a, b);
     a = b + 1;
     b = line.indexOf('\t', a);
     this.fixedText = line.slice(a, b);
@@ -888,47 +1052,51 @@ class PackedRow implements AffectedRow {
     b = line.indexOf('\t', a);
     this.statusDetail = b > a ? line.slice(a, b) : undefined;
     a = b + 1;
-    b = line.indexOf('\t', a);
-    this.vmin = line.slice(a, b);
-    a = b + 1;
-    b = line.indexOf('\t', a);
-    this.vmax = line.slice(a, b);
+    this.vminAt = a;
+    b = line.indexOf('\t', line.indexOf('\t', a) + 1); // past the lowest and the highest version
     a = b + 1;
     b = line.indexOf('\t', a);
     this.url = b > a ? line.slice(a, b) : undefined;
     a = b + 1;
     b = line.indexOf('\t', a);
     this.more = b > a;
-    const at = b + 1;
-    this.tail = line.slice(at);
-    this.simpleFixed = (this.shape === 'E' || this.shape === 'S') && this.tail.endsWith('\t') ? this.fixedText || null : undefined;
+    this.tailAt = b + 1;
+    // the common shape without a versions list (the line then ends with the empty versions field)
+    this.simpleFixed = (this.shape === 'E' || this.shape === 'S') && line.charCodeAt(line.length - 1) === 9 ? this.fixedText || null : undefined;
   }
 
   get source(): string {
-    return this.names[this.src] ?? '';
+    return this.names[Number(this.line.slice(this.srcAt, this.line.indexOf('\t', this.srcAt)))] ?? '';
   }
 
   get ranges(): Range[] {
     if (!this.r) {
-      const tab = this.tail.indexOf('\t');
-      this.r = decodeRanges(this.shape, this.fixedText, this.tail.slice(0, tab));
+      const tab = this.line.indexOf('\t', this.tailAt);
+      this.r = decodeRanges(this.shape, this.fixedText, this.line.slice(this.tailAt, tab));
     }
     return this.r;
   }
 
+  private versionsJson(): string {
+    return this.line.slice(this.line.indexOf('\t', this.tailAt) + 1);
+  }
+
   lists(cmp: VersionComparator, v: string): boolean {
-    const json = this.tail.slice(this.tail.indexOf('\t') + 1);
+    const json = this.versionsJson();
     if (!json) return false;
     // an exact hit needs no decoding (a version holding a quote or backslash is escaped in JSON: decode then)
     if (!/["\\]/.test(v) && json.includes(`"${v}"`)) return true;
-    if (!this.vmin) return false; // no entry the comparator accepts: only exact hits count
-    if (cmp.valid(v) && (cmp.compare(v, this.vmin) < 0 || cmp.compare(v, this.vmax) > 0)) return false;
+    const e = this.line.indexOf('\t', this.vminAt);
+    if (e === this.vminAt) return false; // no entry the comparator accepts: only exact hits count
+    const vmin = this.line.slice(this.vminAt, e);
+    const vmax = this.line.slice(e + 1, this.line.indexOf('\t', e + 1));
+    if (cmp.valid(v) && (cmp.compare(v, vmin) < 0 || cmp.compare(v, vmax) > 0)) return false;
     return listedIn(cmp, this.versions, v);
   }
 
   get versions(): string[] {
     if (!this.v) {
-      const json = this.tail.slice(this.tail.indexOf('\t') + 1);
+      const json = this.versionsJson();
       this.v = json ? (JSON.parse(json) as string[]) : EMPTY;
     }
     return this.v;

@@ -320,3 +320,43 @@ test('a hardlink to a large wanted file gets its content through a second read o
   assert.deepEqual(s.layers[0]!.analyses.len, { 'usr/bin/tool': big.length, 'usr/bin/tool-alias': big.length });
   assert.equal(opened, 2, 'one extra read, only because the target was too big to keep');
 });
+
+test('packed entries (worker replies, the entries cache) read back exactly as the compact tuples did, NUL and lone surrogates included', async () => {
+  const { pack, unpack, compact, expand } = await import('../../src/image/walk.js');
+  const { readIndex, storeLayer } = await import('../../src/image/layer-index.js');
+  const metas = [
+    { path: 'etc', type: 'dir' as const, mode: 0o755, uid: 0, gid: 0, size: 0 },
+    { path: 'etc/passwd', type: 'file' as const, mode: 0o644, uid: 0, gid: 0, size: 27, mtime: 1700000000 },
+    { path: 'bin/sh', type: 'symlink' as const, mode: 0o777, uid: 0, gid: 0, size: 0, linkname: 'busybox' },
+    { path: 'usr/bin/x', type: 'hardlink' as const, mode: 0o755, uid: 1000, gid: 1000, size: 0, linkname: 'usr/bin/y', mtime: 0 },
+    { path: 'dev/null', type: 'char' as const, mode: 0o666, uid: 0, gid: 0, size: 0, devmajor: 1, devminor: 3 },
+    { path: 'big', type: 'file' as const, mode: 0o600, uid: 4294967294, gid: 65534, size: 2 ** 40 + 3 },
+    { path: 'caf\u00e9/\u{1F600}', type: 'file' as const, mode: 0o644, uid: 0, gid: 0, size: 1 },
+  ];
+  const viaTuples = (ms: typeof metas) => ms.map(compact).map(expand);
+  assert.deepEqual(unpack(pack(metas)), viaTuples(metas));
+  assert.equal(pack(metas).json, undefined);
+  assert.deepEqual(unpack(pack([])), []);
+  // a NUL in a name (possible through a PAX record) switches the strings to a JSON array
+  const odd = [...metas, { path: 'a\u0000b', type: 'file' as const, mode: 0o644, uid: 0, gid: 0, size: 0 }, { path: 'lone\ud800', type: 'symlink' as const, mode: 0o777, uid: 0, gid: 0, size: 0, linkname: 'x\u0000\udc00' }];
+  assert.equal(pack(odd).json, true);
+  assert.deepEqual(unpack(pack(odd)), viaTuples(odd));
+  // through the cache: exact, lone surrogates included; a damaged entry reads as a miss
+  for (const ms of [metas, odd, [{ path: 'lone\udfff', type: 'file' as const, mode: 0, uid: 0, gid: 0, size: 0 }]]) {
+    const cache = new LayerCache(join(work, 'packed-cache'));
+    const key = 'ab'.repeat(32);
+    storeLayer(cache, key, { entries: ms, whiteouts: ['w'], opaqueDirs: ['o'], uncompressedSize: 42, warnings: ['x'] }, {}, []);
+    const got = readIndex(cache, key);
+    assert.deepEqual(got, { entries: viaTuples(ms), whiteouts: ['w'], opaqueDirs: ['o'], uncompressedSize: 42, warnings: ['x'] });
+  }
+  const cache = new LayerCache(join(work, 'packed-cache'));
+  const file = join(cache.dir, 'ab', 'ab'.repeat(32), '_entries.v2.bin.gz');
+  writeFileSync(file, 'not gzip');
+  assert.equal(readIndex(cache, 'ab'.repeat(32)), undefined);
+  const { gzipSync } = await import('node:zlib');
+  const head = Buffer.from(JSON.stringify({ key: 'ab'.repeat(32), name: '_entries', version: 2, data: { count: 5, json: false, utf16: false, endian: (await import('node:os')).endianness(), numbersBytes: 8, whiteouts: [], opaqueDirs: [], uncompressedSize: 0, warnings: [] } }));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(head.length);
+  writeFileSync(file, gzipSync(Buffer.concat([len, head, Buffer.alloc(8), Buffer.from('file\0a')])));
+  assert.equal(readIndex(cache, 'ab'.repeat(32)), undefined, 'counts that do not add up are a miss');
+});

@@ -1,13 +1,15 @@
 /**
  * Verdict details in the service store: kept once per (dkey, advisory) in verdict_details and shared by the
  * images holding that package; deleting an image drops only the details no other image's verdict names; a
- * store of schema 2 (details inline in image_vulns, no dkey) migrates at open and still reads its verdicts.
+ * store of schema 2 (details inline in image_vulns, no dkey) or 3 (details without their severity) migrates at
+ * open and still reads its verdicts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { ImageIndex } from '../../src/app/image.js';
 import { ServiceStore, type VulnVerdict } from '../../src/server/store/index.js';
+import { SCHEMA_VERSION } from '../../src/server/store/schema.js';
 import { tempDir } from '../support/tmp.js';
 
 const work = tempDir('bw-store-verdicts-');
@@ -63,9 +65,18 @@ test('verdict details are shared by the images holding a package, dropped with t
     UPDATE service_meta SET value = '2' WHERE key = 'schema_version';`);
   await store.close();
   store = await ServiceStore.open(file);
-  assert.equal((await store.db.get<{ value: string }>(`SELECT value FROM service_meta WHERE key = 'schema_version'`))!.value, '3');
+  assert.equal((await store.db.get<{ value: string }>(`SELECT value FROM service_meta WHERE key = 'schema_version'`))!.value, String(SCHEMA_VERSION));
   assert.deepEqual(await read(store, 2), [['CVE-2024-0001', 'high', '3.0.13-1'], ['CVE-2024-0002', 'high', '3.0.14-1']], 'schema 2 verdicts read with their inline detail');
   assert.equal(await count(store), 0);
   assert.ok(await store.deleteImage(index(2).digest));
+
+  // schema 3: verdict_details without the severity column
+  const idx4 = index(4);
+  await store.storeIndexed({ name: idx4.summary.name, ref: idx4.ref, kind: 'index' }, { index: idx4, keys: [], verdicts: shared });
+  await store.db.exec(`ALTER TABLE verdict_details DROP COLUMN severity; UPDATE service_meta SET value = '3' WHERE key = 'schema_version';`);
+  await store.close();
+  store = await ServiceStore.open(file);
+  assert.deepEqual(await store.db.all('SELECT vuln_id, severity FROM verdict_details ORDER BY vuln_id'), [{ vuln_id: 'CVE-2024-0001', severity: null }, { vuln_id: 'CVE-2024-0002', severity: null }]);
+  assert.deepEqual(await read(store, 4), [['CVE-2024-0001', 'high', '3.0.13-1'], ['CVE-2024-0002', 'high', '3.0.14-1']]);
   await store.close();
 });

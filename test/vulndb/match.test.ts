@@ -13,6 +13,7 @@ import { applyVex, parseVex } from '../../src/vulndb/vex.js';
 import { loadInventory } from '../../src/vulndb/saved-inventory.js';
 import { vulnerabilityFindings, stalenessWarning } from '../../src/vulndb/index.js';
 import { findComparator } from '../../src/vulndb/version/index.js';
+import { affectingRows, evaluateRowFast } from '../../src/vulndb/match/evaluate.js';
 import { sortFindings } from '../../src/core/policy.js';
 import { buildDb, fx, tmpCache } from './helpers.js';
 
@@ -303,3 +304,63 @@ test('scan entry point: refuses without a DB, warns when the DB is older than th
 function pkg(ecosystem: Package['ecosystem'], name: string, version: string): Package {
   return { name, version, ecosystem, purl: `pkg:${ecosystem}/${name}@${version}`, path: `test/${name}` };
 }
+
+test('the range index gives exactly the rows and verdicts that evaluating every row gives, for every package of the fixture database', () => {
+  const pkgs = store.db.prepare('SELECT ecosystem, namespace, package, idx FROM packages').raw(true).all() as Array<[string, string, string, string]>;
+  assert.ok(pkgs.length > 50);
+  let sortedRows = 0;
+  let compared = 0;
+  for (const [eco, ns, name, idx] of pkgs) {
+    const cmp = findComparator(eco);
+    if (!cmp) continue;
+    const packed = store.packedFor(eco, ns, name)!;
+    const rows = packed.rows();
+    sortedRows += packed.fixedCount();
+    assert.ok(idx.split('\n').length >= 2, `${eco} ${ns} ${name}: index has its two offset lines`);
+    // installed versions: every version the rows name, one below and above each, the lowest, junk
+    const versions = new Set<string>(['0', '0.0.1', '1.0.0', '99999.0', '', 'not a version!', '1:0']);
+    for (const r of rows) {
+      for (const rg of r.ranges) for (const e of rg.events) for (const v of Object.values(e)) if (v) versions.add(v);
+      for (const v of r.versions.slice(0, 5)) versions.add(v);
+      if (r.simpleFixed) {
+        versions.add(r.simpleFixed);
+        versions.add(`${r.simpleFixed}~1`);
+        versions.add(`${r.simpleFixed}.1`);
+        versions.add(`${r.simpleFixed}-1`);
+      }
+    }
+    for (const v of versions) {
+      const brute: Array<{ id: string; affected: boolean; fixed?: string; error?: string }> = [];
+      for (const row of rows) {
+        const verdict = evaluateRowFast(cmp, v, row);
+        if (verdict.affected || verdict.error) brute.push({ id: row.vulnId, affected: verdict.affected, fixed: verdict.fixed, error: verdict.error });
+      }
+      const fast = affectingRows(cmp, v, packed);
+      if (!fast) continue; // the caller evaluates every row
+      compared++;
+      const got = JSON.stringify(fast.map((f) => ({ id: f.row.vulnId, affected: f.verdict.affected, fixed: f.verdict.fixed, error: f.verdict.error })));
+      const want = JSON.stringify(brute);
+      // (compared as text, reported briefly: a diff of long arrays takes minutes)
+      if (got !== want) assert.fail(`${eco} ${ns} ${name} at '${v}': index ${got.slice(0, 300)} vs every row ${want.slice(0, 300)}`);
+      for (const f of fast) assert.ok(rows.includes(f.row), 'the index hands out the same row objects as affectedFor');
+    }
+  }
+  assert.ok(sortedRows > 100, `rows sorted by fixed version: ${sortedRows}`);
+  assert.ok(compared > 1000, `versions compared through the index: ${compared}`);
+});
+
+test('the fast path (no explanation) and the full evaluation (--explain) give the same findings', () => {
+  for (const inv of [bookworm(), alpine(), loadInventory(fx('inventory/bookworm-app-full.json'))]) {
+    const strip = (fs: Finding[]) => fs.map((f) => ({ ...f, vulnerability: f.vulnerability && { ...f.vulnerability, explanation: undefined } }));
+    const fast = matchInventoryDetailed(inv, VulnStore.open(dbFile), {});
+    const full = matchInventoryDetailed(inv, VulnStore.open(dbFile), { explain: true });
+    assert.ok(fast.findings.length > 0);
+    // compared as text, the first difference reported: a diff of thousands of findings takes minutes
+    const a = JSON.stringify(strip(fast.findings));
+    const b = JSON.stringify(strip(full.findings));
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    if (a !== b) assert.fail(`fast and full findings differ at ${i}: ${a.slice(Math.max(0, i - 200), i + 100)} vs ${b.slice(Math.max(0, i - 200), i + 100)}`);
+    assert.deepEqual(fast.warnings, full.warnings);
+  }
+});

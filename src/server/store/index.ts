@@ -68,11 +68,12 @@ export interface StoredVerdict {
   dkey: string | null;
 }
 
-/** A verdict's detail as verdict_details keeps it. */
+/** A verdict's detail as verdict_details keeps it, with the verdict's severity (null: a row from schema 3). */
 export interface VerdictDetail {
   dkey: string;
   vulnId: string;
   detail: string;
+  severity: string | null;
 }
 
 export interface NotificationRecord {
@@ -274,11 +275,18 @@ export class ServiceStore {
       else if (Number(v.value) > SCHEMA_VERSION) throw new Error(`the service database has schema ${v.value}, newer than this Bulwark (${SCHEMA_VERSION})`);
       else if (Number(v.value) < SCHEMA_VERSION) {
         // columns added since: older rows keep NULL there, and the readers fall back to the stored index
-        for (let n = Number(v.value) + 1; n <= SCHEMA_VERSION; n++) for (const sql of MIGRATIONS[n] ?? []) await t.exec(sql);
+        for (let n = Number(v.value) + 1; n <= SCHEMA_VERSION; n++) {
+          for (const m of MIGRATIONS[n] ?? []) if (!(await this.hasColumn(t, m.table, m.column))) await t.exec(`ALTER TABLE ${m.table} ADD COLUMN ${m.column} ${m.type}`);
+        }
         await t.run("UPDATE service_meta SET value = :v WHERE key = 'schema_version'", { v: String(SCHEMA_VERSION) });
       }
       for (const sql of LATE_INDEXES) await t.exec(sql);
     });
+  }
+
+  private async hasColumn(t: SqlDb, table: string, column: string): Promise<boolean> {
+    if (t.dialect === 'sqlite') return (await t.all<{ name: string }>(`PRAGMA table_info(${table})`)).some((c) => c.name === column);
+    return Boolean(await t.get('SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = :t AND column_name = :c', { t: table, c: column }));
   }
 
   close(): Promise<void> {
@@ -404,8 +412,8 @@ export class ServiceStore {
   private async insertVerdicts(t: SqlDb, digest: string, verdicts: VulnVerdict[]): Promise<void> {
     const rows = verdicts.map((v) => ({ d: digest, v: v.vulnId, p: v.package, s: v.severity, x: v.dkey ? '' : JSON.stringify(v.detail), k: v.dkey ?? null }));
     const details = new Map<string, Record<string, string>>();
-    for (const v of verdicts) if (v.dkey) details.set(`${v.dkey} ${v.vulnId}`, { k: v.dkey, v: v.vulnId, x: JSON.stringify(v.detail) });
-    await this.insertRows(t, 'verdict_details', ['dkey', 'vuln_id', 'detail'], ['k', 'v', 'x'], [...details.values()], 'ON CONFLICT (dkey, vuln_id) DO NOTHING');
+    for (const v of verdicts) if (v.dkey) details.set(`${v.dkey} ${v.vulnId}`, { k: v.dkey, v: v.vulnId, x: JSON.stringify(v.detail), s: v.severity });
+    await this.insertRows(t, 'verdict_details', ['dkey', 'vuln_id', 'detail', 'severity'], ['k', 'v', 'x', 's'], [...details.values()], 'ON CONFLICT (dkey, vuln_id) DO NOTHING');
     await this.insertRows(t, 'image_vulns', ['digest', 'vuln_id', 'package', 'severity', 'detail', 'dkey'], ['d', 'v', 'p', 's', 'x', 'k'], rows, 'ON CONFLICT (digest, vuln_id, package) DO NOTHING');
   }
 
@@ -606,12 +614,25 @@ export class ServiceStore {
     return new Map([...stored].map(([d, vs]) => [d, vs.map((v) => ({ vulnId: v.vulnId, package: v.package, severity: v.severity, detail: json<Record<string, unknown>>(v.detail) ?? {}, ...(v.dkey ? { dkey: v.dkey } : {}) }))]));
   }
 
+  /** Those of these images that have verdicts stored with their detail inline (from schema 2, no dkey). */
+  async inlineVerdictImages(digests: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    // (the (dkey, vuln_id) index finds the dkey NULL rows)
+    const rows = await this.db.all<{ digest: string }>('SELECT DISTINCT digest FROM image_vulns WHERE dkey IS NULL');
+    const want = new Set(digests);
+    for (const r of rows) if (want.has(r.digest)) out.add(r.digest);
+    return out;
+  }
+
   /** The verdict details kept under these dkeys (every advisory of each). */
   async detailsUnder(dkeys: string[]): Promise<VerdictDetail[]> {
     const out: VerdictDetail[] = [];
     for (const part of chunks(dkeys, 2000)) {
-      const rows = await this.db.all<{ dkey: string; vuln_id: string; detail: string }>(`SELECT dkey, vuln_id, detail FROM verdict_details WHERE dkey IN (${this.inList(this.db)})`, { list: JSON.stringify(part) });
-      for (const r of rows) out.push({ dkey: r.dkey, vulnId: r.vuln_id, detail: r.detail });
+      const rows = await this.db.all<{ dkey: string; vuln_id: string; detail: string; severity: string | null }>(
+        `SELECT dkey, vuln_id, detail, severity FROM verdict_details WHERE dkey IN (${this.inList(this.db)})`,
+        { list: JSON.stringify(part) },
+      );
+      for (const r of rows) out.push({ dkey: r.dkey, vulnId: r.vuln_id, detail: r.detail, severity: r.severity });
     }
     return out;
   }
@@ -660,10 +681,10 @@ export class ServiceStore {
       await this.insertRows(
         t,
         'verdict_details',
-        ['dkey', 'vuln_id', 'detail'],
-        ['k', 'v', 'x'],
-        round.details.upserts.map((d) => ({ k: d.dkey, v: d.vulnId, x: d.detail })),
-        'ON CONFLICT (dkey, vuln_id) DO UPDATE SET detail = excluded.detail',
+        ['dkey', 'vuln_id', 'detail', 'severity'],
+        ['k', 'v', 'x', 's'],
+        round.details.upserts.map((d) => ({ k: d.dkey, v: d.vulnId, x: d.detail, s: d.severity })),
+        'ON CONFLICT (dkey, vuln_id) DO UPDATE SET detail = excluded.detail, severity = excluded.severity',
       );
       await this.dropUnusedDetails(t, round.details.gone);
       await this.insertRows(

@@ -1,9 +1,18 @@
-/** Columns each schema version added to an existing database (ALTER TABLE ... ADD COLUMN, both engines). */
-export const MIGRATIONS: Record<number, string[]> = {
-  2: ['ALTER TABLE images ADD COLUMN inventory_os TEXT', 'ALTER TABLE image_keys ADD COLUMN packages TEXT'],
+/**
+ * Columns each schema version added to an existing database (ALTER TABLE ... ADD COLUMN, both engines; a column
+ * already there is left alone: a table the store is older than is created whole by schemaSql).
+ */
+export const MIGRATIONS: Record<number, Array<{ table: string; column: string; type: string }>> = {
+  2: [
+    { table: 'images', column: 'inventory_os', type: 'TEXT' },
+    { table: 'image_keys', column: 'packages', type: 'TEXT' },
+  ],
   // verdict details move to verdict_details (one row per matched package and advisory, shared by the images
   // holding it); rows written before keep their detail inline (dkey NULL) until a round rewrites them
-  3: ['ALTER TABLE image_vulns ADD COLUMN dkey TEXT'],
+  3: [{ table: 'image_vulns', column: 'dkey', type: 'TEXT' }],
+  // the severity beside the detail: a round tells a package whose verdicts kept their severities from its
+  // details alone (rows from schema 3 have none: their packages are compared image by image once)
+  4: [{ table: 'verdict_details', column: 'severity', type: 'TEXT' }],
 };
 
 /** Indexes on columns a migration adds: created after the migrations (schemaSql runs before them). */
@@ -23,14 +32,15 @@ export const LATE_INDEXES = ['CREATE INDEX IF NOT EXISTS image_vulns_detail ON i
  *                 advisory, package, severity and `dkey`, the key of the matched package (its inventory OS and
  *                 match identity) under which verdict_details keeps the detail; `detail` is '' then (a row from
  *                 schema 2 has its detail inline and dkey NULL)
- *  verdict_details  (dkey, advisory) -> the verdict's detail (JSON), one row for every image holding that
- *                 package: a database update that only changes details (a fixed version, a score) rewrites
- *                 these rows, not one row per image
+ *  verdict_details  (dkey, advisory) -> the verdict's severity and detail (JSON), one row for every image
+ *                 holding that package: a database update that only changes details (a fixed version, a score)
+ *                 rewrites these rows, not one row per image, and a round reads from them which packages'
+ *                 verdicts kept their severities (their images' rows are then left alone)
  *  db_updates     database refreshes and their notification round
  *  notifications  one row per (image, vulnerability, package, change) at or above the configured severity
  *  webhooks       receivers; deliveries: one signed POST each, retried with backoff, dead-lettered after N
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export function schemaSql(dialect: 'sqlite' | 'postgres'): string {
   const seq = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY';
@@ -92,6 +102,7 @@ CREATE TABLE IF NOT EXISTS verdict_details (
   dkey TEXT NOT NULL,
   vuln_id TEXT NOT NULL,
   detail TEXT NOT NULL,
+  severity TEXT,
   PRIMARY KEY (dkey, vuln_id)
 );
 CREATE TABLE IF NOT EXISTS db_updates (

@@ -7,7 +7,7 @@
 import type { InventoryReport, Package } from '../../inventory/types.js';
 import { findComparator } from '../version/index.js';
 import type { VulnStore } from '../store.js';
-import { evaluateRow, evaluateRowFast, sharedMemoComparator } from './evaluate.js';
+import { affectingRows, evaluateRow, evaluateRowFast, sharedMemoComparator } from './evaluate.js';
 import { distroNamespace } from './namespace.js';
 import { emptyResult, type FamilyResult, type RowMatch } from './types.js';
 
@@ -67,7 +67,16 @@ export function matchDistro(inv: InventoryReport, store: VulnStore, keepNonMatch
       let got = bySource.get(vkey);
       if (!got) {
         got = { hits: [], misses: [] };
-        const rows = store.affectedFor(eco, namespace, key);
+        const packed = !explain && !keepNonMatches ? store.packedFor(eco, namespace, key) : undefined;
+        const fast = packed && affectingRows(cmp, version, packed);
+        const rows = fast ? [] : store.affectedFor(eco, namespace, key);
+        if (fast) {
+          for (let r = 0; r < fast.length; r++) {
+            const { row, verdict } = fast[r]!;
+            if (verdict.error) res.warnings.push(`${key} ${version} vs ${row.vulnId}: ${verdict.error}`);
+            if (verdict.affected) got.hits.push({ key, version, ecosystem: eco, namespace, row, verdict });
+          }
+        }
         for (let r = 0; r < rows.length; r++) {
           const row = rows[r]!;
           const verdict = explain ? evaluateRow(cmp, version, row, label) : evaluateRowFast(cmp, version, row);

@@ -3,7 +3,7 @@
  * `--explain` and `bulwark why` can show them. Version order comes from src/vulndb/version.
  */
 import { affectedByEvents, listedIn, type VersionComparator } from '../version/index.js';
-import type { AffectedRow } from '../store.js';
+import type { AffectedRow, PackedPackage } from '../store.js';
 
 export interface Verdict {
   affected: boolean;
@@ -72,6 +72,66 @@ export function evaluateRowFast(cmp: VersionComparator, installed: string, row: 
     const msg = (e as Error).message;
     return { affected: false, steps: [`version comparison failed: ${msg}`], error: msg };
   }
+}
+
+/**
+ * The rows of a packed package that affect `installed`, with their verdicts, in import order, and the rows whose
+ * evaluation failed (their verdict carries the error): what `evaluateRowFast` over every row gives, less the rows
+ * that do not affect it. The range index (`rangeIndex` in store.ts) lists the rows of the common shape sorted by
+ * fixed version, so one binary search finds them; other rows are evaluated one by one. Undefined when the index
+ * cannot be used (an installed version the comparator does not accept, a comparison that throws): the caller
+ * then evaluates every row.
+ */
+export function affectingRows(cmp: VersionComparator, installed: string, p: PackedPackage): Array<{ at: number; row: AffectedRow; verdict: Verdict }> | undefined {
+  const n = p.fixedCount();
+  const found: Array<{ at: number; row: AffectedRow; verdict: Verdict }> = [];
+  // every list below is in import order except the sorted one: sort only when two lists contributed
+  let lists = 0;
+  if (n) {
+    if (!cmp.valid(installed)) return undefined;
+    // the first sorted fixed version above `installed`: it and every later one affect it
+    let lo = 0;
+    let hi = n;
+    try {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cmp.compare(installed, p.fixedAt(mid)) < 0) hi = mid;
+        else lo = mid + 1;
+      }
+    } catch {
+      return undefined;
+    }
+    if (lo < n) lists += n - lo > 1 ? 2 : 1;
+    for (let i = lo; i < n; i++) {
+      const at = p.fixedOffsetAt(i);
+      const row = p.rowAt(at);
+      found.push({ at, row, verdict: { affected: true, fixed: row.simpleFixed!, steps: NO_STEPS } });
+    }
+  }
+  const unfixed = p.unfixed();
+  if (unfixed.length) lists++;
+  for (let i = 0; i < unfixed.length; i++) {
+    const at = unfixed[i]!;
+    found.push({ at, row: p.rowAt(at), verdict: { affected: true, fixed: undefined, steps: NO_STEPS } });
+  }
+  const others = p.others();
+  let fromOthers = false;
+  for (let i = 0; i < others.length; i++) {
+    const at = others[i]!;
+    const row = p.rowAt(at);
+    const verdict = evaluateRowFast(cmp, installed, row);
+    if (verdict.affected || verdict.error) {
+      found.push({ at, row, verdict });
+      fromOthers = true;
+    }
+  }
+  if (fromOthers) lists++;
+  if (lists > 1) found.sort(byOffset);
+  return found;
+}
+
+function byOffset(a: { at: number }, b: { at: number }): number {
+  return a.at - b.at;
 }
 
 /** A comparator that remembers results (distro images compare the same source version for every binary package). */

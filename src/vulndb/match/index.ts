@@ -37,7 +37,8 @@ export interface MatchOptions {
 export interface MatchResult {
   findings: Finding[];
   warnings: string[];
-  stats: { packages: number; matchedPackages: number; findings: number; ms: number };
+  /** ms: the whole match; rowsMs: of which looking up and evaluating the advisory rows (the rest builds the findings) */
+  stats: { packages: number; matchedPackages: number; findings: number; ms: number; rowsMs: number };
 }
 
 export function matchInventory(inv: InventoryReport, store: VulnStore, opts: MatchOptions = {}): Finding[] {
@@ -51,6 +52,7 @@ export function runFamilies(inv: InventoryReport, store: VulnStore, keepNonMatch
 export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, opts: MatchOptions = {}): MatchResult {
   const t0 = performance.now();
   const families = runFamilies(inv, store, false, Boolean(opts.explain));
+  const rowsMs = performance.now() - t0;
   const warnings: string[] = [];
   const findings: Finding[] = [];
   const imageName = inv.image?.name ?? inv.image?.ref ?? 'inventory';
@@ -94,6 +96,8 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
   if (linked.length) store.preloadAdvisories(linked);
   // packages sharing one matches array (every binary package of one Debian source) are grouped and rated once
   const groupCache = new Map<RowMatch[], GroupFacts[]>();
+  // severity choices shared by single-row groups of the same feed, word and namespace (read-only, frozen ratings)
+  const sevCache = new Map<string, SeverityChoice>();
   const origins = layerOrigins(inv);
   let matchedPackages = 0;
   for (let f = 0; f < families.length; f++) {
@@ -105,7 +109,7 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
       if (!groups) {
         const gs = groupByAlias(pm.matches, store);
         groups = new Array<GroupFacts>(gs.length);
-        for (let g = 0; g < gs.length; g++) groups[g] = groupFacts(gs[g]!, store, opts);
+        for (let g = 0; g < gs.length; g++) groups[g] = groupFacts(gs[g]!, store, opts, sevCache);
         groupCache.set(pm.matches, groups);
       }
       const ctx = packageContext(pm.pkg, pm.matches[0]!, imageName, origins);
@@ -119,7 +123,7 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
   return {
     findings,
     warnings,
-    stats: { packages: inv.packages.length, matchedPackages, findings: findings.length, ms: performance.now() - t0 },
+    stats: { packages: inv.packages.length, matchedPackages, findings: findings.length, ms: performance.now() - t0, rowsMs },
   };
 }
 
@@ -338,7 +342,7 @@ interface GroupFacts {
 
 const NO_ALIASES: string[] = Object.freeze([]) as unknown as string[];
 
-function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions): GroupFacts {
+function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions, sevCache: Map<string, SeverityChoice>): GroupFacts {
   const { ids, matches } = group;
   const id = primaryId(ids, matches);
   let aliases = NO_ALIASES;
@@ -359,7 +363,18 @@ function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions): Gr
       if (ids[i] === id) own = infos[i];
     }
   }
-  const sev = resolveSeverity(ids, id, matches, store, opts.severitySources, infos);
+  // one advisory row without a record: its severity depends on its feed, its word and the namespace alone
+  let sev: SeverityChoice | undefined;
+  let sevKey: string | undefined;
+  if (plain && matches.length === 1) {
+    const row = matches[0]!.row;
+    sevKey = `${row.feed}\u0000${row.severity ?? ''}\u0000${matches[0]!.namespace}`;
+    sev = sevCache.get(sevKey);
+  }
+  if (!sev) {
+    sev = resolveSeverity(ids, id, matches, store, opts.severitySources, infos);
+    if (sevKey !== undefined) sevCache.set(sevKey, sev);
+  }
   let kev = own?.kev;
   let summary = own?.summary;
   for (let i = 0; i < infos.length; i++) {
@@ -440,6 +455,7 @@ interface PackageContext {
   evidenceKev?: Record<string, unknown>;
   origin?: 'base' | 'app';
   remediations: Map<string, Finding['remediation']>;
+  remediationsFixed?: Map<string, Finding['remediation']>;
 }
 
 function packageContext(pkg: Package, m: RowMatch, imageName: string, origins: Map<number, 'base' | 'app'>): PackageContext {
@@ -469,9 +485,11 @@ function packageContext(pkg: Package, m: RowMatch, imageName: string, origins: M
 function buildFinding(ctx: PackageContext, facts: GroupFacts, opts: MatchOptions): Finding {
   const { pkg } = ctx;
   const { id, status, fixed, main, kev } = facts;
-  const key = status === 'fixed' ? `\u0000${fixed}` : facts.remediationNoFix!;
-  let remediation = ctx.remediations.get(key);
-  if (!remediation) ctx.remediations.set(key, (remediation = Object.freeze({ text: status === 'fixed' ? `upgrade ${ctx.label} to ≥ ${fixed}` : facts.remediationNoFix! })));
+  // keyed by the fixed version, or by the text when there is no fix (two maps: no key string to build)
+  const byKey = status === 'fixed' ? (ctx.remediationsFixed ??= new Map()) : ctx.remediations;
+  const key = status === 'fixed' ? fixed! : facts.remediationNoFix!;
+  let remediation = byKey.get(key);
+  if (!remediation) byKey.set(key, (remediation = Object.freeze({ text: status === 'fixed' ? `upgrade ${ctx.label} to ≥ ${fixed}` : facts.remediationNoFix! })));
   const evidence = kev ? (ctx.evidenceKev ??= Object.freeze({ ...ctx.evidence, priority: 'known-exploited' })) : ctx.evidence;
   const f: Finding = {
     ruleId: id,

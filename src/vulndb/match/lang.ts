@@ -10,7 +10,7 @@ import type { InventoryReport, Package } from '../../inventory/types.js';
 import { findComparator, type VersionComparator } from '../version/index.js';
 import type { VulnStore } from '../store.js';
 import { normaliseName } from '../feeds/ecosystems.js';
-import { evaluateRow, evaluateRowFast, sharedMemoComparator } from './evaluate.js';
+import { affectingRows, evaluateRow, evaluateRowFast, sharedMemoComparator } from './evaluate.js';
 import { DISTRO_ECOSYSTEMS } from './distro.js';
 import { emptyResult, type FamilyResult, type RowMatch } from './types.js';
 
@@ -96,7 +96,16 @@ export function matchLanguage(inv: InventoryReport, store: VulnStore, keepNonMat
     let got = seen.get(vkey);
     if (!got) {
       got = { hits: [], misses: [] };
-      const rows = store.affectedFor(pkg.ecosystem, '', key);
+      const packed = !explain && !keepNonMatches ? store.packedFor(pkg.ecosystem, '', key) : undefined;
+      const fast = packed && affectingRows(cmp, version, packed);
+      const rows = fast ? [] : store.affectedFor(pkg.ecosystem, '', key);
+      if (fast) {
+        for (let r = 0; r < fast.length; r++) {
+          const { row, verdict } = fast[r]!;
+          if (verdict.error) res.warnings.push(`${pkg.name} ${version} vs ${row.vulnId}: ${verdict.error}`);
+          if (verdict.affected) got.hits.push({ key, version, ecosystem: pkg.ecosystem, namespace: '', row, verdict });
+        }
+      }
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r]!;
         const verdict = explain ? evaluateRow(cmp, version, row, pkg.ecosystem) : evaluateRowFast(cmp, version, row);
