@@ -1,7 +1,9 @@
 /**
  * Vulnerability DB bench: imports every feed in ../shared/data (time and DB size), then matches an
  * inventory of 2,000 packages drawn from the feeds (so every lookup hits advisory rows: the worst case).
- * Target: the match takes < 100 ms once the DB is open.
+ * Target: the match takes < 100 ms once the DB is open. Printed per inventory: the first match after open (CPU and
+ * wall; what a scan pays), split into looking up and evaluating rows vs building findings, and the median of 7
+ * matches on the same open store (warm caches).
  *
  *   npx tsx bench/vulndb.ts [--shared ../shared/data] [--db FILE] [--dump DIR]
  */
@@ -92,6 +94,7 @@ try {
     const cpu: number[] = [];
     let findings = 0;
     let warnings: string[] = [];
+    let firstRowsMs = 0;
     for (let r = 0; r < 7; r++) {
       const t = performance.now();
       const c = process.cpuUsage();
@@ -101,6 +104,7 @@ try {
       cpu.push((d.user + d.system) / 1000);
       findings = m.findings.length;
       warnings = m.warnings;
+      if (r === 0) firstRowsMs = m.stats.rowsMs;
       if (r === 0 && dumpDir) {
         const sortedFindings = [...m.findings].sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : x.fingerprint > y.fingerprint ? 1 : 0));
         writeFileSync(join(dumpDir, `findings-${label.includes('stress') ? 'stress' : 'real'}.json`), JSON.stringify({ findings: sortedFindings, warnings: m.warnings }, null, 1));
@@ -113,6 +117,7 @@ try {
     console.log(`match ${label}: ${inventory.packages.length} packages (${mix})`);
     const cpuSorted = [...cpu].sort((x, y) => x - y);
     console.log(`  first match after open ${runs[0]!.toFixed(1)} ms wall / ${cpu[0]!.toFixed(1)} ms CPU; median of 7 ${sorted[3]!.toFixed(1)} ms wall / ${cpuSorted[3]!.toFixed(1)} ms CPU; ${findings} findings (target < 100 ms)`);
+    console.log(`  first match: ${firstRowsMs.toFixed(1)} ms wall looking up and evaluating advisory rows, ${(runs[0]! - firstRowsMs).toFixed(1)} ms building ${findings} findings`);
     if (warnings.length) console.log(`  warnings: ${warnings.slice(0, 2).join(' | ')}`);
   };
   const load = (await import('node:os')).loadavg()[0]!.toFixed(1);

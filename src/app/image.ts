@@ -22,11 +22,13 @@ import type { OpenedImage } from '../sources/types.js';
 import { sourceOf, type SourceInfo } from '../sources/index.js';
 import type { RegistryOptions } from '../sources/registry.js';
 import type { SignatureVerdict } from '../registry/cosign.js';
-import { imageSignature } from './registry.js';
 import { buildInventory } from '../inventory/index.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
 import { originOfLayer, originSplit, runImageChecks, type LayerAttribution } from '../analyzers/image/index.js';
-import { vulnerabilityFindings, type VulnScanOptions, type VulnStore } from '../vulndb/index.js';
+import { vulnerabilityFindings, type VulnScanOptions } from '../vulndb/findings.js';
+// the vulnerability settings the image command reads, from here: app/vulnerabilities.ts also loads the database updater
+export { maxAgeFromConfig, severitySourcesFrom } from '../vulndb/findings.js';
+import type { VulnStore } from '../vulndb/store.js';
 import { loadInventoryDocument } from '../vulndb/saved-inventory.js';
 import { checkDbFile } from '../vulndb/store.js';
 import { dbPath } from '../vulndb/paths.js';
@@ -262,6 +264,8 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
   if (opts.scanners?.license) findings = [...findings, ...licenseFindings(inv.packages, imagePackageLocation(scan.image.name || ref))];
   let signature: SignatureVerdict | undefined;
   if (opts.signature) {
+    // loaded on demand: the registry audit and cosign modules are not needed by a scan without --verify-signature
+    const { imageSignature } = await import('./registry.js');
     const sig = await imageSignature(scan.image, opts.signature.key, { registry: opts.registry, required: opts.signature.required });
     signature = sig.verdict;
     findings = [...findings, ...sig.findings];

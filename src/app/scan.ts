@@ -42,7 +42,7 @@ import { LineFinder, projectInventory, type LockfileSummary } from '../inventory
 import { lockfileReader } from '../inventory/lockfiles/index.js';
 import type { InventoryReport } from '../inventory/types.js';
 import { dbPath } from '../vulndb/paths.js';
-import { maxAgeFromConfig, vulnerabilityFindings } from '../vulndb/index.js';
+import { maxAgeFromConfig, vulnerabilityFindings } from '../vulndb/findings.js';
 import { selectPackages, skipMatcher, type PkgTypes, type Scanners, type SkipSpec } from '../core/selectors.js';
 import { licenseFindings } from '../analyzers/license/index.js';
 

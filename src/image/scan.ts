@@ -19,7 +19,6 @@ import { LayerCache } from './cache.js';
 import { stackLayers } from './final.js';
 import { resolveLinks, unpack, walkEntries, type Walked } from './walk.js';
 import { isRecord, readIndex, storeLayer, WALKER_VERSION, type CachedIndex } from './layer-index.js';
-import { walkInWorkers } from './pool.js';
 
 export { WALKER_VERSION };
 
@@ -278,6 +277,8 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     const jobs: Array<Promise<void>> = [];
     if (toThreads.length) {
       const threads = Math.min(mainJoins ? concurrency - 1 : concurrency, toThreads.length);
+      // tinypool and the worker bootstrap are loaded only when a scan starts threads (never on a warm scan)
+      const { walkInWorkers } = await import('./pool.js');
       jobs.push(
         walkInWorkers(
           () => {

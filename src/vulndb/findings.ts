@@ -1,0 +1,70 @@
+/**
+ * Matching an inventory for a report: `vulnerabilityFindings` and the settings it reads. Apart from `index.ts`, which
+ * also re-exports the database updater and every feed importer, so that a scan loads the matchers and the store
+ * only (the image command's start-up).
+ */
+import { z } from 'zod';
+import type { Finding } from '../core/finding.js';
+import type { BulwarkConfig } from '../core/config.js';
+import { configSection } from '../core/config.js';
+import type { InventoryReport } from '../inventory/types.js';
+import { VulnStore } from './store.js';
+import { dbPath } from './paths.js';
+import { matchInventoryDetailed, type MatchOptions } from './match/index.js';
+import { applyVex, loadVex } from './vex.js';
+import { parseSeveritySources } from './ratings.js';
+
+export const DEFAULT_MAX_AGE_DAYS = 7;
+
+export const vulndbConfigSchema = z
+  .object({
+    'max-age-days': z.number().positive().optional(),
+    /** rating sources in preference order, as --severity-source: "nvd,auto" or [nvd, auto] */
+    'severity-source': z.union([z.string(), z.array(z.string())]).optional(),
+  })
+  .passthrough();
+
+export function maxAgeFromConfig(cfg: BulwarkConfig | undefined): number | undefined {
+  if (!cfg) return undefined;
+  return configSection(cfg, 'vulndb', vulndbConfigSchema)?.['max-age-days'];
+}
+
+/** `--severity-source` (wins) or `.bulwark.yaml` `vulndb.severity-source`; undefined: the default order. */
+export function severitySourcesFrom(flag: string | undefined, cfg: BulwarkConfig | undefined): string[] | undefined {
+  if (flag !== undefined) return parseSeveritySources(flag);
+  const fromCfg = cfg ? configSection(cfg, 'vulndb', vulndbConfigSchema)?.['severity-source'] : undefined;
+  return parseSeveritySources(fromCfg);
+}
+
+export interface VulnScanOptions extends MatchOptions {
+  /** an open database to use (a server keeps one open); it is not closed */
+  store?: VulnStore;
+  cacheDir?: string;
+  /** explicit database file (tests, --db) */
+  dbFile?: string;
+  vexFiles?: string[];
+  maxAgeDays?: number;
+}
+
+/** A warning when the database is older than maxAgeDays; undefined when fresh. */
+export function stalenessWarning(store: VulnStore, maxAgeDays = DEFAULT_MAX_AGE_DAYS): string | undefined {
+  const age = store.dataAgeMs();
+  const days = age / 86_400_000;
+  if (days <= maxAgeDays) return undefined;
+  return `the vulnerability database is ${days.toFixed(1)} days old (limit ${maxAgeDays}): run 'bulwark db update'`;
+}
+
+export function vulnerabilityFindings(inv: InventoryReport, opts: VulnScanOptions = {}): { findings: Finding[]; warnings: string[] } {
+  const store = opts.store ?? VulnStore.open(opts.dbFile ?? dbPath(opts.cacheDir));
+  try {
+    const warnings: string[] = [];
+    const stale = stalenessWarning(store, opts.maxAgeDays);
+    if (stale) warnings.push(stale);
+    const res = matchInventoryDetailed(inv, store, opts);
+    warnings.push(...res.warnings);
+    for (const f of opts.vexFiles ?? []) warnings.push(...applyVex(res.findings, loadVex(f)));
+    return { findings: res.findings, warnings };
+  } finally {
+    if (!opts.store) store.close();
+  }
+}
