@@ -80,9 +80,19 @@ export class ImageCheckContext {
     return this.layer(index)?.layer.digest ?? this.scan.image.layers[index]?.digest;
   }
 
+  /** per analyzer, per layer: its outputs by path as a Map (checks look up every final file; a Map lookup does not intern the path first, as a property lookup does) */
+  private outputs = new Map<string, Map<number, Map<string, unknown>>>();
+
   /** an analyzer's output for `path` in layer `index` */
   analysis<T>(analyzer: string, index: number, path: string): T | undefined {
-    return this.layer(index)?.analyses?.[analyzer]?.[path] as T | undefined;
+    let byLayer = this.outputs.get(analyzer);
+    if (!byLayer) this.outputs.set(analyzer, (byLayer = new Map()));
+    let m = byLayer.get(index);
+    if (!m) {
+      const rec = this.layer(index)?.analyses?.[analyzer];
+      byLayer.set(index, (m = new Map(rec ? Object.entries(rec) : [])));
+    }
+    return m.get(path) as T | undefined;
   }
 
   /** the collected text of a file of the final filesystem */
