@@ -20,7 +20,7 @@ import type { InventoryReport, Package } from '../inventory/types.js';
 import type { VulnStore } from '../vulndb/index.js';
 import { changeSetOf, keyedIdentities, matchIdentity, type KeyedIdentities } from './changes.js';
 import type { Metrics } from './metrics.js';
-import type { NotificationRecord, ServiceStore, StoredVerdict, VerdictDetail, VulnVerdict, WebhookRecord } from './store/index.js';
+import type { NotificationRecord, ServiceStore, StoredDetail, StoredVerdict, VerdictDetail, VulnVerdict, WebhookRecord } from './store/index.js';
 import type { VulnDatabase } from './vulns.js';
 
 /** `ecosystem/name@version`: how a package is named in verdicts and notifications. */
@@ -187,8 +187,8 @@ export class Notifier {
     const upserts: Array<StoredVerdict & { digest: string }> = [];
     const deletes: Array<{ digest: string; vulnId: string; package: string }> = [];
     // verdict details: as stored (of every dkey matched, read once), and as this round found them
-    const oldDetails = new Map<string, VerdictDetail>();
-    const oldByDkey = new Map<string, VerdictDetail[]>();
+    const oldDetails = new Map<string, StoredDetail>();
+    const oldByDkey = new Map<string, StoredDetail[]>();
     const readDkeys = new Set<string>();
     const newDetails = new Map<string, VerdictDetail>();
     const matchedDkeys = new Set<string>();
@@ -209,7 +209,7 @@ export class Notifier {
     // applied to each holder without reading its rows. Rows are read and compared image by image for packages
     // an image holds twice (merged verdicts), images with verdicts from before verdict_details, and packages
     // whose details have no severity yet (schema 3); a full round compares every image's rows.
-    type SlotDiff = { added: NewVerdict[]; gone: VerdictDetail[]; resevered: Array<[VerdictDetail, NewVerdict]> } | undefined;
+    type SlotDiff = { added: NewVerdict[]; gone: StoredDetail[]; resevered: Array<[StoredDetail, NewVerdict]> } | undefined;
     const diffs = new Map<Slot, SlotDiff>();
     const diffOf = (slot: Slot): SlotDiff => {
       if (diffs.has(slot)) return diffs.get(slot);
@@ -349,19 +349,18 @@ export class Notifier {
         }
       }
     }
-    // the bodies of removed verdicts: their last detail (under a dkey this round did not match: read now)
-    await readDetails(removedBodies.map((r) => r.key.slice(0, r.key.indexOf(' '))));
-    for (const r of removedBodies) {
-      const d = oldDetails.get(r.key);
-      if (d !== undefined) r.n.body = JSON.parse(d.detail) as Record<string, unknown>;
+    // the bodies of removed verdicts: their last detail, read now (before the round writes the new ones)
+    if (removedBodies.length) {
+      const texts = new Map<string, string>();
+      for (const d of await this.store.detailsUnder([...new Set(removedBodies.map((r) => r.key.slice(0, r.key.indexOf(' '))))], true)) texts.set(`${d.dkey} ${d.vulnId}`, d.detail!);
+      for (const r of removedBodies) {
+        const d = texts.get(r.key);
+        if (d !== undefined) r.n.body = JSON.parse(d) as Record<string, unknown>;
+      }
     }
-    // details: written where new or changed; the matched dkeys' details this round did not find are dropped
-    // once no verdict names them
-    const detailUpserts: VerdictDetail[] = [];
-    for (const [k, d] of newDetails) {
-      const o = oldDetails.get(k);
-      if (o?.detail !== d.detail || o.severity !== d.severity) detailUpserts.push(d);
-    }
+    // details: every one found is handed to the store, which writes those new or different; the matched dkeys'
+    // details this round did not find are dropped once no verdict names them
+    const detailUpserts = [...newDetails.values()];
     const gone: Array<{ dkey: string; vulnId: string }> = [];
     for (const k of oldDetails.keys()) {
       if (newDetails.has(k)) continue;
@@ -371,7 +370,7 @@ export class Notifier {
     lap('compare');
     const mode = silent ? 'baseline' : incremental ? 'incremental' : 'full';
     const deliveries = this.deliveries(updateId, builtAt, notifications, webhooks);
-    await this.store.recordRound({
+    const { detailsWritten } = await this.store.recordRound({
       updateId,
       verdicts: { upserts, deletes },
       details: { upserts: detailUpserts, gone },
@@ -384,7 +383,7 @@ export class Notifier {
         dbBuiltAt: builtAt,
         detail: {
           mode, rematchedPackages: rematched, rematchedImagePackages: imagePackages, comparedImagePackages: compared, verdictsWritten: upserts.length, verdictsDeleted: deletes.length,
-          detailsWritten: detailUpserts.length, deliveries: deliveries.length,
+          deliveries: deliveries.length,
         },
       },
     });
@@ -398,7 +397,7 @@ export class Notifier {
       comparedImagePackages: compared,
       verdictsWritten: upserts.length,
       verdictsDeleted: deletes.length,
-      detailsWritten: detailUpserts.length,
+      detailsWritten,
       notifications: notifications.length,
       deliveries: deliveries.length,
       ms: Date.now() - t0,

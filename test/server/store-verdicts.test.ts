@@ -51,6 +51,23 @@ test('verdict details are shared by the images holding a package, dropped with t
   const read = async (s: ServiceStore, n: number) => (await s.verdictsOf([index(n).digest])).get(index(n).digest)?.map((v) => [v.vulnId, v.severity, v.detail.fixedVersion]).sort();
   assert.deepEqual(await read(store, 2), [['CVE-2024-0001', 'high', '3.0.13-1'], ['CVE-2024-0002', 'high', '3.0.14-1']]);
 
+  // a round hands over every detail it found: only the new or different ones are written (and counted)
+  const upd = await store.startUpdate('test', 'test');
+  const detail = (vulnId: string, fixed: string) => ({ dkey: 'k1', vulnId, detail: JSON.stringify({ id: vulnId, fixedVersion: fixed }), severity: 'high' });
+  const { detailsWritten } = await store.recordRound({
+    updateId: upd.id,
+    verdicts: { upserts: [], deletes: [] },
+    details: { upserts: [detail('CVE-2024-0001', '3.0.13-1'), detail('CVE-2024-0002', '3.0.15-1')], gone: [] },
+    notifications: [],
+    deliveries: [],
+    notifiedBuiltAt: 'test',
+    summary: { changedVulns: 1, affectedImages: 2, detail: {} },
+  });
+  assert.equal(detailsWritten, 1);
+  assert.equal((await store.getUpdate(upd.id))?.detail?.detailsWritten, 1);
+  assert.deepEqual(await read(store, 2), [['CVE-2024-0001', 'high', '3.0.13-1'], ['CVE-2024-0002', 'high', '3.0.15-1']], 'both images read the new detail');
+  assert.deepEqual(await read(store, 1), await read(store, 2));
+
   assert.ok(await store.deleteImage(index(1).digest));
   assert.equal(await count(store), 3, 'image 2 still names the k1 details');
   assert.ok(await store.deleteImage(index(3).digest));
@@ -66,7 +83,7 @@ test('verdict details are shared by the images holding a package, dropped with t
   await store.close();
   store = await ServiceStore.open(file);
   assert.equal((await store.db.get<{ value: string }>(`SELECT value FROM service_meta WHERE key = 'schema_version'`))!.value, String(SCHEMA_VERSION));
-  assert.deepEqual(await read(store, 2), [['CVE-2024-0001', 'high', '3.0.13-1'], ['CVE-2024-0002', 'high', '3.0.14-1']], 'schema 2 verdicts read with their inline detail');
+  assert.deepEqual(await read(store, 2), [['CVE-2024-0001', 'high', '3.0.13-1'], ['CVE-2024-0002', 'high', '3.0.15-1']], 'schema 2 verdicts read with their inline detail');
   assert.equal(await count(store), 0);
   assert.ok(await store.deleteImage(index(2).digest));
 

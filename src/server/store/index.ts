@@ -76,6 +76,9 @@ export interface VerdictDetail {
   severity: string | null;
 }
 
+/** A row of verdict_details as read: its detail only when asked for. */
+export type StoredDetail = Omit<VerdictDetail, 'detail'> & { detail?: string };
+
 export interface NotificationRecord {
   seq: number;
   id: string;
@@ -430,14 +433,13 @@ export class ServiceStore {
    * PostgreSQL INSERT ... SELECT from a JSON array of objects, a few hundred rows per statement (values text or
    * as `types` names them).
    */
-  private async insertRows(t: SqlDb, table: string, columns: string[], fields: string[], rows: Array<Record<string, string | number | null>>, tail = '', types: Record<string, string> = {}): Promise<void> {
-    if (t.dialect === 'sqlite') {
-      await t.runEach(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${fields.map((f) => `:${f}`).join(', ')}) ${tail}`, rows);
-      return;
-    }
+  private async insertRows(t: SqlDb, table: string, columns: string[], fields: string[], rows: Array<Record<string, string | number | null>>, tail = '', types: Record<string, string> = {}): Promise<number> {
+    if (t.dialect === 'sqlite') return t.runEach(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${fields.map((f) => `:${f}`).join(', ')}) ${tail}`, rows);
+    let n = 0;
     for (const part of chunks(rows, 400)) {
-      await t.run(`INSERT INTO ${table} (${columns.join(', ')}) ${this.recordSet(fields, types)} ${tail}`, { list: JSON.stringify(part) });
+      n += await t.run(`INSERT INTO ${table} (${columns.join(', ')}) ${this.recordSet(fields, types)} ${tail}`, { list: JSON.stringify(part) });
     }
+    return n;
   }
 
   /** Store an image indexed outside the queue (an SBOM, a client's index): image, job and index at once. */
@@ -624,15 +626,15 @@ export class ServiceStore {
     return out;
   }
 
-  /** The verdict details kept under these dkeys (every advisory of each). */
-  async detailsUnder(dkeys: string[]): Promise<VerdictDetail[]> {
-    const out: VerdictDetail[] = [];
+  /** The verdict details kept under these dkeys (every advisory of each): severities, and the details when `text`. */
+  async detailsUnder(dkeys: string[], text = false): Promise<StoredDetail[]> {
+    const out: StoredDetail[] = [];
     for (const part of chunks(dkeys, 2000)) {
-      const rows = await this.db.all<{ dkey: string; vuln_id: string; detail: string; severity: string | null }>(
-        `SELECT dkey, vuln_id, detail, severity FROM verdict_details WHERE dkey IN (${this.inList(this.db)})`,
+      const rows = await this.db.all<{ dkey: string; vuln_id: string; detail?: string; severity: string | null }>(
+        `SELECT dkey, vuln_id, severity${text ? ', detail' : ''} FROM verdict_details WHERE dkey IN (${this.inList(this.db)})`,
         { list: JSON.stringify(part) },
       );
-      for (const r of rows) out.push({ dkey: r.dkey, vulnId: r.vuln_id, detail: r.detail, severity: r.severity });
+      for (const r of rows) out.push({ dkey: r.dkey, vulnId: r.vuln_id, severity: r.severity, ...(text ? { detail: r.detail } : {}) });
     }
     return out;
   }
@@ -658,15 +660,18 @@ export class ServiceStore {
     updateId: string;
     /** verdicts new or changed (upserted), and gone (deleted) */
     verdicts: { upserts: Array<StoredVerdict & { digest: string }>; deletes: Array<{ digest: string; vulnId: string; package: string }> };
-    /** verdict details new or changed, and those the round no longer found (dropped unless a verdict still names them) */
+    /**
+     * the verdict details the round found (written where new or different; how many is returned and recorded as
+     * the summary's detailsWritten), and those it no longer found (dropped unless a verdict still names them)
+     */
     details: { upserts: VerdictDetail[]; gone: Array<{ dkey: string; vulnId: string }> };
     notifications: Array<Omit<NotificationRecord, 'seq' | 'acknowledgedAt'>>;
     deliveries: Array<{ id: string; webhook: string; body: string }>;
     /** the database these verdicts are from: the next round's change set must start here */
     notifiedBuiltAt: string;
     summary: { changedVulns: number; affectedImages: number; dbBuiltAt?: string; detail?: Record<string, unknown> };
-  }): Promise<void> {
-    await this.db.tx(async (t) => {
+  }): Promise<{ detailsWritten: number }> {
+    return this.db.tx(async (t) => {
       const gone = round.verdicts.deletes.map((d) => ({ d: d.digest, v: d.vulnId, p: d.package }));
       if (t.dialect === 'sqlite') await t.runEach('DELETE FROM image_vulns WHERE digest = :d AND vuln_id = :v AND package = :p', gone);
       else for (const part of chunks(gone, 400)) await t.run(`DELETE FROM image_vulns WHERE (digest, vuln_id, package) IN (${this.recordSet(['d', 'v', 'p'])})`, { list: JSON.stringify(part) });
@@ -678,13 +683,15 @@ export class ServiceStore {
         round.verdicts.upserts.map((v) => ({ d: v.digest, v: v.vulnId, p: v.package, s: v.severity, x: v.detail, k: v.dkey })),
         'ON CONFLICT (digest, vuln_id, package) DO UPDATE SET severity = excluded.severity, detail = excluded.detail, dkey = excluded.dkey',
       );
-      await this.insertRows(
+      // (the engine compares: a detail that did not change is not rewritten, and is not counted)
+      const detailsWritten = await this.insertRows(
         t,
         'verdict_details',
         ['dkey', 'vuln_id', 'detail', 'severity'],
         ['k', 'v', 'x', 's'],
         round.details.upserts.map((d) => ({ k: d.dkey, v: d.vulnId, x: d.detail, s: d.severity })),
-        'ON CONFLICT (dkey, vuln_id) DO UPDATE SET detail = excluded.detail, severity = excluded.severity',
+        `ON CONFLICT (dkey, vuln_id) DO UPDATE SET detail = excluded.detail, severity = excluded.severity
+         WHERE verdict_details.detail <> excluded.detail OR verdict_details.severity ${t.dialect === 'sqlite' ? 'IS NOT' : 'IS DISTINCT FROM'} excluded.severity`,
       );
       await this.dropUnusedDetails(t, round.details.gone);
       await this.insertRows(
@@ -710,10 +717,11 @@ export class ServiceStore {
         `UPDATE db_updates SET state = 'done', finished_at = :now, changed_vulns = :cv, affected_images = :ai, notifications = :n, db_built_at = :built, detail = :detail WHERE id = :id`,
         {
           now, cv: round.summary.changedVulns, ai: round.summary.affectedImages, n: round.notifications.length, built: round.summary.dbBuiltAt ?? null,
-          detail: round.summary.detail ? JSON.stringify(round.summary.detail) : null, id: round.updateId,
+          detail: round.summary.detail ? JSON.stringify({ ...round.summary.detail, detailsWritten }) : null, id: round.updateId,
         },
       );
       await t.run(`INSERT INTO service_meta (key, value) VALUES ('notified_db_built_at', :v) ON CONFLICT (key) DO UPDATE SET value = :v`, { v: round.notifiedBuiltAt });
+      return { detailsWritten };
     });
   }
 
