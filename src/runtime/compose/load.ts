@@ -254,7 +254,9 @@ export function loadCompose(opts: LoadOptions): ComposeProject {
     if (pf.data.services !== undefined && (typeof pf.data.services !== 'object' || Array.isArray(pf.data.services) || pf.data.services === null)) {
       throw new InputError(`${where(pf, ['services'])}: 'services' must be a mapping`);
     }
-    model = mergeValue('', model, pf.data, pf.reset, pf.override, []);
+    const merged = mergeValue('', model, pf.data, pf.reset, pf.override, []);
+    // a !reset on the document itself (or on its empty key, which shares the root's path) leaves nothing
+    model = merged && typeof merged === 'object' && !Array.isArray(merged) ? (merged as Record<string, J>) : {};
   }
   const name = (opts.projectName ?? env.COMPOSE_PROJECT_NAME ?? (typeof model.name === 'string' ? model.name : undefined) ?? basename(projectDir))
     .toLowerCase()
