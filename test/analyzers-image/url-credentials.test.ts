@@ -145,6 +145,14 @@ test('the URL rule on its own: every scheme, and the placeholder forms', () => {
   ]) {
     assert.deepEqual(m.scan(placeholder, 'x.conf'), [], placeholder);
   }
+  // random values that merely start with "my" / "your" are secrets (a CI run drew 'MygQCuFkvk6Abg' and lost it
+  // to the "my..." placeholder pattern); the placeholder nouns are not
+  for (const real of ['MygQCuFkvk6Abg', 'mYAxFMfnhsgyxw', 'yourT7kq2ZpW9x', 'my_8fKq2LzR0w']) {
+    assert.equal(m.scan(`REDIS_URL=redis://:${real}@cache:6379/0`, 'x.env').length, 1, real);
+  }
+  for (const dummy of ['mypassword', 'my_secret', 'your-password', 'yourApiKeyHere', 'my_db_password2', 'YOUR_TOKEN']) {
+    assert.deepEqual(m.scan(`REDIS_URL=redis://:${dummy}@cache:6379/0`, 'x.env'), [], dummy);
+  }
 });
 
 function walk(dir: string, out: string[] = []): string[] {

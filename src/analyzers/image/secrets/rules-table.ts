@@ -48,7 +48,10 @@ export const DUMMY_VALUES = [
   '^<[^>]*>$', // <your-password>
   '^\\*+$',
   '^x{4,}$',
-  '^(?:changeme|change_me|changeit|password|passwd|secret|example|sample|dummy|test|testing|none|null|nil|undefined|true|false|yes|no|redacted|your[_-]?\\w*|my[_-]?\\w*|foo|bar|foobar|admin|root|default)$',
+  '^(?:changeme|change_me|changeit|password|passwd|secret|example|sample|dummy|test|testing|none|null|nil|undefined|true|false|yes|no|redacted|foo|bar|foobar|admin|root|default)$',
+  // your_password, my-secret, yourApiKeyHere, my_db_password2: the owner's noun, not a random value that happens to
+  // start with "my" or "your"
+  '^(?:your|my)[_-]?(?:[a-z]+[_-])?(?:pass(?:word|wd|phrase)?|pw|pwd|secret|token|key|api[_-]?key|access[_-]?key|secret[_-]?key|user(?:name)?|value|app|db|database|host|server|org|account|project|domain)(?:[_-]?(?:here|\\d{1,3}))?$',
   'example',
   'place[_-]?holder',
   '^\\.\\.\\.$',
