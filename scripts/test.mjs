@@ -28,6 +28,9 @@ const parallel = files.filter((f) => !f.endsWith('.serial.test.ts'));
 const concurrency = process.env.BULWARK_TEST_CONCURRENCY ?? '2';
 let status = 0;
 const totals = { pass: 0, fail: 0, skipped: 0 };
+// the failing tests, named again after the summary so the end of a long CI log says which ones failed
+const failures = [];
+let awaitingLocation = false;
 for (const [group, conc] of [
   [parallel, concurrency],
   [serial, '1'],
@@ -47,6 +50,17 @@ for (const [group, conc] of [
       for (const line of lines) {
         const m = /^# (pass|fail|skipped) (\d+)$/.exec(line);
         if (m) totals[m[1]] += Number(m[2]);
+        const f = /^(\s*)not ok \d+ - (.*)$/.exec(line);
+        if (f) {
+          failures.push(`${f[1]}${f[2]}`);
+          awaitingLocation = true;
+        } else if (awaitingLocation) {
+          const loc = /^\s*location: '(.*)'$/.exec(line);
+          if (loc) {
+            failures[failures.length - 1] += `  (${loc[1].replace(process.cwd() + '/', '')})`;
+            awaitingLocation = false;
+          } else if (/^\s*(?:ok|not ok) \d+/.test(line)) awaitingLocation = false;
+        }
       }
     });
     child.on('close', (c) => resolve(c ?? 1));
@@ -54,5 +68,6 @@ for (const [group, conc] of [
   if (code !== 0) status = code;
 }
 // one closing line for the whole run (the two groups each print their own TAP summary above)
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 console.log(`\nbulwark: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(status);

@@ -3,7 +3,8 @@
  * authentication and scopes, a per-client rate limit, problem+json errors, request metrics, and the hook
  * that serves the dashboard at `/` (dashboard.ts; or the static files of --dashboard DIR).
  */
-import type { RegistryOptions } from '../sources/registry.js';
+import { registryDetails, type RegistryOptions } from '../sources/registry.js';
+import { formatReference } from '../registry/reference.js';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, realpathSync, rmSync, statSync, createReadStream } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
@@ -129,8 +130,13 @@ async function saveUpload(body: Readable, path: string, max: number): Promise<nu
   return n;
 }
 
-/** Open an image just enough to know its digest and name (manifest, config, layer list). */
-async function identify(ref: string, ctx: ServerContext, platform?: string): Promise<{ digest: string; name: string }> {
+/**
+ * Open an image just enough to know its digest and name (manifest, config, layer list). A registry image is
+ * keyed by the manifest of the platform that was chosen (an index holds one per platform), and `pinned` names
+ * that manifest by digest: the job indexes exactly what was identified, whatever the tag points to by then and
+ * whichever platform was asked for.
+ */
+async function identify(ref: string, ctx: ServerContext, platform?: string): Promise<{ digest: string; name: string; pinned?: string }> {
   let img;
   try {
     img = await openImage(ref, { tmpDir: ctx.tmpDir, ...(platform ? { platform } : {}), ...(ctx.registry ? { registry: ctx.registry } : {}) });
@@ -141,6 +147,11 @@ async function identify(ref: string, ctx: ServerContext, platform?: string): Pro
     throw new HttpError(422, `cannot read the image: ${err?.message ?? String(e)}`);
   }
   try {
+    const reg = registryDetails(img);
+    if (reg) {
+      const pinned = formatReference({ registry: reg.reference.registry, repository: reg.reference.repository, digest: reg.manifestDigest, implicitRegistry: false });
+      return { digest: reg.manifestDigest, name: img.name, pinned };
+    }
     return { digest: imageDigest(img), name: img.name };
   } finally {
     await img.close().catch(() => undefined);
@@ -225,7 +236,7 @@ async function postIndex(req: Req, reply: FastifyReply, ctx: ServerContext): Pro
     throw new HttpError(400, 'unsupported reference: use docker:NAME (the server\'s engine), a registry reference (HOST/REPO[:TAG], registry:NAME, docker://NAME), or an absolute path under an allowed root');
   }
   const id = await identify(resolved, ctx, body.platform);
-  const r = await ctx.store.submit({ digest: id.digest, name: body.name ?? id.name, ref: resolved, kind: 'ref', maxAttempts: ctx.maxAttempts });
+  const r = await ctx.store.submit({ digest: id.digest, name: body.name ?? id.name, ref: id.pinned ?? resolved, kind: 'ref', maxAttempts: ctx.maxAttempts });
   if (r.created) ctx.worker.poke();
   reply.code(202);
   return { digest: r.image.digest, job: r.job.id, state: r.image.state, created: r.created };

@@ -15,6 +15,8 @@ import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 import { haveRegistryTools, makePki, skopeoCopy, startRegistry, type Pki, type RunningRegistry } from '../registry/support/registries.js';
 import { craftImage, SECDB } from './helpers.js';
+import { RegistryClient } from '../../src/registry/client.js';
+import { MT } from '../../src/registry/manifest.js';
 
 const missing = haveRegistryTools();
 const work = tempDir('bw-serve-reg-');
@@ -76,7 +78,9 @@ describe('bulwark serve: registry references', { skip: missing }, () => {
     assert.ok(v.body.findings.some((f: any) => f.ruleId === 'CVE-2024-9143' && f.vulnerability.package.name === 'libssl3'), 'openssl CVE-2024-9143 in libssl3');
     const idx = await call(srv!.url, 'GET', `/api/v1/index/${r.body.digest}`, { token: TOKENS.read });
     assert.equal(idx.status, 200, idx.text);
-    assert.equal(idx.body.image.ref, ref);
+    // the job indexed the manifest it identified, by digest; the name keeps the tag the user wrote
+    assert.equal(idx.body.image.ref, `${tls!.addr}/team/app@${r.body.digest}`);
+    assert.match(idx.body.image.name, /team\/app:1$/);
     // idempotent per manifest digest: a second submission creates nothing
     const again = await call(srv!.url, 'POST', '/api/v1/index', { token: TOKENS.write, json: { ref } });
     assert.equal(again.status, 202);
@@ -89,6 +93,51 @@ describe('bulwark serve: registry references', { skip: missing }, () => {
     assert.equal(r.status, 202, r.text);
     const v = await vulnerabilities(srv!, r.body.digest);
     assert.ok(v.body.findings.some((f: any) => f.ruleId === 'CVE-2024-9143'));
+  });
+
+  test('a multi-platform index: each platform is its own image, keyed by its own manifest, indexed as asked', async () => {
+    const client = new RegistryClient(plain!.addr, { insecureRegistries: [plain!.addr] });
+    try {
+      const m = await client.manifest('app', '2');
+      // an arm64 variant of the same image: same layers, its config says arm64
+      const cfg = JSON.parse((await client.blobBytes('app', (m.doc as any).config.digest, 'config')).toString());
+      cfg.architecture = 'arm64';
+      cfg.variant = 'v8';
+      const cfgBuf = Buffer.from(JSON.stringify(cfg));
+      const cfgDigest = await client.pushBlob('app', cfgBuf);
+      const arm = Buffer.from(JSON.stringify({ ...JSON.parse(m.body.toString()), config: { ...(m.doc as any).config, digest: cfgDigest, size: cfgBuf.length } }));
+      const armDigest = await client.pushManifest('app', 'arm', arm, m.mediaType);
+      const index = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MT.ociIndex,
+          manifests: [
+            { mediaType: m.mediaType, digest: m.digest, size: m.body.length, platform: { os: 'linux', architecture: 'amd64' } },
+            { mediaType: m.mediaType, digest: armDigest, size: arm.length, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+          ],
+        }),
+      );
+      const indexDigest = await client.pushManifest('app', 'multi', index, MT.ociIndex);
+      const ref = `${plain!.addr}/app:multi`;
+      const amd = await call(srv!.url, 'POST', '/api/v1/index', { token: TOKENS.write, json: { ref } });
+      assert.equal(amd.status, 202, amd.text);
+      assert.equal(amd.body.digest, m.digest, 'the default platform (linux/amd64) manifest, not the index');
+      const armRes = await call(srv!.url, 'POST', '/api/v1/index', { token: TOKENS.write, json: { ref, platform: 'linux/arm64/v8' } });
+      assert.equal(armRes.status, 202, armRes.text);
+      assert.equal(armRes.body.digest, armDigest);
+      assert.notEqual(armRes.body.digest, indexDigest);
+      // both are indexed (a job that indexed another platform would fail: "the image changed since it was submitted")
+      for (const [digest, arch] of [[m.digest, 'linux/amd64'], [armDigest, 'linux/arm64/v8']] as const) {
+        const v = await vulnerabilities(srv!, digest);
+        assert.ok(v.body.findings.some((f: any) => f.ruleId === 'CVE-2024-9143'), arch);
+        const idx = await call(srv!.url, 'GET', `/api/v1/index/${digest}`, { token: TOKENS.read });
+        assert.equal(idx.status, 200, idx.text);
+        assert.equal(idx.body.image.ref, `${plain!.addr}/app@${digest}`);
+        assert.equal(JSON.stringify(idx.body).includes(arch), true, `${arch} in the index report`);
+      }
+    } finally {
+      client.close();
+    }
   });
 
   test('without --ca-cert and --insecure-registry both registries are refused with the reason (422 problem)', async () => {

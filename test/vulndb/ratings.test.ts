@@ -15,7 +15,7 @@ import type { Finding } from '../../src/core/finding.js';
 import type { InventoryReport, Package } from '../../src/inventory/types.js';
 import { VulnStore } from '../../src/vulndb/store.js';
 import { matchInventory } from '../../src/vulndb/match/index.js';
-import { parseSeveritySources, knownRatingSources } from '../../src/vulndb/ratings.js';
+import { parseSeveritySources, knownRatingSources, chooseRating } from '../../src/vulndb/ratings.js';
 import { applyPolicy, findingCounts, sortFindings } from '../../src/core/policy.js';
 import { SEVERITIES } from '../../src/core/finding.js';
 import { toSarif } from '../../src/report/sarif.js';
@@ -105,6 +105,14 @@ test('default preference: the distro first for OS packages, GitHub then NVD for 
   const u = fs.get('CVE-2099-1004 rated-src')!;
   assert.equal(u.vulnerability!.rating, undefined);
   assert.match(u.vulnerability!.severitySource!, /^none/);
+});
+
+test('sources of one rank are ordered as localeCompare orders them (every known source, and names outside a-z0-9-)', () => {
+  const names = [...knownRatingSources(), 'osv', 'osv-a', 'osva', 'a-b', 'ab', 'a0', 'Zeta', 'zeta', 'éclair', 'e_x', 'e.x', 'e-x'];
+  const want = [...names].sort((a, b) => a.localeCompare(b));
+  // every source outside the explicit order shares its last rank; the list order is reversed to make the sort work
+  const got = chooseRating([...names].reverse().map((source) => ({ source, severity: 'low' as const, method: 'vendor' })), '', ['none-of-these']).ordered;
+  assert.deepEqual(got.map((r) => r.source), want);
 });
 
 test('Ubuntu: the priority Ubuntu publishes in OSV is the vendor rating of an Ubuntu package', () => {
