@@ -5,7 +5,9 @@
 //   2. dist/rule-catalogue.json: the metadata of every rule, as `bulwark rules --format json` prints it, so
 //      `bulwark rules` and `bulwark explain` start without loading the analyzers (the way oclif's manifest
 //      spares loading every command). The catalogue is written from the built registry, so it cannot drift.
-// `--check` changes nothing and exits 1 when dist/ lacks a data file or the catalogue.
+//   3. dist/build-id.json: a digest of every file under src/ and of package-lock.json, the code identity the image
+//      result cache keys on (src/app/code-identity.ts), so that changed code never reuses another build's results.
+// `--check` changes nothing and exits 1 when dist/ lacks a data file, the catalogue or the build id.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,6 +30,7 @@ const assets = assetFiles();
 if (process.argv.includes('--check')) {
   const missing = assets.filter((rel) => !existsSync(join(dist, rel)) || statSync(join(dist, rel)).size !== statSync(join(src, rel)).size);
   if (!existsSync(join(dist, 'rule-catalogue.json'))) missing.push('rule-catalogue.json');
+  if (!existsSync(join(dist, 'build-id.json'))) missing.push('build-id.json');
   if (missing.length) {
     console.error(`dist/ lacks ${missing.length} file(s): ${missing.join(', ')} (run npm run build)`);
     process.exit(1);
@@ -44,4 +47,6 @@ const { TOOL_VERSION } = await import(pathToFileURL(join(dist, 'core', 'version.
 const { ruleCatalogueFromRegistry, ruleOrder } = await import(pathToFileURL(join(dist, 'app', 'rules.js')).href);
 const rules = await ruleCatalogueFromRegistry();
 writeFileSync(join(dist, 'rule-catalogue.json'), JSON.stringify({ version: TOOL_VERSION, rules, byId: ruleOrder(rules) }) + '\n');
+const { treeDigest } = await import(pathToFileURL(join(dist, 'app', 'code-identity.js')).href);
+writeFileSync(join(dist, 'build-id.json'), JSON.stringify({ version: TOOL_VERSION, id: treeDigest(src, join(root, 'package-lock.json')) }) + '\n');
 console.log(`dist/: copied ${assets.length} data file(s) from src/, wrote the catalogue of ${rules.length} rules`);

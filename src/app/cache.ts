@@ -11,6 +11,7 @@ import { cacheRoot } from '../image/cache.js';
 
 export const CACHE_AREAS = {
   layers: { dir: 'layers', what: 'per-layer walk and analyzer results' },
+  images: { dir: 'images', what: 'per-image results: inventory and image check findings (app/image-cache.ts)' },
   'base-images': { dir: 'base-images', what: 'layer index of images seen before (base/app attribution)' },
   tmp: { dir: 'tmp', what: 'temporary image exports' },
   db: { dir: 'db', what: 'vulnerability database (bulwark db update rebuilds it)' },

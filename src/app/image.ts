@@ -15,28 +15,28 @@ import type { BulwarkConfig } from '../core/config.js';
 import type { Finding } from '../core/finding.js';
 import type { Report, Target } from '../core/report.js';
 import { TOOL } from '../core/version.js';
-import { analyzeImage } from '../image/pipeline.js';
 import type { ScanProgress } from '../image/scan.js';
 import type { ImageScan } from '../image/types.js';
-import type { OpenedImage } from '../sources/types.js';
-import { sourceOf, type SourceInfo } from '../sources/index.js';
+import type { OpenedImage, ImageSourceOptions } from '../sources/types.js';
+import { openImage, sourceOf, type SourceInfo } from '../sources/index.js';
 import type { RegistryOptions } from '../sources/registry.js';
 import type { SignatureVerdict } from '../registry/cosign.js';
-import { buildInventory } from '../inventory/index.js';
 import type { InventoryReport, Package } from '../inventory/types.js';
-import { originOfLayer, originSplit, runImageChecks, type LayerAttribution } from '../analyzers/image/index.js';
+// the base/app attribution and origin split only: the checks themselves (every image rule, the secret engine) load
+// when a scan runs them, not when a cached result is reused
+import { attributeLayers, baseIndexDir, loadLayerIndex, originOfLayer, originSplit, recordScannedImage, type LayerAttribution } from '../analyzers/image/attribution.js';
 import { vulnerabilityFindings, type VulnScanOptions } from '../vulndb/findings.js';
 // the vulnerability settings the image command reads, from here: app/vulnerabilities.ts also loads the database updater
 export { maxAgeFromConfig, severitySourcesFrom } from '../vulndb/findings.js';
 import type { VulnStore } from '../vulndb/store.js';
-import { loadInventoryDocument } from '../vulndb/saved-inventory.js';
 import { checkDbFile } from '../vulndb/store.js';
+import { loadInventoryDocument } from '../vulndb/saved-inventory.js';
 import { dbPath } from '../vulndb/paths.js';
 import { UserError } from '../core/errors.js';
 import { timed } from '../core/timing.js';
-import { imageScanAnalyzers, packageDetectors } from './analyzers.js';
+import { cacheRoot } from '../image/cache.js';
 import { selectPackages, type PkgTypes, type Scanners, type SkipSpec } from '../core/selectors.js';
-import { imagePackageLocation, licenseFindings } from '../analyzers/license/index.js';
+import { clockFacts, imageIdentity, ImageResultCache, imageResultKey, type ImageResult } from './image-cache.js';
 
 export interface ImageScanOptions {
   /** os/arch[/variant] of a multi-platform image (default linux/amd64) */
@@ -154,19 +154,33 @@ function oneLine(s: string | undefined, max = 90): string {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
+/** What the summary reads of a walk: per layer its entries and uncompressed bytes, the final and hidden file counts. */
+export interface ScanCounts {
+  layers: Array<{ entries: number; size: number }>;
+  files: number;
+  hiddenFiles: number;
+}
+
+export function scanCounts(scan: ImageScan): ScanCounts {
+  return { layers: scan.layers.map((l) => ({ entries: l.entries.length, size: l.uncompressedSize })), files: scan.final.size, hiddenFiles: scan.hidden.length };
+}
+
 /** The image summary as data (report.summary) and as text (table output). */
 export function imageSummary(scan: ImageScan, inv?: InventoryReport): { data: ImageSummary; text: string } {
-  const img = scan.image;
-  const counts: Record<string, number> = {};
-  for (const p of inv?.packages ?? []) counts[p.ecosystem] = (counts[p.ecosystem] ?? 0) + 1;
-  const layers: IndexedLayer[] = scan.layers.map((l) => ({
-    index: l.layer.index,
-    digest: l.layer.digest,
-    diffId: l.layer.diffId,
-    size: l.uncompressedSize,
-    blobSize: l.layer.size,
-    entries: l.entries.length,
-    createdBy: l.layer.createdBy,
+  return summaryOf(scan.image, scanCounts(scan), inv);
+}
+
+function summaryOf(img: OpenedImage, counts: ScanCounts, inv?: InventoryReport): { data: ImageSummary; text: string } {
+  const pkgCounts: Record<string, number> = {};
+  for (const p of inv?.packages ?? []) pkgCounts[p.ecosystem] = (pkgCounts[p.ecosystem] ?? 0) + 1;
+  const layers: IndexedLayer[] = img.layers.map((l, i) => ({
+    index: l.index,
+    digest: l.digest,
+    diffId: l.diffId,
+    size: counts.layers[i]!.size,
+    blobSize: l.size,
+    entries: counts.layers[i]!.entries,
+    createdBy: l.createdBy,
   }));
   const os = inv?.os ? (inv.os.prettyName ?? `${inv.os.id}${inv.os.versionId ? ` ${inv.os.versionId}` : ''}`) : undefined;
   const data: ImageSummary = {
@@ -178,9 +192,9 @@ export function imageSummary(scan: ImageScan, inv?: InventoryReport): { data: Im
     created: img.config.created,
     os,
     layers,
-    files: scan.final.size,
-    hiddenFiles: scan.hidden.length,
-    packages: counts,
+    files: counts.files,
+    hiddenFiles: counts.hiddenFiles,
+    packages: pkgCounts,
     source: sourceOf(img),
   };
   const lines: string[] = [];
@@ -191,12 +205,12 @@ export function imageSummary(scan: ImageScan, inv?: InventoryReport): { data: Im
   if (os) lines.push(`OS:       ${os}`);
   if (img.config.created) lines.push(`Created:  ${img.config.created}`);
   const total = layers.reduce((a, l) => a + l.size, 0);
-  lines.push(`Layers:   ${layers.length} (${formatBytes(total)} uncompressed, ${scan.final.size} files in the final filesystem, ${scan.hidden.length} hidden by later layers)`);
+  lines.push(`Layers:   ${layers.length} (${formatBytes(total)} uncompressed, ${counts.files} files in the final filesystem, ${counts.hiddenFiles} hidden by later layers)`);
   for (const l of layers) {
     lines.push(`  ${String(l.index).padStart(3)}  ${formatBytes(l.size).padStart(8)}  ${(l.diffId ?? l.digest).slice(7, 19) || '-'.padEnd(12)}  ${oneLine(l.createdBy)}`);
   }
   if (inv) {
-    const eco = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+    const eco = Object.entries(pkgCounts).sort((a, b) => b[1] - a[1]);
     lines.push(`Packages: ${inv.packages.length}${eco.length ? ` (${eco.map(([e, n]) => `${e} ${n}`).join(', ')})` : ''}`);
   }
   return { data, text: lines.join('\n') };
@@ -221,6 +235,7 @@ export function withoutFileLists(packages: Package[]): Package[] {
 /** Walk an image once with the package detectors and coalesce the inventory (file lists kept). */
 export async function imageInventory(ref: string, opts: ImageScanOptions = {}): Promise<{ scan: ImageScan; inv: InventoryReport }> {
   const { pkgTypes, ...rest } = opts;
+  const [{ analyzeImage }, { buildInventory }, { packageDetectors }] = await Promise.all([import('../image/pipeline.js'), import('../inventory/index.js'), import('./analyzers.js')]);
   const scan = await analyzeImage(ref, { ...rest, analyzers: [...packageDetectors] });
   const inv = buildInventory(scan);
   return { scan, inv: { ...inv, packages: selectPackages(inv.packages, pkgTypes) } };
@@ -232,23 +247,19 @@ export function layerWarnings(scan: ImageScan): string[] {
 }
 
 /**
- * Index an image: walk every layer once (cached per layer), build the inventory, and unless `checks` is false
- * run the image checks and the base/app attribution (which also records the image's layers in the cache's
- * base-image index, so a later image built on it is attributed by layer prefix).
+ * Walk the opened image and compute what an index keeps from its layers: the inventory, and unless `checks` is
+ * false the image checks (with the attribution given). The walker, the detectors and the checks load here, only
+ * when a scan needs them.
  */
-export async function indexImage(ref: string, opts: IndexImageOptions = {}): Promise<ImageIndex> {
-  const secret = opts.scanners?.secret !== false;
-  const misconfig = opts.scanners?.misconfig !== false;
-  const checks = opts.checks !== false && (secret || misconfig);
-  const scan = await analyzeImage(ref, {
-    platform: opts.platform,
+async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOptions, how: { checks: boolean; secret: boolean; misconfig: boolean; now: Date; attribution?: LayerAttribution }): Promise<ImageResult> {
+  const [{ scanOpened }, { buildInventory }, { imageScanAnalyzers }] = await Promise.all([import('../image/pipeline.js'), import('../inventory/index.js'), import('./analyzers.js')]);
+  const scan = await scanOpened(image, {
     cacheDir: opts.cacheDir,
     noCache: opts.noCache,
     onProgress: opts.onProgress,
     concurrency: opts.concurrency,
-    ...(opts.registry ? { registry: opts.registry } : {}),
     ...(opts.skip ? { skip: opts.skip } : {}),
-    analyzers: imageScanAnalyzers({ checks, config: opts.config, secret, misconfig }),
+    analyzers: imageScanAnalyzers({ checks: how.checks, config: opts.config, secret: how.secret, misconfig: how.misconfig }),
   });
   const fullInv = buildInventory(scan);
   // the checks see every package (sudo installed is a finding whatever --pkg-types says); the report and the
@@ -256,32 +267,105 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
   const inv = { ...fullInv, packages: selectPackages(fullInv.packages, opts.pkgTypes) };
   let findings: Finding[] = [];
   let attribution: LayerAttribution | undefined;
-  if (checks) {
-    const res = runImageChecks(scan, fullInv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, ...(opts.now ? { now: opts.now } : {}), only: { secret, misconfig } });
+  if (how.checks) {
+    const { runImageChecks } = await import('../analyzers/image/index.js');
+    const res = runImageChecks(scan, fullInv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, now: how.now, only: { secret: how.secret, misconfig: how.misconfig }, ...(how.attribution ? { attribution: how.attribution } : {}) });
     findings = res.findings;
     attribution = res.attribution;
   }
-  if (opts.scanners?.license) findings = [...findings, ...licenseFindings(inv.packages, imagePackageLocation(scan.image.name || ref))];
-  let signature: SignatureVerdict | undefined;
-  if (opts.signature) {
-    // loaded on demand: the registry audit and cosign modules are not needed by a scan without --verify-signature
-    const { imageSignature } = await import('./registry.js');
-    const sig = await imageSignature(scan.image, opts.signature.key, { registry: opts.registry, required: opts.signature.required });
-    signature = sig.verdict;
-    findings = [...findings, ...sig.findings];
+  if (opts.scanners?.license) {
+    const { imagePackageLocation, licenseFindings } = await import('../analyzers/license/index.js');
+    findings = [...findings, ...licenseFindings(inv.packages, imagePackageLocation(image.name || ref))];
   }
-  const summary = imageSummary(scan, inv);
-  const img = scan.image;
   return {
-    digest: imageDigest(img),
-    ref,
-    target: { type: 'image', name: img.name, ref, id: img.configDigest, platform: img.platform },
-    summary: summary.data,
-    summaryText: summary.text,
+    ...scanCounts(scan),
     inventory: { ...inv, packages: withoutFileLists(inv.packages) },
     ...(attribution ? { attribution } : {}),
     findings,
     warnings: layerWarnings(scan),
+  };
+}
+
+/** Which layers (with their sizes) a reused result stands for: every one from the cache, none streamed. */
+function reportCachedLayers(image: OpenedImage, opts: IndexImageOptions, lastScanStats: { layersStreamed: number; layersFromCache: number; layersInWorkers: number }): void {
+  lastScanStats.layersStreamed = 0;
+  lastScanStats.layersFromCache = image.layers.length;
+  lastScanStats.layersInWorkers = 0;
+  const total = image.layers.length;
+  let doneBytes = 0;
+  const totalBytes = image.layers.every((l) => l.size !== undefined) ? image.layers.reduce((a, l) => a + l.size!, 0) : undefined;
+  for (const l of image.layers) {
+    doneBytes += l.size ?? 0;
+    opts.onProgress?.({ layer: l.index, layers: total, bytes: l.size ?? 0, layerBytes: l.size, cached: true, done: true, doneBytes, ...(totalBytes !== undefined ? { totalBytes } : {}) });
+  }
+}
+
+/**
+ * Index an image: walk every layer once (cached per layer), build the inventory, and unless `checks` is false
+ * run the image checks and the base/app attribution (which also records the image's layers in the cache's
+ * base-image index, so a later image built on it is attributed by layer prefix). Unless `noCache`, the result is
+ * kept in the image result cache (./image-cache.ts) and a rescan of the same image with the same code and
+ * settings reuses it without walking, stacking or checking again.
+ */
+export async function indexImage(ref: string, opts: IndexImageOptions = {}): Promise<ImageIndex> {
+  const secret = opts.scanners?.secret !== false;
+  const misconfig = opts.scanners?.misconfig !== false;
+  const checks = opts.checks !== false && (secret || misconfig);
+  // one clock for the whole scan: the cache key and the age checks read the same instant
+  const now = opts.now ?? new Date();
+  const srcOpts: ImageSourceOptions = { tmpDir: cacheRoot(opts.cacheDir) };
+  if (opts.platform) srcOpts.platform = opts.platform;
+  if (opts.registry) srcOpts.registry = opts.registry;
+  const image = await openImage(ref, srcOpts);
+  let result: ImageResult;
+  try {
+    const baseDir = opts.noCache ? undefined : baseIndexDir(opts.cacheDir);
+    // attributed before the walk, from the base-image index as it is now: part of the result cache's key
+    const attribution = checks ? attributeLayers({ image }, baseDir ? { index: loadLayerIndex(baseDir) } : {}) : undefined;
+    // a layer without a content digest cannot be told from another: such an image is not cached
+    const cacheable = !opts.noCache && image.layers.every((l) => /^sha256:[a-f0-9]{64}$/.test(l.diffId ?? l.digest));
+    const cache = cacheable ? new ImageResultCache(opts.cacheDir) : undefined;
+    const key = cache
+      ? imageResultKey({
+          identity: imageIdentity(ref, image),
+          settings: { checks, secret, misconfig, license: Boolean(opts.scanners?.license), config: opts.config ?? {}, skip: opts.skip ?? null, pkgTypes: opts.pkgTypes ?? null },
+          ...(attribution ? { attribution } : {}),
+          clock: checks ? clockFacts(now, image) : null,
+        })
+      : undefined;
+    const hit = cache && key ? cache.get(key) : undefined;
+    if (hit && hit.layers.length === image.layers.length) {
+      result = hit;
+      // what a scan with the checks does besides: keep this image in the base-image index
+      if (checks && baseDir) recordScannedImage(baseDir, image);
+      reportCachedLayers(image, opts, (await import('../image/scan.js')).lastScanStats);
+    } else {
+      result = await scanForIndex(image, ref, opts, { checks, secret, misconfig, now, ...(attribution ? { attribution } : {}) });
+      if (cache && key) cache.put(key, result);
+    }
+  } finally {
+    await image.close();
+  }
+  let findings = result.findings;
+  let signature: SignatureVerdict | undefined;
+  if (opts.signature) {
+    // loaded on demand: the registry audit and cosign modules are not needed by a scan without --verify-signature
+    const { imageSignature } = await import('./registry.js');
+    const sig = await imageSignature(image, opts.signature.key, { registry: opts.registry, required: opts.signature.required });
+    signature = sig.verdict;
+    findings = [...findings, ...sig.findings];
+  }
+  const summary = summaryOf(image, result, result.inventory);
+  return {
+    digest: imageDigest(image),
+    ref,
+    target: { type: 'image', name: image.name, ref, id: image.configDigest, platform: image.platform },
+    summary: summary.data,
+    summaryText: summary.text,
+    inventory: result.inventory,
+    ...(result.attribution ? { attribution: result.attribution } : {}),
+    findings,
+    warnings: result.warnings,
     ...(signature ? { signature } : {}),
   };
 }
@@ -399,7 +483,11 @@ export async function auditImage(ref: string, opts: AuditImageOptions = {}): Pro
   if (ref.startsWith(SBOM_PREFIX)) {
     const saved = timed('read SBOM', () => indexSavedInventory(ref));
     const packages = selectPackages(saved.inventory.packages, opts.pkgTypes);
-    const license = opts.scanners?.license ? licenseFindings(packages, imagePackageLocation(saved.target.name)) : [];
+    let license: Finding[] = [];
+    if (opts.scanners?.license) {
+      const { imagePackageLocation, licenseFindings } = await import('../analyzers/license/index.js');
+      license = licenseFindings(packages, imagePackageLocation(saved.target.name));
+    }
     index = { ...saved, inventory: { ...saved.inventory, packages }, findings: [...saved.findings, ...license] };
   } else index = await timed('index image (walk, inventory, checks)', () => indexImage(ref, opts));
   const vulns = vopts === false ? undefined : timed('match vulnerabilities', () => vulnerabilityReport(index.inventory, { cacheDir: opts.cacheDir, ...vopts }));

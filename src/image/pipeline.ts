@@ -4,7 +4,7 @@
  * which detectors and checks run, and consumes the ImageScan (inventory, checks, vulnerabilities).
  */
 import { openImage } from '../sources/index.js';
-import type { ImageSourceOptions } from '../sources/types.js';
+import type { ImageSourceOptions, OpenedImage } from '../sources/types.js';
 import type { RegistryOptions } from '../sources/registry.js';
 import { cacheRoot } from './cache.js';
 import { scanImage, type ScanProgress } from './scan.js';
@@ -33,15 +33,20 @@ export async function analyzeImage(ref: string, opts: AnalyzeImageOptions): Prom
   if (opts.registry) srcOpts.registry = opts.registry;
   const image = await openImage(ref, srcOpts);
   try {
-    const skipPath = skipMatcher(opts.skip);
-    return await scanImage(image, skippingAnalyzers(opts.analyzers, opts.skip), {
-      ...(skipPath ? { skipPath } : {}),
-      cacheDir: opts.cacheDir,
-      noCache: opts.noCache,
-      onProgress: opts.onProgress,
-      concurrency: opts.concurrency,
-    });
+    return await scanOpened(image, opts);
   } finally {
     await image.close();
   }
+}
+
+/** Walk an image already opened (the caller closes it) with the analyzers given. */
+export async function scanOpened(image: OpenedImage, opts: Omit<AnalyzeImageOptions, 'platform' | 'registry'>): Promise<ImageScan> {
+  const skipPath = skipMatcher(opts.skip);
+  return await scanImage(image, skippingAnalyzers(opts.analyzers, opts.skip), {
+    ...(skipPath ? { skipPath } : {}),
+    cacheDir: opts.cacheDir,
+    noCache: opts.noCache,
+    onProgress: opts.onProgress,
+    concurrency: opts.concurrency,
+  });
 }

@@ -167,7 +167,7 @@ test('completion bash completes commands, sub-commands, flags and flag values; z
 
 test('clean removes the scan caches (the database only with --db / --all), --dry-run removes nothing', async () => {
   const cache = tempDir('bulwark-clean-');
-  for (const d of ['layers/ab', 'base-images', 'db']) mkdirSync(join(cache, d), { recursive: true });
+  for (const d of ['layers/ab', 'images/cd', 'base-images', 'db']) mkdirSync(join(cache, d), { recursive: true });
   writeFileSync(join(cache, 'layers/ab/x.json.gz'), 'x'.repeat(2048));
   writeFileSync(join(cache, 'db/vuln.db'), 'db');
   writeFileSync(join(cache, 'keep-me'), 'not ours');
@@ -179,6 +179,7 @@ test('clean removes the scan caches (the database only with --db / --all), --dry
   assert.equal(def.code, 0);
   assert.match(def.stdout, /removed layers/);
   assert.ok(!existsSync(join(cache, 'layers')));
+  assert.ok(!existsSync(join(cache, 'images')), 'the image results go with the layers');
   assert.ok(existsSync(join(cache, 'db/vuln.db')), 'the database stays by default');
   await runCli(['clean', '--cache-dir', cache, '--db']);
   assert.ok(!existsSync(join(cache, 'db')));

@@ -11,6 +11,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImageConfig } from '../../sources/types.js';
 import type { ImageScan } from '../../image/types.js';
+import type { Finding } from '../../core/finding.js';
+import { cacheRoot } from '../../image/cache.js';
 
 export type AttributionMethod = 'layer-index' | 'annotation' | 'history' | 'none';
 
@@ -65,7 +67,22 @@ export function recordImageLayers(cacheDir: string, name: string, diffIds: strin
   renameSync(tmp, join(cacheDir, INDEX_FILE));
 }
 
-function diffIdsOf(scan: ImageScan): string[] {
+/** The base-image index's folder in a cache root: `<root>/base-images`. */
+export function baseIndexDir(cacheDir?: string): string {
+  return join(cacheRoot(cacheDir), 'base-images');
+}
+
+/** Record a scanned image in the base-image index; the index is an optimisation, so an unwritable one is ignored. */
+export function recordScannedImage(dir: string, image: ImageScan['image']): void {
+  const ids = image.config.rootfs?.diff_ids ?? image.layers.map((l) => l.diffId ?? l.digest);
+  try {
+    recordImageLayers(dir, image.name, ids);
+  } catch {
+    // an unwritable cache dir must not fail the scan
+  }
+}
+
+function diffIdsOf(scan: Pick<ImageScan, 'image'>): string[] {
   const fromConfig = scan.image.config.rootfs?.diff_ids ?? [];
   if (fromConfig.length === scan.image.layers.length) return fromConfig;
   return scan.image.layers.map((l) => l.diffId ?? l.digest);
@@ -147,7 +164,7 @@ export function historyBoundary(config: ImageConfig): number {
   return 0;
 }
 
-function baseFromAnnotations(scan: ImageScan): { name?: string; digest?: string } {
+function baseFromAnnotations(scan: Pick<ImageScan, 'image'>): { name?: string; digest?: string } {
   const ann = scan.image.annotations ?? {};
   const labels = scan.image.config.config?.Labels ?? {};
   return {
@@ -156,7 +173,7 @@ function baseFromAnnotations(scan: ImageScan): { name?: string; digest?: string 
   };
 }
 
-export function attributeLayers(scan: ImageScan, opts: AttributionOptions = {}): LayerAttribution {
+export function attributeLayers(scan: Pick<ImageScan, 'image'>, opts: AttributionOptions = {}): LayerAttribution {
   const config = scan.image.config;
   const total = scan.image.layers.length;
   const ann = baseFromAnnotations(scan);
@@ -222,4 +239,45 @@ export function originOfHistory(att: LayerAttribution, historyIndex: number | un
   if (historyIndex === undefined) return undefined;
   if (att.method === 'none') return 'app';
   return historyIndex < att.baseHistoryCount ? 'base' : 'app';
+}
+
+export interface OriginSplit {
+  attribution: { method: string; baseLayerCount: number; appLayerCount: number; baseName?: string; baseDigest?: string };
+  base: Record<string, number>;
+  app: Record<string, number>;
+  /** one line for the table report */
+  text: string;
+}
+
+/** "inherited from base" vs "added by you": finding counts by severity on each side (any findings with origin). */
+export function originSplit(att: LayerAttribution, layerCount: number, findings: Finding[]): OriginSplit {
+  const count = (o: 'base' | 'app') => {
+    const c: Record<string, number> = { total: 0 };
+    for (const f of findings) {
+      if (f.suppressed || (f.origin ?? f.vulnerability?.origin) !== o) continue;
+      c.total++;
+      c[f.severity] = (c[f.severity] ?? 0) + 1;
+    }
+    return c;
+  };
+  const base = count('base');
+  const app = count('app');
+  const who = att.baseName ? ` (${att.baseName})` : '';
+  const text =
+    att.method === 'none'
+      ? `base image not identified: all ${layerCount} layers counted as added by you; ${app.total} findings`
+      : `base image${who}: layers 0-${att.baseLayerCount - 1} (by ${att.method}), ${base.total} findings inherited; ` +
+        `your layers ${att.baseLayerCount}-${layerCount - 1}: ${app.total} findings added`;
+  return {
+    attribution: {
+      method: att.method,
+      baseLayerCount: att.baseLayerCount,
+      appLayerCount: layerCount - att.baseLayerCount,
+      ...(att.baseName ? { baseName: att.baseName } : {}),
+      ...(att.baseDigest ? { baseDigest: att.baseDigest } : {}),
+    },
+    base,
+    app,
+    text,
+  };
 }

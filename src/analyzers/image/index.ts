@@ -2,14 +2,12 @@
  * The image stage's content and configuration checks (secrets, dangerous files, image settings) and the
  * base/app layer attribution every image finding carries.
  */
-import { join } from 'node:path';
 import type { BulwarkConfig } from '../../core/config.js';
-import { cacheRoot } from '../../image/cache.js';
 import type { Finding } from '../../core/finding.js';
 import { dedupeFingerprints, ruleSet, type RuleMeta } from '../../core/rule.js';
 import type { ImageScan, LayerAnalyzer } from '../../image/types.js';
 import type { InventoryReport } from '../../inventory/types.js';
-import { attributeLayers, recordImageLayers, type LayerAttribution } from './attribution.js';
+import { attributeLayers, baseIndexDir, originSplit, recordScannedImage, type LayerAttribution, type OriginSplit } from './attribution.js';
 import { ImageCheckContext, type CheckOptions, type ImageRule } from './context.js';
 import { imageFilesAnalyzer } from './files-analyzer.js';
 import { builtinSecretsAnalyzer, makeCustomSecretsAnalyzer } from './secrets/analyzer.js';
@@ -58,7 +56,7 @@ import configSecret from './secrets/rules/secret-020-config-secret.js';
 import urlCredentials from './secrets/rules/secret-021-url-credentials.js';
 import customRule from './secrets/rules/secret-099-custom-rule.js';
 
-export { attributeLayers, recordImageLayers, loadLayerIndex, originOfLayer, type LayerAttribution } from './attribution.js';
+export { attributeLayers, baseIndexDir, recordImageLayers, recordScannedImage, loadLayerIndex, originOfLayer, originSplit, type LayerAttribution, type OriginSplit } from './attribution.js';
 export type { CheckOptions } from './context.js';
 
 /** the secret rules: each files the hits of its kinds in the rules table (secrets/rules-table.ts) */
@@ -150,47 +148,6 @@ export function checkImage(scan: ImageScan, inventory: InventoryReport | undefin
   return out;
 }
 
-export interface OriginSplit {
-  attribution: { method: string; baseLayerCount: number; appLayerCount: number; baseName?: string; baseDigest?: string };
-  base: Record<string, number>;
-  app: Record<string, number>;
-  /** one line for the table report */
-  text: string;
-}
-
-/** "inherited from base" vs "added by you": finding counts by severity on each side (any findings with origin). */
-export function originSplit(att: LayerAttribution, layerCount: number, findings: Finding[]): OriginSplit {
-  const count = (o: 'base' | 'app') => {
-    const c: Record<string, number> = { total: 0 };
-    for (const f of findings) {
-      if (f.suppressed || (f.origin ?? f.vulnerability?.origin) !== o) continue;
-      c.total++;
-      c[f.severity] = (c[f.severity] ?? 0) + 1;
-    }
-    return c;
-  };
-  const base = count('base');
-  const app = count('app');
-  const who = att.baseName ? ` (${att.baseName})` : '';
-  const text =
-    att.method === 'none'
-      ? `base image not identified: all ${layerCount} layers counted as added by you; ${app.total} findings`
-      : `base image${who}: layers 0-${att.baseLayerCount - 1} (by ${att.method}), ${base.total} findings inherited; ` +
-        `your layers ${att.baseLayerCount}-${layerCount - 1}: ${app.total} findings added`;
-  return {
-    attribution: {
-      method: att.method,
-      baseLayerCount: att.baseLayerCount,
-      appLayerCount: layerCount - att.baseLayerCount,
-      ...(att.baseName ? { baseName: att.baseName } : {}),
-      ...(att.baseDigest ? { baseDigest: att.baseDigest } : {}),
-    },
-    base,
-    app,
-    text,
-  };
-}
-
 /**
  * One call for `bulwark image`: attribute layers (using and then updating the base-image layer index in
  * `<cache root>/base-images/`, unless noCache), run every check, and summarise the base/app split.
@@ -199,18 +156,11 @@ export function runImageChecks(
   scan: ImageScan,
   inventory: InventoryReport | undefined,
   cfg: BulwarkConfig,
-  opts: { cacheDir?: string; noCache?: boolean; now?: Date; only?: ImageCheckKinds } = {},
+  opts: { cacheDir?: string; noCache?: boolean; now?: Date; only?: ImageCheckKinds; attribution?: LayerAttribution } = {},
 ): { findings: Finding[]; attribution: LayerAttribution; split: OriginSplit } {
-  const dir = opts.noCache ? undefined : join(cacheRoot(opts.cacheDir), 'base-images');
-  const attribution = attributeLayers(scan, dir ? { cacheDir: dir } : {});
+  const dir = opts.noCache ? undefined : baseIndexDir(opts.cacheDir);
+  const attribution = opts.attribution ?? attributeLayers(scan, dir ? { cacheDir: dir } : {});
   const findings = checkImage(scan, inventory, cfg, { attribution, ...(opts.now ? { now: opts.now } : {}), ...(opts.only ? { only: opts.only } : {}) });
-  if (dir) {
-    const ids = scan.image.config.rootfs?.diff_ids ?? scan.image.layers.map((l) => l.diffId ?? l.digest);
-    try {
-      recordImageLayers(dir, scan.image.name, ids);
-    } catch {
-      // the index is an optimisation: an unwritable cache dir must not fail the scan
-    }
-  }
+  if (dir) recordScannedImage(dir, scan.image);
   return { findings, attribution, split: originSplit(attribution, scan.image.layers.length, findings) };
 }

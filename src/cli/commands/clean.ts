@@ -30,17 +30,17 @@ export function register(program: Command, ctx: CliContext): void {
     .command('clean')
     .description('remove cached data (default: the scan caches; --db the vulnerability database; --all both)')
     .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
-    .option('--layers', `only the layer cache (${CACHE_AREAS.layers.what})`)
+    .option('--layers', `only the layer cache (${CACHE_AREAS.layers.what}) and the image results built on it (${CACHE_AREAS.images.what})`)
     .option('--base-images', `only the base-image index (${CACHE_AREAS['base-images'].what})`)
     .option('--db', 'the vulnerability database')
     .option('--all', 'everything: scan caches and the vulnerability database')
     .option('--dry-run', 'list what would be removed, remove nothing')
     .action((opts: Opts) => {
       const picked: CacheArea[] = [];
-      if (opts.layers) picked.push('layers');
+      if (opts.layers) picked.push('layers', 'images');
       if (opts.baseImages) picked.push('base-images');
       if (opts.db) picked.push('db');
-      const areas: CacheArea[] = opts.all ? ['layers', 'base-images', 'tmp', 'db'] : picked.length ? picked : ['layers', 'base-images', 'tmp'];
+      const areas: CacheArea[] = opts.all ? ['layers', 'images', 'base-images', 'tmp', 'db'] : picked.length ? picked : ['layers', 'images', 'base-images', 'tmp'];
       const removed = cleanCache(areas, { cacheDir: opts.cacheDir, dryRun: opts.dryRun });
       const verb = opts.dryRun ? 'would remove' : 'removed';
       for (const a of removed) process.stdout.write(`${verb} ${a.area}: ${a.path} (${a.files} files, ${formatBytes(a.bytes)})\n`);

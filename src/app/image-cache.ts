@@ -1,0 +1,123 @@
+/**
+ * The image result cache: what indexing an image computed from its layers (the stacked filesystem's counts, the
+ * inventory, the image check findings, the walker's warnings), stored under `<cache root>/images/` so that a
+ * rescan of an unchanged image reads one file instead of stacking ~100,000 entries, rebuilding the inventory and
+ * running every check again. The vulnerability match is never cached: it runs against the current database on
+ * every scan, so new advisories show.
+ *
+ * The key is a digest of everything the result depends on, never a tag alone:
+ *   - the image as the source presents it: reference, name, tags, manifest and config digests, the config itself,
+ *     and every layer's blob digest, diff_id, size and history line, in order (layer contents are identified by
+ *     their content digests, as the per-layer cache does);
+ *   - the code: `codeIdentity()` (a digest of every source and data file), so other detectors, rules or data never
+ *     reuse a result;
+ *   - the settings: the .bulwark.yaml in force, --scanners, --no-checks, --skip-dirs/--skip-files, --pkg-types;
+ *   - the base/app attribution, computed from the base-image index on every scan (another image scanned since can
+ *     change it);
+ *   - the dates the age checks read (the UTC day, and the image's age in whole days), so a result ages out daily.
+ * An unreadable, corrupt or foreign entry is a miss and is rebuilt, never a crash.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Finding } from '../core/finding.js';
+import type { InventoryReport } from '../inventory/types.js';
+import type { LayerAttribution } from '../analyzers/image/attribution.js';
+import type { OpenedImage } from '../sources/types.js';
+import { cacheRoot, writeFileAtomic } from '../image/cache.js';
+import { codeIdentity } from './code-identity.js';
+
+/** Bumped when the stored shape changes. */
+export const IMAGE_RESULT_VERSION = 1;
+
+/** What a scan computed from the layers (everything of an ImageIndex but what the opened image gives directly). */
+export interface ImageResult {
+  /** per layer: entries walked and uncompressed bytes */
+  layers: Array<{ entries: number; size: number }>;
+  files: number;
+  hiddenFiles: number;
+  /** the inventory of the selected package types, without file lists */
+  inventory: InventoryReport;
+  attribution?: LayerAttribution;
+  /** image check and licence findings (a signature verdict is never cached) */
+  findings: Finding[];
+  warnings: string[];
+}
+
+/** The settings a result depends on (besides the image, the code and the attribution). */
+export interface ImageResultSettings {
+  checks: boolean;
+  secret: boolean;
+  misconfig: boolean;
+  license: boolean;
+  config: unknown;
+  skip: unknown;
+  pkgTypes: unknown;
+}
+
+/** The image's identity as its source presents it: no function, no handle, nothing that is not data. */
+export function imageIdentity(ref: string, image: OpenedImage): unknown {
+  return {
+    ref,
+    imageRef: image.ref,
+    kind: image.kind,
+    name: image.name,
+    repoTags: image.repoTags,
+    manifestDigest: image.manifestDigest ?? null,
+    configDigest: image.configDigest ?? null,
+    config: image.config,
+    layers: image.layers.map((l) => ({ index: l.index, digest: l.digest, diffId: l.diffId ?? null, size: l.size ?? null, mediaType: l.mediaType ?? null, createdBy: l.createdBy ?? null, created: l.created ?? null })),
+    platform: image.platform ?? null,
+    annotations: image.annotations ?? null,
+  };
+}
+
+/** The facts of the clock the image checks read: the UTC day (EOL dates) and the image's age in whole days. */
+export function clockFacts(now: Date, image: Pick<OpenedImage, 'config'>): unknown {
+  const created = image.config.created ? Date.parse(image.config.created) : NaN;
+  return { day: now.toISOString().slice(0, 10), ageDays: Number.isNaN(created) ? null : Math.floor((now.getTime() - created) / 86_400_000) };
+}
+
+export function imageResultKey(parts: { identity: unknown; settings: ImageResultSettings; attribution?: LayerAttribution; clock: unknown; code?: string }): string {
+  const doc = JSON.stringify({ v: IMAGE_RESULT_VERSION, code: parts.code ?? codeIdentity(), image: parts.identity, settings: parts.settings, attribution: parts.attribution ?? null, clock: parts.clock });
+  return createHash('sha256').update(doc).digest('hex');
+}
+
+/** Statistics of the last lookup, for tests and the bench. */
+export const imageResultStats = { hits: 0, misses: 0, writes: 0 };
+
+export class ImageResultCache {
+  readonly dir: string;
+
+  constructor(root?: string) {
+    this.dir = join(cacheRoot(root), 'images');
+  }
+
+  private path(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key}.json.gz`);
+  }
+
+  get(key: string): ImageResult | undefined {
+    try {
+      const doc = JSON.parse(gunzipSync(readFileSync(this.path(key))).toString('utf8')) as { key?: string; version?: number; data?: ImageResult };
+      const d = doc.data;
+      if (doc.key !== key || doc.version !== IMAGE_RESULT_VERSION || !d || !Array.isArray(d.layers) || !Array.isArray(d.findings) || !Array.isArray(d.warnings) || !d.inventory || !Array.isArray(d.inventory.packages)) throw new Error('shape');
+      imageResultStats.hits++;
+      return d;
+    } catch {
+      imageResultStats.misses++;
+      return undefined;
+    }
+  }
+
+  put(key: string, data: ImageResult): void {
+    try {
+      mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
+      writeFileAtomic(this.path(key), gzipSync(JSON.stringify({ key, version: IMAGE_RESULT_VERSION, data }), { level: 1 }));
+      imageResultStats.writes++;
+    } catch {
+      // a read-only or full cache dir must not fail the scan
+    }
+  }
+}
