@@ -97,7 +97,7 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
   // packages sharing one matches array (every binary package of one Debian source) are grouped and rated once
   const groupCache = new Map<RowMatch[], GroupFacts[]>();
   // severity choices shared by single-row groups of the same feed, word and namespace (read-only, frozen ratings)
-  const sevCache = new Map<string, SeverityChoice>();
+  const sevCache: SevCache = new Map();
   const origins = layerOrigins(inv);
   let matchedPackages = 0;
   for (let f = 0; f < families.length; f++) {
@@ -137,46 +137,50 @@ function dedupe(a: string[]): string[] {
   return [...new Set(a)];
 }
 
-/** Groups a package's row matches by advisory, advisories that alias one another in one group (union-find). */
+/**
+ * Groups a package's row matches by advisory, advisories that alias one another in one group (union-find over
+ * the ids that have alias links; an id without any is its own group). Groups come in the order of their first
+ * row, each group's ids sorted.
+ */
 export function groupByAlias(ms: RowMatch[], store: VulnStore): AliasGroup[] {
-  // most advisories (distro CVEs) name no aliases and are named by none: each id is then its own group
-  let linked = false;
-  for (let i = 0; i < ms.length && !linked; i++) {
+  // most advisories (distro CVEs) name no aliases and are named by none: only the others go through union-find
+  let parent: Map<string, string> | undefined;
+  for (let i = 0; i < ms.length; i++) {
     const row = ms[i]!.row;
-    linked = row.more !== false && Boolean(store.advisory(row.vulnId)?.links.length);
+    if (row.more === false) continue;
+    const links = store.advisory(row.vulnId)?.links;
+    if (!links?.length) continue;
+    parent ??= new Map();
+    find(parent, row.vulnId);
+    for (let j = 0; j < links.length; j++) union(parent, row.vulnId, links[j]!);
   }
-  if (!linked) {
-    const out: AliasGroup[] = [];
-    const byId = new Map<string, AliasGroup>();
-    for (let i = 0; i < ms.length; i++) {
-      const m = ms[i]!;
-      const id = m.row.vulnId;
-      const g = byId.get(id);
-      if (g) g.matches.push(m);
-      else {
-        const ng: AliasGroup = { ids: [id], matches: [m] };
-        byId.set(id, ng);
-        out.push(ng);
+  const out: AliasGroup[] = [];
+  const byRoot = new Map<string, AliasGroup>();
+  for (let i = 0; i < ms.length; i++) {
+    const m = ms[i]!;
+    const id = m.row.vulnId;
+    // an id some linked id names is in that component even without links of its own
+    const linked = parent !== undefined && parent.has(id);
+    const root = linked ? find(parent!, id) : id;
+    const g = byRoot.get(root);
+    if (g) g.matches.push(m);
+    else {
+      const ng: AliasGroup = { ids: linked ? [] : [id], matches: [m] };
+      byRoot.set(root, ng);
+      out.push(ng);
+    }
+  }
+  if (parent) {
+    const filled = new Set<AliasGroup>();
+    for (const x of parent.keys()) {
+      const g = byRoot.get(find(parent, x));
+      if (g) {
+        g.ids.push(x);
+        filled.add(g);
       }
     }
-    return out;
+    for (const g of filled) g.ids.sort();
   }
-  const parent = new Map<string, string>();
-  for (const m of ms) {
-    const id = m.row.vulnId;
-    find(parent, id);
-    for (const a of store.advisory(id)?.links ?? []) union(parent, id, a);
-  }
-  const groups = new Map<string, { ids: Set<string>; matches: RowMatch[] }>();
-  for (const m of ms) {
-    const r = find(parent, m.row.vulnId);
-    let g = groups.get(r);
-    if (!g) groups.set(r, (g = { ids: new Set<string>(), matches: [] }));
-    g.matches.push(m);
-  }
-  for (const x of parent.keys()) groups.get(find(parent, x))?.ids.add(x);
-  const out: AliasGroup[] = [];
-  for (const g of groups.values()) out.push({ ids: [...g.ids].sort(), matches: g.matches });
   return out;
 }
 
@@ -342,8 +346,12 @@ interface GroupFacts {
 
 const NO_ALIASES: string[] = Object.freeze([]) as unknown as string[];
 
-function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions, sevCache: Map<string, SeverityChoice>): GroupFacts {
+/** Severity choices of single-row groups without a record, by feed, then the feed's word ('' none), then namespace. */
+type SevCache = Map<string, Map<string, Map<string, SeverityChoice>>>;
+
+function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions, sevCache: SevCache): GroupFacts {
   const { ids, matches } = group;
+  if (ids.length === 1 && matches.length === 1 && matches[0]!.row.more === false) return plainFacts(ids, matches, store, opts, sevCache);
   const id = primaryId(ids, matches);
   let aliases = NO_ALIASES;
   if (ids.length > 1) {
@@ -363,18 +371,7 @@ function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions, sev
       if (ids[i] === id) own = infos[i];
     }
   }
-  // one advisory row without a record: its severity depends on its feed, its word and the namespace alone
-  let sev: SeverityChoice | undefined;
-  let sevKey: string | undefined;
-  if (plain && matches.length === 1) {
-    const row = matches[0]!.row;
-    sevKey = `${row.feed}\u0000${row.severity ?? ''}\u0000${matches[0]!.namespace}`;
-    sev = sevCache.get(sevKey);
-  }
-  if (!sev) {
-    sev = resolveSeverity(ids, id, matches, store, opts.severitySources, infos);
-    if (sevKey !== undefined) sevCache.set(sevKey, sev);
-  }
+  const sev = resolveSeverity(ids, id, matches, store, opts.severitySources, infos);
   let kev = own?.kev;
   let summary = own?.summary;
   for (let i = 0; i < infos.length; i++) {
@@ -402,16 +399,7 @@ function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions, sev
       if (u && !references.includes(u)) references.push(u);
     }
   }
-  const remediationNoFix =
-    status === 'will_not_fix'
-      ? `no fix yet: the distro will not fix this (${main.row.statusDetail ?? 'will not fix'})`
-      : status === 'fix_deferred'
-        ? `no fix yet: the fix is postponed (${main.row.statusDetail ?? 'deferred'})`
-        : status === 'end_of_life'
-          ? 'no fix yet: the release is end-of-life; move to a supported release'
-          : status === 'fixed'
-            ? undefined
-            : 'no fix yet';
+  const remediationNoFix = noFixText(status, main);
   return {
     id,
     aliases,
@@ -427,6 +415,56 @@ function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions, sev
     titleHead: kev ? `[KEV] ${id}` : id,
     messageTail: `${id}${aliases.length ? ` (${aliases.join(', ')})` : ''}${summary ? `: ${oneLine(summary)}` : ''}`,
     remediationNoFix,
+  };
+}
+
+/** The remediation text of a group without a fix (undefined when fixed). */
+function noFixText(status: VulnStatus, main: RowMatch): string | undefined {
+  return status === 'will_not_fix'
+    ? `no fix yet: the distro will not fix this (${main.row.statusDetail ?? 'will not fix'})`
+    : status === 'fix_deferred'
+      ? `no fix yet: the fix is postponed (${main.row.statusDetail ?? 'deferred'})`
+      : status === 'end_of_life'
+        ? 'no fix yet: the release is end-of-life; move to a supported release'
+        : status === 'fixed'
+          ? undefined
+          : 'no fix yet';
+}
+
+/**
+ * `groupFacts` of the commonest group (most distro advisories): one row of one id with nothing to look up. Its
+ * severity depends on the row's feed, word and namespace alone, so it is chosen once per such triple.
+ */
+function plainFacts(ids: string[], matches: RowMatch[], store: VulnStore, opts: MatchOptions, sevCache: SevCache): GroupFacts {
+  const m = matches[0]!;
+  const row = m.row;
+  const id = row.vulnId;
+  const fixed = m.verdict.fixed || undefined;
+  const status: VulnStatus = fixed ? 'fixed' : row.status === 'not_affected' ? 'affected' : (row.status as VulnStatus);
+  let byWord = sevCache.get(row.feed);
+  if (!byWord) sevCache.set(row.feed, (byWord = new Map()));
+  const word = row.severity ?? '';
+  let byNs = byWord.get(word);
+  if (!byNs) byWord.set(word, (byNs = new Map()));
+  let sev = byNs.get(m.namespace);
+  if (!sev) byNs.set(m.namespace, (sev = resolveSeverity(ids, id, matches, store, opts.severitySources, [undefined])));
+  const u = row.url;
+  const references = u && u !== id ? [id, u] : [id];
+  return {
+    id,
+    aliases: NO_ALIASES,
+    matches,
+    status,
+    fixed,
+    main: m,
+    severity: sev.severity,
+    sev,
+    kev: undefined,
+    feed: row.feed,
+    references: Object.freeze(references) as string[],
+    titleHead: id,
+    messageTail: id,
+    remediationNoFix: noFixText(status, m),
   };
 }
 
@@ -524,6 +562,12 @@ function buildFinding(ctx: PackageContext, facts: GroupFacts, opts: MatchOptions
 }
 
 function oneLine(s: string): string {
+  // a long summary (OSV details run to kilobytes): collapsing a head that already gives more than 161 characters
+  // gives the same 157 (the full text's trailing trim removes at most one collapsed space)
+  if (s.length > 400) {
+    const head = s.slice(0, 400).replace(/\s+/g, ' ').trimStart();
+    if (head.length > 161) return `${head.slice(0, 157)}...`;
+  }
   const l = s.replace(/\s+/g, ' ').trim();
   return l.length > 160 ? `${l.slice(0, 157)}...` : l;
 }
