@@ -3,23 +3,28 @@
  * directory, or given with --config. Each stage reads its own section with `configSection`.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InputError } from './errors.js';
 
-const baseSchema = z
-  .object({
-    format: z.string().optional(),
-    severity: z.string().optional(),
-    'exit-code': z.number().int().optional(),
-    ignorefile: z.string().optional(),
-    /** inline ignore entries, same syntax as .bulwarkignore lines */
-    ignore: z.array(z.string()).optional(),
-    /** where images may come from (src/registry/allowed.ts): containers, and Dockerfiles unless build.allowedRegistries is set */
-    allowedRegistries: z.array(z.string()).optional(),
-  })
-  .passthrough();
+// yaml and zod (some 100 modules) load when a config file is read, not on every start: most runs have none
+const require = createRequire(import.meta.url);
+
+const makeBaseSchema = (zod: typeof z) =>
+  zod
+    .object({
+      format: zod.string().optional(),
+      severity: zod.string().optional(),
+      'exit-code': zod.number().int().optional(),
+      ignorefile: zod.string().optional(),
+      /** inline ignore entries, same syntax as .bulwarkignore lines */
+      ignore: zod.array(zod.string()).optional(),
+      /** where images may come from (src/registry/allowed.ts): containers, and Dockerfiles unless build.allowedRegistries is set */
+      allowedRegistries: zod.array(zod.string()).optional(),
+    })
+    .passthrough();
+let baseSchema: ReturnType<typeof makeBaseSchema> | undefined;
 
 /**
  * The top-level keys `.bulwark.yaml` may hold: the shared report defaults above and one section per stage
@@ -28,7 +33,7 @@ const baseSchema = z
  */
 export const CONFIG_KEYS = ['format', 'severity', 'exit-code', 'ignorefile', 'ignore', 'allowedRegistries', 'vulndb', 'imageChecks', 'secrets', 'build', 'harden', 'serve'];
 
-export type BulwarkConfig = z.infer<typeof baseSchema> & {
+export type BulwarkConfig = z.infer<ReturnType<typeof makeBaseSchema>> & {
   __path?: string;
   /** top-level keys not in CONFIG_KEYS (the CLI warns about them) */
   __unknown?: string[];
@@ -56,10 +61,11 @@ export function loadConfig(path: string | undefined): BulwarkConfig {
   }
   let data: unknown;
   try {
-    data = parse(text, { maxAliasCount: 100 }) ?? {};
+    data = (require('yaml') as typeof import('yaml')).parse(text, { maxAliasCount: 100 }) ?? {};
   } catch (e) {
     throw new InputError(`config file ${path} is not valid YAML: ${(e as Error).message}`);
   }
+  baseSchema ??= makeBaseSchema((require('zod') as typeof import('zod')).z);
   const r = baseSchema.safeParse(data);
   if (!r.success) throw new InputError(`config file ${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const unknown = isRecord(data) ? Object.keys(data).filter((k) => !CONFIG_KEYS.includes(k)) : [];

@@ -117,13 +117,16 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
   const client = opts.client ?? new EngineClient();
   const enc = encodeURIComponent(name);
   let inspect: InspectDoc;
+  // the two requests go out together: each is a round trip to the engine (tens of ms on a busy one)
+  const histP = client.json<HistoryDoc[]>(`/images/${enc}/history`).catch(() => [] as HistoryDoc[]);
   try {
     inspect = await client.json<InspectDoc>(`/images/${enc}/json`);
   } catch (e) {
+    await histP;
     if (e instanceof EngineError && e.status === 404) throw new InputError(`no image '${name}' in the Docker engine at ${client.host}`);
     throw e;
   }
-  const hist = await client.json<HistoryDoc[]>(`/images/${enc}/history`).catch(() => [] as HistoryDoc[]);
+  const hist = await histP;
   const diffIds = inspect.RootFS?.Layers ?? [];
   const config: ImageConfig = {
     architecture: inspect.Architecture,

@@ -2,7 +2,7 @@
  * CVSS base scores (v2, v3.0, v3.1, v4.0) through ae-cvss-calculator, score -> severity, vendor words ->
  * severity, and the two kinds of rating a feed records (`cvssRating`, `vendorRating`).
  */
-import cvssLib from 'ae-cvss-calculator';
+import { createRequire } from 'node:module';
 import type { Severity, SeverityRating } from '../core/finding.js';
 
 /** What a feed hands the sink: one rating, published under the advisory id it is recorded for. */
@@ -14,11 +14,15 @@ export interface CvssScore {
   version: string;
 }
 
-const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = cvssLib;
+// the calculator loads on the first vector scored (a feed import), not with the matcher on every scan
+const require = createRequire(import.meta.url);
+let lib: typeof import('ae-cvss-calculator') | undefined;
+const cvssLib = (): typeof import('ae-cvss-calculator') => (lib ??= require('ae-cvss-calculator') as typeof import('ae-cvss-calculator'));
 
 /** Base score of a vector; undefined when the vector is not valid CVSS. */
 export function scoreVector(vector: string): CvssScore | undefined {
   const v = vector.trim();
+  const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = cvssLib();
   try {
     if (v.startsWith('CVSS:4.0/')) {
       const s = new Cvss4P0(v).calculateScores();

@@ -3,7 +3,7 @@
  * also re-exports the database updater and every feed importer, so that a scan loads the matchers and the store
  * only (the image command's start-up).
  */
-import { z } from 'zod';
+import { createRequire } from 'node:module';
 import type { Finding } from '../core/finding.js';
 import type { BulwarkConfig } from '../core/config.js';
 import { configSection } from '../core/config.js';
@@ -16,23 +16,38 @@ import { parseSeveritySources } from './ratings.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 7;
 
-export const vulndbConfigSchema = z
-  .object({
-    'max-age-days': z.number().positive().optional(),
-    /** rating sources in preference order, as --severity-source: "nvd,auto" or [nvd, auto] */
-    'severity-source': z.union([z.string(), z.array(z.string())]).optional(),
-  })
-  .passthrough();
+const require = createRequire(import.meta.url);
+
+const makeVulndbConfigSchema = (z: typeof import('zod').z) =>
+  z
+    .object({
+      'max-age-days': z.number().positive().optional(),
+      /** rating sources in preference order, as --severity-source: "nvd,auto" or [nvd, auto] */
+      'severity-source': z.union([z.string(), z.array(z.string())]).optional(),
+    })
+    .passthrough();
+let schema: ReturnType<typeof makeVulndbConfigSchema> | undefined;
+
+/** The `vulndb` section's schema; zod loads when a config has that section, not on every scan. */
+export function vulndbConfigSchema(): ReturnType<typeof makeVulndbConfigSchema> {
+  return (schema ??= makeVulndbConfigSchema((require('zod') as typeof import('zod')).z));
+}
+
+/** The `vulndb` section of the config, validated; undefined when there is none. */
+function vulndbSection(cfg: BulwarkConfig): ReturnType<ReturnType<typeof makeVulndbConfigSchema>['parse']> | undefined {
+  if ((cfg as Record<string, unknown>).vulndb === undefined) return undefined;
+  return configSection(cfg, 'vulndb', vulndbConfigSchema());
+}
 
 export function maxAgeFromConfig(cfg: BulwarkConfig | undefined): number | undefined {
   if (!cfg) return undefined;
-  return configSection(cfg, 'vulndb', vulndbConfigSchema)?.['max-age-days'];
+  return vulndbSection(cfg)?.['max-age-days'];
 }
 
 /** `--severity-source` (wins) or `.bulwark.yaml` `vulndb.severity-source`; undefined: the default order. */
 export function severitySourcesFrom(flag: string | undefined, cfg: BulwarkConfig | undefined): string[] | undefined {
   if (flag !== undefined) return parseSeveritySources(flag);
-  const fromCfg = cfg ? configSection(cfg, 'vulndb', vulndbConfigSchema)?.['severity-source'] : undefined;
+  const fromCfg = cfg ? vulndbSection(cfg)?.['severity-source'] : undefined;
   return parseSeveritySources(fromCfg);
 }
 
