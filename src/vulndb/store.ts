@@ -1035,10 +1035,10 @@ class PackedRow implements AffectedRow {
     b = line.indexOf('\t', a);
     a = b + 1;
     b = line.indexOf('\t', a);
-    this.feed = intern(line.slice(a, b));
+    this.feed = internAt(line, a, b);
     a = b + 1;
     b = line.indexOf('\t', a);
-    this.status = intern(line.slice(a, b)) as AffectedStatus;
+    this.status = internAt(line, a, b) as AffectedStatus;
     a = b + 1;
     b = line.indexOf('\t', a);
     this.shape = b === a + 1 ? (line.charCodeAt(a) === 69 ? 'E' : line.charCodeAt(a) === 83 ? 'S' : line.charCodeAt(a) === 74 ? 'J' : line.slice(a, b)) : line.slice(a, b);
@@ -1047,7 +1047,7 @@ class PackedRow implements AffectedRow {
     this.fixedText = line.slice(a, b);
     a = b + 1;
     b = line.indexOf('\t', a);
-    this.severity = b > a ? line.slice(a, b) : undefined;
+    this.severity = b > a ? internAt(line, a, b) : undefined;
     a = b + 1;
     b = line.indexOf('\t', a);
     this.statusDetail = b > a ? line.slice(a, b) : undefined;
@@ -1103,9 +1103,24 @@ class PackedRow implements AffectedRow {
   }
 }
 
-/** One string per distinct short label (feed names, statuses): rows share them instead of holding copies. */
+/**
+ * One string per distinct short label (feed names, statuses, the feeds' severity words): rows share them instead of
+ * holding copies, and maps keyed by them hash each once. The few labels there are are found by comparing in place,
+ * before any slice is made.
+ */
+const labels: string[] = [];
 const interned = new Map<string, string>();
-function intern(s: string): string {
+function internAt(line: string, a: number, b: number): string {
+  const n = b - a;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l.length === n && line.startsWith(l, a)) return l;
+  }
+  const s = line.slice(a, b);
+  if (labels.length < 32) {
+    labels.push(s);
+    return s;
+  }
   let v = interned.get(s);
   if (v === undefined) {
     if (interned.size > 1000) interned.clear();

@@ -44,8 +44,10 @@ export function evaluateRowFast(cmp: VersionComparator, installed: string, row: 
     const sf = row.simpleFixed;
     if (sf === null) return { affected: true, fixed: undefined, steps: NO_STEPS };
     if (sf !== undefined) return cmp.compare(installed, sf) < 0 ? { affected: true, fixed: sf, steps: NO_STEPS } : NOT_AFFECTED;
-    // the same shape in a row built elsewhere
-    if (!row.versions.length && row.ranges.length === 1) {
+    // the same shape in a row built elsewhere (a packed row of that shape has simpleFixed set; for any other, the
+    // steps below give the same verdict through the same comparison, and asking for `versions` would decode its
+    // whole list, hundreds of versions for a PyPI advisory, where `lists` mostly answers without decoding)
+    if (!row.lists && !row.versions.length && row.ranges.length === 1) {
       const ev = row.ranges[0]!.events;
       const e0 = ev[0];
       if (e0 && e0.introduced === '0' && e0.fixed === undefined && e0.last_affected === undefined && e0.limit === undefined) {

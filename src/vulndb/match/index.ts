@@ -561,7 +561,21 @@ function buildFinding(ctx: PackageContext, facts: GroupFacts, opts: MatchOptions
   return f;
 }
 
+/** A summary the collapse leaves as it is: printable ASCII, single spaces between words (the commonest). */
+function isOneLine(s: string): boolean {
+  if (s.length > 160) return false;
+  let prev = 32; // a leading space needs trimming
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 32 ? prev === 32 : c < 33 || c > 126) return false;
+    prev = c;
+  }
+  return prev !== 32;
+}
+
 function oneLine(s: string): string {
+  // (the regular expression below costs a few microseconds a call in a cold process: most summaries need none)
+  if (isOneLine(s)) return s;
   // a long summary (OSV details run to kilobytes): collapsing a head that already gives more than 161 characters
   // gives the same 157 (the full text's trailing trim removes at most one collapsed space)
   if (s.length > 400) {
