@@ -15,10 +15,12 @@
  *   - the base/app attribution, computed from the base-image index on every scan (another image scanned since can
  *     change it);
  *   - the dates the age checks read (the UTC day, and the image's age in whole days), so a result ages out daily.
- * An unreadable, corrupt or foreign entry is a miss and is rebuilt, never a crash.
+ * An unreadable, corrupt or foreign entry is a miss and is rebuilt, never a crash. Entries are grouped per image
+ * (`images/<image>/<key>.json.gz`); writing one removes its image's entries older than two days, which no scan can
+ * hit any more (the UTC day is part of the key), so the area grows with the images scanned, not with the days.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Finding } from '../core/finding.js';
@@ -79,10 +81,22 @@ export function clockFacts(now: Date, image: Pick<OpenedImage, 'config'>): unkno
   return { day: now.toISOString().slice(0, 10), ageDays: Number.isNaN(created) ? null : Math.floor((now.getTime() - created) / 86_400_000) };
 }
 
-export function imageResultKey(parts: { identity: unknown; settings: ImageResultSettings; attribution?: LayerAttribution; clock: unknown; code?: string }): string {
-  const doc = JSON.stringify({ v: IMAGE_RESULT_VERSION, code: parts.code ?? codeIdentity(), image: parts.identity, settings: parts.settings, attribution: parts.attribution ?? null, clock: parts.clock });
-  return createHash('sha256').update(doc).digest('hex');
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Where a result is stored: its image's group (the identity alone) and its full key. */
+export interface ImageResultKey {
+  group: string;
+  key: string;
 }
+
+export function imageResultKey(parts: { identity: unknown; settings: ImageResultSettings; attribution?: LayerAttribution; clock: unknown; code?: string }): ImageResultKey {
+  const image = JSON.stringify(parts.identity);
+  const doc = JSON.stringify({ v: IMAGE_RESULT_VERSION, code: parts.code ?? codeIdentity(), image: parts.identity, settings: parts.settings, attribution: parts.attribution ?? null, clock: parts.clock });
+  return { group: sha256(image), key: sha256(doc) };
+}
+
+/** Entries older than this are removed when their image gets a new one. */
+const STALE_MS = 2 * 86_400_000;
 
 /** Statistics of the last lookup, for tests and the bench. */
 export const imageResultStats = { hits: 0, misses: 0, writes: 0 };
@@ -94,13 +108,18 @@ export class ImageResultCache {
     this.dir = join(cacheRoot(root), 'images');
   }
 
-  private path(key: string): string {
-    return join(this.dir, key.slice(0, 2), `${key}.json.gz`);
+  private groupDir(k: ImageResultKey): string {
+    return join(this.dir, k.group.slice(0, 2), k.group);
   }
 
-  get(key: string): ImageResult | undefined {
+  private path(k: ImageResultKey): string {
+    return join(this.groupDir(k), `${k.key}.json.gz`);
+  }
+
+  get(k: ImageResultKey): ImageResult | undefined {
+    const key = k.key;
     try {
-      const doc = JSON.parse(gunzipSync(readFileSync(this.path(key))).toString('utf8')) as { key?: string; version?: number; data?: ImageResult };
+      const doc = JSON.parse(gunzipSync(readFileSync(this.path(k))).toString('utf8')) as { key?: string; version?: number; data?: ImageResult };
       const d = doc.data;
       if (doc.key !== key || doc.version !== IMAGE_RESULT_VERSION || !d || !Array.isArray(d.layers) || !Array.isArray(d.findings) || !Array.isArray(d.warnings) || !d.inventory || !Array.isArray(d.inventory.packages)) throw new Error('shape');
       imageResultStats.hits++;
@@ -111,13 +130,24 @@ export class ImageResultCache {
     }
   }
 
-  put(key: string, data: ImageResult): void {
+  put(k: ImageResultKey, data: ImageResult, now = Date.now()): void {
+    const dir = this.groupDir(k);
     try {
-      mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true });
-      writeFileAtomic(this.path(key), gzipSync(JSON.stringify({ key, version: IMAGE_RESULT_VERSION, data }), { level: 1 }));
+      mkdirSync(dir, { recursive: true });
+      writeFileAtomic(this.path(k), gzipSync(JSON.stringify({ key: k.key, version: IMAGE_RESULT_VERSION, data }), { level: 1 }));
       imageResultStats.writes++;
     } catch {
       // a read-only or full cache dir must not fail the scan
+      return;
+    }
+    try {
+      for (const name of readdirSync(dir)) {
+        if (name === `${k.key}.json.gz`) continue;
+        const p = join(dir, name);
+        if (now - statSync(p).mtimeMs > STALE_MS) unlinkSync(p);
+      }
+    } catch {
+      // pruning is housekeeping: another process may be pruning the same folder
     }
   }
 }

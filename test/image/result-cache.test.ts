@@ -6,10 +6,10 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { indexImage, type ImageIndex, type IndexImageOptions } from '../../src/app/image.js';
-import { imageResultKey, imageResultStats } from '../../src/app/image-cache.js';
+import { ImageResultCache, imageResultKey, imageResultStats } from '../../src/app/image-cache.js';
 import { lastScanStats } from '../../src/image/scan.js';
 import { tempDir } from '../support/tmp.js';
 import { BOOKWORM_APP_IMAGE, BOOKWORM_BASE_IMAGE, dockerAvailable, ensureBookwormImages } from '../support/images.js';
@@ -99,8 +99,9 @@ test('another image recorded as a base since: the attribution changes, the resul
 test('a corrupt entry is a miss and is rebuilt', { skip }, async () => {
   const cache = tempDir('bw-result-cache-');
   const cold = (await scan(cache)).index;
-  const dir = join(cache, 'images');
-  for (const sub of readdirSync(dir)) for (const f of readdirSync(join(dir, sub))) writeFileSync(join(dir, sub, f), 'not gzip');
+  const files = readdirSync(join(cache, 'images'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  assert.equal(files.length, 1);
+  for (const f of files) writeFileSync(join(f.parentPath, f.name), 'not gzip');
   const again = await scan(cache);
   assert.equal(again.hit, false);
   assert.equal(text(again.index), text(cold));
@@ -115,11 +116,34 @@ test('the key: another code identity, image, attribution or clock never shares a
     clock: { day: '2026-12-03', ageDays: 10 },
     code: 'build-1',
   };
-  const k = imageResultKey(parts);
-  assert.equal(imageResultKey({ ...parts }), k);
-  assert.notEqual(imageResultKey({ ...parts, code: 'build-2' }), k);
-  assert.notEqual(imageResultKey({ ...parts, identity: { ref: 'x', layers: ['sha256:' + 'b'.repeat(64)] } }), k);
-  assert.notEqual(imageResultKey({ ...parts, attribution: { ...parts.attribution, baseLayerCount: 2 } }), k);
-  assert.notEqual(imageResultKey({ ...parts, clock: { day: '2026-12-04', ageDays: 11 } }), k);
-  assert.notEqual(imageResultKey({ ...parts, settings: { ...parts.settings, pkgTypes: ['os'] } }), k);
+  const k = imageResultKey(parts).key;
+  assert.equal(imageResultKey({ ...parts }).key, k);
+  assert.notEqual(imageResultKey({ ...parts, code: 'build-2' }).key, k);
+  assert.notEqual(imageResultKey({ ...parts, identity: { ref: 'x', layers: ['sha256:' + 'b'.repeat(64)] } }).key, k);
+  assert.notEqual(imageResultKey({ ...parts, attribution: { ...parts.attribution, baseLayerCount: 2 } }).key, k);
+  assert.notEqual(imageResultKey({ ...parts, clock: { day: '2026-12-04', ageDays: 11 } }).key, k);
+  assert.notEqual(imageResultKey({ ...parts, settings: { ...parts.settings, pkgTypes: ['os'] } }).key, k);
+  // one group per image, whatever the settings
+  assert.equal(imageResultKey({ ...parts, clock: { day: '2026-12-04', ageDays: 11 } }).group, imageResultKey(parts).group);
+});
+
+test('a new entry removes its image\'s entries that no scan can hit any more (older than two days), and only those', () => {
+  const cache = new ImageResultCache(tempDir('bw-result-cache-'));
+  const settings = { checks: true, secret: true, misconfig: true, license: false, config: {}, skip: null, pkgTypes: null };
+  const result = { layers: [], files: 0, hiddenFiles: 0, inventory: { packages: [], warnings: [] } as never, findings: [], warnings: [] };
+  const at = (day: string, identity: unknown = 'img') => imageResultKey({ identity, settings, clock: { day }, code: 'c' });
+  const t0 = Date.parse('2026-12-01T12:00:00Z');
+  const file = (k: ReturnType<typeof at>) => join(cache.dir, k.group.slice(0, 2), k.group, `${k.key}.json.gz`);
+  const old = at('2026-11-20');
+  const recent = at('2026-11-30');
+  const other = at('2026-11-20', 'another image');
+  for (const k of [old, recent, other]) cache.put(k, result, t0);
+  utimesSync(file(old), new Date(t0 - 10 * 86_400_000), new Date(t0 - 10 * 86_400_000));
+  utimesSync(file(other), new Date(t0 - 10 * 86_400_000), new Date(t0 - 10 * 86_400_000));
+  utimesSync(file(recent), new Date(t0 - 86_400_000), new Date(t0 - 86_400_000));
+  cache.put(at('2026-12-01'), result, t0);
+  assert.equal(existsSync(file(old)), false, 'the stale entry is gone');
+  assert.equal(existsSync(file(recent)), true, 'a day-old entry stays');
+  assert.equal(existsSync(file(other)), true, "another image's entries are not touched");
+  assert.ok(cache.get(at('2026-12-01')));
 });
