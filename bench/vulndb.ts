@@ -150,16 +150,24 @@ try {
   if (fresh > 0) {
     const invFile = join(cache, 'stress-inventory.json');
     writeFileSync(invFile, JSON.stringify(inv));
-    const runs: Array<{ wall: number; cpu: number; rowsMs: number; findings: number }> = [];
+    type Run = { wall: number; cpu: number; rowsMs: number; findings: number };
+    const child = (flags: string[]): Run => {
+      const out = execFileSync(process.execPath, [...flags, '--import', 'tsx', new URL(import.meta.url).pathname, '--child', dbFile, invFile], { encoding: 'utf8' });
+      return JSON.parse(out.trim().split('\n').pop()!) as Run;
+    };
+    const runs: Run[] = [];
+    const noOpt: Run[] = [];
     for (let r = 0; r < fresh; r++) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', dbFile, invFile], { encoding: 'utf8' });
-      runs.push(JSON.parse(out.trim().split('\n').pop()!) as (typeof runs)[number]);
+      runs.push(child([]));
+      noOpt.push(child(['--no-opt']));
     }
     const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
     console.log(`stress, first call in a fresh process (open + match), ${fresh} runs (target < 100 ms):`);
     console.log(`  wall ms: ${runs.map((x) => x.wall.toFixed(1)).join(' ')}  (median ${med(runs.map((x) => x.wall)).toFixed(1)})`);
     console.log(`  CPU ms (all threads: GC, compiler): ${runs.map((x) => x.cpu.toFixed(1)).join(' ')}  (median ${med(runs.map((x) => x.cpu)).toFixed(1)})`);
     console.log(`  of which rows (wall) ${med(runs.map((x) => x.rowsMs)).toFixed(1)} ms median; ${runs[0]!.findings} findings`);
+    // what the optimising compiler costs a first call: the same runs with it off (a diagnosis, not a setting)
+    console.log(`  the same with V8's optimising compiler off (--no-opt): median ${med(noOpt.map((x) => x.wall)).toFixed(1)} ms wall / ${med(noOpt.map((x) => x.cpu)).toFixed(1)} ms CPU`);
   }
 } finally {
   rmSync(cache, { recursive: true, force: true });
