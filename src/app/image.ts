@@ -35,6 +35,7 @@ import { dbPath } from '../vulndb/paths.js';
 import { UserError } from '../core/errors.js';
 import { timed } from '../core/timing.js';
 import { cacheRoot } from '../image/cache.js';
+import { lastScanStats } from '../image/stats.js';
 import { selectPackages, type PkgTypes, type Scanners, type SkipSpec } from '../core/selectors.js';
 import { applyRefinement, clockFacts, imageIdentity, ImageResultCache, imageResultKey, imageState, refinementOf, type ImageResult } from './image-cache.js';
 
@@ -344,7 +345,7 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
       applyRefinement(image, hit.refined);
       // what a scan with the checks does besides: keep this image in the base-image index
       if (checks && baseDir) recordScannedImage(baseDir, image);
-      reportCachedLayers(image, opts, (await import('../image/scan.js')).lastScanStats);
+      reportCachedLayers(image, opts, lastScanStats);
     } else {
       result = await scanForIndex(image, ref, opts, { checks, secret, misconfig, now });
       if (cache && key) cache.put(key, result);
