@@ -10,10 +10,15 @@
  * `exp=` is inclusive; an expired entry stops suppressing, and the report says so.
  */
 import { readFileSync } from 'node:fs';
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type Picomatch from 'picomatch';
 import type { Finding } from './finding.js';
 import { locationPath } from './finding.js';
 import { InputError } from './errors.js';
+
+// picomatch (some 15 ms to load) only when a pattern is compiled: most runs have no ignore paths or skip patterns
+const require = createRequire(import.meta.url);
+const picomatch = ((...args: Parameters<typeof Picomatch>) => (require('picomatch') as typeof Picomatch)(...args)) as typeof Picomatch;
 
 export interface IgnoreEntry {
   id: string;

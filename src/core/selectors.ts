@@ -7,9 +7,14 @@
  *
  * Parsing and matching only; the use cases (src/app/) decide what each selection turns off.
  */
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type Picomatch from 'picomatch';
 import { InputError } from './errors.js';
 import type { Ecosystem, Package } from './inventory.js';
+
+// picomatch (some 15 ms to load) only when a pattern is compiled: most runs have no ignore paths or skip patterns
+const require = createRequire(import.meta.url);
+const picomatch = ((...args: Parameters<typeof Picomatch>) => (require('picomatch') as typeof Picomatch)(...args)) as typeof Picomatch;
 
 export const SCANNERS = ['vuln', 'secret', 'misconfig', 'license'] as const;
 export type ScannerName = (typeof SCANNERS)[number];
