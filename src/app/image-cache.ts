@@ -26,7 +26,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Finding } from '../core/finding.js';
 import type { InventoryReport } from '../inventory/types.js';
 import type { LayerAttribution } from '../analyzers/image/attribution.js';
-import type { OpenedImage } from '../sources/types.js';
+import type { ImageConfig, OpenedImage } from '../sources/types.js';
 import { cacheRoot, writeFileAtomic } from '../image/cache.js';
 import { codeIdentity } from './code-identity.js';
 
@@ -45,6 +45,35 @@ export interface ImageResult {
   /** image check and licence findings (a signature verdict is never cached) */
   findings: Finding[];
   warnings: string[];
+  /**
+   * The image's config and history lines as the walk left them, when the walk changed them (a one-pass engine
+   * stream carries the real config, which replaces the one rebuilt from the Engine API): a reused result puts them
+   * back, so its summary is the cold scan's.
+   */
+  refined?: { config: ImageConfig; layers: Array<{ createdBy?: string; created?: string }> };
+}
+
+/** What of an opened image a walk may change: its config and the layers' history lines. */
+export function imageState(image: OpenedImage): string {
+  return JSON.stringify({ config: image.config, layers: image.layers.map((l) => [l.createdBy ?? null, l.created ?? null]) });
+}
+
+/** The refinement a walk made (undefined when it made none), and how to put it back on a freshly opened image. */
+export function refinementOf(image: OpenedImage, before: string): ImageResult['refined'] {
+  if (imageState(image) === before) return undefined;
+  return { config: image.config, layers: image.layers.map((l) => ({ ...(l.createdBy !== undefined ? { createdBy: l.createdBy } : {}), ...(l.created !== undefined ? { created: l.created } : {}) })) };
+}
+
+export function applyRefinement(image: OpenedImage, refined: ImageResult['refined']): void {
+  if (!refined || refined.layers.length !== image.layers.length) return;
+  image.config = refined.config;
+  image.layers.forEach((l, i) => {
+    const r = refined.layers[i]!;
+    if (r.createdBy !== undefined) l.createdBy = r.createdBy;
+    else delete l.createdBy;
+    if (r.created !== undefined) l.created = r.created;
+    else delete l.created;
+  });
 }
 
 /** The settings a result depends on (besides the image, the code and the attribution). */

@@ -35,8 +35,9 @@ import { dbPath } from '../vulndb/paths.js';
 import { UserError } from '../core/errors.js';
 import { timed } from '../core/timing.js';
 import { cacheRoot } from '../image/cache.js';
+import { lastScanStats } from '../image/stats.js';
 import { selectPackages, type PkgTypes, type Scanners, type SkipSpec } from '../core/selectors.js';
-import { clockFacts, imageIdentity, ImageResultCache, imageResultKey, type ImageResult } from './image-cache.js';
+import { applyRefinement, clockFacts, imageIdentity, ImageResultCache, imageResultKey, imageState, refinementOf, type ImageResult } from './image-cache.js';
 
 export interface ImageScanOptions {
   /** os/arch[/variant] of a multi-platform image (default linux/amd64) */
@@ -248,11 +249,12 @@ export function layerWarnings(scan: ImageScan): string[] {
 
 /**
  * Walk the opened image and compute what an index keeps from its layers: the inventory, and unless `checks` is
- * false the image checks (with the attribution given). The walker, the detectors and the checks load here, only
+ * false the image checks. The walker, the detectors and the checks load here, only
  * when a scan needs them.
  */
-async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOptions, how: { checks: boolean; secret: boolean; misconfig: boolean; now: Date; attribution?: LayerAttribution }): Promise<ImageResult> {
+async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOptions, how: { checks: boolean; secret: boolean; misconfig: boolean; now: Date }): Promise<ImageResult> {
   const [{ scanOpened }, { buildInventory }, { imageScanAnalyzers }] = await Promise.all([import('../image/pipeline.js'), import('../inventory/index.js'), import('./analyzers.js')]);
+  const before = imageState(image);
   const scan = await scanOpened(image, {
     cacheDir: opts.cacheDir,
     noCache: opts.noCache,
@@ -269,7 +271,8 @@ async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOpt
   let attribution: LayerAttribution | undefined;
   if (how.checks) {
     const { runImageChecks } = await import('../analyzers/image/index.js');
-    const res = runImageChecks(scan, fullInv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, now: how.now, only: { secret: how.secret, misconfig: how.misconfig }, ...(how.attribution ? { attribution: how.attribution } : {}) });
+    // attributed after the walk, which may have replaced the config (a one-pass engine stream)
+    const res = runImageChecks(scan, fullInv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, now: how.now, only: { secret: how.secret, misconfig: how.misconfig } });
     findings = res.findings;
     attribution = res.attribution;
   }
@@ -277,12 +280,14 @@ async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOpt
     const { imagePackageLocation, licenseFindings } = await import('../analyzers/license/index.js');
     findings = [...findings, ...licenseFindings(inv.packages, imagePackageLocation(image.name || ref))];
   }
+  const refined = refinementOf(image, before);
   return {
     ...scanCounts(scan),
     inventory: { ...inv, packages: withoutFileLists(inv.packages) },
     ...(attribution ? { attribution } : {}),
     findings,
     warnings: layerWarnings(scan),
+    ...(refined ? { refined } : {}),
   };
 }
 
@@ -320,7 +325,8 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
   let result: ImageResult;
   try {
     const baseDir = opts.noCache ? undefined : baseIndexDir(opts.cacheDir);
-    // attributed before the walk, from the base-image index as it is now: part of the result cache's key
+    // attributed from the base-image index as it is now, before the walk: part of the result cache's key (which
+    // layers come from a base seen since is decided by the layer digests and names, the same before and after)
     const attribution = checks ? attributeLayers({ image }, baseDir ? { index: loadLayerIndex(baseDir) } : {}) : undefined;
     // a layer without a content digest cannot be told from another: such an image is not cached
     const cacheable = !opts.noCache && image.layers.every((l) => /^sha256:[a-f0-9]{64}$/.test(l.diffId ?? l.digest));
@@ -336,11 +342,12 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
     const hit = cache && key ? cache.get(key) : undefined;
     if (hit && hit.layers.length === image.layers.length) {
       result = hit;
+      applyRefinement(image, hit.refined);
       // what a scan with the checks does besides: keep this image in the base-image index
       if (checks && baseDir) recordScannedImage(baseDir, image);
-      reportCachedLayers(image, opts, (await import('../image/scan.js')).lastScanStats);
+      reportCachedLayers(image, opts, lastScanStats);
     } else {
-      result = await scanForIndex(image, ref, opts, { checks, secret, misconfig, now, ...(attribution ? { attribution } : {}) });
+      result = await scanForIndex(image, ref, opts, { checks, secret, misconfig, now });
       if (cache && key) cache.put(key, result);
     }
   } finally {

@@ -19,6 +19,7 @@ import { LayerCache } from './cache.js';
 import { stackLayers } from './final.js';
 import { resolveLinks, unpack, walkEntries, type Walked } from './walk.js';
 import { isRecord, readIndex, storeLayer, WALKER_VERSION, type CachedIndex } from './layer-index.js';
+import { lastScanStats } from './stats.js';
 
 export { WALKER_VERSION };
 
@@ -76,15 +77,7 @@ export interface ScanOptions {
   skipPath?: (path: string, isDir?: boolean) => boolean;
 }
 
-/** Statistics of the last scan, for tests and the bench. */
-export interface ScanStats {
-  layersStreamed: number;
-  layersFromCache: number;
-  /** layers walked in worker threads */
-  layersInWorkers: number;
-}
-
-export const lastScanStats: ScanStats = { layersStreamed: 0, layersFromCache: 0, layersInWorkers: 0 };
+export { lastScanStats, type ScanStats } from './stats.js';
 
 /** Below this many bytes of layers to read, starting worker threads costs more than it saves. */
 const WORKER_MIN_BYTES = 32 * 1024 * 1024;

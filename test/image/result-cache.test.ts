@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { indexImage, type ImageIndex, type IndexImageOptions } from '../../src/app/image.js';
-import { ImageResultCache, imageResultKey, imageResultStats } from '../../src/app/image-cache.js';
+import { applyRefinement, ImageResultCache, imageResultKey, imageResultStats, imageState, refinementOf } from '../../src/app/image-cache.js';
+import { openDockerDaemon } from '../../src/sources/docker-daemon.js';
 import { lastScanStats } from '../../src/image/scan.js';
 import { tempDir } from '../support/tmp.js';
-import { BOOKWORM_APP_IMAGE, BOOKWORM_BASE_IMAGE, dockerAvailable, ensureBookwormImages } from '../support/images.js';
+import { ALPINE_IMAGE, BOOKWORM_APP_IMAGE, BOOKWORM_BASE_IMAGE, dockerAvailable, ensureAlpineImage, ensureBookwormImages } from '../support/images.js';
 
 const skip = dockerAvailable() ? false : 'no Docker engine';
 const APP = `docker:${BOOKWORM_APP_IMAGE}`;
@@ -20,7 +21,10 @@ const BASE = `docker:${BOOKWORM_BASE_IMAGE}`;
 const now = new Date('2026-12-03T12:00:00Z');
 
 before(() => {
-  if (!skip) ensureBookwormImages();
+  if (!skip) {
+    ensureBookwormImages();
+    ensureAlpineImage();
+  }
 });
 
 /** The index as the report carries it: serialised, so that a key order or an undefined field counts too. */
@@ -146,4 +150,21 @@ test('a new entry removes its image\'s entries that no scan can hit any more (ol
   assert.equal(existsSync(file(recent)), true, 'a day-old entry stays');
   assert.equal(existsSync(file(other)), true, "another image's entries are not touched");
   assert.ok(cache.get(at('2026-12-01')));
+});
+
+test('a walk that replaced the config (one-pass engine stream): a reused result puts the walk\'s config back', { skip }, async () => {
+  const walked = await openDockerDaemon(`docker:${ALPINE_IMAGE}`, { engineRead: 'api' });
+  const before = imageState(walked);
+  assert.equal(refinementOf(walked, before), undefined, 'nothing changed: nothing to keep');
+  // what the stream's real config does to the image rebuilt from the Engine API: another config, other history lines
+  walked.config = { ...walked.config, created: '2020-01-01T00:00:00Z', history: [{ created_by: 'ADD rootfs.tar /' }] };
+  walked.layers[0]!.createdBy = 'ADD rootfs.tar /';
+  const refined = refinementOf(walked, before);
+  assert.ok(refined);
+  await walked.close();
+  const fresh = await openDockerDaemon(`docker:${ALPINE_IMAGE}`, { engineRead: 'api' });
+  assert.notEqual(imageState(fresh), imageState(walked));
+  applyRefinement(fresh, JSON.parse(JSON.stringify(refined)));
+  assert.equal(imageState(fresh), imageState(walked));
+  await fresh.close();
 });

@@ -156,10 +156,10 @@ export function runImageChecks(
   scan: ImageScan,
   inventory: InventoryReport | undefined,
   cfg: BulwarkConfig,
-  opts: { cacheDir?: string; noCache?: boolean; now?: Date; only?: ImageCheckKinds; attribution?: LayerAttribution } = {},
+  opts: { cacheDir?: string; noCache?: boolean; now?: Date; only?: ImageCheckKinds } = {},
 ): { findings: Finding[]; attribution: LayerAttribution; split: OriginSplit } {
   const dir = opts.noCache ? undefined : baseIndexDir(opts.cacheDir);
-  const attribution = opts.attribution ?? attributeLayers(scan, dir ? { cacheDir: dir } : {});
+  const attribution = attributeLayers(scan, dir ? { cacheDir: dir } : {});
   const findings = checkImage(scan, inventory, cfg, { attribution, ...(opts.now ? { now: opts.now } : {}), ...(opts.only ? { only: opts.only } : {}) });
   if (dir) recordScannedImage(dir, scan.image);
   return { findings, attribution, split: originSplit(attribution, scan.image.layers.length, findings) };
