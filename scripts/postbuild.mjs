@@ -7,6 +7,8 @@
 //      spares loading every command). The catalogue is written from the built registry, so it cannot drift.
 //   3. dist/build-id.json: a digest of every file under src/ and of package-lock.json, the code identity the image
 //      result cache keys on (src/app/code-identity.ts), so that changed code never reuses another build's results.
+//   4. dist/cli/command-index.json: each command's line of the top-level help, so `bulwark --help` prints without
+//      loading every command module (src/cli/main.ts, commandIndex).
 // `--check` changes nothing and exits 1 when dist/ lacks a data file, the catalogue or the build id.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -31,6 +33,7 @@ if (process.argv.includes('--check')) {
   const missing = assets.filter((rel) => !existsSync(join(dist, rel)) || statSync(join(dist, rel)).size !== statSync(join(src, rel)).size);
   if (!existsSync(join(dist, 'rule-catalogue.json'))) missing.push('rule-catalogue.json');
   if (!existsSync(join(dist, 'build-id.json'))) missing.push('build-id.json');
+  if (!existsSync(join(dist, 'cli', 'command-index.json'))) missing.push('cli/command-index.json');
   if (missing.length) {
     console.error(`dist/ lacks ${missing.length} file(s): ${missing.join(', ')} (run npm run build)`);
     process.exit(1);
@@ -49,4 +52,8 @@ const rules = await ruleCatalogueFromRegistry();
 writeFileSync(join(dist, 'rule-catalogue.json'), JSON.stringify({ version: TOOL_VERSION, rules, byId: ruleOrder(rules) }) + '\n');
 const { treeDigest } = await import(pathToFileURL(join(dist, 'app', 'code-identity.js')).href);
 writeFileSync(join(dist, 'build-id.json'), JSON.stringify({ version: TOOL_VERSION, id: treeDigest(src, join(root, 'package-lock.json')) }) + '\n');
-console.log(`dist/: copied ${assets.length} data file(s) from src/, wrote the catalogue of ${rules.length} rules`);
+const { buildProgram, commandIndex } = await import(pathToFileURL(join(dist, 'cli', 'main.js')).href);
+const program = await buildProgram({ setExitCode() {}, exitCode: () => 0, argv: [], passthrough: (a) => a });
+const index = commandIndex(program);
+writeFileSync(join(dist, 'cli', 'command-index.json'), JSON.stringify(index) + '\n');
+console.log(`dist/: copied ${assets.length} data file(s) from src/, wrote the catalogue of ${rules.length} rules and the index of ${index.commands.length} commands`);

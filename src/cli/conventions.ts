@@ -76,6 +76,9 @@ const has = (cmd: Command, long: string) => cmd.options.some((o) => o.long === l
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off', '']);
 
+/** What the top-level help says after the command list. */
+export const TOP_HELP_AFTER = '\nEvery long flag can also be set from the environment: BULWARK_<FLAG> (e.g. BULWARK_FORMAT=json, BULWARK_NO_CACHE=1).\nShell completion: bulwark completion bash|zsh|fish\n';
+
 /** Add the shared flags, environment variables and examples to every command of the program. */
 export function applyConventions(program: Command): void {
   for (const cmd of leafCommands(program)) {
@@ -102,7 +105,7 @@ export function applyConventions(program: Command): void {
     const examples = EXAMPLES[path];
     if (examples?.length) cmd.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   }
-  program.addHelpText('after', '\nEvery long flag can also be set from the environment: BULWARK_<FLAG> (e.g. BULWARK_FORMAT=json, BULWARK_NO_CACHE=1).\nShell completion: bulwark completion bash|zsh|fish\n');
+  program.addHelpText('after', TOP_HELP_AFTER);
   program.hook('preAction', (_root, action) => {
     applyEnv(action);
     const o = action.opts() as { quiet?: boolean; debug?: boolean; progress?: boolean; color?: string | boolean; timeout?: number };

@@ -7,14 +7,14 @@
  * unknown names load every command. The analyzers, sources and the vulnerability database are imported by the
  * command modules, so `bulwark --version` and `bulwark rules` never load the image pipeline.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { TOOL_VERSION } from '../core/version.js';
 import { UserError, describeError, isSystemError } from '../core/errors.js';
 import { enableTimings, timings } from '../core/timing.js';
-import { applyConventions, resetSettings, settings } from './conventions.js';
+import { applyConventions, resetSettings, settings, TOP_HELP_AFTER } from './conventions.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
@@ -69,11 +69,74 @@ export function commandName(args: readonly string[]): string | undefined {
 
 const LOAD_ALL = new Set(['help', 'completion']);
 
+/**
+ * What the top-level help lists, one entry per visible command as commander renders it (the term, such as
+ * `image [options] <ref>`, and the description). `scripts/postbuild.mjs` writes it to dist/cli/command-index.json
+ * from the fully loaded program, as it writes the rule catalogue, so `bulwark --help` prints the same text
+ * without importing every command module (about 1 s of module loading). Without the file (sources run through
+ * tsx) every command is loaded.
+ */
+export interface CommandIndex {
+  version: string;
+  commands: { name: string; term: string; description: string }[];
+}
+
+const COMMAND_INDEX = join(dirname(fileURLToPath(import.meta.url)), 'command-index.json');
+
+/** The index of a fully loaded program (the implicit `help` command is commander's own and is left out). */
+export function commandIndex(program: Command): CommandIndex {
+  const help = program.createHelp();
+  const commands = help
+    .visibleCommands(program)
+    .filter((c) => program.commands.includes(c))
+    .map((c) => ({ name: c.name(), term: help.subcommandTerm(c), description: help.subcommandDescription(c) }));
+  return { version: TOOL_VERSION, commands };
+}
+
+/** True for the command lines that print only the top-level help: `bulwark --help`, `-h`, `help`. */
+function topLevelHelp(args: readonly string[]): boolean {
+  return args.length === 1 && (args[0] === '--help' || args[0] === '-h' || args[0] === 'help');
+}
+
+function readCommandIndex(): CommandIndex | undefined {
+  try {
+    const index = JSON.parse(readFileSync(COMMAND_INDEX, 'utf8')) as CommandIndex;
+    return index.version === TOOL_VERSION && Array.isArray(index.commands) ? index : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A program whose commands are the index's entries, for printing the top-level help (no command can run). */
+export function programFromIndex(index: CommandIndex): Command {
+  const program = new Command();
+  program
+    .name('bulwark')
+    .description(DESCRIPTION)
+    .version(TOOL_VERSION, '-V, --version')
+    .exitOverride();
+  const byName = new Map(index.commands.map((c) => [c.name, c]));
+  for (const c of index.commands) program.command(c.name).description(c.description);
+  // commander's own `help [command]` entry is rendered by commander
+  program.configureHelp({
+    subcommandTerm(this: Help, c) {
+      return byName.get(c.name())?.term ?? Help.prototype.subcommandTerm.call(this, c);
+    },
+    subcommandDescription(this: Help, c) {
+      return byName.get(c.name())?.description ?? Help.prototype.subcommandDescription.call(this, c);
+    },
+  });
+  program.addHelpText('after', TOP_HELP_AFTER);
+  return program;
+}
+
+const DESCRIPTION = 'Security analyzer for Docker environments: Dockerfiles, images, runtime, daemon and host.';
+
 export async function buildProgram(ctx: CliContext, only?: string): Promise<Command> {
   const program = new Command();
   program
     .name('bulwark')
-    .description('Security analyzer for Docker environments: Dockerfiles, images, runtime, daemon and host.')
+    .description(DESCRIPTION)
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -118,7 +181,8 @@ export async function main(argv: string[]): Promise<number> {
   let loaded = 0;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const program = await buildProgram(ctx, commandName(args));
+    const index = topLevelHelp(args) ? readCommandIndex() : undefined;
+    const program = index ? programFromIndex(index) : await buildProgram(ctx, commandName(args));
     loaded = performance.now() - t0;
     // --timeout: the command's promise races a timer started when its action starts
     let expire: (e: Error) => void = () => {};

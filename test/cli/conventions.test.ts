@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
-import { buildProgram, type CliContext } from '../../src/cli/main.js';
+import { buildProgram, commandIndex, programFromIndex, type CliContext } from '../../src/cli/main.js';
 import { commandPath, envName, leafCommands, parseDuration } from '../../src/cli/conventions.js';
 
 const ctx: CliContext = { setExitCode() {}, exitCode: () => 0, argv: [], passthrough: (a) => a };
@@ -186,4 +186,27 @@ test('clean removes the scan caches (the database only with --db / --all), --dry
   assert.ok(existsSync(join(cache, 'keep-me')), 'nothing but Bulwark areas is removed');
   const none = await runCli(['clean', '--cache-dir', cache]);
   assert.match(none.stdout, /nothing to remove/);
+});
+
+test('the top-level help from the command index (what the built CLI prints for --help) is the full program\'s help, at every width', async () => {
+  const full = await buildProgram(ctx);
+  // through JSON, as scripts/postbuild.mjs writes it and the built CLI reads it
+  const index = JSON.parse(JSON.stringify(commandIndex(full)));
+  assert.ok(index.commands.length >= 20, `${index.commands.length} commands`);
+  assert.ok(!index.commands.some((c: { name: string }) => c.name === 'help'), "commander's own help entry is not in the index");
+  const fromIndex = programFromIndex(index);
+  for (const width of [40, 80, 120, 250]) {
+    // configureHelp(config) replaces the whole configuration: keep the index's term overrides
+    full.configureHelp({ ...full.configureHelp(), helpWidth: width });
+    fromIndex.configureHelp({ ...fromIndex.configureHelp(), helpWidth: width });
+    const text = (p: typeof full) => {
+      let out = '';
+      p.configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (out += s) });
+      p.outputHelp();
+      return out;
+    };
+    const want = text(full);
+    assert.match(want, /Commands:[\s\S]*dockerfile[\s\S]*version-compare[\s\S]*help \[command\][\s\S]*BULWARK_<FLAG>/);
+    assert.equal(text(fromIndex), want, `width ${width}`);
+  }
 });
