@@ -13,12 +13,11 @@ import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 import { ALPINE_IMAGE, dockerAvailable, ensureAlpineImage } from '../support/images.js';
-import { PASSWORD, USER, haveRegistryTools, makePki, skopeoCopy, startRegistry, startTokenService, type Pki, type RunningRegistry, type TokenService } from './support/registries.js';
+import { PASSWORD, USER, haveRegistryTools, pushTwoPlatformIndex, makePki, skopeoCopy, startRegistry, startTokenService, type Pki, type RunningRegistry, type TokenService } from './support/registries.js';
 import { openRegistryImage, registryDetails } from '../../src/sources/registry.js';
 import { scanImage, lastScanStats } from '../../src/image/scan.js';
 import { packageDetectors } from '../../src/app/analyzers.js';
 import { RegistryClient } from '../../src/registry/client.js';
-import { MT } from '../../src/registry/manifest.js';
 
 const SECDB = new URL('../fixtures/vulndb/alpine/v3.20/main.json', import.meta.url).pathname;
 const CLI = new URL('./support/run-cli.ts', import.meta.url).pathname;
@@ -250,25 +249,7 @@ test('references by digest, an index with --platform, and nothing left open', { 
   try {
     const m = await client.manifest('app', '1');
     assert.equal(m.doc.kind, 'manifest');
-    // an arm64 variant of the same image: same layers, its config says arm64
-    const cfg = JSON.parse((await client.blobBytes('app', (m.doc as any).config.digest, 'config')).toString());
-    cfg.architecture = 'arm64';
-    cfg.variant = 'v8';
-    const cfgBuf = Buffer.from(JSON.stringify(cfg));
-    const cfgDigest = await client.pushBlob('app', cfgBuf);
-    const arm = Buffer.from(JSON.stringify({ ...JSON.parse(m.body.toString()), config: { ...(m.doc as any).config, digest: cfgDigest, size: cfgBuf.length } }));
-    const armDigest = await client.pushManifest('app', 'arm', arm, m.mediaType);
-    const index = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MT.ociIndex,
-        manifests: [
-          { mediaType: m.mediaType, digest: m.digest, size: m.body.length, platform: { os: 'linux', architecture: 'amd64' } },
-          { mediaType: m.mediaType, digest: armDigest, size: arm.length, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-        ],
-      }),
-    );
-    const indexDigest = await client.pushManifest('app', 'multi', index, MT.ociIndex);
+    const { index: indexDigest } = await pushTwoPlatformIndex(client, 'app', '1', 'multi');
 
     const byDigest = await runCli(['image', `${plain.addr}/app@${m.digest}`, '--insecure-registry', plain.addr, '--no-vulns', '--no-cache', '-f', 'json']);
     assert.equal(byDigest.code, 0, byDigest.stderr);

@@ -13,10 +13,9 @@ import { join } from 'node:path';
 import { call, startServer, tokensFile, TOKENS, waitFor, type Res, type TestServer } from '../support/server.js';
 import { runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
-import { haveRegistryTools, makePki, skopeoCopy, startRegistry, type Pki, type RunningRegistry } from '../registry/support/registries.js';
+import { haveRegistryTools, makePki, pushTwoPlatformIndex, skopeoCopy, startRegistry, type Pki, type RunningRegistry } from '../registry/support/registries.js';
 import { craftImage, SECDB } from './helpers.js';
 import { RegistryClient } from '../../src/registry/client.js';
-import { MT } from '../../src/registry/manifest.js';
 
 const missing = haveRegistryTools();
 const work = tempDir('bw-serve-reg-');
@@ -98,26 +97,8 @@ describe('bulwark serve: registry references', { skip: missing }, () => {
   test('a multi-platform index: each platform is its own image, keyed by its own manifest, indexed as asked', async () => {
     const client = new RegistryClient(plain!.addr, { insecureRegistries: [plain!.addr] });
     try {
-      const m = await client.manifest('app', '2');
-      // an arm64 variant of the same image: same layers, its config says arm64
-      const cfg = JSON.parse((await client.blobBytes('app', (m.doc as any).config.digest, 'config')).toString());
-      cfg.architecture = 'arm64';
-      cfg.variant = 'v8';
-      const cfgBuf = Buffer.from(JSON.stringify(cfg));
-      const cfgDigest = await client.pushBlob('app', cfgBuf);
-      const arm = Buffer.from(JSON.stringify({ ...JSON.parse(m.body.toString()), config: { ...(m.doc as any).config, digest: cfgDigest, size: cfgBuf.length } }));
-      const armDigest = await client.pushManifest('app', 'arm', arm, m.mediaType);
-      const index = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: MT.ociIndex,
-          manifests: [
-            { mediaType: m.mediaType, digest: m.digest, size: m.body.length, platform: { os: 'linux', architecture: 'amd64' } },
-            { mediaType: m.mediaType, digest: armDigest, size: arm.length, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-          ],
-        }),
-      );
-      const indexDigest = await client.pushManifest('app', 'multi', index, MT.ociIndex);
+      const { amd64, arm64: armDigest, index: indexDigest } = await pushTwoPlatformIndex(client, 'app', '2', 'multi');
+      const m = { digest: amd64 };
       const ref = `${plain!.addr}/app:multi`;
       const amd = await call(srv!.url, 'POST', '/api/v1/index', { token: TOKENS.write, json: { ref } });
       assert.equal(amd.status, 202, amd.text);

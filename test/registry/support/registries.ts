@@ -13,6 +13,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { tempDir } from '../../support/tmp.js';
+import type { RegistryClient } from '../../../src/registry/client.js';
+import { MT } from '../../../src/registry/manifest.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -227,4 +229,32 @@ export async function startTokenService(pki: Pki): Promise<TokenService> {
 /** skopeo copy with the given flags (asynchronous: in-process servers keep answering meanwhile). */
 export async function skopeoCopy(from: string, to: string, flags: string[] = []): Promise<void> {
   await execFileAsync('skopeo', ['copy', '--quiet', ...flags, from, to], { timeout: 180_000 });
+}
+
+/**
+ * Make `repo:tag` of the registry `client` talks to a two-platform OCI index: its linux/amd64 entry is the image
+ * manifest already at `repo:from`, its linux/arm64/v8 entry the same layers under a config that says arm64
+ * (pushed as `repo:arm`). Returns the three manifest digests.
+ */
+export async function pushTwoPlatformIndex(client: RegistryClient, repo: string, from: string, tag: string): Promise<{ amd64: string; arm64: string; index: string }> {
+  const m = await client.manifest(repo, from);
+  const doc = m.doc as unknown as { config: { digest: string; size: number; mediaType: string } };
+  const cfg = JSON.parse((await client.blobBytes(repo, doc.config.digest, 'config')).toString());
+  cfg.architecture = 'arm64';
+  cfg.variant = 'v8';
+  const cfgBuf = Buffer.from(JSON.stringify(cfg));
+  const cfgDigest = await client.pushBlob(repo, cfgBuf);
+  const arm = Buffer.from(JSON.stringify({ ...JSON.parse(m.body.toString()), config: { ...doc.config, digest: cfgDigest, size: cfgBuf.length } }));
+  const arm64 = await client.pushManifest(repo, 'arm', arm, m.mediaType);
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MT.ociIndex,
+      manifests: [
+        { mediaType: m.mediaType, digest: m.digest, size: m.body.length, platform: { os: 'linux', architecture: 'amd64' } },
+        { mediaType: m.mediaType, digest: arm64, size: arm.length, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+      ],
+    }),
+  );
+  return { amd64: m.digest, arm64, index: await client.pushManifest(repo, tag, index, MT.ociIndex) };
 }
