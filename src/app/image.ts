@@ -348,6 +348,9 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
       reportCachedLayers(image, opts, lastScanStats);
     } else {
       result = await scanForIndex(image, ref, opts, { checks, secret, misconfig, now });
+      // the walk's layers, entries and analyses are garbage now (the result keeps only the inventory and the
+      // findings): a collection here returns most of the heap before matching and the report (peak RSS)
+      (await import('../core/gc.js')).collectGarbage();
       if (cache && key) cache.put(key, result);
     }
   } finally {
