@@ -43,7 +43,7 @@ export interface ImageScanOptions {
   /** os/arch[/variant] of a multi-platform image (default linux/amd64) */
   platform?: string;
   cacheDir?: string;
-  /** neither read nor write the layer cache (nor the base-image layer index) */
+  /** neither read nor write the layer cache, the image result cache nor the base-image layer index */
   noCache?: boolean;
   onProgress?: (e: ScanProgress) => void;
   /** layers walked at once (random-access sources); default 2 */

@@ -6,7 +6,8 @@
  * Core advisories (vuln/core: Node.js itself) are matched against the `node` runtime when an
  * inventory reports one (ecosystem "npm" is not the right key there, so they are namespaced "nodejs-core").
  */
-import semver from 'semver';
+import SemverRange from 'semver/classes/range.js';
+import semverInc from 'semver/functions/inc.js';
 import type { FeedSink, Range, RangeEvent } from '../store.js';
 import { cvssRating, scoreRating } from '../cvss.js';
 import { defineFeed } from './feed.js';
@@ -36,9 +37,9 @@ export function isNodejsNpmAdvisory(d: unknown): d is NpmAdvisory {
  * >=X / >X introduce, <X fixes, <=X is last_affected. =X / X becomes an explicit version.
  */
 export function semverRangeToOsv(spec: string): { ranges: Range[]; versions: string[] } | undefined {
-  let r: semver.Range;
+  let r: SemverRange;
   try {
-    r = new semver.Range(spec.trim() === '' ? '*' : spec, { loose: true });
+    r = new SemverRange(spec.trim() === '' ? '*' : spec, { loose: true });
   } catch {
     return undefined;
   }
@@ -60,7 +61,7 @@ export function semverRangeToOsv(spec: string): { ranges: Range[]; versions: str
           break;
         case '>':
           // OSV has no exclusive lower bound: the smallest version above X.Y.Z is X.Y.(Z+1)-0
-          intro = c.semver.prerelease.length === 0 ? `${semver.inc(v, 'patch')}-0` : v;
+          intro = c.semver.prerelease.length === 0 ? `${semverInc(v, 'patch')}-0` : v;
           break;
         case '<':
           upper = { fixed: v };

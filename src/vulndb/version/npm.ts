@@ -13,20 +13,25 @@
  *   keep users off prereleases, not to decide whether a prerelease contains vulnerable code. Loose
  *   parsing of the range defaults to true (advisory ranges are often written loosely, e.g. `<= 1.2`).
  */
-import semver from 'semver';
+// the parts of node-semver used here, not its index (which loads every function and range helper: ~10 ms more)
+import SemVer from 'semver/classes/semver.js';
+import Range from 'semver/classes/range.js';
+import semverValid from 'semver/functions/valid.js';
+import semverParse from 'semver/functions/parse.js';
+import semverValidRange from 'semver/ranges/valid.js';
 import { VersionSyntaxError } from './errors.js';
 
-const parsed = new Map<string, semver.SemVer>();
+const parsed = new Map<string, SemVer>();
 
-export function parseNpm(v: string): semver.SemVer | null {
+export function parseNpm(v: string): SemVer | null {
   const hit = parsed.get(v);
   if (hit) return hit;
-  let p: semver.SemVer | null = null;
+  let p: SemVer | null = null;
   try {
-    p = new semver.SemVer(v.trim(), { loose: false });
+    p = new SemVer(v.trim(), { loose: false });
   } catch {
     try {
-      p = new semver.SemVer(v.trim(), { loose: true });
+      p = new SemVer(v.trim(), { loose: true });
     } catch {
       p = null;
     }
@@ -47,7 +52,7 @@ export function compareNpm(a: string, b: string): number {
 }
 
 export function validNpm(v: string): boolean {
-  return semver.valid(v, { loose: false }) !== null;
+  return semverValid(v, { loose: false }) !== null;
 }
 
 export interface NpmRangeOptions {
@@ -64,9 +69,9 @@ export interface NpmRangeOptions {
  */
 export function satisfiesNpmRange(version: string, range: string, opts: NpmRangeOptions = {}): boolean {
   const o = { includePrerelease: opts.includePrerelease ?? true, loose: opts.loose ?? true };
-  let r: semver.Range;
+  let r: Range;
   try {
-    r = new semver.Range(range, o);
+    r = new Range(range, o);
   } catch {
     return false;
   }
@@ -74,7 +79,7 @@ export function satisfiesNpmRange(version: string, range: string, opts: NpmRange
 }
 
 export function validNpmRange(range: string, loose = true): boolean {
-  return semver.validRange(range, { loose }) !== null;
+  return semverValidRange(range, { loose }) !== null;
 }
 
 /**
@@ -82,13 +87,13 @@ export function validNpmRange(range: string, loose = true): boolean {
  * leading "v" or "=", no loose forms; precedence as SemVer (build metadata ignored).
  */
 export function compareCargo(a: string, b: string): number {
-  const pa = semver.parse(a, { loose: false });
+  const pa = semverParse(a, { loose: false });
   if (!pa || /^[v=\s]/.test(a)) throw new VersionSyntaxError('cargo', a, 'not a SemVer 2.0 version');
-  const pb = semver.parse(b, { loose: false });
+  const pb = semverParse(b, { loose: false });
   if (!pb || /^[v=\s]/.test(b)) throw new VersionSyntaxError('cargo', b, 'not a SemVer 2.0 version');
   return pa.compare(pb);
 }
 
 export function validCargo(v: string): boolean {
-  return semver.parse(v, { loose: false }) !== null && !/^[v=\s]/.test(v);
+  return semverParse(v, { loose: false }) !== null && !/^[v=\s]/.test(v);
 }
