@@ -43,7 +43,7 @@ export interface ImageScanOptions {
   /** os/arch[/variant] of a multi-platform image (default linux/amd64) */
   platform?: string;
   cacheDir?: string;
-  /** neither read nor write the layer cache (nor the base-image layer index) */
+  /** neither read nor write the layer cache, the image result cache nor the base-image layer index */
   noCache?: boolean;
   onProgress?: (e: ScanProgress) => void;
   /** layers walked at once (random-access sources); default 2 */
@@ -348,6 +348,9 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
       reportCachedLayers(image, opts, lastScanStats);
     } else {
       result = await scanForIndex(image, ref, opts, { checks, secret, misconfig, now });
+      // the walk's layers, entries and analyses are garbage now (the result keeps only the inventory and the
+      // findings): a collection here returns most of the heap before matching and the report (peak RSS)
+      (await import('../core/gc.js')).collectGarbage();
       if (cache && key) cache.put(key, result);
     }
   } finally {

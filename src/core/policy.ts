@@ -133,7 +133,42 @@ export function sortFindings(findings: Finding[]): Finding[] {
     (a, b) =>
       severityRank(b.severity) - severityRank(a.severity) ||
       (b.vulnerability?.kev ? 1 : 0) - (a.vulnerability?.kev ? 1 : 0) ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.fingerprint.localeCompare(b.fingerprint),
+      compareIds(a.ruleId, b.ruleId) ||
+      compareIds(a.fingerprint, b.fingerprint),
   );
+}
+
+/** 0 for '-', 1 for a digit, 2 for an ASCII letter, -1 for anything else */
+function charClass(c: number): number {
+  if (c === 0x2d) return 0;
+  if (c >= 0x30 && c <= 0x39) return 1;
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return 2;
+  return -1;
+}
+
+/**
+ * The order of `a.localeCompare(b)`, without its first call's cost (loading ICU's collator: ~10 ms of a warm image
+ * scan). Rule IDs and fingerprints are ASCII letters, digits and '-', where the collator's order is known: '-' before
+ * digits before letters, letters by their lower case, a prefix first. At a first difference outside that (another
+ * character, or the same letter in another case, where the collator looks further) it asks the collator itself.
+ */
+export function compareIds(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const cx = charClass(x);
+    const cy = charClass(y);
+    if (cx < 0 || cy < 0) return a.localeCompare(b);
+    if (cx !== cy) return cx < cy ? -1 : 1;
+    if (cx === 2) {
+      const lx = x | 0x20;
+      const ly = y | 0x20;
+      if (lx === ly) return a.localeCompare(b);
+      return lx < ly ? -1 : 1;
+    }
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }

@@ -17,9 +17,10 @@ import type { AnalyzerContext, ImageScan, LayerAnalyzer, LayerResult } from './t
 import { availableParallelism } from 'node:os';
 import { LayerCache } from './cache.js';
 import { stackLayers } from './final.js';
-import { resolveLinks, unpack, walkEntries, type Walked } from './walk.js';
+import { resolveLinks, unpack, walkEntries, type PackedEntries, type Walked } from './walk.js';
 import { isRecord, readIndex, storeLayer, WALKER_VERSION, type CachedIndex } from './layer-index.js';
 import { lastScanStats } from './stats.js';
+import { collectGarbage } from '../core/gc.js';
 
 export { WALKER_VERSION };
 
@@ -78,6 +79,9 @@ export interface ScanOptions {
 }
 
 export { lastScanStats, type ScanStats } from './stats.js';
+
+/** A layer of at least this many tar bytes walked on the main thread next to worker threads is followed by a full collection. */
+const GC_AFTER_BYTES = 128 * 1024 * 1024;
 
 /** Below this many bytes of layers to read, starting worker threads costs more than it saves. */
 const WORKER_MIN_BYTES = 32 * 1024 * 1024;
@@ -151,6 +155,8 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   // the first update comes as soon as the image is open: nothing read yet, the total known
   if (total) progress({ layer: 0, layers: total, bytes: 0, layerBytes: image.layers[0]!.size, cached: false, done: false });
   const results: Array<LayerResult | undefined> = new Array(total);
+  /** the entries of layers walked in worker threads, as the workers sent them: unpacked once the walk is over */
+  const packed = new Map<number, PackedEntries>();
   const need = new Map<number, LayerAnalyzer[]>();
   lastScanStats.layersStreamed = 0;
   lastScanStats.layersFromCache = 0;
@@ -254,6 +260,9 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
       const w = await walkEntries(entries, toRun, ctx, onBytes);
       await resolveLinks(() => image.layerEntries(index), w, ctx);
       await finish(layer, w, toRun);
+      // after a big layer, its read buffers and transient objects are garbage: collected now, the main thread
+      // walks its next layer from a small heap (peak RSS; tens of ms, so only where a layer's bytes make it pay)
+      if (threaded.size && w.uncompressedSize >= GC_AFTER_BYTES) collectGarbage();
     };
     const mainLoop = (queue: Array<[number, LayerAnalyzer[]]>) => async () => {
       try {
@@ -288,8 +297,11 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
             const layer = image.layers[index]!;
             const key = layerCacheKey(layer);
             const analyses = merged(r.analyses, key, toRun);
-            // the worker cached the entries and what it ran; only a partly cached layer needs the merge written
-            results[index] = { layer, entries: unpack(r.entries), whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, analyses, uncompressedSize: r.uncompressedSize, warnings: r.warnings };
+            // the worker cached the entries and what it ran; only a partly cached layer needs the merge written.
+            // The entries stay packed (one string and one typed array) until every layer is walked: as objects
+            // they take several times the memory, on the main thread, while the walk of other layers goes on.
+            results[index] = { layer, entries: [], whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, analyses, uncompressedSize: r.uncompressedSize, warnings: r.warnings };
+            packed.set(index, r.entries);
             lastScanStats.layersInWorkers++;
             done(layer, r.uncompressedSize);
           },
@@ -308,6 +320,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     await Promise.all(jobs);
   }
 
+  for (const [i, p] of packed) results[i]!.entries = unpack(p);
   for (const [i, first] of dupOf) results[i] = { ...results[first]!, layer: image.layers[i]! };
   const skip = opts.skipPath;
   const layers = skip ? (results as LayerResult[]).map((r) => ({ ...r, entries: r.entries.filter((e) => !skip(e.path, e.type === 'dir')) })) : (results as LayerResult[]);

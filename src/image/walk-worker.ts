@@ -11,6 +11,7 @@ import { pack, resolveLinks, walkEntries, type PackedEntries } from './walk.js';
 import { openLayerBlob } from '../sources/layer-blob.js';
 import { LayerCache } from './cache.js';
 import { storeLayer } from './layer-index.js';
+import { collectGarbage } from '../core/gc.js';
 
 export interface WalkTask {
   blob: LayerBlob;
@@ -60,6 +61,9 @@ export default async function walkLayerTask(task: WalkTask): Promise<WalkReply> 
     // the objects are not needed any more: let a collection during the cache write reclaim them
     w.entries = [];
     if (task.cache) storeLayer(new LayerCache(task.cache.dir), task.cache.key, w, w.analyses, analyzers, entries);
+    // the walk's objects and read buffers are garbage now: collected here, the thread walks its next layer from a
+    // small heap instead of growing it further while the main thread walks too (peak RSS; ~10 ms a layer)
+    collectGarbage();
     return {
       entries,
       whiteouts: w.whiteouts,

@@ -9,8 +9,6 @@
 import { existsSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { formatReference, hasExplicitRegistry, parseReference } from '../registry/reference.js';
-import { openDockerDaemon } from './docker-daemon.js';
-import { EngineError } from './engine/client.js';
 import { openRegistryImage } from './registry.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
 
@@ -44,6 +42,8 @@ export function isBareName(ref: string): boolean {
 
 export async function openBareName(ref: string, opts: ImageSourceOptions): Promise<OpenedImage> {
   let engineMiss: string;
+  // the engine's modules load when a bare name is opened, not with the sources every scan loads
+  const [{ openDockerDaemon }, { EngineError }] = await Promise.all([import('./docker-daemon.js'), import('./engine/client.js')]);
   try {
     const img = await openDockerDaemon(`docker:${ref}`, opts);
     resolutions.set(img, { source: 'docker-daemon', as: `docker:${ref}` });

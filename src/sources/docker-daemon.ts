@@ -33,6 +33,7 @@ import { EngineClient, EngineError } from './engine/client.js';
 import { blobLayerEntries, normalizePath } from './layer.js';
 import { openLayerBlob } from './layer-blob.js';
 import { engineStorage } from './engine-storage.js';
+import { isDockerDaemonRef } from './docker-ref.js';
 import { layerRefs, parseConfig, platformOf, verifyBlob } from './stored-image.js';
 import { TarReader, decodeName } from './tar/reader.js';
 import type { ImageConfig, ImageSource, ImageSourceOptions, LayerEntries, LayerEntry, LayerRef, OpenedImage, StreamedLayer } from './types.js';
@@ -317,7 +318,6 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
 
 export const dockerDaemonSource: ImageSource = {
   name: 'docker-daemon',
-  // docker://NAME is a registry reference (skopeo's transport syntax), not an image of the local engine
-  accepts: (ref) => (ref.startsWith('docker:') && !ref.startsWith('docker://')) || ref.startsWith('docker-daemon:'),
+  accepts: isDockerDaemonRef,
   open: (ref, opts) => openDockerDaemon(ref, opts),
 };

@@ -15,12 +15,19 @@ import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { dirSource } from './dir.js';
 import { dockerArchiveSource } from './docker-archive.js';
-import { dockerDaemonSource } from './docker-daemon.js';
+import { isDockerDaemonRef } from './docker-ref.js';
 import { ociLayoutSource } from './oci-layout.js';
 import { rootfsSource } from './rootfs.js';
 import { registrySource } from './registry.js';
 import { bareNameSource, resolutionOf } from './bare-name.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
+
+// the Engine API client and the engine's storage reader load when a docker: reference is opened
+const dockerDaemonSource: ImageSource = {
+  name: 'docker-daemon',
+  accepts: isDockerDaemonRef,
+  open: async (ref, opts) => (await import('./docker-daemon.js')).openDockerDaemon(ref, opts),
+};
 
 // the registry source comes first only for its explicit prefixes (docker:// would otherwise be the engine's);
 // names that exist as paths are read as files; bare names come last

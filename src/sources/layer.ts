@@ -8,7 +8,6 @@ import { createHash, type Hash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { Decompress as ZstdDecompress } from '../vendor/fzstd/index.js';
 import { InputError } from '../core/errors.js';
 import type { EntryMeta, LayerEntry, LayerRef } from './types.js';
 import { TarError, TarReader, decodeName, type TarHeader } from './tar/reader.js';
@@ -160,6 +159,8 @@ async function* gunzip(src: AsyncIterable<Buffer>, what: string, consumed: Consu
 }
 
 async function* unzstd(src: AsyncIterable<Buffer>, what: string, guard: OutputGuard, consumed: Consumed): AsyncGenerator<Buffer> {
+  // the decoder loads with the first zstd layer (most images are gzip; a cached scan reads no layer)
+  const { Decompress: ZstdDecompress } = await import('../vendor/fzstd/index.js');
   const out: Buffer[] = [];
   let ended = false;
   let produced = 0;

@@ -10,11 +10,14 @@
  * to disk); src/sources/layer.ts verifies each blob's digest and diff_id as it goes, and the client caps
  * each blob at the size its descriptor announces.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { writeFileAtomic } from '../image/cache.js';
-import { RegistryClient, digestOf, type FetchedManifest, type RegistryClientOptions } from '../registry/client.js';
+// the registry client (HTTP transport, auth, credential helpers) loads when a registry image is opened, not with
+// the sources every scan loads
+import type { RegistryClient, FetchedManifest, RegistryClientOptions } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import { MT, parseManifest, platformString, selectPlatform, type ImageManifestDoc, type Platform } from '../registry/manifest.js';
 import { familiarName, formatReference, hasExplicitRegistry, manifestRef, parseReference, type ImageReference } from '../registry/reference.js';
@@ -70,7 +73,7 @@ class DocCache {
     if (!p || !existsSync(p)) return undefined;
     try {
       const b = readFileSync(p);
-      return digestOf(b) === digest ? b : undefined;
+      return `sha256:${createHash('sha256').update(b).digest('hex')}` === digest ? b : undefined;
     } catch {
       return undefined;
     }
@@ -108,6 +111,7 @@ async function manifestByDigest(client: RegistryClient, cache: DocCache, repo: s
 export async function openRegistryImage(ref: string, opts: ImageSourceOptions & { registry?: RegistryOptions } = {}): Promise<OpenedImage> {
   const r = parseReference(registryRefBody(ref), { defaultTag: 'latest' });
   const ropts = opts.registry ?? {};
+  const { RegistryClient } = await import('../registry/client.js');
   const client = new RegistryClient(r.registry, ropts);
   try {
     return await open(ref, r, client, opts, ropts);

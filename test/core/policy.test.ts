@@ -4,7 +4,7 @@ import { applyPolicy, exitCodeFor, parseSeverityFilter } from '../../src/core/po
 import { parseIgnoreText, isExpired } from '../../src/core/ignore.js';
 import { sampleReport } from '../support/findings.js';
 import { SEVERITIES, fingerprint, severityRank, type Finding } from '../../src/core/finding.js';
-import { sortFindings } from '../../src/core/policy.js';
+import { compareIds, sortFindings } from '../../src/core/policy.js';
 
 test('--severity high keeps high and critical; a list keeps exactly the list', () => {
   assert.deepEqual([...parseSeverityFilter('high')].sort(), ['critical', 'high']);
@@ -96,4 +96,20 @@ test('fingerprints depend on content keys, not on anything positional', () => {
   assert.equal(fingerprint('R', 'a', 'b'), fingerprint('R', 'a', 'b'));
   assert.notEqual(fingerprint('R', 'a', 'b'), fingerprint('R', 'ab', ''));
   assert.notEqual(fingerprint('R', 'a'), fingerprint('S', 'a'));
+});
+
+test('compareIds orders as localeCompare does (rule IDs, fingerprints, and strings that fall back to the collator)', () => {
+  const sign = (n: number) => Math.sign(n);
+  const real = ['BW-IMAGE-011', 'BW-IMAGE-013', 'BW-SECRET-019', 'CVE-2026-48618', 'CVE-2019-1010022', 'GHSA-29mw-wpgm-hmr9', 'GHSA-29MW-wpgm-hmr9', 'NSWG-ECO-516', 'DL3008', 'DS001', 'GO-2023-1571', 'PYSEC-2021-1', 'RUSTSEC-2020-0071', 'BW-IMAGE-01', 'BW-IMAGE-011a', 'a3f9', 'A3F9', 'bw_image', 'bw.image', 'bw:image', 'ab', 'aB', 'Ab', 'AB', ''];
+  for (const a of real) for (const b of real) assert.equal(sign(compareIds(a, b)), sign(a.localeCompare(b)), `${a} vs ${b}`);
+  // random strings over the ID alphabet plus a few characters that fall back
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const alphabet = 'ABCXYZabcxyz0129-_.:/ ';
+  const word = () => Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+  for (let i = 0; i < 20000; i++) {
+    const a = word();
+    const b = rnd() < 0.5 ? a.slice(0, Math.floor(rnd() * a.length)) + word() : word();
+    assert.equal(sign(compareIds(a, b)), sign(a.localeCompare(b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  }
 });

@@ -39,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<ref>', 'image reference')
     .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image (default linux/amd64)')
     .option('--cache-dir <dir>', 'cache directory (default: $XDG_CACHE_HOME/bulwark or ~/.cache/bulwark)')
-    .option('--no-cache', 'do not read or write the layer cache')
+    .option('--no-cache', 'do not read or write the layer cache or the image result cache')
     .option('--no-vulns', 'inventory and image checks only: do not match packages against the vulnerability database')
     .option('--no-checks', 'skip the secret, file and configuration checks')
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fix yet')
