@@ -192,7 +192,9 @@ async function throughput(): Promise<void> {
   });
   const pid = srv.proc.pid!;
   try {
-    if (!existsSync(join(cache, 'db', 'vuln.db'))) {
+    // a kept database from an older schema is not served: rebuild it then, as on the first run
+    const kept = existsSync(join(cache, 'db', 'vuln.db')) && Boolean((await call(srv.url, 'GET', '/api/v1/db', { token: TOKENS.read })).body?.database);
+    if (!kept) {
       const u = await call(srv.url, 'POST', '/api/v1/db/update', { token: TOKENS.admin, json: { sources: FEEDS.map((f) => join(shared, f)) } });
       for (;;) {
         const st = await call(srv.url, 'GET', `/api/v1/db/updates/${u.body.id}`, { token: TOKENS.read });
@@ -200,8 +202,6 @@ async function throughput(): Promise<void> {
         await wait(500);
       }
       phase('vulnerability database built from ../shared/data (kept for the next run)');
-    } else {
-      await call(srv.url, 'GET', '/api/v1/db', { token: TOKENS.read });
     }
     // the real images, indexed by the server itself from their references; their indexes are the templates
     const digests: string[] = [];
