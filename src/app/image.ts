@@ -255,15 +255,15 @@ export function layerWarnings(scan: ImageScan): string[] {
 async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOptions, how: { checks: boolean; secret: boolean; misconfig: boolean; now: Date }): Promise<ImageResult> {
   const [{ scanOpened }, { buildInventory }, { imageScanAnalyzers }] = await Promise.all([import('../image/pipeline.js'), import('../inventory/index.js'), import('./analyzers.js')]);
   const before = imageState(image);
-  const scan = await scanOpened(image, {
+  const scan = await timed('walk layers and stack them', () => scanOpened(image, {
     cacheDir: opts.cacheDir,
     noCache: opts.noCache,
     onProgress: opts.onProgress,
     concurrency: opts.concurrency,
     ...(opts.skip ? { skip: opts.skip } : {}),
     analyzers: imageScanAnalyzers({ checks: how.checks, config: opts.config, secret: how.secret, misconfig: how.misconfig }),
-  });
-  const fullInv = buildInventory(scan);
+  }));
+  const fullInv = timed('build the inventory', () => buildInventory(scan));
   // the checks see every package (sudo installed is a finding whatever --pkg-types says); the report and the
   // matcher see the selected types only
   const inv = { ...fullInv, packages: selectPackages(fullInv.packages, opts.pkgTypes) };
@@ -272,7 +272,7 @@ async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOpt
   if (how.checks) {
     const { runImageChecks } = await import('../analyzers/image/index.js');
     // attributed after the walk, which may have replaced the config (a one-pass engine stream)
-    const res = runImageChecks(scan, fullInv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, now: how.now, only: { secret: how.secret, misconfig: how.misconfig } });
+    const res = timed('image checks', () => runImageChecks(scan, fullInv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, now: how.now, only: { secret: how.secret, misconfig: how.misconfig } }));
     findings = res.findings;
     attribution = res.attribution;
   }
@@ -321,7 +321,7 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
   const srcOpts: ImageSourceOptions = { tmpDir: cacheRoot(opts.cacheDir) };
   if (opts.platform) srcOpts.platform = opts.platform;
   if (opts.registry) srcOpts.registry = opts.registry;
-  const image = await openImage(ref, srcOpts);
+  const image = await timed('open the image', () => openImage(ref, srcOpts));
   let result: ImageResult;
   try {
     const baseDir = opts.noCache ? undefined : baseIndexDir(opts.cacheDir);
@@ -350,7 +350,8 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
       result = await scanForIndex(image, ref, opts, { checks, secret, misconfig, now });
       // the walk's layers, entries and analyses are garbage now (the result keeps only the inventory and the
       // findings): a collection here returns most of the heap before matching and the report (peak RSS)
-      (await import('../core/gc.js')).collectGarbage();
+      const { collectGarbage } = await import('../core/gc.js');
+      timed('collect garbage', collectGarbage);
       if (cache && key) cache.put(key, result);
     }
   } finally {

@@ -21,6 +21,7 @@ import { resolveLinks, unpack, walkEntries, type PackedEntries, type Walked } fr
 import { isRecord, readIndex, storeLayer, WALKER_VERSION, type CachedIndex } from './layer-index.js';
 import { lastScanStats } from './stats.js';
 import { collectGarbage } from '../core/gc.js';
+import { timed } from '../core/timing.js';
 
 export { WALKER_VERSION };
 
@@ -320,10 +321,12 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     await Promise.all(jobs);
   }
 
-  for (const [i, p] of packed) results[i]!.entries = unpack(p);
+  timed('unpack the workers\' entries', () => {
+    for (const [i, p] of packed) results[i]!.entries = unpack(p);
+  });
   for (const [i, first] of dupOf) results[i] = { ...results[first]!, layer: image.layers[i]! };
   const skip = opts.skipPath;
   const layers = skip ? (results as LayerResult[]).map((r) => ({ ...r, entries: r.entries.filter((e) => !skip(e.path, e.type === 'dir')) })) : (results as LayerResult[]);
-  const { final, hidden } = stackLayers(layers);
+  const { final, hidden } = timed('stack the layers', () => stackLayers(layers));
   return { image, layers, final, hidden };
 }

@@ -177,3 +177,73 @@ test('path-limited rules: the base-name prefilter admits every path a rule glob 
     assert.equal(m.wantsPath(p), want, p);
   }
 });
+
+test('keyword scanner: the four-segment scan records every occurrence once, also across segment boundaries', async () => {
+  const fc = (await import('fast-check')).default;
+  const { KeywordScanner, newKeywordHits } = await import('../../src/analyzers/image/secrets/keyword-scanner.js');
+  const kws = ['pass', 'password', 'sword', 'akia', 'eyj', 'postgres://', 'secret_access_key', 'x'];
+  const ks = new KeywordScanner(kws, kws.map((_, i) => [i % 3]));
+  // every (end offset, keyword) of a naive case-insensitive search
+  const naive = (b: Buffer): string[] => {
+    const low = b.toString('latin1').toLowerCase();
+    const out: string[] = [];
+    kws.forEach((k) => {
+      for (let i = low.indexOf(k); i !== -1; i = low.indexOf(k, i + 1)) out.push(`${i + k.length - 1}:${k}`);
+    });
+    return out.sort();
+  };
+  const recorded = (b: Buffer): { hits: string[]; mask: number } => {
+    const hits = newKeywordHits();
+    const mask = ks.newMask();
+    ks.scanGroupsRecording(b, mask, hits);
+    const out: string[] = [];
+    for (let h = 0; h < hits.count; h++) for (const id of ks.keywordsAt(hits.states[h]!)) out.push(`${hits.ends[h]}:${ks.keywords[id]}`);
+    return { hits: out.sort(), mask: mask[0]! };
+  };
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 3000 }),
+      fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: -24, max: 24 }), fc.constantFrom(...kws, 'PASSWORD', 'Akia')), { maxLength: 12 }),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      (len, plants, seed) => {
+        let x = seed || 1;
+        const b = Buffer.alloc(len);
+        for (let i = 0; i < len; i++) {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          b[i] = 'abcdeijkoprsswxy :/_'.charCodeAt((x >>> 0) % 20);
+        }
+        // plant keywords at random places and around the quarter points where the segments meet
+        const q = Math.floor(len / 4);
+        for (const [where, nudge, k] of plants) {
+          const base = nudge % 2 === 0 ? q * (1 + (Math.abs(nudge) % 3)) : Math.floor(where * len);
+          const at = Math.max(0, Math.min(len - k.length, base + nudge));
+          if (at >= 0 && at + k.length <= len) b.write(k, at, 'latin1');
+        }
+        const want = naive(b);
+        const got = recorded(b);
+        assert.deepEqual(got.hits, want);
+        const groups = new Set(want.map((w) => kws.indexOf(w.slice(w.indexOf(':') + 1)) % 3));
+        assert.equal(got.mask, [...groups].reduce((m, g) => m | (1 << g), 0));
+        const plain = ks.newMask();
+        ks.scanGroups(b, plain);
+        assert.equal(plain[0], got.mask);
+      },
+    ),
+    { numRuns: 400, seed: 1605 },
+  );
+  // exhaustively: each keyword ending at every offset around each point where two segments meet
+  for (const len of [400, 1001, 4099]) {
+    const q = Math.floor(len / 4);
+    for (const k of kws) {
+      for (const meet of [q, 2 * q, 3 * q]) {
+        for (let end = meet - k.length - 1; end <= meet + k.length + 1; end++) {
+          const b = Buffer.alloc(len, '.');
+          b.write(k, end - k.length + 1, 'latin1');
+          assert.deepEqual(recorded(b).hits, naive(b), `${k} ending at ${end} of ${len}`);
+        }
+      }
+    }
+  }
+});
