@@ -4,6 +4,7 @@
  */
 import { affectedByEvents, listedIn, type VersionComparator } from '../version/index.js';
 import type { AffectedRow, PackedPackage } from '../store.js';
+import type { RowMatch } from './types.js';
 
 export interface Verdict {
   affected: boolean;
@@ -79,16 +80,24 @@ export function evaluateRowFast(cmp: VersionComparator, installed: string, row: 
 /**
  * The rows of a packed package that affect `installed`, with their verdicts, in import order, and the rows whose
  * evaluation failed (their verdict carries the error): what `evaluateRowFast` over every row gives, less the rows
- * that do not affect it. The range index (`rangeIndex` in store.ts) lists the rows of the common shape sorted by
- * fixed version, so one binary search finds them; other rows are evaluated one by one. Undefined when the index
- * cannot be used (an installed version the comparator does not accept, a comparison that throws): the caller
- * then evaluates every row.
+ * that do not affect it, as row matches of (`key`, `installed`, `ecosystem`, `namespace`). The range index
+ * (`rangeIndex` in store.ts) lists the rows of the common shape sorted by fixed version, so one binary search finds
+ * them; other rows are evaluated one by one. Undefined when the index cannot be used (an installed version the
+ * comparator does not accept, a comparison that throws): the caller then evaluates every row.
  */
-export function affectingRows(cmp: VersionComparator, installed: string, p: PackedPackage): Array<{ at: number; row: AffectedRow; verdict: Verdict }> | undefined {
+export function affectingRows(
+  cmp: VersionComparator,
+  installed: string,
+  p: PackedPackage,
+  key = p.pkg,
+  ecosystem = p.ecosystem,
+  namespace = p.namespace,
+): RowMatch[] | undefined {
   const n = p.fixedCount();
-  const found: Array<{ at: number; row: AffectedRow; verdict: Verdict }> = [];
+  const found: RowMatch[] = [];
   // every list below is in import order except the sorted one: sort only when two lists contributed
   let lists = 0;
+  let offsets: number[] | undefined;
   if (n) {
     if (!cmp.valid(installed)) return undefined;
     // the first sorted fixed version above `installed`: it and every later one affect it
@@ -104,17 +113,20 @@ export function affectingRows(cmp: VersionComparator, installed: string, p: Pack
       return undefined;
     }
     if (lo < n) lists += n - lo > 1 ? 2 : 1;
+    if (lo < n) offsets = [];
     for (let i = lo; i < n; i++) {
       const at = p.fixedOffsetAt(i);
       const row = p.rowAt(at);
-      found.push({ at, row, verdict: { affected: true, fixed: row.simpleFixed!, steps: NO_STEPS } });
+      offsets!.push(at);
+      found.push({ key, version: installed, ecosystem, namespace, row, verdict: { affected: true, fixed: row.simpleFixed!, steps: NO_STEPS } });
     }
   }
   const unfixed = p.unfixed();
   if (unfixed.length) lists++;
   for (let i = 0; i < unfixed.length; i++) {
     const at = unfixed[i]!;
-    found.push({ at, row: p.rowAt(at), verdict: { affected: true, fixed: undefined, steps: NO_STEPS } });
+    (offsets ??= []).push(at);
+    found.push({ key, version: installed, ecosystem, namespace, row: p.rowAt(at), verdict: AFFECTED_NO_FIX });
   }
   const others = p.others();
   let fromOthers = false;
@@ -123,18 +135,27 @@ export function affectingRows(cmp: VersionComparator, installed: string, p: Pack
     const row = p.rowAt(at);
     const verdict = evaluateRowFast(cmp, installed, row);
     if (verdict.affected || verdict.error) {
-      found.push({ at, row, verdict });
+      (offsets ??= []).push(at);
+      found.push({ key, version: installed, ecosystem, namespace, row, verdict });
       fromOthers = true;
     }
   }
   if (fromOthers) lists++;
-  if (lists > 1) found.sort(byOffset);
+  if (lists > 1) {
+    // import order: by the offset of each row's line
+    const order = new Array<number>(found.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    const at = offsets!;
+    order.sort((x, y) => at[x]! - at[y]!);
+    const sorted = new Array<RowMatch>(found.length);
+    for (let i = 0; i < order.length; i++) sorted[i] = found[order[i]!]!;
+    return sorted;
+  }
   return found;
 }
 
-function byOffset(a: { at: number }, b: { at: number }): number {
-  return a.at - b.at;
-}
+/** The verdict of a row of the common shape without a fix (it affects every version): shared, read-only. */
+const AFFECTED_NO_FIX: Verdict = Object.freeze({ affected: true, fixed: undefined, steps: NO_STEPS });
 
 /** A comparator that remembers results (distro images compare the same source version for every binary package). */
 export function memoComparator(cmp: VersionComparator): VersionComparator {

@@ -107,9 +107,12 @@ export function matchInventoryDetailed(inv: InventoryReport, store: VulnStore, o
       matchedPackages++;
       let groups = groupCache.get(pm.matches);
       if (!groups) {
-        const gs = groupByAlias(pm.matches, store);
-        groups = new Array<GroupFacts>(gs.length);
-        for (let g = 0; g < gs.length; g++) groups[g] = groupFacts(gs[g]!, store, opts, sevCache);
+        groups = plainGroups(pm.matches, store, opts, sevCache);
+        if (!groups) {
+          const gs = groupByAlias(pm.matches, store);
+          groups = new Array<GroupFacts>(gs.length);
+          for (let g = 0; g < gs.length; g++) groups[g] = groupFacts(gs[g]!, store, opts, sevCache);
+        }
         groupCache.set(pm.matches, groups);
       }
       const ctx = packageContext(pm.pkg, pm.matches[0]!, imageName, origins);
@@ -328,7 +331,8 @@ function cvssOf(r: SeverityRating | undefined): SeverityChoice['cvss'] {
 interface GroupFacts {
   id: string;
   aliases: string[];
-  matches: RowMatch[];
+  /** the group's row matches; undefined when it is `main` alone */
+  matches: RowMatch[] | undefined;
   status: VulnStatus;
   fixed?: string;
   main: RowMatch;
@@ -349,9 +353,26 @@ const NO_ALIASES: string[] = Object.freeze([]) as unknown as string[];
 /** Severity choices of single-row groups without a record, by feed, then the feed's word ('' none), then namespace. */
 type SevCache = Map<string, Map<string, Map<string, SeverityChoice>>>;
 
+/**
+ * The groups of a package's row matches when every row is plain (its advisory has nothing to look up, so no alias
+ * links) and names an advisory no other row names: one group per row, in row order, each built by `plainFacts` (what
+ * `groupByAlias` and `groupFacts` give for such rows, without an alias group per row). Undefined otherwise.
+ */
+function plainGroups(ms: RowMatch[], store: VulnStore, opts: MatchOptions, sevCache: SevCache): GroupFacts[] | undefined {
+  for (let i = 0; i < ms.length; i++) if (ms[i]!.row.more !== false) return undefined;
+  if (ms.length > 1) {
+    const ids = new Set<string>();
+    for (let i = 0; i < ms.length; i++) ids.add(ms[i]!.row.vulnId);
+    if (ids.size !== ms.length) return undefined;
+  }
+  const out = new Array<GroupFacts>(ms.length);
+  for (let i = 0; i < ms.length; i++) out[i] = plainFacts(ms[i]!, store, opts, sevCache);
+  return out;
+}
+
 function groupFacts(group: AliasGroup, store: VulnStore, opts: MatchOptions, sevCache: SevCache): GroupFacts {
   const { ids, matches } = group;
-  if (ids.length === 1 && matches.length === 1 && matches[0]!.row.more === false) return plainFacts(ids, matches, store, opts, sevCache);
+  if (ids.length === 1 && matches.length === 1 && matches[0]!.row.more === false) return plainFacts(matches[0]!, store, opts, sevCache);
   const id = primaryId(ids, matches);
   let aliases = NO_ALIASES;
   if (ids.length > 1) {
@@ -435,8 +456,7 @@ function noFixText(status: VulnStatus, main: RowMatch): string | undefined {
  * `groupFacts` of the commonest group (most distro advisories): one row of one id with nothing to look up. Its
  * severity depends on the row's feed, word and namespace alone, so it is chosen once per such triple.
  */
-function plainFacts(ids: string[], matches: RowMatch[], store: VulnStore, opts: MatchOptions, sevCache: SevCache): GroupFacts {
-  const m = matches[0]!;
+function plainFacts(m: RowMatch, store: VulnStore, opts: MatchOptions, sevCache: SevCache): GroupFacts {
   const row = m.row;
   const id = row.vulnId;
   const fixed = m.verdict.fixed || undefined;
@@ -447,13 +467,13 @@ function plainFacts(ids: string[], matches: RowMatch[], store: VulnStore, opts: 
   let byNs = byWord.get(word);
   if (!byNs) byWord.set(word, (byNs = new Map()));
   let sev = byNs.get(m.namespace);
-  if (!sev) byNs.set(m.namespace, (sev = resolveSeverity(ids, id, matches, store, opts.severitySources, [undefined])));
+  if (!sev) byNs.set(m.namespace, (sev = resolveSeverity([id], id, [m], store, opts.severitySources, [undefined])));
   const u = row.url;
   const references = u && u !== id ? [id, u] : [id];
   return {
     id,
     aliases: NO_ALIASES,
-    matches,
+    matches: undefined,
     status,
     fixed,
     main: m,
@@ -553,7 +573,7 @@ function buildFinding(ctx: PackageContext, facts: GroupFacts, opts: MatchOptions
       kev,
       feed: facts.feed,
       origin: ctx.origin,
-      explanation: opts.explain ? explainChain(pkg, facts.matches, status, fixed, id) : undefined,
+      explanation: opts.explain ? explainChain(pkg, facts.matches ?? [main], status, fixed, id) : undefined,
     },
     evidence,
   };

@@ -97,14 +97,20 @@ export function matchLanguage(inv: InventoryReport, store: VulnStore, keepNonMat
     if (!got) {
       got = { hits: [], misses: [] };
       const packed = !explain && !keepNonMatches ? store.packedFor(pkg.ecosystem, '', key) : undefined;
-      const fast = packed && affectingRows(cmp, version, packed);
+      const fast = packed && affectingRows(cmp, version, packed, key, pkg.ecosystem, '');
       const rows = fast ? [] : store.affectedFor(pkg.ecosystem, '', key);
       if (fast) {
+        // (every row the index hands out affects the version, unless its comparison failed)
+        let failed = false;
         for (let r = 0; r < fast.length; r++) {
-          const { row, verdict } = fast[r]!;
-          if (verdict.error) res.warnings.push(`${pkg.name} ${version} vs ${row.vulnId}: ${verdict.error}`);
-          if (verdict.affected) got.hits.push({ key, version, ecosystem: pkg.ecosystem, namespace: '', row, verdict });
+          const m = fast[r]!;
+          if (m.verdict.error) {
+            res.warnings.push(`${pkg.name} ${version} vs ${m.row.vulnId}: ${m.verdict.error}`);
+            failed = true;
+          }
         }
+        if (!failed) got.hits = fast;
+        else for (let r = 0; r < fast.length; r++) if (fast[r]!.verdict.affected) got.hits.push(fast[r]!);
       }
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r]!;
