@@ -253,7 +253,7 @@ export function layerWarnings(scan: ImageScan): string[] {
  * when a scan needs them.
  */
 async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOptions, how: { checks: boolean; secret: boolean; misconfig: boolean; now: Date }): Promise<ImageResult> {
-  const [{ scanOpened }, { buildInventory }, { imageScanAnalyzers }] = await Promise.all([import('../image/pipeline.js'), import('../inventory/index.js'), import('./analyzers.js')]);
+  const [{ scanOpened }, { buildInventory }, { imageScanAnalyzers }] = await timed('load the scan modules', () => Promise.all([import('../image/pipeline.js'), import('../inventory/index.js'), import('./analyzers.js')]));
   const before = imageState(image);
   const scan = await timed('walk layers and stack them', () => scanOpened(image, {
     cacheDir: opts.cacheDir,
@@ -327,7 +327,7 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
     const baseDir = opts.noCache ? undefined : baseIndexDir(opts.cacheDir);
     // attributed from the base-image index as it is now, before the walk: part of the result cache's key (which
     // layers come from a base seen since is decided by the layer digests and names, the same before and after)
-    const attribution = checks ? attributeLayers({ image }, baseDir ? { index: loadLayerIndex(baseDir) } : {}) : undefined;
+    const attribution = checks ? timed('attribute layers (base-image index)', () => attributeLayers({ image }, baseDir ? { index: loadLayerIndex(baseDir) } : {})) : undefined;
     // a layer without a content digest cannot be told from another: such an image is not cached
     const cacheable = !opts.noCache && image.layers.every((l) => /^sha256:[a-f0-9]{64}$/.test(l.diffId ?? l.digest));
     const cache = cacheable ? new ImageResultCache(opts.cacheDir) : undefined;
@@ -352,7 +352,7 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
       // findings): a collection here returns most of the heap before matching and the report (peak RSS)
       const { collectGarbage } = await import('../core/gc.js');
       timed('collect garbage', collectGarbage);
-      if (cache && key) cache.put(key, result);
+      if (cache && key) timed('keep the result in the image result cache', () => cache.put(key, result));
     }
   } finally {
     await image.close();
