@@ -895,6 +895,7 @@ export class PackedPackage {
   private all: AffectedRow[] | undefined;
   /** line starts of the index (lazily) */
   private lines: number[] | undefined;
+  private head: { second: number; sorted: number } | undefined;
 
   constructor(
     readonly ecosystem: string,
@@ -944,16 +945,69 @@ export class PackedPackage {
     return this.lines;
   }
 
+  /** Where the index's second line starts, and where its sorted lines start (-1: there are none). */
+  private heads(): { second: number; sorted: number } {
+    if (!this.head) {
+      const x = this.idx;
+      const a = x.indexOf('\n');
+      const b = a < 0 ? -1 : x.indexOf('\n', a + 1);
+      this.head = { second: a < 0 ? -1 : a + 1, sorted: b < 0 ? -1 : b + 1 };
+    }
+    return this.head;
+  }
+
   /** Offsets of the rows of the common shape without a fix (they affect every version), ascending. */
   unfixed(): number[] {
-    const l = this.indexLines();
-    return offsets(this.idx, 0, l.length > 1 ? l[1]! - 1 : this.idx.length);
+    const { second } = this.heads();
+    return offsets(this.idx, 0, second >= 0 ? second - 1 : this.idx.length);
   }
 
   /** Offsets of the rows to evaluate one by one, ascending. */
   others(): number[] {
-    const l = this.indexLines();
-    return l.length > 1 ? offsets(this.idx, l[1]!, l.length > 2 ? l[2]! - 1 : this.idx.length) : [];
+    const { second, sorted } = this.heads();
+    return second >= 0 ? offsets(this.idx, second, sorted >= 0 ? sorted - 1 : this.idx.length) : [];
+  }
+
+  /** Does the index sort any row (the common shape with a fix)? */
+  hasSorted(): boolean {
+    return this.heads().sorted >= 0;
+  }
+
+  /**
+   * The rows of the common shape with a fix that affect `installed` (their fixed version is above it), as offsets in
+   * the index's order (ascending fixed version): a binary search over the sorted lines of the index text, then the
+   * lines from the first such row to the end, without a table of every line. Empty when the index sorts no row.
+   * A comparison that throws is passed on.
+   */
+  sortedAbove(cmp: VersionComparator, installed: string): number[] {
+    const out: number[] = [];
+    const { sorted } = this.heads();
+    if (sorted < 0) return out;
+    const x = this.idx;
+    const end = x.length;
+    // lo and hi are line starts: every line before lo is at or below `installed`, every line from hi on above it
+    let lo = sorted;
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = x.lastIndexOf('\n', mid) + 1; // the start of the line holding mid (lo starts a line: at >= lo)
+      const tab = x.indexOf('\t', at);
+      if (tab < 0) throw new Error('damaged range index');
+      if (cmp.compare(installed, x.slice(at, tab)) < 0) hi = at;
+      else {
+        const nl = x.indexOf('\n', tab);
+        lo = nl < 0 ? end : nl + 1;
+      }
+    }
+    for (let at = lo; at < end; ) {
+      let k = x.indexOf('\t', at) + 1;
+      if (k === 0) throw new Error('damaged range index');
+      let n = 0;
+      for (let c = x.charCodeAt(k); c !== 10 && k < end; c = x.charCodeAt(++k)) n = n * 10 + (c - 48);
+      out.push(n);
+      at = k + 1;
+    }
+    return out;
   }
 
   /** How many rows of the common shape with a fix the index sorts. */

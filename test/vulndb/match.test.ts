@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InventoryReport, Package } from '../../src/inventory/types.js';
 import type { Finding } from '../../src/core/finding.js';
-import { VulnStore } from '../../src/vulndb/store.js';
+import { PackedPackage, VulnStore } from '../../src/vulndb/store.js';
 import { matchInventory, matchInventoryDetailed } from '../../src/vulndb/match/index.js';
 import { why } from '../../src/vulndb/match/why.js';
 import { goToolchainToSemver } from '../../src/vulndb/match/lang.js';
@@ -347,6 +347,24 @@ test('the range index gives exactly the rows and verdicts that evaluating every 
   }
   assert.ok(sortedRows > 100, `rows sorted by fixed version: ${sortedRows}`);
   assert.ok(compared > 1000, `versions compared through the index: ${compared}`);
+});
+
+test('the range index search: the sorted rows above a version, by binary search over the index text; a damaged index ends the search', () => {
+  const npm = findComparator('npm')!;
+  const fixed = ['1.0.0', '1.0.0', '1.2.0', '2.0.0', '2.0.0', '3.1.0'];
+  const idx = `7,9\n11${fixed.map((v, i) => `\n${v}\t${100 + i}`).join('')}`;
+  const p = new PackedPackage('npm', '', 'x', '', idx, []);
+  assert.deepEqual(p.unfixed(), [7, 9]);
+  assert.deepEqual(p.others(), [11]);
+  for (const v of ['0.0.1', '1.0.0', '1.1.0', '1.2.0', '1.9.9', '2.0.0', '3.0.0', '3.1.0', '4.0.0']) {
+    const want = fixed.flatMap((f, i) => (npm.compare(v, f) < 0 ? [100 + i] : []));
+    assert.deepEqual(p.sortedAbove(npm, v), want, v);
+  }
+  assert.deepEqual(new PackedPackage('npm', '', 'x', '', '1\n2', []).sortedAbove(npm, '1.0.0'), []);
+  // a line without its tab (a damaged file): an error, which sends the matcher to evaluate every row
+  const damaged = new PackedPackage('npm', '', 'x', 'a', '\n\n1.0.0\t0\n2.0.0', []);
+  assert.throws(() => damaged.sortedAbove(npm, '0.5.0'), /damaged range index/);
+  assert.equal(affectingRows(npm, '0.5.0', damaged), undefined);
 });
 
 test('the fast path (no explanation) and the full evaluation (--explain) give the same findings', () => {

@@ -93,31 +93,25 @@ export function affectingRows(
   ecosystem = p.ecosystem,
   namespace = p.namespace,
 ): RowMatch[] | undefined {
-  const n = p.fixedCount();
   const found: RowMatch[] = [];
   // every list below is in import order except the sorted one: sort only when two lists contributed
   let lists = 0;
   let offsets: number[] | undefined;
-  if (n) {
+  if (p.hasSorted()) {
     if (!cmp.valid(installed)) return undefined;
-    // the first sorted fixed version above `installed`: it and every later one affect it
-    let lo = 0;
-    let hi = n;
+    // the rows whose fixed version is above `installed`, from one binary search: they affect it
+    let above: number[];
     try {
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cmp.compare(installed, p.fixedAt(mid)) < 0) hi = mid;
-        else lo = mid + 1;
-      }
+      above = p.sortedAbove(cmp, installed);
     } catch {
       return undefined;
     }
-    if (lo < n) lists += n - lo > 1 ? 2 : 1;
-    if (lo < n) offsets = [];
-    for (let i = lo; i < n; i++) {
-      const at = p.fixedOffsetAt(i);
-      const row = p.rowAt(at);
-      offsets!.push(at);
+    if (above.length) {
+      lists += above.length > 1 ? 2 : 1;
+      offsets = above;
+    }
+    for (let i = 0; i < above.length; i++) {
+      const row = p.rowAt(above[i]!);
       found.push({ key, version: installed, ecosystem, namespace, row, verdict: { affected: true, fixed: row.simpleFixed!, steps: NO_STEPS } });
     }
   }
