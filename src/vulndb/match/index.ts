@@ -182,9 +182,25 @@ export function groupByAlias(ms: RowMatch[], store: VulnStore): AliasGroup[] {
         filled.add(g);
       }
     }
-    for (const g of filled) g.ids.sort();
+    for (const g of filled) sortIds(g.ids);
   }
   return out;
+}
+
+/**
+ * Sorts ids as `Array.prototype.sort()` does (by UTF-16 code units): an alias group holds a few ids, and the
+ * built-in sort allocates its work arrays on every call.
+ */
+function sortIds(ids: string[]): void {
+  for (let i = 1; i < ids.length; i++) {
+    const x = ids[i]!;
+    let j = i - 1;
+    while (j >= 0 && ids[j]! > x) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
+    ids[j + 1] = x;
+  }
 }
 
 function find(parent: Map<string, string>, x: string): string {

@@ -41,6 +41,58 @@ export interface OsvEvent {
  * below `v` makes it not affected. `limit` events cap the range (v must be below one of them).
  */
 export function affectedByEvents(cmp: VersionComparator, v: string, events: readonly OsvEvent[]): boolean {
+  if (events.length <= 2) {
+    const r = shortEvents(cmp, v, events);
+    if (r !== undefined) return r;
+  }
+  return affectedByEventList(cmp, v, events);
+}
+
+/** The kind of an event as the walk sorts it: 0 introduced, 1 fixed, 2 last affected; -1 none of these. */
+function kindOf(e: OsvEvent): number {
+  return e.introduced !== undefined ? 0 : e.fixed !== undefined ? 1 : e.last_affected !== undefined ? 2 : -1;
+}
+
+function versionOf(e: OsvEvent, kind: number): string {
+  return kind === 0 ? e.introduced! : kind === 1 ? e.fixed! : e.last_affected!;
+}
+
+/**
+ * `affectedByEventList` for one or two events without a limit (most OSV ranges that are not "introduced 0, fixed
+ * X"), without its arrays, closures and sort: the same comparisons in the same order (the sort's one comparison of
+ * the two versions, then the walk's), so the same verdict, and the same error when a version does not parse.
+ * Undefined for any other list.
+ */
+function shortEvents(cmp: VersionComparator, v: string, events: readonly OsvEvent[]): boolean | undefined {
+  const e0 = events[0];
+  if (!e0 || e0.limit !== undefined) return undefined;
+  const k0 = kindOf(e0);
+  if (k0 < 0) return undefined;
+  const v0 = versionOf(e0, k0);
+  const z0 = k0 === 0 && (v0 === '0' || v0 === '');
+  if (events.length === 1) return step(cmp, v, false, k0, v0, z0);
+  const e1 = events[1]!;
+  if (e1.limit !== undefined) return undefined;
+  const k1 = kindOf(e1);
+  if (k1 < 0) return undefined;
+  const v1 = versionOf(e1, k1);
+  const z1 = k1 === 0 && (v1 === '0' || v1 === '');
+  // the sort compares the second event with the first: a positive result (or a tie) keeps them in list order
+  let c: number;
+  if (z0 || z1) c = z0 && z1 ? 1 : z1 ? -1 : 1;
+  else c = cmp.compare(v1, v0) || k1 - k0 || 1;
+  return c > 0 ? step(cmp, v, step(cmp, v, false, k0, v0, z0), k1, v1, z1) : step(cmp, v, step(cmp, v, false, k1, v1, z1), k0, v0, z0);
+}
+
+/** One event of the walk: whether `v` is affected after it. */
+function step(cmp: VersionComparator, v: string, affected: boolean, kind: number, ver: string, zero: boolean): boolean {
+  if (kind === 0) return zero || cmp.compare(v, ver) >= 0 ? true : affected;
+  if (kind === 1) return cmp.compare(v, ver) >= 0 ? false : affected;
+  return cmp.compare(v, ver) > 0 ? false : affected;
+}
+
+/** The OSV walk over any event list (`affectedByEvents` takes a shortcut for lists of one or two events). */
+export function affectedByEventList(cmp: VersionComparator, v: string, events: readonly OsvEvent[]): boolean {
   const limits = events.filter((e) => e.limit !== undefined && e.limit !== '*').map((e) => e.limit!);
   if (limits.length && !limits.some((l) => cmp.compare(v, l) < 0)) return false;
   const keyed = events

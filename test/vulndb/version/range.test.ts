@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { affectedByEventList } from '../../../src/vulndb/version/range.js';
+import type { OsvEvent, VersionComparator } from '../../../src/vulndb/version/index.js';
 import { affectedByEvents, getComparator, inRange, canonicalEcosystem, findComparator, supportedEcosystems, UnsupportedEcosystemError } from '../../../src/vulndb/version/index.js';
 
 test('inRange: introduced / fixed / last_affected / limit with OSV semantics', () => {
@@ -41,6 +43,60 @@ test('affectedByEvents: the OSV event walk over several intervals', () => {
   assert.equal(affectedByEvents(go, '1.0.0', []), false);
   // Alpine secdb style: fixed only
   assert.equal(affectedByEvents(getComparator('Alpine:v3.20'), '3.3.1-r0', [{ introduced: '0' }, { fixed: '3.3.2-r0' }]), true);
+});
+
+test('affectedByEvents: the shortcut for one or two events gives the walk\'s verdict, through the same comparisons in the same order', () => {
+  // a comparator that logs every comparison and rejects "bad" (a version that does not parse)
+  const npm = getComparator('npm');
+  const log: string[] = [];
+  const logged: VersionComparator = {
+    ecosystem: 'npm',
+    valid: (v) => v !== 'bad' && npm.valid(v),
+    compare: (a, b) => {
+      log.push(`${a}?${b}`);
+      if (a === 'bad' || b === 'bad') throw new Error(`invalid version '${a === 'bad' ? a : b}'`);
+      return npm.compare(a, b);
+    },
+  };
+  const outcome = (f: () => boolean) => {
+    log.length = 0;
+    let r: string;
+    try {
+      r = String(f());
+    } catch (e) {
+      r = `throws ${(e as Error).message}`;
+    }
+    return `${r} [${log.join(' ')}]`;
+  };
+  const vs = ['0', '', '1.0.0', '1.2.0', '1.5.0', '2.0.0', 'bad'];
+  const events: OsvEvent[] = [{ limit: '2.0.0' }, { limit: '*' }, {}];
+  for (const v of vs) for (const k of ['introduced', 'fixed', 'last_affected'] as const) events.push({ [k]: v });
+  events.push({ introduced: '1.0.0', fixed: '1.5.0' }); // two keys in one event: the walk takes introduced
+  let lists = 0;
+  const check = (list: OsvEvent[]) => {
+    for (const v of ['0.5.0', '1.0.0', '1.2.0', '1.5.0', '1.7.0', '2.0.0', '3.0.0', 'bad']) {
+      const got = outcome(() => affectedByEvents(logged, v, list));
+      const want = outcome(() => affectedByEventList(logged, v, list));
+      assert.equal(got, want, `${JSON.stringify(list)} at ${v}`);
+    }
+    lists++;
+  };
+  check([]);
+  for (const a of events) {
+    check([a]);
+    for (const b of events) check([a, b]);
+  }
+  assert.ok(lists > 500);
+  // and the verdicts themselves, for the shapes OSV ranges have
+  const at = (v: string, list: OsvEvent[]) => affectedByEvents(npm, v, list);
+  assert.equal(at('1.2.0', [{ introduced: '1.0.0' }, { fixed: '1.5.0' }]), true);
+  assert.equal(at('1.5.0', [{ introduced: '1.0.0' }, { fixed: '1.5.0' }]), false);
+  assert.equal(at('0.9.0', [{ introduced: '1.0.0' }, { fixed: '1.5.0' }]), false);
+  assert.equal(at('1.5.0', [{ introduced: '0' }, { last_affected: '1.5.0' }]), true);
+  assert.equal(at('1.5.1', [{ introduced: '0' }, { last_affected: '1.5.0' }]), false);
+  assert.equal(at('9.0.0', [{ introduced: '1.0.0' }]), true);
+  assert.equal(at('1.7.0', [{ fixed: '1.5.0' }, { introduced: '1.0.0' }]), false); // listed out of order: the walk sorts them by version
+  assert.equal(at('1.2.0', [{ fixed: '1.5.0' }, { introduced: '1.0.0' }]), true);
 });
 
 test('ecosystem names: purl types and OSV names', () => {
