@@ -204,12 +204,14 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     if (timer) clearTimeout(timer);
     if (settings.debug) {
-      const lines = [`debug: load command modules ${loaded.toFixed(1)} ms`, ...timings().map((t) => `debug: ${t.stage} ${t.ms.toFixed(1)} ms`), `debug: total ${(performance.now() - t0).toFixed(1)} ms`];
+      const lines = [`debug: load command modules ${loaded.toFixed(1)} ms`, ...timings().map((t) => `debug: ${t.stage} ${t.ms.toFixed(1)} ms${t.rss === undefined ? '' : ` (then rss ${mib(t.rss)}, heap ${mib(t.heapUsed!)}, external ${mib(t.external!)})`}`), `debug: total ${(performance.now() - t0).toFixed(1)} ms`];
       process.stderr.write(lines.join('\n') + '\n');
     }
     enableTimings(false);
   }
 }
+
+const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
 
 /** Prints an error as one line (a stack only with --debug) and returns its exit code. */
 export function reportError(err: unknown, debug = false): number {

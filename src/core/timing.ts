@@ -5,6 +5,10 @@
 export interface StageTiming {
   stage: string;
   ms: number;
+  /** at the stage's end: resident set, V8 heap in use, and memory outside the heap (buffers), in bytes */
+  rss?: number;
+  heapUsed?: number;
+  external?: number;
 }
 
 let enabled = false;
@@ -23,7 +27,10 @@ export function timings(): StageTiming[] {
 export function timed<T>(stage: string, fn: () => T): T {
   if (!enabled) return fn();
   const t0 = performance.now();
-  const done = () => recorded.push({ stage, ms: performance.now() - t0 });
+  const done = () => {
+    const m = process.memoryUsage();
+    recorded.push({ stage, ms: performance.now() - t0, rss: m.rss, heapUsed: m.heapUsed, external: m.external });
+  };
   const r = fn();
   if (r instanceof Promise) return r.finally(done) as T;
   done();

@@ -3,7 +3,7 @@
  * once (headers only, seeking over contents), then each member is read by offset. A directory (OCI
  * layout) is read in place, never following symlinks out of it.
  */
-import { constants as fsc } from 'node:fs';
+import { constants as fsc, readSync } from 'node:fs';
 import { open, readFile, stat, lstat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { InputError } from '../core/errors.js';
@@ -106,7 +106,13 @@ export async function indexTarFile(path: string, maxMembers = 5_000_000): Promis
   }
 }
 
-/** Bytes [start, start + size) of a file, in 1 MiB chunks (O_NOFOLLOW when asked); a file that ends early is an error. */
+/**
+ * Bytes [start, start + size) of a file, in 1 MiB chunks (O_NOFOLLOW when asked); a file that ends early is an error.
+ * The chunks are read synchronously: a layer blob is nearly always in the page cache (just written, or read by the
+ * scan before), where a read is a memory copy, and a round trip through libuv's thread pool per chunk cost more
+ * than it overlapped (about 0.9 s CPU on a 2.1 GB docker-archive, with the walking thread idle meanwhile). The
+ * generator still yields between chunks, so the event loop turns at least once per MiB.
+ */
 export async function* readRange(path: string, start: number, size: number, noFollow = false): AsyncGenerator<Buffer> {
   if (size === 0) return;
   const fh = await open(path, noFollow ? fsc.O_RDONLY | fsc.O_NOFOLLOW : fsc.O_RDONLY);
@@ -117,7 +123,7 @@ export async function* readRange(path: string, start: number, size: number, noFo
       // a fresh buffer per chunk: consumers (hash, zlib) may still hold the previous one
       const want = Math.min(CHUNK, end - pos);
       const b = Buffer.allocUnsafeSlow(want);
-      const { bytesRead } = await fh.read(b, 0, want, pos);
+      const bytesRead = readSync(fh.fd, b, 0, want, pos);
       if (bytesRead === 0) throw new InputError(`${path}: truncated (member at byte ${start} ends early)`);
       pos += bytesRead;
       yield bytesRead === want ? b : b.subarray(0, bytesRead);
@@ -236,13 +242,9 @@ export class DirBlobStore implements BlobStore {
     return readFile(p);
   }
   async open(path: string): Promise<AsyncIterable<Buffer>> {
-    const p = this.full(path);
-    await this.checkNoSymlink(path).catch((e) => {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${this.root}: blob '${path}' is missing from the layout`);
-      throw e;
-    });
-    const fh = await open(p, fsc.O_RDONLY | fsc.O_NOFOLLOW);
-    return fh.createReadStream({ highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>;
+    // a regular file, read by the same chunked reader as an archive member (O_NOFOLLOW)
+    const at = await this.locate(path);
+    return readRange(at.path, at.offset, at.size, true);
   }
   async locate(path: string): Promise<{ path: string; offset: number; size: number; noFollow: true }> {
     const p = this.full(path);
