@@ -1010,26 +1010,9 @@ export class PackedPackage {
     return out;
   }
 
-  /** How many rows of the common shape with a fix the index sorts. */
+  /** How many rows of the common shape with a fix the index sorts (it lists every line of the index: for tests and tools). */
   fixedCount(): number {
     return Math.max(0, this.indexLines().length - 2);
-  }
-
-  /** The fixed version of the i-th sorted row (ascending in the ecosystem's order). */
-  fixedAt(i: number): string {
-    const l = this.indexLines();
-    const a = l[i + 2]!;
-    return this.idx.slice(a, this.idx.indexOf('\t', a));
-  }
-
-  /** The row offset of the i-th sorted row. */
-  fixedOffsetAt(i: number): number {
-    const l = this.indexLines();
-    const a = this.idx.indexOf('\t', l[i + 2]!) + 1;
-    const b = i + 3 < l.length ? l[i + 3]! - 1 : this.idx.length;
-    let n = 0;
-    for (let k = a; k < b; k++) n = n * 10 + (this.idx.charCodeAt(k) - 48);
-    return n;
   }
 }
 
