@@ -14,6 +14,8 @@
 export class KeywordScanner {
   /** transitions: `table[offset + classOf[byte]]` is the next state's offset (state x classes) */
   private readonly table: Uint16Array;
+  /** transitions by byte for `scan4`: `wide[state * 256 + byte]` is the next state times 256 */
+  private readonly wide: Int32Array;
   /** byte -> class (0: a byte in no keyword) */
   private readonly classOf: Uint8Array;
   /** number of classes: a state's offset is its number times this */
@@ -104,6 +106,11 @@ export class KeywordScanner {
     for (let b = 0; b < 256; b++) if (rep[classOf[b]] === -1) rep[classOf[b]] = b;
     for (let old = 0; old < n; old++) for (let c = 0; c < C; c++) packed[newId[old] * C + c] = newId[table[old * 256 + rep[c]]] * C;
     this.table = packed;
+    // the four-segment loop steps by bytes, not classes (one load less per byte; 350 KB, latency hidden by the
+    // four chains): entries are the next state times 256
+    const wide = new Int32Array(n * 256);
+    for (let st = 0; st < n; st++) for (let b = 0; b < 256; b++) wide[st * 256 + b] = (packed[st * C + classOf[b]] / C) * 256;
+    this.wide = wide;
     this.classOf = classOf;
     this.classes = C;
     this.firstAccept = accepting.filter((a) => !a).length;
@@ -204,42 +211,44 @@ export class KeywordScanner {
     const a1 = b1 - back;
     const a2 = b2 - back;
     const a3 = b3 - back;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
+    const W = this.wide;
+    const F = this.firstAccept * 256;
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    let w3 = 0;
     for (let k = 0; k < q; k++) {
-      s0 = table[s0 + cls[buf[k]]];
-      s1 = table[s1 + cls[buf[a1 + k]]];
-      s2 = table[s2 + cls[buf[a2 + k]]];
-      s3 = table[s3 + cls[buf[a3 + k]]];
-      if (s0 >= firstOff || s1 >= firstOff || s2 >= firstOff || s3 >= firstOff) {
-        if (s0 >= firstOff) {
-          const st = s0 / C;
+      w0 = W[w0 + buf[k]];
+      w1 = W[w1 + buf[a1 + k]];
+      w2 = W[w2 + buf[a2 + k]];
+      w3 = W[w3 + buf[a3 + k]];
+      if (w0 >= F || w1 >= F || w2 >= F || w3 >= F) {
+        if (w0 >= F) {
+          const st = w0 >> 8;
           acc |= masks[st - first];
           if (hits) record(hits, k, st);
         }
-        if (s1 >= firstOff && a1 + k >= b1) {
-          const st = s1 / C;
+        if (w1 >= F && a1 + k >= b1) {
+          const st = w1 >> 8;
           acc |= masks[st - first];
           if (hits) record(hits, a1 + k, st);
         }
-        if (s2 >= firstOff && a2 + k >= b2) {
-          const st = s2 / C;
+        if (w2 >= F && a2 + k >= b2) {
+          const st = w2 >> 8;
           acc |= masks[st - first];
           if (hits) record(hits, a2 + k, st);
         }
-        if (s3 >= firstOff && a3 + k >= b3) {
-          const st = s3 / C;
+        if (w3 >= F && a3 + k >= b3) {
+          const st = w3 >> 8;
           acc |= masks[st - first];
           if (hits) record(hits, a3 + k, st);
         }
       }
     }
-    tail(s0, q, b1, 0);
-    tail(s1, a1 + q, b2, b1);
-    tail(s2, a2 + q, b3, b2);
-    tail(s3, a3 + q, n, b3);
+    tail((w0 >> 8) * C, q, b1, 0);
+    tail((w1 >> 8) * C, a1 + q, b2, b1);
+    tail((w2 >> 8) * C, a2 + q, b3, b2);
+    tail((w3 >> 8) * C, a3 + q, n, b3);
     return acc;
   }
 
