@@ -175,7 +175,7 @@ function chunksOf(entry: LayerEntry): AsyncIterable<Buffer> {
 export async function readContent(entry: LayerEntry, cap: number, sinks: OpenSink[], warnings: string[]): Promise<Got | undefined> {
   const size = entry.meta.size;
   const buffered = cap > 0;
-  /** a file that arrives in one piece is handed over as that piece: no copy (the piece is never reused) */
+  /** a file that arrives in one piece is handed over as that piece (no copy), or a copy of it when chunks are transient */
   let whole: Buffer | undefined;
   let buf: Buffer | undefined;
   let got = 0;
@@ -204,7 +204,8 @@ export async function readContent(entry: LayerEntry, cap: number, sinks: OpenSin
       continue;
     }
     if (offset === 0 && c.length === size && size <= cap) {
-      whole = c;
+      // the piece itself when it is never written again, else a copy (the analyzers and hardlinks keep it)
+      whole = entry.transient ? Buffer.from(c) : c;
       offset += c.length;
       got = c.length;
       continue;

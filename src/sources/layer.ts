@@ -11,6 +11,7 @@ import { finished } from 'node:stream/promises';
 import { InputError } from '../core/errors.js';
 import type { EntryMeta, LayerEntry, LayerRef } from './types.js';
 import { TarError, TarReader, decodeName, type TarHeader } from './tar/reader.js';
+import { ChunkRing } from './chunk-ring.js';
 
 export interface LayerLimits {
   /** most entries one layer may hold (default 2,000,000) */
@@ -231,6 +232,10 @@ async function* counted(src: AsyncIterable<Buffer>, hash: Hash | undefined, stat
   }
 }
 
+async function* copies(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const c of src) yield Buffer.from(c);
+}
+
 /** A tar member as a LayerEntry; its content is read from the shared reader (skipped when nobody reads it). */
 class TarLayerEntry implements LayerEntry {
   opened?: Readable;
@@ -238,9 +243,11 @@ class TarLayerEntry implements LayerEntry {
     readonly meta: EntryMeta,
     readonly rawPath: string,
     private readonly reader: TarReader,
+    readonly transient: boolean,
   ) {}
   get stream(): Readable {
-    this.opened ??= Readable.from(this.reader.content());
+    // a stream reads ahead (it buffers chunks): over reused read buffers it gets copies
+    this.opened ??= Readable.from(this.transient ? copies(this.reader.content()) : this.reader.content());
     return this.opened;
   }
   chunks(): AsyncIterable<Buffer> {
@@ -267,13 +274,15 @@ export function layerLabel(ref: LayerRef): string {
  * Read one layer blob (bytes as stored) as entries. `open` is called once, when iteration starts.
  * Digest checks: `ref.digest` against the stored bytes, `ref.diffId` against the uncompressed tar.
  */
-export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer> | Iterable<Buffer>>, ref: LayerRef, opts: BlobLayerOptions = {}): LayerEntryStream {
+export function blobLayerEntries(open: (ring: ChunkRing) => Promise<AsyncIterable<Buffer> | Iterable<Buffer>>, ref: LayerRef, opts: BlobLayerOptions = {}): LayerEntryStream {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const what = opts.label ?? layerLabel(ref);
   const warnings: string[] = [];
   const stats: LayerEntryStream['stats'] = { compressedBytes: 0, uncompressedBytes: 0, compression: 'none' };
   async function* gen(): AsyncGenerator<LayerEntry> {
-    const src = await open();
+    // a source that reads through the ring takes its chunks from it once it is enabled: for an uncompressed tar
+    const ring = new ChunkRing();
+    const src = await open(ring);
     const rawHashSpec = opts.verifyRaw === false ? undefined : (hashFor(ref.digest) ?? (opts.compute ? { algo: 'sha256', hex: '' } : undefined));
     const diffSpec = hashFor(ref.diffId) ?? (opts.compute ? { algo: 'sha256', hex: '' } : undefined);
     const rawHash = rawHashSpec ? createHash(rawHashSpec.algo) : undefined;
@@ -292,6 +301,9 @@ export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer> | Ite
     const sameHash = compression === 'none' && diffSpec && rawHashSpec && (ref.diffId === ref.digest || (opts.compute && !ref.digest && !ref.diffId));
     const diffHash = diffSpec && !sameHash ? createHash(diffSpec.algo) : undefined;
     if (compression === 'none') consumed.bytes = Number.MAX_SAFE_INTEGER;
+    // the tar reader and its entries' consumers hold no chunk past the next one (what they keep, they copy)
+    if (compression === 'none' && ring.accepted) ring.enabled = true;
+    const transient = ring.enabled;
     const tar = new TarReader(counted(plain, diffHash, stats, compression === 'none' ? maxOnly(limits, what) : guard, consumed));
     let count = 0;
     let pending: TarLayerEntry | undefined;
@@ -347,7 +359,7 @@ export function blobLayerEntries(open: () => Promise<AsyncIterable<Buffer> | Ite
           if (normalizePath(`${dir}/${target}`).escaped) warnings.push(`symlink '${n.path}' -> '${target}' points above the root (it is resolved inside the root only)`);
         }
       }
-      const entry = new TarLayerEntry(meta, rawPath, tar);
+      const entry = new TarLayerEntry(meta, rawPath, tar, transient);
       pending = entry;
       yield entry;
     }

@@ -91,7 +91,7 @@ export function storedImage(store: BlobStore, init: StoredImageInit): OpenedImag
       const l = init.layers[index];
       const r = refs[index];
       if (!l || !r) throw new InputError(`no layer ${index + 1} (the image has ${refs.length})`);
-      return blobLayerEntries(() => store.open(l.path), r, { limits: init.limits, verifyRaw: l.digest !== undefined });
+      return blobLayerEntries((ring) => store.open(l.path, ring), r, { limits: init.limits, verifyRaw: l.digest !== undefined });
     },
     async layerBlob(index: number): Promise<LayerBlob | undefined> {
       const l = init.layers[index];

@@ -72,6 +72,12 @@ export interface LayerEntry {
    * chunk is pulled. Use either this or `stream`, not both. Content nobody reads is skipped for free.
    */
   chunks?(): AsyncIterable<Buffer>;
+  /**
+   * True when the chunks are read into buffers that are reused a few chunks later (an uncompressed tar layer read
+   * from disk): a consumer that keeps content past the next chunk must copy it. False or absent: a chunk is never
+   * written again (it may still be kept without a copy).
+   */
+  transient?: boolean;
 }
 
 /**
