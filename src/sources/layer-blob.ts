@@ -13,5 +13,5 @@ export function openLayerBlob(blob: LayerBlob, ref: LayerRef): LayerEntryStream 
   if (blob.kind === 'file') return blobLayerEntries(async (ring) => openBlobFile(blob, ring), ref, { verifyRaw: blob.verifyRaw, ...(blob.limits ? { limits: blob.limits } : {}) });
   if (blob.kind === 'port') return blobLayerEntries(async () => portChunks(blob.port), ref, { ...(blob.limits ? { limits: blob.limits } : {}) });
   // the engine's layers are stored uncompressed: the rebuilt tar stream is checked against the diff_id
-  return blobLayerEntries(async () => tarSplitStream(blob.tarSplit, blob.root), ref, { verifyRaw: false });
+  return blobLayerEntries(async (ring) => tarSplitStream(blob.tarSplit, blob.root, ring), ref, { verifyRaw: false });
 }

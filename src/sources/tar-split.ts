@@ -8,6 +8,7 @@
  * Hostile or damaged input: lines are bounded, names must stay inside the root, every directory on the way to a
  * file is checked not to be a symlink, files are opened with O_NOFOLLOW, and a file shorter than recorded is an error.
  */
+import type { ChunkRing } from './chunk-ring.js';
 import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readSync, createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../core/errors.js';
@@ -46,8 +47,11 @@ async function* lines(file: string): AsyncGenerator<string> {
   if (rest.trim()) yield rest;
 }
 
-export async function* tarSplitStream(tarSplitGz: string, root: string): AsyncGenerator<Buffer> {
-  let out = Buffer.allocUnsafeSlow(OUT_CHUNK);
+export async function* tarSplitStream(tarSplitGz: string, root: string, ring?: ChunkRing): AsyncGenerator<Buffer> {
+  // the rebuilt tar is plain: the layer reader enables the ring after the first chunk (see ChunkRing)
+  if (ring) ring.accepted = true;
+  const fresh = () => (ring?.enabled ? ring.take(OUT_CHUNK) : Buffer.allocUnsafeSlow(OUT_CHUNK));
+  let out = fresh();
   let n = 0;
   /** directories checked not to be symlinks (relative paths) */
   const dirsOk = new Set<string>(['']);
@@ -75,7 +79,7 @@ export async function* tarSplitStream(tarSplitGz: string, root: string): AsyncGe
       while (at < p.length) {
         if (n === out.length) {
           yield out;
-          out = Buffer.allocUnsafeSlow(OUT_CHUNK);
+          out = fresh();
           n = 0;
         }
         const take = Math.min(p.length - at, out.length - n);
@@ -106,7 +110,7 @@ export async function* tarSplitStream(tarSplitGz: string, root: string): AsyncGe
       while (left > 0) {
         if (n === out.length) {
           yield out;
-          out = Buffer.allocUnsafeSlow(OUT_CHUNK);
+          out = fresh();
           n = 0;
         }
         const want = Math.min(left, out.length - n);
