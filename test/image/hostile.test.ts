@@ -337,3 +337,28 @@ test('an OCI index with 200,000 manifests, or thousands of platforms, ends in on
     assert.ok(Date.now() - t0 < 30_000);
   }
 });
+
+test('an OCI layout whose layer blob is a FIFO: a clear error when the layer is read, not a hang', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-fifo-blob-'));
+  try {
+    const { layerDigests } = writeOciLayout(dir, [{ tar: tarBuffer([{ name: 'a', content: 'x' }]) }]);
+    const blob = join(dir, 'blobs', 'sha256', layerDigests[0]!.slice(7));
+    rmSync(blob);
+    execFileSync('mkfifo', [blob]);
+    const img = await openImage(`oci:${dir}`);
+    try {
+      const t0 = Date.now();
+      await assert.rejects(
+        (async () => {
+          for await (const e of img.layerEntries(0)) void e;
+        })(),
+        /is not a regular file/,
+      );
+      assert.ok(Date.now() - t0 < 5000);
+    } finally {
+      await img.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
