@@ -12,6 +12,7 @@ import { InputError } from '../core/errors.js';
 import type { EntryMeta, LayerEntry, LayerRef } from './types.js';
 import { TarError, TarReader, decodeName, type TarHeader } from './tar/reader.js';
 import { ChunkRing } from './chunk-ring.js';
+import { InflateError, inflateIntoRing, syncInflateSupported } from './inflate-ring.js';
 
 export interface LayerLimits {
   /** most entries one layer may hold (default 2,000,000) */
@@ -159,6 +160,17 @@ async function* gunzip(src: AsyncIterable<Buffer>, what: string, consumed: Consu
   }
 }
 
+async function* gunzipRing(src: AsyncIterable<Buffer>, what: string, consumed: Consumed): AsyncGenerator<Buffer> {
+  try {
+    yield* inflateIntoRing(src, new ChunkRing(), consumed);
+  } catch (e) {
+    if (!(e instanceof InflateError)) throw e;
+    const msg = (e as Error).message;
+    if (/unexpected end of file/i.test(msg)) throw new LayerError(`${what}: truncated gzip stream (unexpected end of file)`);
+    throw new LayerError(`${what}: corrupt gzip stream (${msg})`);
+  }
+}
+
 async function* unzstd(src: AsyncIterable<Buffer>, what: string, guard: OutputGuard, consumed: Consumed): AsyncGenerator<Buffer> {
   // the decoder loads with the first zstd layer (most images are gzip; a cached scan reads no layer)
   const { Decompress: ZstdDecompress } = await import('../vendor/fzstd/index.js');
@@ -263,6 +275,11 @@ export interface BlobLayerOptions {
   verifyRaw?: boolean;
   /** compute sha256 of the stored and of the uncompressed bytes even with nothing to check (stats.digest/diffId) */
   compute?: boolean;
+  /**
+   * false: gzip through node:zlib's stream, with a fresh buffer per chunk, instead of inflating into reused ones
+   * (inflate-ring.ts); both give the same entries (tests compare them)
+   */
+  reuseBuffers?: boolean;
 }
 
 export function layerLabel(ref: LayerRef): string {
@@ -296,14 +313,24 @@ export function blobLayerEntries(open: (ring: ChunkRing) => Promise<AsyncIterabl
     const declared = ref.size;
     const consumed: Consumed = { bytes: 0 };
     const guard = outputGuard(limits, what, declared);
-    const plain = compression === 'gzip' ? gunzip(raw, what, consumed) : compression === 'zstd' ? unzstd(raw, what, guard, consumed) : raw;
+    // gzip: inflated on this thread into reused buffers (inflate-ring.ts), which holds no input chunk past the next
+    // one either; the stream is the fallback where node:zlib does not expose its engine
+    const ringGzip = compression === 'gzip' && opts.reuseBuffers !== false && syncInflateSupported();
+    const plain =
+      compression === 'gzip'
+        ? ringGzip
+          ? gunzipRing(raw, what, consumed)
+          : gunzip(raw, what, consumed)
+        : compression === 'zstd'
+          ? unzstd(raw, what, guard, consumed)
+          : raw;
     // when the stored bytes are the tar itself and both digests agree, one hash is enough
     const sameHash = compression === 'none' && diffSpec && rawHashSpec && (ref.diffId === ref.digest || (opts.compute && !ref.digest && !ref.diffId));
     const diffHash = diffSpec && !sameHash ? createHash(diffSpec.algo) : undefined;
     if (compression === 'none') consumed.bytes = Number.MAX_SAFE_INTEGER;
     // the tar reader and its entries' consumers hold no chunk past the next one (what they keep, they copy)
-    if (compression === 'none' && ring.accepted) ring.enabled = true;
-    const transient = ring.enabled;
+    if ((compression === 'none' || ringGzip) && ring.accepted) ring.enabled = true;
+    const transient = (compression === 'none' && ring.enabled) || ringGzip;
     const tar = new TarReader(counted(plain, diffHash, stats, compression === 'none' ? maxOnly(limits, what) : guard, consumed));
     let count = 0;
     let pending: TarLayerEntry | undefined;
