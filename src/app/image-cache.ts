@@ -130,6 +130,11 @@ const STALE_MS = 2 * 86_400_000;
 /** Statistics of the last lookup, for tests and the bench. */
 export const imageResultStats = { hits: 0, misses: 0, writes: 0 };
 
+/** The file beside a result that keeps its vulnerability match (one per result: the latest database's). */
+const MATCHES_SUFFIX = '.vulns.json.gz';
+/** the match file's format */
+const MATCHES_VERSION = 1;
+
 export class ImageResultCache {
   readonly dir: string;
 
@@ -171,12 +176,37 @@ export class ImageResultCache {
     }
     try {
       for (const name of readdirSync(dir)) {
-        if (name === `${k.key}.json.gz`) continue;
+        if (name === `${k.key}.json.gz` || name === `${k.key}${MATCHES_SUFFIX}`) continue;
         const p = join(dir, name);
         if (now - statSync(p).mtimeMs > STALE_MS) unlinkSync(p);
       }
     } catch {
       // pruning is housekeeping: another process may be pruning the same folder
+    }
+  }
+
+  /**
+   * The vulnerability match of this result's inventory against database `db` (see MatchCache in
+   * vulndb/findings.ts), or undefined: a rescan with an unchanged database reuses it instead of matching again.
+   */
+  getMatches(k: ImageResultKey, db: string): { findings: Finding[]; warnings: string[] } | undefined {
+    try {
+      const doc = JSON.parse(gunzipSync(readFileSync(join(this.groupDir(k), `${k.key}${MATCHES_SUFFIX}`))).toString('utf8')) as { key?: string; version?: number; db?: string; data?: { findings?: unknown; warnings?: unknown } };
+      const d = doc.data;
+      if (doc.key !== k.key || doc.version !== MATCHES_VERSION || doc.db !== db || !d || !Array.isArray(d.findings) || !Array.isArray(d.warnings)) return undefined;
+      return { findings: d.findings as Finding[], warnings: d.warnings as string[] };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keep the match of this result's inventory against database `db` (replacing the one of an older database). */
+  putMatches(k: ImageResultKey, db: string, data: { findings: Finding[]; warnings: string[] }): void {
+    try {
+      mkdirSync(this.groupDir(k), { recursive: true });
+      writeFileAtomic(join(this.groupDir(k), `${k.key}${MATCHES_SUFFIX}`), gzipSync(JSON.stringify({ key: k.key, version: MATCHES_VERSION, db, data }), { level: 1 }));
+    } catch {
+      // a read-only or full cache dir must not fail the scan
     }
   }
 }

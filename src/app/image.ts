@@ -25,7 +25,7 @@ import type { InventoryReport, Package } from '../inventory/types.js';
 // the base/app attribution and origin split only: the checks themselves (every image rule, the secret engine) load
 // when a scan runs them, not when a cached result is reused
 import { attributeLayers, baseIndexDir, loadLayerIndex, originOfLayer, originSplit, recordScannedImage, type LayerAttribution } from '../analyzers/image/attribution.js';
-import { vulnerabilityFindings, type VulnScanOptions } from '../vulndb/findings.js';
+import { vulnerabilityFindings, type MatchCache, type VulnScanOptions } from '../vulndb/findings.js';
 // the vulnerability settings the image command reads, from here: app/vulnerabilities.ts also loads the database updater
 export { maxAgeFromConfig, severitySourcesFrom } from '../vulndb/findings.js';
 import type { VulnStore } from '../vulndb/store.js';
@@ -37,7 +37,7 @@ import { timed } from '../core/timing.js';
 import { cacheRoot } from '../image/cache.js';
 import { lastScanStats } from '../image/stats.js';
 import { selectPackages, type PkgTypes, type Scanners, type SkipSpec } from '../core/selectors.js';
-import { applyRefinement, clockFacts, imageIdentity, ImageResultCache, imageResultKey, imageState, refinementOf, type ImageResult } from './image-cache.js';
+import { applyRefinement, clockFacts, imageIdentity, ImageResultCache, imageResultKey, imageState, refinementOf, type ImageResult, type ImageResultKey } from './image-cache.js';
 
 export interface ImageScanOptions {
   /** os/arch[/variant] of a multi-platform image (default linux/amd64) */
@@ -323,6 +323,7 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
   if (opts.registry) srcOpts.registry = opts.registry;
   const image = await timed('open the image', () => openImage(ref, srcOpts));
   let result: ImageResult;
+  let resultCache: { cache: ImageResultCache; key: ImageResultKey } | undefined;
   try {
     const baseDir = opts.noCache ? undefined : baseIndexDir(opts.cacheDir);
     // attributed from the base-image index as it is now, before the walk: part of the result cache's key (which
@@ -339,6 +340,7 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
           clock: checks ? clockFacts(now, image) : null,
         })
       : undefined;
+    if (cache && key) resultCache = { cache, key };
     const hit = cache && key ? cache.get(key) : undefined;
     if (hit && hit.layers.length === image.layers.length) {
       result = hit;
@@ -367,7 +369,7 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
     findings = [...findings, ...sig.findings];
   }
   const summary = summaryOf(image, result, result.inventory);
-  return {
+  const index: ImageIndex = {
     digest: imageDigest(image),
     ref,
     target: { type: 'image', name: image.name, ref, id: image.configDigest, platform: image.platform },
@@ -379,6 +381,18 @@ export async function indexImage(ref: string, opts: IndexImageOptions = {}): Pro
     warnings: result.warnings,
     ...(signature ? { signature } : {}),
   };
+  if (resultCache) resultEntries.set(index, resultCache);
+  return index;
+}
+
+/** The image result cache entry an index came from or went to: its vulnerability match is kept beside it. */
+const resultEntries = new WeakMap<ImageIndex, { cache: ImageResultCache; key: ImageResultKey }>();
+
+/** The match cache of an index's result entry (a rescan of an unchanged image against an unchanged database). */
+function matchCacheOf(index: ImageIndex): MatchCache | undefined {
+  const e = resultEntries.get(index);
+  if (!e) return undefined;
+  return { get: (db) => e.cache.getMatches(e.key, db), put: (db, r) => e.cache.putMatches(e.key, db, r) };
 }
 
 /** `sbom:FILE`: an image described by a saved inventory or a CycloneDX / SPDX JSON SBOM instead of its layers. */
@@ -501,6 +515,7 @@ export async function auditImage(ref: string, opts: AuditImageOptions = {}): Pro
     }
     index = { ...saved, inventory: { ...saved.inventory, packages }, findings: [...saved.findings, ...license] };
   } else index = await timed('index image (walk, inventory, checks)', () => indexImage(ref, opts));
-  const vulns = vopts === false ? undefined : timed('match vulnerabilities', () => vulnerabilityReport(index.inventory, { cacheDir: opts.cacheDir, ...vopts }));
+  const matchCache = vopts === false || vopts?.store ? undefined : matchCacheOf(index);
+  const vulns = vopts === false ? undefined : timed('match vulnerabilities', () => vulnerabilityReport(index.inventory, { cacheDir: opts.cacheDir, ...vopts, ...(matchCache ? { matchCache } : {}) }));
   return { report: imageReport(index, vulns), index };
 }

@@ -51,7 +51,20 @@ export function severitySourcesFrom(flag: string | undefined, cfg: BulwarkConfig
   return parseSeveritySources(fromCfg);
 }
 
+/**
+ * Where a caller keeps match results between runs, for one inventory it can identify (an image result cache
+ * entry): `get` returns what `put` stored under the same `db` key, or undefined. The key names the database
+ * (VulnStore.identity) and every option that changes the match; the staleness warning and VEX are applied
+ * after, on every run.
+ */
+export interface MatchCache {
+  get(db: string): { findings: Finding[]; warnings: string[] } | undefined;
+  put(db: string, result: { findings: Finding[]; warnings: string[] }): void;
+}
+
 export interface VulnScanOptions extends MatchOptions {
+  /** keep and reuse the match of this inventory (a rescan of the same image against the same database) */
+  matchCache?: MatchCache;
   /** an open database to use (a server keeps one open); it is not closed */
   store?: VulnStore;
   cacheDir?: string;
@@ -75,11 +88,22 @@ export function vulnerabilityFindings(inv: InventoryReport, opts: VulnScanOption
     const warnings: string[] = [];
     const stale = stalenessWarning(store, opts.maxAgeDays);
     if (stale) warnings.push(stale);
-    const res = matchInventoryDetailed(inv, store, opts);
+    const res = cachedMatch(inv, store, opts);
     warnings.push(...res.warnings);
     for (const f of opts.vexFiles ?? []) warnings.push(...applyVex(res.findings, loadVex(f)));
     return { findings: res.findings, warnings };
   } finally {
     if (!opts.store) store.close();
   }
+}
+
+function cachedMatch(inv: InventoryReport, store: VulnStore, opts: VulnScanOptions): { findings: Finding[]; warnings: string[] } {
+  const cache = opts.matchCache;
+  if (!cache) return matchInventoryDetailed(inv, store, opts);
+  const db = JSON.stringify({ v: 1, db: store.identity(), ignoreUnfixed: Boolean(opts.ignoreUnfixed), explain: Boolean(opts.explain), severitySources: opts.severitySources ?? null });
+  const hit = cache.get(db);
+  if (hit) return hit;
+  const res = matchInventoryDetailed(inv, store, opts);
+  cache.put(db, { findings: res.findings, warnings: res.warnings });
+  return res;
 }

@@ -855,6 +855,16 @@ export class VulnStore {
     return (this.db.prepare("SELECT value FROM meta WHERE key = 'built_at'").get() as { value: string }).value;
   }
 
+  /**
+   * What this database is, for caching results matched against it: its build time (written once, by the update
+   * that built it) and the file's identity. An update builds a new file and renames it over the old one, so
+   * either changes whenever the content does.
+   */
+  identity(): string {
+    const st = statSync(this.path, { bigint: true });
+    return JSON.stringify({ schema: SCHEMA_VERSION, builtAt: this.builtAt(), dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtime: String(st.mtimeNs) });
+  }
+
   info(): VulnStoreInfo {
     const builtAt = this.builtAt();
     const sources = (this.db.prepare('SELECT * FROM sources ORDER BY name').all() as RawSource[]).map(toSource);
