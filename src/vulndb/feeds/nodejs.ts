@@ -6,11 +6,17 @@
  * Core advisories (vuln/core: Node.js itself) are matched against the `node` runtime when an
  * inventory reports one (ecosystem "npm" is not the right key there, so they are namespaced "nodejs-core").
  */
-import SemverRange from 'semver/classes/range.js';
-import semverInc from 'semver/functions/inc.js';
+import { createRequire } from 'node:module';
+import type SemverRange from 'semver/classes/range.js';
+import type semverIncT from 'semver/functions/inc.js';
 import type { FeedSink, Range, RangeEvent } from '../store.js';
 import { cvssRating, scoreRating } from '../cvss.js';
 import { defineFeed } from './feed.js';
+
+/** node-semver, loaded when a feed document is imported (the registry line of this feed loads with every scan) */
+const require = createRequire(import.meta.url);
+let semverLib: { Range: typeof SemverRange; inc: typeof semverIncT } | undefined;
+const semver = () => (semverLib ??= { Range: require('semver/classes/range.js') as typeof SemverRange, inc: require('semver/functions/inc.js') as typeof semverIncT });
 
 export const NODEJS_FEED = 'nodejs-security-wg';
 
@@ -39,7 +45,7 @@ export function isNodejsNpmAdvisory(d: unknown): d is NpmAdvisory {
 export function semverRangeToOsv(spec: string): { ranges: Range[]; versions: string[] } | undefined {
   let r: SemverRange;
   try {
-    r = new SemverRange(spec.trim() === '' ? '*' : spec, { loose: true });
+    r = new (semver().Range)(spec.trim() === '' ? '*' : spec, { loose: true });
   } catch {
     return undefined;
   }
@@ -61,7 +67,7 @@ export function semverRangeToOsv(spec: string): { ranges: Range[]; versions: str
           break;
         case '>':
           // OSV has no exclusive lower bound: the smallest version above X.Y.Z is X.Y.(Z+1)-0
-          intro = c.semver.prerelease.length === 0 ? `${semverInc(v, 'patch')}-0` : v;
+          intro = c.semver.prerelease.length === 0 ? `${semver().inc(v, 'patch')}-0` : v;
           break;
         case '<':
           upper = { fixed: v };

@@ -13,13 +13,37 @@
  *   keep users off prereleases, not to decide whether a prerelease contains vulnerable code. Loose
  *   parsing of the range defaults to true (advisory ranges are often written loosely, e.g. `<= 1.2`).
  */
-// the parts of node-semver used here, not its index (which loads every function and range helper: ~10 ms more)
-import SemVer from 'semver/classes/semver.js';
-import Range from 'semver/classes/range.js';
-import semverValid from 'semver/functions/valid.js';
-import semverParse from 'semver/functions/parse.js';
-import semverValidRange from 'semver/ranges/valid.js';
+import { createRequire } from 'node:module';
+import type SemVer from 'semver/classes/semver.js';
+import type Range from 'semver/classes/range.js';
+import type semverValidT from 'semver/functions/valid.js';
+import type semverParseT from 'semver/functions/parse.js';
+import type semverValidRangeT from 'semver/ranges/valid.js';
 import { VersionSyntaxError } from './errors.js';
+
+/**
+ * The parts of node-semver used here, not its index (which loads every function and range helper: ~10 ms more),
+ * loaded on first use: building its regular expressions takes ~10 ms, which a scan whose match is cached, or
+ * that has no npm or cargo package, does not pay.
+ */
+const require = createRequire(import.meta.url);
+interface SemverParts {
+  SemVer: typeof SemVer;
+  Range: typeof Range;
+  valid: typeof semverValidT;
+  parse: typeof semverParseT;
+  validRange: typeof semverValidRangeT;
+}
+let parts: SemverParts | undefined;
+function semver(): SemverParts {
+  return (parts ??= {
+    SemVer: require('semver/classes/semver.js') as typeof SemVer,
+    Range: require('semver/classes/range.js') as typeof Range,
+    valid: require('semver/functions/valid.js') as typeof semverValidT,
+    parse: require('semver/functions/parse.js') as typeof semverParseT,
+    validRange: require('semver/ranges/valid.js') as typeof semverValidRangeT,
+  });
+}
 
 const parsed = new Map<string, SemVer>();
 
@@ -27,11 +51,12 @@ export function parseNpm(v: string): SemVer | null {
   const hit = parsed.get(v);
   if (hit) return hit;
   let p: SemVer | null = null;
+  const { SemVer: S } = semver();
   try {
-    p = new SemVer(v.trim(), { loose: false });
+    p = new S(v.trim(), { loose: false });
   } catch {
     try {
-      p = new SemVer(v.trim(), { loose: true });
+      p = new S(v.trim(), { loose: true });
     } catch {
       p = null;
     }
@@ -52,7 +77,7 @@ export function compareNpm(a: string, b: string): number {
 }
 
 export function validNpm(v: string): boolean {
-  return semverValid(v, { loose: false }) !== null;
+  return semver().valid(v, { loose: false }) !== null;
 }
 
 export interface NpmRangeOptions {
@@ -71,7 +96,7 @@ export function satisfiesNpmRange(version: string, range: string, opts: NpmRange
   const o = { includePrerelease: opts.includePrerelease ?? true, loose: opts.loose ?? true };
   let r: Range;
   try {
-    r = new Range(range, o);
+    r = new (semver().Range)(range, o);
   } catch {
     return false;
   }
@@ -79,7 +104,7 @@ export function satisfiesNpmRange(version: string, range: string, opts: NpmRange
 }
 
 export function validNpmRange(range: string, loose = true): boolean {
-  return semverValidRange(range, { loose }) !== null;
+  return semver().validRange(range, { loose }) !== null;
 }
 
 /**
@@ -87,13 +112,13 @@ export function validNpmRange(range: string, loose = true): boolean {
  * leading "v" or "=", no loose forms; precedence as SemVer (build metadata ignored).
  */
 export function compareCargo(a: string, b: string): number {
-  const pa = semverParse(a, { loose: false });
+  const pa = semver().parse(a, { loose: false });
   if (!pa || /^[v=\s]/.test(a)) throw new VersionSyntaxError('cargo', a, 'not a SemVer 2.0 version');
-  const pb = semverParse(b, { loose: false });
+  const pb = semver().parse(b, { loose: false });
   if (!pb || /^[v=\s]/.test(b)) throw new VersionSyntaxError('cargo', b, 'not a SemVer 2.0 version');
   return pa.compare(pb);
 }
 
 export function validCargo(v: string): boolean {
-  return semverParse(v, { loose: false }) !== null && !/^[v=\s]/.test(v);
+  return semver().parse(v, { loose: false }) !== null && !/^[v=\s]/.test(v);
 }
