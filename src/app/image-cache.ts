@@ -24,6 +24,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Finding } from '../core/finding.js';
+import type { KeptMatch } from '../vulndb/match-cache.js';
 import type { InventoryReport } from '../inventory/types.js';
 import type { LayerAttribution } from '../analyzers/image/attribution.js';
 import type { ImageConfig, OpenedImage } from '../sources/types.js';
@@ -186,22 +187,21 @@ export class ImageResultCache {
   }
 
   /**
-   * The vulnerability match of this result's inventory against database `db` (see MatchCache in
-   * vulndb/findings.ts), or undefined: a rescan with an unchanged database reuses it instead of matching again.
+   * The vulnerability match of this result's inventory under key `db` (see vulndb/match-cache.ts), or undefined: a rescan with an unchanged database reuses it instead of matching again.
    */
-  getMatches(k: ImageResultKey, db: string): { findings: Finding[]; warnings: string[] } | undefined {
+  getMatches(k: ImageResultKey, db: string): KeptMatch | undefined {
     try {
-      const doc = JSON.parse(gunzipSync(readFileSync(join(this.groupDir(k), `${k.key}${MATCHES_SUFFIX}`))).toString('utf8')) as { key?: string; version?: number; db?: string; data?: { findings?: unknown; warnings?: unknown } };
+      const doc = JSON.parse(gunzipSync(readFileSync(join(this.groupDir(k), `${k.key}${MATCHES_SUFFIX}`))).toString('utf8')) as { key?: string; version?: number; db?: string; data?: { findings?: unknown; warnings?: unknown; dataTime?: unknown } };
       const d = doc.data;
-      if (doc.key !== k.key || doc.version !== MATCHES_VERSION || doc.db !== db || !d || !Array.isArray(d.findings) || !Array.isArray(d.warnings)) return undefined;
-      return { findings: d.findings as Finding[], warnings: d.warnings as string[] };
+      if (doc.key !== k.key || doc.version !== MATCHES_VERSION || doc.db !== db || !d || !Array.isArray(d.findings) || !Array.isArray(d.warnings) || typeof d.dataTime !== 'number') return undefined;
+      return { findings: d.findings as Finding[], warnings: d.warnings as string[], dataTime: d.dataTime };
     } catch {
       return undefined;
     }
   }
 
   /** Keep the match of this result's inventory against database `db` (replacing the one of an older database). */
-  putMatches(k: ImageResultKey, db: string, data: { findings: Finding[]; warnings: string[] }): void {
+  putMatches(k: ImageResultKey, db: string, data: KeptMatch): void {
     try {
       mkdirSync(this.groupDir(k), { recursive: true });
       writeFileAtomic(join(this.groupDir(k), `${k.key}${MATCHES_SUFFIX}`), gzipSync(JSON.stringify({ key: k.key, version: MATCHES_VERSION, db, data }), { level: 1 }));

@@ -3,6 +3,7 @@
  *
  *   indexImage(ref, opts)            open + walk once -> ImageIndex (inventory, layers, base/app split, image checks)
  *   vulnerabilityReport(inv, opts)   match an inventory against the current database -> findings + warnings
+ *                                    (image-vulnerabilities.ts: the matchers load only when a match is made)
  *   imageReport(index, vulns?)       the Report `bulwark image` prints (one assembly, local scan or server)
  *   auditImage(ref, opts)            the three in a row: what `bulwark image REF` does
  *   imageInventory(ref, opts)        the walk + inventory only (sbom, why, benches)
@@ -25,11 +26,12 @@ import type { InventoryReport, Package } from '../inventory/types.js';
 // the base/app attribution and origin split only: the checks themselves (every image rule, the secret engine) load
 // when a scan runs them, not when a cached result is reused
 import { attributeLayers, baseIndexDir, loadLayerIndex, originOfLayer, originSplit, recordScannedImage, type LayerAttribution } from '../analyzers/image/attribution.js';
-import { vulnerabilityFindings, type MatchCache, type VulnScanOptions } from '../vulndb/findings.js';
+import type { VulnScanOptions } from '../vulndb/findings.js';
+import { keptMatchResult, matchCacheKey, type MatchCache } from '../vulndb/match-cache.js';
 // the vulnerability settings the image command reads, from here: app/vulnerabilities.ts also loads the database updater
-export { maxAgeFromConfig, severitySourcesFrom } from '../vulndb/findings.js';
+export { maxAgeFromConfig, severitySourcesFrom } from '../vulndb/settings.js';
 import type { VulnStore } from '../vulndb/store.js';
-import { checkDbFile } from '../vulndb/store.js';
+import { checkDbFile } from '../vulndb/db-file.js';
 import { loadInventoryDocument } from '../vulndb/saved-inventory.js';
 import { dbPath } from '../vulndb/paths.js';
 import { UserError } from '../core/errors.js';
@@ -431,11 +433,6 @@ export function indexSavedInventory(ref: string): ImageIndex {
   };
 }
 
-/** Match an inventory against the vulnerability database (opened from `dbFile` or the cache dir). */
-export function vulnerabilityReport(inv: InventoryReport, opts: VulnerabilityReportOptions = {}): VulnerabilityResult {
-  return vulnerabilityFindings(inv, opts);
-}
-
 /** Set base/app origin on vulnerability findings from the layer that introduced their package. */
 export function markOrigins(index: ImageIndex, findings: Finding[]): void {
   const att = index.attribution;
@@ -450,13 +447,6 @@ export function markOrigins(index: ImageIndex, findings: Finding[]): void {
       f.vulnerability!.origin = origin;
     }
   }
-}
-
-/** The vulnerabilities of an indexed image under the current database, each with its base/app origin. */
-export function imageVulnerabilities(index: ImageIndex, opts: VulnerabilityReportOptions = {}): VulnerabilityResult {
-  const r = vulnerabilityReport(index.inventory, opts);
-  markOrigins(index, r.findings);
-  return r;
 }
 
 /** The Report of `bulwark image`: image checks, then vulnerabilities (when matched), summary and origin split. */
@@ -515,7 +505,20 @@ export async function auditImage(ref: string, opts: AuditImageOptions = {}): Pro
     }
     index = { ...saved, inventory: { ...saved.inventory, packages }, findings: [...saved.findings, ...license] };
   } else index = await timed('index image (walk, inventory, checks)', () => indexImage(ref, opts));
-  const matchCache = vopts === false || vopts?.store ? undefined : matchCacheOf(index);
-  const vulns = vopts === false ? undefined : timed('match vulnerabilities', () => vulnerabilityReport(index.inventory, { cacheDir: opts.cacheDir, ...vopts, ...(matchCache ? { matchCache } : {}) }));
+  const vulns = vopts === false ? undefined : await timed('match vulnerabilities', () => matchImage(index, { cacheDir: opts.cacheDir, ...vopts }));
   return { report: imageReport(index, vulns), index };
+}
+
+/**
+ * The image's vulnerabilities: the match kept beside its result when the database and the options are unchanged
+ * (without loading the matchers or SQLite), else a match (kept for the next rescan).
+ */
+async function matchImage(index: ImageIndex, vopts: VulnerabilityReportOptions): Promise<VulnerabilityResult> {
+  const matchCache = vopts.store ? undefined : matchCacheOf(index);
+  if (matchCache) {
+    const kept = matchCache.get(matchCacheKey(vopts.dbFile ?? dbPath(vopts.cacheDir), vopts));
+    if (kept) return keptMatchResult(kept, vopts);
+  }
+  const { vulnerabilityReport } = await import('./image-vulnerabilities.js');
+  return vulnerabilityReport(index.inventory, { ...vopts, ...(matchCache ? { matchCache } : {}) });
 }

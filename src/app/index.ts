@@ -9,8 +9,6 @@
 export { packageDetectors, imageScanAnalyzers } from './analyzers.js';
 export {
   indexImage,
-  vulnerabilityReport,
-  imageVulnerabilities,
   markOrigins,
   imageReport,
   auditImage,
@@ -29,6 +27,7 @@ export {
   type VulnerabilityResult,
   type VulnerabilityReportOptions,
 } from './image.js';
+export { vulnerabilityReport, imageVulnerabilities } from './image-vulnerabilities.js';
 export { sbom, sbomReport, packageTable, indexSbom, type SbomOptions } from './sbom.js';
 export { auditRegistry, imageSignature, evidenceText, type SignatureResult } from './registry.js';
 export { DEFAULT_SOURCES, maxAgeFromConfig, updateDatabase, databaseStatus, matchSavedInventory, whyVulnerability, type DatabaseLocation, type WhyOptions } from './vulnerabilities.js';

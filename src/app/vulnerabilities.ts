@@ -25,7 +25,8 @@ import {
   type WhyResult,
 } from '../vulndb/index.js';
 import type { VulnStoreInfo } from '../vulndb/store.js';
-import { imageInventory, vulnerabilityReport, type VulnerabilityReportOptions } from './image.js';
+import { imageInventory, type VulnerabilityReportOptions } from './image.js';
+import { vulnerabilityReport } from './image-vulnerabilities.js';
 
 /** The feeds `updateDatabase` imports when no sources are given; the config's `vulndb.max-age-days` and `vulndb.severity-source`. */
 export { DEFAULT_SOURCES, maxAgeFromConfig, severitySourcesFrom };

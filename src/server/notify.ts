@@ -13,7 +13,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ImageIndex } from '../app/image.js';
-import { vulnerabilityReport } from '../app/image.js';
+import { vulnerabilityReport } from '../app/image-vulnerabilities.js';
 import type { Finding } from '../core/finding.js';
 import { SEVERITIES, severityRank, type Severity } from '../core/finding.js';
 import type { InventoryReport, Package } from '../inventory/types.js';

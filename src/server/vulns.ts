@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { ImageIndex, VulnerabilityResult } from '../app/image.js';
-import { imageVulnerabilities } from '../app/image.js';
+import { imageVulnerabilities } from '../app/image-vulnerabilities.js';
 import { VulnStore } from '../vulndb/index.js';
 import { schemas } from './openapi.js';
 

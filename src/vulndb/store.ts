@@ -32,8 +32,8 @@ import type { Severity, SeverityRating } from '../core/finding.js';
 import type { RatingInput } from './cvss.js';
 import { findComparator, listedIn, sortVersionList, type VersionComparator } from './version/index.js';
 
-export const SCHEMA_VERSION = 3;
-export const APPLICATION_ID = 0x42574442; // "BWDB"
+import { APPLICATION_ID, SCHEMA_VERSION, checkDbFile } from './db-file.js';
+export { APPLICATION_ID, SCHEMA_VERSION, checkDbFile };
 
 const DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -613,39 +613,6 @@ function computeChanges(db: Database.Database, previousPath: string | undefined,
   }
 }
 
-/** Throws a UserError when `path` is not a Bulwark vulnerability database of this schema version. */
-export function checkDbFile(path: string): void {
-  if (!existsSync(path)) {
-    throw new UserError(`no vulnerability database at ${path}: run 'bulwark db update' (or 'bulwark db update --source PATH' offline)`);
-  }
-  const st = statSync(path);
-  if (!st.isFile()) throw new UserError(`vulnerability database ${path} is not a file`);
-  const fd = openSync(path, 'r');
-  const head = Buffer.alloc(100);
-  try {
-    readSync(fd, head, 0, 100, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (head.subarray(0, 16).toString('latin1') !== 'SQLite format 3\u0000') {
-    throw new UserError(`${path} is not a vulnerability database (not an SQLite file): remove it and run 'bulwark db update'`);
-  }
-  const pageSize = head.readUInt16BE(16) === 1 ? 65536 : head.readUInt16BE(16);
-  const pages = head.readUInt32BE(28);
-  if (pages > 0 && st.size < pageSize * pages) {
-    throw new UserError(`vulnerability database ${path} is truncated (${st.size} of ${pageSize * pages} bytes): run 'bulwark db update'`);
-  }
-  const userVersion = head.readUInt32BE(60);
-  const appId = head.readUInt32BE(68);
-  if (appId !== APPLICATION_ID) {
-    throw new UserError(`${path} is an SQLite file but not a Bulwark vulnerability database: remove it and run 'bulwark db update'`);
-  }
-  if (userVersion !== SCHEMA_VERSION) {
-    throw new UserError(
-      `vulnerability database ${path} has schema version ${userVersion}, this Bulwark reads version ${SCHEMA_VERSION}: run 'bulwark db update'`,
-    );
-  }
-}
 
 export interface VulnStoreInfo {
   path: string;
@@ -853,16 +820,6 @@ export class VulnStore {
 
   private builtAt(): string {
     return (this.db.prepare("SELECT value FROM meta WHERE key = 'built_at'").get() as { value: string }).value;
-  }
-
-  /**
-   * What this database is, for caching results matched against it: its build time (written once, by the update
-   * that built it) and the file's identity. An update builds a new file and renames it over the old one, so
-   * either changes whenever the content does.
-   */
-  identity(): string {
-    const st = statSync(this.path, { bigint: true });
-    return JSON.stringify({ schema: SCHEMA_VERSION, builtAt: this.builtAt(), dev: String(st.dev), ino: String(st.ino), size: String(st.size), mtime: String(st.mtimeNs) });
   }
 
   info(): VulnStoreInfo {
