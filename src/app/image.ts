@@ -516,7 +516,8 @@ export async function auditImage(ref: string, opts: AuditImageOptions = {}): Pro
 async function matchImage(index: ImageIndex, vopts: VulnerabilityReportOptions): Promise<VulnerabilityResult> {
   const matchCache = vopts.store ? undefined : matchCacheOf(index);
   if (matchCache) {
-    const kept = matchCache.get(matchCacheKey(vopts.dbFile ?? dbPath(vopts.cacheDir), vopts));
+    const key = matchCacheKey(vopts.dbFile ?? dbPath(vopts.cacheDir), vopts);
+    const kept = key ? matchCache.get(key) : undefined;
     if (kept) return keptMatchResult(kept, vopts);
   }
   const { vulnerabilityReport } = await import('./image-vulnerabilities.js');

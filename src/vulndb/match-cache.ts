@@ -31,9 +31,15 @@ export interface MatchKeyOptions {
   severitySources?: string[];
 }
 
-/** The key of a match against the database file `dbFile` with these options. */
-export function matchCacheKey(dbFile: string, opts: MatchKeyOptions): string {
-  return JSON.stringify({ v: 1, db: dbFileIdentity(dbFile), ignoreUnfixed: Boolean(opts.ignoreUnfixed), explain: Boolean(opts.explain), severitySources: opts.severitySources ?? null });
+/** The key of a match against the database file `dbFile` with these options; undefined when the file cannot be read. */
+export function matchCacheKey(dbFile: string, opts: MatchKeyOptions): string | undefined {
+  let db: string;
+  try {
+    db = dbFileIdentity(dbFile);
+  } catch {
+    return undefined; // matched (or refused) by the store, which says why
+  }
+  return JSON.stringify({ v: 1, db, ignoreUnfixed: Boolean(opts.ignoreUnfixed), explain: Boolean(opts.explain), severitySources: opts.severitySources ?? null });
 }
 
 /** A warning when the database's data is older than maxAgeDays; undefined when fresh. */
