@@ -15,8 +15,9 @@
  *    with a provisional `ctx.layer` (their outputs are keyed by layer content, never by position), and the
  *    walker files the result under the layer the digest names — or drops it when the blob is a layer the
  *    cache already had. Nothing is spilled to disk on this path, whatever the member order.
- * The stream stops early once every needed layer has been seen. The engine's config blob, when it streams
- * by, replaces the history derived from /history (exact empty_layer flags).
+ * The stream stops early once every needed layer and the engine's config blob have been seen. The config
+ * replaces the one derived from /json and /history (exact empty_layer flags, the builder's fields), so a scan
+ * gives the same config whatever the order of the members, and the same as the storage path.
  * `layerEntries(i)` (random access, used outside the walker) has to read the stream up to layer i; legacy
  * members whose identity is unknown are spilled to a temp file under `tmpDir` while hashed, one at a time,
  * and removed straight after.
@@ -150,8 +151,6 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
   const byDiff = new Map<string, LayerRef>();
   for (const l of layers) if (!byDiff.has(l.diffId!)) byDiff.set(l.diffId!, l); // a repeated layer maps to its first index
   const configHex = /^sha256:([a-f0-9]{64})$/.exec(inspect.Id)?.[1];
-  // when the API's history could not be mapped onto the layers, created-by must come from the real config
-  const historyMapped = (config.history ?? []).filter((h) => !h.empty_layer).length === layers.length;
   let configSeen = false;
 
   const refine = (buf: Buffer) => {
@@ -245,7 +244,8 @@ export async function openDockerDaemon(ref: string, opts: ImageSourceOptions & {
         });
         const got = known ?? identified;
         if (got) done.add(got.index);
-        if (!remaining() && (historyMapped || configSeen || !configHex)) break;
+        // the config is read whatever the history gave: the scan's config must not depend on the members' order
+        if (!remaining() && (configSeen || !configHex)) break;
       }
     },
     layerEntries(index: number): LayerEntries {

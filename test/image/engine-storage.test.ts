@@ -90,6 +90,30 @@ test('docker: from the engine storage verifies the diff_id: a file changed in th
   await scanImage(await openImage(`docker:${TAMPER}`), [text], { noCache: true });
 });
 
+test('docker: through the save stream reads the engine\'s config even when the stream writes it after every layer', { skip }, async () => {
+  // Docker 20.10 writes the save tar's members in name order: the config (<id>.json) comes after the layer
+  // directories when its id sorts after theirs. Built with labels until one does (about one build in four).
+  const tag = `bulwark-test/perf-storage-order-${process.pid}:1`;
+  let after = false;
+  try {
+    for (let i = 0; i < 40 && !after; i++) {
+      execFileSync('docker', ['build', '-q', '--network', 'none', '-t', tag, '-'], { input: `${DOCKERFILE}LABEL try="${i}"\n`, stdio: ['pipe', 'ignore', 'inherit'], timeout: 300_000 });
+      const names = execFileSync('sh', ['-c', `docker save '${tag}' | tar -t`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\n');
+      const id = execFileSync('docker', ['image', 'inspect', '-f', '{{.Id}}', tag], { encoding: 'utf8' }).trim().slice(7);
+      const config = names.indexOf(`${id}.json`);
+      const lastLayer = Math.max(...names.map((n, k) => (n.endsWith('/layer.tar') ? k : -1)));
+      after = config > lastLayer && lastLayer >= 0;
+    }
+    assert.ok(after, 'an image whose config member comes after its layers');
+    const viaApi = await scanImage(await openImage(`docker:${tag}`, { engineRead: 'api' }), [text], { noCache: true });
+    const direct = await scanImage(await openImage(`docker:${tag}`), [text], { noCache: true, walkIn: 'main' });
+    assert.ok('container_config' in (viaApi.image.config as object), 'the engine\'s own config, not the one derived from /json and /history');
+    assert.deepEqual(viaApi.image.config, direct.image.config);
+  } finally {
+    execFileSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
+  }
+});
+
 test('layer chain IDs follow the image spec', () => {
   const [a, b] = ['sha256:' + 'a'.repeat(64), 'sha256:' + 'b'.repeat(64)];
   const c = chainIds([a, b]);
