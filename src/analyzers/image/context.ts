@@ -2,7 +2,7 @@
  * What every image check sees: the walker's scan, the inventory (when the detectors ran), the config,
  * the base/app attribution, and helpers to read collected file facts and to make located findings.
  */
-import { z } from 'zod';
+import { createRequire } from 'node:module';
 import { configSection, type BulwarkConfig } from '../../core/config.js';
 import type { Finding, ImageLocation } from '../../core/finding.js';
 import { makeFinding, type FindingInit, type Rule, type RuleMeta } from '../../core/rule.js';
@@ -11,18 +11,32 @@ import type { InventoryReport, OsInfo } from '../../inventory/types.js';
 import { originOfHistory, originOfLayer, type LayerAttribution } from './attribution.js';
 import { FILES_ANALYZER, type FileFacts } from './files-analyzer.js';
 
+const require = createRequire(import.meta.url);
+
 /** `.bulwark.yaml` section `imageChecks` */
-export const imageChecksSchema = z.object({
-  /** BW-IMAGE-005 fires when the image is older than this */
-  maxAgeDays: z.number().int().positive().default(365),
-  /** BW-IMAGE-019 fires when hidden (wasted) bytes reach this */
-  wastedBytesMin: z.number().int().nonnegative().default(10 * 1024 * 1024),
-  /** how many offenders BW-IMAGE-019 lists */
-  wastedTop: z.number().int().positive().default(10),
-  /** rule ids to skip */
-  disable: z.array(z.string()).default([]),
-});
-export type ImageChecksSettings = z.infer<typeof imageChecksSchema>;
+const makeImageChecksSchema = (z: typeof import('zod').z) =>
+  z.object({
+    /** BW-IMAGE-005 fires when the image is older than this */
+    maxAgeDays: z.number().int().positive().default(365),
+    /** BW-IMAGE-019 fires when hidden (wasted) bytes reach this */
+    wastedBytesMin: z.number().int().nonnegative().default(10 * 1024 * 1024),
+    /** how many offenders BW-IMAGE-019 lists */
+    wastedTop: z.number().int().positive().default(10),
+    /** rule ids to skip */
+    disable: z.array(z.string()).default([]),
+  });
+export type ImageChecksSettings = ReturnType<ReturnType<typeof makeImageChecksSchema>['parse']>;
+let schema: ReturnType<typeof makeImageChecksSchema> | undefined;
+
+/** The `imageChecks` section's schema; zod loads when a config has that section, not on every scan. */
+export function imageChecksSchema(): ReturnType<typeof makeImageChecksSchema> {
+  return (schema ??= makeImageChecksSchema((require('zod') as typeof import('zod')).z));
+}
+
+/** The settings of a config without an `imageChecks` section: the schema's defaults (a test holds them equal). */
+export function defaultImageChecksSettings(): ImageChecksSettings {
+  return { maxAgeDays: 365, wastedBytesMin: 10 * 1024 * 1024, wastedTop: 10, disable: [] };
+}
 
 export interface CheckOptions {
   /** the current time (tests pin it) */
@@ -68,7 +82,8 @@ export class ImageCheckContext {
   }
 
   static settingsFrom(cfg: BulwarkConfig): ImageChecksSettings {
-    return configSection(cfg, 'imageChecks', imageChecksSchema) ?? imageChecksSchema.parse({});
+    if ((cfg as Record<string, unknown>).imageChecks === undefined) return defaultImageChecksSettings();
+    return configSection(cfg, 'imageChecks', imageChecksSchema())!;
   }
 
   layer(index: number): LayerResult | undefined {

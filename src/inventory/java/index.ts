@@ -5,7 +5,8 @@
  * Zip reading is done from the buffer the walker hands over (yauzl.fromBuffer), nested archives recursively,
  * bounded in depth, entry count and inflated size.
  */
-import yauzl from 'yauzl';
+import { createRequire } from 'node:module';
+import type yauzl from 'yauzl';
 import type { LayerAnalyzer } from '../../image/types.js';
 import type { DetectedPackage, DetectorOutput } from '../types.js';
 
@@ -19,10 +20,14 @@ export function isJavaArchive(path: string): boolean {
   return ARCHIVE.test(path);
 }
 
+const require = createRequire(import.meta.url);
+
 interface Budget { entries: number; inflated: number }
 
 function openZip(buf: Buffer): Promise<yauzl.ZipFile> {
-  return new Promise((res, rej) => yauzl.fromBuffer(buf, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (e, z) => (e || !z ? rej(e ?? new Error('zip open failed')) : res(z))));
+  // yauzl loads with the first archive, not with the detectors
+  const { fromBuffer } = require('yauzl') as typeof import('yauzl');
+  return new Promise((res, rej) => fromBuffer(buf, { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false }, (e, z) => (e || !z ? rej(e ?? new Error('zip open failed')) : res(z))));
 }
 
 function readEntry(z: yauzl.ZipFile, e: yauzl.Entry, limit: number): Promise<Buffer> {

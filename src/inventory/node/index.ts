@@ -4,18 +4,23 @@
  * and the lock files of app directories: package-lock.json / npm-shrinkwrap.json (v1-v3), yarn.lock (v1 and berry),
  * pnpm-lock.yaml (v5-v9). Lock-file packages are marked `fromLockfile`.
  */
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import type { LayerAnalyzer } from '../../image/types.js';
 import type { DetectedPackage, DetectorOutput } from '../types.js';
 
 const PKG_ROOT = /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
 /** Debian installs node-* packages outside node_modules, in Node's global folders (/usr/share/nodejs, ...). */
 const DEBIAN_ROOT = /^usr\/(?:share\/nodejs|lib\/nodejs|lib\/[^/]+-linux-gnu[^/]*\/nodejs)\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
+const require = createRequire(import.meta.url);
+/** `yaml` loads with the first pnpm-lock.yaml, not with the detectors */
+let parseYaml: typeof import('yaml').parse | undefined;
+
 const LOCKS = new Set(['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml']);
 
 /** YAML lock file text as data; an alias to an anchor that does not exist (a ReferenceError in `yaml`) is a syntax error too */
 function readYaml(text: string): unknown {
   try {
+    parseYaml ??= (require('yaml') as typeof import('yaml')).parse;
     return parseYaml(text);
   } catch (e) {
     if (e instanceof ReferenceError) throw new SyntaxError(`invalid YAML: ${e.message}`);

@@ -2,11 +2,13 @@
  * rpm: the SQLite database (rpmdb.sqlite, table Packages(hnum, blob)) and the BerkeleyDB `Packages` hash file,
  * in var/lib/rpm/ and usr/lib/sysimage/rpm/. Both hold the same header blobs; see header.ts and bdb.ts.
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import type { LayerAnalyzer } from '../../image/types.js';
 import type { DetectedPackage, DetectorOutput } from '../types.js';
 import { parseRpmHeader, rpmPackageFromHeader, splitSourceRpm } from './header.js';
 import { bdbValues } from './bdb.js';
+
+const require = createRequire(import.meta.url);
 
 const DIRS = ['var/lib/rpm/', 'usr/lib/sysimage/rpm/', 'usr/share/rpm/'];
 
@@ -21,6 +23,8 @@ export function rpmDbKind(path: string): 'sqlite' | 'bdb' | undefined {
 }
 
 export function sqliteBlobs(content: Buffer): Buffer[] {
+  // better-sqlite3 loads with the first rpmdb.sqlite, not with the detectors
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
   const db = new Database(content, { readonly: true });
   try {
     const rows = db.prepare('SELECT blob FROM Packages ORDER BY hnum').all() as Array<{ blob: unknown }>;

@@ -7,30 +7,48 @@
  */
 import { createRequire } from 'node:module';
 import picomatch from 'picomatch';
-import { z } from 'zod';
 
-export const allowRuleSchema = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'),
-    description: z.string().optional(),
-    paths: z.array(z.string().min(1)).min(1),
-    /** secret kind ids (e.g. jwt, private-key); every kind when absent */
-    kinds: z.array(z.string().min(1)).min(1).optional(),
-  })
-  .strict();
+const require = createRequire(import.meta.url);
 
-export type AllowRule = z.infer<typeof allowRuleSchema>;
+/** One allow rule: where (path globs) secrets of which kinds (every kind when absent) are not reported. */
+export interface AllowRule {
+  id: string;
+  description?: string;
+  paths: string[];
+  /** secret kind ids (e.g. jwt, private-key); every kind when absent */
+  kinds?: string[];
+}
 
-const fileSchema = z.object({ $comment: z.string().optional(), rules: z.array(allowRuleSchema) }).strict();
+/**
+ * The schema of an allow rule in `.bulwark.yaml` (`secrets.allowRules`), built on the zod it is given: zod loads
+ * when a config has a `secrets` section, not on every scan.
+ */
+export const makeAllowRuleSchema = (z: typeof import('zod').z) =>
+  z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'),
+      description: z.string().optional(),
+      paths: z.array(z.string().min(1)).min(1),
+      kinds: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .strict();
+
+/** The schema of allow-rules.json (its test validates the shipped file against it). */
+export const makeAllowRulesFileSchema = (z: typeof import('zod').z) => z.object({ $comment: z.string().optional(), rules: z.array(makeAllowRuleSchema(z)) }).strict();
 
 let builtin: AllowRule[] | undefined;
-/** The built-in allow rules (allow-rules.json), validated once. */
+/**
+ * The built-in allow rules (allow-rules.json, part of the package: its test validates it against
+ * `makeAllowRulesFileSchema`; here only its shape is checked, so that a scan does not load zod).
+ */
 export function builtinAllowRules(): AllowRule[] {
   if (!builtin) {
-    const raw: unknown = createRequire(import.meta.url)('./allow-rules.json');
-    const r = fileSchema.safeParse(raw);
-    if (!r.success) throw new Error(`allow-rules.json: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    builtin = r.data.rules;
+    const raw = require('./allow-rules.json') as { rules?: unknown };
+    const rules = raw?.rules;
+    if (!Array.isArray(rules) || !rules.every((r: Partial<AllowRule> | null) => typeof r?.id === 'string' && Array.isArray(r.paths) && r.paths.length > 0 && r.paths.every((p) => typeof p === 'string' && p.length > 0) && (r.kinds === undefined || (Array.isArray(r.kinds) && r.kinds.every((k) => typeof k === 'string'))))) {
+      throw new Error('allow-rules.json: not a list of allow rules (id, paths, kinds)');
+    }
+    builtin = rules as AllowRule[];
   }
   return builtin;
 }

@@ -68,32 +68,49 @@ export class KeywordScanner {
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi];
       out[s] = [...out[s], ...out[fail[s]]];
-      for (let b = 0; b < 256; b++) {
-        const t = gotoMap[s].get(b);
-        if (t !== undefined) {
-          fail[t] = table[fail[s] * 256 + b];
-          table[s * 256 + b] = t;
-          queue.push(t);
-        } else {
-          table[s * 256 + b] = table[fail[s] * 256 + b];
-        }
+      // a state moves where its failure state moves, except on its own children (fail[s] is shallower: its row
+      // is complete)
+      const f = fail[s] * 256;
+      table.copyWithin(s * 256, f, f + 256);
+      for (const [b, t] of gotoMap[s]) {
+        fail[t] = table[f + b];
+        table[s * 256 + b] = t;
+        queue.push(t);
       }
     }
     // case folding: an upper-case ASCII letter moves like its lower-case form
-    for (let s = 0; s < n; s++) for (let b = 65; b <= 90; b++) table[s * 256 + b] = table[s * 256 + b + 32];
-    // byte classes: bytes whose columns are equal in every state are one class (class 0 holds the bytes that
-    // occur in no keyword: from any state they go where a mismatch goes)
+    for (let s = 0; s < n; s++) table.copyWithin(s * 256 + 65, s * 256 + 97, s * 256 + 123);
+    // byte classes: bytes whose columns are equal in every state are one class, numbered in order of first byte
+    // (class 0 is byte 0's: the bytes that occur in no keyword, which from any state go where a mismatch goes).
+    // Columns are found equal by a hash, then compared.
     const classOf = new Uint8Array(256);
-    const columns = new Map<string, number>();
-    const zero = Array.from({ length: n }, (_, s) => table[s * 256 + 0]).join(',');
-    columns.set(zero, 0);
+    const classRep: number[] = [];
+    const byHash = new Map<number, number[]>();
     for (let b = 0; b < 256; b++) {
-      const col = Array.from({ length: n }, (_, s) => table[s * 256 + b]).join(',');
-      let c = columns.get(col);
-      if (c === undefined) columns.set(col, (c = columns.size));
+      let h = 0;
+      for (let s = 0; s < n; s++) h = (Math.imul(h, 31) + table[s * 256 + b]) | 0;
+      const same = byHash.get(h);
+      let c = -1;
+      if (same) {
+        for (const k of same) {
+          const r = classRep[k];
+          let eq = true;
+          for (let s = 0; s < n && eq; s++) eq = table[s * 256 + b] === table[s * 256 + r];
+          if (eq) {
+            c = k;
+            break;
+          }
+        }
+      }
+      if (c < 0) {
+        c = classRep.length;
+        classRep.push(b);
+        if (same) same.push(c);
+        else byHash.set(h, [c]);
+      }
       classOf[b] = c;
     }
-    const C = columns.size;
+    const C = classRep.length;
     if (n * C > 65535) throw new Error('too many keyword characters for the keyword scanner');
     // renumber states so that accepting ones come last: the hot loop tests `state >= firstAccept` (no extra load)
     const accepting = out.map((o) => o.length > 0);

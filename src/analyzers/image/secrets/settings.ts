@@ -14,42 +14,58 @@
  *         keywords: [acme_]
  *         severity: high
  */
-import { z } from 'zod';
+import { createRequire } from 'node:module';
 import { configSection, type BulwarkConfig } from '../../../core/config.js';
 import { InputError } from '../../../core/errors.js';
 import { SEVERITIES } from '../../../core/finding.js';
-import { allowRuleSchema, builtinAllowRules, compileAllowRules, type AllowRule } from './allow-rules.js';
+import { makeAllowRuleSchema, builtinAllowRules, compileAllowRules, type AllowRule } from './allow-rules.js';
 import { BUILTIN_SECRET_RULES, type SecretRuleData } from './rules-table.js';
 
 export const CUSTOM_RULE_ID = 'BW-SECRET-099';
 
-const customRuleSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'),
-  kind: z.string().optional(),
-  description: z.string().optional(),
-  regex: z.string().min(1),
-  flags: z.string().regex(/^[imsu]*$/, 'only i, m, s, u').optional(),
-  keywords: z.array(z.string()).default([]),
-  entropy: z.number().min(0).max(8).optional(),
-  paths: z.array(z.string()).optional(),
-  allowPaths: z.array(z.string()).optional(),
-  allowValues: z.array(z.string()).optional(),
-  severity: z.enum(SEVERITIES).default('high'),
-});
+const require = createRequire(import.meta.url);
 
-export const secretsSchema = z
-  .object({
-    disable: z.array(z.string()).default([]),
-    allowPaths: z.array(z.string()).default([]),
-    allowRules: z.array(allowRuleSchema).default([]),
-    disableAllowRules: z.array(z.string()).default([]),
-    defaultAllowPaths: z.boolean().default(true),
-    rules: z.array(customRuleSchema).default([]),
-  })
-  // a misspelt key (allowRule:, disableAllowRule:) must not be ignored silently
-  .strict();
+const makeSecretsSchema = (z: typeof import('zod').z) => {
+  const customRuleSchema = z.object({
+    id: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'),
+    kind: z.string().optional(),
+    description: z.string().optional(),
+    regex: z.string().min(1),
+    flags: z.string().regex(/^[imsu]*$/, 'only i, m, s, u').optional(),
+    keywords: z.array(z.string()).default([]),
+    entropy: z.number().min(0).max(8).optional(),
+    paths: z.array(z.string()).optional(),
+    allowPaths: z.array(z.string()).optional(),
+    allowValues: z.array(z.string()).optional(),
+    severity: z.enum(SEVERITIES).default('high'),
+  });
+  return (
+    z
+      .object({
+        disable: z.array(z.string()).default([]),
+        allowPaths: z.array(z.string()).default([]),
+        allowRules: z.array(makeAllowRuleSchema(z)).default([]),
+        disableAllowRules: z.array(z.string()).default([]),
+        defaultAllowPaths: z.boolean().default(true),
+        rules: z.array(customRuleSchema).default([]),
+      })
+      // a misspelt key (allowRule:, disableAllowRule:) must not be ignored silently
+      .strict()
+  );
+};
 
-export type SecretsSettings = z.infer<typeof secretsSchema>;
+export type SecretsSettings = ReturnType<ReturnType<typeof makeSecretsSchema>['parse']>;
+let schema: ReturnType<typeof makeSecretsSchema> | undefined;
+
+/** The `secrets` section's schema; zod loads when a config has that section, not on every scan. */
+export function secretsSchema(): ReturnType<typeof makeSecretsSchema> {
+  return (schema ??= makeSecretsSchema((require('zod') as typeof import('zod')).z));
+}
+
+/** The settings of a config without a `secrets` section: the schema's defaults (a test holds them equal). */
+export function defaultSecretsSettings(): SecretsSettings {
+  return { disable: [], allowPaths: [], allowRules: [], disableAllowRules: [], defaultAllowPaths: true, rules: [] };
+}
 
 export interface ResolvedSecrets {
   settings: SecretsSettings;
@@ -68,7 +84,8 @@ export interface ResolvedSecrets {
 }
 
 export function readSecretsSettings(cfg: BulwarkConfig): SecretsSettings {
-  return configSection(cfg, 'secrets', secretsSchema) ?? secretsSchema.parse({});
+  if ((cfg as Record<string, unknown>).secrets === undefined) return defaultSecretsSettings();
+  return configSection(cfg, 'secrets', secretsSchema())!;
 }
 
 export function customRuleData(settings: SecretsSettings): SecretRuleData[] {
