@@ -20,7 +20,7 @@ import { stackLayers } from './final.js';
 import { resolveLinks, unpack, walkEntries, type PackedEntries, type Walked } from './walk.js';
 import { isRecord, readIndex, storeLayer, WALKER_VERSION, type CachedIndex } from './layer-index.js';
 import { lastScanStats } from './stats.js';
-import { collectGarbage } from '../core/gc.js';
+import { capYoungGeneration, collectGarbage } from '../core/gc.js';
 import { timed } from '../core/timing.js';
 
 export { WALKER_VERSION };
@@ -322,7 +322,11 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   }
 
   timed('unpack the workers\' entries', () => {
-    for (const [i, p] of packed) results[i]!.entries = unpack(p);
+    for (const [i, p] of packed) {
+      results[i]!.entries = unpack(p);
+      // when the main thread walked nothing, this is where its young generation would grow (core/gc.ts)
+      capYoungGeneration();
+    }
   });
   for (const [i, first] of dupOf) results[i] = { ...results[first]!, layer: image.layers[i]! };
   const skip = opts.skipPath;

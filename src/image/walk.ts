@@ -8,6 +8,8 @@
  * analyzer wants is skipped without a copy. Small wanted files are kept (within a budget) for hardlinks to them;
  * a hardlink whose target was not kept is served by a second read of the layer (`resolveLinks`).
  */
+import { isMainThread } from 'node:worker_threads';
+import { capYoungGeneration } from '../core/gc.js';
 import type { EntryMeta, LayerEntries, LayerEntry } from '../sources/types.js';
 import type { AnalyzerContext, FileSink, LayerAnalyzer } from './types.js';
 
@@ -348,6 +350,8 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
   for await (const entry of entries) {
     const meta = entry.meta;
     if ((++n & 4095) === 0) onBytes?.();
+    // the main thread's young generation stops growing at the workers' size (core/gc.ts)
+    if ((n & 511) === 0 && isMainThread) capYoungGeneration();
     const slash = meta.path.lastIndexOf('/');
     const base = slash === -1 ? meta.path : meta.path.slice(slash + 1);
     if (base.startsWith('.wh.')) {
