@@ -204,7 +204,7 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     if (timer) clearTimeout(timer);
     if (settings.debug) {
-      const lines = [`debug: load command modules ${loaded.toFixed(1)} ms`, ...timings().map((t) => `debug: ${t.stage} ${t.ms.toFixed(1)} ms${t.rss === undefined ? '' : ` (then rss ${mib(t.rss)}, heap ${mib(t.heapUsed!)}, external ${mib(t.external!)})`}`), `debug: total ${(performance.now() - t0).toFixed(1)} ms`];
+      const lines = [`debug: load command modules ${loaded.toFixed(1)} ms`, ...timings().map((t) => `debug: ${t.stage} ${t.ms.toFixed(1)} ms${t.rss === undefined ? '' : ` (then rss ${mib(t.rss)}, heap ${mib(t.heapUsed!)}, external ${mib(t.external!)}${t.peakRss ? `; peak rss so far ${mib(t.peakRss)}` : ''})`}`), `debug: total ${(performance.now() - t0).toFixed(1)} ms`];
       process.stderr.write(lines.join('\n') + '\n');
     }
     enableTimings(false);

@@ -9,6 +9,8 @@ export interface StageTiming {
   rss?: number;
   heapUsed?: number;
   external?: number;
+  /** the process's peak resident set so far (getrusage's maxrss), in bytes */
+  peakRss?: number;
 }
 
 let enabled = false;
@@ -29,7 +31,7 @@ export function timed<T>(stage: string, fn: () => T): T {
   const t0 = performance.now();
   const done = () => {
     const m = process.memoryUsage();
-    recorded.push({ stage, ms: performance.now() - t0, rss: m.rss, heapUsed: m.heapUsed, external: m.external });
+    recorded.push({ stage, ms: performance.now() - t0, rss: m.rss, heapUsed: m.heapUsed, external: m.external, peakRss: process.resourceUsage().maxRSS * 1024 });
   };
   const r = fn();
   if (r instanceof Promise) return r.finally(done) as T;

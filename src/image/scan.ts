@@ -247,9 +247,12 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     for (const i of need.keys()) if (!seen.has(i)) throw new Error(`layer ${i + 1} was not found in the image stream`);
   } else if (need.size > 0) {
     // biggest first: with layers of very different sizes, that keeps every worker busy until the end
-    const order = [...need].sort((a, b) => (image.layers[b[0]]!.size ?? 0) - (image.layers[a[0]]!.size ?? 0) || a[0] - b[0]);
     const mode = opts.walkIn ?? 'auto';
-    const threaded = await workerPlan(image, order, mode);
+    const threaded = await workerPlan(image, [...need], mode);
+    // by the blob's size where the source gives one (the engine's storage knows its layers' sizes only from their
+    // tar-split files), else the layer's
+    const sizeOf = (i: number) => threaded.get(i)?.size ?? image.layers[i]!.size ?? 0;
+    const order = [...need].sort((a, b) => sizeOf(b[0]) - sizeOf(a[0]) || a[0] - b[0]);
     const inMain = order.filter(([i]) => !threaded.has(i));
     const toThreads = order.filter(([i]) => threaded.has(i));
     let failed = false;
@@ -324,6 +327,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   timed('unpack the workers\' entries', () => {
     for (const [i, p] of packed) {
       results[i]!.entries = unpack(p);
+      packed.delete(i);
       // when the main thread walked nothing, this is where its young generation would grow (core/gc.ts)
       capYoungGeneration();
     }
