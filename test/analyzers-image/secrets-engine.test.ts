@@ -247,3 +247,21 @@ test('keyword scanner: the four-segment scan records every occurrence once, also
     }
   }
 });
+
+test('looksText: a NUL byte in the first 8 KiB makes a file binary, in small and big files alike', async () => {
+  const { looksText } = await import('../../src/analyzers/image/secrets/analyzer.js');
+  const text = (n: number) => Buffer.alloc(n, 0x61);
+  const withNul = (n: number, at: number) => {
+    const b = text(n);
+    b[at] = 0;
+    return b;
+  };
+  assert.equal(looksText(Buffer.alloc(0)), true);
+  assert.equal(looksText(text(100)), true);
+  assert.equal(looksText(withNul(100, 99)), false);
+  assert.equal(looksText(withNul(8192, 8191)), false);
+  assert.equal(looksText(text(20000)), true);
+  assert.equal(looksText(withNul(20000, 8191)), false);
+  // past the first 8 KiB a NUL does not count
+  assert.equal(looksText(withNul(20000, 8192)), true);
+});

@@ -50,8 +50,9 @@ function extOf(path: string): string {
 
 /** Text-like: no NUL byte in the first 8 KiB. */
 export function looksText(content: Buffer): boolean {
-  const n = Math.min(content.length, 8192);
-  return content.subarray(0, n).indexOf(0) === -1;
+  // (most files are smaller: no view to make of them, one per scanned file otherwise)
+  if (content.length <= 8192) return content.indexOf(0) === -1;
+  return content.subarray(0, 8192).indexOf(0) === -1;
 }
 
 export function makeSecretsAnalyzer(
