@@ -40,7 +40,10 @@ export function collectGarbage(): void {
  * get the same size from their resource limits (`image/pool.ts`). On the realistic bench image this takes 25-35 MB
  * off peak RSS at the same CPU; growth factor 1 from the start (a 2 MiB new space) takes more but costs CPU.
  * The flag is process-wide: call this on the main thread only (a worker at its cap would freeze the main isolate's
- * growth early). Cheap (one heap-space query), and a no-op once applied or where the flag cannot be set.
+ * growth early). It also holds every other isolate at the size it has then: the walk's workers have grown to their
+ * 8 MiB by the time the main thread reaches its cap (the same work from the start), but a pool started later in the
+ * same process (a second image of `bulwark scan`) keeps V8's initial 2 MiB (more scavenges, same results).
+ * Cheap (one heap-space query), and a no-op once applied or where the flag cannot be set.
  */
 const YOUNG_CAP = 8 * 1024 * 1024;
 let youngCapped = false;
