@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from './main.js';
 import { addReportOptions, emitReport, parseIntStrict, type ReportOptions } from './output.js';
-import { auditHost, type AuditHostOptions } from '../app/host.js';
+import type { AuditHostOptions } from '../app/host.js';
 
 export function registerAuditCommand(program: Command, ctx: CliContext, name: string, scope: 'daemon' | 'host' | 'all', description: string): void {
   const cmd = program
@@ -19,6 +19,8 @@ export function registerAuditCommand(program: Command, ctx: CliContext, name: st
       .option('--from-inspect <file>', 'section 5 from saved `docker inspect` JSON instead of the engine (repeatable; works with --root)', (v: string, prev: string[] = []) => [...prev, v]);
   }
   addReportOptions(cmd).action(async (opts: AuditHostOptions & ReportOptions) => {
+    // the audit loads with the action, not with the command's help (app/host pulls in every daemon and host rule)
+    const { auditHost } = await import('../app/host.js');
     const { report } = await auditHost(scope, opts);
     ctx.setExitCode(emitReport(report, opts));
   });

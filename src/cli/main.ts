@@ -5,7 +5,9 @@
  * Start-up loads only what the command line needs: `bulwark NAME ...` imports `commands/NAME.js` alone (a
  * command registered by a file of another name is listed in COMMAND_FILES); `--help`, `help`, `completion` and
  * unknown names load every command. The analyzers, sources and the vulnerability database are imported by the
- * command modules, so `bulwark --version` and `bulwark rules` never load the image pipeline.
+ * command modules, so `bulwark --version` and `bulwark rules` never load the image pipeline; the commands whose use
+ * case pulls in many rules (`scan`, `dockerfile`, `harden`, `daemon`/`host`/`cis`) import it in their action, so
+ * their `--help` and usage errors do not load it either.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

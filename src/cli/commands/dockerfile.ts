@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { createTwoFilesPatch } from 'diff';
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { withAllowedRegistries } from '../../registry/allowed.js';
 import { InputError } from '../../core/errors.js';
-import { auditDockerfiles, dockerfileSettings, fixDockerfiles, type DockerfileInput } from '../../app/build.js';
+import type { DockerfileInput } from '../../app/build.js';
 import { describeSize, readBounded } from '../input.js';
 
 interface DockerfileOptions extends ReportOptions {
@@ -36,12 +35,15 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'with --fix: print the diff only, change nothing');
   addAllowedRegistriesOption(cmd);
   addReportOptions(cmd).action(async (files: string[], opts: DockerfileOptions) => {
+    // the linter loads with the action, not with the command's help
+    const { auditDockerfiles, dockerfileSettings, fixDockerfiles } = await import('../../app/build.js');
     const cfg = withAllowedRegistries(resolveConfig(opts, []), opts.allowedRegistries);
     const settings = dockerfileSettings(cfg);
     if (opts.dryRun && !opts.fix) throw new InputError('--dry-run only makes sense with --fix');
     const inputs: Array<DockerfileInput & { file: string }> = [];
     for (const file of files) inputs.push({ ...(await readDockerfileInput(file, settings.maxFileSize)), file });
     if (opts.fix) {
+      const { createTwoFilesPatch } = await import('diff');
       const fixes = fixDockerfiles(inputs.map(({ file, content }) => ({ name: file, content })), settings);
       for (const { name, before, after } of fixes) {
         process.stdout.write(createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after));

@@ -10,8 +10,6 @@ import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { resolveConfig } from '../output.js';
-import { composeFilesFrom } from '../../app/runtime.js';
-import { hardenCompose, hardenK8s, hardenRun } from '../../app/harden.js';
 import { severityRank, type Finding } from '../../core/finding.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -54,6 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-q, --quiet', 'print only the hardened file and the diff')
     .option('--seccomp-profile <[service=]file>', 'run the services (or SERVICE) under this seccomp profile: writes security_opt seccomp=FILE (repeatable)', collectProfile, {})
     .action(async (opts: { file?: string; output?: string; config?: string; diff: boolean; keep?: string[]; engine: boolean; quiet?: boolean; seccompProfile: Record<string, string> }) => {
+      const [{ composeFilesFrom }, { hardenCompose }] = await Promise.all([import('../../app/runtime.js'), import('../../app/harden.js')]);
       const file = composeFilesFrom({ file: opts.file ? [opts.file] : undefined })[0]!;
       const cfg = resolveConfig({ config: opts.config }, [dirname(resolve(file))]);
       const res = await hardenCompose(file, cfg, { keep: opts.keep, engine: opts.engine ? undefined : false, seccompProfiles: opts.seccompProfile });
@@ -80,6 +79,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-q, --quiet', 'print only the hardened manifests and the diff')
     .action(async (file: string, opts: { output?: string; config?: string; diff: boolean; keep?: string[]; engine: boolean; quiet?: boolean }) => {
       const cfg = resolveConfig({ config: opts.config }, [dirname(resolve(file))]);
+      const { hardenK8s } = await import('../../app/harden.js');
       const res = await hardenK8s(file, cfg, { keep: opts.keep, engine: opts.engine ? undefined : false });
       if (opts.output) {
         writeFileSync(opts.output, res.text);
@@ -103,6 +103,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--explain', 'list the changes (the default; kept for compatibility)').hideHelp())
     .action(async (args: string[], opts: { config?: string; keep?: string[]; engine: boolean; quiet?: boolean; seccompProfile?: Record<string, string> }) => {
       const cfg = resolveConfig({ config: opts.config });
+      const { hardenRun } = await import('../../app/harden.js');
       const res = await hardenRun(ctx.passthrough(args), cfg, { keep: opts.keep, engine: opts.engine ? undefined : false, seccompProfiles: opts.seccompProfile });
       for (const w of res.warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
       process.stdout.write(res.command + '\n');

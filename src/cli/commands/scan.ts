@@ -7,8 +7,6 @@ import { withAllowedRegistries } from '../../registry/allowed.js';
 import { applyPolicy, parseSeverityFilter } from '../../core/policy.js';
 import { InputError } from '../../core/errors.js';
 import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
-import { failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory } from '../../app/scan.js';
-import { packageTable } from '../../app/sbom.js';
 import type { Package } from '../../core/inventory.js';
 import { addSelectorOptions, scannersFrom, skipFrom, type SelectorCliOptions } from '../selectors.js';
 
@@ -49,6 +47,8 @@ export function register(program: Command, ctx: CliContext): void {
   addAllowedRegistriesOption(cmd);
   addRegistryOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'junit', 'github'] }).action(async (dir: string, opts: Opts) => {
+    // the project scan loads with the action, not with the command's help
+    const [{ failOnFromConfig, gateFailures, parseFailOn, parseImageOption, scanDirectory }, { packageTable }] = await Promise.all([import('../../app/scan.js'), import('../../app/sbom.js')]);
     const root = resolve(dir);
     let st;
     try {
