@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { dirname, resolve } from 'node:path';
 import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
-import { auditCompose, composeFilesFrom } from '../../app/runtime.js';
 import { registryPolicy, withAllowedRegistries } from '../../registry/allowed.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -30,7 +29,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--project-directory <dir>', 'project directory (default: the first file\'s directory)')
     .option('-p, --project-name <name>', 'project name');
   addAllowedRegistriesOption(cmd);
-  addReportOptions(cmd).action((opts: ComposeCliOptions) => {
+  addReportOptions(cmd).action(async (opts: ComposeCliOptions) => {
+    // the use case loads with the action, not with the command's help
+    const { auditCompose, composeFilesFrom } = await import('../../app/runtime.js');
     const files = composeFilesFrom(opts);
     // the config of the project directory (where the report's ignore file is looked up too)
     const cfg = withAllowedRegistries(resolveConfig(opts, [resolve(opts.projectDirectory ?? dirname(resolve(files[0]!)))]), opts.allowedRegistries);

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { registryPolicy, withAllowedRegistries } from '../../registry/allowed.js';
-import { auditContainers, auditInspectFiles } from '../../app/runtime.js';
 import { UserError } from '../../core/errors.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -26,6 +25,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-H, --host <host>', 'Docker engine (default: DOCKER_HOST or unix:///var/run/docker.sock)');
   addAllowedRegistriesOption(cmd);
   addReportOptions(cmd).action(async (opts: Opts) => {
+    // the use case loads with the action, not with the command's help
+    const { auditContainers, auditInspectFiles } = await import('../../app/runtime.js');
     const cfg = withAllowedRegistries(resolveConfig(opts), opts.allowedRegistries);
     const policy = { allowedRegistries: registryPolicy(cfg) };
     if (opts.fromInspect?.length) {

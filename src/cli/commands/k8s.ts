@@ -4,7 +4,6 @@ import type { CliContext } from '../main.js';
 import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
 import { registryPolicy, withAllowedRegistries } from '../../registry/allowed.js';
 import { dirname, resolve } from 'node:path';
-import { auditK8s } from '../../app/runtime.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program
@@ -12,7 +11,9 @@ export function register(program: Command, ctx: CliContext): void {
     .description('audit Kubernetes manifests: every container of Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs (and Lists of them)')
     .argument('<files...>', 'manifest files (multi-document YAML; `helm template` output works as is)');
   addAllowedRegistriesOption(cmd);
-  addReportOptions(cmd).action((files: string[], opts: ReportOptions & { allowedRegistries?: string[] }) => {
+  addReportOptions(cmd).action(async (files: string[], opts: ReportOptions & { allowedRegistries?: string[] }) => {
+    // the use case loads with the action, not with the command's help
+    const { auditK8s } = await import('../../app/runtime.js');
     const dirs = [dirname(resolve(files[0]!))];
     const cfg = withAllowedRegistries(resolveConfig(opts, dirs), opts.allowedRegistries);
     ctx.setExitCode(emitReport(auditK8s(files, { allowedRegistries: registryPolicy(cfg) }), opts, dirs, cfg));

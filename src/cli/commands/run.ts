@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
 import { addAllowedRegistriesOption, addReportOptions, emitReport, resolveConfig, type ReportOptions } from '../output.js';
-import { auditRunArgs } from '../../app/runtime.js';
 import { registryPolicy, withAllowedRegistries } from '../../registry/allowed.js';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -12,7 +11,9 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<command...>', 'docker run|create [ARGS] IMAGE [CMD] (after --)')
     .allowUnknownOption(false);
   addAllowedRegistriesOption(cmd);
-  addReportOptions(cmd).action((args: string[], opts: ReportOptions & { allowedRegistries?: string[] }) => {
+  addReportOptions(cmd).action(async (args: string[], opts: ReportOptions & { allowedRegistries?: string[] }) => {
+    // the use case loads with the action, not with the command's help
+    const { auditRunArgs } = await import('../../app/runtime.js');
     const cfg = withAllowedRegistries(resolveConfig(opts), opts.allowedRegistries);
     ctx.setExitCode(emitReport(auditRunArgs(ctx.passthrough(args), { allowedRegistries: registryPolicy(cfg) }), opts, [], cfg));
   });

@@ -8,7 +8,6 @@ import type { CliContext } from '../main.js';
 import { emitReport, type ReportOptions } from '../output.js';
 import { withProgress } from '../progress.js';
 import { InputError } from '../../core/errors.js';
-import { sbom } from '../../app/sbom.js';
 import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
 import { addSelectorOptions, skipFrom, type SelectorCliOptions } from '../selectors.js';
 import '../../report/cyclonedx.js';
@@ -34,6 +33,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-cache', 'do not read or write the layer cache');
   addSelectorOptions(cmd, ['pkg-types', 'skip']);
   addRegistryOptions(cmd).action(async (ref: string, opts: Opts) => {
+    // the use case loads with the action, not with the command's help
+    const { sbom } = await import('../../app/sbom.js');
       const format = opts.format === 'spdx-json' ? 'spdx' : opts.format ?? 'cyclonedx';
       if (!SBOM_FORMATS.includes(format)) throw new InputError(`unknown SBOM format '${opts.format}' (${SBOM_FORMATS.join(', ')})`);
       const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });

@@ -1,7 +1,6 @@
 /** `bulwark why IMAGE PACKAGE VULN-ID`: why an advisory did or did not match a package of an image. */
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
-import { whyVulnerability } from '../../app/vulnerabilities.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -15,6 +14,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--db <file>', 'database file (default: <cache-dir>/db/vuln.db)')
     .option('--platform <platform>', 'platform of a multi-platform image', 'linux/amd64')
     .action(async (image: string, pkg: string, id: string, opts: { inventory?: string; cacheDir?: string; db?: string; platform: string }) => {
+      const { whyVulnerability } = await import('../../app/vulnerabilities.js');
       const res = await whyVulnerability(image, pkg, id, { inventoryFile: opts.inventory, cacheDir: opts.cacheDir, dbFile: opts.db, platform: opts.platform });
       process.stdout.write(`${image}: ${res.matched ? 'MATCHED' : 'NOT MATCHED'}\n${res.lines.join('\n')}\n`);
       ctx.setExitCode(0);
