@@ -47,6 +47,10 @@ export interface LayerAnalyzer<R = unknown> {
   wants(meta: EntryMeta): boolean;
   /** larger wanted files are passed with `truncated: true` and only the first maxFileSize bytes; default 8 MiB */
   maxFileSize?: number;
+  /**
+   * `content` is valid during the call and until the returned promise settles, no longer: it may be a view into a
+   * read buffer that the walk reuses once it reads on (an uncompressed tar layer). Copy what you keep.
+   */
   analyze(meta: EntryMeta, content: Buffer, ctx: AnalyzerContext & { truncated: boolean }): R | undefined | Promise<R | undefined>;
   /**
    * Optional, for files too big to buffer (executables): when present the walker never buffers the file for this

@@ -157,6 +157,8 @@ export function unpack(p: PackedEntries): EntryMeta[] {
 interface Got {
   content: Buffer;
   truncated: boolean;
+  /** the content is a view into a read buffer that is reused a few chunks later (valid only until the walk reads on) */
+  transient?: boolean;
 }
 
 interface OpenSink {
@@ -177,7 +179,10 @@ function chunksOf(entry: LayerEntry): AsyncIterable<Buffer> {
 export async function readContent(entry: LayerEntry, cap: number, sinks: OpenSink[], warnings: string[]): Promise<Got | undefined> {
   const size = entry.meta.size;
   const buffered = cap > 0;
-  /** a file that arrives in one piece is handed over as that piece (no copy), or a copy of it when chunks are transient */
+  /**
+   * a file that arrives in one piece is handed over as that piece, without a copy, also when the chunks are
+   * transient: the analyzers run before the walk reads on (LayerAnalyzer.analyze), and what is kept is copied
+   */
   let whole: Buffer | undefined;
   let buf: Buffer | undefined;
   let got = 0;
@@ -206,8 +211,7 @@ export async function readContent(entry: LayerEntry, cap: number, sinks: OpenSin
       continue;
     }
     if (offset === 0 && c.length === size && size <= cap) {
-      // the piece itself when it is never written again, else a copy (the analyzers and hardlinks keep it)
-      whole = entry.transient ? Buffer.from(c) : c;
+      whole = c;
       offset += c.length;
       got = c.length;
       continue;
@@ -237,7 +241,7 @@ export async function readContent(entry: LayerEntry, cap: number, sinks: OpenSin
     if (take < c.length) truncated = true;
   }
   if (!buffered) return undefined;
-  if (whole) return { content: whole, truncated: false };
+  if (whole) return entry.transient ? { content: whole, truncated: false, transient: true } : { content: whole, truncated: false };
   if (!buf) return { content: Buffer.alloc(0), truncated };
   return { content: got === buf.length ? buf : buf.subarray(0, got), truncated };
 }
@@ -372,8 +376,9 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
       if (wanting.length) {
         const got = await serveFile(w, entry, meta, wanting, ctx);
         if (got && got.content.length <= KEEP_FILE_MAX && keptBytes + got.content.length <= KEEP_TOTAL_MAX) {
-          // a view into a larger piece of the stream is copied, so that keeping it does not keep the piece
-          const content = got.content.byteLength < got.content.buffer.byteLength ? Buffer.from(got.content) : got.content;
+          // a view into a reused read buffer, or into a larger piece of the stream, is copied: kept, the first
+          // would change under it, the second would keep the piece
+          const content = got.transient || got.content.byteLength < got.content.buffer.byteLength ? Buffer.from(got.content) : got.content;
           kept.set(meta.path, { content, truncated: got.truncated });
           keptBytes += content.length;
         }
