@@ -38,6 +38,7 @@ import { UserError } from '../core/errors.js';
 import { timed } from '../core/timing.js';
 import { cacheRoot } from '../image/cache.js';
 import { lastScanStats } from '../image/stats.js';
+import { prestartWalkers } from '../image/prestart.js';
 import { selectPackages, type PkgTypes, type Scanners, type SkipSpec } from '../core/selectors.js';
 import { applyRefinement, clockFacts, imageIdentity, ImageResultCache, imageResultKey, imageState, refinementOf, type ImageResult, type ImageResultKey } from './image-cache.js';
 
@@ -255,16 +256,27 @@ export function layerWarnings(scan: ImageScan): string[] {
  * when a scan needs them.
  */
 async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOptions, how: { checks: boolean; secret: boolean; misconfig: boolean; now: Date }): Promise<ImageResult> {
-  const [{ scanOpened }, { buildInventory }, { imageScanAnalyzers }] = await timed('load the scan modules', () => Promise.all([import('../image/pipeline.js'), import('../inventory/index.js'), import('./analyzers.js')]));
+  // the walker threads boot on the other core while this one loads the scan modules
+  const walkers = prestartWalkers(image, opts.concurrency);
   const before = imageState(image);
-  const scan = await timed('walk layers and stack them', () => scanOpened(image, {
-    cacheDir: opts.cacheDir,
-    noCache: opts.noCache,
-    onProgress: opts.onProgress,
-    concurrency: opts.concurrency,
-    ...(opts.skip ? { skip: opts.skip } : {}),
-    analyzers: imageScanAnalyzers({ checks: how.checks, config: opts.config, secret: how.secret, misconfig: how.misconfig }),
-  }));
+  let scan: ImageScan;
+  let buildInventory: typeof import('../inventory/index.js').buildInventory;
+  try {
+    const [{ scanOpened }, inventory, { imageScanAnalyzers }] = await timed('load the scan modules', () => Promise.all([import('../image/pipeline.js'), import('../inventory/index.js'), import('./analyzers.js')]));
+    buildInventory = inventory.buildInventory;
+    scan = await timed('walk layers and stack them', () => scanOpened(image, {
+      cacheDir: opts.cacheDir,
+      noCache: opts.noCache,
+      onProgress: opts.onProgress,
+      concurrency: opts.concurrency,
+      ...(opts.skip ? { skip: opts.skip } : {}),
+      ...(walkers ? { walkers } : {}),
+      analyzers: imageScanAnalyzers({ checks: how.checks, config: opts.config, secret: how.secret, misconfig: how.misconfig }),
+    }));
+  } finally {
+    // ended while the inventory is built (the threads are idle or unused by now)
+    if (walkers) void walkers.then((w) => w?.stop()).catch(() => undefined);
+  }
   const fullInv = timed('build the inventory', () => buildInventory(scan));
   // the checks see every package (sudo installed is a finding whatever --pkg-types says); the report and the
   // matcher see the selected types only

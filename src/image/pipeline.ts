@@ -9,6 +9,7 @@ import type { RegistryOptions } from '../sources/registry.js';
 import { cacheRoot } from './cache.js';
 import { scanImage, type ScanProgress } from './scan.js';
 import type { ImageScan, LayerAnalyzer } from './types.js';
+import type { Walkers } from './pool.js';
 import { skipMatcher, type SkipSpec } from '../core/selectors.js';
 import { skippingAnalyzers } from './skip.js';
 
@@ -25,6 +26,8 @@ export interface AnalyzeImageOptions {
   registry?: RegistryOptions;
   /** --skip-dirs / --skip-files: paths no analyzer reads and no check sees */
   skip?: SkipSpec;
+  /** walker threads started ahead (prestart.ts); the caller stops them */
+  walkers?: Promise<Walkers | undefined>;
 }
 
 export async function analyzeImage(ref: string, opts: AnalyzeImageOptions): Promise<ImageScan> {
@@ -48,5 +51,6 @@ export async function scanOpened(image: OpenedImage, opts: Omit<AnalyzeImageOpti
     noCache: opts.noCache,
     onProgress: opts.onProgress,
     concurrency: opts.concurrency,
+    ...(opts.walkers ? { walkers: opts.walkers } : {}),
   });
 }

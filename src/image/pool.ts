@@ -1,7 +1,7 @@
 /**
  * The walker's worker threads (tinypool): one task per layer (`walk-worker.ts`), at most `concurrency` at once,
- * biggest layer first as given. The pool lives for one scan: it is started on demand and destroyed when the scan
- * ends, so a finished command never waits on idle threads.
+ * biggest layer first as given. The pool lives for one scan: it is started on demand (or ahead, `startWalkers`) and
+ * destroyed when the scan ends, so a finished command never waits on idle threads.
  */
 import { Tinypool } from 'tinypool';
 import { UserError } from '../core/errors.js';
@@ -36,6 +36,25 @@ function workerFile(): string {
  */
 const WORKER_YOUNG_MB = 8;
 
+/** Walker threads started ahead of a walk (prestart.ts): `walkInWorkers` uses them, the starter stops them. */
+export interface Walkers {
+  readonly pool: Tinypool;
+  readonly maxThreads: number;
+  /** ends the threads (idempotent) */
+  stop(): Promise<void>;
+}
+
+function newPool(minThreads: number, maxThreads: number): Tinypool {
+  return new Tinypool({ filename: workerFile(), minThreads, maxThreads, idleTimeout: 0, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+}
+
+/** Start one walker thread now (more, up to `maxThreads`, start when a walk runs that many layers at once). */
+export function startWalkers(maxThreads: number): Walkers {
+  const pool = newPool(1, Math.max(1, maxThreads));
+  let stopped: Promise<void> | undefined;
+  return { pool, maxThreads: Math.max(1, maxThreads), stop: () => (stopped ??= pool.destroy()) };
+}
+
 /**
  * Walk layers in `threads` worker threads. Each thread pulls the next layer from `next` when it is free, so a
  * caller can share one queue between the workers and its own thread; `next` returning undefined ends that thread's
@@ -48,11 +67,14 @@ export async function walkInWorkers(
   onDone: (index: number, toRun: LayerAnalyzer[], reply: WalkReply) => void,
   onStart?: (index: number) => void,
   stopped?: () => boolean,
+  started?: Walkers,
 ): Promise<void> {
   const first = next();
   if (!first) return;
   threads = Math.max(1, threads);
-  const pool = new Tinypool({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 0, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+  // threads started ahead are used when there are enough of them (and stopped by whoever started them)
+  const borrowed = started && started.maxThreads >= threads ? started.pool : undefined;
+  const pool = borrowed ?? newPool(threads, threads);
   let failed: unknown;
   let pending: WorkerLayer | undefined = first;
   const take = (): WorkerLayer | undefined => {
@@ -100,6 +122,6 @@ export async function walkInWorkers(
   } catch (e) {
     throw failed ?? e;
   } finally {
-    await pool.destroy();
+    if (!borrowed) await pool.destroy();
   }
 }

@@ -14,7 +14,6 @@
  */
 import type { LayerBlob, LayerRef, OpenedImage } from '../sources/types.js';
 import type { AnalyzerContext, ImageScan, LayerAnalyzer, LayerResult } from './types.js';
-import { availableParallelism } from 'node:os';
 import { LayerCache } from './cache.js';
 import { stackLayers } from './final.js';
 import { resolveLinks, unpack, walkEntries, type PackedEntries, type Walked } from './walk.js';
@@ -22,6 +21,8 @@ import { isRecord, readIndex, storeLayer, WALKER_VERSION, type CachedIndex } fro
 import { lastScanStats } from './stats.js';
 import { capYoungGeneration, collectGarbage } from '../core/gc.js';
 import { timed } from '../core/timing.js';
+import { defaultConcurrency, WORKER_MIN_BYTES } from './prestart.js';
+import type { Walkers } from './pool.js';
 
 export { WALKER_VERSION };
 
@@ -77,15 +78,14 @@ export interface ScanOptions {
   walkIn?: 'auto' | 'threads' | 'main';
   /** paths left out of the entries (--skip-dirs / --skip-files; the analyzers were made blind to them already) */
   skipPath?: (path: string, isDir?: boolean) => boolean;
+  /** worker threads started ahead (prestart.ts), used if the walk uses threads; the caller stops them */
+  walkers?: Promise<Walkers | undefined>;
 }
 
 export { lastScanStats, type ScanStats } from './stats.js';
 
 /** A layer of at least this many tar bytes walked on the main thread next to worker threads is followed by a full collection. */
 const GC_AFTER_BYTES = 128 * 1024 * 1024;
-
-/** Below this many bytes of layers to read, starting worker threads costs more than it saves. */
-const WORKER_MIN_BYTES = 32 * 1024 * 1024;
 
 /** The cache key of a layer: its uncompressed content digest when known (the same layer compressed or not shares it), else the blob digest. */
 export function layerCacheKey(layer: LayerRef): string | undefined {
@@ -223,7 +223,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     results[layer.index] = toResult(layer, w, analyses);
     done(layer, w.uncompressedSize);
   };
-  const concurrency = Math.max(1, opts.concurrency ?? Math.min(2, availableParallelism()));
+  const concurrency = Math.max(1, opts.concurrency ?? defaultConcurrency());
 
   if (need.size > 0 && image.streamLayers && !image.layerBlob) {
     const seen = new Set<number>();
@@ -285,6 +285,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
       const threads = Math.min(mainJoins ? concurrency - 1 : concurrency, toThreads.length);
       // tinypool and the worker bootstrap are loaded only when a scan starts threads (never on a warm scan)
       const { walkInWorkers } = await import('./pool.js');
+      const started = await opts.walkers;
       jobs.push(
         walkInWorkers(
           () => {
@@ -311,6 +312,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
           },
           (index) => progress({ layer: index, layers: total, bytes: 0, layerBytes: image.layers[index]!.size, cached: false, done: false }),
           () => failed,
+          started,
         ).catch((e) => {
           failed = true;
           throw e;
