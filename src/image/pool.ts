@@ -48,11 +48,15 @@ function newPool(minThreads: number, maxThreads: number): Tinypool {
   return new Tinypool({ filename: workerFile(), minThreads, maxThreads, idleTimeout: 0, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
 }
 
-/** Start one walker thread now (more, up to `maxThreads`, start when a walk runs that many layers at once). */
-export function startWalkers(maxThreads: number): Walkers {
-  const pool = newPool(1, Math.max(1, maxThreads));
+/**
+ * Start `threads` walker threads now. Exactly that many: a pool allowed more would start another thread for a task
+ * that arrives while the first still boots. A walk that needs more threads starts a pool of its own.
+ */
+export function startWalkers(threads: number): Walkers {
+  const n = Math.max(1, threads);
+  const pool = newPool(n, n);
   let stopped: Promise<void> | undefined;
-  return { pool, maxThreads: Math.max(1, maxThreads), stop: () => (stopped ??= pool.destroy()) };
+  return { pool, maxThreads: n, stop: () => (stopped ??= pool.destroy()) };
 }
 
 /**

@@ -17,13 +17,18 @@ export function defaultConcurrency(): number {
   return Math.min(2, availableParallelism());
 }
 
+/**
+ * Start the walker threads a walk of `image` would use; undefined where the walk would start none, or where it
+ * would walk every layer in threads (a registry: the main thread receives the layers and forwards them).
+ */
 export function prestartWalkers(image: OpenedImage, concurrency?: number): Promise<Walkers | undefined> | undefined {
-  if (!image.layerBlob || image.layers.length === 0) return undefined;
+  if (!image.layerBlob || image.layers.length === 0 || image.kind === 'registry') return undefined;
   let bytes = 0;
   for (const l of image.layers) bytes += l.size ?? 0;
   if (bytes === 0) bytes = image.totalBytes ?? 0;
   if (bytes < WORKER_MIN_BYTES) return undefined;
-  const threads = Math.max(1, concurrency ?? defaultConcurrency());
+  // layers on local disk: the main thread walks too (scan.ts), beside one thread fewer than the concurrency
+  const threads = Math.max(1, (concurrency ?? defaultConcurrency()) - 1);
   // a pool that fails to start here is started again by the walk, which reports the error
   return import('./pool.js').then(
     (m) => m.startWalkers(threads),

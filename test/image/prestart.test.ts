@@ -56,6 +56,8 @@ test('no threads are started ahead for a small image, or for a source without la
   try {
     assert.ok(b.layers.reduce((a, l) => a + (l.size ?? 0), 0) >= WORKER_MIN_BYTES);
     assert.equal(prestartWalkers({ ...b, layerBlob: undefined }), undefined);
+    // a registry's layers are all walked in threads, the main thread receives: as many as the walk will want
+    assert.equal(prestartWalkers({ ...b, kind: 'registry' }), undefined);
   } finally {
     await b.close();
   }
@@ -70,9 +72,11 @@ test('threads started ahead are the ones a walk in threads uses, with the same r
   const w = (await walkers)!;
   try {
     assert.equal(w.pool.threads.length, 1, 'one thread boots ahead');
-    const inThreads = await scanImage(img, [...packageDetectors], { noCache: true, walkIn: 'threads', concurrency: 2, walkers });
+    // one layer at a time, in the thread started ahead
+    const inThreads = await scanImage(img, [...packageDetectors], { noCache: true, walkIn: 'threads', concurrency: 1, walkers });
     assert.equal(lastScanStats.layersInWorkers, 2);
-    assert.equal(w.pool.completed, 2, 'both layers went through the threads started ahead');
+    assert.equal(w.pool.completed, 2, 'both layers went through the thread started ahead');
+    assert.equal(w.pool.threads.length, 1, 'and no other thread was started');
     assert.equal(comparable(inThreads), comparable(onMain));
     assert.match(JSON.stringify(inThreads.layers[0]!.analyses), /busybox/);
     assert.match(JSON.stringify(inThreads.layers[1]!.analyses), /Flask/i);
