@@ -256,6 +256,19 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     const inMain = order.filter(([i]) => !threaded.has(i));
     const toThreads = order.filter(([i]) => threaded.has(i));
     let failed = false;
+    /**
+     * Set once the main thread, walking beside the workers, has run out of layers: it then waits on a worker's last
+     * layer, and unpacks what the workers have sent meanwhile (its own walk's memory is garbage by then), so that
+     * less is left for after the walk.
+     */
+    let mainIdle = false;
+    const unpackNow = (i: number) => {
+      const p = packed.get(i);
+      if (!p) return;
+      results[i]!.entries = unpack(p);
+      packed.delete(i);
+      capYoungGeneration();
+    };
     const walkHere = async (index: number, toRun: LayerAnalyzer[]) => {
       const layer = image.layers[index]!;
       const entries = image.layerEntries(index);
@@ -304,9 +317,11 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
             const analyses = merged(r.analyses, key, toRun);
             // the worker cached the entries and what it ran; only a partly cached layer needs the merge written.
             // The entries stay packed (one string and one typed array) until every layer is walked: as objects
-            // they take several times the memory, on the main thread, while the walk of other layers goes on.
+            // they take several times the memory, on the main thread, while the walk of other layers goes on
+            // (or until the main thread has no layer left to walk: `mainIdle`).
             results[index] = { layer, entries: [], whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, analyses, uncompressedSize: r.uncompressedSize, warnings: r.warnings };
             packed.set(index, r.entries);
+            if (mainIdle) unpackNow(index);
             lastScanStats.layersInWorkers++;
             done(layer, r.uncompressedSize);
           },
@@ -318,7 +333,14 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
           throw e;
         }),
       );
-      if (mainJoins) jobs.push(mainLoop(toThreads)());
+      if (mainJoins)
+        jobs.push(
+          mainLoop(toThreads)().then(() => {
+            if (failed) return;
+            mainIdle = true;
+            for (const i of [...packed.keys()]) unpackNow(i);
+          }),
+        );
     }
     // layers that cannot go to a worker (rare: an analyzer without an origin) walk here meanwhile, one at a time
     const n = Math.min(inMain.length, threaded.size ? 1 : concurrency);

@@ -102,3 +102,19 @@ test('threads started ahead that the walk does not use are stopped all the same'
   }
   assert.equal(w.pool.threads.length, 0);
 });
+
+test('the main thread walks beside a thread started ahead (auto), and the result is the main thread\'s alone', async () => {
+  const onMain = await scanImage(await openImage(big), [...packageDetectors], { noCache: true, walkIn: 'main' });
+  const img = await openImage(big);
+  const walkers = prestartWalkers(img, 2);
+  const w = (await walkers)!;
+  try {
+    const joined = await scanImage(img, [...packageDetectors], { noCache: true, concurrency: 2, walkers });
+    assert.equal(lastScanStats.layersInWorkers, 1, 'one layer in the thread, the other on the main thread');
+    assert.equal(w.pool.completed, 1);
+    assert.equal(comparable(joined), comparable(onMain));
+  } finally {
+    await w.stop();
+    await img.close();
+  }
+});

@@ -22,6 +22,8 @@ const HOST_KEY = /^etc\/ssh\/ssh_host_[a-z0-9]+_key$/;
 function check(ctx: ImageCheckContext): Finding[] {
   const out: Finding[] = [];
   const consider = (path: string, layerIndex: number, size: number, hiddenBy?: number) => {
+    // every pattern needs '.ssh/' in the path or the etc/ssh/ prefix: most paths skip the three regexes
+    if (!path.includes('.ssh/') && !path.startsWith('etc/ssh/')) return;
     let what: string | undefined;
     let severity: 'high' | 'medium' | undefined;
     if (USER_KEY.test(path)) [what, severity] = ['private SSH key', 'high'];
