@@ -274,8 +274,8 @@ async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOpt
       analyzers: imageScanAnalyzers({ checks: how.checks, config: opts.config, secret: how.secret, misconfig: how.misconfig }),
     }));
   } finally {
-    // ended while the inventory is built (the threads are idle or unused by now)
-    if (walkers) void walkers.then((w) => w?.stop()).catch(() => undefined);
+    // the scan stops them when its walk ends; this is for a scan that failed before
+    if (walkers) await walkers.then((w) => w?.stop()).catch(() => undefined);
   }
   const fullInv = timed('build the inventory', () => buildInventory(scan));
   // the checks see every package (sudo installed is a finding whatever --pkg-types says); the report and the

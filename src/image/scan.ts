@@ -78,7 +78,7 @@ export interface ScanOptions {
   walkIn?: 'auto' | 'threads' | 'main';
   /** paths left out of the entries (--skip-dirs / --skip-files; the analyzers were made blind to them already) */
   skipPath?: (path: string, isDir?: boolean) => boolean;
-  /** worker threads started ahead (prestart.ts), used if the walk uses threads; the caller stops them */
+  /** worker threads started ahead (prestart.ts), used if the walk uses threads, stopped when it ends (the caller stops them on errors) */
   walkers?: Promise<Walkers | undefined>;
 }
 
@@ -348,6 +348,9 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     await Promise.all(jobs);
   }
 
+  // threads started ahead end with the walk, used or not, and are waited for: their heaps are gone before the
+  // entries are unpacked and stacked (the peak of a scan's memory otherwise; the caller's stop is then a no-op)
+  await (await opts.walkers)?.stop();
   timed('unpack the workers\' entries', () => {
     for (const [i, p] of packed) {
       results[i]!.entries = unpack(p);

@@ -1,7 +1,7 @@
 /**
  * Walker threads started before the walk (src/image/prestart.ts): only for sources with layers on disk and enough
- * bytes; a walk in threads uses them (and gives what a walk on the main thread gives); the starter stops them,
- * used or not.
+ * bytes; a walk in threads uses them (and gives what a walk on the main thread gives); the scan stops them when its
+ * walk ends, used or not (their heaps would otherwise add to the memory the scan holds after the walk).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,10 +73,13 @@ test('threads started ahead are the ones a walk in threads uses, with the same r
   try {
     assert.equal(w.pool.threads.length, 1, 'one thread boots ahead');
     // one layer at a time, in the thread started ahead
-    const inThreads = await scanImage(img, [...packageDetectors], { noCache: true, walkIn: 'threads', concurrency: 1, walkers });
+    let most = 0;
+    const onProgress = () => void (most = Math.max(most, w.pool.threads.length));
+    const inThreads = await scanImage(img, [...packageDetectors], { noCache: true, walkIn: 'threads', concurrency: 1, walkers, onProgress });
     assert.equal(lastScanStats.layersInWorkers, 2);
     assert.equal(w.pool.completed, 2, 'both layers went through the thread started ahead');
-    assert.equal(w.pool.threads.length, 1, 'and no other thread was started');
+    assert.equal(most, 1, 'and no other thread was started');
+    assert.equal(w.pool.threads.length, 0, 'the scan stopped it when its walk ended');
     assert.equal(comparable(inThreads), comparable(onMain));
     assert.match(JSON.stringify(inThreads.layers[0]!.analyses), /busybox/);
     assert.match(JSON.stringify(inThreads.layers[1]!.analyses), /Flask/i);
@@ -96,6 +99,7 @@ test('threads started ahead that the walk does not use are stopped all the same'
     await scanImage(img, [...packageDetectors], { noCache: true, walkIn: 'main', walkers });
     assert.equal(lastScanStats.layersInWorkers, 0);
     assert.equal(w.pool.completed, 0);
+    assert.equal(w.pool.threads.length, 0, 'the scan stopped the unused thread when its walk ended');
   } finally {
     await w.stop();
     await img.close();
