@@ -56,7 +56,8 @@ export function startWalkers(threads: number): Walkers {
   const n = Math.max(1, threads);
   const pool = newPool(n, n);
   let stopped: Promise<void> | undefined;
-  return { pool, maxThreads: n, stop: () => (stopped ??= pool.destroy()) };
+  // threads that fail to end are the process's to end: never the scan's error
+  return { pool, maxThreads: n, stop: () => (stopped ??= pool.destroy().catch(() => undefined)) };
 }
 
 /**

@@ -30,8 +30,7 @@ export function prestartWalkers(image: OpenedImage, concurrency?: number): Promi
   // layers on local disk: the main thread walks too (scan.ts), beside one thread fewer than the concurrency
   const threads = Math.max(1, (concurrency ?? defaultConcurrency()) - 1);
   // a pool that fails to start here is started again by the walk, which reports the error
-  return import('./pool.js').then(
-    (m) => m.startWalkers(threads),
-    () => undefined,
-  );
+  return import('./pool.js')
+    .then((m) => m.startWalkers(threads))
+    .catch(() => undefined);
 }
