@@ -32,7 +32,6 @@ import { keptMatchResult, matchCacheKey, type MatchCache } from '../vulndb/match
 export { maxAgeFromConfig, severitySourcesFrom } from '../vulndb/settings.js';
 import type { VulnStore } from '../vulndb/store.js';
 import { checkDbFile } from '../vulndb/db-file.js';
-import { loadInventoryDocument } from '../vulndb/saved-inventory.js';
 import { dbPath } from '../vulndb/paths.js';
 import { UserError } from '../core/errors.js';
 import { timed } from '../core/timing.js';
@@ -416,8 +415,10 @@ export const SBOM_PREFIX = 'sbom:';
  * Index a saved inventory or SBOM (`bulwark image sbom:FILE`): its packages and OS as the inventory, no layers,
  * no image checks (they need the image's files).
  */
-export function indexSavedInventory(ref: string): ImageIndex {
+export async function indexSavedInventory(ref: string): Promise<ImageIndex> {
   const file = ref.startsWith(SBOM_PREFIX) ? ref.slice(SBOM_PREFIX.length) : ref;
+  // the SBOM readers load for an SBOM, not for every image
+  const { loadInventoryDocument } = await import('../vulndb/saved-inventory.js');
   const { inv, kind } = loadInventoryDocument(file);
   const packages = withoutFileLists(inv.packages);
   const counts: Record<string, number> = {};
@@ -508,7 +509,7 @@ export async function auditImage(ref: string, opts: AuditImageOptions = {}): Pro
   if (vopts !== false) timed('check vulnerability database', () => checkVulnerabilityDatabase(vopts?.dbFile ?? dbPath(vopts?.cacheDir ?? opts.cacheDir)));
   let index: ImageIndex;
   if (ref.startsWith(SBOM_PREFIX)) {
-    const saved = timed('read SBOM', () => indexSavedInventory(ref));
+    const saved = await timed('read SBOM', () => indexSavedInventory(ref));
     const packages = selectPackages(saved.inventory.packages, opts.pkgTypes);
     let license: Finding[] = [];
     if (opts.scanners?.license) {

@@ -22,6 +22,6 @@ export function registerAuditCommand(program: Command, ctx: CliContext, name: st
     // the audit loads with the action, not with the command's help (app/host pulls in every daemon and host rule)
     const { auditHost } = await import('../app/host.js');
     const { report } = await auditHost(scope, opts);
-    ctx.setExitCode(emitReport(report, opts));
+    ctx.setExitCode(await emitReport(report, opts));
   });
 }

@@ -9,7 +9,7 @@ import type { Report } from '../core/report.js';
 import { applyPolicy, exitCodeFor, parseSeverityFilter, sortFindings } from '../core/policy.js';
 import { loadIgnoreFile, parseIgnoreText, type IgnoreEntry } from '../core/ignore.js';
 import { findConfig, loadConfig, unknownKeysWarning, type BulwarkConfig } from '../core/config.js';
-import { getRenderer, rendererNames } from '../report/index.js';
+import { loadRenderer, rendererNames } from '../report/index.js';
 import { InputError, describeError } from '../core/errors.js';
 import { dedupeFingerprints } from '../core/rule.js';
 import type { Finding } from '../core/finding.js';
@@ -127,10 +127,10 @@ export function resolveIgnores(opts: ReportOptions, cfg: BulwarkConfig, dirs: st
  * unsuppressed finding remains or a check failed, else 0.
  * `dirs` are where to look for .bulwark.yaml / .bulwarkignore (the scanned directory first).
  */
-export function emitReport(report: Report, opts: ReportOptions, dirs: string[] = [], cfgIn?: BulwarkConfig): number {
+export async function emitReport(report: Report, opts: ReportOptions, dirs: string[] = [], cfgIn?: BulwarkConfig): Promise<number> {
   const cfg = cfgIn ?? resolveConfig(opts, dirs);
   const format = opts.format ?? cfg.format ?? 'table';
-  const renderer = getRenderer(format);
+  const renderer = await loadRenderer(format);
   if (!renderer) throw new InputError(`unknown format '${format}' (available: ${rendererNames().join(', ')})`);
   const severities = parseSeverityFilter(opts.severity ?? cfg.severity);
   const ignores = resolveIgnores(opts, cfg, dirs);

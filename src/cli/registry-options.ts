@@ -6,9 +6,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import type { RegistryOptions } from '../sources/registry.js';
-import { hasExplicitRegistry, parseReference } from '../registry/reference.js';
-import { registryRefBody } from '../sources/registry.js';
-import { Trust } from '../registry/trust.js';
 
 export interface RegistryCliOptions {
   insecureRegistry?: string[];
@@ -59,8 +56,12 @@ async function readStdin(cap = 64 * 1024): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-/** The registry host a reference (or a bare `HOST[:PORT]`) names. */
-export function registryOf(target: string): string | undefined {
+/**
+ * The registry host a reference (or a bare `HOST[:PORT]`) names. (The registry modules load here and for
+ * --ca-cert, not for every command that reads an image.)
+ */
+export async function registryOf(target: string): Promise<string | undefined> {
+  const [{ hasExplicitRegistry, parseReference }, { registryRefBody }] = await Promise.all([import('../registry/reference.js'), import('../sources/registry.js')]);
   const body = registryRefBody(target);
   if (/^[A-Za-z0-9.-]+(:\d+)?$/.test(body) && (body.includes('.') || body.includes(':') || body === 'localhost')) return body;
   try {
@@ -76,6 +77,7 @@ export async function registryOptionsFrom(opts: RegistryCliOptions, target: stri
   if (opts.insecureRegistry?.length) out.insecureRegistries = opts.insecureRegistry;
   if (opts.caCert?.length) {
     out.caCerts = opts.caCert;
+    const { Trust } = await import('../registry/trust.js');
     new Trust({ caCerts: opts.caCert }); // an unreadable or non-PEM file fails now, before any request
   }
   if (opts.registryTimeout !== undefined) {
@@ -86,7 +88,7 @@ export async function registryOptionsFrom(opts: RegistryCliOptions, target: stri
   if (opts.passwordStdin && !opts.username) throw new InputError('--password-stdin needs --username');
   if (opts.username && !opts.passwordStdin) throw new InputError('--username needs --password-stdin (the password is never taken on the command line)');
   if (opts.username) {
-    const registry = target ? registryOf(target) : undefined;
+    const registry = target ? await registryOf(target) : undefined;
     if (!registry) throw new InputError('--username: cannot tell which registry the credentials are for');
     const password = await readStdin();
     if (!password) throw new InputError('--password-stdin: standard input was empty');

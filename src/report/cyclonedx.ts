@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import type { Report } from '../core/report.js';
 import type { Package } from '../core/inventory.js';
-import { registerRenderer, type RenderOptions } from './index.js';
+import type { RenderOptions } from './index.js';
 import { OS_ECOSYSTEMS, packageExpression, sbomInput } from './sbom-common.js';
 
 const { Models, Enums } = CDX;
@@ -197,5 +197,3 @@ export function renderCycloneDx(report: Report, _opts?: RenderOptions): string {
   const ser = new CDX.Serialize.JsonSerializer(new CDX.Serialize.JSON.Normalize.Factory(CDX.Spec.Spec1dot6));
   return ser.serialize(bom, { sortLists: true, space: 2 }) + '\n';
 }
-
-registerRenderer('cyclonedx', renderCycloneDx);

@@ -1,10 +1,5 @@
 /** Report formats. A renderer turns a Report into the text written to stdout or --output. */
 import type { Report } from '../core/report.js';
-import { renderJson } from './json.js';
-import { renderTable } from './table.js';
-import { renderSarif } from './sarif.js';
-import { renderHtml } from './html.js';
-import { renderGithub, renderJunit } from './ci.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -23,22 +18,26 @@ export interface RenderOptions {
 
 export type Renderer = (report: Report, opts: RenderOptions) => string;
 
-const renderers = new Map<string, Renderer>([
-  ['json', renderJson],
-  ['table', renderTable],
-  ['sarif', renderSarif],
-  ['html', renderHtml],
-  ['junit', renderJunit],
-  ['github', renderGithub],
+/**
+ * Every format, one line each: its renderer's module loads when a report is written in that format (a scan
+ * writing JSON does not load the HTML page, the SARIF mapping or the CycloneDX library).
+ */
+const renderers = new Map<string, () => Promise<Renderer>>([
+  ['json', async () => (await import('./json.js')).renderJson],
+  ['table', async () => (await import('./table.js')).renderTable],
+  ['sarif', async () => (await import('./sarif.js')).renderSarif],
+  ['html', async () => (await import('./html.js')).renderHtml],
+  ['junit', async () => (await import('./ci.js')).renderJunit],
+  ['github', async () => (await import('./ci.js')).renderGithub],
+  ['cyclonedx', async () => (await import('./cyclonedx.js')).renderCycloneDx],
+  ['spdx', async () => (await import('./spdx.js')).renderSpdx],
+  ['spdx-json', async () => (await import('./spdx.js')).renderSpdx],
 ]);
 
-/** Other formats (cyclonedx, spdx, openvex, ...) register themselves here. */
-export function registerRenderer(name: string, r: Renderer): void {
-  renderers.set(name, r);
-}
-
-export function getRenderer(name: string): Renderer | undefined {
-  return renderers.get(name);
+/** The renderer of a format, loaded; undefined for an unknown format. */
+export async function loadRenderer(name: string): Promise<Renderer | undefined> {
+  const load = renderers.get(name);
+  return load ? load() : undefined;
 }
 
 export function rendererNames(): string[] {

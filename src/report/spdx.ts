@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Report } from '../core/report.js';
 import type { Package } from '../core/inventory.js';
-import { registerRenderer, type RenderOptions } from './index.js';
+import type { RenderOptions } from './index.js';
 import { OS_ECOSYSTEMS, packageExpression, sbomInput, shortHash } from './sbom-common.js';
 
 export interface SpdxPackage {
@@ -138,6 +138,3 @@ export function buildSpdx(report: Report, opts: { created?: Date; namespaceId?: 
 export function renderSpdx(report: Report, _opts?: RenderOptions): string {
   return JSON.stringify(buildSpdx(report), null, 2) + '\n';
 }
-
-registerRenderer('spdx', renderSpdx);
-registerRenderer('spdx-json', renderSpdx);

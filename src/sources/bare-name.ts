@@ -6,39 +6,13 @@
  * explicit registry (`host:5000/app`, read by the registry source). `resolutionOf(image)` tells which
  * source answered and why, for the report.
  */
-import { existsSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
-import { formatReference, hasExplicitRegistry, parseReference } from '../registry/reference.js';
+import { formatReference, parseReference } from '../registry/reference.js';
+import { isBareName, recordResolution } from './refs.js';
 import { openRegistryImage } from './registry.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
 
-const PREFIXES = /^(docker|docker-daemon|docker-archive|oci|dir|rootfs|registry):/;
-
-export interface Resolution {
-  /** 'docker-daemon' or 'registry' */
-  source: string;
-  /** what was asked of it: `docker:alpine:3.20`, `docker.io/library/alpine:3.20` */
-  as: string;
-  /** why the engine did not answer, when the registry did */
-  engineMiss?: string;
-}
-
-const resolutions = new WeakMap<OpenedImage, Resolution>();
-
-export function resolutionOf(image: OpenedImage): Resolution | undefined {
-  return resolutions.get(image);
-}
-
-export function isBareName(ref: string): boolean {
-  if (!ref || PREFIXES.test(ref) || ref.startsWith('docker://') || existsSync(ref) || hasExplicitRegistry(ref)) return false;
-  if (ref.startsWith('/') || ref.startsWith('.') || ref.includes('\\')) return false;
-  try {
-    parseReference(ref);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isBareName, resolutionOf, type Resolution } from './refs.js';
 
 export async function openBareName(ref: string, opts: ImageSourceOptions): Promise<OpenedImage> {
   let engineMiss: string;
@@ -46,7 +20,7 @@ export async function openBareName(ref: string, opts: ImageSourceOptions): Promi
   const [{ openDockerDaemon }, { EngineError }] = await Promise.all([import('./docker-daemon.js'), import('./engine/client.js')]);
   try {
     const img = await openDockerDaemon(`docker:${ref}`, opts);
-    resolutions.set(img, { source: 'docker-daemon', as: `docker:${ref}` });
+    recordResolution(img, { source: 'docker-daemon', as: `docker:${ref}` });
     return img;
   } catch (e) {
     if (!(e instanceof InputError) && !(e instanceof EngineError)) throw e;
@@ -55,7 +29,7 @@ export async function openBareName(ref: string, opts: ImageSourceOptions): Promi
   const full = formatReference(parseReference(ref, { defaultTag: 'latest' }));
   try {
     const img = await openRegistryImage(full, opts);
-    resolutions.set(img, { source: 'registry', as: full, engineMiss });
+    recordResolution(img, { source: 'registry', as: full, engineMiss });
     return img;
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

@@ -11,6 +11,7 @@ import { InputError } from '../core/errors.js';
 import { DEFAULT_LIMITS, LayerError, type LayerLimits, type LayerEntryStream } from './layer.js';
 import { decodeName } from './tar/reader.js';
 import type { EntryMeta, ImageSource, ImageSourceOptions, LayerEntry, LayerRef, OpenedImage } from './types.js';
+import { isDirRef } from './refs.js';
 
 function typeOf(st: import('node:fs').Stats): EntryMeta['type'] {
   if (st.isFile()) return 'file';
@@ -125,6 +126,6 @@ export async function openDir(path: string, ref: string, limits: Partial<LayerLi
 
 export const dirSource: ImageSource = {
   name: 'dir',
-  accepts: (ref) => ref.startsWith('dir:'),
+  accepts: isDirRef,
   open: (ref: string, _opts: ImageSourceOptions) => openDir(ref.slice('dir:'.length), ref),
 };

@@ -4,12 +4,13 @@
  * `blobs/sha256/<hex>`) is used when present; an archive with only index.json is read as an OCI layout.
  * References: `docker-archive:FILE[:REPO:TAG]` or a plain path to a tar file.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { TarBlobStore, parseJson } from './blobstore.js';
 import { listSome, openOciStore } from './oci-layout.js';
 import { parseConfig, platformOf, storedImage, verifyBlob, type StoredLayer } from './stored-image.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
+import { isDockerArchiveRef } from './refs.js';
 
 interface LegacyManifestEntry {
   Config: string;
@@ -72,14 +73,7 @@ export async function openDockerArchive(store: TarBlobStore, ref: string, opts: 
 
 export const dockerArchiveSource: ImageSource = {
   name: 'docker-archive',
-  accepts(ref: string) {
-    if (ref.startsWith('docker-archive:')) return true;
-    try {
-      return statSync(ref).isFile();
-    } catch {
-      return false;
-    }
-  },
+  accepts: isDockerArchiveRef,
   async open(ref: string, opts: ImageSourceOptions) {
     const { path, tag } = splitRef(ref);
     if (!existsSync(path)) throw new InputError(`no such archive: ${path}`);

@@ -34,7 +34,7 @@ import { EngineClient, EngineError } from './engine/client.js';
 import { blobLayerEntries, normalizePath } from './layer.js';
 import { openLayerBlob } from './layer-blob.js';
 import { engineStorage } from './engine-storage.js';
-import { isDockerDaemonRef } from './docker-ref.js';
+import { isDockerDaemonRef } from './refs.js';
 import { layerRefs, parseConfig, platformOf, verifyBlob } from './stored-image.js';
 import { TarReader, decodeName } from './tar/reader.js';
 import type { ImageConfig, ImageSource, ImageSourceOptions, LayerEntries, LayerEntry, LayerRef, OpenedImage, StreamedLayer } from './types.js';

@@ -13,25 +13,26 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
-import { dirSource } from './dir.js';
-import { dockerArchiveSource } from './docker-archive.js';
-import { isDockerDaemonRef } from './docker-ref.js';
-import { ociLayoutSource } from './oci-layout.js';
-import { rootfsSource } from './rootfs.js';
-import { registrySource } from './registry.js';
-import { bareNameSource, resolutionOf } from './bare-name.js';
+import { isBareName, isDirRef, isDockerArchiveRef, isDockerDaemonRef, isOciLayoutRef, isRegistryRef, isRootfsRef, resolutionOf } from './refs.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
 
-// the Engine API client and the engine's storage reader load when a docker: reference is opened
-const dockerDaemonSource: ImageSource = {
-  name: 'docker-daemon',
-  accepts: isDockerDaemonRef,
-  open: async (ref, opts) => (await import('./docker-daemon.js')).openDockerDaemon(ref, opts),
-};
+/** A source whose module loads when it is picked; `accepts` is its own test (refs.ts), so every source agrees. */
+function lazySource(name: string, accepts: (ref: string) => boolean, load: () => Promise<ImageSource>): ImageSource {
+  return { name, accepts, open: async (ref, opts) => (await load()).open(ref, opts) };
+}
 
 // the registry source comes first only for its explicit prefixes (docker:// would otherwise be the engine's);
 // names that exist as paths are read as files; bare names come last
-export const imageSources: ImageSource[] = [registrySource, dockerDaemonSource, rootfsSource, dirSource, ociLayoutSource, dockerArchiveSource, bareNameSource];
+export const imageSources: ImageSource[] = [
+  lazySource('registry', isRegistryRef, async () => (await import('./registry.js')).registrySource),
+  // the Engine API client and the engine's storage reader
+  lazySource('docker-daemon', isDockerDaemonRef, async () => ({ name: 'docker-daemon', accepts: isDockerDaemonRef, open: (await import('./docker-daemon.js')).openDockerDaemon })),
+  lazySource('rootfs', isRootfsRef, async () => (await import('./rootfs.js')).rootfsSource),
+  lazySource('dir', isDirRef, async () => (await import('./dir.js')).dirSource),
+  lazySource('oci-layout', isOciLayoutRef, async () => (await import('./oci-layout.js')).ociLayoutSource),
+  lazySource('docker-archive', isDockerArchiveRef, async () => (await import('./docker-archive.js')).dockerArchiveSource),
+  lazySource('bare-name', isBareName, async () => (await import('./bare-name.js')).bareNameSource),
+];
 
 export async function openImage(ref: string, opts: ImageSourceOptions = {}): Promise<OpenedImage> {
   if (!ref) throw new InputError('no image reference given');

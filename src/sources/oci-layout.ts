@@ -9,6 +9,7 @@ import { InputError } from '../core/errors.js';
 import { DirBlobStore, TarBlobStore, parseJson, type BlobStore } from './blobstore.js';
 import { parseConfig, platformOf, storedImage, verifyBlob } from './stored-image.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
+import { isOciLayoutRef } from './refs.js';
 
 interface Descriptor {
   mediaType?: string;
@@ -178,14 +179,7 @@ function splitRef(ref: string): { path: string; refName?: string } {
 
 export const ociLayoutSource: ImageSource = {
   name: 'oci-layout',
-  accepts(ref: string) {
-    if (ref.startsWith('oci:')) return true;
-    try {
-      return statSync(ref).isDirectory() && existsSync(`${ref}/index.json`);
-    } catch {
-      return false;
-    }
-  },
+  accepts: isOciLayoutRef,
   async open(ref: string, opts: ImageSourceOptions) {
     const { path, refName } = splitRef(ref);
     if (!existsSync(path)) throw new InputError(`no such OCI layout: ${path}`);

@@ -20,12 +20,13 @@ import { writeFileAtomic } from '../image/cache.js';
 import type { RegistryClient, FetchedManifest, RegistryClientOptions } from '../registry/client.js';
 import { RegistryError } from '../registry/errors.js';
 import { MT, parseManifest, platformString, selectPlatform, type ImageManifestDoc, type Platform } from '../registry/manifest.js';
-import { familiarName, formatReference, hasExplicitRegistry, manifestRef, parseReference, type ImageReference } from '../registry/reference.js';
+import { familiarName, formatReference, manifestRef, parseReference, type ImageReference } from '../registry/reference.js';
 import type { BlobStore } from './blobstore.js';
 import { DEFAULT_PLATFORM, parsePlatform } from './oci-layout.js';
 import { parseConfig, platformOf, storedImage } from './stored-image.js';
 import { servePort, type ServedPort } from './layer-port.js';
 import type { ImageSource, ImageSourceOptions, OpenedImage } from './types.js';
+import { isRegistryRef } from './refs.js';
 
 export interface RegistryOptions extends RegistryClientOptions {
   /** do not read or write the manifest/config cache */
@@ -198,9 +199,6 @@ async function open(ref: string, r: ImageReference, client: RegistryClient, opts
 
 export const registrySource: ImageSource = {
   name: 'registry',
-  accepts(ref: string) {
-    if (ref.startsWith('registry:') || ref.startsWith('docker://')) return true;
-    return hasExplicitRegistry(ref) && !existsSync(ref);
-  },
+  accepts: isRegistryRef,
   open: (ref: string, opts: ImageSourceOptions) => openRegistryImage(ref, opts),
 };

@@ -9,6 +9,7 @@ import { basename, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { blobLayerEntries } from './layer.js';
 import type { ImageSource, ImageSourceOptions, LayerRef, OpenedImage } from './types.js';
+import { isRootfsRef } from './refs.js';
 
 async function fileDigest(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -44,6 +45,6 @@ export async function openRootfs(path: string, ref: string): Promise<OpenedImage
 
 export const rootfsSource: ImageSource = {
   name: 'rootfs',
-  accepts: (ref) => ref.startsWith('rootfs:'),
+  accepts: isRootfsRef,
   open: (ref: string, _opts: ImageSourceOptions) => openRootfs(ref.slice('rootfs:'.length), ref),
 };

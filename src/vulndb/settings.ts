@@ -5,7 +5,6 @@
 import { createRequire } from 'node:module';
 import type { BulwarkConfig } from '../core/config.js';
 import { configSection } from '../core/config.js';
-import { parseSeveritySources } from './ratings.js';
 
 const require = createRequire(import.meta.url);
 
@@ -35,9 +34,12 @@ export function maxAgeFromConfig(cfg: BulwarkConfig | undefined): number | undef
   return vulndbSection(cfg)?.['max-age-days'];
 }
 
-/** `--severity-source` (wins) or `.bulwark.yaml` `vulndb.severity-source`; undefined: the default order. */
-export function severitySourcesFrom(flag: string | undefined, cfg: BulwarkConfig | undefined): string[] | undefined {
-  if (flag !== undefined) return parseSeveritySources(flag);
-  const fromCfg = cfg ? vulndbSection(cfg)?.['severity-source'] : undefined;
-  return parseSeveritySources(fromCfg);
+/**
+ * `--severity-source` (wins) or `.bulwark.yaml` `vulndb.severity-source`; undefined: the default order. The
+ * names are checked against the feed registry, which loads only when one is given.
+ */
+export async function severitySourcesFrom(flag: string | undefined, cfg: BulwarkConfig | undefined): Promise<string[] | undefined> {
+  const spec = flag ?? (cfg ? vulndbSection(cfg)?.['severity-source'] : undefined);
+  if (spec === undefined) return undefined;
+  return (await import('./ratings.js')).parseSeveritySources(spec);
 }

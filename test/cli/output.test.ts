@@ -114,10 +114,10 @@ test('a check that throws is an error in the report, never a quiet "not evaluate
   const report: Report = { tool: { name: 'bulwark', version: '0' }, targets: [{ type: 'daemon', name: 'x' }], findings, errors };
   const out = join(work, 'errors.json');
   // no finding at all, yet --exit-code fails the run; without --exit-code the error is still printed
-  assert.equal(emitReport(structuredClone(report), { format: 'json', output: out, exitCode: 5 }), 5);
+  assert.equal(await emitReport(structuredClone(report), { format: 'json', output: out, exitCode: 5 }), 5);
   assert.equal(JSON.parse(readFileSync(out, 'utf8')).errors[0].ruleId, 'BW-DAEMON-999');
   const table = join(work, 'errors.txt');
-  assert.equal(emitReport(structuredClone(report), { format: 'table', output: table }), 0);
+  assert.equal(await emitReport(structuredClone(report), { format: 'table', output: table }), 0);
   assert.match(readFileSync(table, 'utf8'), /^error: BW-DAEMON-999: check failed/m);
 });
 

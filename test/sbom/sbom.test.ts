@@ -12,7 +12,7 @@ import { imageInventory as inventoryOf } from '../../src/app/image.js';
 import { buildCycloneDx, renderCycloneDx } from '../../src/report/cyclonedx.js';
 import { buildSpdx, renderSpdx } from '../../src/report/spdx.js';
 import { spdxExpression } from '../../src/report/sbom-common.js';
-import { getRenderer } from '../../src/report/index.js';
+import { loadRenderer, rendererNames } from '../../src/report/index.js';
 import type { Report } from '../../src/core/report.js';
 import { spdxErrors, spdxValid } from '../support/spdx.js';
 
@@ -120,10 +120,13 @@ test('SPDX 2.3 output validates against the official SPDX 2.3 schema (support/2.
   assert.ok(spdxErrors(respelled).v23.length > 0, 'OPERATING-SYSTEM fails the official 2.3 schema');
 });
 
-test('renderers are registered under their format names; json keeps the inventory', () => {
-  assert.equal(getRenderer('cyclonedx'), renderCycloneDx);
-  assert.equal(getRenderer('spdx'), renderSpdx);
-  const j = JSON.parse(getRenderer('json')!(report, { color: false }));
+test('renderers are registered under their format names; json keeps the inventory', async () => {
+  assert.equal(await loadRenderer('cyclonedx'), renderCycloneDx);
+  assert.equal(await loadRenderer('spdx'), renderSpdx);
+  assert.equal(await loadRenderer('spdx-json'), renderSpdx);
+  assert.equal(await loadRenderer('nope'), undefined);
+  assert.deepEqual(rendererNames(), ['json', 'table', 'sarif', 'html', 'junit', 'github', 'cyclonedx', 'spdx', 'spdx-json']);
+  const j = JSON.parse((await loadRenderer('json'))!(report, { color: false }));
   assert.equal(j.packages.length, 25);
   assert.ok(j.packages.every((p: { files?: unknown }) => p.files === undefined));
 });

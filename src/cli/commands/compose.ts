@@ -43,6 +43,6 @@ export function register(program: Command, ctx: CliContext): void {
       projectName: opts.projectName,
       policy: { allowedRegistries: registryPolicy(cfg) },
     });
-    ctx.setExitCode(emitReport(report, opts, [projectDir], cfg));
+    ctx.setExitCode(await emitReport(report, opts, [projectDir], cfg));
   });
 }

@@ -30,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
     const cfg = withAllowedRegistries(resolveConfig(opts), opts.allowedRegistries);
     const policy = { allowedRegistries: registryPolicy(cfg) };
     if (opts.fromInspect?.length) {
-      ctx.setExitCode(emitReport(auditInspectFiles(opts.fromInspect, policy), opts, [], cfg));
+      ctx.setExitCode(await emitReport(auditInspectFiles(opts.fromInspect, policy), opts, [], cfg));
       return;
     }
     const filters: Record<string, string[]> = {};
@@ -40,6 +40,6 @@ export function register(program: Command, ctx: CliContext): void {
       (filters[f.slice(0, eq)] ??= []).push(f.slice(eq + 1));
     }
     const report = await auditContainers({ host: opts.host, all: opts.all, filters, policy });
-    ctx.setExitCode(emitReport(report, opts, [], cfg));
+    ctx.setExitCode(await emitReport(report, opts, [], cfg));
   });
 }

@@ -131,7 +131,7 @@ export function register(program: Command, ctx: CliContext): void {
       .option('--severity-source <sources>', 'rating sources in preference order, e.g. "nvd,ghsa" or "debian,auto"')
       .option('--kev-only', "only vulnerabilities in CISA's Known Exploited Vulnerabilities catalog"),
   ).action(
-    (
+    async (
       opts: ReportOptions & {
         inventory?: string; sbom?: string; cacheDir?: string; db?: string; vex: string[]; ignoreUnfixed?: boolean; explain?: boolean; maxAge?: string; severitySource?: string;
       },
@@ -149,10 +149,10 @@ export function register(program: Command, ctx: CliContext): void {
         ignoreUnfixed: opts.ignoreUnfixed,
         explain: opts.explain,
         maxAgeDays,
-        severitySources: severitySourcesFrom(opts.severitySource, cfg),
+        severitySources: await severitySourcesFrom(opts.severitySource, cfg),
         explainInMessage: format === 'table',
       });
-      ctx.setExitCode(emitReport(report, { ...opts, format }, [], cfg));
+      ctx.setExitCode(await emitReport(report, { ...opts, format }, [], cfg));
     },
   );
 }

@@ -54,6 +54,6 @@ export function register(program: Command, ctx: CliContext): void {
       return;
     }
     const report = auditDockerfiles(inputs.map(({ name, content, tooLarge }) => ({ name, content, tooLarge })), settings);
-    ctx.setExitCode(emitReport(report, opts, [], cfg));
+    ctx.setExitCode(await emitReport(report, opts, [], cfg));
   });
 }

@@ -9,10 +9,7 @@ import { addReportOptions, emitReport, resolveConfig, type ReportOptions } from 
 import { withProgress } from '../progress.js';
 import { auditImage, maxAgeFromConfig, severitySourcesFrom } from '../../app/image.js';
 import { addRegistryOptions, addSignatureOptions, registryOptionsFrom, type RegistryCliOptions, type SignatureCliOptions } from '../registry-options.js';
-import { loadPublicKey } from '../../registry/cosign.js';
-import { getRenderer } from '../../report/index.js';
 import { addSelectorOptions, rejectSelectorsWithServer, scannersFrom, skipFrom, type SelectorCliOptions } from '../selectors.js';
-import { packageTable } from '../../app/sbom.js';
 
 interface Opts extends ReportOptions, RegistryCliOptions, SignatureCliOptions, SelectorCliOptions {
   platform?: string;
@@ -56,14 +53,8 @@ export function register(program: Command, ctx: CliContext): void {
   addSignatureOptions(cmd);
   addReportOptions(cmd, { formats: ['table', 'json', 'sarif', 'html', 'cyclonedx', 'spdx'] }).action(async (ref: string, opts: Opts) => {
     const cfg = resolveConfig(opts);
-    // the SBOM renderers (and the CycloneDX library under them: ~15% of this command's module loading) only
-    // when the report is an SBOM
-    const format = opts.format ?? cfg.format;
-    if (format === 'cyclonedx') await import('../../report/cyclonedx.js');
-    else if (format === 'spdx' || format === 'spdx-json') await import('../../report/spdx.js');
-    else if (format && !getRenderer(format)) await Promise.all([import('../../report/cyclonedx.js'), import('../../report/spdx.js')]); // the error lists them
     if (opts.requireSignature && !opts.key) throw new UserError('--require-signature needs --key <cosign.pub>');
-    if (opts.key) loadPublicKey(opts.key); // a bad key file fails before any download
+    if (opts.key) (await import('../../registry/cosign.js')).loadPublicKey(opts.key); // a bad key file fails before any download
     const registry = await registryOptionsFrom(opts, ref, { noCache: opts.cache === false });
     const maxAgeDays = opts.maxAge !== undefined ? Number(opts.maxAge) : maxAgeFromConfig(cfg);
     if (maxAgeDays !== undefined && !(maxAgeDays > 0)) throw new UserError(`--max-age takes a positive number of days, got '${opts.maxAge}'`);
@@ -89,11 +80,12 @@ export function register(program: Command, ctx: CliContext): void {
       const remote = await withProgress((onProgress) =>
         auditImageRemote(ref, { ...source, server: opts.server!, token: opts.token ?? process.env.BULWARK_TOKEN, onProgress }),
       );
-      const code = emitReport(remote.report, opts, [], cfg);
+      const code = await emitReport(remote.report, opts, [], cfg);
       const signed = (remote.report.summary?.signature as { status?: string } | undefined)?.status === 'valid';
       ctx.setExitCode(opts.requireSignature && !signed ? code || (opts.exitCode ?? 1) : code);
       return;
     }
+    const severitySources = scanners.vuln ? await severitySourcesFrom(opts.severitySource, cfg) : undefined;
     const { report } = await withProgress((onProgress) =>
       auditImage(ref, {
         ...source,
@@ -111,15 +103,16 @@ export function register(program: Command, ctx: CliContext): void {
                 ignoreUnfixed: Boolean(opts.ignoreUnfixed),
                 explain: Boolean(opts.explain),
                 ...(maxAgeDays !== undefined ? { maxAgeDays } : {}),
-                severitySources: severitySourcesFrom(opts.severitySource, cfg),
+                severitySources,
               },
       }),
     );
     if (opts.listAllPkgs && typeof report.summary?.text === 'string') {
       // table output: every package after the image summary (JSON lists every package always)
+      const { packageTable } = await import('../../app/sbom.js');
       report.summary.text += `\n\n${packageTable({ packages: (report.packages ?? []) as Parameters<typeof packageTable>[0]['packages'] })}`;
     }
-    const code = emitReport(report, opts, [], cfg);
+    const code = await emitReport(report, opts, [], cfg);
     // --require-signature is a gate of its own: no valid signature fails it whatever the filters say
     const signed = (report.summary?.signature as { status?: string } | undefined)?.status === 'valid';
     ctx.setExitCode(opts.requireSignature && !signed ? code || (opts.exitCode ?? 1) : code);

@@ -16,6 +16,6 @@ export function register(program: Command, ctx: CliContext): void {
     const { auditK8s } = await import('../../app/runtime.js');
     const dirs = [dirname(resolve(files[0]!))];
     const cfg = withAllowedRegistries(resolveConfig(opts, dirs), opts.allowedRegistries);
-    ctx.setExitCode(emitReport(auditK8s(files, { allowedRegistries: registryPolicy(cfg) }), opts, dirs, cfg));
+    ctx.setExitCode(await emitReport(auditK8s(files, { allowedRegistries: registryPolicy(cfg) }), opts, dirs, cfg));
   });
 }

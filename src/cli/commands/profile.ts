@@ -115,10 +115,10 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<file>', 'the profile')
     .option('--cap-add <cap>', 'judge it for a container with this capability added (repeatable)', collect)
     .option('--cap-drop <cap>', 'judge it for a container with this capability dropped (repeatable)', collect);
-  addReportOptions(check).action((file: string, o: ReportOptions & { capAdd?: string[]; capDrop?: string[] }) => {
+  addReportOptions(check).action(async (file: string, o: ReportOptions & { capAdd?: string[]; capDrop?: string[] }) => {
     const res = checkProfileFile(file, { capAdd: o.capAdd, capDrop: o.capDrop });
     const format = o.format ?? 'table';
     if (res.delta && format === 'table' && !o.output) process.stdout.write(`${renderDelta(res.delta)}\ncompared with ${dockerDefaultLabel()}\n\n`);
-    ctx.setExitCode(emitReport(res.report, o));
+    ctx.setExitCode(await emitReport(res.report, o));
   });
 }

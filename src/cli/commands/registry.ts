@@ -22,6 +22,6 @@ export function register(program: Command, ctx: CliContext): void {
   addReportOptions(cmd).action(async (target: string, opts: Opts) => {
     const ropts = await registryOptionsFrom(opts, target);
     const { report } = await auditRegistry(target, { ...ropts, ...(opts.repo ? { repository: opts.repo } : {}) });
-    ctx.setExitCode(emitReport(report, opts));
+    ctx.setExitCode(await emitReport(report, opts));
   });
 }

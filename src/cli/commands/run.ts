@@ -15,6 +15,6 @@ export function register(program: Command, ctx: CliContext): void {
     // the use case loads with the action, not with the command's help
     const { auditRunArgs } = await import('../../app/runtime.js');
     const cfg = withAllowedRegistries(resolveConfig(opts), opts.allowedRegistries);
-    ctx.setExitCode(emitReport(auditRunArgs(ctx.passthrough(args), { allowedRegistries: registryPolicy(cfg) }), opts, [], cfg));
+    ctx.setExitCode(await emitReport(auditRunArgs(ctx.passthrough(args), { allowedRegistries: registryPolicy(cfg) }), opts, [], cfg));
   });
 }

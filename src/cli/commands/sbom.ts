@@ -10,8 +10,6 @@ import { withProgress } from '../progress.js';
 import { InputError } from '../../core/errors.js';
 import { addRegistryOptions, registryOptionsFrom, type RegistryCliOptions } from '../registry-options.js';
 import { addSelectorOptions, skipFrom, type SelectorCliOptions } from '../selectors.js';
-import '../../report/cyclonedx.js';
-import '../../report/spdx.js';
 
 export const SBOM_FORMATS = ['cyclonedx', 'spdx', 'json', 'table'];
 
@@ -41,6 +39,6 @@ export function register(program: Command, ctx: CliContext): void {
       const report = await withProgress((onProgress) =>
         sbom(ref, { platform: opts.platform, cacheDir: opts.cacheDir, noCache: opts.cache === false, onProgress, table: format === 'table', registry, ...(opts.pkgTypes ? { pkgTypes: opts.pkgTypes } : {}), ...(skipFrom(opts) ? { skip: skipFrom(opts) } : {}) }),
       );
-      ctx.setExitCode(emitReport(report, { format, output: opts.output }));
+      ctx.setExitCode(await emitReport(report, { format, output: opts.output }));
     });
 }

@@ -83,7 +83,7 @@ export function register(program: Command, ctx: CliContext): void {
       const table = packageTable({ packages: (report.packages ?? []) as Package[] });
       report.summary.text = typeof report.summary.text === 'string' ? `${report.summary.text}\n\n${table}` : table;
     }
-    let code = emitReport(report, opts, [root], cfg);
+    let code = await emitReport(report, opts, [root], cfg);
     // the gates see every finding (the --severity display filter does not hide one from them), ignores applied
     const gated = failOn ? applyPolicy(report, { severities: parseSeverityFilter(undefined), ignores: resolveIgnores(opts, cfg, [root]) }) : undefined;
     const failed = failOn && gated ? gateFailures(gated.findings, failOn) : [];
