@@ -37,11 +37,20 @@ function removeUnder(final: Map<string, FinalFile>, prefixes: Set<string>, inclu
   }
 }
 
-export function stackLayers(layers: LayerResult[]): { final: Map<string, FinalFile>; hidden: HiddenFile[] } {
-  const final = new Map<string, FinalFile>();
-  const hidden: HiddenFile[] = [];
-  layers.forEach((l, i) => {
-    const idx = l.layer.index ?? i;
+/**
+ * The stack, one layer at a time in layer order: `stackLayers` adds them all at once; a scan adds each layer as
+ * soon as it and every layer below it are walked (while a worker thread is still walking a later one).
+ */
+export class LayerStack {
+  readonly final = new Map<string, FinalFile>();
+  readonly hidden: HiddenFile[] = [];
+  /** how many layers have been added: the next one to add is layer `added` */
+  added = 0;
+
+  add(l: LayerResult): void {
+    const { final, hidden } = this;
+    const idx = l.layer.index ?? this.added;
+    this.added++;
     removeUnder(final, new Set(l.opaqueDirs), false, idx, 'opaque', hidden);
     removeUnder(final, new Set(l.whiteouts), true, idx, 'whiteout', hidden);
     const replacedDirs = new Set<string>();
@@ -60,8 +69,13 @@ export function stackLayers(layers: LayerResult[]): { final: Map<string, FinalFi
       removeUnder(final, replacedDirs, false, idx, 'overwritten', hidden);
       for (const [p, f] of kept) final.set(p, f);
     }
-  });
-  return { final, hidden };
+  }
+}
+
+export function stackLayers(layers: LayerResult[]): { final: Map<string, FinalFile>; hidden: HiddenFile[] } {
+  const stack = new LayerStack();
+  for (const l of layers) stack.add(l);
+  return { final: stack.final, hidden: stack.hidden };
 }
 
 /**

@@ -15,7 +15,7 @@
 import type { LayerBlob, LayerRef, OpenedImage } from '../sources/types.js';
 import type { AnalyzerContext, ImageScan, LayerAnalyzer, LayerResult } from './types.js';
 import { LayerCache } from './cache.js';
-import { stackLayers } from './final.js';
+import { LayerStack } from './final.js';
 import { resolveLinks, unpack, walkEntries, type PackedEntries, type Walked } from './walk.js';
 import { isRecord, readIndex, storeLayer, WALKER_VERSION, type CachedIndex } from './layer-index.js';
 import { lastScanStats } from './stats.js';
@@ -162,6 +162,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   lastScanStats.layersStreamed = 0;
   lastScanStats.layersFromCache = 0;
   lastScanStats.layersInWorkers = 0;
+  lastScanStats.layersStackedEarly = 0;
 
   for (const layer of image.layers) {
     const key = layerCacheKey(layer);
@@ -190,6 +191,18 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
 
   // the same layer twice in one image (e.g. empty layers): walk it once, share the result
   const dupOf = new Map<number, number>();
+  // each layer as the stack sees it (--skip-dirs / --skip-files applied), made once
+  const skip = opts.skipPath;
+  const stacked: LayerResult[] = [];
+  const layerAt = (i: number): LayerResult => {
+    const r = results[i]!;
+    return (stacked[i] ??= skip ? { ...r, entries: r.entries.filter((e) => !skip(e.path, e.type === 'dir')) } : r);
+  };
+  const stack = new LayerStack();
+  /** stack the layers whose entries are here, in order, up to the first one still being walked */
+  const stackReady = () => {
+    for (let i = stack.added; i < total && results[i] && !packed.has(i) && !dupOf.has(i); i = stack.added) stack.add(layerAt(i));
+  };
   const firstByKey = new Map<string, number>();
   for (const i of [...need.keys()].sort((a, b) => a - b)) {
     const l = image.layers[i]!;
@@ -269,6 +282,13 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
       packed.delete(i);
       capYoungGeneration();
     };
+    /** while idle: the entries sent so far, and the layers they complete stacked (no worker waits on the main thread then) */
+    const idleWork = () => {
+      for (const i of [...packed.keys()]) unpackNow(i);
+      const before = stack.added;
+      stackReady();
+      lastScanStats.layersStackedEarly += stack.added - before;
+    };
     const walkHere = async (index: number, toRun: LayerAnalyzer[]) => {
       const layer = image.layers[index]!;
       const entries = image.layerEntries(index);
@@ -321,7 +341,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
             // (or until the main thread has no layer left to walk: `mainIdle`).
             results[index] = { layer, entries: [], whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, analyses, uncompressedSize: r.uncompressedSize, warnings: r.warnings };
             packed.set(index, r.entries);
-            if (mainIdle) unpackNow(index);
+            if (mainIdle) idleWork();
             lastScanStats.layersInWorkers++;
             done(layer, r.uncompressedSize);
           },
@@ -338,7 +358,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
           mainLoop(toThreads)().then(() => {
             if (failed) return;
             mainIdle = true;
-            for (const i of [...packed.keys()]) unpackNow(i);
+            idleWork();
           }),
         );
     }
@@ -360,8 +380,10 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     }
   });
   for (const [i, first] of dupOf) results[i] = { ...results[first]!, layer: image.layers[i]! };
-  const skip = opts.skipPath;
-  const layers = skip ? (results as LayerResult[]).map((r) => ({ ...r, entries: r.entries.filter((e) => !skip(e.path, e.type === 'dir')) })) : (results as LayerResult[]);
-  const { final, hidden } = timed('stack the layers', () => stackLayers(layers));
-  return { image, layers, final, hidden };
+  const layers = Array.from({ length: total }, (_, i) => layerAt(i));
+  // (the layers stacked while the main thread waited on a worker are done)
+  timed('stack the layers', () => {
+    for (let i = stack.added; i < total; i++) stack.add(layers[i]!);
+  });
+  return { image, layers, final: stack.final, hidden: stack.hidden };
 }

@@ -7,6 +7,8 @@ export interface ScanStats {
   layersFromCache: number;
   /** layers walked in worker threads */
   layersInWorkers: number;
+  /** layers stacked while the main thread waited on a worker thread's walk (the rest are stacked after the walk) */
+  layersStackedEarly: number;
 }
 
-export const lastScanStats: ScanStats = { layersStreamed: 0, layersFromCache: 0, layersInWorkers: 0 };
+export const lastScanStats: ScanStats = { layersStreamed: 0, layersFromCache: 0, layersInWorkers: 0, layersStackedEarly: 0 };
