@@ -155,8 +155,27 @@ export class ImageCheckContext {
 
   /** which OS package owns each path (final state of the dpkg / apk databases, plus inventory file lists) */
   owners(): Map<string, OwnedFile> {
-    if (this.ownersCache) return this.ownersCache;
+    return (this.ownersCache ??= this.collectOwners(undefined).owners);
+  }
+
+  /**
+   * `owners()` for a few paths (and their usr-merge aliases): the same entries, without a map of every file the
+   * packages list (tens of thousands on a Debian image); `any`: whether `owners()` has any entry at all.
+   */
+  ownersFor(paths: Iterable<string>): { ownerOf(path: string): OwnedFile | undefined; any: boolean } {
+    const keep = new Set<string>();
+    for (const p of paths) {
+      keep.add(p);
+      for (const a of usrMergeAliases(p)) keep.add(a);
+    }
+    const { owners, any } = this.collectOwners(keep);
+    return { ownerOf: (path) => ownerThroughAliases(owners, path), any };
+  }
+
+  /** the owners of the paths in `keep` (every path when undefined); `any`: whether some path has an owner */
+  private collectOwners(keep: Set<string> | undefined): { owners: Map<string, OwnedFile>; any: boolean } {
     const out = new Map<string, OwnedFile>();
+    let any = false;
     const apkWritten = new Map<string, Set<number>>(); // path -> layers whose apk db listed it
     let finalApk: Record<string, string[]> | undefined;
     const apkFinal = this.scan.final.get('lib/apk/db/installed');
@@ -169,6 +188,7 @@ export class ImageCheckContext {
         if (facts.manager === 'apk') {
           for (const files of Object.values(facts.owners)) {
             for (const f of files) {
+              if (keep && !keep.has(f)) continue;
               let s = apkWritten.get(f);
               if (!s) apkWritten.set(f, (s = new Set()));
               s.add(idx);
@@ -179,7 +199,9 @@ export class ImageCheckContext {
           const fin = this.scan.final.get(path);
           if (!fin || fin.layerIndex !== idx) continue; // a list file later removed or rewritten
           for (const [pkg, files] of Object.entries(facts.owners)) {
+            if (files.length) any = true;
             for (const f of files) {
+              if (keep && !keep.has(f)) continue;
               const prev = out.get(f);
               if (prev) prev.layers.add(idx);
               else out.set(f, { manager: 'dpkg', pkg, layers: new Set([idx]) });
@@ -190,31 +212,27 @@ export class ImageCheckContext {
     }
     if (finalApk) {
       for (const [pkg, files] of Object.entries(finalApk)) {
-        for (const f of files) out.set(f, { manager: 'apk', pkg, layers: apkWritten.get(f) ?? new Set() });
+        if (files.length) any = true;
+        for (const f of files) if (!keep || keep.has(f)) out.set(f, { manager: 'apk', pkg, layers: apkWritten.get(f) ?? new Set() });
       }
     }
     // detectors that record file lists on packages (optional field)
     for (const p of this.inventory?.packages ?? []) {
       const files = p.files;
       if (!files || (p.ecosystem !== 'deb' && p.ecosystem !== 'apk' && p.ecosystem !== 'rpm')) continue;
+      if (files.length) any = true;
       for (const f of files) {
         const key = f.replace(/^\/+/, '');
+        if (keep && !keep.has(key)) continue;
         if (!out.has(key)) out.set(key, { manager: 'inventory', pkg: p.name, layers: new Set(p.layerIndex !== undefined ? [p.layerIndex] : []) });
       }
     }
-    this.ownersCache = out;
-    return out;
+    return { owners: out, any };
   }
 
   /** the owner of a path, also across the usr-merge aliases (bin/x == usr/bin/x) */
   ownerOf(path: string): OwnedFile | undefined {
-    const owners = this.owners();
-    const direct = owners.get(path);
-    if (direct) return direct;
-    const m = /^usr\/((?:s?bin|lib(?:32|64|x32)?)\/.*)$/.exec(path);
-    if (m) return owners.get(m[1]);
-    if (/^(?:s?bin|lib(?:32|64|x32)?)\//.test(path)) return owners.get('usr/' + path);
-    return undefined;
+    return ownerThroughAliases(this.owners(), path);
   }
 
   /** package names installed (inventory when present, else the dpkg/apk file lists) */
@@ -277,4 +295,19 @@ export function humanBytes(n: number): string {
     i++;
   }
   return `${v.toFixed(1)} ${u[i]}`;
+}
+
+/** The other spelling of a path on a usr-merged system: usr/bin/x <-> bin/x (also sbin, lib, lib32, lib64, libx32). */
+function usrMergeAliases(path: string): string[] {
+  const m = /^usr\/((?:s?bin|lib(?:32|64|x32)?)\/.*)$/.exec(path);
+  if (m) return [m[1]!];
+  if (/^(?:s?bin|lib(?:32|64|x32)?)\//.test(path)) return ['usr/' + path];
+  return [];
+}
+
+function ownerThroughAliases(owners: Map<string, OwnedFile>, path: string): OwnedFile | undefined {
+  const direct = owners.get(path);
+  if (direct) return direct;
+  const [alias] = usrMergeAliases(path);
+  return alias === undefined ? undefined : owners.get(alias);
 }

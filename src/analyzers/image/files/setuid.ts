@@ -1,6 +1,7 @@
 import type { Finding } from '../../../core/finding.js';
 import { defineRule, type RuleMeta } from '../../../core/rule.js';
 import type { ImageCheckContext } from '../context.js';
+import type { FinalFile } from '../../../image/types.js';
 
 /** setuid/setgid binaries distros ship on purpose (used when no package database is available) */
 export const USUAL_SETUID = new Set(
@@ -28,15 +29,22 @@ const meta: RuleMeta = {
 };
 
 function check(ctx: ImageCheckContext): Finding[] {
-  const owners = ctx.owners();
-  const havePkgDb = owners.size > 0;
-  const out: Finding[] = [];
+  const found: Array<[string, FinalFile]> = [];
   for (const [path, f] of ctx.scan.final) {
     const m = f.meta;
     if (m.type !== 'file' && m.type !== 'hardlink') continue;
     if ((m.mode & 0o6000) === 0 || (m.mode & 0o111) === 0) continue;
+    found.push([path, f]);
+  }
+  if (found.length === 0) return [];
+  // the owners of these few files, not of every file the package databases list
+  const owners = ctx.ownersFor(found.map(([path]) => path));
+  const havePkgDb = owners.any;
+  const out: Finding[] = [];
+  for (const [path, f] of found) {
+    const m = f.meta;
     const bits = [(m.mode & 0o4000) !== 0 ? 'setuid' : '', (m.mode & 0o2000) !== 0 ? 'setgid' : ''].filter(Boolean).join('+');
-    const own = ctx.ownerOf(path);
+    const own = owners.ownerOf(path);
     let severity: 'high' | 'info';
     let why: string;
     if (own && (own.layers.size === 0 || own.layers.has(f.layerIndex))) {
