@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { checkImage } from '../../src/analyzers/image/index.js';
 import type { Finding } from '../../src/core/finding.js';
 import { PASSWD, synthScan, type SynthLayer } from './synthetic.js';
+import { CACHES, underCacheRoot } from '../../src/analyzers/image/files/package-caches.js';
 
 const NOW = new Date('2026-11-22T00:00:00Z');
 const run = async (layers: SynthLayer[], cfg = {}) => checkImage(await synthScan(layers), undefined, cfg, { now: NOW });
@@ -89,6 +90,26 @@ test('BW-IMAGE-017 package manager caches with wasted size', async () => {
   const c = only(fs, 'BW-IMAGE-017');
   assert.deepEqual(c.map((f) => [f.evidence?.cache, f.evidence?.wastedBytes]).sort(), [['apk cache', 500], ['apt package lists', 1000], ['npm cache', 200], ['pip cache', 300]]);
   assert.equal(only(await run([{ files: [{ path: 'var/lib/apt/lists/lock', content: '' }] }]), 'BW-IMAGE-017').length, 0);
+});
+
+test('BW-IMAGE-017: every cache pattern lies under the roots the check tests first', () => {
+  // one path per pattern (a new pattern without a sample fails here), each under a root
+  const samples: Record<string, string[]> = {
+    'apt package lists': ['var/lib/apt/lists/deb.debian.org_dists_bookworm_InRelease'],
+    'apt package archives': ['var/cache/apt/archives/curl_7.88.1-10_amd64.deb', 'var/cache/apt/pkgcache.bin'],
+    'apk cache': ['var/cache/apk/APKINDEX.abc.tar.gz', 'etc/apk/cache/x.apk'],
+    'pip cache': ['root/.cache/pip/http/a', 'home/app/.cache/pip/wheels/b'],
+    'npm cache': ['root/.npm/_cacache/index-v5/x', 'home/node/.npm/_cacache/content-v2/y'],
+    'yarn cache': ['root/.cache/yarn/v6/x', 'home/node/.cache/yarn/v6/y', 'usr/local/share/.cache/yarn/v6/z'],
+  };
+  assert.deepEqual(Object.keys(samples).sort(), CACHES.map((c) => c.name).sort());
+  for (const c of CACHES) {
+    for (const p of samples[c.name]!) {
+      assert.ok(c.re.test(p), `${c.name}: ${p}`);
+      assert.ok(underCacheRoot(p), p);
+    }
+  }
+  for (const p of ['usr/lib/x', 'usr/share/doc/a', 'opt/var/lib/apt/lists/x', 'srv/root/.npm/_cacache/x']) assert.equal(underCacheRoot(p), false, p);
 });
 
 test('BW-IMAGE-018 core dumps are recognised by their ELF header, not the name alone', async () => {

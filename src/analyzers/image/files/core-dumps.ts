@@ -16,8 +16,16 @@ const meta: RuleMeta = {
 };
 
 function check(ctx: ImageCheckContext): Finding[] {
+  // the files analyzer recorded facts for a few files: only where it found a core dump can the final file be one
+  const cores = new Set<string>();
+  for (const l of ctx.scan.layers) {
+    const rec = l.analyses?.[FILES_ANALYZER];
+    if (rec) for (const p in rec) if ((rec[p] as FileFacts | undefined)?.kind === 'core') cores.add(p);
+  }
+  if (cores.size === 0) return [];
   const out: Finding[] = [];
   for (const [path, f] of ctx.scan.final) {
+    if (!cores.has(path)) continue;
     const facts = ctx.analysis<FileFacts>(FILES_ANALYZER, f.layerIndex, path);
     if (facts?.kind !== 'core') continue;
     out.push(ctx.finding(meta, { layerIndex: f.layerIndex, path, key: path, message: `ELF core dump /${path} (${humanBytes(f.meta.size)}, layer ${f.layerIndex})`, evidence: { size: f.meta.size } }));

@@ -27,10 +27,15 @@ export const CACHES: Array<{ name: string; re: RegExp; fix: string }> = [
   { name: 'yarn cache', re: /^(?:(?:root|home\/[^/]+)\/\.cache\/yarn|usr\/local\/share\/\.cache\/yarn)\//, fix: 'yarn cache clean' },
 ];
 
+/** Where every pattern above starts: a test per path instead of six regular expressions (most paths are under usr/). */
+export function underCacheRoot(path: string): boolean {
+  return path.startsWith('var/') || path.startsWith('root/') || path.startsWith('home/') || path.startsWith('etc/apk/') || path.startsWith('usr/local/share/.cache/');
+}
+
 function check(ctx: ImageCheckContext): Finding[] {
   const acc = new Map<string, { files: number; bytes: number; layers: Set<number>; sample: string; fix: string }>();
   for (const [path, f] of ctx.scan.final) {
-    if (f.meta.type !== 'file') continue;
+    if (f.meta.type !== 'file' || !underCacheRoot(path)) continue;
     const c = CACHES.find((x) => x.re.test(path));
     if (!c) continue;
     let e = acc.get(c.name);
