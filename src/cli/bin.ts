@@ -1,7 +1,7 @@
 /**
  * The process entry point (`bin/bulwark.js` imports the built copy of this file). What only a real process
  * needs lives here, not in `main()`, which tests call in-process:
- *   - `bulwark --version` answers before anything else is loaded;
+ *   - `bulwark --version` answers before anything else is loaded, and the plain `bulwark rules` before commander;
  *   - a closed stdout (`bulwark ... | head -1`) ends the process quietly, as `cat` does, with the exit code the
  *     command had decided; a stdout that cannot be written (ENOSPC, EIO) is a one-line error, exit 2;
  *   - SIGINT / SIGTERM end the process with a message (exit 130 / 143);
@@ -15,11 +15,15 @@ const args = argv.slice(2);
 
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${TOOL_VERSION}\n`);
+} else if (args.length === 1 && args[0] === 'rules' && !Object.keys(process.env).some((k) => k.startsWith('BULWARK_'))) {
+  // the plain listing, without commander (an option, or a variable that sets one, takes the command's own path)
+  await run(async () => (await import('./commands/rules.js')).plainRulesList());
 } else {
   await run();
 }
 
-async function run(): Promise<void> {
+/** `plain`: a command answered without the command index (its text is written, exit 0) */
+async function run(plain?: () => Promise<string>): Promise<void> {
   let exitCode = (): number => 0;
   const debug = args.includes('--debug') || process.env.BULWARK_DEBUG === '1' || process.env.BULWARK_DEBUG === 'true';
   let ending = false;
@@ -47,6 +51,18 @@ async function run(): Promise<void> {
   process.on('SIGINT', () => end(130, 'interrupted (SIGINT)'));
   process.on('SIGTERM', () => end(143, 'terminated (SIGTERM)'));
   process.on('SIGHUP', () => end(129, 'hung up (SIGHUP)'));
+  if (plain) {
+    let text: string | undefined;
+    try {
+      text = await plain();
+    } catch {
+      /* the command's own path says what went wrong */
+    }
+    if (text !== undefined) {
+      process.stdout.write(text);
+      return;
+    }
+  }
   const { main, reportError, mainState } = await import('./main.js');
   process.on('uncaughtException', (e) => end(reportError(e, debug)));
   process.on('unhandledRejection', (e) => end(reportError(e, debug)));

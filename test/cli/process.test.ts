@@ -30,7 +30,7 @@ function run(args: string[], opts: { stdin?: number | 'pipe' | 'ignore'; stdout?
 }
 
 test('a reader that closes stdout early ends bulwark quietly with the exit code it decided (EPIPE)', async () => {
-  for (const args of [['rules', '-f', 'json'], ['dockerfile', join(REPO, 'test', 'fixtures', 'build', 'insecure.Dockerfile'), '-f', 'sarif', '--exit-code', '7']]) {
+  for (const args of [['rules'], ['rules', '-f', 'json'], ['dockerfile', join(REPO, 'test', 'fixtures', 'build', 'insecure.Dockerfile'), '-f', 'sarif', '--exit-code', '7']]) {
     const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -132,3 +132,34 @@ test('a Dockerfile on stdin from a large file is reported with its real size', (
     closeSync(fd);
   }
 });
+
+test('the plain `bulwark rules` is answered before commander loads, with the command\'s output; options and BULWARK_* variables take the command', async () => {
+  const { runCli } = await import('../support/cli.js');
+  const hooks = join(work, 'hooks.mjs');
+  writeFileSync(hooks, `export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('ESM ' + r.url + '\\n'); return r; }\n`);
+  const reg = join(work, 'register.mjs');
+  writeFileSync(reg, `import { register } from 'node:module'; register(${JSON.stringify('file://' + hooks)});\n`);
+  const env: NodeJS.ProcessEnv = { NO_COLOR: '1' };
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BULWARK_')) env[k] = v;
+  const spawnRules = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', '--import', reg, BIN, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000, env: { ...env, ...extra } });
+  const loadsCommander = (stderr: string) => stderr.split('\n').some((l) => l.startsWith('ESM ') && l.includes('/node_modules/commander/'));
+
+  const plain = spawnRules(['rules']);
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.equal(loadsCommander(plain.stderr), false, 'commander loaded for the plain listing');
+  const inProcess = await runCli(['rules']);
+  assert.equal(plain.stdout, inProcess.stdout);
+  assert.match(plain.stdout, /^BW-\S+ +(critical|high|medium|low|info) /);
+  assert.match(plain.stdout, /\n\d+ rules \(critical: \d+, high: \d+/);
+
+  const staged = spawnRules(['rules', '--stage', 'build']);
+  assert.equal(staged.status, 0, staged.stderr);
+  assert.equal(loadsCommander(staged.stderr), true);
+  assert.ok(staged.stdout.split('\n').filter((l) => l.startsWith('BW-') || l.startsWith('DL')).every((l) => / build /.test(l)));
+
+  const viaEnv = spawnRules(['rules'], { BULWARK_FORMAT: 'json' });
+  assert.equal(viaEnv.status, 0, viaEnv.stderr);
+  assert.ok(Array.isArray(JSON.parse(viaEnv.stdout)), 'BULWARK_FORMAT=json is honoured');
+});
+

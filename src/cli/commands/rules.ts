@@ -1,8 +1,24 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.js';
+import type { RuleMeta } from '../../core/rule.js';
 import { explainRule, listRules } from '../../app/rules.js';
 import { SEVERITIES, STAGES } from '../../core/finding.js';
 import { UserError } from '../../core/errors.js';
+
+/** `bulwark rules` as a table: one line per rule, then the counts by severity. */
+export function rulesTable(rules: RuleMeta[]): string {
+  const lines = rules.map((r) => `${r.id.padEnd(16)} ${r.severity.padEnd(8)} ${r.stage.padEnd(8)} ${r.title}${r.references.length ? `  [${r.references.join(', ')}]` : ''}\n`);
+  const bySev = SEVERITIES.map((s) => `${s}: ${rules.filter((r) => r.severity === s).length}`).join(', ');
+  return `${lines.join('')}${rules.length} rules (${bySev})\n`;
+}
+
+/**
+ * `bulwark rules` with no option and no BULWARK_* variable (which could set one): the process entry point answers
+ * it with this, before commander and the command index load (start-up, as `--version`).
+ */
+export async function plainRulesList(): Promise<string> {
+  return rulesTable(await listRules());
+}
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -18,9 +34,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (opts.format !== 'table') throw new UserError(`unknown format '${opts.format}' (table, json)`);
       // one write: a write per line is a system call per line on a pipe
-      const lines = rules.map((r) => `${r.id.padEnd(16)} ${r.severity.padEnd(8)} ${r.stage.padEnd(8)} ${r.title}${r.references.length ? `  [${r.references.join(', ')}]` : ''}\n`);
-      const bySev = SEVERITIES.map((s) => `${s}: ${rules.filter((r) => r.severity === s).length}`).join(', ');
-      process.stdout.write(`${lines.join('')}${rules.length} rules (${bySev})\n`);
+      process.stdout.write(rulesTable(rules));
       ctx.setExitCode(0);
     });
 
