@@ -136,7 +136,9 @@ test('a Dockerfile on stdin from a large file is reported with its real size', (
 test('the plain `bulwark rules` is answered before commander loads, with the command\'s output; options and BULWARK_* variables take the command', async () => {
   const { runCli } = await import('../support/cli.js');
   const hooks = join(work, 'hooks.mjs');
-  writeFileSync(hooks, `export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('ESM ' + r.url + '\\n'); return r; }\n`);
+  // written to fd 2 at once from the loader's thread: its process.stderr is forwarded through the main thread,
+  // and what is still in flight when the process ends is lost (the last modules resolved, such as the renderer)
+  writeFileSync(hooks, `import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'ESM ' + r.url + '\\n'); return r; }\n`);
   const reg = join(work, 'register.mjs');
   writeFileSync(reg, `import { register } from 'node:module'; register(${JSON.stringify('file://' + hooks)});\n`);
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1' };

@@ -22,7 +22,9 @@ test('the scan modules load without zod, yaml, better-sqlite3 or yauzl, and sett
   try {
     // every module URL the ESM loader resolves, and at the end every CommonJS module loaded through require
     const hooks = join(dir, 'hooks.mjs');
-    writeFileSync(hooks, `export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('ESM ' + r.url + '\\n'); return r; }\n`);
+    // written to fd 2 at once: the loader thread's process.stderr goes through the main thread, and what is in flight
+    // when the process ends is lost
+    writeFileSync(hooks, `import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'ESM ' + r.url + '\\n'); return r; }\n`);
     const reg = join(dir, 'register.mjs');
     writeFileSync(reg, `import { register } from 'node:module'; register(${JSON.stringify('file://' + hooks)});\n`);
     const root = new URL('../../', import.meta.url).pathname;
