@@ -275,6 +275,8 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
      * less is left for after the walk.
      */
     let mainIdle = false;
+    /** layers handed to worker threads whose results have not come back */
+    let inThreads = 0;
     const unpackNow = (i: number) => {
       const p = packed.get(i);
       if (!p) return;
@@ -282,12 +284,21 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
       packed.delete(i);
       capYoungGeneration();
     };
-    /** while idle: the entries sent so far, and the layers they complete stacked (no worker waits on the main thread then) */
+    /**
+     * While idle: the entries sent so far, and, while a thread still walks, the layers they complete stacked (no
+     * worker waits on the main thread then). Once the last layer is back, the rest is stacked after the threads
+     * have ended: the stack and a thread's heap would otherwise add up (peak RSS).
+     */
     const idleWork = () => {
       for (const i of [...packed.keys()]) unpackNow(i);
+      if (inThreads === 0) return;
       const before = stack.added;
       stackReady();
+      if (stack.added === before) return;
       lastScanStats.layersStackedEarly += stack.added - before;
+      // what stacking left (each layer's sets, the map's old tables) is collected now rather than adding to the
+      // walking thread's heap at its largest, in time the main thread would spend waiting
+      collectGarbage();
     };
     const walkHere = async (index: number, toRun: LayerAnalyzer[]) => {
       const layer = image.layers[index]!;
@@ -324,6 +335,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
           () => {
             const next = toThreads.shift();
             if (!next) return undefined;
+            inThreads++;
             const [index, toRun] = next;
             const layer = image.layers[index]!;
             const key = layerCacheKey(layer);
@@ -341,6 +353,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
             // (or until the main thread has no layer left to walk: `mainIdle`).
             results[index] = { layer, entries: [], whiteouts: r.whiteouts, opaqueDirs: r.opaqueDirs, analyses, uncompressedSize: r.uncompressedSize, warnings: r.warnings };
             packed.set(index, r.entries);
+            inThreads--;
             if (mainIdle) idleWork();
             lastScanStats.layersInWorkers++;
             done(layer, r.uncompressedSize);
@@ -382,7 +395,7 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
   for (const [i, first] of dupOf) results[i] = { ...results[first]!, layer: image.layers[i]! };
   const layers = Array.from({ length: total }, (_, i) => layerAt(i));
   // (the layers stacked while the main thread waited on a worker are done)
-  timed('stack the layers', () => {
+  timed(`stack the layers (${total - stack.added} of ${total}; the others while a thread walked)`, () => {
     for (let i = stack.added; i < total; i++) stack.add(layers[i]!);
   });
   return { image, layers, final: stack.final, hidden: stack.hidden };
