@@ -283,7 +283,7 @@ async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOpt
   let findings: Finding[] = [];
   let attribution: LayerAttribution | undefined;
   if (how.checks) {
-    const { runImageChecks } = await import('../analyzers/image/index.js');
+    const { runImageChecks } = await timed('load the check modules', () => import('../analyzers/image/index.js'));
     // attributed after the walk, which may have replaced the config (a one-pass engine stream)
     const res = timed('image checks', () => runImageChecks(scan, fullInv, opts.config ?? {}, { cacheDir: opts.cacheDir, noCache: opts.noCache, now: how.now, only: { secret: how.secret, misconfig: how.misconfig } }));
     findings = res.findings;
@@ -533,6 +533,6 @@ async function matchImage(index: ImageIndex, vopts: VulnerabilityReportOptions):
     const kept = key ? matchCache.get(key) : undefined;
     if (kept) return keptMatchResult(kept, vopts);
   }
-  const { vulnerabilityReport } = await import('./image-vulnerabilities.js');
+  const { vulnerabilityReport } = await timed('load the matching modules', () => import('./image-vulnerabilities.js'));
   return vulnerabilityReport(index.inventory, { ...vopts, ...(matchCache ? { matchCache } : {}) });
 }
