@@ -6,7 +6,7 @@
 import type { BulwarkConfig } from '../core/config.js';
 import type { LayerAnalyzer } from '../image/types.js';
 import { inventoryAnalyzers } from '../inventory/index.js';
-import { imageContentAnalyzersFor } from '../analyzers/image/index.js';
+import { imageContentAnalyzersFor } from '../analyzers/image/content-analyzers.js';
 import { imageFilesAnalyzer } from '../analyzers/image/files-analyzer.js';
 
 /** The package detectors: what `sbom`, `why` and an index without checks run. */

@@ -72,6 +72,8 @@ export interface IndexImageOptions extends ImageScanOptions {
    * their layer analyzers); `license` true adds the licence findings. Default: secret and misconfig, no licence.
    */
   scanners?: Partial<Scanners>;
+  /** called once while the walk waits on a walker thread: the caller may load what it needs next (ScanOptions.onIdle) */
+  onIdle?: () => void;
 }
 
 /** One layer as the index records it. */
@@ -270,6 +272,11 @@ async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOpt
       concurrency: opts.concurrency,
       ...(opts.skip ? { skip: opts.skip } : {}),
       ...(walkers ? { walkers } : {}),
+      // the check rules (and, for a scan that matches next, the matcher) load while the main thread waits on a thread
+      onIdle: () => {
+        if (how.checks) void import('../analyzers/image/index.js').catch(() => undefined);
+        if (opts.onIdle) opts.onIdle();
+      },
       analyzers: imageScanAnalyzers({ checks: how.checks, config: opts.config, secret: how.secret, misconfig: how.misconfig }),
     }));
   } finally {
@@ -517,7 +524,11 @@ export async function auditImage(ref: string, opts: AuditImageOptions = {}): Pro
       license = licenseFindings(packages, imagePackageLocation(saved.target.name));
     }
     index = { ...saved, inventory: { ...saved.inventory, packages }, findings: [...saved.findings, ...license] };
-  } else index = await timed('index image (walk, inventory, checks)', () => indexImage(ref, opts));
+  } else {
+    // the matcher's modules load while the walk waits on a thread, when it does
+    const onIdle = vopts === false ? undefined : () => void import('./image-vulnerabilities.js').catch(() => undefined);
+    index = await timed('index image (walk, inventory, checks)', () => indexImage(ref, onIdle ? { ...opts, onIdle } : opts));
+  }
   const vulns = vopts === false ? undefined : await timed('match vulnerabilities', () => matchImage(index, { cacheDir: opts.cacheDir, ...vopts }));
   return { report: imageReport(index, vulns), index };
 }

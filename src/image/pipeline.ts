@@ -28,6 +28,8 @@ export interface AnalyzeImageOptions {
   skip?: SkipSpec;
   /** walker threads started ahead (prestart.ts); the caller stops them */
   walkers?: Promise<Walkers | undefined>;
+  /** called once the main thread has walked its share while a thread still walks (see ScanOptions.onIdle) */
+  onIdle?: () => void;
 }
 
 export async function analyzeImage(ref: string, opts: AnalyzeImageOptions): Promise<ImageScan> {
@@ -52,5 +54,6 @@ export async function scanOpened(image: OpenedImage, opts: Omit<AnalyzeImageOpti
     onProgress: opts.onProgress,
     concurrency: opts.concurrency,
     ...(opts.walkers ? { walkers: opts.walkers } : {}),
+    ...(opts.onIdle ? { onIdle: opts.onIdle } : {}),
   });
 }

@@ -80,6 +80,12 @@ export interface ScanOptions {
   skipPath?: (path: string, isDir?: boolean) => boolean;
   /** worker threads started ahead (prestart.ts), used if the walk uses threads, stopped when it ends (the caller stops them on errors) */
   walkers?: Promise<Walkers | undefined>;
+  /**
+   * Called once, when the main thread has walked its share of the layers and waits on a thread that still walks:
+   * the caller may load what it needs after the walk (its modules) in time the main thread would spend waiting.
+   * What it starts must not throw into the walk (errors are the caller's, when it uses what it loaded).
+   */
+  onIdle?: () => void;
 }
 
 export { lastScanStats, type ScanStats } from './stats.js';
@@ -371,6 +377,13 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
           mainLoop(toThreads)().then(() => {
             if (failed) return;
             mainIdle = true;
+            if (inThreads > 0 && opts.onIdle) {
+              try {
+                opts.onIdle();
+              } catch {
+                /* the caller's own affair: it loads what it uses later, and fails then if it must */
+              }
+            }
             idleWork();
           }),
         );

@@ -71,8 +71,14 @@ const view = (s: ImageScan) =>
   });
 
 test('layers stacked while a worker walks a lower one give the stack of a walk on the main thread', async () => {
-  const onMain = await scanImage(await openImage(image), [...packageDetectors], { noCache: true, walkIn: 'main' });
+  let idles = 0;
+  const onIdle = () => {
+    idles++;
+    throw new Error('a caller\'s failure is not the walk\'s');
+  };
+  const onMain = await scanImage(await openImage(image), [...packageDetectors], { noCache: true, walkIn: 'main', onIdle });
   assert.equal(lastScanStats.layersStackedEarly, 0, 'a walk on the main thread stacks after the walk');
+  assert.equal(idles, 0, 'a walk on the main thread alone never waits on a thread');
   const expected = view(onMain);
   // what the stack must hold
   assert.ok(!onMain.final.has('etc/secret.env') && onMain.final.get('etc/motd')!.layerIndex === 2);
@@ -86,7 +92,8 @@ test('layers stacked while a worker walks a lower one give the stack of a walk o
   const img = await openImage(image);
   const walkers = prestartWalkers(img, 2);
   try {
-    const joined = await scanImage(img, [...packageDetectors], { noCache: true, concurrency: 2, walkers });
+    const joined = await scanImage(img, [...packageDetectors], { noCache: true, concurrency: 2, walkers, onIdle });
+    assert.equal(idles, 1, 'onIdle: once, when the main thread waits on the thread');
     assert.equal(lastScanStats.layersInWorkers, 1, 'the big layer in the thread, the small ones on the main thread');
     assert.equal(lastScanStats.layersStackedEarly, 1, 'the main thread stacked the layer below the thread\'s while it waited');
     assert.equal(view(joined), expected);

@@ -5,14 +5,11 @@
 import type { BulwarkConfig } from '../../core/config.js';
 import type { Finding } from '../../core/finding.js';
 import { dedupeFingerprints, ruleSet, type RuleMeta } from '../../core/rule.js';
-import type { ImageScan, LayerAnalyzer } from '../../image/types.js';
+import type { ImageScan } from '../../image/types.js';
 import type { InventoryReport } from '../../inventory/types.js';
 import { attributeLayers, baseIndexDir, originSplit, recordScannedImage, type LayerAttribution, type OriginSplit } from './attribution.js';
 import { ImageCheckContext, type CheckOptions, type ImageRule } from './context.js';
-import { imageFilesAnalyzer } from './files-analyzer.js';
-import { builtinSecretsAnalyzer, makeCustomSecretsAnalyzer } from './secrets/analyzer.js';
 import { vulndbRules } from '../../vulndb/rules.js';
-import { resolveSecrets } from './secrets/settings.js';
 import rootUser from './config/root-user.js';
 import healthcheck from './config/healthcheck.js';
 import exposeSsh from './config/expose-ssh.js';
@@ -116,14 +113,7 @@ export const secretMetaById = new Map(secretRules.map((r) => [r.meta.id, r.meta]
 /** Every rule of the image stage (metadata), plus the matcher's coverage rule; the checks live beside it. */
 export const imageRules: RuleMeta[] = [...imageRuleSet.map((r) => r.meta), ...vulndbRules];
 
-/** The analyzers the layer walker runs on every layer for these checks (built-in rules only). */
-export const imageContentAnalyzers: LayerAnalyzer[] = [builtinSecretsAnalyzer, imageFilesAnalyzer];
-
-/** The analyzers for a given config: the built-in ones plus one for the user's own secret rules, if any. */
-export function imageContentAnalyzersFor(cfg: BulwarkConfig): LayerAnalyzer[] {
-  const custom = makeCustomSecretsAnalyzer(resolveSecrets(cfg).custom);
-  return custom ? [...imageContentAnalyzers, custom] : imageContentAnalyzers;
-}
+export { imageContentAnalyzers, imageContentAnalyzersFor } from './content-analyzers.js';
 
 /** Which image checks run (--scanners): the secret rules, and the configuration and file rules (misconfig). */
 export interface ImageCheckKinds {
