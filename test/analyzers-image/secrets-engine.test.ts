@@ -265,3 +265,130 @@ test('looksText: a NUL byte in the first 8 KiB makes a file binary, in small and
   // past the first 8 KiB a NUL does not count
   assert.equal(looksText(withNul(20000, 8192)), true);
 });
+
+test('keyword kernel: the WebAssembly scan records the same occurrences, in the same order, as the JavaScript loop', async () => {
+  const { KeywordScanner, newKeywordHits } = await import('../../src/analyzers/image/secrets/keyword-scanner.js');
+  const { KERNEL_MAX_BYTES, KERNEL_MAX_HITS } = await import('../../src/analyzers/image/secrets/keyword-kernel.js');
+  // the built-in rules' keywords, grouped by rule as SecretMatcher groups them
+  const rules = BUILTIN_SECRET_RULES.filter((r) => !r.paths && r.keywords.length);
+  const kws = [...new Set(rules.flatMap((r) => r.keywords))];
+  const groups = kws.map((k) => rules.flatMap((r, i) => (r.keywords.includes(k) ? [i] : [])));
+  const wasm = new KeywordScanner(kws, groups);
+  const js = new KeywordScanner(kws, groups, { kernel: false });
+  assert.equal(wasm.usesKernel(), true, 'the built-in automaton fits the kernel');
+  assert.equal(js.usesKernel(), false);
+  const run = (ks: InstanceType<typeof KeywordScanner>, b: Buffer) => {
+    const hits = newKeywordHits();
+    const mask = ks.newMask();
+    ks.scanGroupsRecording(b, mask, hits);
+    const plain = ks.newMask();
+    ks.scanGroups(b, plain);
+    return { ends: [...hits.ends.subarray(0, hits.count)], states: [...hits.states.subarray(0, hits.count)], mask: [...mask], plain: [...plain] };
+  };
+  let seed = 99;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const pieces = [...kws, ...kws.map((k) => k.toUpperCase()), 'x', ' ', '\n', '=', '"', 'ab', 'http', 'pas', 'eY', '\u00ff', '\u0000'];
+  const text = (len: number) => {
+    let t = '';
+    while (t.length < len) t += pieces[rnd(pieces.length)];
+    return Buffer.from(t.slice(0, len), 'latin1');
+  };
+  let occurrences = 0;
+  // every size up to 700 bytes (the one-automaton path and the four-segment one), then bigger ones
+  const sizes = [...Array.from({ length: 700 }, (_, i) => i), 1023, 4096, 65537, 250_000];
+  for (const len of sizes) {
+    const b = text(len);
+    const a = run(wasm, b);
+    assert.deepEqual(a, run(js, b), `${len} bytes`);
+    occurrences += a.ends.length;
+  }
+  assert.ok(occurrences > 10_000, `only ${occurrences} occurrences`);
+  // more occurrences than the kernel records, and a buffer bigger than its memory: the JavaScript loop takes them
+  const dense = Buffer.from('pass'.repeat(KERNEL_MAX_HITS + 10), 'latin1');
+  const big = Buffer.concat([text(KERNEL_MAX_BYTES), Buffer.from(' eyJ password', 'latin1')]);
+  for (const b of [dense, big]) {
+    const a = run(wasm, b);
+    assert.deepEqual(a, run(js, b));
+    assert.ok(a.ends.length >= (b === dense ? KERNEL_MAX_HITS + 10 : 1));
+  }
+  // and the kernel still scans right after falling back
+  const after = text(3000);
+  assert.deepEqual(run(wasm, after), run(js, after));
+});
+
+test('the byte conditions that spare decoding a file never drop a match, and do spare it', () => {
+  const anchoredIds = ['url-credentials', 'generic-password', 'aws-access-key-id', 'private-key', 'private-key-encrypted'];
+  const plain = new SecretMatcher(BUILTIN_SECRET_RULES.map((r) => (anchoredIds.includes(r.id) ? { ...r, regex: `${r.regex}(?:)` } : r)));
+  const texts: string[] = [];
+  // connection URLs around the bounds of the user part (0..64) and of the password (4..128), with the characters
+  // each part excludes placed inside them
+  const chars = (n: number, c = 'k') => c.repeat(n);
+  for (const scheme of ['https', 'POSTGRESQL', 'postgres', 'mongodb+srv', 'rediss', 'amqp']) {
+    for (const user of [0, 1, 63, 64, 65, 66]) {
+      for (const pass of [3, 4, 5, 127, 128, 129]) {
+        for (const odd of ['', ' ', '/', '@', ':', '"', '\u00a0', '\\', '#']) {
+          const u = chars(user);
+          const p = `Zq8${chars(Math.max(0, pass - 3), 'w')}`.slice(0, pass);
+          texts.push(`x ${scheme}://${u}:${p}@db.prod.io/x`);
+          texts.push(`${scheme}://${u.slice(0, 2)}${odd}${u.slice(2)}:${p}@db.prod.io`);
+          texts.push(`${scheme}://${u}:${p.slice(0, 2)}${odd}${p.slice(2)}@10.0.0.1`);
+        }
+      }
+    }
+  }
+  // assignments: every keyword word of generic-password, near misses, quotes, whitespace runs (also past the
+  // longest run a fixed window would hold) and separators
+  const words = ['password', 'PASSWD', 'pwd', 'secret', 'secret_key', 'SecretKey', 'api_key', 'apikey', 'access_token', 'authtoken', 'client_secret', 'passwordx', 'pass_word', 'tokens', 'secretkeyx', 'db_password', 'x-api-key', 'passwordword'];
+  for (const w of words) {
+    for (const quote of ['', '"', "'"]) {
+      for (const ws of ['', ' ', '\t', '\u00a0', ' \n ', ' '.repeat(300), 'x']) {
+        for (const sep of [':', '=', '=>', '-', '']) {
+          texts.push(`${w}${quote}${ws}${sep}${ws}"Zq8#kP2$vL9!aB"\n`);
+          texts.push(`${w}${quote}${ws}${sep}Tr0ub4dor&3xY,`);
+        }
+      }
+    }
+  }
+  // access key IDs: the prefixes in each case, 15 to 17 characters of [A-Z2-7] after them, an odd one inside
+  for (const prefix of ['AKIA', 'akia', 'AkIA', 'ASIA', 'AIPA', 'ANVA', 'xAKIA']) {
+    for (const len of [15, 16, 17]) {
+      for (const odd of ['', 'a', '8', '1', '_', ' ', '\u00e9']) {
+        const body = 'QZ2RT7WXB3MN4KLP5'.slice(0, len);
+        texts.push(`key=${prefix}${body.slice(0, 5)}${odd}${body.slice(5)}\n`);
+        texts.push(`${prefix}${body}`);
+      }
+    }
+  }
+  // PEM blocks, whole and with their BEGIN line broken; the keywords elsewhere in the file
+  for (const pem of [fake.rsaPem(), fake.ecPem(), fake.encryptedPem(), fake.pkcs8Pem()]) {
+    for (const [from, to] of [['', ''], ['-----BEGIN ', '-----BEGIN\t'], ['-----BEGIN ', '----BEGIN '], ['-----BEGIN ', '-----begin ']]) {
+      const text = from ? pem.replace(from, to) : pem;
+      texts.push(text, `# private key, encrypted\n${text}`, `${text}\nencrypted private key`);
+    }
+  }
+  let withHits = 0;
+  for (const text of texts) {
+    const a = m.scanBuffer(Buffer.from(text, 'latin1'), 'etc/app.conf');
+    assert.deepEqual(a, plain.scanBuffer(Buffer.from(text, 'latin1'), 'etc/app.conf'), JSON.stringify(text));
+    if (a.length) withHits++;
+  }
+  assert.ok(withHits > 1000 && withHits < texts.length - 1000, `${withHits} of ${texts.length} texts with hits`);
+  // a file whose keywords cannot start a match is not decoded (its buffer's toString is never called); one that can is
+  const decoded = (text: string, path = 'etc/app.conf') => {
+    const b = Buffer.from(text, 'latin1');
+    let called = false;
+    const toString = b.toString.bind(b);
+    b.toString = ((...args: Parameters<Buffer['toString']>) => ((called = true), toString(...args))) as Buffer['toString'];
+    m.scanBuffer(b, path);
+    return called;
+  };
+  assert.equal(decoded('see https://github.com/org/repo and http://example.org/a:b for the token list'), false);
+  assert.equal(decoded('password = "Zq8#kP2$vL9!aB"', 'src/app.js'), false, 'generic-password does not report in source code');
+  assert.equal(decoded('password = "Zq8#kP2$vL9!aB"'), true);
+  assert.equal(decoded('DATABASE_URL=postgres://app:Zq8#kP2vL9@db.prod.io/app'), true);
+  assert.equal(decoded('const encrypted = decrypt(akia, "askia"); // private key handling'), false);
+  assert.equal(decoded(`id = AKIA${'QZ2RT7WXB3MN4KLP'}`), true);
+});

@@ -34,6 +34,8 @@ export interface CompiledRule {
    */
   anchor?: Anchor;
   sticky?: RegExp;
+  /** the byte conditions of a built-in rule as shipped (see MAY_MATCH) */
+  mayMatch?: MayMatch;
 }
 
 /**
@@ -51,16 +53,93 @@ type Anchor = 'keyword' | 'word';
 
 const ANCHORS: Record<string, Anchor> = { 'url-credentials': 'keyword', 'generic-password': 'word' };
 
+/** bytes whose latin1 character matches the regex class \s (tab to carriage return, space, no-break space) */
+const SPACE = new Uint8Array(256).map((_, c) => (/\s/.test(String.fromCharCode(c)) ? 1 : 0));
+/** bytes the user part of url-credentials' regex excludes: [^\s:@/"'<>\\] (':' ends the part) */
+const URL_USER_STOP = SPACE.map((v, c) => (v || '@/"\'<>\\'.includes(String.fromCharCode(c)) ? 1 : 0));
+
+/**
+ * Necessary conditions, on the bytes, for a match of a built-in rule (its regex, flags and keywords as shipped):
+ * `occurrence(b, p)` for a keyword occurrence that ends just before `p` to be part of a match (every match holds
+ * one), `content(b)` for the file as a whole. When a file fails them the rule cannot match, and the file is not
+ * decoded for it: most files with `https://`, `token` or `akia` in them hold no connection URL with a password, no
+ * assignment and no access key ID.
+ */
+interface MayMatch {
+  occurrence?: (b: Uint8Array, p: number) => boolean;
+  content?: (b: Buffer) => boolean;
+}
+const PEM_BEGIN = Buffer.from('-----BEGIN ', 'latin1');
+const MAY_MATCH: Record<string, MayMatch> = {
+  // `scheme://` then [^\s:@/"'<>\\]{0,64} then ':' then [^\s@/"'<>\\]{4,128} then '@': the user part is everything
+  // up to the first ':' (it cannot hold one), the password everything from there up to the first '@'
+  'url-credentials': {
+    occurrence: (b, p) => {
+      let i = p;
+      for (const end = Math.min(b.length, p + 65); ; i++) {
+        if (i >= end) return false;
+        const c = b[i]!;
+        if (c === 58) break;
+        if (URL_USER_STOP[c]) return false;
+      }
+      const from = ++i;
+      for (const end = Math.min(b.length, from + 129); i < end; i++) {
+        const c = b[i]!;
+        if (c === 64) return i - from >= 4;
+        if (URL_USER_STOP[c]) return false;
+      }
+      return false;
+    },
+  },
+  // the four upper-case letters of the keyword (the regex is case-sensitive), then 16 of [A-Z2-7]
+  'aws-access-key-id': {
+    occurrence: (b, p) => {
+      if (p < 4 || p + 16 > b.length) return false;
+      for (let i = p - 4; i < p; i++) if (b[i]! < 65 || b[i]! > 90) return false;
+      for (let i = p; i < p + 16; i++) {
+        const c = b[i]!;
+        if (!((c >= 65 && c <= 90) || (c >= 50 && c <= 55))) return false;
+      }
+      return true;
+    },
+  },
+  // PEM blocks: a match starts with '-----BEGIN ' (the keyword may be elsewhere in the file)
+  'private-key': { content: (b) => b.indexOf(PEM_BEGIN) !== -1 },
+  'private-key-encrypted': { content: (b) => b.indexOf(PEM_BEGIN) !== -1 },
+  // the keyword word of the regex (password|passwd|pwd|secret|secret_?key|api_?key|apikey|access_?token|
+  // auth_?token|client_?secret) holds one of the rule's keywords (pass, pwd, secret, api_key, apikey, token) and
+  // goes on at most 4 letters or '_' past it; then ["']?\s* and ':' or '=' (which `=>` starts with)
+  'generic-password': {
+    occurrence: (b, p) => {
+      const n = b.length;
+      for (let t = 0; t <= 4 && p + t <= n; t++) {
+        if (t > 0) {
+          const c = b[p + t - 1]!;
+          if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return false;
+        }
+        let i = p + t;
+        if (b[i] === 34 || b[i] === 39) i++;
+        while (i < n && SPACE[b[i]!]) i++;
+        if (b[i] === 58 || b[i] === 61) return true;
+      }
+      return false;
+    },
+  },
+};
+
+/** Is this rule the built-in one of its id, as shipped (regex, flags, keywords, no paths, not file-only)? */
+function builtinAsShipped(data: SecretRuleData): boolean {
+  const b = BUILTIN_SECRET_RULES.find((r) => r.id === data.id);
+  if (!b || b.regex !== data.regex || (b.flags ?? '') !== (data.flags ?? '') || b.paths || data.paths || b.fileOnly || data.fileOnly) return false;
+  return b.keywords.length === data.keywords.length && b.keywords.every((k, i) => k === data.keywords[i]);
+}
+
 /** generic-password: up to 4 x 41 prefix characters, then the keyword at most 7 characters into the word */
 const WORD_REACH = 4 * 41 + 16;
 
 function anchorOf(data: SecretRuleData): Anchor | undefined {
   const kind = ANCHORS[data.id];
-  if (!kind) return undefined;
-  const b = BUILTIN_SECRET_RULES.find((r) => r.id === data.id);
-  if (!b || b.regex !== data.regex || (b.flags ?? '') !== (data.flags ?? '') || b.paths || data.paths || b.fileOnly || data.fileOnly) return undefined;
-  if (b.keywords.length !== data.keywords.length || b.keywords.some((k, i) => k !== data.keywords[i])) return undefined;
-  return kind;
+  return kind && builtinAsShipped(data) ? kind : undefined;
 }
 
 /** [A-Za-z0-9_-] */
@@ -91,6 +170,7 @@ export function compileRule(data: SecretRuleData): CompiledRule {
     allowPath: globs(data.allowPaths),
     allowValues: (data.allowValues ?? []).map((v) => new RegExp(v, 'i')),
     ...(anchor && re ? { anchor, sticky: new RegExp(re.source, re.flags.replace('g', '') + 'y') } : {}),
+    ...(re && MAY_MATCH[data.id] && builtinAsShipped(data) ? { mayMatch: MAY_MATCH[data.id] } : {}),
   };
 }
 
@@ -238,9 +318,30 @@ export class SecretMatcher {
    * content decoded (latin1: byte-preserving, the patterns are ASCII) and matched.
    */
   scanBuffer(content: Buffer, path: string): SecretHit[] {
-    const candidates = this.candidates(content, path);
+    let candidates = this.candidates(content, path);
+    if (candidates.length === 0) return [];
+    // before the content is decoded: rules that cannot match it (MAY_MATCH), and rules that do not report on this
+    // path (generic-password in source code), are dropped; `run` would find nothing for them
+    candidates = candidates.filter((r) => !(r.mayMatch && !this.mayMatch(r, r.mayMatch, content)) && !r.allowPath?.(path));
     if (candidates.length === 0) return [];
     return this.run(content.toString('latin1'), candidates, path, {});
+  }
+
+  /** Can rule r match these bytes, as far as its MAY_MATCH conditions tell (on the occurrences of the last scan)? */
+  private mayMatch(r: CompiledRule, may: MayMatch, bytes: Buffer): boolean {
+    if (may.content && !may.content(bytes)) return false;
+    // the occurrences are recorded when the matcher has anchored rules (the built-in table has)
+    if (!may.occurrence || !this.recording || !this.keywordScanner) return true;
+    const test = may.occurrence;
+    const scanner = this.keywordScanner;
+    const ids = this.ruleKeywordIds[this.rules.indexOf(r)]!;
+    const { ends, states, count } = this.hits;
+    for (let h = 0; h < count; h++) {
+      for (const id of scanner.keywordsAt(states[h]!)) {
+        if (ids.has(id) && test(bytes, ends[h]! + 1)) return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -11,6 +11,8 @@
  * with one OR of a precomputed mask per accepting state, so a file full of keyword occurrences costs no more than
  * a file with one.
  */
+import { KeywordKernel } from './keyword-kernel.js';
+
 export class KeywordScanner {
   /** transitions: `table[offset + classOf[byte]]` is the next state's offset (state x classes) */
   private readonly table: Uint16Array;
@@ -33,8 +35,15 @@ export class KeywordScanner {
   /** per accepting state (index state - firstAccept): the group bits it sets, groupWords words each */
   private readonly groupMasks: Int32Array;
 
-  /** `groups[k]`: the group ids keyword k belongs to (default: each keyword is its own group) */
-  constructor(keywords: string[], groups?: number[][]) {
+  /** the WebAssembly form of `scan4` (keyword-kernel.ts): made on first use; null when there is none */
+  private kernel: KeywordKernel | null | undefined;
+
+  /**
+   * `groups[k]`: the group ids keyword k belongs to (default: each keyword is its own group). `kernel: false` keeps
+   * every scan in JavaScript (to test the kernel against it).
+   */
+  constructor(keywords: string[], groups?: number[][], options: { kernel?: boolean } = {}) {
+    if (options.kernel === false) this.kernel = null;
     this.keywords = keywords.map((k) => k.toLowerCase());
     this.maxLen = Math.max(1, ...this.keywords.map((k) => Buffer.byteLength(k, 'latin1')));
     const gotoMap: Array<Map<number, number>> = [new Map()];
@@ -143,6 +152,12 @@ export class KeywordScanner {
     }
   }
 
+  /** Does `scan4` run as WebAssembly (keyword-kernel.ts)? False with `kernel: false`, or where there is none. */
+  usesKernel(): boolean {
+    if (this.kernel === undefined) this.kernel = KeywordKernel.for({ table: this.table, classOf: this.classOf, classes: this.classes, firstAccept: this.firstAccept, maxLen: this.maxLen }) ?? null;
+    return this.kernel !== null;
+  }
+
   /** A zeroed mask of the size `scanGroups` fills. */
   newMask(): Int32Array {
     return new Int32Array(this.groupWords);
@@ -203,6 +218,19 @@ export class KeywordScanner {
     const n = buf.length;
     const back = this.maxLen - 1;
     let acc = 0;
+    const kernel = this.kernel === undefined ? (this.usesKernel(), this.kernel) : this.kernel;
+    if (kernel) {
+      const count = kernel.scan(buf);
+      if (count >= 0) {
+        for (let j = 0; j < count; j++) {
+          const st = kernel.stateAt(j);
+          acc |= masks[st - first];
+          if (hits) record(hits, kernel.endAt(j), st);
+        }
+        return acc;
+      }
+      // too big, or too many occurrences for the kernel: this loop scans it
+    }
     // one automaton over [from, to), counting occurrences that end at or after lo
     const tail = (state: number, from: number, to: number, lo: number): void => {
       let s = state;
