@@ -265,6 +265,9 @@ class TarLayerEntry implements LayerEntry {
   chunks(): AsyncIterable<Buffer> {
     return this.reader.content();
   }
+  wholeNow(): Buffer | undefined {
+    return this.reader.tryContent();
+  }
 }
 
 export interface BlobLayerOptions {

@@ -73,6 +73,12 @@ export interface LayerEntry {
    */
   chunks?(): AsyncIterable<Buffer>;
   /**
+   * Optional, with `chunks`: the whole content at once, without waiting, when the reader already holds all of it
+   * in one buffer (a view, valid like a chunk); undefined, having read nothing, when it does not (then read the
+   * chunks). Most files of a layer are small and come this way.
+   */
+  wholeNow?(): Buffer | undefined;
+  /**
    * True when the chunks are read into buffers that are reused a few chunks later (an uncompressed tar layer read
    * from disk): a consumer that keeps content past the next chunk must copy it. False or absent: a chunk is never
    * written again (it may still be kept without a copy).

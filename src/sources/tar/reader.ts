@@ -257,6 +257,16 @@ export class TarReader {
     this.padding = 0;
   }
 
+  /**
+   * The current member's whole content as one view, when the reader's current buffer holds all of it (no await);
+   * undefined, having read nothing, otherwise. Like `content()`, at most once per member.
+   */
+  tryContent(): Buffer | undefined {
+    const b = this.bytes.tryRead(this.remaining);
+    if (b !== undefined) this.remaining = 0;
+    return b;
+  }
+
   /** The current member's content, as subarrays (copy what you keep). */
   async *content(): AsyncGenerator<Buffer> {
     const n = this.remaining;
