@@ -31,6 +31,37 @@ if (argChild > 0) {
   console.log(JSON.stringify({ wall, cpu: (d.user + d.system) / 1000, rowsMs: m.stats.rowsMs, findings: m.findings.length }));
   process.exit(0);
 }
+// child mode (--floor N): what building N findings alone costs in a fresh process, with no database and no
+// matching: objects of a finding's shape (the strings a vulnerability finding carries, its one-shot sha256
+// fingerprint; location and package shared, as the matcher shares them). Prints the ms as JSON, exits.
+const argFloor = process.argv.indexOf('--floor');
+if (argFloor > 0) {
+  const { hash } = (await import('node:crypto')) as unknown as { hash: (a: string, d: string, e: 'hex') => string };
+  const n = Number(process.argv[argFloor + 1]);
+  const t = performance.now();
+  const out: unknown[] = [];
+  const location = Object.freeze({ kind: 'image', image: 'inventory', layerIndex: 0, path: 'bench/1' });
+  const pkg = Object.freeze({ name: 'chromium-common', version: '150.0.7871.100-1~deb12u1', ecosystem: 'deb', purl: 'pkg:deb/chromium-common@150.0.7871.100-1~deb12u1' });
+  const parts = '\u0000inventory\u0000deb\u0000chromium-common\u0000150.0.7871.100-1~deb12u1\u0000bench/1';
+  for (let i = 0; i < n; i++) {
+    const id = `CVE-2026-${100000 + i}`;
+    const fixed = `156.0.${i}.47-1~deb12u1`;
+    out.push({
+      ruleId: id,
+      title: `${id} in ${pkg.name} ${pkg.version}`,
+      severity: 'unknown',
+      stage: 'image',
+      message: `${pkg.name} (source chromium) ${pkg.version} is affected by ${id}`,
+      location,
+      remediation: { text: `upgrade ${pkg.name} (source chromium) to ≥ ${fixed}` },
+      references: [id, `https://security-tracker.debian.org/tracker/${id}`],
+      fingerprint: hash('sha256', id + parts, 'hex').slice(0, 32),
+      vulnerability: { id, aliases: [], package: pkg, status: 'fixed', fixedVersion: fixed, severitySource: 'debian' },
+    });
+  }
+  console.log(JSON.stringify({ wall: performance.now() - t, n: out.length }));
+  process.exit(0);
+}
 const argShared = process.argv.indexOf('--shared');
 const shared = resolve(argShared > 0 ? process.argv[argShared + 1]! : new URL('../../shared/data', import.meta.url).pathname);
 if (!existsSync(shared)) {
@@ -168,6 +199,12 @@ try {
     console.log(`  of which rows (wall) ${med(runs.map((x) => x.rowsMs)).toFixed(1)} ms median; ${runs[0]!.findings} findings`);
     // what the optimising compiler costs a first call: the same runs with it off (a diagnosis, not a setting)
     console.log(`  the same with V8's optimising compiler off (--no-opt): median ${med(noOpt.map((x) => x.wall)).toFixed(1)} ms wall / ${med(noOpt.map((x) => x.cpu)).toFixed(1)} ms CPU`);
+    // the floor under the first call: building that many findings alone, in a fresh process
+    const floors = Array.from({ length: fresh }, () => {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--floor', String(runs[0]!.findings)], { encoding: 'utf8' });
+      return (JSON.parse(out.trim().split('\n').pop()!) as { wall: number }).wall;
+    });
+    console.log(`  floor: building ${runs[0]!.findings} finding-shaped objects with their fingerprints, no database, no matching, in a fresh process: ${floors.map((x) => x.toFixed(1)).join(' ')} ms (median ${med(floors).toFixed(1)})`);
   }
 } finally {
   rmSync(cache, { recursive: true, force: true });
