@@ -317,6 +317,15 @@ test('keyword kernel: the WebAssembly scan records the same occurrences, in the 
   // and the kernel still scans right after falling back
   const after = text(3000);
   assert.deepEqual(run(wasm, after), run(js, after));
+  // scanners of the same keywords share one kernel (a matcher is made per image); each keeps its own groups
+  const regrouped = new KeywordScanner(kws, kws.map((_, i) => [i % 5]));
+  const regroupedJs = new KeywordScanner(kws, kws.map((_, i) => [i % 5]), { kernel: false });
+  assert.equal(regrouped.usesKernel(), true);
+  for (const len of [0, 300, 5000]) {
+    const b = text(len);
+    assert.deepEqual(run(regrouped, b), run(regroupedJs, b));
+    assert.deepEqual(run(wasm, b), run(js, b));
+  }
 });
 
 test('the byte conditions that spare decoding a file never drop a match, and do spare it', () => {

@@ -142,6 +142,9 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+/** `KeywordKernel.shared`: kernels by keyword list, oldest first */
+const kernels = new Map<string, KeywordKernel | null>();
+const MAX_SHARED = 4;
 function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
@@ -174,6 +177,21 @@ export class KeywordKernel {
   private readonly rowBytes: number;
   private readonly firstAccept: number;
   private readonly back: number;
+
+  /**
+   * The kernel of the automaton of these keywords (`key`: the keyword list, which decides the automaton), shared by
+   * every scanner of the thread built from the same list: a scan makes a matcher per image for the config strings,
+   * and a kernel holds 1.25 MiB. The last few lists are kept. Undefined where there is no kernel (see `for`).
+   */
+  static shared(key: string, a: KeywordAutomaton): KeywordKernel | undefined {
+    let k = kernels.get(key);
+    if (k === undefined) {
+      k = KeywordKernel.for(a) ?? null;
+      if (kernels.size >= MAX_SHARED) kernels.delete(kernels.keys().next().value!);
+      kernels.set(key, k);
+    }
+    return k ?? undefined;
+  }
 
   /** The kernel for an automaton, or undefined when there is no WebAssembly or its tables do not fit the layout. */
   static for(a: KeywordAutomaton): KeywordKernel | undefined {

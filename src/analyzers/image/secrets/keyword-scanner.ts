@@ -154,7 +154,10 @@ export class KeywordScanner {
 
   /** Does `scan4` run as WebAssembly (keyword-kernel.ts)? False with `kernel: false`, or where there is none. */
   usesKernel(): boolean {
-    if (this.kernel === undefined) this.kernel = KeywordKernel.for({ table: this.table, classOf: this.classOf, classes: this.classes, firstAccept: this.firstAccept, maxLen: this.maxLen }) ?? null;
+    if (this.kernel === undefined) {
+      // the automaton is a function of the keyword list alone (groups only decide the masks)
+      this.kernel = KeywordKernel.shared(this.keywords.join('\u0000'), { table: this.table, classOf: this.classOf, classes: this.classes, firstAccept: this.firstAccept, maxLen: this.maxLen }) ?? null;
+    }
     return this.kernel !== null;
   }
 
