@@ -156,6 +156,18 @@ function kernelModule(): WebAssembly.Module | null {
   return compiled;
 }
 
+/**
+ * How `scan4` and the kernel cut a buffer of n bytes for four automata: [q, a1, a2, a3, b1, b2, b3], where segment j
+ * holds the occurrences that end in [b_j, b_{j+1}) and its automaton starts reading at a_j = b_j - back (`back`: the
+ * longest keyword's length - 1; a_0 = b_0 = 0); the four step together over q bytes. Undefined when the buffer is
+ * too short to cut (one automaton reads it all).
+ */
+export function segments(n: number, back: number): [number, number, number, number, number, number, number] | undefined {
+  const q = (n / 4) | 0;
+  if (q < 64 + back) return undefined;
+  return [q, q - back, 2 * q - back, 3 * q - back, q, 2 * q, 3 * q];
+}
+
 /** The automaton as `KeywordScanner` builds it: the class table and the states x classes transition table. */
 export interface KeywordAutomaton {
   /** transitions: `table[state * classes + class]` is the next state times `classes` */
@@ -235,16 +247,10 @@ export class KeywordKernel {
     const n = buf.length;
     if (n > KERNEL_MAX_BYTES) return -1;
     this.u8.set(buf, CONTENT_AT);
-    const back = this.back;
-    const q = (n / 4) | 0;
     const cap = KERNEL_MAX_HITS;
-    if (q < 64 + back) return this.tail(0, 0, n, 0, 0, cap);
-    const b1 = q;
-    const b2 = 2 * q;
-    const b3 = 3 * q;
-    const a1 = b1 - back;
-    const a2 = b2 - back;
-    const a3 = b3 - back;
+    const seg = segments(n, this.back);
+    if (!seg) return this.tail(0, 0, n, 0, 0, cap);
+    const [q, a1, a2, a3, b1, b2, b3] = seg;
     let count = this.common(q, a1, a2, a3, b1, b2, b3, 0, cap);
     const i32 = this.i32;
     const w1 = i32[1]!;

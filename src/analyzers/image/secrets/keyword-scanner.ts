@@ -11,7 +11,7 @@
  * with one OR of a precomputed mask per accepting state, so a file full of keyword occurrences costs no more than
  * a file with one.
  */
-import { KeywordKernel } from './keyword-kernel.js';
+import { KeywordKernel, segments } from './keyword-kernel.js';
 
 export class KeywordScanner {
   /** transitions: `table[offset + classOf[byte]]` is the next state's offset (state x classes) */
@@ -246,19 +246,14 @@ export class KeywordScanner {
         }
       }
     };
-    const q = (n / 4) | 0;
-    if (q < 64 + back) {
+    const seg = segments(n, back);
+    if (!seg) {
       tail(0, 0, n, 0);
       return acc;
     }
     // segment j holds the ends [b_j, b_{j+1}); its automaton reads from a_j = b_j - back (a_0 = 0), q bytes in
     // the common loop, then on alone to its segment's end
-    const b1 = q;
-    const b2 = 2 * q;
-    const b3 = 3 * q;
-    const a1 = b1 - back;
-    const a2 = b2 - back;
-    const a3 = b3 - back;
+    const [q, a1, a2, a3, b1, b2, b3] = seg;
     const W = this.wide;
     const F = this.firstAccept * 256;
     let w0 = 0;
