@@ -128,3 +128,35 @@ test('the ring stays off for gzip through the node:zlib stream (it holds its inp
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('readRange turns the event loop while a consumer works through its chunks without any I/O of its own', async () => {
+  // a worker thread's reply is a message: a main thread that walks a layer of its own must still receive it, and
+  // hand that thread its next layer, long before its own layer ends
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-ring-'));
+  try {
+    const file = join(dir, 'blob');
+    writeFileSync(file, Buffer.alloc(40 * 1024 * 1024, 7));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    let chunks = 0;
+    let ticksAtFirst = -1;
+    let ticksAtHalf = -1;
+    try {
+      for await (const c of readRange(file, 0, 40 * 1024 * 1024)) {
+        // ~4 ms of synchronous work per MiB, as inflating and scanning it takes
+        const until = performance.now() + 4;
+        while (performance.now() < until) void c[0];
+        if (++chunks === 1) ticksAtFirst = ticks;
+        if (chunks === 20) ticksAtHalf = ticks;
+      }
+    } finally {
+      clearInterval(timer);
+    }
+    assert.equal(chunks, 40);
+    // about 80 ms of work from the 1st to the 20th chunk: the loop turned every ~10 ms, so the 1 ms timer ran
+    // several times (a generator's yield alone never lets it run)
+    assert.ok(ticksAtHalf - ticksAtFirst >= 3, `timer ran ${ticksAtHalf - ticksAtFirst} times from the 1st to the 20th chunk`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
