@@ -27,8 +27,8 @@ export interface Walked {
   analyses: Record<string, Record<string, unknown>>;
   warnings: string[];
   uncompressedSize: number;
-  /** wanted hardlinks whose target's content was not kept */
-  unresolvedLinks: Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[] }>;
+  /** wanted hardlinks whose target's content was not kept; `at`: the link's position in the layer (1 = first entry) */
+  unresolvedLinks: Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[]; at: number }>;
 }
 
 /** The entry metadata as a compact tuple (the cache and the worker threads exchange entries in this form). */
@@ -442,7 +442,7 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
         const got = kept.get(target);
         // streaming analyzers need the whole file: a kept buffer that was truncated will not do
         if (got && !(got.truncated && want.some((a) => a.stream))) await serveKept(w, asFile, got, want, ctx);
-        else w.unresolvedLinks.push({ meta: asFile, analyzers: want });
+        else w.unresolvedLinks.push({ meta: asFile, analyzers: want, at: n });
       }
       if (!entry.chunks) await drain(entry); // tar-backed: skipped by the reader, no await
     } else if (!entry.chunks) await drain(entry);
@@ -452,22 +452,33 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
   return w;
 }
 
-/** Second pass for wanted hardlinks whose target's content was not kept: read just those targets. */
+/**
+ * Second pass for wanted hardlinks whose target's content was not kept: read just those targets. A link names its
+ * target as the layer had it when the link came (the last entry of that path before it; a later one is another
+ * file), so a target is served to the links after it only, and the read stops at the last link: a layer's hardlinks
+ * are mostly in its binary directories, which sort early (a Debian base layer's `usr/bin/perl5.36.0`).
+ */
 export async function resolveLinks(reopen: () => LayerEntries, w: Walked, ctx: AnalyzerContext): Promise<void> {
   if (w.unresolvedLinks.length === 0) return;
-  const byTarget = new Map<string, Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[] }>>();
+  const byTarget = new Map<string, Walked['unresolvedLinks']>();
+  let last = 0;
   for (const l of w.unresolvedLinks) {
     const list = byTarget.get(l.meta.linkname!) ?? [];
     list.push(l);
     byTarget.set(l.meta.linkname!, list);
+    if (l.at > last) last = l.at;
   }
   const found = new Set<string>();
+  let n = 0;
   for await (const entry of reopen()) {
-    const list = byTarget.get(entry.meta.path);
-    if (!list || entry.meta.type !== 'file') {
+    // (the entries are counted as walkEntries counts them, whiteouts included)
+    if (++n >= last) break;
+    const after = byTarget.get(entry.meta.path)?.filter((l) => l.at > n);
+    if (!after?.length || entry.meta.type !== 'file') {
       if (!entry.chunks) await drain(entry); // tar-backed: skipped by the reader, no await
       continue;
     }
+    const list = after;
     found.add(entry.meta.path);
     const buffered = [...new Set(list.flatMap((l) => l.analyzers.filter((a) => !a.stream)))];
     const cap = buffered.length ? Math.max(...buffered.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE)) : 0;

@@ -337,79 +337,87 @@ export function blobLayerEntries(open: (ring: ChunkRing) => Promise<AsyncIterabl
     const tar = new TarReader(counted(plain, diffHash, stats, compression === 'none' ? maxOnly(limits, what) : guard, consumed));
     let count = 0;
     let pending: TarLayerEntry | undefined;
-    for (;;) {
-      const open = pending?.opened;
-      if (open && !open.readableEnded) {
-        open.resume();
-        await finished(open).catch(() => undefined);
-      }
-      pending = undefined;
-      let h: TarHeader | null;
-      try {
-        h = await tar.next();
-      } catch (e) {
-        if (e instanceof TarError) throw new LayerError(`${what}: ${e.message}`);
-        throw e;
-      }
-      if (!h) break;
-      if (++count > limits.maxEntries) throw new LayerError(`${what}: more than ${limits.maxEntries} entries (limit; raise it if the image is genuine)`);
-      const rawPath = decodeName(h.name);
-      const n = normalizePath(rawPath);
-      if (n.escaped) {
-        warnings.push(`entry '${rawPath}' escapes the layer root: ignored`);
-        continue;
-      }
-      if (n.absolute) warnings.push(`entry '${rawPath}' has an absolute name: read as '${n.path}'`);
-      if (n.path === '') continue; // the root directory itself
-      const meta: EntryMeta = {
-        path: n.path,
-        type: h.type,
-        mode: h.mode & 0o7777,
-        uid: h.uid,
-        gid: h.gid,
-        size: h.size,
-      };
-      if (h.mtime) meta.mtime = h.mtime;
-      if (h.type === 'char' || h.type === 'block') {
-        meta.devmajor = h.devmajor;
-        meta.devminor = h.devminor;
-      }
-      if (h.type === 'hardlink') {
-        const ln = normalizePath(decodeName(h.linkname));
-        if (ln.escaped || ln.path === '') {
-          warnings.push(`hardlink '${n.path}' points outside the layer root ('${decodeName(h.linkname)}'): ignored`);
+    // a consumer that stops early (a second read for hardlinks ends at the last link) leaves the blob unread: its
+    // source is closed now (the file handle), not when a collection finds it
+    let ended = false;
+    try {
+      for (;;) {
+        const open = pending?.opened;
+        if (open && !open.readableEnded) {
+          open.resume();
+          await finished(open).catch(() => undefined);
+        }
+        pending = undefined;
+        let h: TarHeader | null;
+        try {
+          h = await tar.next();
+        } catch (e) {
+          if (e instanceof TarError) throw new LayerError(`${what}: ${e.message}`);
+          throw e;
+        }
+        if (!h) break;
+        if (++count > limits.maxEntries) throw new LayerError(`${what}: more than ${limits.maxEntries} entries (limit; raise it if the image is genuine)`);
+        const rawPath = decodeName(h.name);
+        const n = normalizePath(rawPath);
+        if (n.escaped) {
+          warnings.push(`entry '${rawPath}' escapes the layer root: ignored`);
           continue;
         }
-        meta.linkname = ln.path;
-      } else if (h.type === 'symlink') {
-        const target = decodeName(h.linkname);
-        meta.linkname = target;
-        if (!target.startsWith('/')) {
-          const dir = n.path.split('/').slice(0, -1).join('/');
-          if (normalizePath(`${dir}/${target}`).escaped) warnings.push(`symlink '${n.path}' -> '${target}' points above the root (it is resolved inside the root only)`);
+        if (n.absolute) warnings.push(`entry '${rawPath}' has an absolute name: read as '${n.path}'`);
+        if (n.path === '') continue; // the root directory itself
+        const meta: EntryMeta = {
+          path: n.path,
+          type: h.type,
+          mode: h.mode & 0o7777,
+          uid: h.uid,
+          gid: h.gid,
+          size: h.size,
+        };
+        if (h.mtime) meta.mtime = h.mtime;
+        if (h.type === 'char' || h.type === 'block') {
+          meta.devmajor = h.devmajor;
+          meta.devminor = h.devminor;
         }
+        if (h.type === 'hardlink') {
+          const ln = normalizePath(decodeName(h.linkname));
+          if (ln.escaped || ln.path === '') {
+            warnings.push(`hardlink '${n.path}' points outside the layer root ('${decodeName(h.linkname)}'): ignored`);
+            continue;
+          }
+          meta.linkname = ln.path;
+        } else if (h.type === 'symlink') {
+          const target = decodeName(h.linkname);
+          meta.linkname = target;
+          if (!target.startsWith('/')) {
+            const dir = n.path.split('/').slice(0, -1).join('/');
+            if (normalizePath(`${dir}/${target}`).escaped) warnings.push(`symlink '${n.path}' -> '${target}' points above the root (it is resolved inside the root only)`);
+          }
+        }
+        const entry = new TarLayerEntry(meta, rawPath, tar, transient);
+        pending = entry;
+        yield entry;
       }
-      const entry = new TarLayerEntry(meta, rawPath, tar, transient);
-      pending = entry;
-      yield entry;
-    }
-    // the tar's end-of-archive blocks are read; make sure the rest of the blob went through the hashes
-    if (rawHash && rawHashSpec) {
-      for (;;) {
-        const r = await rawIt.next().catch((e) => {
-          throw e;
-        });
-        if (r.done) break;
+      // the tar's end-of-archive blocks are read; make sure the rest of the blob went through the hashes
+      if (rawHash && rawHashSpec) {
+        for (;;) {
+          const r = await rawIt.next().catch((e) => {
+            throw e;
+          });
+          if (r.done) break;
+        }
+        const got = rawHash.digest('hex');
+        stats.digest = `${rawHashSpec.algo}:${got}`;
+        if (sameHash) stats.diffId = stats.digest;
+        if (rawHashSpec.hex && got !== rawHashSpec.hex) throw new LayerError(`${what}: digest mismatch: the manifest says ${ref.digest}, the blob is ${rawHashSpec.algo}:${got}`);
       }
-      const got = rawHash.digest('hex');
-      stats.digest = `${rawHashSpec.algo}:${got}`;
-      if (sameHash) stats.diffId = stats.digest;
-      if (rawHashSpec.hex && got !== rawHashSpec.hex) throw new LayerError(`${what}: digest mismatch: the manifest says ${ref.digest}, the blob is ${rawHashSpec.algo}:${got}`);
-    }
-    if (diffHash && diffSpec) {
-      const got = diffHash.digest('hex');
-      stats.diffId = `${diffSpec.algo}:${got}`;
-      if (diffSpec.hex && got !== diffSpec.hex) throw new LayerError(`${what}: diff_id mismatch: the config says ${ref.diffId}, the uncompressed layer is ${diffSpec.algo}:${got}`);
+      if (diffHash && diffSpec) {
+        const got = diffHash.digest('hex');
+        stats.diffId = `${diffSpec.algo}:${got}`;
+        if (diffSpec.hex && got !== diffSpec.hex) throw new LayerError(`${what}: diff_id mismatch: the config says ${ref.diffId}, the uncompressed layer is ${diffSpec.algo}:${got}`);
+      }
+      ended = true;
+    } finally {
+      if (!ended) await rawIt.return?.(undefined).catch(() => undefined);
     }
   }
   return { warnings, stats, [Symbol.asyncIterator]: () => gen() };

@@ -321,6 +321,38 @@ test('a hardlink to a large wanted file gets its content through a second read o
   assert.equal(opened, 2, 'one extra read, only because the target was too big to keep');
 });
 
+test('the second read for a hardlink serves the target as it was before the link, and stops at the last link', async () => {
+  const dir = join(work, 'oci-biglink-order');
+  const first = Buffer.alloc(1024 * 1024, 'q');
+  const later = Buffer.alloc(1024 * 1024 + 1, 'z'); // the same path again after the link: another file
+  const tail = Array.from({ length: 50 }, (_, i) => ({ name: `var/lib/x${i}`, content: Buffer.from(`x${i}`) }));
+  writeOciLayout(dir, [
+    { tar: tarBuffer([{ name: 'usr/bin/tool', content: first, mode: 0o755 }, { name: 'usr/bin/tool-alias', type: '1', linkname: 'usr/bin/tool' }, { name: 'usr/bin/tool', content: later, mode: 0o755 }, ...tail]) },
+  ]);
+  const img = await openImage(dir);
+  const orig = img.layerEntries.bind(img);
+  const reads: number[] = [];
+  img.layerEntries = (i) => {
+    const e = orig(i);
+    const k = reads.push(0) - 1;
+    return Object.assign(Object.create(e) as typeof e, {
+      async *[Symbol.asyncIterator]() {
+        for await (const x of e) {
+          reads[k]!++;
+          yield x;
+        }
+      },
+    });
+  };
+  const fds = () => readdirSync('/proc/self/fd').length;
+  const before = fds();
+  const a: LayerAnalyzer<string> = { name: 'head', version: 1, wants: (m) => m.path.startsWith('usr/bin/'), analyze: (_m, c) => `${c.length}:${String.fromCharCode(c[0]!)}` };
+  const s = await scanImage(img, [a], { noCache: true });
+  assert.deepEqual(s.layers[0]!.analyses.head, { 'usr/bin/tool': `${later.length}:z`, 'usr/bin/tool-alias': `${first.length}:q` });
+  assert.deepEqual(reads, [53, 2], 'the second read ends at the link (entry 2 of 53)');
+  assert.equal(fds(), before, 'the blob read that stopped early is closed');
+});
+
 test('packed entries (worker replies, the entries cache) read back exactly as the compact tuples did, NUL and lone surrogates included', async () => {
   const { pack, unpack, compact, expand } = await import('../../src/image/walk.js');
   const { readIndex, storeLayer } = await import('../../src/image/layer-index.js');
