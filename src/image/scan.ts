@@ -13,6 +13,7 @@
  * thread, a few at once for random-access sources. Both run the same walk (`walk.ts`).
  */
 import type { LayerBlob, LayerRef, OpenedImage } from '../sources/types.js';
+import { walkBytesHint } from '../sources/blob-hint.js';
 import type { AnalyzerContext, ImageScan, LayerAnalyzer, LayerResult } from './types.js';
 import { LayerCache } from './cache.js';
 import { LayerStack } from './final.js';
@@ -268,9 +269,13 @@ export async function scanImage(image: OpenedImage, analyzers: LayerAnalyzer[], 
     // biggest first: with layers of very different sizes, that keeps every worker busy until the end
     const mode = opts.walkIn ?? 'auto';
     const threaded = await workerPlan(image, [...need], mode);
-    // by the blob's size where the source gives one (the engine's storage knows its layers' sizes only from their
-    // tar-split files), else the layer's
-    const sizeOf = (i: number) => threaded.get(i)?.size ?? image.layers[i]!.size ?? 0;
+    // by the bytes a walk goes through where the blob tells them (walkBytesHint), else by the blob's size where the
+    // source gives one (the engine's storage knows its layers' sizes only from their tar-split files), else the layer's
+    const sizes = new Map([...need.keys()].map((i) => {
+      const b = threaded.get(i);
+      return [i, (b && walkBytesHint(b)) ?? b?.size ?? image.layers[i]!.size ?? 0];
+    }));
+    const sizeOf = (i: number) => sizes.get(i)!;
     const order = [...need].sort((a, b) => sizeOf(b[0]) - sizeOf(a[0]) || a[0] - b[0]);
     const inMain = order.filter(([i]) => !threaded.has(i));
     const toThreads = order.filter(([i]) => threaded.has(i));
