@@ -348,6 +348,57 @@ async function serveFile(w: Walked, entry: LayerEntry, meta: EntryMeta, wanting:
   return got;
 }
 
+/** `serveNow`: the file cannot be served without waiting (`serveFile` serves it) */
+const LATER = Symbol('later');
+
+/**
+ * `serveFile` without a promise, for most files: no analyzer streams, the whole file is in the reader's buffer
+ * (`LayerEntry.wholeNow`) and every analyzer answers at once. Each `await` of the general path costs a promise and
+ * a microtask per wanted file: on an image of 120,000 wanted files, about 0.1 s, and more in the collections of the
+ * walk's young generation. LATER when this file needs `serveFile` (nothing is read then); a promise when an
+ * analyzer answered with one (the rest of the file's analyzers run after it, in order, as in `analyzeFile`).
+ */
+function serveNow(w: Walked, entry: LayerEntry, meta: EntryMeta, wanting: LayerAnalyzer[], ctx: AnalyzerContext): Got | undefined | typeof LATER | Promise<Got | undefined> {
+  if (meta.size <= 0 || !entry.wholeNow) return LATER;
+  let cap = 0;
+  for (const a of wanting) {
+    if (a.stream) return LATER;
+    const c = a.maxFileSize ?? DEFAULT_MAX_FILE;
+    if (c > cap) cap = c;
+  }
+  const one = entry.wholeNow();
+  if (one === undefined) return LATER;
+  const got = readOne(entry, one, cap, [], w.warnings)!;
+  for (let i = 0; i < wanting.length; i++) {
+    const a = wanting[i]!;
+    const acap = a.maxFileSize ?? DEFAULT_MAX_FILE;
+    const content = got.content.length > acap ? got.content.subarray(0, acap) : got.content;
+    const truncated = got.truncated || got.content.length > acap;
+    try {
+      const r = a.analyze(meta, content, contextWith(ctx, truncated));
+      if (r instanceof Promise) {
+        const rest = wanting.slice(i + 1);
+        return r.then(
+          (v) => settle(w, a, meta, v),
+          (e) => failed(w, a, meta, e),
+        ).then(() => analyzeFile(w, meta, got, rest, ctx)).then(() => got);
+      }
+      if (r !== undefined) (w.analyses[a.name] ??= {})[meta.path] = r;
+    } catch (e) {
+      failed(w, a, meta, e);
+    }
+  }
+  return got;
+}
+
+function settle(w: Walked, a: LayerAnalyzer, meta: EntryMeta, r: unknown): void {
+  if (r !== undefined) (w.analyses[a.name] ??= {})[meta.path] = r;
+}
+
+function failed(w: Walked, a: LayerAnalyzer, meta: EntryMeta, e: unknown): void {
+  w.warnings.push(`analyzer ${a.name} failed on '${meta.path}': ${(e as Error).message}`);
+}
+
 /** Serve content already in memory (a kept hardlink target) to every analyzer that wants it. */
 async function serveKept(w: Walked, meta: EntryMeta, got: Got, wanting: LayerAnalyzer[], ctx: AnalyzerContext): Promise<void> {
   const streaming = wanting.filter((a) => a.stream);
@@ -408,7 +459,9 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
       wanting.length = 0;
       for (const a of analyzers) if (safeWants(a, meta, w.warnings)) wanting.push(a);
       if (wanting.length) {
-        const got = await serveFile(w, entry, meta, wanting, ctx);
+        let got = serveNow(w, entry, meta, wanting, ctx);
+        if (got === LATER) got = await serveFile(w, entry, meta, wanting, ctx);
+        else if (got instanceof Promise) got = await got;
         if (got && got.content.length <= KEEP_FILE_MAX && keptBytes + got.content.length <= KEEP_TOTAL_MAX) {
           // a view into a reused read buffer, or into a larger piece of the stream, is copied: kept, the first
           // would change under it, the second would keep the piece

@@ -42,10 +42,11 @@ const SKIP_PREFIXES = ['proc/', 'sys/', 'dev/'];
 /** versioned shared objects: libfoo.so.1.2.3 */
 const SHARED_LIB = /\.so(?:\.\d+)+$/;
 
+/** the extension of a path's last name, lower case ('' for none, or for a name that only starts with a dot) */
 function extOf(path: string): string {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
+  const dot = path.lastIndexOf('.');
+  // (one slice per path: this runs on every file of an image)
+  return dot > path.lastIndexOf('/') + 1 ? path.slice(dot + 1).toLowerCase() : '';
 }
 
 /** Text-like: no NUL byte in the first 8 KiB. */
@@ -72,7 +73,7 @@ export function makeSecretsAnalyzer(
       if (meta.size === 0 || meta.size > MAX_PATH_RULE_SIZE) return false;
       if (meta.size > SECRETS_MAX_FILE_SIZE) return matcher.wantsPath(meta.path);
       if (SKIP_PREFIXES.some((p) => meta.path.startsWith(p))) return false;
-      if (BINARY_EXT.has(extOf(meta.path)) || SHARED_LIB.test(meta.path)) return matcher.wantsPath(meta.path);
+      if (BINARY_EXT.has(extOf(meta.path)) || (meta.path.includes('.so.') && SHARED_LIB.test(meta.path))) return matcher.wantsPath(meta.path);
       if (meta.path.includes('/.git/objects/')) return false;
       return true;
     },
