@@ -64,7 +64,8 @@ export const imageFilesAnalyzer: LayerAnalyzer<FileFacts> = {
   wants(meta: EntryMeta): boolean {
     if (meta.type !== 'file' && meta.type !== 'hardlink') return false;
     const p = meta.path;
-    return TEXT_FILES.has(p) || p === 'lib/apk/db/installed' || DPKG_LIST.test(p) || (CORE_NAME.test(p) && meta.size >= 64);
+    // (every file of an image comes here: the regexes run only on the paths that can match them)
+    return TEXT_FILES.has(p) || p === 'lib/apk/db/installed' || (p.startsWith('var/lib/dpkg/info/') && DPKG_LIST.test(p)) || (meta.size >= 64 && p.includes('core') && CORE_NAME.test(p));
   },
   analyze(meta, content) {
     const p = meta.path;
