@@ -338,8 +338,11 @@ export function blobLayerEntries(open: (ring: ChunkRing) => Promise<AsyncIterabl
     let count = 0;
     let pending: TarLayerEntry | undefined;
     // a consumer that stops early (a second read for hardlinks ends at the last link) leaves the blob unread: its
-    // source is closed now (the file handle), not when a collection finds it
+    // source is closed now (the file handle), not when a collection finds it. Stopped at a `yield`, nothing below is
+    // reading, and the close is awaited; after an error it is only started (a read in flight, such as node:zlib's
+    // stream pulling the source, would hold it up)
     let ended = false;
+    let failed = false;
     try {
       for (;;) {
         const open = pending?.opened;
@@ -416,8 +419,12 @@ export function blobLayerEntries(open: (ring: ChunkRing) => Promise<AsyncIterabl
         if (diffSpec.hex && got !== diffSpec.hex) throw new LayerError(`${what}: diff_id mismatch: the config says ${ref.diffId}, the uncompressed layer is ${diffSpec.algo}:${got}`);
       }
       ended = true;
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
-      if (!ended) await rawIt.return?.(undefined).catch(() => undefined);
+      if (failed) void rawIt.return?.(undefined).catch(() => undefined);
+      else if (!ended) await rawIt.return?.(undefined).catch(() => undefined);
     }
   }
   return { warnings, stats, [Symbol.asyncIterator]: () => gen() };

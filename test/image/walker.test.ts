@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { openImage } from '../../src/sources/index.js';
 import { scanImage, lastScanStats } from '../../src/image/scan.js';
 import { cacheRoot, LayerCache } from '../../src/image/cache.js';
@@ -351,6 +352,21 @@ test('the second read for a hardlink serves the target as it was before the link
   assert.deepEqual(s.layers[0]!.analyses.head, { 'usr/bin/tool': `${later.length}:z`, 'usr/bin/tool-alias': `${first.length}:q` });
   assert.deepEqual(reads, [53, 2], 'the second read ends at the link (entry 2 of 53)');
   assert.equal(fds(), before, 'the blob read that stopped early is closed');
+});
+
+test('a layer that fails midway closes its blob file at once', async () => {
+  const dir = join(work, 'oci-bad-middle');
+  // 3 MiB that do not compress, then a damaged header: the blob is read in 1 MiB chunks, so the read is open then
+  const big = randomBytes(3 * 1024 * 1024);
+  const t = Buffer.from(tarBuffer([{ name: 'a', content: big }, { name: 'b', content: Buffer.from('b') }, { name: 'c', content: big }]));
+  t[512 + big.length + 148] ^= 0x55; // the second header's checksum field
+  writeOciLayout(dir, [{ tar: t }]);
+  const img = await openImage(dir);
+  const fds = () => readdirSync('/proc/self/fd').length;
+  const before = fds();
+  await assert.rejects(scanImage(img, [], { noCache: true }), /checksum/);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(fds(), before);
 });
 
 test('packed entries (worker replies, the entries cache) read back exactly as the compact tuples did, NUL and lone surrogates included', async () => {
