@@ -27,7 +27,8 @@ interface Entry {
 }
 
 async function* lines(file: string): AsyncGenerator<string> {
-  const src = createReadStream(file).pipe(createGunzip());
+  const raw = createReadStream(file);
+  const src = raw.pipe(createGunzip());
   let rest = '';
   try {
     for await (const c of src as AsyncIterable<Buffer>) {
@@ -43,6 +44,11 @@ async function* lines(file: string): AsyncGenerator<string> {
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${file}: unreadable tar-split record (${(e as Error).message})`);
+  } finally {
+    // a reader that stops early, or fails, ends the file stream too: `pipe` leaves its source open (its file
+    // descriptor held until the process ends) when the destination is destroyed
+    src.destroy();
+    raw.destroy();
   }
   if (rest.trim()) yield rest;
 }

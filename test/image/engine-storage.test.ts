@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { dockerAvailable, ensureAlpineImage } from '../support/images.js';
@@ -150,4 +151,32 @@ test('hostile tar-split records: names outside the layer and paths through symli
   const garbage = join(dir, 'garbage.gz');
   writeFileSync(garbage, 'not gzip at all');
   await assert.rejects(read(garbage), /unreadable tar-split record/);
+});
+
+test('a tar-split read that stops early, or fails, closes the record file', async () => {
+  const dir = tempDir('bw-tarsplit-close-');
+  const rootDir = join(dir, 'diff');
+  mkdirSync(join(rootDir, 'ok'), { recursive: true });
+  writeFileSync(join(rootDir, 'ok', 'big'), randomBytes(3 * 1024 * 1024));
+  // records of random payload after the file: the compressed record file is read in several chunks
+  const records = [{ type: 1, name: 'ok/big', size: 3 * 1024 * 1024 }, ...Array.from({ length: 300 }, () => ({ type: 2, payload: randomBytes(2048).toString('base64') }))];
+  const p = join(dir, 'ts.json.gz');
+  writeFileSync(p, gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+  const bad = join(dir, 'bad.json.gz');
+  writeFileSync(bad, gzipSync([...records, { type: 7 }].map((r) => JSON.stringify(r)).join('\n') + '\n'));
+  const fds = () => readdirSync('/proc/self/fd').length;
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+  await settle();
+  const before = fds();
+  for await (const c of tarSplitStream(p, rootDir)) {
+    assert.ok(c.length > 0);
+    break; // the first chunk only
+  }
+  await settle();
+  assert.equal(fds(), before, 'stopped early');
+  await assert.rejects(async () => {
+    for await (const c of tarSplitStream(bad, rootDir)) void c;
+  }, /unknown tar-split record type/);
+  await settle();
+  assert.equal(fds(), before, 'failed');
 });
