@@ -27,8 +27,11 @@ export interface Walked {
   analyses: Record<string, Record<string, unknown>>;
   warnings: string[];
   uncompressedSize: number;
-  /** wanted hardlinks whose target's content was not kept; `at`: the link's position in the layer (1 = first entry) */
-  unresolvedLinks: Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[]; at: number }>;
+  /**
+   * wanted hardlinks whose target's content was not kept; `at`: the link's index in `entries`, `targetAt`: the index
+   * of the entry it names (the last regular file of that path before the link)
+   */
+  unresolvedLinks: Array<{ meta: EntryMeta; analyzers: LayerAnalyzer[]; at: number; targetAt: number }>;
 }
 
 /** The entry metadata as a compact tuple (the cache and the worker threads exchange entries in this form). */
@@ -431,8 +434,8 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
   /** content of small wanted regular files, for hardlinks to them */
   const kept = new Map<string, Got>();
   let keptBytes = 0;
-  /** regular files seen so far, built only once a hardlink shows up (rare) */
-  let files: Map<string, EntryMeta> | undefined;
+  /** regular files seen so far, by path: their index in w.entries; built only once a hardlink shows up (rare) */
+  let files: Map<string, number> | undefined;
   const links = new Map<string, string>();
   let n = 0;
   const wanting: LayerAnalyzer[] = [];
@@ -455,7 +458,7 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
     }
     w.entries.push(meta);
     if (meta.type === 'file') {
-      files?.set(meta.path, meta);
+      files?.set(meta.path, w.entries.length - 1);
       wanting.length = 0;
       for (const a of analyzers) if (safeWants(a, meta, w.warnings)) wanting.push(a);
       if (wanting.length) {
@@ -474,7 +477,7 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
       // follow hardlink chains to the regular file seen earlier in this layer (bounded)
       if (!files) {
         files = new Map();
-        for (const e of w.entries) if (e.type === 'file') files.set(e.path, e);
+        for (let i = 0; i < w.entries.length; i++) if (w.entries[i]!.type === 'file') files.set(w.entries[i]!.path, i);
       }
       let target = meta.linkname;
       for (let hops = 0; hops < 40 && !files.has(target); hops++) {
@@ -483,7 +486,8 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
         target = next;
       }
       links.set(meta.path, meta.linkname);
-      const tmeta = files.get(target);
+      const targetAt = files.get(target);
+      const tmeta = targetAt === undefined ? undefined : w.entries[targetAt];
       if (!tmeta) {
         w.warnings.push(`hardlink '${meta.path}' -> '${meta.linkname}': no such file earlier in the layer`);
         if (!entry.chunks) await drain(entry); // tar-backed: skipped by the reader, no await
@@ -495,7 +499,7 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
         const got = kept.get(target);
         // streaming analyzers need the whole file: a kept buffer that was truncated will not do
         if (got && !(got.truncated && want.some((a) => a.stream))) await serveKept(w, asFile, got, want, ctx);
-        else w.unresolvedLinks.push({ meta: asFile, analyzers: want, at: n });
+        else w.unresolvedLinks.push({ meta: asFile, analyzers: want, at: w.entries.length - 1, targetAt: targetAt! });
       }
       if (!entry.chunks) await drain(entry); // tar-backed: skipped by the reader, no await
     } else if (!entry.chunks) await drain(entry);
@@ -507,32 +511,36 @@ export async function walkEntries(entries: LayerEntries, analyzers: LayerAnalyze
 
 /**
  * Second pass for wanted hardlinks whose target's content was not kept: read just those targets. A link names its
- * target as the layer had it when the link came (the last entry of that path before it; a later one is another
- * file), so a target is served to the links after it only, and the read stops at the last link: a layer's hardlinks
- * are mostly in its binary directories, which sort early (a Debian base layer's `usr/bin/perl5.36.0`).
+ * target as the layer had it when the link came (the last regular file of that path before it; a later one is
+ * another file): the first pass recorded which entry that is (`targetAt`), so each target entry is read once for
+ * the links that name it, however often its path recurs (linear in the layer, also for a hostile one that repeats
+ * a target and a link to it), and the read stops at the last such entry: a layer's hardlinks are mostly in its
+ * binary directories, which sort early (a Debian base layer's `usr/bin/perl5.36.0`).
  */
 export async function resolveLinks(reopen: () => LayerEntries, w: Walked, ctx: AnalyzerContext): Promise<void> {
   if (w.unresolvedLinks.length === 0) return;
-  const byTarget = new Map<string, Walked['unresolvedLinks']>();
-  let last = 0;
+  const byTarget = new Map<number, Walked['unresolvedLinks']>();
+  let last = -1;
   for (const l of w.unresolvedLinks) {
-    const list = byTarget.get(l.meta.linkname!) ?? [];
-    list.push(l);
-    byTarget.set(l.meta.linkname!, list);
-    if (l.at > last) last = l.at;
+    const list = byTarget.get(l.targetAt);
+    if (list) list.push(l);
+    else byTarget.set(l.targetAt, [l]);
+    if (l.targetAt > last) last = l.targetAt;
   }
-  const found = new Set<string>();
-  let n = 0;
+  const served = new Set<number>();
+  // the index each entry has in `w.entries`: walkEntries records every entry but the whiteouts
+  let i = -1;
   for await (const entry of reopen()) {
-    // (the entries are counted as walkEntries counts them, whiteouts included)
-    if (++n >= last) break;
-    const after = byTarget.get(entry.meta.path)?.filter((l) => l.at > n);
-    if (!after?.length || entry.meta.type !== 'file') {
+    const path = entry.meta.path;
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (!base.startsWith('.wh.')) i++;
+    const list = base.startsWith('.wh.') ? undefined : byTarget.get(i);
+    if (!list || entry.meta.type !== 'file' || path !== list[0]!.meta.linkname) {
       if (!entry.chunks) await drain(entry); // tar-backed: skipped by the reader, no await
+      if (i >= last) break;
       continue;
     }
-    const list = after;
-    found.add(entry.meta.path);
+    served.add(i);
     const buffered = [...new Set(list.flatMap((l) => l.analyzers.filter((a) => !a.stream)))];
     const cap = buffered.length ? Math.max(...buffered.map((a) => a.maxFileSize ?? DEFAULT_MAX_FILE)) : 0;
     // every link gets its own sinks (outputs are per path); the content is read once
@@ -551,7 +559,7 @@ export async function resolveLinks(reopen: () => LayerEntries, w: Walked, ctx: A
     }
   }
   for (const l of w.unresolvedLinks) {
-    if (!found.has(l.meta.linkname!)) w.warnings.push(`hardlink '${l.meta.path}': target '${l.meta.linkname}' not found on a second read`);
+    if (!served.has(l.targetAt)) w.warnings.push(`hardlink '${l.meta.path}': target '${l.meta.linkname}' not found on a second read`);
   }
   w.unresolvedLinks = [];
 }

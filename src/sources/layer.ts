@@ -337,7 +337,7 @@ export function blobLayerEntries(open: (ring: ChunkRing) => Promise<AsyncIterabl
     const tar = new TarReader(counted(plain, diffHash, stats, compression === 'none' ? maxOnly(limits, what) : guard, consumed));
     let count = 0;
     let pending: TarLayerEntry | undefined;
-    // a consumer that stops early (a second read for hardlinks ends at the last link) leaves the blob unread: its
+    // a consumer that stops early (a second read for hardlinks ends after the last target it needs) leaves the blob unread: its
     // source is closed now (the file handle), not when a collection finds it. Stopped at a `yield`, nothing below is
     // reading, and the close is awaited; after an error it is only started (a read in flight, such as node:zlib's
     // stream pulling the source, would hold it up)

@@ -354,6 +354,33 @@ test('the second read for a hardlink serves the target as it was before the link
   assert.equal(fds(), before, 'the blob read that stopped early is closed');
 });
 
+test('hostile hardlinks: a target path repeated with a link after each copy costs one analysis per link on the second read', async () => {
+  const dir = join(work, 'oci-link-storm');
+  // wanted files that fill the walker's keep budget (8 MiB), so that no target after them is kept in memory
+  const filler = Array.from({ length: 32 }, (_, i) => ({ name: `fill/${i}`, content: Buffer.alloc(256 * 1024, 'f') }));
+  const n = 2000;
+  const storm = Array.from({ length: n }, (_, k) => [
+    { name: 'usr/bin/t', content: Buffer.from(`v${k}`) },
+    { name: `usr/bin/l${k}`, type: '1' as const, linkname: 'usr/bin/t' },
+  ]).flat();
+  writeOciLayout(dir, [{ tar: tarBuffer([...filler, ...storm]) }]);
+  const img = await openImage(dir);
+  let linkCalls = 0;
+  const a: LayerAnalyzer<string> = {
+    name: 'body',
+    version: 1,
+    wants: (m) => m.path.startsWith('usr/bin/') || m.path.startsWith('fill/'),
+    analyze: (m, c) => {
+      if (m.path.startsWith('usr/bin/l')) linkCalls++;
+      return m.path.startsWith('fill/') ? undefined : c.toString();
+    },
+  };
+  const s = await scanImage(img, [a], { noCache: true });
+  const out = s.layers[0]!.analyses.body as Record<string, string>;
+  assert.equal(linkCalls, n, 'each link analysed once');
+  for (const k of [0, 1, 999, n - 1]) assert.equal(out[`usr/bin/l${k}`], `v${k}`, `link ${k} gets the copy before it`);
+});
+
 test('a layer that fails midway closes its blob file at once', async () => {
   const dir = join(work, 'oci-bad-middle');
   // 3 MiB that do not compress, then a damaged header: the blob is read in 1 MiB chunks, so the read is open then
