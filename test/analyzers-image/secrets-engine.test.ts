@@ -178,6 +178,27 @@ test('path-limited rules: the base-name prefilter admits every path a rule glob 
   }
 });
 
+test('path-limited rules: the prefilters (first and last character, then the base name) never turn away a path a glob matches', async () => {
+  const fc = (await import('fast-check')).default;
+  const globs = BUILTIN_SECRET_RULES.filter((r) => r.paths).flatMap((r) => r.paths!.map((g) => new RegExp(picomatchRe(g))));
+  // names built from the globs' own pieces, so that many paths match one, and from others that nearly do
+  const piece = fc.constantFrom('.env', '.env.', 'env', '.npmrc', 'npmrc', 'credentials', 'git', '.git-credentials', '.docker', 'config.json', '.dockercfg', '.pgpass', '.bash_history', '.zsh_history', '_history', 'prod', 'x', '.', 'v', 'c', 'n', 'é', '.envé', 'local', '');
+  // (a file's path has no empty name: a trailing slash is a directory's)
+  const name = fc.array(piece, { minLength: 1, maxLength: 3 }).map((a) => a.join('')).filter((n) => n !== '');
+  let matched = 0;
+  fc.assert(
+    fc.property(fc.array(name, { minLength: 1, maxLength: 4 }), (segs) => {
+      const p = segs.join('/');
+      const want = globs.some((re) => re.test(p));
+      if (want) matched++;
+      assert.equal(m.wantsPath(p), want, p);
+    }),
+    { numRuns: 20000, seed: 16 },
+  );
+  // the generated paths do reach the globs
+  assert.ok(matched > 1000, `only ${matched} paths matched a glob`);
+});
+
 test('keyword scanner: the four-segment scan records every occurrence once, also across segment boundaries', async () => {
   const fc = (await import('fast-check')).default;
   const { KeywordScanner, newKeywordHits } = await import('../../src/analyzers/image/secrets/keyword-scanner.js');

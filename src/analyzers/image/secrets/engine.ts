@@ -185,15 +185,36 @@ function baseNameFilter(list: string[]): (p: string) => boolean {
   if (list.length === 0) return () => false;
   const names = new Set<string>();
   const segs: RegExp[] = [];
+  // and a cheaper one before it, on two characters (every file of an image is asked): the base name starts with a
+  // character a plain name or a segment starts with, or ends with one a segment that starts with `*` ends with.
+  // Only ASCII characters are screened; any other, or a segment with `*` at both ends, turns the screen off.
+  const firstOk = new Uint8Array(128);
+  const lastOk = new Uint8Array(128);
+  let screen = true;
+  const allow = (table: Uint8Array, c: number) => {
+    if (c < 128) table[c] = 1;
+    else screen = false;
+  };
   for (const g of list) {
     const last = g.slice(g.lastIndexOf('/') + 1);
     if (/[{}()[\]!\\+@?]/.test(g) || last === '' || last.includes('**')) return () => true;
     if (last.includes('*')) segs.push(picomatch.makeRe(last, { dot: true }));
     else names.add(last);
+    const c0 = last.charCodeAt(0);
+    const c1 = last.charCodeAt(last.length - 1);
+    if (c0 !== 42) allow(firstOk, c0);
+    else if (c1 !== 42) allow(lastOk, c1);
+    else screen = false;
   }
   const union = segs.length ? new RegExp(segs.map((r) => `(?:${r.source})`).join('|')) : undefined;
   return (p) => {
-    const base = p.slice(p.lastIndexOf('/') + 1);
+    const at = p.lastIndexOf('/') + 1;
+    if (screen) {
+      const c0 = p.charCodeAt(at);
+      const c1 = p.charCodeAt(p.length - 1);
+      if (c0 < 128 && c1 < 128 && firstOk[c0] === 0 && lastOk[c1] === 0) return false;
+    }
+    const base = p.slice(at);
     return names.has(base) || (union !== undefined && union.test(base));
   };
 }
