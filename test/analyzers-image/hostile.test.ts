@@ -16,6 +16,10 @@ test('secrets analyzer: binaries, shared objects, proc/dev and empty files are n
   assert.equal(builtinSecretsAnalyzer.wants(meta('usr/lib/x.so')), false);
   assert.equal(builtinSecretsAnalyzer.wants(meta('app/logo.png')), false);
   assert.equal(builtinSecretsAnalyzer.wants(meta('proc/1/environ')), false);
+  assert.equal(builtinSecretsAnalyzer.wants(meta('sys/kernel/x')), false);
+  assert.equal(builtinSecretsAnalyzer.wants(meta('dev/shm/x.env')), false);
+  assert.equal(builtinSecretsAnalyzer.wants(meta('devel/x.env')), true);
+  assert.equal(builtinSecretsAnalyzer.wants(meta('srv/proc/x.env')), true);
   assert.equal(builtinSecretsAnalyzer.wants(meta('etc/empty', 0)), false);
   assert.equal(builtinSecretsAnalyzer.wants(meta('etc/app.conf')), true);
   assert.equal(builtinSecretsAnalyzer.wants(meta('srv/.git/objects/ab/cdef')), false);
@@ -34,6 +38,10 @@ test('files analyzer: malformed apk db, odd dpkg lists, short or non-ELF core fi
   const list = await imageFilesAnalyzer.analyze(meta('var/lib/dpkg/info/libc6:amd64.list'), Buffer.from('/.\n\n//usr/lib\n/usr/lib/x\n'), ctx);
   assert.deepEqual(list, { kind: 'owners', manager: 'dpkg', owners: { libc6: ['usr/lib', 'usr/lib/x'] } });
   assert.equal(imageFilesAnalyzer.wants(meta('app/core', 10)), false, 'too short to be a core dump');
+  for (const p of ['etc/passwd', 'etc/group', 'etc/os-release', 'usr/lib/os-release', 'etc/alpine-release', 'etc/debian_version', 'etc/redhat-release', 'etc/system-release', 'lib/apk/db/installed', 'var/lib/dpkg/info/libc6:amd64.list', 'app/core.12']) {
+    assert.equal(imageFilesAnalyzer.wants(meta(p, 100)), true, p);
+  }
+  for (const p of ['etc/passwd-', 'x/etc/passwd', 'usr/lib/os-release.d', 'var/lib/dpkg/info/libc6.md5sums', 'app/cores']) assert.equal(imageFilesAnalyzer.wants(meta(p, 100)), false, p);
   assert.equal(await imageFilesAnalyzer.analyze(meta('app/core', 100), Buffer.from('\x7fELF'), ctx), undefined);
   assert.equal(await imageFilesAnalyzer.analyze(meta('app/core', 100), Buffer.alloc(100), ctx), undefined);
 });

@@ -24,6 +24,9 @@ const TEXT_FILES = new Set([
   'etc/system-release',
 ]);
 
+/** the longest path of TEXT_FILES */
+const TEXT_FILES_MAX_LENGTH = Math.max(...[...TEXT_FILES].map((p) => p.length));
+
 const CORE_NAME = /(?:^|\/)core(?:\.\d+)?$/;
 const DPKG_LIST = /^var\/lib\/dpkg\/info\/([^/]+)\.list$/;
 
@@ -64,8 +67,9 @@ export const imageFilesAnalyzer: LayerAnalyzer<FileFacts> = {
   wants(meta: EntryMeta): boolean {
     if (meta.type !== 'file' && meta.type !== 'hardlink') return false;
     const p = meta.path;
-    // (every file of an image comes here: the regexes run only on the paths that can match them)
-    return TEXT_FILES.has(p) || p === 'lib/apk/db/installed' || (p.startsWith('var/lib/dpkg/info/') && DPKG_LIST.test(p)) || (meta.size >= 64 && p.includes('core') && CORE_NAME.test(p));
+    // (every file of an image comes here: the regexes run only on the paths that can match them, and the set is
+    // asked only for paths as short as its own: hashing every path of an image costs more than the test)
+    return (p.length <= TEXT_FILES_MAX_LENGTH && TEXT_FILES.has(p)) || p === 'lib/apk/db/installed' || (p.startsWith('var/lib/dpkg/info/') && DPKG_LIST.test(p)) || (meta.size >= 64 && p.includes('core') && CORE_NAME.test(p));
   },
   analyze(meta, content) {
     const p = meta.path;

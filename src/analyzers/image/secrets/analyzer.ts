@@ -39,6 +39,9 @@ const BINARY_EXT = new Set(
 );
 
 const SKIP_PREFIXES = ['proc/', 'sys/', 'dev/'];
+/** their first characters (ASCII): `wants` looks for the prefixes only after one of these */
+const SKIP_FIRST = new Uint8Array(128);
+for (const p of SKIP_PREFIXES) SKIP_FIRST[p.charCodeAt(0)] = 1;
 /** versioned shared objects: libfoo.so.1.2.3 */
 const SHARED_LIB = /\.so(?:\.\d+)+$/;
 
@@ -71,10 +74,13 @@ export function makeSecretsAnalyzer(
     wants(meta: EntryMeta): boolean {
       if (meta.type !== 'file' && meta.type !== 'hardlink') return false;
       if (meta.size === 0 || meta.size > MAX_PATH_RULE_SIZE) return false;
-      if (meta.size > SECRETS_MAX_FILE_SIZE) return matcher.wantsPath(meta.path);
-      if (SKIP_PREFIXES.some((p) => meta.path.startsWith(p))) return false;
-      if (BINARY_EXT.has(extOf(meta.path)) || (meta.path.includes('.so.') && SHARED_LIB.test(meta.path))) return matcher.wantsPath(meta.path);
-      if (meta.path.includes('/.git/objects/')) return false;
+      const path = meta.path;
+      if (meta.size > SECRETS_MAX_FILE_SIZE) return matcher.wantsPath(path);
+      // (every file of an image comes here: the skipped prefixes are looked for only after their first letter)
+      const c = path.charCodeAt(0);
+      if (c < 128 && SKIP_FIRST[c] === 1 && SKIP_PREFIXES.some((p) => path.startsWith(p))) return false;
+      if (BINARY_EXT.has(extOf(path)) || (path.includes('.so.') && SHARED_LIB.test(path))) return matcher.wantsPath(path);
+      if (path.includes('/.git/objects/')) return false;
       return true;
     },
     analyze(meta, content) {
