@@ -69,3 +69,48 @@ test('npm: comparator, validity and errors', () => {
   assert.throws(() => c.compare('1.2.3', 'latest'), /invalid npm version 'latest'/);
   assert.equal(getComparator('cargo').compare('1.0.0-alpha', '1.0.0'), -1);
 });
+
+test('npm: strict versions are parsed without node-semver, and compare and validate exactly as node-semver does', async () => {
+  const fc = (await import('fast-check')).default;
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const SemVer = require('semver/classes/semver.js') as typeof import('semver').SemVer;
+  const valid = require('semver/functions/valid.js') as typeof import('semver').valid;
+  // the reference: node-semver strict, then loose (as this module did before it parsed strict versions itself)
+  const ref = (v: string) => {
+    for (const loose of [false, true]) {
+      try {
+        return new SemVer(v.trim(), { loose });
+      } catch {
+        /* next */
+      }
+    }
+    return null;
+  };
+  const refCompare = (a: string, b: string) => {
+    const pa = ref(a);
+    const pb = ref(b);
+    return pa && pb ? pa.compare(pb) : 'throws';
+  };
+  const ours = (a: string, b: string) => {
+    try {
+      return compareNpm(a, b);
+    } catch {
+      return 'throws';
+    }
+  };
+  const num = fc.constantFrom('0', '1', '2', '10', '01', '00', '9007199254740991', '9007199254740992', '99999999999999999999');
+  const id = fc.constantFrom('alpha', 'beta', 'rc', '0', '1', '2', '10', '01', 'x-y', '-', '1a', 'a1', '9007199254740990', '9007199254740991', '9007199254740992', '9007199254740993', '', 'é');
+  const ids = fc.array(id, { minLength: 1, maxLength: 4 }).map((a) => a.join('.'));
+  const version = fc
+    .tuple(fc.constantFrom('', 'v', '=', ' ', 'v=', ' v', 'V'), num, num, num, fc.option(fc.tuple(fc.constantFrom('-', '', '.'), ids)), fc.option(ids), fc.constantFrom('', ' ', '\t', 'x'))
+    .map(([pre, a, b, c, p, build, tail]) => `${pre}${a}.${b}.${c}${p ? p[0] + p[1] : ''}${build ? `+${build}` : ''}${tail}`);
+  const any = fc.oneof(version, version, fc.string({ maxLength: 12 }), fc.constant(`1.0.0-${'a'.repeat(251)}`), fc.constant(`1.0.0-${'a'.repeat(250)}`));
+  fc.assert(
+    fc.property(any, any, (a, b) => {
+      assert.equal(ours(a, b), refCompare(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      assert.equal(validNpm(a), valid(a, { loose: false }) !== null, `valid ${JSON.stringify(a)}`);
+    }),
+    { numRuns: 20000, seed: 7 },
+  );
+});
