@@ -263,7 +263,13 @@ async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOpt
   let scan: ImageScan;
   let buildInventory: typeof import('../inventory/index.js').buildInventory;
   try {
-    const [{ scanOpened }, inventory, { imageScanAnalyzers }] = await timed('load the scan modules', () => Promise.all([import('../image/pipeline.js'), import('../inventory/index.js'), import('./analyzers.js')]));
+    const [{ scanOpened }, inventory, analyzers] = await timed('load the scan modules', () =>
+      Promise.all([
+        import('../image/pipeline.js'),
+        import('../inventory/index.js'),
+        import('./analyzers.js').then((m) => m.imageScanAnalyzers({ checks: how.checks, config: opts.config, secret: how.secret, misconfig: how.misconfig })),
+      ]),
+    );
     buildInventory = inventory.buildInventory;
     scan = await timed('walk layers and stack them', () => scanOpened(image, {
       cacheDir: opts.cacheDir,
@@ -277,7 +283,7 @@ async function scanForIndex(image: OpenedImage, ref: string, opts: IndexImageOpt
         if (how.checks) void import('../analyzers/image/index.js').catch(() => undefined);
         if (opts.onIdle) opts.onIdle();
       },
-      analyzers: imageScanAnalyzers({ checks: how.checks, config: opts.config, secret: how.secret, misconfig: how.misconfig }),
+      analyzers,
     }));
   } finally {
     // the scan stops them when its walk ends; this is for a scan that failed before

@@ -55,7 +55,7 @@ after(() => {
 });
 
 test('docker: from the engine storage equals docker: through the save stream, in threads and on the main thread', { skip }, async () => {
-  const analyzers = [text, ...imageScanAnalyzers()];
+  const analyzers = [text, ...(await imageScanAnalyzers())];
   const direct = await openImage(`docker:${IMAGE}`);
   assert.ok(direct.layerBlob, 'the overlay2 storage is used');
   assert.equal(direct.streamLayers, undefined);
