@@ -199,6 +199,29 @@ test('path-limited rules: the prefilters (first and last character, then the bas
   assert.ok(matched > 1000, `only ${matched} paths matched a glob`);
 });
 
+test('keyword scanner: the byte classes told from the keywords are the classes read from the table', async () => {
+  const fc = (await import('fast-check')).default;
+  const { KeywordScanner } = await import('../../src/analyzers/image/secrets/keyword-scanner.js');
+  type Classes = { classOf: Uint8Array; classes: number };
+  const classesOf = (kws: string[], columns: boolean) => {
+    const k = new KeywordScanner(kws, undefined, columns ? { classes: 'columns' } : {}) as unknown as Classes;
+    return { classOf: [...k.classOf], classes: k.classes };
+  };
+  // the built-in rules' keywords, as the matcher builds its scanner from them
+  const builtin = [...new Set(BUILTIN_SECRET_RULES.filter((r) => !r.paths).flatMap((r) => r.keywords))];
+  assert.deepEqual(classesOf(builtin, false), classesOf(builtin, true));
+  // and any keywords: letters of both cases, digits, punctuation, latin1 and characters whose lower case encodes to
+  // an upper-case ASCII byte in latin1 (the table is read for those)
+  const ch = fc.constantFrom(...'abcxyzAQZ019_-:/.\'"é\u00ff\u0141\u0130\u0151\u0159 '.split(''));
+  const kw = fc.array(ch, { minLength: 1, maxLength: 6 }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(fc.array(kw, { minLength: 1, maxLength: 8 }), (kws) => {
+      assert.deepEqual(classesOf(kws, false), classesOf(kws, true), JSON.stringify(kws));
+    }),
+    { numRuns: 3000, seed: 11 },
+  );
+});
+
 test('keyword scanner: the four-segment scan records every occurrence once, also across segment boundaries', async () => {
   const fc = (await import('fast-check')).default;
   const { KeywordScanner, newKeywordHits } = await import('../../src/analyzers/image/secrets/keyword-scanner.js');

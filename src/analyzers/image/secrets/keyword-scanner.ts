@@ -16,8 +16,12 @@ import { KeywordKernel, segments } from './keyword-kernel.js';
 export class KeywordScanner {
   /** transitions: `table[offset + classOf[byte]]` is the next state's offset (state x classes) */
   private readonly table: Uint16Array;
-  /** transitions by byte for `scan4`: `wide[state * 256 + byte]` is the next state times 256 */
-  private readonly wide: Int32Array;
+  /**
+   * transitions by byte for the JavaScript `scan4`: `wide[state * 256 + byte]` is the next state times 256. Made on
+   * first use (`wideTable`): where the WebAssembly kernel runs, only a buffer it gives back needs it, and filling its
+   * 90,000 entries took 4-8 ms of each thread's start.
+   */
+  private wide: Int32Array | undefined;
   /** byte -> class (0: a byte in no keyword) */
   private readonly classOf: Uint8Array;
   /** number of classes: a state's offset is its number times this */
@@ -42,7 +46,7 @@ export class KeywordScanner {
    * `groups[k]`: the group ids keyword k belongs to (default: each keyword is its own group). `kernel: false` keeps
    * every scan in JavaScript (to test the kernel against it).
    */
-  constructor(keywords: string[], groups?: number[][], options: { kernel?: boolean } = {}) {
+  constructor(keywords: string[], groups?: number[][], options: { kernel?: boolean; classes?: 'columns' } = {}) {
     if (options.kernel === false) this.kernel = null;
     this.keywords = keywords.map((k) => k.toLowerCase());
     this.maxLen = Math.max(1, ...this.keywords.map((k) => Buffer.byteLength(k, 'latin1')));
@@ -90,35 +94,10 @@ export class KeywordScanner {
     // case folding: an upper-case ASCII letter moves like its lower-case form
     for (let s = 0; s < n; s++) table.copyWithin(s * 256 + 65, s * 256 + 97, s * 256 + 123);
     // byte classes: bytes whose columns are equal in every state are one class, numbered in order of first byte
-    // (class 0 is byte 0's: the bytes that occur in no keyword, which from any state go where a mismatch goes).
-    // Columns are found equal by a hash, then compared.
-    const classOf = new Uint8Array(256);
-    const classRep: number[] = [];
-    const byHash = new Map<number, number[]>();
-    for (let b = 0; b < 256; b++) {
-      let h = 0;
-      for (let s = 0; s < n; s++) h = (Math.imul(h, 31) + table[s * 256 + b]) | 0;
-      const same = byHash.get(h);
-      let c = -1;
-      if (same) {
-        for (const k of same) {
-          const r = classRep[k];
-          let eq = true;
-          for (let s = 0; s < n && eq; s++) eq = table[s * 256 + b] === table[s * 256 + r];
-          if (eq) {
-            c = k;
-            break;
-          }
-        }
-      }
-      if (c < 0) {
-        c = classRep.length;
-        classRep.push(b);
-        if (same) same.push(c);
-        else byHash.set(h, [c]);
-      }
-      classOf[b] = c;
-    }
+    // (class 0 is byte 0's: the bytes that occur in no keyword, which from any state go where a mismatch goes)
+    const inKeyword = new Uint8Array(256);
+    for (const kw of this.keywords) for (const b of Buffer.from(kw, 'latin1')) inKeyword[b] = 1;
+    const { classOf, classRep } = options.classes === 'columns' ? columnClasses(table, n) : keywordClasses(inKeyword);
     const C = classRep.length;
     if (n * C > 65535) throw new Error('too many keyword characters for the keyword scanner');
     // renumber states so that accepting ones come last: the hot loop tests `state >= firstAccept` (no extra load)
@@ -132,11 +111,6 @@ export class KeywordScanner {
     for (let b = 0; b < 256; b++) if (rep[classOf[b]] === -1) rep[classOf[b]] = b;
     for (let old = 0; old < n; old++) for (let c = 0; c < C; c++) packed[newId[old] * C + c] = newId[table[old * 256 + rep[c]]] * C;
     this.table = packed;
-    // the four-segment loop steps by bytes, not classes (one load less per byte; 350 KB, latency hidden by the
-    // four chains): entries are the next state times 256
-    const wide = new Int32Array(n * 256);
-    for (let st = 0; st < n; st++) for (let b = 0; b < 256; b++) wide[st * 256 + b] = (packed[st * C + classOf[b]] / C) * 256;
-    this.wide = wide;
     this.classOf = classOf;
     this.classes = C;
     this.firstAccept = accepting.filter((a) => !a).length;
@@ -150,6 +124,21 @@ export class KeywordScanner {
     for (let st = this.firstAccept; st < n; st++) {
       for (const id of this.outputs[st]!) for (const g of groupOf[id] ?? []) this.groupMasks[(st - this.firstAccept) * W + (g >>> 5)] |= 1 << (g & 31);
     }
+  }
+
+  /**
+   * The four-segment loop's table: it steps by bytes, not classes (one load less per byte; 350 KB, latency hidden by
+   * the four chains); entries are the next state times 256.
+   */
+  private wideTable(): Int32Array {
+    if (!this.wide) {
+      const { table, classOf, classes: C } = this;
+      const n = table.length / C;
+      const wide = new Int32Array(n * 256);
+      for (let st = 0; st < n; st++) for (let b = 0; b < 256; b++) wide[st * 256 + b] = (table[st * C + classOf[b]]! / C) * 256;
+      this.wide = wide;
+    }
+    return this.wide;
   }
 
   /** Does `scan4` run as WebAssembly (keyword-kernel.ts)? False with `kernel: false`, or where there is none. */
@@ -254,7 +243,7 @@ export class KeywordScanner {
     // segment j holds the ends [b_j, b_{j+1}); its automaton reads from a_j = b_j - back (a_0 = 0), q bytes in
     // the common loop, then on alone to its segment's end
     const [q, a1, a2, a3, b1, b2, b3] = seg;
-    const W = this.wide;
+    const W = this.wideTable();
     const F = this.firstAccept * 256;
     let w0 = 0;
     let w1 = 0;
@@ -361,4 +350,81 @@ function record(hits: KeywordHits, end: number, state: number): void {
   hits.ends[c] = end;
   hits.states[c] = state;
   hits.count = c + 1;
+}
+
+/** Byte classes of an automaton's transition table (states x 256): the bytes whose columns are equal in every state. */
+interface ByteClasses {
+  classOf: Uint8Array;
+  /** each class's first byte */
+  classRep: number[];
+}
+
+/**
+ * The classes from the table itself: columns are found equal by a hash, then compared. Works for any table;
+ * `keywordClasses` gives the same classes without reading it, where it can.
+ */
+export function columnClasses(table: Int32Array, n: number): ByteClasses {
+  const classOf = new Uint8Array(256);
+  const classRep: number[] = [];
+  const byHash = new Map<number, number[]>();
+  // every column's hash in one pass over the table in memory order (a column at a time strode 1 KiB per load)
+  const hashes = new Int32Array(256);
+  for (let s = 0; s < n; s++) {
+    const row = s * 256;
+    for (let b = 0; b < 256; b++) hashes[b] = (Math.imul(hashes[b]!, 31) + table[row + b]!) | 0;
+  }
+  for (let b = 0; b < 256; b++) {
+    const h = hashes[b]!;
+    const same = byHash.get(h);
+    let c = -1;
+    if (same) {
+      for (const k of same) {
+        const r = classRep[k]!;
+        let eq = true;
+        for (let s = 0; s < n && eq; s++) eq = table[s * 256 + b] === table[s * 256 + r];
+        if (eq) {
+          c = k;
+          break;
+        }
+      }
+    }
+    if (c < 0) {
+      c = classRep.length;
+      classRep.push(b);
+      if (same) same.push(c);
+      else byHash.set(h, [c]);
+    }
+    classOf[b] = c;
+  }
+  return { classOf, classRep };
+}
+
+/**
+ * The same classes from the keywords' bytes alone (`inKeyword[b]` is 1 for a byte some keyword holds), for the
+ * table the constructor builds: an Aho-Corasick automaton of the keywords whose upper-case ASCII columns are then
+ * copies of the lower-case ones. In such an automaton
+ * - a byte no keyword holds goes to the root from every state: all such columns are equal (all zero);
+ * - a byte a keyword holds labels a trie edge from some state s, where it goes one level deeper than s, and every
+ *   other byte goes elsewhere (another child of s, or through s's failure link to a state no deeper than s): its
+ *   column equals no other byte's;
+ * - an upper-case letter's column is a copy of its lower-case letter's (also where a keyword holds the upper-case
+ *   byte, which only a character whose lower case encodes to it in latin1 does: the copy replaced its column).
+ * So the classes are: the bytes no keyword holds, one class per keyword byte with its upper-case letter, in order
+ * of first byte. A property test holds this to `columnClasses`.
+ */
+export function keywordClasses(inKeyword: Uint8Array): ByteClasses {
+  const classOf = new Uint8Array(256);
+  const classRep: number[] = [];
+  // the class of each keyword byte (its index), and of the bytes no keyword holds (256)
+  const classOfKey = new Int16Array(257).fill(-1);
+  for (let b = 0; b < 256; b++) {
+    const lower = b >= 65 && b <= 90 ? b + 32 : b;
+    const key = inKeyword[lower] ? lower : 256;
+    if (classOfKey[key]! < 0) {
+      classOfKey[key] = classRep.length;
+      classRep.push(b);
+    }
+    classOf[b] = classOfKey[key]!;
+  }
+  return { classOf, classRep };
 }
