@@ -22,6 +22,38 @@ import { DISTRO_ECOSYSTEMS, distroKey } from '../src/vulndb/match/distro.js';
 import { distroNamespace } from '../src/vulndb/match/namespace.js';
 import { normaliseName } from '../src/vulndb/feeds/ecosystems.js';
 import type { InventoryReport, Package, Ecosystem } from '../src/inventory/types.js';
+import type { Finding } from '../src/core/finding.js';
+
+/**
+ * The findings of a match as parts: per package (name, version, ecosystem, purl, path, title tail, message head),
+ * per finding (package, title head, message tail, id, fixed version, severity, status, feed, severity source).
+ */
+interface FloorPlan {
+  packages: Array<[string, string, string, string, string, string, string]>;
+  findings: Array<[number, string, string, string, string | null, string, string, string, string]>;
+}
+
+/** The floor plan of a match's vulnerability findings (`title` = head + " in NAME VERSION", `message` = head + tail). */
+function floorPlan(findings: Finding[]): FloorPlan {
+  const plan: FloorPlan = { packages: [], findings: [] };
+  const byPkg = new Map<string, number>();
+  for (const f of findings) {
+    const v = f.vulnerability;
+    if (!v) continue;
+    const pkg = v.package;
+    const path = f.location.kind === 'image' ? (f.location.path ?? '') : '';
+    const at = f.title.indexOf(' in ');
+    const cut = f.message.indexOf(' is affected by ') + ' is affected by '.length;
+    const key = `${pkg.purl}\u0000${path}`;
+    let p = byPkg.get(key);
+    if (p === undefined) {
+      byPkg.set(key, (p = plan.packages.length));
+      plan.packages.push([pkg.name, pkg.version, pkg.ecosystem, pkg.purl ?? '', path, f.title.slice(at), f.message.slice(0, cut)]);
+    }
+    plan.findings.push([p, f.title.slice(0, at), f.message.slice(cut), f.ruleId, v.fixedVersion ?? null, f.severity, v.status, v.feed ?? '', v.severitySource ?? '']);
+  }
+  return plan;
+}
 
 /** The reads a match makes: (ecosystem, namespace, stored names) per query, the advisory ids, the ids they link to. */
 interface ReadPlan {
@@ -64,32 +96,59 @@ if (argChild > 0) {
   console.log(JSON.stringify({ wall, cpu: (d.user + d.system) / 1000, rowsMs: m.stats.rowsMs, findings: m.findings.length }));
   process.exit(0);
 }
-// child mode (--floor N): what building N findings alone costs in a fresh process, with no database and no
-// matching: objects of a finding's shape (the strings a vulnerability finding carries, its one-shot sha256
-// fingerprint; location and package shared, as the matcher shares them). Prints the ms as JSON, exits.
+// child mode (--floor PLAN): what building the stress inventory's findings alone costs in a fresh process, with no
+// database and no matching: per finding, exactly what the matcher's `buildFinding` makes (the finding and its
+// vulnerability object, the title and the message joined from their two parts, the sha256 fingerprint), from parts
+// made before the clock starts (what a package and an advisory group share: the location, package reference,
+// evidence, remediation and references; the strings the rows give). Prints the ms as JSON, exits.
 const argFloor = process.argv.indexOf('--floor');
 if (argFloor > 0) {
-  const { hash } = (await import('node:crypto')) as unknown as { hash: (a: string, d: string, e: 'hex') => string };
-  const n = Number(process.argv[argFloor + 1]);
+  const { fingerprintWith, fingerprintParts } = await import('../src/core/finding.js');
+  const plan = JSON.parse(readFileSync(process.argv[argFloor + 1]!, 'utf8')) as FloorPlan;
+  const NONE = Object.freeze([]) as unknown as string[];
+  const pkgs = plan.packages.map(([name, version, ecosystem, purl, path, titleTail, messageHead]) => ({
+    titleTail,
+    messageHead,
+    fpParts: fingerprintParts('inventory', ecosystem, name, version, path),
+    location: Object.freeze({ kind: 'image', image: 'inventory', layerIndex: 0, path }),
+    ref: Object.freeze({ name, version, ecosystem, purl }),
+    evidence: Object.freeze({ matchedName: name, comparedVersion: version }),
+    remediation: Object.freeze({ text: `upgrade ${name}` }),
+  }));
+  const references = plan.findings.map((f) => Object.freeze([f[3]]) as unknown as string[]);
+  const findings = plan.findings;
   const t = performance.now();
   const out: unknown[] = [];
-  const location = Object.freeze({ kind: 'image', image: 'inventory', layerIndex: 0, path: 'bench/1' });
-  const pkg = Object.freeze({ name: 'chromium-common', version: '150.0.7871.100-1~deb12u1', ecosystem: 'deb', purl: 'pkg:deb/chromium-common@150.0.7871.100-1~deb12u1' });
-  const parts = '\u0000inventory\u0000deb\u0000chromium-common\u0000150.0.7871.100-1~deb12u1\u0000bench/1';
-  for (let i = 0; i < n; i++) {
-    const id = `CVE-2026-${100000 + i}`;
-    const fixed = `156.0.${i}.47-1~deb12u1`;
+  for (let i = 0; i < findings.length; i++) {
+    const [p, titleHead, messageTail, id, fixed, severity, status, feed, severitySource] = findings[i]!;
+    const ctx = pkgs[p]!;
     out.push({
       ruleId: id,
-      title: `${id} in ${pkg.name} ${pkg.version}`,
-      severity: 'unknown',
+      title: titleHead + ctx.titleTail,
+      severity,
       stage: 'image',
-      message: `${pkg.name} (source chromium) ${pkg.version} is affected by ${id}`,
-      location,
-      remediation: { text: `upgrade ${pkg.name} (source chromium) to ≥ ${fixed}` },
-      references: [id, `https://security-tracker.debian.org/tracker/${id}`],
-      fingerprint: hash('sha256', id + parts, 'hex').slice(0, 32),
-      vulnerability: { id, aliases: [], package: pkg, status: 'fixed', fixedVersion: fixed, severitySource: 'debian' },
+      message: ctx.messageHead + messageTail,
+      location: ctx.location,
+      remediation: ctx.remediation,
+      references: references[i],
+      fingerprint: fingerprintWith(id, ctx.fpParts),
+      vulnerability: {
+        id,
+        aliases: NONE,
+        package: ctx.ref,
+        status,
+        statusDetail: undefined,
+        fixedVersion: fixed ?? undefined,
+        severitySource,
+        rating: undefined,
+        ratings: NONE,
+        cvss: undefined,
+        kev: undefined,
+        feed,
+        origin: undefined,
+        explanation: undefined,
+      },
+      evidence: ctx.evidence,
     });
   }
   console.log(JSON.stringify({ wall: performance.now() - t, n: out.length }));
@@ -255,12 +314,16 @@ try {
     console.log(`  of which rows (wall) ${med(runs.map((x) => x.rowsMs)).toFixed(1)} ms median; ${runs[0]!.findings} findings`);
     // what the optimising compiler costs a first call: the same runs with it off (a diagnosis, not a setting)
     console.log(`  the same with V8's optimising compiler off (--no-opt): median ${med(noOpt.map((x) => x.wall)).toFixed(1)} ms wall / ${med(noOpt.map((x) => x.cpu)).toFixed(1)} ms CPU`);
-    // the floor under the first call: building that many findings alone, in a fresh process
+    // the floor under the first call: building its findings alone, in a fresh process
+    const floorStore = VulnStore.open(dbFile);
+    const floorFile = join(cache, 'floor-plan.json');
+    writeFileSync(floorFile, JSON.stringify(floorPlan(matchInventoryDetailed(inv, floorStore, {}).findings)));
+    floorStore.close();
     const floors = Array.from({ length: fresh }, () => {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--floor', String(runs[0]!.findings)], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--floor', floorFile], { encoding: 'utf8' });
       return (JSON.parse(out.trim().split('\n').pop()!) as { wall: number }).wall;
     });
-    console.log(`  floor: building ${runs[0]!.findings} finding-shaped objects with their fingerprints, no database, no matching, in a fresh process: ${floors.map((x) => x.toFixed(1)).join(' ')} ms (median ${med(floors).toFixed(1)})`);
+    console.log(`  floor: building its ${runs[0]!.findings} findings alone (what buildFinding makes of each, from parts made beforehand), no database, no matching, in a fresh process: ${floors.map((x) => x.toFixed(1)).join(' ')} ms (median ${med(floors).toFixed(1)})`);
     // the floor of reading: the same reads as the match, nothing evaluated
     const planStore = VulnStore.open(dbFile);
     const plan = readPlan(inv, planStore);
