@@ -17,10 +17,14 @@ import { defaultSecretsSettings, readSecretsSettings, secretsSchema } from '../.
 
 const LAZY = ['zod', 'yaml', 'better-sqlite3', 'yauzl'];
 
-test('the scan modules load without zod, yaml, better-sqlite3 or yauzl, and settle their default settings', () => {
+/**
+ * Runs `body` (TypeScript, with `src` bound to the sources' folder) in a fresh process and lists what it loaded: every
+ * module URL the ESM loader resolved ("ESM url") and, at its end, every CommonJS module loaded through require ("CJS
+ * path").
+ */
+function modulesLoadedBy(body: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'bw-lazy-'));
   try {
-    // every module URL the ESM loader resolves, and at the end every CommonJS module loaded through require
     const hooks = join(dir, 'hooks.mjs');
     // written to fd 2 at once: the loader thread's process.stderr goes through the main thread, and what is in flight
     // when the process ends is lost
@@ -33,55 +37,38 @@ test('the scan modules load without zod, yaml, better-sqlite3 or yauzl, and sett
       main,
       `import { createRequire } from 'node:module';
 const src = ${JSON.stringify(root + 'src/')};
-await import(src + 'image/pipeline.ts');
+${body}
+for (const k of Object.keys(createRequire(import.meta.url).cache)) process.stderr.write('CJS ' + k + '\\n');
+`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', reg, main], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stderr.split('\n').filter((l) => l.startsWith('ESM ') || l.startsWith('CJS '));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the scan modules load without zod, yaml, better-sqlite3 or yauzl, and settle their default settings', () => {
+  const loaded = modulesLoadedBy(`await import(src + 'image/pipeline.ts');
 await import(src + 'inventory/index.ts');
 const { imageScanAnalyzers } = await import(src + 'app/analyzers.ts');
 const { resolveSecrets } = await import(src + 'analyzers/image/secrets/settings.ts');
 const { ImageCheckContext } = await import(src + 'analyzers/image/context.ts');
 if ((await imageScanAnalyzers({ checks: true, config: {} })).length < 5) throw new Error('analyzers missing');
 resolveSecrets({});
-ImageCheckContext.settingsFrom({});
-for (const k of Object.keys(createRequire(import.meta.url).cache)) process.stderr.write('CJS ' + k + '\\n');
-`,
-    );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', reg, main], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    assert.equal(r.status, 0, r.stderr);
-    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('ESM ') || l.startsWith('CJS '));
-    assert.ok(loaded.some((l) => l.includes('/src/analyzers/image/secrets/engine.ts')), 'the hook saw the scan modules');
-    assert.ok(loaded.some((l) => l.includes('/node_modules/picomatch/')), 'CommonJS modules are listed');
-    for (const lib of LAZY) assert.deepEqual(loaded.filter((l) => l.includes(`/node_modules/${lib}/`)), [], `${lib} loaded by a plain scan`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+ImageCheckContext.settingsFrom({});`);
+  assert.ok(loaded.some((l) => l.includes('/src/analyzers/image/secrets/engine.ts')), 'the hook saw the scan modules');
+  assert.ok(loaded.some((l) => l.includes('/node_modules/picomatch/')), 'CommonJS modules are listed');
+  for (const lib of LAZY) assert.deepEqual(loaded.filter((l) => l.includes(`/node_modules/${lib}/`)), [], `${lib} loaded by a plain scan`);
 });
 
 test('a scan without the checks loads none of their analyzers (the secret rules, their automaton, picomatch)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-lazy-'));
-  try {
-    const hooks = join(dir, 'hooks.mjs');
-    writeFileSync(hooks, `import { writeSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, 'ESM ' + r.url + '\\n'); return r; }\n`);
-    const reg = join(dir, 'register.mjs');
-    writeFileSync(reg, `import { register } from 'node:module'; register(${JSON.stringify('file://' + hooks)});\n`);
-    const root = new URL('../../', import.meta.url).pathname;
-    const main = join(dir, 'main.mts');
-    writeFileSync(
-      main,
-      `import { createRequire } from 'node:module';
-const src = ${JSON.stringify(root + 'src/')};
-await import(src + 'image/pipeline.ts');
+  const loaded = modulesLoadedBy(`await import(src + 'image/pipeline.ts');
 const { imageScanAnalyzers, packageDetectors } = await import(src + 'app/analyzers.ts');
-if ((await imageScanAnalyzers({ checks: false })).length !== packageDetectors.length) throw new Error('not the detectors alone');
-for (const k of Object.keys(createRequire(import.meta.url).cache)) process.stderr.write('CJS ' + k + '\\n');
-`,
-    );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', reg, main], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    assert.equal(r.status, 0, r.stderr);
-    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('ESM ') || l.startsWith('CJS '));
-    assert.ok(loaded.some((l) => l.includes('/src/inventory/')), 'the hook saw the detectors');
-    assert.deepEqual(loaded.filter((l) => l.includes('/src/analyzers/image/') || l.includes('/node_modules/picomatch/')), []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+if ((await imageScanAnalyzers({ checks: false })).length !== packageDetectors.length) throw new Error('not the detectors alone');`);
+  assert.ok(loaded.some((l) => l.includes('/src/inventory/')), 'the hook saw the detectors');
+  assert.deepEqual(loaded.filter((l) => l.includes('/src/analyzers/image/') || l.includes('/node_modules/picomatch/')), []);
 });
 
 test('without a config section the settings are the schemas defaults; with one they are validated', () => {
