@@ -6,7 +6,8 @@
  * matches on the same open store (warm caches). Then the honest first call: the stress inventory matched once in
  * each of N fresh processes (default 5), opening the DB and matching with nothing warmed up (no JIT, no caches).
  * Beside it, a lower bound of that first call from three parts it cannot skip, each measured where it is cheapest:
- * the match's reads alone and building that many finding-shaped objects alone (each in N fresh processes), and
+ * the match's reads alone and building its findings alone from their plain values, the JSON checked equal to the
+ * match's (each in N fresh processes), and
  * evaluating the rows in the later matches of one process (rows read and decoded, code optimised).
  *
  *   npx tsx bench/vulndb.ts [--shared ../shared/data] [--db FILE] [--dump DIR] [--fresh N]
@@ -25,32 +26,72 @@ import type { InventoryReport, Package, Ecosystem } from '../src/inventory/types
 import type { Finding } from '../src/core/finding.js';
 
 /**
- * The findings of a match as parts: per package (name, version, ecosystem, purl, path, title tail, message head),
- * per finding (package, title head, message tail, id, fixed version, severity, status, feed, severity source).
+ * The vulnerability findings of a match as the parts they are made of, each part once, as the matcher holds them:
+ * per package what its findings share (location, package reference, evidence), per advisory group what its findings
+ * share (ids, references, status, severity, summary), and per finding the pair (package, group).
  */
 interface FloorPlan {
-  packages: Array<[string, string, string, string, string, string, string]>;
-  findings: Array<[number, string, string, string, string | null, string, string, string, string]>;
+  image: string;
+  packages: Array<{
+    name: string;
+    version: string;
+    ecosystem: string;
+    purl?: string;
+    path?: string;
+    layerDigest?: string;
+    layerIndex?: number;
+    sourceName?: string;
+    sourceVersion?: string;
+    evidence: Record<string, unknown>;
+    origin?: 'base' | 'app';
+  }>;
+  groups: Array<{
+    id: string;
+    aliases: string[];
+    /** the message after "ID (ALIASES)": ": SUMMARY" or "" */
+    summaryPart: string;
+    /** the references after the id and aliases */
+    urls: string[];
+    noFix?: string;
+    v: Omit<NonNullable<Finding['vulnerability']>, 'id' | 'aliases' | 'package' | 'origin' | 'explanation'>;
+    severity: Finding['severity'];
+  }>;
+  findings: Array<[number, number]>;
 }
 
-/** The floor plan of a match's vulnerability findings (`title` = head + " in NAME VERSION", `message` = head + tail). */
+/** The floor plan of a match's vulnerability findings (packages by their shared location, groups by their shared references). */
 function floorPlan(findings: Finding[]): FloorPlan {
-  const plan: FloorPlan = { packages: [], findings: [] };
-  const byPkg = new Map<string, number>();
+  const plan: FloorPlan = { image: '', packages: [], groups: [], findings: [] };
+  const byPkg = new Map<object, number>();
+  const byGroup = new Map<object, number>();
   for (const f of findings) {
     const v = f.vulnerability;
-    if (!v) continue;
-    const pkg = v.package;
-    const path = f.location.kind === 'image' ? (f.location.path ?? '') : '';
-    const at = f.title.indexOf(' in ');
-    const cut = f.message.indexOf(' is affected by ') + ' is affected by '.length;
-    const key = `${pkg.purl}\u0000${path}`;
-    let p = byPkg.get(key);
+    if (!v || f.location.kind !== 'image') continue;
+    plan.image = f.location.image;
+    let p = byPkg.get(f.location);
     if (p === undefined) {
-      byPkg.set(key, (p = plan.packages.length));
-      plan.packages.push([pkg.name, pkg.version, pkg.ecosystem, pkg.purl ?? '', path, f.title.slice(at), f.message.slice(0, cut)]);
+      byPkg.set(f.location, (p = plan.packages.length));
+      const { name, version, ecosystem, purl, layerDigest, sourceName, sourceVersion } = v.package;
+      const { priority: _, ...evidence } = f.evidence ?? {};
+      plan.packages.push({ name, version, ecosystem, purl, path: f.location.path, layerDigest, layerIndex: f.location.layerIndex, sourceName, sourceVersion, evidence, origin: v.origin });
     }
-    plan.findings.push([p, f.title.slice(0, at), f.message.slice(cut), f.ruleId, v.fixedVersion ?? null, f.severity, v.status, v.feed ?? '', v.severitySource ?? '']);
+    let g = byGroup.get(f.references);
+    if (g === undefined) {
+      byGroup.set(f.references, (g = plan.groups.length));
+      const head = `${v.id}${v.aliases.length ? ` (${v.aliases.join(', ')})` : ''}`;
+      const tail = f.message.slice(f.message.indexOf(' is affected by ') + ' is affected by '.length);
+      const { status, statusDetail, fixedVersion, severitySource, rating, ratings, cvss, kev, feed } = v;
+      plan.groups.push({
+        id: v.id,
+        aliases: v.aliases,
+        summaryPart: tail.slice(head.length),
+        urls: f.references.slice(1 + v.aliases.length),
+        noFix: status === 'fixed' ? undefined : f.remediation.text,
+        v: { status, statusDetail, fixedVersion, severitySource, rating, ratings, cvss, kev, feed },
+        severity: f.severity,
+      });
+    }
+    plan.findings.push([p, g]);
   }
   return plan;
 }
@@ -96,62 +137,106 @@ if (argChild > 0) {
   console.log(JSON.stringify({ wall, cpu: (d.user + d.system) / 1000, rowsMs: m.stats.rowsMs, findings: m.findings.length }));
   process.exit(0);
 }
-// child mode (--floor PLAN): what building the stress inventory's findings alone costs in a fresh process, with no
-// database and no matching: per finding, exactly what the matcher's `buildFinding` makes (the finding and its
-// vulnerability object, the title and the message joined from their two parts, the sha256 fingerprint), from parts
-// made before the clock starts (what a package and an advisory group share: the location, package reference,
-// evidence, remediation and references; the strings the rows give). Prints the ms as JSON, exits.
+// child mode (--floor PLAN EXPECTED): what building the stress inventory's findings alone costs in a fresh process,
+// with no database and no matching: the objects and strings every finding holds, each made as the matcher makes it
+// (`packageContext` per package, the references, aliases, title and message parts per advisory group, and per finding
+// what `buildFinding` makes: the finding and its vulnerability object, the title and message joined from their parts,
+// the remediation, the sha256 fingerprint), from the plan's plain values (read before the clock starts; what the
+// matcher reads, evaluates and rates to get them is not counted). Prints the ms as JSON, and whether the JSON of the
+// findings built is the JSON of the match's vulnerability findings (EXPECTED), then exits.
 const argFloor = process.argv.indexOf('--floor');
 if (argFloor > 0) {
   const { fingerprintWith, fingerprintParts } = await import('../src/core/finding.js');
   const plan = JSON.parse(readFileSync(process.argv[argFloor + 1]!, 'utf8')) as FloorPlan;
   const NONE = Object.freeze([]) as unknown as string[];
-  const pkgs = plan.packages.map(([name, version, ecosystem, purl, path, titleTail, messageHead]) => ({
-    titleTail,
-    messageHead,
-    fpParts: fingerprintParts('inventory', ecosystem, name, version, path),
-    location: Object.freeze({ kind: 'image', image: 'inventory', layerIndex: 0, path }),
-    ref: Object.freeze({ name, version, ecosystem, purl }),
-    evidence: Object.freeze({ matchedName: name, comparedVersion: version }),
-    remediation: Object.freeze({ text: `upgrade ${name}` }),
-  }));
-  const references = plan.findings.map((f) => Object.freeze([f[3]]) as unknown as string[]);
-  const findings = plan.findings;
+  const image = plan.image;
   const t = performance.now();
-  const out: unknown[] = [];
-  for (let i = 0; i < findings.length; i++) {
-    const [p, titleHead, messageTail, id, fixed, severity, status, feed, severitySource] = findings[i]!;
-    const ctx = pkgs[p]!;
-    out.push({
+  const ctxs = new Array<{
+    label: string;
+    titleTail: string;
+    messageHead: string;
+    fpParts: string;
+    location: Finding['location'];
+    ref: NonNullable<Finding['vulnerability']>['package'];
+    evidence: Record<string, unknown>;
+    evidenceKev?: Record<string, unknown>;
+    origin?: 'base' | 'app';
+    remediations: Map<string, Finding['remediation']>;
+  }>(plan.packages.length);
+  for (let i = 0; i < plan.packages.length; i++) {
+    const p = plan.packages[i]!;
+    const label = p.sourceName && p.sourceName !== p.name ? `${p.name} (source ${p.sourceName})` : p.name;
+    ctxs[i] = {
+      label,
+      titleTail: ` in ${p.name} ${p.version}`,
+      messageHead: `${label} ${p.version} is affected by `,
+      fpParts: fingerprintParts(image, p.ecosystem, p.name, p.version, p.path),
+      location: Object.freeze({ kind: 'image', image, layerDigest: p.layerDigest, layerIndex: p.layerIndex, path: p.path }),
+      ref: Object.freeze({ name: p.name, version: p.version, ecosystem: p.ecosystem as Ecosystem, purl: p.purl, layerDigest: p.layerDigest, sourceName: p.sourceName, sourceVersion: p.sourceVersion }),
+      evidence: Object.freeze(p.evidence),
+      origin: p.origin,
+      remediations: new Map(),
+    };
+  }
+  const groups = new Array<{ aliases: string[]; references: string[]; titleHead: string; messageTail: string }>(plan.groups.length);
+  for (let i = 0; i < plan.groups.length; i++) {
+    const g = plan.groups[i]!;
+    const aliases = g.aliases.length ? (Object.freeze(g.aliases.slice()) as string[]) : NONE;
+    const references = [g.id];
+    for (let j = 0; j < aliases.length; j++) references.push(aliases[j]!);
+    for (let j = 0; j < g.urls.length; j++) references.push(g.urls[j]!);
+    groups[i] = {
+      aliases,
+      references: Object.freeze(references) as string[],
+      titleHead: g.v.kev ? `[KEV] ${g.id}` : g.id,
+      messageTail: `${g.id}${aliases.length ? ` (${aliases.join(', ')})` : ''}${g.summaryPart}`,
+    };
+  }
+  const out: Finding[] = [];
+  for (let i = 0; i < plan.findings.length; i++) {
+    const [p, gi] = plan.findings[i]!;
+    const ctx = ctxs[p]!;
+    const g = plan.groups[gi]!;
+    const parts = groups[gi]!;
+    const { id } = g;
+    const { status, fixedVersion, kev } = g.v;
+    const key = status === 'fixed' ? fixedVersion! : g.noFix!;
+    let remediation = ctx.remediations.get(key);
+    if (!remediation) ctx.remediations.set(key, (remediation = Object.freeze({ text: status === 'fixed' ? `upgrade ${ctx.label} to ≥ ${fixedVersion}` : g.noFix! })));
+    const f: Finding = {
       ruleId: id,
-      title: titleHead + ctx.titleTail,
-      severity,
+      title: parts.titleHead + ctx.titleTail,
+      severity: g.severity,
       stage: 'image',
-      message: ctx.messageHead + messageTail,
+      message: ctx.messageHead + parts.messageTail,
       location: ctx.location,
-      remediation: ctx.remediation,
-      references: references[i],
+      remediation,
+      references: parts.references,
       fingerprint: fingerprintWith(id, ctx.fpParts),
       vulnerability: {
         id,
-        aliases: NONE,
+        aliases: parts.aliases,
         package: ctx.ref,
         status,
-        statusDetail: undefined,
-        fixedVersion: fixed ?? undefined,
-        severitySource,
-        rating: undefined,
-        ratings: NONE,
-        cvss: undefined,
-        kev: undefined,
-        feed,
-        origin: undefined,
+        statusDetail: g.v.statusDetail,
+        fixedVersion,
+        severitySource: g.v.severitySource,
+        rating: g.v.rating,
+        ratings: g.v.ratings,
+        cvss: g.v.cvss,
+        kev,
+        feed: g.v.feed,
+        origin: ctx.origin,
         explanation: undefined,
       },
-      evidence: ctx.evidence,
-    });
+      evidence: kev ? (ctx.evidenceKev ??= Object.freeze({ ...ctx.evidence, priority: 'known-exploited' })) : ctx.evidence,
+    };
+    if (ctx.origin) f.origin = ctx.origin;
+    out.push(f);
   }
-  console.log(JSON.stringify({ wall: performance.now() - t, n: out.length }));
+  const wall = performance.now() - t;
+  const expected = process.argv[argFloor + 2];
+  console.log(JSON.stringify({ wall, n: out.length, same: expected ? JSON.stringify(out) === readFileSync(expected, 'utf8') : undefined }));
   process.exit(0);
 }
 // child mode (--reads PLAN): what reading the match's data alone costs in a fresh process: the database opened and
@@ -317,13 +402,21 @@ try {
     // the floor under the first call: building its findings alone, in a fresh process
     const floorStore = VulnStore.open(dbFile);
     const floorFile = join(cache, 'floor-plan.json');
-    writeFileSync(floorFile, JSON.stringify(floorPlan(matchInventoryDetailed(inv, floorStore, {}).findings)));
+    const expectedFile = join(cache, 'floor-expected.json');
+    const real = matchInventoryDetailed(inv, floorStore, {}).findings;
+    writeFileSync(floorFile, JSON.stringify(floorPlan(real)));
+    writeFileSync(expectedFile, JSON.stringify(real.filter((f) => f.vulnerability && f.location.kind === 'image')));
     floorStore.close();
-    const floors = Array.from({ length: fresh }, () => {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--floor', floorFile], { encoding: 'utf8' });
-      return (JSON.parse(out.trim().split('\n').pop()!) as { wall: number }).wall;
+    const floorRuns = Array.from({ length: fresh }, () => {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--floor', floorFile, expectedFile], { encoding: 'utf8' });
+      return JSON.parse(out.trim().split('\n').pop()!) as { wall: number; n: number; same: boolean };
     });
-    console.log(`  floor: building its ${runs[0]!.findings} findings alone (what buildFinding makes of each, from parts made beforehand), no database, no matching, in a fresh process: ${floors.map((x) => x.toFixed(1)).join(' ')} ms (median ${med(floors).toFixed(1)})`);
+    const floors = floorRuns.map((x) => x.wall);
+    console.log(
+      `  floor: building its ${floorRuns[0]!.n} vulnerability findings alone (what packageContext, the advisory groups and buildFinding make, from the plain values), ` +
+        `no database, no matching, in a fresh process: ${floors.map((x) => x.toFixed(1)).join(' ')} ms (median ${med(floors).toFixed(1)}); ` +
+        `their JSON ${floorRuns.every((x) => x.same) ? 'is' : 'is NOT'} the match's`,
+    );
     // the floor of reading: the same reads as the match, nothing evaluated
     const planStore = VulnStore.open(dbFile);
     const plan = readPlan(inv, planStore);
