@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -97,13 +97,24 @@ test('docker: through the save stream reads the engine\'s config even when the s
   // alone: a lower layer's directory is named after its content only (the Alpine base's is fixed, e0ed...), the top
   // layer's after the config too, so with one layer every label gives the config an even chance to sort last
   // (with the RUN layers of DOCKERFILE above, cached for the whole run, some runs had almost none).
+  // Each try is built afresh (--no-cache: a new creation time, so a new id) and removed in the end: built from the
+  // cache, a try reused the untagged image of an earlier run, which the engine once lost between the build and the
+  // tag ("unable to find image"); a build that fails is tried again once.
   const tag = `bulwark-test/perf-storage-order-${process.pid}:1`;
+  const built = new Set<string>();
+  const build = (i: number) =>
+    execFileSync('docker', ['build', '-q', '--no-cache', '--network', 'none', '-t', tag, '-'], { input: `FROM bulwark-test/alpine:3.20.3\nLABEL try="${i}"\n`, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'], timeout: 300_000 });
   let after = false;
   try {
     for (let i = 0; i < 40 && !after; i++) {
-      execFileSync('docker', ['build', '-q', '--network', 'none', '-t', tag, '-'], { input: `FROM bulwark-test/alpine:3.20.3\nLABEL try="${i}"\n`, stdio: ['pipe', 'ignore', 'inherit'], timeout: 300_000 });
+      try {
+        build(i);
+      } catch {
+        build(i);
+      }
       const names = execFileSync('sh', ['-c', `docker save '${tag}' | tar -t`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\n');
       const id = execFileSync('docker', ['image', 'inspect', '-f', '{{.Id}}', tag], { encoding: 'utf8' }).trim().slice(7);
+      built.add(id);
       const config = names.indexOf(`${id}.json`);
       const lastLayer = Math.max(...names.map((n, k) => (n.endsWith('/layer.tar') ? k : -1)));
       after = config > lastLayer && lastLayer >= 0;
@@ -114,7 +125,7 @@ test('docker: through the save stream reads the engine\'s config even when the s
     assert.ok('container_config' in (viaApi.image.config as object), 'the engine\'s own config, not the one derived from /json and /history');
     assert.deepEqual(viaApi.image.config, direct.image.config);
   } finally {
-    execFileSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
+    spawnSync('docker', ['rmi', '-f', tag, ...built], { stdio: 'ignore' });
   }
 });
 
