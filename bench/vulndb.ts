@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { updateDb } from '../src/vulndb/update.js';
 import { VulnStore } from '../src/vulndb/store.js';
-import { matchInventoryDetailed, runFamilies } from '../src/vulndb/match/index.js';
+import { matchInventoryDetailed, runFamilies, type GroupFacts, type PackageContext } from '../src/vulndb/match/index.js';
+import type { RowMatch } from '../src/vulndb/match/types.js';
 import { DISTRO_ECOSYSTEMS, distroKey } from '../src/vulndb/match/distro.js';
 import { distroNamespace } from '../src/vulndb/match/namespace.js';
 import { normaliseName } from '../src/vulndb/feeds/ecosystems.js';
@@ -138,101 +139,58 @@ if (argChild > 0) {
   process.exit(0);
 }
 // child mode (--floor PLAN EXPECTED): what building the stress inventory's findings alone costs in a fresh process,
-// with no database and no matching: the objects and strings every finding holds, each made as the matcher makes it
-// (`packageContext` per package, the references, aliases, title and message parts per advisory group, and per finding
-// what `buildFinding` makes: the finding and its vulnerability object, the title and message joined from their parts,
+// with no database and no matching: the matcher's own `packageContext` per package, the parts `groupFacts` shares
+// among an advisory group's findings (the references and aliases, the title and message heads), and its own
+// `buildFinding` per finding (the finding and its vulnerability object, the title and message joined from their parts,
 // the remediation, the sha256 fingerprint), from the plan's plain values (read before the clock starts; what the
 // matcher reads, evaluates and rates to get them is not counted). Prints the ms as JSON, and whether the JSON of the
 // findings built is the JSON of the match's vulnerability findings (EXPECTED), then exits.
 const argFloor = process.argv.indexOf('--floor');
 if (argFloor > 0) {
-  const { fingerprintWith, fingerprintParts } = await import('../src/core/finding.js');
+  const { packageContext, buildFinding } = await import('../src/vulndb/match/index.js');
   const plan = JSON.parse(readFileSync(process.argv[argFloor + 1]!, 'utf8')) as FloorPlan;
   const NONE = Object.freeze([]) as unknown as string[];
   const image = plan.image;
+  // what packageContext reads of a package and of its first row match, and the layers' origins
+  const pkgs = plan.packages.map((p) => ({
+    pkg: { name: p.name, version: p.version, ecosystem: p.ecosystem as Ecosystem, purl: p.purl, path: p.path, layerDigest: p.layerDigest, layerIndex: p.layerIndex, sourceName: p.sourceName, sourceVersion: p.sourceVersion } as Package,
+    match: { key: p.evidence.matchedName, version: p.evidence.comparedVersion, namespace: p.evidence.namespace ?? '' } as unknown as RowMatch,
+  }));
+  const origins = new Map<number, 'base' | 'app'>();
+  for (const p of plan.packages) if (p.origin && p.layerIndex !== undefined) origins.set(p.layerIndex, p.origin);
+  const opts = {};
   const t = performance.now();
-  const ctxs = new Array<{
-    label: string;
-    titleTail: string;
-    messageHead: string;
-    fpParts: string;
-    location: Finding['location'];
-    ref: NonNullable<Finding['vulnerability']>['package'];
-    evidence: Record<string, unknown>;
-    evidenceKev?: Record<string, unknown>;
-    origin?: 'base' | 'app';
-    remediations: Map<string, Finding['remediation']>;
-  }>(plan.packages.length);
-  for (let i = 0; i < plan.packages.length; i++) {
-    const p = plan.packages[i]!;
-    const label = p.sourceName && p.sourceName !== p.name ? `${p.name} (source ${p.sourceName})` : p.name;
-    ctxs[i] = {
-      label,
-      titleTail: ` in ${p.name} ${p.version}`,
-      messageHead: `${label} ${p.version} is affected by `,
-      fpParts: fingerprintParts(image, p.ecosystem, p.name, p.version, p.path),
-      location: Object.freeze({ kind: 'image', image, layerDigest: p.layerDigest, layerIndex: p.layerIndex, path: p.path }),
-      ref: Object.freeze({ name: p.name, version: p.version, ecosystem: p.ecosystem as Ecosystem, purl: p.purl, layerDigest: p.layerDigest, sourceName: p.sourceName, sourceVersion: p.sourceVersion }),
-      evidence: Object.freeze(p.evidence),
-      origin: p.origin,
-      remediations: new Map(),
-    };
-  }
-  const groups = new Array<{ aliases: string[]; references: string[]; titleHead: string; messageTail: string }>(plan.groups.length);
+  const ctxs = new Array<PackageContext>(pkgs.length);
+  for (let i = 0; i < pkgs.length; i++) ctxs[i] = packageContext(pkgs[i]!.pkg, pkgs[i]!.match, image, origins);
+  const groups = new Array<GroupFacts>(plan.groups.length);
   for (let i = 0; i < plan.groups.length; i++) {
     const g = plan.groups[i]!;
     const aliases = g.aliases.length ? (Object.freeze(g.aliases.slice()) as string[]) : NONE;
     const references = [g.id];
     for (let j = 0; j < aliases.length; j++) references.push(aliases[j]!);
     for (let j = 0; j < g.urls.length; j++) references.push(g.urls[j]!);
+    const { status, statusDetail, fixedVersion, severitySource, rating, ratings, cvss, kev, feed } = g.v;
     groups[i] = {
+      id: g.id,
       aliases,
+      matches: undefined,
+      status,
+      fixed: fixedVersion,
+      main: { row: { statusDetail } } as RowMatch,
+      severity: g.severity,
+      sev: { severity: g.severity, source: severitySource!, rating, ratings: ratings!, cvss },
+      kev,
+      feed,
       references: Object.freeze(references) as string[],
-      titleHead: g.v.kev ? `[KEV] ${g.id}` : g.id,
+      titleHead: kev ? `[KEV] ${g.id}` : g.id,
       messageTail: `${g.id}${aliases.length ? ` (${aliases.join(', ')})` : ''}${g.summaryPart}`,
+      remediationNoFix: g.noFix,
     };
   }
   const out: Finding[] = [];
   for (let i = 0; i < plan.findings.length; i++) {
-    const [p, gi] = plan.findings[i]!;
-    const ctx = ctxs[p]!;
-    const g = plan.groups[gi]!;
-    const parts = groups[gi]!;
-    const { id } = g;
-    const { status, fixedVersion, kev } = g.v;
-    const key = status === 'fixed' ? fixedVersion! : g.noFix!;
-    let remediation = ctx.remediations.get(key);
-    if (!remediation) ctx.remediations.set(key, (remediation = Object.freeze({ text: status === 'fixed' ? `upgrade ${ctx.label} to ≥ ${fixedVersion}` : g.noFix! })));
-    const f: Finding = {
-      ruleId: id,
-      title: parts.titleHead + ctx.titleTail,
-      severity: g.severity,
-      stage: 'image',
-      message: ctx.messageHead + parts.messageTail,
-      location: ctx.location,
-      remediation,
-      references: parts.references,
-      fingerprint: fingerprintWith(id, ctx.fpParts),
-      vulnerability: {
-        id,
-        aliases: parts.aliases,
-        package: ctx.ref,
-        status,
-        statusDetail: g.v.statusDetail,
-        fixedVersion,
-        severitySource: g.v.severitySource,
-        rating: g.v.rating,
-        ratings: g.v.ratings,
-        cvss: g.v.cvss,
-        kev,
-        feed: g.v.feed,
-        origin: ctx.origin,
-        explanation: undefined,
-      },
-      evidence: kev ? (ctx.evidenceKev ??= Object.freeze({ ...ctx.evidence, priority: 'known-exploited' })) : ctx.evidence,
-    };
-    if (ctx.origin) f.origin = ctx.origin;
-    out.push(f);
+    const [p, g] = plan.findings[i]!;
+    out.push(buildFinding(ctxs[p]!, groups[g]!, opts));
   }
   const wall = performance.now() - t;
   const expected = process.argv[argFloor + 2];

@@ -350,7 +350,7 @@ function cvssOf(r: SeverityRating | undefined): SeverityChoice['cvss'] {
 }
 
 /** Everything about one alias group that does not depend on which package it was found in. */
-interface GroupFacts {
+export interface GroupFacts {
   id: string;
   aliases: string[];
   /** the group's row matches; undefined when it is `main` alone */
@@ -522,7 +522,7 @@ function layerOrigins(inv: InventoryReport): Map<number, 'base' | 'app'> {
  * objects are shared (frozen) by that package's findings, and references, aliases and ratings by all findings
  * of one advisory group: a scan can make tens of thousands of findings, and these are read-only data.
  */
-interface PackageContext {
+export interface PackageContext {
   pkg: Package;
   label: string;
   /** " in NAME VERSION" (title) and "LABEL VERSION is affected by " (message) */
@@ -538,7 +538,7 @@ interface PackageContext {
   remediationsFixed?: Map<string, Finding['remediation']>;
 }
 
-function packageContext(pkg: Package, m: RowMatch, imageName: string, origins: Map<number, 'base' | 'app'>): PackageContext {
+export function packageContext(pkg: Package, m: RowMatch, imageName: string, origins: Map<number, 'base' | 'app'>): PackageContext {
   const label = pkg.sourceName && pkg.sourceName !== pkg.name ? `${pkg.name} (source ${pkg.sourceName})` : pkg.name;
   return {
     pkg,
@@ -562,7 +562,8 @@ function packageContext(pkg: Package, m: RowMatch, imageName: string, origins: M
   };
 }
 
-function buildFinding(ctx: PackageContext, facts: GroupFacts, opts: MatchOptions): Finding {
+/** One finding of a package and an advisory group (the bench's floor of the first match calls it too). */
+export function buildFinding(ctx: PackageContext, facts: GroupFacts, opts: MatchOptions): Finding {
   const { pkg } = ctx;
   const { id, status, fixed, main, kev } = facts;
   // keyed by the fixed version, or by the text when there is no fix (two maps: no key string to build)
