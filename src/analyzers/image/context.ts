@@ -122,6 +122,26 @@ export class ImageCheckContext {
     return this.scan.final.get(path);
   }
 
+  private finalList?: { paths: string[]; files: FinalFile[] };
+
+  /**
+   * The final filesystem as two arrays in the map's order, its paths and their files, made once: the file rules each
+   * go through every entry of an image (about 150,000 in an application image), and an indexed loop over arrays
+   * costs a fraction of iterating the map's entry pairs.
+   */
+  finalEntries(): { readonly paths: readonly string[]; readonly files: readonly FinalFile[] } {
+    if (!this.finalList) {
+      const paths: string[] = [];
+      const files: FinalFile[] = [];
+      for (const [p, f] of this.scan.final) {
+        paths.push(p);
+        files.push(f);
+      }
+      this.finalList = { paths, files };
+    }
+    return this.finalList;
+  }
+
   /** OS info: the inventory's, else parsed from the final filesystem */
   os(): OsInfo | undefined {
     if (this.inventory?.os) return this.inventory.os;

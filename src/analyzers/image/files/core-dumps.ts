@@ -24,7 +24,10 @@ function check(ctx: ImageCheckContext): Finding[] {
   }
   if (cores.size === 0) return [];
   const out: Finding[] = [];
-  for (const [path, f] of ctx.scan.final) {
+  const { paths, files } = ctx.finalEntries();
+  for (let k = 0; k < paths.length; k++) {
+    const path = paths[k]!;
+    const f = files[k]!;
     if (!cores.has(path)) continue;
     const facts = ctx.analysis<FileFacts>(FILES_ANALYZER, f.layerIndex, path);
     if (facts?.kind !== 'core') continue;

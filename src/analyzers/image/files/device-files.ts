@@ -20,7 +20,10 @@ const meta: RuleMeta = {
 
 function check(ctx: ImageCheckContext): Finding[] {
   const out: Finding[] = [];
-  for (const [path, f] of ctx.scan.final) {
+  const { paths, files } = ctx.finalEntries();
+  for (let k = 0; k < paths.length; k++) {
+    const path = paths[k]!;
+    const f = files[k]!;
     const m = f.meta;
     if (m.type !== 'char' && m.type !== 'block') continue;
     const standard = STANDARD.has(path);

@@ -18,7 +18,10 @@ const meta: RuleMeta = {
 
 function check(ctx: ImageCheckContext): Finding[] {
   const repos = new Map<string, { layers: Set<number>; files: number; bytes: number }>();
-  for (const [path, f] of ctx.scan.final) {
+  const { paths, files } = ctx.finalEntries();
+  for (let k = 0; k < paths.length; k++) {
+    const path = paths[k]!;
+    const f = files[k]!;
     // the regex needs '.git' in the path: 150,000 paths of an application image skip it for a substring test
     if (!path.includes('.git')) continue;
     const m = /^(.*?(?:^|\/)\.git)(?:\/|$)/.exec(path);

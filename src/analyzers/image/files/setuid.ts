@@ -30,7 +30,10 @@ const meta: RuleMeta = {
 
 function check(ctx: ImageCheckContext): Finding[] {
   const found: Array<[string, FinalFile]> = [];
-  for (const [path, f] of ctx.scan.final) {
+  const { paths, files } = ctx.finalEntries();
+  for (let k = 0; k < paths.length; k++) {
+    const path = paths[k]!;
+    const f = files[k]!;
     const m = f.meta;
     if (m.type !== 'file' && m.type !== 'hardlink') continue;
     if ((m.mode & 0o6000) === 0 || (m.mode & 0o111) === 0) continue;

@@ -33,7 +33,11 @@ function check(ctx: ImageCheckContext): Finding[] {
     const state = hiddenBy === undefined ? `layer ${layerIndex}` : `deleted in layer ${hiddenBy} but still extractable from layer ${layerIndex}`;
     out.push(ctx.finding(meta, { layerIndex, path, key: `${path}|${hiddenBy === undefined ? 'final' : 'hidden'}`, severity, message: `${what} /${path} (${state})`, evidence: { size, hiddenBy } }));
   };
-  for (const [path, f] of ctx.scan.final) if (f.meta.type === 'file' || f.meta.type === 'hardlink') consider(path, f.layerIndex, f.meta.size);
+  const { paths, files } = ctx.finalEntries();
+  for (let k = 0; k < paths.length; k++) {
+    const f = files[k]!;
+    if (f.meta.type === 'file' || f.meta.type === 'hardlink') consider(paths[k]!, f.layerIndex, f.meta.size);
+  }
   for (const h of ctx.scan.hidden) if (h.how !== 'overwritten' && h.meta.type === 'file') consider(h.meta.path, h.layerIndex, h.meta.size, h.hiddenBy);
   return out;
 }

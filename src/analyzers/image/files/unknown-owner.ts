@@ -31,7 +31,10 @@ function check(ctx: ImageCheckContext): Finding[] {
   const uids = parseIds(passwd);
   uids.add(0);
   const byUid = new Map<number, { count: number; paths: string[]; layers: Set<number> }>();
-  for (const [path, f] of ctx.scan.final) {
+  const { paths, files } = ctx.finalEntries();
+  for (let k = 0; k < paths.length; k++) {
+    const path = paths[k]!;
+    const f = files[k]!;
     if (uids.has(f.meta.uid)) continue;
     let e = byUid.get(f.meta.uid);
     if (!e) byUid.set(f.meta.uid, (e = { count: 0, paths: [], layers: new Set() }));
