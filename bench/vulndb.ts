@@ -4,16 +4,20 @@
  * Target: the match takes < 100 ms once the DB is open. Printed per inventory: the first match after open (CPU and
  * wall; what a scan pays), split into looking up and evaluating rows vs building findings, and the median of 7
  * matches on the same open store (warm caches). Then the honest first call: the stress inventory matched once in
- * each of N fresh processes (default 5), opening the DB and matching with nothing warmed up (no JIT, no caches).
- * Beside it, a lower bound of that first call from four parts it cannot skip, each measured where it is cheapest:
+ * each of N fresh processes (default 5), opening the DB and matching with nothing warmed up (no JIT, no caches),
+ * with the garbage collections V8 reports during the call; the same with the optimising compiler off and with no
+ * collection during the call (diagnoses, not settings); and a CPU profile of the call (up to 3 runs) cut into parts
+ * by the function each sample is in (reading and decoding rows, comparing versions, evaluating rows, grouping and
+ * rating, building findings, garbage collection). Beside it, a lower bound of that first call from four parts it cannot skip, each measured where it is cheapest:
  * the match's reads alone and building its findings alone from their plain values, the JSON checked equal to the
  * match's (each in N fresh processes), and evaluating the rows and grouping and rating the matched rows in the later
  * matches of one process (rows read and decoded, code optimised).
  *
  *   npx tsx bench/vulndb.ts [--shared ../shared/data] [--db FILE] [--dump DIR] [--fresh N]
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { updateDb } from '../src/vulndb/update.js';
@@ -124,18 +128,30 @@ function readPlan(inv: InventoryReport, st: VulnStore): ReadPlan {
   return { packages: [...byQuery.values()], ids: [...ids], linked };
 }
 
-// child mode (--fresh): open the DB, match the inventory once, print the figures as JSON, exit
+// child mode (--fresh): open the DB, match the inventory once, print the figures as JSON (with the garbage
+// collections that ran during the call, from V8's own gc performance entries), exit
 const argChild = process.argv.indexOf('--child');
 if (argChild > 0) {
   const inventory = JSON.parse(readFileSync(process.argv[argChild + 2]!, 'utf8')) as InventoryReport;
+  const gcs: Array<{ start: number; ms: number }> = [];
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration });
+  });
+  obs.observe({ entryTypes: ['gc'] });
   const t = performance.now();
   const c = process.cpuUsage();
   const st = VulnStore.open(process.argv[argChild + 1]!);
   const m = matchInventoryDetailed(inventory, st, {});
   const d = process.cpuUsage(c);
-  const wall = performance.now() - t;
+  const end = performance.now();
+  const wall = end - t;
   st.close();
-  console.log(JSON.stringify({ wall, cpu: (d.user + d.system) / 1000, rowsMs: m.stats.rowsMs, groupsMs: m.stats.groupsMs, findings: m.findings.length }));
+  // (the observer is told of a collection on a later turn of the event loop)
+  await new Promise((r) => setTimeout(r, 20));
+  obs.disconnect();
+  const during = gcs.filter((g) => g.start >= t && g.start < end);
+  const gcMs = during.reduce((n, g) => n + g.ms, 0);
+  console.log(JSON.stringify({ wall, cpu: (d.user + d.system) / 1000, rowsMs: m.stats.rowsMs, groupsMs: m.stats.groupsMs, findings: m.findings.length, gcMs, gcs: during.length }));
   process.exit(0);
 }
 // child mode (--floor PLAN EXPECTED): what building the stress inventory's findings alone costs in a fresh process,
@@ -213,6 +229,78 @@ if (argReads > 0) {
   console.log(JSON.stringify({ wall }));
   process.exit(0);
 }
+/** V8 flags that give the young generation room for every allocation of the stress match: no collection runs in it */
+const NO_GC_FLAGS = ['--min-semi-space-size=128', '--max-semi-space-size=128'];
+
+/** The parts a first call's CPU profile is cut into, by the function a sample's self time is in. */
+const PROFILE_PARTS = [
+  'garbage collection',
+  'reading and decoding rows',
+  'comparing versions',
+  'evaluating rows',
+  'grouping, rating and the match loops',
+  'building findings (sha256 fingerprints included)',
+  'other',
+] as const;
+
+function profilePart(fn: string, url: string): (typeof PROFILE_PARTS)[number] {
+  if (fn === '(garbage collector)') return 'garbage collection';
+  if (url.includes('/vulndb/store') || url.includes('better-sqlite3')) return 'reading and decoding rows';
+  if (url.includes('/vulndb/version/')) return 'comparing versions';
+  if (fn === 'buildFinding' || fn === 'packageContext' || fn.startsWith('fingerprint') || url.includes('crypto/hash') || url.endsWith('/core/finding.ts')) return 'building findings (sha256 fingerprints included)';
+  if (/\/vulndb\/match\/(?:evaluate|distro|lang|keys|namespace)\./.test(url)) return 'evaluating rows';
+  if (url.includes('/vulndb/')) return 'grouping, rating and the match loops';
+  return 'other';
+}
+
+/**
+ * Self time per part in each CPU profile of DIR, over the samples from the first to the last one taken with
+ * FN on the stack (so collections and the compiler's main-thread work during the call count, start-up does not).
+ */
+function profileShares(dir: string, fn: string): Array<{ total: number; parts: Record<string, number> }> {
+  const out: Array<{ total: number; parts: Record<string, number> }> = [];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
+    const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
+      nodes: Array<{ id: number; callFrame: { functionName: string; url: string }; children?: number[] }>;
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const byId = new Map(p.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const under = new Map<number, boolean>();
+    const isUnder = (id: number): boolean => {
+      let u = under.get(id);
+      if (u === undefined) {
+        const pid = parent.get(id);
+        u = byId.get(id)!.callFrame.functionName === fn || (pid !== undefined && isUnder(pid));
+        under.set(id, u);
+      }
+      return u;
+    };
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < p.samples.length; i++) {
+      if (!isUnder(p.samples[i]!)) continue;
+      if (first < 0) first = i;
+      last = i;
+    }
+    if (first < 0) continue;
+    const parts: Record<string, number> = {};
+    let total = 0;
+    for (let i = first; i <= last; i++) {
+      const cf = byId.get(p.samples[i]!)!.callFrame;
+      // a sample's time is the delta to the next sample
+      const ms = (p.timeDeltas[i + 1] ?? 0) / 1000;
+      const k = profilePart(cf.functionName, cf.url);
+      parts[k] = (parts[k] ?? 0) + ms;
+      total += ms;
+    }
+    out.push({ total, parts });
+  }
+  return out;
+}
+
 const argShared = process.argv.indexOf('--shared');
 const shared = resolve(argShared > 0 ? process.argv[argShared + 1]! : new URL('../../shared/data', import.meta.url).pathname);
 if (!existsSync(shared)) {
@@ -349,24 +437,45 @@ try {
   if (fresh > 0) {
     const invFile = join(cache, 'stress-inventory.json');
     writeFileSync(invFile, JSON.stringify(inv));
-    type Run = { wall: number; cpu: number; rowsMs: number; groupsMs: number; findings: number };
+    type Run = { wall: number; cpu: number; rowsMs: number; groupsMs: number; findings: number; gcMs: number; gcs: number };
     const child = (flags: string[]): Run => {
       const out = execFileSync(process.execPath, [...flags, '--import', 'tsx', new URL(import.meta.url).pathname, '--child', dbFile, invFile], { encoding: 'utf8' });
       return JSON.parse(out.trim().split('\n').pop()!) as Run;
     };
     const runs: Run[] = [];
     const noOpt: Run[] = [];
+    const noGc: Run[] = [];
     for (let r = 0; r < fresh; r++) {
       runs.push(child([]));
       noOpt.push(child(['--no-opt']));
+      noGc.push(child(NO_GC_FLAGS));
     }
     const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
     console.log(`stress, first call in a fresh process (open + match), ${fresh} runs (target < 100 ms):`);
     console.log(`  wall ms: ${runs.map((x) => x.wall.toFixed(1)).join(' ')}  (median ${med(runs.map((x) => x.wall)).toFixed(1)})`);
     console.log(`  CPU ms (all threads: GC, compiler): ${runs.map((x) => x.cpu.toFixed(1)).join(' ')}  (median ${med(runs.map((x) => x.cpu)).toFixed(1)})`);
-    console.log(`  of which (medians) rows ${med(runs.map((x) => x.rowsMs)).toFixed(1)} ms, grouping and rating ${med(runs.map((x) => x.groupsMs)).toFixed(1)} ms; ${runs[0]!.findings} findings`);
+    console.log(
+      `  of which (medians) rows ${med(runs.map((x) => x.rowsMs)).toFixed(1)} ms, grouping and rating ${med(runs.map((x) => x.groupsMs)).toFixed(1)} ms; ` +
+        `garbage collection ${med(runs.map((x) => x.gcMs)).toFixed(1)} ms in ${med(runs.map((x) => x.gcs))} pauses; ${runs[0]!.findings} findings`,
+    );
     // what the optimising compiler costs a first call: the same runs with it off (a diagnosis, not a setting)
     console.log(`  the same with V8's optimising compiler off (--no-opt): median ${med(noOpt.map((x) => x.wall)).toFixed(1)} ms wall / ${med(noOpt.map((x) => x.cpu)).toFixed(1)} ms CPU`);
+    // what garbage collection costs it: the same runs with a young generation big enough that none runs during the
+    // call (a diagnosis: as a setting it would cost a scan its peak memory)
+    console.log(
+      `  the same with no garbage collection during the call (${NO_GC_FLAGS.join(' ')}): ${noGc.map((x) => x.wall.toFixed(1)).join(' ')} ms ` +
+        `(median ${med(noGc.map((x) => x.wall)).toFixed(1)}; collections during the call: ${noGc.map((x) => x.gcs).join(' ')})`,
+    );
+    // where the time of the first call goes: CPU profiles of it (a profiled call is slower: shares, not times)
+    const profDir = join(cache, 'profiles');
+    const profRuns = Math.min(fresh, 3);
+    for (let r = 0; r < profRuns; r++) child(['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-interval', '100']);
+    const shares = profileShares(profDir, 'matchInventoryDetailed');
+    const total = med(shares.map((x) => x.total));
+    console.log(
+      `  CPU profile of the first call (${shares.length} fresh runs, 100 µs sampling, samples from the call's first to its last, medians): ${total.toFixed(0)} ms profiled, ` +
+        PROFILE_PARTS.map((k) => `${k} ${med(shares.map((x) => x.parts[k] ?? 0)).toFixed(0)} ms (${Math.round((100 * med(shares.map((x) => x.parts[k] ?? 0))) / total)}%)`).join(', '),
+    );
     // the floor under the first call: building its findings alone, in a fresh process
     const floorStore = VulnStore.open(dbFile);
     const floorFile = join(cache, 'floor-plan.json');
