@@ -17,7 +17,8 @@
  *
  *   npm run bench -- image        (first run: builds the image as root, ~20 min, and needs the npm registry)
  *   BULWARK_BENCH_REPS=3          cold runs per case (median), default 1; warm cases run at least 5 times (median),
- *                                 the checks' overhead at least 7 pairs (median)
+ *                                 the checks' overhead at least 7 pairs (median), the tar against Trivy at least 5
+ *                                 interleaved pairs (the median ratio)
  *   BULWARK_BENCH_CASES=oci,tar   only these cases (oci, tar, docker: cold + warm; checks: --no-checks vs checks;
  *                                 knobs: the chosen sources cold with the memory settings; trivy), default all;
  *                                 the floor always runs
@@ -38,6 +39,8 @@ const TRIVY = join(BENCH_DIR, 'tools', 'trivy');
 const REPS = Math.max(1, Number(process.env.BULWARK_BENCH_REPS ?? 1));
 /** the fewest pairs the checks' overhead is the median of */
 const CHECK_PAIRS_MIN = 7;
+/** the fewest pairs (bulwark's tar scan, Trivy's) the tar goal's ratio is the median of */
+const TAR_PAIRS_MIN = 5;
 const CASES = new Set((process.env.BULWARK_BENCH_CASES ?? 'oci,tar,docker,checks,knobs,trivy').split(',').map((c) => c.trim()));
 
 interface Run {
@@ -256,11 +259,20 @@ async function main(): Promise<void> {
   }
   let trivyOci: Run | undefined;
   let trivyTar: Run | undefined;
+  /** bulwark's cold tar scan and Trivy's SBOM-only scan of the tar, one after the other */
+  const tarPairs: Array<[Run, Run]> = [];
   if (trivyBin && CASES.has('trivy')) {
     log('trivy SBOM-only on the OCI layout and the tar...');
     trivyOci = median(Array.from({ length: REPS }, () => trivy(trivyBin, oci, join(BENCH_DIR, `trivy-cache-${process.pid}`))));
     rows.push({ label: 'trivy 0.44.1 SBOM only, OCI layout', run: trivyOci });
-    trivyTar = median(Array.from({ length: REPS }, () => trivy(trivyBin, tar, join(BENCH_DIR, `trivy-cache-${process.pid}`))));
+    if (coldTar) {
+      // the tar goal is a ratio of two scans a few seconds each: taken in interleaved pairs, as the checks' overhead
+      // is, so that both sides of a pair see the same machine (blocks of runs minutes apart do not); Trivy's row in
+      // the table is the median of its runs in the pairs
+      log('bulwark cold on the tar and trivy SBOM-only on the tar, in pairs...');
+      for (let r = 0; r < Math.max(TAR_PAIRS_MIN, REPS); r++) tarPairs.push([bulwark([tar, ...db_], cache, true), trivy(trivyBin, tar, join(BENCH_DIR, `trivy-cache-${process.pid}`))]);
+      trivyTar = median(tarPairs.map((p) => p[1]));
+    } else trivyTar = median(Array.from({ length: REPS }, () => trivy(trivyBin, tar, join(BENCH_DIR, `trivy-cache-${process.pid}`))));
     rows.push({ label: 'trivy 0.44.1 SBOM only, docker save tar', run: trivyTar });
     rmSync(join(BENCH_DIR, `trivy-cache-${process.pid}`), { recursive: true, force: true });
   }
@@ -288,9 +300,17 @@ async function main(): Promise<void> {
   const goal = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   // each goal is stated on the wall clock; the CPU ratio beside it is what a loaded machine distorts least
   // (a 2-core scan may spend up to 2x the floor's CPU and still meet a wall-clock goal of 1.0x)
+  /** the median (the lower middle of an even count) */
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
   const both = (a: Run, b: Run) => `${(a.wallMs / b.wallMs).toFixed(2)}x wall, ${(a.cpuMs / b.cpuMs).toFixed(2)}x CPU`;
   if (coldOci) out.push(`goal: cold OCI <= 1.0x floor: ${both(coldOci, floor)} ${goal(coldOci.wallMs / floor.wallMs <= 1)}`);
-  if (trivyTar && coldTar) out.push(`goal: cold tar <= Trivy SBOM-only on the tar: ${s(coldTar.wallMs)} vs ${s(trivyTar.wallMs)} wall, ${s(coldTar.cpuMs)} vs ${s(trivyTar.cpuMs)} CPU = ${both(coldTar, trivyTar)} ${goal(coldTar.wallMs <= trivyTar.wallMs)}`);
+  if (tarPairs.length) {
+    const ratios = tarPairs.map(([b, t]) => b.wallMs / t.wallMs);
+    const cpuRatios = tarPairs.map(([b, t]) => b.cpuMs / t.cpuMs);
+    out.push(`goal: cold tar <= Trivy SBOM-only on the tar (median of ${tarPairs.length} interleaved pairs): ${mid(ratios).toFixed(2)}x wall, ${mid(cpuRatios).toFixed(2)}x CPU ${goal(mid(ratios) <= 1)}`);
+    out.push(`      (pairs, bulwark -> Trivy: ${tarPairs.map(([b, t], k) => `${s(b.wallMs)} / ${s(t.wallMs)} (${ratios[k]!.toFixed(2)}x)`).join(', ')})`);
+    if (coldTar && trivyTar) out.push(`      (the table's medians: ${s(coldTar.wallMs)} vs ${s(trivyTar.wallMs)} wall, ${s(coldTar.cpuMs)} vs ${s(trivyTar.cpuMs)} CPU = ${both(coldTar, trivyTar)})`);
+  } else if (trivyTar && coldTar) out.push(`goal: cold tar <= Trivy SBOM-only on the tar: ${s(coldTar.wallMs)} vs ${s(trivyTar.wallMs)} wall, ${s(coldTar.cpuMs)} vs ${s(trivyTar.cpuMs)} CPU = ${both(coldTar, trivyTar)} ${goal(coldTar.wallMs <= trivyTar.wallMs)}`);
   if (trivyTar && invOnlyTar) out.push(`      (like for like, packages only: bulwark --no-checks --no-vulns ${s(invOnlyTar.wallMs)} vs Trivy ${s(trivyTar.wallMs)} wall = ${both(invOnlyTar, trivyTar)})`);
   if (trivyOci && coldOci) out.push(`      (OCI: bulwark ${s(coldOci.wallMs)} vs Trivy ${s(trivyOci.wallMs)} wall = ${both(coldOci, trivyOci)})`);
   const bw = rows.filter((r) => r.label.startsWith('bulwark'));
@@ -312,7 +332,6 @@ async function main(): Promise<void> {
     out.push(`goal: warm <= 0.05x cold: ${warm.map(([n, w, c]) => `${n} ${(w.wallMs / c.wallMs).toFixed(3)} wall / ${(w.cpuMs / c.cpuMs).toFixed(3)} CPU`).join(', ')} ${goal(worstWarm <= 0.05)}`);
   }
   if (checkPairs.length) {
-    const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const wall = checkPairs.map(([i, c]) => (c.wallMs - i.wallMs) / i.wallMs);
     const cpu = checkPairs.map(([i, c]) => (c.cpuMs - i.cpuMs) / i.cpuMs);
